@@ -1,0 +1,322 @@
+"""Typed errors of the program.
+
+Each error carries what went wrong as data (codes, names, numbers), never a translated sentence: the command
+line and the window turn them into text through ``quarantine_desk.messages``. ``code`` is the stable
+machine-readable name (used in ``--json`` output); ``rule`` names the rule of DESIGN.md (R1–R8) where one applies;
+``exit_code`` is the command line's exit status for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class DeskError(Exception):
+    """Base of every error the user may see."""
+
+    code: str = "error"
+    rule: str | None = None
+    exit_code: int = 1
+
+    def __str__(self) -> str:  # for logs only; users see quarantine_desk.messages.describe()
+        fields = {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        return f"{self.code}{' ' + self.rule if self.rule else ''} {fields}"
+
+
+# --- bad input (exit 2 on the command line, a message beside the field in the window) -------------------------
+
+
+class InvalidInput(DeskError):
+    """A value typed or imported is not acceptable. ``field`` names it, ``reason`` is a code."""
+
+    code = "invalid_input"
+    exit_code = 2
+
+    def __init__(self, field: str, reason: str, value: object = None, **params: object) -> None:
+        super().__init__(field, reason)
+        self.field = field
+        self.reason = reason
+        self.value = value
+        self.params = params
+
+
+class BadFile(DeskError):
+    """A file given to import or merge is not what it must be (``reason`` is a code)."""
+
+    code = "bad_file"
+    exit_code = 6
+
+    def __init__(self, path: str, reason: str, **params: object) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+        self.params = params
+
+
+class Cancelled(DeskError):
+    """The user pressed Cancel during long work; nothing was written."""
+
+    code = "cancelled"
+    exit_code = 1
+
+
+# --- not found, conflicts --------------------------------------------------------------------------------------
+
+
+class NotFound(DeskError):
+    code = "not_found"
+    exit_code = 4
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(kind, key)
+        self.kind = kind
+        self.key = key
+
+
+class AlreadyExists(DeskError):
+    code = "already_exists"
+    exit_code = 3
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(kind, key)
+        self.kind = kind
+        self.key = key
+
+
+# --- login and roles (exit 5) ----------------------------------------------------------------------------------
+
+
+class NotAllowed(DeskError):
+    code = "not_allowed"
+    exit_code = 5
+
+    def __init__(self, permission: str, role: str | None) -> None:
+        super().__init__(permission, role)
+        self.permission = permission
+        self.role = role
+
+
+class LoginFailed(DeskError):
+    code = "login_failed"
+    exit_code = 5
+
+    def __init__(self, username: str, tries_left: int | None = None) -> None:
+        super().__init__(username)
+        self.username = username
+        self.tries_left = tries_left
+
+
+class AccountLocked(DeskError):
+    code = "account_locked"
+    exit_code = 5
+
+    def __init__(self, username: str, minutes: int) -> None:
+        super().__init__(username, minutes)
+        self.username = username
+        self.minutes = minutes
+
+
+class LoginRequired(DeskError):
+    code = "login_required"
+    exit_code = 5
+
+
+# --- database ----------------------------------------------------------------------------------------------------
+
+
+class DatabaseUnavailable(DeskError):
+    """The database cannot be opened: server unreachable, file not SQLite, folder not writable."""
+
+    code = "database_unavailable"
+    exit_code = 1
+
+    def __init__(self, url: str, reason: str, detail: str = "") -> None:
+        super().__init__(url, reason)
+        self.url = url
+        self.reason = reason
+        self.detail = detail
+
+
+class DatabaseNotInitialised(DeskError):
+    code = "database_not_initialised"
+    exit_code = 1
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+class ConcurrentChange(DeskError):
+    """Another PC changed the same rows at the same time; the operation was rolled back whole (R8)."""
+
+    code = "concurrent_change"
+    rule = "R8"
+    exit_code = 3
+
+
+# --- the rules R1–R8 (exit 3) --------------------------------------------------------------------------------------
+
+
+class RuleViolation(DeskError):
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class RoomOption:
+    """A room offered instead of a refused one."""
+
+    room: str
+    zone: str
+    free_beds: int
+
+
+class _WithOptions(RuleViolation):
+    options: tuple[RoomOption, ...] = ()
+
+
+class BedTaken(_WithOptions):
+    code = "bed_taken"
+    rule = "R1"
+
+    def __init__(self, room: str, bed: str, options: Sequence[RoomOption] = ()) -> None:
+        super().__init__(room, bed)
+        self.room = room
+        self.bed = bed
+        self.options = tuple(options)
+
+
+class PersonAlreadyStaying(RuleViolation):
+    code = "person_already_staying"
+    rule = "R1"
+
+    def __init__(self, person: str, facility: str, room: str) -> None:
+        super().__init__(person, facility, room)
+        self.person = person
+        self.facility = facility
+        self.room = room
+
+
+class RoomCohortConflict(_WithOptions):
+    code = "room_cohort_conflict"
+    rule = "R2"
+
+    def __init__(self, room: str, room_cohort: str, person_cohort: str, options: Sequence[RoomOption] = ()) -> None:
+        super().__init__(room, room_cohort, person_cohort)
+        self.room = room
+        self.room_cohort = room_cohort
+        self.person_cohort = person_cohort
+        self.options = tuple(options)
+
+
+class RoomSexConflict(_WithOptions):
+    code = "room_sex_conflict"
+    rule = "R3"
+
+    def __init__(self, room: str, room_sex: str, person_sex: str, options: Sequence[RoomOption] = ()) -> None:
+        super().__init__(room, room_sex, person_sex)
+        self.room = room
+        self.room_sex = room_sex
+        self.person_sex = person_sex
+        self.options = tuple(options)
+
+
+class RoomAwaitingDisinfection(_WithOptions):
+    code = "room_awaiting_disinfection"
+    rule = "R4"
+
+    def __init__(self, room: str, options: Sequence[RoomOption] = ()) -> None:
+        super().__init__(room)
+        self.room = room
+        self.options = tuple(options)
+
+
+class RoomClosed(_WithOptions):
+    code = "room_closed"
+    rule = "R5"
+
+    def __init__(self, room: str, options: Sequence[RoomOption] = ()) -> None:
+        super().__init__(room)
+        self.room = room
+        self.options = tuple(options)
+
+
+class RoomOutOfService(_WithOptions):
+    code = "room_out_of_service"
+    rule = "R4"
+
+    def __init__(self, room: str, options: Sequence[RoomOption] = ()) -> None:
+        super().__init__(room)
+        self.room = room
+        self.options = tuple(options)
+
+
+class RoomNotEmpty(RuleViolation):
+    """Disinfecting, closing for service or removing beds of a room that still has occupants."""
+
+    code = "room_not_empty"
+    rule = "R4"
+
+    def __init__(self, room: str, occupants: int) -> None:
+        super().__init__(room, occupants)
+        self.room = room
+        self.occupants = occupants
+
+
+class NoBedAvailable(RuleViolation):
+    """No bed in the facility can take the arrival without breaking R1–R5, or the facility is full (R7)."""
+
+    code = "no_bed_available"
+    rule = "R7"
+
+    def __init__(self, facility: str, cohort: str, arrivals: int) -> None:
+        super().__init__(facility, cohort, arrivals)
+        self.facility = facility
+        self.cohort = cohort
+        self.arrivals = arrivals
+
+
+class FacilityInactive(RuleViolation):
+    code = "facility_inactive"
+    rule = "R7"
+
+    def __init__(self, facility: str) -> None:
+        super().__init__(facility)
+        self.facility = facility
+
+
+@dataclass(frozen=True)
+class ReleaseProblem:
+    """Why a release needs a manager: ``kind`` is ``early``, ``missing_test`` or ``positive``."""
+
+    kind: str
+    day: int | None = None
+    due: str | None = None  # ISO date
+
+
+class ReleaseNeedsOverride(RuleViolation):
+    code = "release_needs_override"
+    rule = "R6"
+
+    def __init__(self, person: str, problems: Sequence[ReleaseProblem] = ()) -> None:
+        super().__init__(person)
+        self.person = person
+        self.problems = tuple(problems)
+
+
+class NoPolicy(RuleViolation):
+    code = "no_policy"
+    rule = "R6"
+
+    def __init__(self, on: str) -> None:
+        super().__init__(on)
+        self.on = on
+
+
+class NoOpenStay(DeskError):
+    code = "no_open_stay"
+    exit_code = 4
+
+    def __init__(self, person: str) -> None:
+        super().__init__(person)
+        self.person = person
