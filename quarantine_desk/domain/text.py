@@ -1,0 +1,132 @@
+"""Vietnamese text: normal form, accent-insensitive search and the sort order of people's names.
+
+Stored names are NFC with single spaces (``nfc``). Search compares folded text (``fold``): lowercase, no
+diacritics, "đ" as "d", so "nguyen van a" finds "Nguyễn Văn A". Lists of people are ordered the Vietnamese
+way, by given name first (``name_sort_key``); the key is plain ASCII so the database can sort on it as well.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# Combining marks that make a separate letter of the Vietnamese alphabet (ă â ê ô ơ ư).
+_BREVE = "\u0306"
+_CIRCUMFLEX = "\u0302"
+_HORN = "\u031b"
+_LETTER_MARKS = {_BREVE, _CIRCUMFLEX, _HORN}
+
+# Tone marks in the order of the dictionaries: ngang (none) < huyền < hỏi < ngã < sắc < nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+# The Vietnamese alphabet, with f j w z (foreign names) in their Latin places and digits before letters.
+_ALPHABET: tuple[str, ...] = (
+    *"0123456789",
+    "a",
+    "ă",
+    "â",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "e",
+    "ê",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "ô",
+    "ơ",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "ư",
+    "v",
+    "w",
+    "x",
+    "y",
+    "z",
+)
+# Two decimal digits per letter, "10" upwards: every code is above the separators below, so a word that is
+# a prefix of another sorts first.
+_CODES = {letter: f"{index + 10:02d}" for index, letter in enumerate(_ALPHABET)}
+_WORD_SEPARATOR = ","
+_TONE_SEPARATOR = "!"  # below the word separator: "An" ends before "An Nguyễn" goes on
+
+
+def nfc(s: str) -> str:
+    """Unicode NFC, stripped, each run of whitespace made one space.
+
+    Some Vietnamese keyboards and old files give decomposed text ("e" + combining marks); stored text is NFC.
+    """
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", s)).strip()
+
+
+def fold(s: str) -> str:
+    """Text for accent-insensitive search: lowercase, no diacritics, "đ" as "d", single spaces."""
+    decomposed = unicodedata.normalize("NFD", nfc(s).lower().replace("đ", "d").replace("Đ", "d"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return nfc(bare)
+
+
+def _letters_and_tone(word: str) -> tuple[list[str], int]:
+    """The letters of a word in the Vietnamese alphabet and its tone (0 when unmarked)."""
+    letters: list[str] = []
+    tone = 0
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _TONES:
+            tone = _TONES[ch]
+        elif ch in _LETTER_MARKS:
+            # In NFD a dot below may come between the letter and its circumflex ("ậ"), so modify the last
+            # letter rather than the previous character.
+            if letters:
+                letters[-1] = unicodedata.normalize("NFC", letters[-1] + ch)
+        elif unicodedata.combining(ch):
+            continue  # marks of foreign names (ü, ç): sorted as the bare letter
+        elif ch.isalnum():
+            letters.append(ch)
+    return letters, tone
+
+
+def name_sort_key(full_name: str) -> str:
+    """An ASCII key that orders full names as a Vietnamese list does.
+
+    Given name (the last word) first, then the family and middle names in order; letters in the order of the
+    Vietnamese alphabet (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y), case-insensitive; tones
+    only break ties between names with the same letters. Plain ``sorted`` and a database ``ORDER BY`` with
+    binary ("C") collation on the stored key give the same order.
+    """
+    words = nfc(full_name).split(" ")
+    ordered = words[-1:] + words[:-1]
+    primary: list[str] = []
+    tones: list[str] = []
+    for word in ordered:
+        letters, tone = _letters_and_tone(word)
+        # Letters of other scripts have no place in the alphabet; they are left out rather than guessed.
+        coded = "".join(_CODES.get(letter, "") for letter in letters)
+        if not coded:
+            continue  # a word of punctuation only ("-") does not take part in the order
+        primary.append(coded)
+        tones.append(str(tone))
+    return _WORD_SEPARATOR.join(primary) + _TONE_SEPARATOR + "".join(tones)
+
+
+def words_match(query: str, text_folded: str) -> bool:
+    """True when every word of ``query`` begins a word of ``text_folded`` (already folded), in any order.
+
+    "nguyen a" matches "nguyen van an"; "van" does not match "nguyen ivan".
+    """
+    wanted = fold(query).split()
+    words = text_folded.split()
+    return all(any(word.startswith(w) for word in words) for w in wanted)
