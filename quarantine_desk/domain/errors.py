@@ -201,7 +201,9 @@ class RoomCohortConflict(_WithOptions):
     code = "room_cohort_conflict"
     rule = "R2"
 
-    def __init__(self, room: str, room_cohort: str, person_cohort: str, options: Sequence[RoomOption] = ()) -> None:
+    def __init__(
+        self, room: str, room_cohort: str, person_cohort: str, options: Sequence[RoomOption] = ()
+    ) -> None:
         super().__init__(room, room_cohort, person_cohort)
         self.room = room
         self.room_cohort = room_cohort
