@@ -1,0 +1,40 @@
+# Quarantine Desk: set-up, run, test, bundle. Each target sets up what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint translations bundle bundle-smoke benchmark clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bundle]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/python scripts/build_translations.py
+
+## Set up and open the window on the embedded SQLite database.
+run: $(STAMP) translations
+	$(BIN)/quarantine-desk
+
+## Set up and run every test (SQLite and PostgreSQL), then the linters.
+test: $(STAMP) translations
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/ruff check quarantine_desk tests scripts
+	$(BIN)/mypy
+
+lint: $(STAMP)
+	$(BIN)/ruff check quarantine_desk tests scripts
+	$(BIN)/mypy
+
+## A one-folder program under dist/quarantine-desk (PyInstaller).
+bundle: $(STAMP) translations
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+benchmark: $(STAMP)
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf build dist $(VENV)

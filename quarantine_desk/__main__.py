@@ -1,0 +1,22 @@
+"""Starts the program: with a command, the command line; without one, the window."""
+
+from __future__ import annotations
+
+import sys
+
+from quarantine_desk import cli, logging_setup
+
+
+def main() -> int:
+    logging_setup.configure()
+    code = cli.run(sys.argv[1:])
+    if code != -1:
+        return code
+    from quarantine_desk.ui.app import run_window
+
+    args = cli.build_parser().parse_args(sys.argv[1:])
+    return run_window(db_url=args.db, lang=args.lang)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,361 @@
+"""The database schema: typed SQLAlchemy 2.0 models for everything the program holds.
+
+The database keeps what it can keep itself: foreign keys, checks, and partial unique indexes so that a bed holds
+at most one open stay and a person has at most one open stay (R1), on SQLite and PostgreSQL alike. What needs
+several rows (one cohort per room, R2; one sex per room, R3) is kept by the services under a row lock.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Names for every constraint, so that Alembic's batch mode on SQLite can find and change them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# A column of keys compared byte by byte (Vietnamese name order is encoded in the key itself).
+SortKey = String(400).with_variant(String(400, collation="C"), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Facility(Base):
+    __tablename__ = "facility"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Key of the HMAC that signs release certificates; never shown, never exported.
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    zones: Mapped[list[Zone]] = relationship(back_populates="facility", order_by="Zone.name")
+
+
+class Zone(Base):
+    __tablename__ = "zone"
+    __table_args__ = (UniqueConstraint("facility_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    facility: Mapped[Facility] = relationship(back_populates="zones")
+    rooms: Mapped[list[Room]] = relationship(back_populates="zone")
+
+
+class Room(Base):
+    __tablename__ = "room"
+    __table_args__ = (
+        UniqueConstraint("facility_id", "name"),
+        CheckConstraint("sex IN ('M', 'F', 'any')", name="sex"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    sex: Mapped[str] = mapped_column(String(3), default="any")
+    in_service: Mapped[bool] = mapped_column(Boolean, default=True)
+    # R5: closed after a positive case until its last occupant has left.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # R4: set when the last occupant leaves, cleared by a recorded disinfection.
+    needs_disinfection: Mapped[bool] = mapped_column(Boolean, default=False)
+    disinfected_at: Mapped[datetime | None] = mapped_column(DateTime)
+    disinfected_by: Mapped[str | None] = mapped_column(String(100))
+
+    zone: Mapped[Zone] = relationship(back_populates="rooms")
+    beds: Mapped[list[Bed]] = relationship(back_populates="room", order_by="Bed.position")
+
+
+class Bed(Base):
+    __tablename__ = "bed"
+    __table_args__ = (UniqueConstraint("room_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
+    label: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    in_service: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    room: Mapped[Room] = relationship(back_populates="beds")
+
+
+class Household(Base):
+    __tablename__ = "household"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+
+
+class Person(Base):
+    __tablename__ = "person"
+    __table_args__ = (
+        CheckConstraint("sex IN ('M', 'F')", name="sex"),
+        CheckConstraint("doses >= 0 AND doses <= 10", name="doses"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    id_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    id_kind: Mapped[str | None] = mapped_column(String(10))
+    phone: Mapped[str | None] = mapped_column(String(15), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
+    doses: Mapped[int] = mapped_column(Integer, default=0)
+    last_dose_on: Mapped[date | None] = mapped_column(Date)
+    recovered_on: Mapped[date | None] = mapped_column(Date)
+    # On a tracing team's list, expected at the gate, not yet admitted.
+    pre_registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Folded name, ID number and phone for accent-insensitive search.
+    search_text: Mapped[str] = mapped_column(String(400), index=True)
+    sort_key: Mapped[str] = mapped_column(SortKey, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    household: Mapped[Household | None] = relationship()
+
+
+class Cohort(Base):
+    __tablename__ = "cohort"
+    __table_args__ = (UniqueConstraint("facility_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    exposure: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class QuarantinePolicy(Base):
+    __tablename__ = "quarantine_policy"
+    __table_args__ = (
+        CheckConstraint("days > 0 AND days <= 60", name="days"),
+        CheckConstraint("kind IN ('standard', 'protected')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))
+    days: Mapped[int] = mapped_column(Integer)
+    test_days: Mapped[str] = mapped_column(String(100))  # "1,7,14"
+
+
+class Stay(Base):
+    __tablename__ = "stay"
+    __table_args__ = (
+        # R1 in the database itself: one open stay per bed, one open stay per person.
+        Index(
+            "uq_stay_open_bed",
+            "bed_id",
+            unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+        Index(
+            "uq_stay_open_person",
+            "person_id",
+            unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN ('completed', 'transferred', 'other')", name="outcome"
+        ),
+        CheckConstraint("(released_at IS NULL) = (outcome IS NULL)", name="open_or_ended"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
+    bed_id: Mapped[int] = mapped_column(ForeignKey("bed.id"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("quarantine_policy.id"))
+    admitted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    # Day 1 of the quarantine period; moved forward when a roommate tests positive (R5).
+    period_start: Mapped[date] = mapped_column(Date)
+    planned_release: Mapped[date] = mapped_column(Date, index=True)
+    # R5: a positive result marks the person for transfer; the transfer itself ends the stay.
+    positive_at: Mapped[datetime | None] = mapped_column(DateTime)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    transfer_to: Mapped[str | None] = mapped_column(String(200))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    released_by: Mapped[str | None] = mapped_column(String(100))
+
+    person: Mapped[Person] = relationship()
+    room: Mapped[Room] = relationship()
+    bed: Mapped[Bed] = relationship()
+    cohort: Mapped[Cohort] = relationship()
+    policy: Mapped[QuarantinePolicy] = relationship()
+
+
+class MedicalTest(Base):
+    __tablename__ = "medical_test"
+    __table_args__ = (
+        CheckConstraint("kind IN ('rapid', 'pcr')", name="kind"),
+        CheckConstraint("result IN ('negative', 'positive', 'pending')", name="result"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stay_id: Mapped[int] = mapped_column(ForeignKey("stay.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    sampled_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    result: Mapped[str] = mapped_column(String(10))
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class HealthCheck(Base):
+    __tablename__ = "health_check"
+    __table_args__ = (CheckConstraint("temperature > 30 AND temperature < 45", name="temperature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stay_id: Mapped[int] = mapped_column(ForeignKey("stay.id"), index=True)
+    checked_at: Mapped[datetime] = mapped_column(DateTime)
+    temperature: Mapped[float] = mapped_column(Float)
+    symptoms: Mapped[str | None] = mapped_column(String(300))
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class MealRecord(Base):
+    __tablename__ = "meal_record"
+    __table_args__ = (
+        UniqueConstraint("facility_id", "served_on", "meal", "diners"),
+        CheckConstraint("meal IN ('breakfast', 'lunch', 'dinner')", name="meal"),
+        CheckConstraint("diners IN ('quarantined', 'staff')", name="diners"),
+        CheckConstraint("portions >= 0", name="portions"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    served_on: Mapped[date] = mapped_column(Date)
+    meal: Mapped[str] = mapped_column(String(10))
+    diners: Mapped[str] = mapped_column(String(12))
+    portions: Mapped[int] = mapped_column(Integer)
+
+
+class SupplyItem(Base):
+    __tablename__ = "supply_item"
+    __table_args__ = (UniqueConstraint("facility_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(30))
+    min_stock: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StockMovement(Base):
+    __tablename__ = "stock_movement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("supply_item.id"), index=True)
+    moved_at: Mapped[datetime] = mapped_column(DateTime)
+    quantity: Mapped[int] = mapped_column(Integer)  # positive in, negative out
+    reason: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(15))
+
+
+class Shift(Base):
+    __tablename__ = "shift"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Assignment(Base):
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("shift_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'manager', 'medical', 'logistics', 'viewer')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str | None] = mapped_column(String(50), index=True)
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text)
+
+
+class Setting(Base):
+    """Data that belongs to the database rather than to one PC (e.g. when the 16:00 report was last made)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

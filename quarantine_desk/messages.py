@@ -1,0 +1,341 @@
+"""Turning typed errors into sentences for people, in Vietnamese (default) or English.
+
+The command line and the window both use ``describe()``, so a refusal reads the same wherever it happens.
+The domain and services never build sentences themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from quarantine_desk.domain import errors as e
+
+FIELDS = {
+    "vi": {
+        "name": "Họ và tên",
+        "sex": "Giới tính",
+        "born": "Năm sinh / ngày sinh",
+        "id_number": "Số CCCD/CMND/hộ chiếu",
+        "phone": "Số điện thoại",
+        "address": "Địa chỉ",
+        "household": "Hộ gia đình",
+        "doses": "Số mũi tiêm",
+        "last_dose_on": "Ngày tiêm mũi cuối",
+        "recovered_on": "Ngày khỏi bệnh",
+        "code": "Mã khu cách ly",
+        "capacity": "Sức chứa",
+        "beds": "Số giường",
+        "rooms": "Danh sách phòng",
+        "zone": "Khu / tầng",
+        "room": "Phòng",
+        "cohort": "Nhóm cách ly",
+        "at": "Thời điểm",
+        "kind": "Loại xét nghiệm",
+        "result": "Kết quả",
+        "to": "Nơi chuyển đến",
+        "override": "Lý do",
+        "temperature": "Nhiệt độ",
+        "username": "Tên đăng nhập",
+        "password": "Mật khẩu",
+        "role": "Vai trò",
+        "days": "Số ngày cách ly",
+        "test_days": "Ngày xét nghiệm",
+        "effective_to": "Hiệu lực đến",
+        "people": "Danh sách người",
+        "date": "Ngày",
+        "district": "Huyện",
+        "province": "Tỉnh",
+        "file": "Tệp",
+    },
+    "en": {
+        "name": "Full name",
+        "sex": "Sex",
+        "born": "Year / date of birth",
+        "id_number": "ID number",
+        "phone": "Phone",
+        "address": "Address",
+        "household": "Household",
+        "doses": "Vaccine doses",
+        "last_dose_on": "Date of last dose",
+        "recovered_on": "Date of recovery",
+        "code": "Facility code",
+        "capacity": "Capacity",
+        "beds": "Beds",
+        "rooms": "Rooms",
+        "zone": "Zone",
+        "room": "Room",
+        "cohort": "Cohort",
+        "at": "Time",
+        "kind": "Test kind",
+        "result": "Result",
+        "to": "Transfer to",
+        "override": "Reason",
+        "temperature": "Temperature",
+        "username": "User name",
+        "password": "Password",
+        "role": "Role",
+        "days": "Quarantine days",
+        "test_days": "Test days",
+        "effective_to": "Effective to",
+        "people": "People",
+        "date": "Date",
+        "district": "District",
+        "province": "Province",
+        "file": "File",
+    },
+}
+
+REASONS = {
+    "vi": {
+        "empty": "không được để trống",
+        "too_long": "quá dài",
+        "bad_format": "không đúng định dạng",
+        "bad_value": "không hợp lệ",
+        "in_future": "không được ở tương lai",
+        "too_old": "quá xa trong quá khứ",
+        "bad_province_code": "có mã tỉnh (3 số đầu) không tồn tại",
+        "out_of_range": "phải từ {minimum} đến {maximum}",
+        "too_short": "quá ngắn (ít nhất {minimum} ký tự)",
+        "duplicate": "bị trùng",
+        "bad_range": "có khoảng không hợp lệ",
+        "too_many": "quá nhiều (tối đa {maximum})",
+        "before_admission": "trước ngày vào cách ly",
+        "before_start": "trước ngày bắt đầu hiệu lực",
+    },
+    "en": {
+        "empty": "must not be empty",
+        "too_long": "is too long",
+        "bad_format": "has a wrong format",
+        "bad_value": "is not valid",
+        "in_future": "must not be in the future",
+        "too_old": "is too far back",
+        "bad_province_code": "has a province code (first 3 digits) that does not exist",
+        "out_of_range": "must be from {minimum} to {maximum}",
+        "too_short": "is too short (at least {minimum})",
+        "duplicate": "is repeated",
+        "bad_range": "has a wrong range",
+        "too_many": "has too many (at most {maximum})",
+        "before_admission": "is before the admission",
+        "before_start": "is before the start date",
+    },
+}
+
+KINDS = {
+    "vi": {
+        "facility": "khu cách ly",
+        "room": "phòng",
+        "bed": "giường",
+        "person": "người",
+        "cohort": "nhóm",
+        "user": "người dùng",
+        "policy": "quy định cách ly",
+        "first_admin": "quản trị viên đầu tiên",
+        "stay": "đợt cách ly",
+        "certificate": "giấy xác nhận",
+    },
+    "en": {
+        "facility": "facility",
+        "room": "room",
+        "bed": "bed",
+        "person": "person",
+        "cohort": "cohort",
+        "user": "user",
+        "policy": "policy",
+        "first_admin": "first administrator",
+        "stay": "stay",
+        "certificate": "certificate",
+    },
+}
+
+SEX = {"vi": {"M": "nam", "F": "nữ", "any": "chung"}, "en": {"M": "male", "F": "female", "any": "mixed"}}
+
+FILE_REASONS = {
+    "vi": {
+        "unreadable": "không đọc được (không phải tệp Excel/CSV hoặc tệp bị hỏng)",
+        "encrypted": "đang được đặt mật khẩu; hãy bỏ mật khẩu rồi thử lại",
+        "empty": "không có dòng dữ liệu nào",
+        "no_name_column": 'không có cột "Họ và tên"',
+        "not_a_daily_report": "không phải báo cáo ngày của chương trình",
+        "duplicate_facility": "có hai báo cáo của cùng một khu trong cùng một ngày ({facility}, {on})",
+        "different_dates": "các báo cáo không cùng một ngày",
+        "not_found": "không tồn tại",
+        "not_a_backup": "không phải bản sao lưu của chương trình",
+        "unknown_format": "có đuôi không được hỗ trợ",
+    },
+    "en": {
+        "unreadable": "cannot be read (not an Excel/CSV file, or damaged)",
+        "encrypted": "is password-protected; remove the password and try again",
+        "empty": "has no data rows",
+        "no_name_column": 'has no "Full name" column',
+        "not_a_daily_report": "is not a daily report of this program",
+        "duplicate_facility": "holds two reports of one facility for one day ({facility}, {on})",
+        "different_dates": "are not all for the same day",
+        "not_found": "does not exist",
+        "not_a_backup": "is not a backup of this program",
+        "unknown_format": "has an unsupported extension",
+    },
+}
+
+
+def _options(err: e.DeskError, lang: str) -> str:
+    options = getattr(err, "options", ())
+    if not options:
+        return ""
+    listed = ", ".join(f"{o.room} ({o.free_beds})" for o in options)
+    return (
+        f" Phòng phù hợp (giường trống): {listed}."
+        if lang == "vi"
+        else f" Rooms that fit (free beds): {listed}."
+    )
+
+
+def _problems(err: e.ReleaseNeedsOverride, lang: str) -> str:
+    parts = []
+    for p in err.problems:
+        if p.kind == "early":
+            parts.append("chưa hết thời gian cách ly" if lang == "vi" else "the period is not over")
+        elif p.kind == "positive":
+            parts.append("có kết quả dương tính" if lang == "vi" else "a test was positive")
+        else:
+            parts.append(
+                f"thiếu xét nghiệm ngày thứ {p.day} ({p.due})"
+                if lang == "vi"
+                else f"the day-{p.day} test ({p.due}) is missing"
+            )
+    return "; ".join(parts)
+
+
+def _invalid(err: e.InvalidInput, lang: str) -> str:
+    field = FIELDS[lang].get(err.field, err.field)
+    reason = REASONS[lang].get(err.reason, err.reason)
+    with contextlib.suppress(KeyError, IndexError):
+        reason = reason.format(**err.params)
+    value = f" (“{err.value}”)" if err.value not in (None, "") else ""
+    return f"{field}{value} {reason}."
+
+
+def _vi(err: e.DeskError) -> str:
+    lang = "vi"
+    match err:
+        case e.InvalidInput():
+            return _invalid(err, lang)
+        case e.BadFile():
+            reason = (
+                FILE_REASONS[lang]
+                .get(err.reason, err.reason)
+                .format(**{"facility": "", "on": "", **err.params})
+            )
+            return f"Tệp {err.path} {reason}." if err.path else f"Các báo cáo {reason}."
+        case e.Cancelled():
+            return "Đã hủy; không có gì được ghi."
+        case e.NotFound():
+            return f"Không tìm thấy {KINDS[lang].get(err.kind, err.kind)} “{err.key}”."
+        case e.AlreadyExists():
+            return f"{KINDS[lang].get(err.kind, err.kind).capitalize()} “{err.key}” đã có."
+        case e.NotAllowed():
+            return "Tài khoản của bạn không có quyền làm việc này."
+        case e.LoginFailed():
+            more = f" Còn {err.tries_left} lần thử." if err.tries_left is not None else ""
+            return "Sai tên đăng nhập hoặc mật khẩu." + more
+        case e.AccountLocked():
+            return (
+                f"Tài khoản bị khóa tạm thời vì nhập sai mật khẩu nhiều lần. Thử lại sau {err.minutes} phút."
+            )
+        case e.LoginRequired():
+            return "Cần đăng nhập (--user TÊN, mật khẩu trong biến QUARANTINE_DESK_PASSWORD hoặc nhập khi được hỏi)."
+        case e.DatabaseUnavailable():
+            why = {
+                "not_sqlite": "tệp này không phải cơ sở dữ liệu SQLite",
+                "unreachable": "không kết nối được máy chủ (kiểm tra địa chỉ, mạng, tên và mật khẩu)",
+                "bad_url": "địa chỉ cơ sở dữ liệu không đúng dạng",
+                "folder_not_writable": "không ghi được vào thư mục",
+                "is_a_directory": "đường dẫn là một thư mục",
+            }.get(err.reason, "lỗi cơ sở dữ liệu")
+            return f"Không mở được cơ sở dữ liệu {err.url}: {why}."
+        case e.DatabaseNotInitialised():
+            return f"Cơ sở dữ liệu {err.url} chưa được khởi tạo cho chương trình; chạy lệnh “init” trước."
+        case e.ConcurrentChange():
+            return "Một máy khác vừa thay đổi cùng dữ liệu; thao tác đã được hủy toàn bộ. Vui lòng thử lại."
+        case e.BedTaken():
+            if not err.bed:
+                return f"Phòng {err.room} đã hết giường trống." + _options(err, lang)
+            return f"Giường {err.bed} phòng {err.room} đã có người hoặc không sử dụng được." + _options(
+                err, lang
+            )
+        case e.PersonAlreadyStaying():
+            return f"{err.person} đang cách ly tại {err.facility}, phòng {err.room}."
+        case e.RoomCohortConflict():
+            return (
+                f"Phòng {err.room} đang cách ly nhóm “{err.room_cohort}”; không thể đưa người của nhóm "
+                f"“{err.person_cohort}” vào (tránh lây nhiễm chéo)." + _options(err, lang)
+            )
+        case e.RoomSexConflict():
+            return (
+                f"Phòng {err.room} dành cho {SEX[lang].get(err.room_sex, err.room_sex)}; không thể xếp người "
+                f"{SEX[lang].get(err.person_sex, err.person_sex)} vào (trừ khi cùng một hộ gia đình)."
+                + _options(err, lang)
+            )
+        case e.RoomAwaitingDisinfection():
+            return f"Phòng {err.room} chưa được khử khuẩn sau lượt trước." + _options(err, lang)
+        case e.RoomClosed():
+            return f"Phòng {err.room} đang bị phong tỏa do có ca dương tính." + _options(err, lang)
+        case e.RoomOutOfService():
+            return f"Phòng {err.room} đang ngừng sử dụng." + _options(err, lang)
+        case e.RoomNotEmpty():
+            return f"Phòng {err.room} còn {err.occupants} người; chỉ làm được khi phòng trống."
+        case e.NoBedAvailable():
+            return (
+                f"Không còn chỗ phù hợp cho {err.arrivals} người của nhóm “{err.cohort}” tại {err.facility} "
+                "mà không vi phạm quy tắc phòng (cùng nhóm, cùng giới, đã khử khuẩn)."
+            )
+        case e.FacilityInactive():
+            return f"Khu cách ly {err.facility} đang đóng, không nhận người."
+        case e.ReleaseNeedsOverride():
+            return (
+                f"Chưa thể cho {err.person} hoàn thành cách ly: {_problems(err, lang)}. "
+                "Cần trưởng ban quản lý duyệt với lý do."
+            )
+        case e.NoPolicy():
+            return f"Không có quy định cách ly nào có hiệu lực vào ngày {err.on}."
+        case e.NoOpenStay():
+            return f"{err.person} hiện không ở trong khu cách ly nào."
+    return "Đã xảy ra lỗi; chi tiết trong nhật ký."
+
+
+def _en(err: e.DeskError) -> str:
+    lang = "en"
+    match err:
+        case e.InvalidInput():
+            return _invalid(err, lang)
+        case e.BadFile():
+            reason = (
+                FILE_REASONS[lang]
+                .get(err.reason, err.reason)
+                .format(**{"facility": "", "on": "", **err.params})
+            )
+            return f"File {err.path} {reason}." if err.path else f"The reports {reason}."
+        case e.NotFound():
+            return f"No {KINDS[lang].get(err.kind, err.kind)} “{err.key}”."
+        case e.AlreadyExists():
+            return f"{KINDS[lang].get(err.kind, err.kind).capitalize()} “{err.key}” already exists."
+        case e.NotAllowed():
+            return "Your account is not allowed to do this."
+        case e.LoginFailed():
+            return "Wrong user name or password."
+        case e.AccountLocked():
+            return (
+                f"The account is locked after too many wrong passwords. Try again in {err.minutes} minutes."
+            )
+        case e.RoomCohortConflict():
+            return (
+                f"Room {err.room} holds cohort “{err.room_cohort}”; a person of cohort “{err.person_cohort}” "
+                "cannot enter it." + _options(err, lang)
+            )
+        case e.ReleaseNeedsOverride():
+            return f"{err.person} cannot be released yet: {_problems(err, lang)}. A manager must approve with a reason."
+    return _vi(err)
+
+
+def describe(err: e.DeskError, lang: str = "vi") -> str:
+    """A sentence for the person in front of the screen."""
+    return _en(err) if lang == "en" else _vi(err)

@@ -1,0 +1,546 @@
+"""Setting up facilities: the facility itself, its zones (khu / tầng), rooms and beds; the room board.
+
+Rooms are added in bulk as a manager says them ("Tầng 2: phòng 201–220, 4 giường mỗi phòng, nam").
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quarantine_desk.db.models import Bed, Cohort, Facility, Person, Room, Stay, Zone
+from quarantine_desk.domain.errors import (
+    AlreadyExists,
+    InvalidInput,
+    NotFound,
+    RoomNotEmpty,
+)
+from quarantine_desk.domain.people import Sex
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.rooms import BedSnapshot, Occupant, RoomSex, RoomSnapshot, RoomState
+from quarantine_desk.domain.text import nfc
+from quarantine_desk.services import audit
+from quarantine_desk.services.context import Desk
+
+MAX_BEDS_PER_ROOM = 50
+MAX_ROOMS_AT_ONCE = 500
+OCCUPANCY_WARNING = 0.9  # R7: warn at 90 % of a facility's beds
+
+_CODE = re.compile(r"^[A-Za-z0-9_\-]{1,20}$")
+
+
+@dataclass(frozen=True)
+class FacilityRow:
+    id: int
+    code: str
+    name: str
+    district: str | None
+    province: str | None
+    address: str | None
+    capacity: int | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    """One room as the board and ``rooms`` show it."""
+
+    id: int
+    zone: str
+    room: str
+    sex: str
+    beds: int
+    beds_in_service: int
+    occupants: int
+    state: RoomState
+    cohort: str | None
+    earliest_release: date | None
+    disinfected_at: str | None
+    disinfected_by: str | None
+
+    def days_to_release(self, today: date) -> int | None:
+        return (self.earliest_release - today).days if self.earliest_release else None
+
+
+def _facility_row(f: Facility) -> FacilityRow:
+    return FacilityRow(f.id, f.code, f.name, f.district, f.province, f.address, f.capacity, f.active)
+
+
+def facility_by_code(session: Session, code: str, *, lock: bool = False) -> Facility:
+    query = select(Facility).where(Facility.code == nfc(code).upper())
+    if lock:
+        query = query.with_for_update()
+    facility = session.scalar(query)
+    if facility is None:
+        raise NotFound("facility", code)
+    return facility
+
+
+def room_by_name(session: Session, facility: Facility, name: str, *, lock: bool = False) -> Room:
+    query = select(Room).where(Room.facility_id == facility.id, Room.name == nfc(name))
+    if lock:
+        query = query.with_for_update()
+    room = session.scalar(query)
+    if room is None:
+        raise NotFound("room", f"{facility.code}/{name}")
+    return room
+
+
+def _optional(text: str | None, field: str, limit: int) -> str | None:
+    if text is None:
+        return None
+    text = nfc(text)
+    if len(text) > limit:
+        raise InvalidInput(field, "too_long", text, maximum=limit)
+    return text or None
+
+
+def add_facility(
+    desk: Desk,
+    code: str,
+    name: str,
+    *,
+    district: str | None = None,
+    province: str | None = None,
+    address: str | None = None,
+    capacity: int | None = None,
+) -> FacilityRow:
+    code = nfc(code).upper()
+    if not _CODE.match(code):
+        raise InvalidInput("code", "bad_format", code)
+    name = nfc(name)
+    if not name:
+        raise InvalidInput("name", "empty")
+    if capacity is not None and not 1 <= capacity <= 100_000:
+        raise InvalidInput("capacity", "out_of_range", capacity, minimum=1, maximum=100_000)
+    with desk.write(Permission.MANAGE_FACILITY) as session:
+        if session.scalar(select(Facility.id).where(Facility.code == code)):
+            raise AlreadyExists("facility", code)
+        facility = Facility(
+            code=code,
+            name=name,
+            district=_optional(district, "district", 100),
+            province=_optional(province, "province", 100),
+            address=_optional(address, "address", 300),
+            capacity=capacity,
+            active=True,
+            secret=secrets.token_hex(32),
+            created_at=desk.now(),
+        )
+        session.add(facility)
+        session.flush()
+        audit.record(session, desk, "facility.add", "facility", facility.id, code=code, name=name)
+        return _facility_row(facility)
+
+
+def update_facility(
+    desk: Desk,
+    code: str,
+    *,
+    name: str | None = None,
+    district: str | None = None,
+    province: str | None = None,
+    address: str | None = None,
+    capacity: int | None = None,
+) -> FacilityRow:
+    with desk.write(Permission.MANAGE_FACILITY) as session:
+        facility = facility_by_code(session, code)
+        before = _facility_row(facility)
+        if name is not None:
+            if not nfc(name):
+                raise InvalidInput("name", "empty")
+            facility.name = nfc(name)
+        if district is not None:
+            facility.district = _optional(district, "district", 100)
+        if province is not None:
+            facility.province = _optional(province, "province", 100)
+        if address is not None:
+            facility.address = _optional(address, "address", 300)
+        if capacity is not None:
+            if not 1 <= capacity <= 100_000:
+                raise InvalidInput("capacity", "out_of_range", capacity, minimum=1, maximum=100_000)
+            facility.capacity = capacity
+        after = _facility_row(facility)
+        audit.record(
+            session,
+            desk,
+            "facility.update",
+            "facility",
+            facility.id,
+            before=before.__dict__,
+            after=after.__dict__,
+        )
+        return after
+
+
+def set_facility_active(desk: Desk, code: str, active: bool) -> FacilityRow:
+    with desk.write(Permission.MANAGE_FACILITY) as session:
+        facility = facility_by_code(session, code, lock=True)
+        facility.active = active
+        audit.record(
+            session,
+            desk,
+            "facility.activate" if active else "facility.close",
+            "facility",
+            facility.id,
+            code=facility.code,
+        )
+        return _facility_row(facility)
+
+
+def list_facilities(desk: Desk) -> list[FacilityRow]:
+    with desk.read() as session:
+        return [_facility_row(f) for f in session.scalars(select(Facility).order_by(Facility.code))]
+
+
+def get_facility(desk: Desk, code: str) -> FacilityRow:
+    with desk.read() as session:
+        return _facility_row(facility_by_code(session, code))
+
+
+def parse_room_names(spec: str) -> list[str]:
+    """Room names from "201-220", "201–205, 210, A1" or "101..110"; keeps leading zeros ("01-12")."""
+    names: list[str] = []
+    for part in re.split(r"[,;]", nfc(spec)):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.fullmatch(r"(\D*?)(\d+)\s*(?:-|–|—|\.\.)\s*(\D*?)(\d+)", part)
+        if match:
+            prefix, first, prefix2, last = match.groups()
+            if prefix2 and prefix2 != prefix:
+                raise InvalidInput("rooms", "bad_range", part)
+            start, end = int(first), int(last)
+            if end < start:
+                raise InvalidInput("rooms", "bad_range", part)
+            if end - start + 1 > MAX_ROOMS_AT_ONCE:
+                raise InvalidInput("rooms", "too_many", part, maximum=MAX_ROOMS_AT_ONCE)
+            width = len(first) if first.startswith("0") else 0
+            names.extend(f"{prefix}{n:0{width}d}" for n in range(start, end + 1))
+        else:
+            if len(part) > 50:
+                raise InvalidInput("rooms", "too_long", part)
+            names.append(part)
+    if not names:
+        raise InvalidInput("rooms", "empty")
+    if len(set(names)) != len(names):
+        raise InvalidInput("rooms", "duplicate", spec)
+    return names
+
+
+def _check_beds(beds: int) -> None:
+    if not 1 <= beds <= MAX_BEDS_PER_ROOM:
+        raise InvalidInput("beds", "out_of_range", beds, minimum=1, maximum=MAX_BEDS_PER_ROOM)
+
+
+def _room_sex(sex: str) -> RoomSex:
+    value = {
+        "m": "M",
+        "nam": "M",
+        "f": "F",
+        "nữ": "F",
+        "nu": "F",
+        "any": "any",
+        "chung": "any",
+        "": "any",
+    }.get(nfc(sex).lower())
+    if value is None:
+        raise InvalidInput("sex", "bad_value", sex)
+    return RoomSex(value)
+
+
+def add_rooms(
+    desk: Desk, facility_code: str, zone_name: str, rooms: str | list[str], beds: int, sex: str = "any"
+) -> list[str]:
+    """Add rooms, each with ``beds`` beds, to a zone (created if new). Returns the room names added."""
+    names = parse_room_names(rooms) if isinstance(rooms, str) else [nfc(r) for r in rooms]
+    if any(not n for n in names):
+        raise InvalidInput("rooms", "empty")
+    _check_beds(beds)
+    room_sex = _room_sex(sex)
+    zone_name = nfc(zone_name)
+    if not zone_name:
+        raise InvalidInput("zone", "empty")
+    with desk.write(Permission.MANAGE_FACILITY) as session:
+        facility = facility_by_code(session, facility_code, lock=True)
+        existing = set(
+            session.scalars(select(Room.name).where(Room.facility_id == facility.id, Room.name.in_(names)))
+        )
+        if existing:
+            raise AlreadyExists("room", ", ".join(sorted(existing)))
+        zone = session.scalar(select(Zone).where(Zone.facility_id == facility.id, Zone.name == zone_name))
+        if zone is None:
+            zone = Zone(facility_id=facility.id, name=zone_name)
+            session.add(zone)
+            session.flush()
+        for name in names:
+            room = Room(
+                facility_id=facility.id,
+                zone_id=zone.id,
+                name=name,
+                sex=room_sex.value,
+                in_service=True,
+                needs_disinfection=False,
+            )
+            room.beds = [Bed(label=str(i), position=i, in_service=True) for i in range(1, beds + 1)]
+            session.add(room)
+        session.flush()
+        audit.record(
+            session,
+            desk,
+            "room.add",
+            "facility",
+            facility.id,
+            facility=facility.code,
+            zone=zone_name,
+            rooms=names,
+            beds=beds,
+            sex=room_sex.value,
+        )
+        return names
+
+
+def _open_stays_in_room(session: Session, room_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Stay).where(Stay.room_id == room_id, Stay.released_at.is_(None))
+        )
+        or 0
+    )
+
+
+def update_room(
+    desk: Desk,
+    facility_code: str,
+    room_name: str,
+    *,
+    beds: int | None = None,
+    sex: str | None = None,
+    new_name: str | None = None,
+) -> None:
+    """Change a room's bed count (only empty beds are removed), sex rule or name."""
+    with desk.write(Permission.MANAGE_FACILITY) as session:
+        facility = facility_by_code(session, facility_code, lock=True)
+        room = room_by_name(session, facility, room_name, lock=True)
+        before = {"beds": len(room.beds), "sex": room.sex, "name": room.name}
+        occupied_beds = set(
+            session.scalars(select(Stay.bed_id).where(Stay.room_id == room.id, Stay.released_at.is_(None)))
+        )
+        if sex is not None:
+            room_sex = _room_sex(sex)
+            if occupied_beds and room_sex is not RoomSex.ANY:
+                sexes = set(
+                    session.scalars(
+                        select(Person.sex)
+                        .join(Stay, Stay.person_id == Person.id)
+                        .where(Stay.room_id == room.id, Stay.released_at.is_(None))
+                    )
+                )
+                if sexes - {room_sex.value}:
+                    raise RoomNotEmpty(room.name, len(occupied_beds))
+            room.sex = room_sex.value
+        if beds is not None:
+            _check_beds(beds)
+            current = len(room.beds)
+            if beds > current:
+                top = max((b.position for b in room.beds), default=0)
+                labels = {b.label for b in room.beds}
+                added = 0
+                n = top
+                while added < beds - current:
+                    n += 1
+                    if str(n) not in labels:
+                        room.beds.append(Bed(label=str(n), position=n, in_service=True))
+                        added += 1
+            elif beds < current:
+                removable = [b for b in reversed(room.beds) if b.id not in occupied_beds]
+                if len(removable) < current - beds:
+                    raise RoomNotEmpty(room.name, len(occupied_beds))
+                used = set(session.scalars(select(Stay.bed_id).where(Stay.room_id == room.id)))
+                for bed in removable[: current - beds]:
+                    if bed.id in used:
+                        # A bed with history is kept for the record and taken out of service instead.
+                        bed.in_service = False
+                    else:
+                        room.beds.remove(bed)
+                        session.delete(bed)
+        if new_name is not None and nfc(new_name) != room.name:
+            new_name = nfc(new_name)
+            if not new_name:
+                raise InvalidInput("room", "empty")
+            if session.scalar(select(Room.id).where(Room.facility_id == facility.id, Room.name == new_name)):
+                raise AlreadyExists("room", new_name)
+            room.name = new_name
+        session.flush()
+        audit.record(
+            session,
+            desk,
+            "room.update",
+            "room",
+            room.id,
+            facility=facility.code,
+            before=before,
+            after={"beds": len([b for b in room.beds if b.in_service]), "sex": room.sex, "name": room.name},
+        )
+
+
+def set_room_in_service(desk: Desk, facility_code: str, room_name: str, in_service: bool) -> None:
+    """Take an empty room out of service (repairs) or put it back."""
+    with desk.write(Permission.MANAGE_FACILITY) as session:
+        facility = facility_by_code(session, facility_code, lock=True)
+        room = room_by_name(session, facility, room_name, lock=True)
+        occupants = _open_stays_in_room(session, room.id)
+        if not in_service and occupants:
+            raise RoomNotEmpty(room.name, occupants)
+        room.in_service = in_service
+        audit.record(
+            session,
+            desk,
+            "room.in_service" if in_service else "room.out_of_service",
+            "room",
+            room.id,
+            facility=facility.code,
+            room=room.name,
+        )
+
+
+def set_bed_in_service(
+    desk: Desk, facility_code: str, room_name: str, bed_label: str, in_service: bool
+) -> None:
+    with desk.write(Permission.MANAGE_FACILITY) as session:
+        facility = facility_by_code(session, facility_code, lock=True)
+        room = room_by_name(session, facility, room_name, lock=True)
+        bed = next((b for b in room.beds if b.label == nfc(bed_label)), None)
+        if bed is None:
+            raise NotFound("bed", f"{room.name}/{bed_label}")
+        if not in_service and session.scalar(
+            select(Stay.id).where(Stay.bed_id == bed.id, Stay.released_at.is_(None))
+        ):
+            raise RoomNotEmpty(room.name, 1)
+        bed.in_service = in_service
+        audit.record(
+            session,
+            desk,
+            "bed.in_service" if in_service else "bed.out_of_service",
+            "bed",
+            bed.id,
+            facility=facility.code,
+            room=room.name,
+            bed=bed.label,
+        )
+
+
+def room_snapshots(session: Session, facility_id: int) -> list[RoomSnapshot]:
+    """Every room of a facility with its beds and current occupants, for the rules and the bed choice."""
+    zones = dict(
+        session.execute(select(Zone.id, Zone.name).where(Zone.facility_id == facility_id)).tuples().all()
+    )
+    rooms = list(session.scalars(select(Room).where(Room.facility_id == facility_id)))
+    beds_by_room: dict[int, list[Bed]] = defaultdict(list)
+    for bed in session.scalars(
+        select(Bed).join(Room).where(Room.facility_id == facility_id).order_by(Bed.room_id, Bed.position)
+    ):
+        beds_by_room[bed.room_id].append(bed)
+    occupants: dict[int, Occupant] = {}
+    cohort_names: dict[int, str] = {}
+    rows = session.execute(
+        select(Stay.bed_id, Person.id, Person.sex, Person.household_id, Stay.cohort_id, Cohort.name)
+        .join(Person, Person.id == Stay.person_id)
+        .join(Cohort, Cohort.id == Stay.cohort_id)
+        .where(Stay.facility_id == facility_id, Stay.released_at.is_(None))
+    ).tuples()
+    for bed_id, person_id, sex, household_id, cohort_id, cohort_name in rows:
+        occupants[bed_id] = Occupant(person_id, Sex(sex), household_id, cohort_id)
+        cohort_names[cohort_id] = cohort_name
+    snapshots = []
+    for room in rooms:
+        beds = tuple(
+            BedSnapshot(b.id, b.label, b.in_service, occupants.get(b.id)) for b in beds_by_room[room.id]
+        )
+        cohort_id = next((b.occupant.cohort_id for b in beds if b.occupant), None)
+        snapshots.append(
+            RoomSnapshot(
+                room_id=room.id,
+                zone=zones[room.zone_id],
+                name=room.name,
+                sex=RoomSex(room.sex),
+                in_service=room.in_service,
+                closed=room.closed_at is not None,
+                needs_disinfection=room.needs_disinfection,
+                beds=beds,
+                cohort_name=cohort_names.get(cohort_id) if cohort_id is not None else None,
+            )
+        )
+    snapshots.sort(key=lambda s: (s.zone, _natural(s.name)))
+    return snapshots
+
+
+def _natural(name: str) -> tuple[object, ...]:
+    """Room "2" before "10"."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def room_board(desk: Desk, facility_code: str) -> list[RoomRow]:
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        rooms = {r.id: r for r in session.scalars(select(Room).where(Room.facility_id == facility.id))}
+        earliest = dict(
+            session.execute(
+                select(Stay.room_id, func.min(Stay.planned_release))
+                .where(Stay.facility_id == facility.id, Stay.released_at.is_(None))
+                .group_by(Stay.room_id)
+            )
+            .tuples()
+            .all()
+        )
+        rows = []
+        for snap in room_snapshots(session, facility.id):
+            room = rooms[snap.room_id]
+            rows.append(
+                RoomRow(
+                    id=snap.room_id,
+                    zone=snap.zone,
+                    room=snap.name,
+                    sex=snap.sex.value,
+                    beds=len(snap.beds),
+                    beds_in_service=sum(1 for b in snap.beds if b.in_service),
+                    occupants=len(snap.occupants),
+                    state=snap.state,
+                    cohort=snap.cohort_name,
+                    earliest_release=earliest.get(snap.room_id),
+                    disinfected_at=room.disinfected_at.isoformat() if room.disinfected_at else None,
+                    disinfected_by=room.disinfected_by,
+                )
+            )
+        return rows
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    beds: int
+    occupied: int
+    closed: int  # beds in closed, out-of-service or awaiting-disinfection rooms that are empty
+
+    @property
+    def free(self) -> int:
+        return max(0, self.beds - self.occupied - self.closed)
+
+    @property
+    def warning(self) -> bool:
+        """R7: 90 % of the beds are taken."""
+        return self.beds > 0 and self.occupied >= OCCUPANCY_WARNING * self.beds
+
+
+def occupancy_of(rows: list[RoomRow]) -> Occupancy:
+    beds = sum(r.beds_in_service for r in rows)
+    occupied = sum(r.occupants for r in rows)
+    closed = sum(
+        r.beds_in_service - r.occupants for r in rows if r.state not in (RoomState.READY, RoomState.OCCUPIED)
+    )
+    return Occupancy(beds, occupied, closed)

@@ -1,0 +1,321 @@
+"""People: registration (at the gate or from a tracing team's list), search, and details.
+
+Every text is normalised to NFC on the way in. Search ignores diacritics and case ("nguyen thi huong" finds
+"Nguyễn Thị Hường"; "d" finds "Đ") and also matches ID numbers and phone numbers, so a barcode scanner that types
+an ID number and Enter brings the person up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from quarantine_desk.db.models import Facility, Household, Person, Room, Stay
+from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound
+from quarantine_desk.domain.people import (
+    Sex,
+    is_protected,
+    parse_birth,
+    parse_id_number,
+    parse_name,
+    parse_phone,
+    parse_sex,
+)
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.text import fold, name_sort_key, nfc
+from quarantine_desk.services import audit
+from quarantine_desk.services.context import Desk
+
+MAX_DOSES = 10
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    full_name: str
+    sex: Sex
+    birth_year: int | None
+    birth_date: date | None
+    id_number: str | None
+    id_kind: str | None
+    phone: str | None
+    address: str | None
+    household: str | None
+    doses: int
+    last_dose_on: date | None
+    recovered_on: date | None
+    pre_registered: bool
+    # The open stay, if any: where the person is now.
+    facility: str | None = None
+    room: str | None = None
+
+    @property
+    def born(self) -> str:
+        if self.birth_date:
+            return self.birth_date.isoformat()
+        return str(self.birth_year) if self.birth_year else ""
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """What a form or an imported row gives; every field is raw text and is checked by ``check_new_person``."""
+
+    name: str
+    sex: str
+    born: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    household: str = ""
+    doses: str = "0"
+    last_dose_on: str = ""
+    recovered_on: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedPerson:
+    full_name: str
+    sex: Sex
+    birth_year: int
+    birth_date: date | None
+    id_number: str | None
+    id_kind: str | None
+    phone: str | None
+    address: str | None
+    household: str | None
+    doses: int
+    last_dose_on: date | None
+    recovered_on: date | None
+
+
+def _optional_date(raw: str, field: str, today: date) -> date | None:
+    raw = nfc(raw)
+    if not raw:
+        return None
+    try:
+        _, day = parse_birth(raw, today)
+    except InvalidInput as exc:
+        raise InvalidInput(field, exc.reason, raw) from exc
+    if day is None:
+        raise InvalidInput(field, "bad_format", raw)
+    return day
+
+
+def check_new_person(new: NewPerson, today: date) -> CheckedPerson:
+    """Validate a person's fields; raises InvalidInput naming the first bad field."""
+    full_name = parse_name(new.name)
+    sex = parse_sex(new.sex)
+    birth_year, birth_date = parse_birth(nfc(new.born), today)
+    id_kind: str | None = None
+    id_number: str | None = None
+    if nfc(new.id_number):
+        kind, id_number = parse_id_number(new.id_number)
+        id_kind = kind.value
+    phone = parse_phone(new.phone) if nfc(new.phone) else None
+    address = nfc(new.address) or None
+    if address and len(address) > 300:
+        raise InvalidInput("address", "too_long", address, maximum=300)
+    household = nfc(new.household) or None
+    if household and len(household) > 50:
+        raise InvalidInput("household", "too_long", household, maximum=50)
+    doses_text = nfc(new.doses) or "0"
+    if not doses_text.isdigit() or int(doses_text) > MAX_DOSES:
+        raise InvalidInput("doses", "bad_value", new.doses, maximum=MAX_DOSES)
+    last_dose_on = _optional_date(new.last_dose_on, "last_dose_on", today)
+    recovered_on = _optional_date(new.recovered_on, "recovered_on", today)
+    return CheckedPerson(
+        full_name,
+        sex,
+        birth_year,
+        birth_date,
+        id_number,
+        id_kind,
+        phone,
+        address,
+        household,
+        int(doses_text),
+        last_dose_on,
+        recovered_on,
+    )
+
+
+def search_text_of(full_name: str, id_number: str | None, phone: str | None) -> str:
+    return " ".join(p for p in (fold(full_name), id_number or "", phone or "") if p)
+
+
+def _household(session: Session, code: str | None, address: str | None) -> Household | None:
+    if not code:
+        return None
+    household = session.scalar(select(Household).where(Household.code == code))
+    if household is None:
+        household = Household(code=code, address=address)
+        session.add(household)
+        session.flush()
+    return household
+
+
+def insert_person(session: Session, desk: Desk, checked: CheckedPerson, *, pre_registered: bool) -> Person:
+    """Add a checked person inside an open transaction (used by registration and by the import)."""
+    if checked.id_number and session.scalar(select(Person.id).where(Person.id_number == checked.id_number)):
+        raise AlreadyExists("person", checked.id_number)
+    household = _household(session, checked.household, checked.address)
+    person = Person(
+        full_name=checked.full_name,
+        sex=checked.sex.value,
+        birth_year=checked.birth_year,
+        birth_date=checked.birth_date,
+        id_number=checked.id_number,
+        id_kind=checked.id_kind,
+        phone=checked.phone,
+        address=checked.address,
+        household=household,
+        doses=checked.doses,
+        last_dose_on=checked.last_dose_on,
+        recovered_on=checked.recovered_on,
+        pre_registered=pre_registered,
+        search_text=search_text_of(checked.full_name, checked.id_number, checked.phone),
+        sort_key=name_sort_key(checked.full_name),
+        created_at=desk.now(),
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def add_person(desk: Desk, new: NewPerson, *, pre_registered: bool = False) -> PersonRow:
+    checked = check_new_person(new, desk.now().date())
+    with desk.write(Permission.REGISTER_PERSON) as session:
+        person = insert_person(session, desk, checked, pre_registered=pre_registered)
+        audit.record(
+            session,
+            desk,
+            "person.add",
+            "person",
+            person.id,
+            name=person.full_name,
+            id_number=person.id_number,
+        )
+        return _row(person, None)
+
+
+def update_person(desk: Desk, ref: str | int, new: NewPerson) -> PersonRow:
+    checked = check_new_person(new, desk.now().date())
+    with desk.write(Permission.REGISTER_PERSON) as session:
+        person = person_by_ref(session, ref)
+        if (
+            checked.id_number
+            and checked.id_number != person.id_number
+            and session.scalar(select(Person.id).where(Person.id_number == checked.id_number))
+        ):
+            raise AlreadyExists("person", checked.id_number)
+        before = _row(person, None)
+        person.full_name = checked.full_name
+        person.sex = checked.sex.value
+        person.birth_year = checked.birth_year
+        person.birth_date = checked.birth_date
+        person.id_number = checked.id_number
+        person.id_kind = checked.id_kind
+        person.phone = checked.phone
+        person.address = checked.address
+        person.household = _household(session, checked.household, checked.address)
+        person.doses = checked.doses
+        person.last_dose_on = checked.last_dose_on
+        person.recovered_on = checked.recovered_on
+        person.search_text = search_text_of(checked.full_name, checked.id_number, checked.phone)
+        person.sort_key = name_sort_key(checked.full_name)
+        session.flush()
+        after = _row(person, None)
+        audit.record(
+            session,
+            desk,
+            "person.update",
+            "person",
+            person.id,
+            before={k: v for k, v in before.__dict__.items() if v != after.__dict__[k]},
+            after={k: v for k, v in after.__dict__.items() if v != before.__dict__[k]},
+        )
+        return after
+
+
+def person_by_ref(session: Session, ref: str | int, *, lock: bool = False) -> Person:
+    """A person by ID number (CCCD / CMND / passport) or by the program's own number."""
+    text = nfc(str(ref)).replace(" ", "").upper()
+    query = select(Person)
+    if lock:
+        query = query.with_for_update()
+    person = session.scalar(query.where(Person.id_number == text)) if text else None
+    if person is None and text.isdigit() and len(text) <= 9:
+        person = session.scalar(query.where(Person.id == int(text)))
+    if person is None:
+        raise NotFound("person", ref)
+    return person
+
+
+def _row(person: Person, where: tuple[str, str] | None) -> PersonRow:
+    return PersonRow(
+        id=person.id,
+        full_name=person.full_name,
+        sex=Sex(person.sex),
+        birth_year=person.birth_year,
+        birth_date=person.birth_date,
+        id_number=person.id_number,
+        id_kind=person.id_kind,
+        phone=person.phone,
+        address=person.address,
+        household=person.household.code if person.household else None,
+        doses=person.doses,
+        last_dose_on=person.last_dose_on,
+        recovered_on=person.recovered_on,
+        pre_registered=person.pre_registered,
+        facility=where[0] if where else None,
+        room=where[1] if where else None,
+    )
+
+
+def get_person(desk: Desk, ref: str | int) -> PersonRow:
+    with desk.read() as session:
+        person = person_by_ref(session, ref)
+        where = (
+            session.execute(
+                select(Facility.code, Room.name)
+                .join(Stay, Stay.facility_id == Facility.id)
+                .join(Room, Room.id == Stay.room_id)
+                .where(Stay.person_id == person.id, Stay.released_at.is_(None))
+            )
+            .tuples()
+            .first()
+        )
+        return _row(person, where)
+
+
+def search_people(
+    desk: Desk, text: str, *, limit: int = 50, pre_registered_only: bool = False
+) -> list[PersonRow]:
+    """People whose name (without diacritics), ID number or phone contains every word typed; Vietnamese order."""
+    words = fold(text).split()
+    with desk.read() as session:
+        query = (
+            select(Person, Facility.code, Room.name)
+            .outerjoin(Stay, and_(Stay.person_id == Person.id, Stay.released_at.is_(None)))
+            .outerjoin(Facility, Facility.id == Stay.facility_id)
+            .outerjoin(Room, Room.id == Stay.room_id)
+        )
+        for word in words:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(
+                or_(
+                    Person.search_text.like(f"% {escaped}%", escape="\\"),
+                    Person.search_text.like(f"{escaped}%", escape="\\"),
+                )
+            )
+        if pre_registered_only:
+            query = query.where(Person.pre_registered.is_(True))
+        query = query.order_by(Person.sort_key, Person.id).limit(limit)
+        return [_row(p, (code, room) if code else None) for p, code, room in session.execute(query).tuples()]
+
+
+def protected_on(person: Person, on: date) -> bool:
+    return is_protected(person.doses, person.last_dose_on, person.recovered_on, on)

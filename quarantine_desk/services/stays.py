@@ -1,0 +1,1005 @@
+"""Stays: admission, tests and health checks, positive cases, transfers, releases, disinfection (R1–R8).
+
+Every use case locks the facility row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+already serialises writers), so two PCs admitting at once into one facility are checked one after the other and
+the rules of one room (one cohort, one sex) cannot be broken by a race. The partial unique indexes on open stays
+are the last line of defence for R1.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from quarantine_desk.db.models import (
+    Bed,
+    Cohort,
+    Facility,
+    HealthCheck,
+    MedicalTest,
+    Person,
+    QuarantinePolicy,
+    Room,
+    Stay,
+)
+from quarantine_desk.domain.errors import (
+    FacilityInactive,
+    InvalidInput,
+    NoBedAvailable,
+    NoOpenStay,
+    NotFound,
+    PersonAlreadyStaying,
+    ReleaseNeedsOverride,
+    RoomNotEmpty,
+)
+from quarantine_desk.domain.people import Sex
+from quarantine_desk.domain.placement import Assignment, Reason, choose_beds
+from quarantine_desk.domain.policy import (
+    DEFAULT_PROFILES,
+    PolicyKind,
+    PolicyProfile,
+    TestRecord,
+    choose_policy,
+    planned_release,
+    release_problems,
+    test_schedule,
+    tests_due,
+)
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.rooms import Arrival, RoomSnapshot, check_admission, fitting_rooms
+from quarantine_desk.domain.text import nfc
+from quarantine_desk.services import audit
+from quarantine_desk.services.context import Desk
+from quarantine_desk.services.facilities import facility_by_code, room_by_name, room_snapshots
+from quarantine_desk.services.people import person_by_ref, protected_on
+
+log = logging.getLogger(__name__)
+
+TEST_KINDS = ("rapid", "pcr")
+TEST_RESULTS = ("negative", "positive", "pending")
+FEVER_FROM = 37.5
+
+
+# --- rows handed to the views -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdmitResult:
+    stay: int
+    person: int
+    full_name: str
+    room: str
+    bed: str
+    cohort: str
+    admitted_at: datetime
+    planned_release: date
+    test_days: tuple[date, ...]
+    policy: str
+    reason: str | None  # why the program chose this bed (placement.Reason), None when the user chose
+
+
+@dataclass(frozen=True)
+class Proposal:
+    person: int
+    full_name: str
+    room: str
+    zone: str
+    bed: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TestResultRow:
+    test: int
+    person: int
+    stay: int
+    kind: str
+    result: str
+    sampled_at: datetime
+    # R5 consequences of a positive result:
+    room_closed: str | None = None
+    roommates_restarted: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class StayRow:
+    """A stay with what the lists (roster, due lists, room occupants) show."""
+
+    stay: int
+    person: int
+    full_name: str
+    sex: str
+    birth_year: int | None
+    birth_date: date | None
+    id_number: str | None
+    phone: str | None
+    address: str | None
+    facility: str
+    zone: str
+    room: str
+    bed: str
+    cohort: str
+    admitted_at: datetime
+    period_start: date
+    planned_release: date
+    released_at: datetime | None
+    outcome: str | None
+    positive_at: datetime | None
+    transfer_to: str | None
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class DueTest:
+    stay: int
+    person: int
+    full_name: str
+    room: str
+    bed: str
+    day: int
+    due: date
+
+    def overdue(self, today: date) -> bool:
+        return self.due < today
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    stay: int
+    person: int
+    full_name: str
+    room: str
+    planned_release: date
+    problems: tuple[str, ...]  # empty: can be released by medical staff
+
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def _at(value: datetime | None, desk: Desk) -> datetime:
+    return (value or desk.now()).replace(microsecond=0)
+
+
+def _check_time(at: datetime, desk: Desk, field: str = "at") -> None:
+    # A time far in the future is a typing mistake, not a plan.
+    if at > desk.now() + timedelta(days=1):
+        raise InvalidInput(field, "in_future", at.isoformat())
+
+
+def profile_of(policy: QuarantinePolicy) -> PolicyProfile:
+    return PolicyProfile(
+        id=policy.id,
+        name=policy.name,
+        effective_from=policy.effective_from,
+        effective_to=policy.effective_to,
+        kind=PolicyKind(policy.kind),
+        days=policy.days,
+        test_days=tuple(int(d) for d in policy.test_days.split(",") if d.strip()),
+    )
+
+
+def _profiles(session: Session) -> list[PolicyProfile]:
+    return [profile_of(p) for p in session.scalars(select(QuarantinePolicy))]
+
+
+def ensure_default_policies(session: Session) -> None:
+    """The 2021 profiles, added to a database that has none (first set-up)."""
+    if session.scalar(select(func.count()).select_from(QuarantinePolicy)):
+        return
+    for p in DEFAULT_PROFILES:
+        session.add(
+            QuarantinePolicy(
+                name=p.name,
+                effective_from=p.effective_from,
+                effective_to=p.effective_to,
+                kind=p.kind.value,
+                days=p.days,
+                test_days=",".join(str(d) for d in p.test_days),
+            )
+        )
+    session.flush()
+
+
+def _cohort(session: Session, desk: Desk, facility: Facility, name: str, *, create: bool) -> Cohort:
+    name = nfc(name)
+    if not name:
+        raise InvalidInput("cohort", "empty")
+    if len(name) > 200:
+        raise InvalidInput("cohort", "too_long", name, maximum=200)
+    cohort = session.scalar(select(Cohort).where(Cohort.facility_id == facility.id, Cohort.name == name))
+    if cohort is None:
+        if not create:
+            raise NotFound("cohort", name)
+        cohort = Cohort(facility_id=facility.id, name=name, created_at=desk.now())
+        session.add(cohort)
+        session.flush()
+        audit.record(session, desk, "cohort.add", "cohort", cohort.id, facility=facility.code, name=name)
+    return cohort
+
+
+def _open_stay(session: Session, person: Person, *, lock: bool = False) -> Stay | None:
+    query = select(Stay).where(Stay.person_id == person.id, Stay.released_at.is_(None))
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def _require_open_stay(session: Session, person: Person) -> Stay:
+    stay = _open_stay(session, person, lock=True)
+    if stay is None:
+        raise NoOpenStay(person.full_name)
+    return stay
+
+
+def _arrival(person: Person) -> Arrival:
+    return Arrival(person.id, Sex(person.sex), person.household_id)
+
+
+def _snapshot(snapshots: Sequence[RoomSnapshot], room_id: int) -> RoomSnapshot:
+    return next(s for s in snapshots if s.room_id == room_id)
+
+
+def _lock_facility_for_stays(session: Session, code: str) -> Facility:
+    return facility_by_code(session, code, lock=True)
+
+
+# --- admission -----------------------------------------------------------------------------------------------------
+
+
+def _start_stay(
+    session: Session,
+    desk: Desk,
+    person: Person,
+    facility: Facility,
+    cohort: Cohort,
+    room: Room,
+    bed: Bed,
+    at: datetime,
+    reason: Reason | None,
+) -> AdmitResult:
+    existing = _open_stay(session, person)
+    if existing is not None:
+        where = session.get(Room, existing.room_id)
+        other = session.get(Facility, existing.facility_id)
+        raise PersonAlreadyStaying(person.full_name, other.code if other else "", where.name if where else "")
+    profile = choose_policy(_profiles(session), at.date(), protected_on(person, at.date()))
+    start = at.date()
+    stay = Stay(
+        person_id=person.id,
+        facility_id=facility.id,
+        room_id=room.id,
+        bed_id=bed.id,
+        cohort_id=cohort.id,
+        policy_id=profile.id,
+        admitted_at=at,
+        period_start=start,
+        planned_release=planned_release(start, profile),
+    )
+    session.add(stay)
+    person.pre_registered = False
+    room.needs_disinfection = False
+    session.flush()
+    schedule = tuple(due for _, due in test_schedule(start, profile))
+    audit.record(
+        session,
+        desk,
+        "stay.admit",
+        "stay",
+        stay.id,
+        person=person.id,
+        name=person.full_name,
+        facility=facility.code,
+        room=room.name,
+        bed=bed.label,
+        cohort=cohort.name,
+        planned_release=stay.planned_release,
+        policy=profile.name,
+        chosen_by="program" if reason else "user",
+    )
+    return AdmitResult(
+        stay.id,
+        person.id,
+        person.full_name,
+        room.name,
+        bed.label,
+        cohort.name,
+        at,
+        stay.planned_release,
+        schedule,
+        profile.name,
+        reason.value if reason else None,
+    )
+
+
+def admit(
+    desk: Desk,
+    person_ref: str | int,
+    facility_code: str,
+    cohort_name: str,
+    *,
+    room: str | None = None,
+    bed: str | None = None,
+    at: datetime | None = None,
+) -> AdmitResult:
+    """Admit one person. Without a room, the program chooses the bed; with one, the rules are checked."""
+    if room is None:
+        return admit_group(desk, [person_ref], facility_code, cohort_name, at=at)[0]
+    at = _at(at, desk)
+    _check_time(at, desk)
+    with desk.write(Permission.ADMIT) as session:
+        facility = _lock_facility_for_stays(session, facility_code)
+        if not facility.active:
+            raise FacilityInactive(facility.code)
+        person = person_by_ref(session, person_ref, lock=True)
+        cohort = _cohort(session, desk, facility, cohort_name, create=True)
+        target = room_by_name(session, facility, room, lock=True)
+        snapshots = room_snapshots(session, facility.id)
+        snap = _snapshot(snapshots, target.id)
+        arrival = _arrival(person)
+        bed_id = None
+        if bed is not None:
+            bed_row = next((b for b in target.beds if b.label == nfc(bed)), None)
+            if bed_row is None:
+                raise NotFound("bed", f"{target.name}/{bed}")
+            bed_id = bed_row.id
+        try:
+            chosen = check_admission(snap, arrival, cohort.id, cohort.name, bed_id)
+        except Exception as refusal:
+            # Say which rooms would fit, so the person at the gate can move on.
+            options = fitting_rooms(snapshots, arrival, cohort.id, cohort.name)
+            if hasattr(refusal, "options"):
+                refusal.options = tuple(options)
+            raise
+        bed_row = next(b for b in target.beds if b.id == chosen.bed_id)
+        return _start_stay(session, desk, person, facility, cohort, target, bed_row, at, None)
+
+
+def _place(
+    session: Session, facility: Facility, people: Sequence[Person], cohort: Cohort
+) -> tuple[Assignment, ...]:
+    snapshots = room_snapshots(session, facility.id)
+    arrivals = [_arrival(p) for p in people]
+    try:
+        return choose_beds(snapshots, arrivals, cohort.id, cohort.name)
+    except NoBedAvailable as exc:
+        raise NoBedAvailable(facility.code, cohort.name, len(arrivals)) from exc
+
+
+def propose_beds(
+    desk: Desk, person_refs: Sequence[str | int], facility_code: str, cohort_name: str
+) -> list[Proposal]:
+    """What the program would choose, without admitting anyone (the check-in page shows it first)."""
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        people = [person_by_ref(session, ref) for ref in person_refs]
+        cohort = session.scalar(
+            select(Cohort).where(Cohort.facility_id == facility.id, Cohort.name == nfc(cohort_name))
+        )
+        if cohort is None:
+            # A new cohort has no rooms yet; id -1 matches none.
+            cohort = Cohort(id=-1, facility_id=facility.id, name=nfc(cohort_name))
+        assignments = _place(session, facility, people, cohort)
+        rooms = {r.id: r for r in session.scalars(select(Room).where(Room.facility_id == facility.id))}
+        beds = {
+            b.id: b.label
+            for b in session.scalars(select(Bed).where(Bed.id.in_([a.bed_id for a in assignments])))
+        }
+        names = {p.id: p.full_name for p in people}
+        zones = {s.room_id: s.zone for s in room_snapshots(session, facility.id)}
+        return [
+            Proposal(
+                a.person_id,
+                names[a.person_id],
+                rooms[a.room_id].name,
+                zones[a.room_id],
+                beds[a.bed_id],
+                a.reason.value,
+            )
+            for a in assignments
+        ]
+
+
+def admit_group(
+    desk: Desk,
+    person_refs: Sequence[str | int],
+    facility_code: str,
+    cohort_name: str,
+    *,
+    at: datetime | None = None,
+) -> list[AdmitResult]:
+    """Admit people arriving together; the program chooses their beds. All are admitted, or none."""
+    if not person_refs:
+        raise InvalidInput("people", "empty")
+    at = _at(at, desk)
+    _check_time(at, desk)
+    with desk.write(Permission.ADMIT) as session:
+        facility = _lock_facility_for_stays(session, facility_code)
+        if not facility.active:
+            raise FacilityInactive(facility.code)
+        people = [person_by_ref(session, ref, lock=True) for ref in person_refs]
+        if len({p.id for p in people}) != len(people):
+            raise InvalidInput("people", "duplicate")
+        for person in people:
+            existing = _open_stay(session, person)
+            if existing is not None:
+                where = session.get(Room, existing.room_id)
+                other = session.get(Facility, existing.facility_id)
+                raise PersonAlreadyStaying(
+                    person.full_name, other.code if other else "", where.name if where else ""
+                )
+        cohort = _cohort(session, desk, facility, cohort_name, create=True)
+        assignments = _place(session, facility, people, cohort)
+        by_id = {p.id: p for p in people}
+        results = []
+        for a in assignments:
+            room = session.get(Room, a.room_id)
+            bed = session.get(Bed, a.bed_id)
+            assert room is not None and bed is not None
+            results.append(
+                _start_stay(session, desk, by_id[a.person_id], facility, cohort, room, bed, at, a.reason)
+            )
+        return results
+
+
+# --- tests, health checks, positive cases (R5) -------------------------------------------------------------------
+
+
+def record_test(
+    desk: Desk, person_ref: str | int, kind: str, result: str, *, at: datetime | None = None
+) -> TestResultRow:
+    """Record a test. A positive result, in the same transaction (R5): the person is marked for transfer, the
+    room is closed to admissions, and every roommate's quarantine restarts from the day of the sample."""
+    if kind not in TEST_KINDS:
+        raise InvalidInput("kind", "bad_value", kind)
+    if result not in TEST_RESULTS:
+        raise InvalidInput("result", "bad_value", result)
+    at = _at(at, desk)
+    _check_time(at, desk)
+    with desk.write(Permission.RECORD_MEDICAL) as session:
+        person = person_by_ref(session, person_ref)
+        probe = _open_stay(session, person)
+        if probe is None:
+            raise NoOpenStay(person.full_name)
+        facility = session.get(Facility, probe.facility_id)
+        assert facility is not None
+        _lock_facility_for_stays(session, facility.code)
+        stay = _require_open_stay(session, person)
+        if at < stay.admitted_at - timedelta(days=1):
+            raise InvalidInput("at", "before_admission", at.isoformat())
+        test = MedicalTest(
+            stay_id=stay.id,
+            person_id=person.id,
+            kind=kind,
+            sampled_at=at,
+            result=result,
+            recorded_by=desk.username,
+        )
+        session.add(test)
+        session.flush()
+        audit.record(
+            session,
+            desk,
+            "test.record",
+            "medical_test",
+            test.id,
+            person=person.id,
+            name=person.full_name,
+            kind=kind,
+            result=result,
+            sampled_at=at,
+        )
+        if result != "positive":
+            return TestResultRow(test.id, person.id, stay.id, kind, result, at)
+        return _positive_case(session, desk, facility, person, stay, test)
+
+
+def _positive_case(
+    session: Session, desk: Desk, facility: Facility, person: Person, stay: Stay, test: MedicalTest
+) -> TestResultRow:
+    room = session.get(Room, stay.room_id, with_for_update=True)
+    assert room is not None
+    contact_day = test.sampled_at.date()
+    if stay.positive_at is None:
+        stay.positive_at = test.sampled_at
+    if room.closed_at is None:
+        room.closed_at = test.sampled_at
+    restarted = []
+    roommates = session.scalars(
+        select(Stay)
+        .where(Stay.room_id == room.id, Stay.released_at.is_(None), Stay.id != stay.id)
+        .with_for_update()
+    )
+    for mate in roommates:
+        if mate.positive_at is not None:
+            continue
+        profile = profile_of(mate.policy)
+        new_start = max(mate.period_start, contact_day)
+        new_release = planned_release(new_start, profile)
+        if new_release > mate.planned_release or new_start > mate.period_start:
+            before = (mate.period_start, mate.planned_release)
+            mate.period_start = new_start
+            mate.planned_release = new_release
+            restarted.append(mate.person_id)
+            audit.record(
+                session,
+                desk,
+                "stay.restart",
+                "stay",
+                mate.id,
+                person=mate.person_id,
+                reason="roommate_positive",
+                contact=contact_day,
+                before=before,
+                after=(new_start, new_release),
+            )
+    audit.record(
+        session,
+        desk,
+        "room.close",
+        "room",
+        room.id,
+        facility=facility.code,
+        room=room.name,
+        positive_person=person.id,
+        roommates_restarted=restarted,
+    )
+    log.warning(
+        "positive case in %s room %s; %d roommates restarted", facility.code, room.name, len(restarted)
+    )
+    return TestResultRow(
+        test.id, person.id, stay.id, test.kind, test.result, test.sampled_at, room.name, tuple(restarted)
+    )
+
+
+def record_room_tests(
+    desk: Desk,
+    facility_code: str,
+    room_name: str,
+    kind: str,
+    results: dict[int, str],
+    *,
+    at: datetime | None = None,
+) -> list[TestResultRow]:
+    """Results for a whole room at once (person id → result)."""
+    return [record_test(desk, person_id, kind, result, at=at) for person_id, result in results.items()]
+
+
+def record_health_check(
+    desk: Desk, person_ref: str | int, temperature: float, symptoms: str = "", *, at: datetime | None = None
+) -> int:
+    if not 34.0 <= temperature <= 43.0:
+        raise InvalidInput("temperature", "out_of_range", temperature, minimum=34, maximum=43)
+    at = _at(at, desk)
+    _check_time(at, desk)
+    with desk.write(Permission.RECORD_MEDICAL) as session:
+        person = person_by_ref(session, person_ref)
+        stay = _require_open_stay(session, person)
+        check = HealthCheck(
+            stay_id=stay.id,
+            checked_at=at,
+            temperature=round(temperature, 1),
+            symptoms=nfc(symptoms) or None,
+            recorded_by=desk.username,
+        )
+        session.add(check)
+        session.flush()
+        audit.record(
+            session,
+            desk,
+            "health.check",
+            "health_check",
+            check.id,
+            person=person.id,
+            temperature=temperature,
+            symptoms=symptoms,
+        )
+        return check.id
+
+
+# --- leaving: transfer, release; the room afterwards (R4) -----------------------------------------------------------
+
+
+def _after_leaving(session: Session, room: Room) -> None:
+    """The last occupant gone: a closed room reopens only after disinfection, like every emptied room (R4)."""
+    left = session.scalar(
+        select(func.count()).select_from(Stay).where(Stay.room_id == room.id, Stay.released_at.is_(None))
+    )
+    if not left:
+        room.closed_at = None
+        room.needs_disinfection = True
+
+
+def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None = None) -> StayRow:
+    """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``."""
+    to = nfc(to)
+    if not to:
+        raise InvalidInput("to", "empty")
+    at = _at(at, desk)
+    _check_time(at, desk)
+    with desk.write(Permission.RELEASE) as session:
+        person = person_by_ref(session, person_ref)
+        probe = _open_stay(session, person)
+        if probe is None:
+            raise NoOpenStay(person.full_name)
+        facility = session.get(Facility, probe.facility_id)
+        assert facility is not None
+        _lock_facility_for_stays(session, facility.code)
+        stay = _require_open_stay(session, person)
+        if at < stay.admitted_at:
+            raise InvalidInput("at", "before_admission", at.isoformat())
+        stay.released_at = at
+        stay.outcome = "transferred"
+        stay.transfer_to = to[:200]
+        stay.released_by = desk.username
+        room = session.get(Room, stay.room_id, with_for_update=True)
+        assert room is not None
+        session.flush()
+        _after_leaving(session, room)
+        audit.record(
+            session,
+            desk,
+            "stay.transfer",
+            "stay",
+            stay.id,
+            person=person.id,
+            name=person.full_name,
+            to=to,
+            at=at,
+            positive=stay.positive_at is not None,
+        )
+        return _stay_rows(session, [stay.id])[0]
+
+
+def release_check(session: Session, stay: Stay, on: date) -> tuple[str, ...]:
+    tests = [
+        TestRecord(t.sampled_at.date(), t.result == "positive")
+        for t in session.scalars(
+            select(MedicalTest).where(MedicalTest.stay_id == stay.id, MedicalTest.result != "pending")
+        )
+    ]
+    problems = release_problems(stay.period_start, profile_of(stay.policy), tests, on)
+    return tuple(p.kind if p.day is None else f"{p.kind}:{p.day}:{p.due}" for p in problems)
+
+
+def release(
+    desk: Desk, person_ref: str | int, *, at: datetime | None = None, override: str | None = None
+) -> StayRow:
+    """Release at the end of the period with the required tests negative (R6); otherwise only a manager may,
+    with a reason. Releasing the last occupant leaves the room awaiting disinfection."""
+    at = _at(at, desk)
+    _check_time(at, desk)
+    override = nfc(override) if override else None
+    with desk.write(Permission.RELEASE) as session:
+        person = person_by_ref(session, person_ref)
+        probe = _open_stay(session, person)
+        if probe is None:
+            raise NoOpenStay(person.full_name)
+        facility = session.get(Facility, probe.facility_id)
+        assert facility is not None
+        _lock_facility_for_stays(session, facility.code)
+        stay = _require_open_stay(session, person)
+        if at < stay.admitted_at:
+            raise InvalidInput("at", "before_admission", at.isoformat())
+        tests = [
+            TestRecord(t.sampled_at.date(), t.result == "positive")
+            for t in session.scalars(
+                select(MedicalTest).where(MedicalTest.stay_id == stay.id, MedicalTest.result != "pending")
+            )
+        ]
+        problems = release_problems(stay.period_start, profile_of(stay.policy), tests, at.date())
+        if problems:
+            if not override:
+                raise ReleaseNeedsOverride(person.full_name, problems)
+            desk.require(Permission.OVERRIDE_RELEASE)
+            if len(override) < 5:
+                raise InvalidInput("override", "too_short", override, minimum=5)
+        stay.released_at = at
+        stay.outcome = "completed" if not any(p.kind == "positive" for p in problems) else "other"
+        stay.override_reason = override if problems else None
+        stay.released_by = desk.username
+        room = session.get(Room, stay.room_id, with_for_update=True)
+        assert room is not None
+        session.flush()
+        _after_leaving(session, room)
+        audit.record(
+            session,
+            desk,
+            "stay.release",
+            "stay",
+            stay.id,
+            person=person.id,
+            name=person.full_name,
+            at=at,
+            override=override if problems else None,
+            problems=[p.kind for p in problems],
+        )
+        return _stay_rows(session, [stay.id])[0]
+
+
+def disinfect(
+    desk: Desk, facility_code: str, room_name: str, *, at: datetime | None = None, by: str | None = None
+) -> None:
+    """Record that an empty room was disinfected (R4): only then does it take a new cohort."""
+    at = _at(at, desk)
+    _check_time(at, desk)
+    with desk.write(Permission.DISINFECT) as session:
+        facility = _lock_facility_for_stays(session, facility_code)
+        room = room_by_name(session, facility, room_name, lock=True)
+        occupants = (
+            session.scalar(
+                select(func.count())
+                .select_from(Stay)
+                .where(Stay.room_id == room.id, Stay.released_at.is_(None))
+            )
+            or 0
+        )
+        if occupants:
+            raise RoomNotEmpty(room.name, occupants)
+        room.needs_disinfection = False
+        room.closed_at = None
+        room.disinfected_at = at
+        room.disinfected_by = nfc(by) if by else desk.username
+        audit.record(
+            session,
+            desk,
+            "room.disinfect",
+            "room",
+            room.id,
+            facility=facility.code,
+            room=room.name,
+            at=at,
+            by=room.disinfected_by,
+        )
+
+
+# --- lists ---------------------------------------------------------------------------------------------------------
+
+
+def _stay_query():  # type: ignore[no-untyped-def]
+    from quarantine_desk.db.models import Zone
+
+    return (
+        select(Stay, Person, Facility.code, Zone.name, Room.name, Bed.label, Cohort.name)
+        .join(Person, Person.id == Stay.person_id)
+        .join(Facility, Facility.id == Stay.facility_id)
+        .join(Room, Room.id == Stay.room_id)
+        .join(Zone, Zone.id == Room.zone_id)
+        .join(Bed, Bed.id == Stay.bed_id)
+        .join(Cohort, Cohort.id == Stay.cohort_id)
+    )
+
+
+def _to_row(
+    stay: Stay, person: Person, facility: str, zone: str, room: str, bed: str, cohort: str
+) -> StayRow:
+    return StayRow(
+        stay.id,
+        person.id,
+        person.full_name,
+        person.sex,
+        person.birth_year,
+        person.birth_date,
+        person.id_number,
+        person.phone,
+        person.address,
+        facility,
+        zone,
+        room,
+        bed,
+        cohort,
+        stay.admitted_at,
+        stay.period_start,
+        stay.planned_release,
+        stay.released_at,
+        stay.outcome,
+        stay.positive_at,
+        stay.transfer_to,
+        person.sort_key,
+    )
+
+
+def _stay_rows(session: Session, ids: Sequence[int]) -> list[StayRow]:
+    rows = session.execute(_stay_query().where(Stay.id.in_(ids))).tuples()
+    return [_to_row(*r) for r in rows]
+
+
+def _day_bounds(on: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(on, time.min)
+    return start, start + timedelta(days=1)
+
+
+def present_condition(on: date):  # type: ignore[no-untyped-def]
+    """Stays present at some time on the day ``on``: admitted before its end, not ended before its start."""
+    start, end = _day_bounds(on)
+    return and_(Stay.admitted_at < end, or_(Stay.released_at.is_(None), Stay.released_at >= start))
+
+
+def roster(desk: Desk, facility_code: str, on: date | None = None) -> list[StayRow]:
+    """The people in the facility on that day, in Vietnamese name order."""
+    on = on or desk.now().date()
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        query = (
+            _stay_query()
+            .where(Stay.facility_id == facility.id, present_condition(on))
+            .order_by(Person.sort_key, Person.id)
+        )
+        return [_to_row(*r) for r in session.execute(query).tuples()]
+
+
+def room_occupants(desk: Desk, facility_code: str, room_name: str) -> list[StayRow]:
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        room = room_by_name(session, facility, room_name)
+        query = (
+            _stay_query().where(Stay.room_id == room.id, Stay.released_at.is_(None)).order_by(Bed.position)
+        )
+        return [_to_row(*r) for r in session.execute(query).tuples()]
+
+
+def room_history(desk: Desk, facility_code: str, room_name: str, limit: int = 100) -> list[StayRow]:
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        room = room_by_name(session, facility, room_name)
+        query = (
+            _stay_query()
+            .where(Stay.room_id == room.id, Stay.released_at.is_not(None))
+            .order_by(Stay.released_at.desc())
+            .limit(limit)
+        )
+        return [_to_row(*r) for r in session.execute(query).tuples()]
+
+
+def person_stays(desk: Desk, person_ref: str | int) -> list[StayRow]:
+    with desk.read() as session:
+        person = person_by_ref(session, person_ref)
+        query = _stay_query().where(Stay.person_id == person.id).order_by(Stay.admitted_at.desc())
+        return [_to_row(*r) for r in session.execute(query).tuples()]
+
+
+@dataclass(frozen=True)
+class TestRow:
+    id: int
+    kind: str
+    result: str
+    sampled_at: datetime
+
+
+def stay_tests(desk: Desk, stay_id: int) -> list[TestRow]:
+    with desk.read() as session:
+        return [
+            TestRow(t.id, t.kind, t.result, t.sampled_at)
+            for t in session.scalars(
+                select(MedicalTest).where(MedicalTest.stay_id == stay_id).order_by(MedicalTest.sampled_at)
+            )
+        ]
+
+
+def tests_due_list(desk: Desk, facility_code: str, on: date | None = None) -> list[DueTest]:
+    """Scheduled tests due on ``on`` or earlier and not yet taken, overdue first (R6)."""
+    on = on or desk.now().date()
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        rows = list(
+            session.execute(
+                _stay_query().where(
+                    Stay.facility_id == facility.id, Stay.released_at.is_(None), Stay.positive_at.is_(None)
+                )
+            ).tuples()
+        )
+        tests_by_stay: dict[int, list[TestRecord]] = {}
+        for stay_id, sampled_at, result in session.execute(
+            select(MedicalTest.stay_id, MedicalTest.sampled_at, MedicalTest.result)
+            .join(Stay, Stay.id == MedicalTest.stay_id)
+            .where(Stay.facility_id == facility.id, Stay.released_at.is_(None))
+        ).tuples():
+            tests_by_stay.setdefault(stay_id, []).append(TestRecord(sampled_at.date(), result == "positive"))
+        due: list[DueTest] = []
+        for stay, person, _code, _zone, room, bed, _cohort in rows:
+            for day, when in tests_due(
+                stay.period_start, profile_of(stay.policy), tests_by_stay.get(stay.id, []), on
+            ):
+                due.append(DueTest(stay.id, person.id, person.full_name, room, bed, day, when))
+        due.sort(key=lambda d: (d.due, d.room, d.bed))
+        return due
+
+
+def releases_due(desk: Desk, facility_code: str, on: date | None = None) -> list[ReleaseRow]:
+    """Open stays whose planned release is on ``on`` or earlier, with what still stands in the way."""
+    on = on or desk.now().date()
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        query = (
+            _stay_query()
+            .where(Stay.facility_id == facility.id, Stay.released_at.is_(None), Stay.planned_release <= on)
+            .order_by(Stay.planned_release, Person.sort_key)
+        )
+        rows = []
+        for stay, person, _code, _zone, room, _bed, _cohort in session.execute(query).tuples():
+            rows.append(
+                ReleaseRow(
+                    stay.id,
+                    person.id,
+                    person.full_name,
+                    room,
+                    stay.planned_release,
+                    release_check(session, stay, on),
+                )
+            )
+        return rows
+
+
+# --- policies (R6) -------------------------------------------------------------------------------------------------
+
+
+def list_policies(desk: Desk) -> list[PolicyProfile]:
+    with desk.read() as session:
+        return sorted(_profiles(session), key=lambda p: (p.effective_from, p.kind.value))
+
+
+def save_policy(desk: Desk, profile: PolicyProfile) -> PolicyProfile:
+    """Add (id None) or change a profile. A change applies to admissions from then on; stays already open keep
+    the planned release they were given."""
+    name = nfc(profile.name)
+    if not name:
+        raise InvalidInput("name", "empty")
+    if not 1 <= profile.days <= 60:
+        raise InvalidInput("days", "out_of_range", profile.days, minimum=1, maximum=60)
+    if not profile.test_days or any(not 1 <= d <= profile.days for d in profile.test_days):
+        raise InvalidInput(
+            "test_days",
+            "out_of_range",
+            ",".join(map(str, profile.test_days)),
+            minimum=1,
+            maximum=profile.days,
+        )
+    if profile.effective_to is not None and profile.effective_to < profile.effective_from:
+        raise InvalidInput("effective_to", "before_start", profile.effective_to.isoformat())
+    with desk.write(Permission.MANAGE_POLICY) as session:
+        if profile.id is None:
+            policy = QuarantinePolicy()
+            session.add(policy)
+        else:
+            found = session.get(QuarantinePolicy, profile.id)
+            if found is None:
+                raise NotFound("policy", profile.id)
+            policy = found
+        policy.name = name
+        policy.effective_from = profile.effective_from
+        policy.effective_to = profile.effective_to
+        policy.kind = profile.kind.value
+        policy.days = profile.days
+        policy.test_days = ",".join(str(d) for d in sorted(set(profile.test_days)))
+        session.flush()
+        audit.record(
+            session,
+            desk,
+            "policy.save",
+            "quarantine_policy",
+            policy.id,
+            name=name,
+            effective_from=profile.effective_from,
+            effective_to=profile.effective_to,
+            kind=profile.kind.value,
+            days=profile.days,
+            test_days=policy.test_days,
+        )
+        return profile_of(policy)
+
+
+def cohorts(desk: Desk, facility_code: str) -> list[str]:
+    """Cohort names of a facility, newest first (the check-in page offers them)."""
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        return list(
+            session.scalars(
+                select(Cohort.name)
+                .where(Cohort.facility_id == facility.id)
+                .order_by(Cohort.created_at.desc(), Cohort.id.desc())
+            )
+        )

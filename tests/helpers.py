@@ -1,0 +1,111 @@
+"""Shared test helpers: databases (a SQLite file and a PostgreSQL database), users, a fixed clock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import text
+
+from quarantine_desk.db.engine import make_engine
+from quarantine_desk.db.models import Base, User
+from quarantine_desk.domain.roles import Role
+from quarantine_desk.services.context import Desk, UserRow
+from quarantine_desk.services.setup import initialise
+
+PG_ADMIN_URL = os.environ.get("QD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+ADMIN_PASSWORD = "mật-khẩu-quản-trị"
+NOW = datetime(2021, 8, 10, 9, 0)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def sqlite_template(folder: Path) -> Path:
+    """A SQLite file with the schema, the default policies and an administrator, made once per run."""
+    path = folder / "template.sqlite3"
+    if not path.exists():
+        desk, _ = initialise(f"sqlite:///{path}", "admin", ADMIN_PASSWORD)
+        desk.close()
+    return path
+
+
+def sqlite_desk(template: Path, folder: Path, clock: Clock) -> Desk:
+    path = folder / f"{uuid.uuid4().hex}.sqlite3"
+    shutil.copyfile(template, path)
+    desk, _ = initialise(f"sqlite:///{path}")
+    return _as_admin(Desk(desk.engine, desk.url, clock=clock))
+
+
+def create_pg_database() -> str:
+    """A fresh database on the PostgreSQL server for this test run; returns its URL."""
+    name = f"qd_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(PG_ADMIN_URL.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    desk, _ = initialise(url, "admin", ADMIN_PASSWORD)
+    desk.close()
+    return url
+
+
+def drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pg_desk(url: str, clock: Clock) -> Desk:
+    """The run's PostgreSQL database emptied to the state of a new one (policies and the administrator kept)."""
+    engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    keep = {"quarantine_policy", "app_user", "alembic_version"}
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name not in keep]
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        conn.execute(text("DELETE FROM app_user WHERE username <> 'admin'"))
+        conn.execute(text("UPDATE app_user SET failed_logins = 0, locked_until = NULL, active = true"))
+    return _as_admin(Desk(engine, url.replace("postgresql://", "postgresql+psycopg://"), clock=clock))
+
+
+def _as_admin(desk: Desk) -> Desk:
+    with desk.write(None) as session:
+        admin = session.query(User).filter_by(username="admin").one()
+        row = UserRow(admin.id, admin.username, admin.full_name, Role.ADMIN)
+    return desk.as_user(row)
+
+
+def as_role(desk: Desk, role: Role, username: str | None = None) -> Desk:
+    """The same database acting as a user of ``role`` (created without the slow password hash)."""
+    username = username or f"user_{role.value}"
+    with desk.write(None) as session:
+        user = session.query(User).filter_by(username=username).one_or_none()
+        if user is None:
+            user = User(
+                username=username,
+                role=role.value,
+                password_hash="!",
+                active=True,
+                failed_logins=0,
+                created_at=NOW,
+            )
+            session.add(user)
+            session.flush()
+        row = UserRow(user.id, user.username, None, role)
+    return desk.as_user(row)
+
+
+def iter_backends() -> Iterator[str]:
+    yield "sqlite"
+    yield "postgresql"
