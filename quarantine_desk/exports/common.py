@@ -1,0 +1,141 @@
+"""What every writer shares: atomic output, progress and cancel checks, Vietnamese wording of values."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from quarantine_desk.domain.errors import Cancelled
+
+from .rows import TestCell
+
+Progress = Callable[[int, int], None]
+ShouldStop = Callable[[], bool]
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yields a temporary path beside ``path``; on success it replaces ``path``, on any error it is removed.
+
+    A cancelled or failed export thus leaves neither a half-written file nor a temporary one, and an existing
+    file at ``path`` stays as it was.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.part", dir=folder)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def check_stop(should_stop: ShouldStop | None) -> None:
+    if should_stop is not None and should_stop():
+        raise Cancelled()
+
+
+class Ticker:
+    """Reports progress every ``step`` items and checks for Cancel at the same time."""
+
+    def __init__(
+        self, total: int, progress: Progress | None, should_stop: ShouldStop | None, step: int = 200
+    ):
+        self.total = max(total, 0)
+        self.progress = progress
+        self.should_stop = should_stop
+        self.step = step
+        self.done = 0
+
+    def start(self) -> None:
+        check_stop(self.should_stop)
+        if self.progress is not None:
+            self.progress(0, self.total)
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.done % self.step == 0:
+            check_stop(self.should_stop)
+            if self.progress is not None:
+                self.progress(self.done, max(self.total, self.done))
+
+    def finish(self) -> None:
+        check_stop(self.should_stop)
+        if self.progress is not None:
+            self.progress(self.done, max(self.total, self.done))
+
+
+# --- Vietnamese wording -----------------------------------------------------------------------------------------
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+_SEX = {"M": "Nam", "F": "Nữ"}
+_KIND = {"rapid": "Test nhanh", "pcr": "PCR"}
+_RESULT = {"negative": "âm tính", "positive": "dương tính", "pending": "chờ kết quả"}
+_OUTCOME = {
+    "completed": "Hoàn thành cách ly",
+    "transferred": "Chuyển điều trị",
+    "transferred_positive": "Chuyển điều trị",
+    "transfer": "Chuyển điều trị",
+    "other": "Khác",
+}
+
+
+def sex_label(sex: str) -> str:
+    return _SEX.get(sex, sex)
+
+
+def kind_label(kind: str) -> str:
+    return _KIND.get(kind, kind)
+
+
+def result_label(result: str) -> str:
+    return _RESULT.get(result, result)
+
+
+def outcome_label(outcome: str | None) -> str:
+    return "" if outcome is None else _OUTCOME.get(outcome, outcome)
+
+
+def test_label(test: TestCell, with_year: bool = False) -> str:
+    """``27/07 PCR âm tính``."""
+    when = test.sampled_at.strftime("%d/%m/%Y" if with_year else "%d/%m")
+    return f"{when} {kind_label(test.kind)} {result_label(test.result)}"
+
+
+def dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def dmy_hm(moment: datetime) -> str:
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def long_date(day: date) -> str:
+    """``ngày 05 tháng 08 năm 2021`` as on official documents."""
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def place_and_date(day: date, province: str | None, district: str | None) -> str:
+    place = province or district or ""
+    return f"{place}, {long_date(day)}" if place else long_date(day).capitalize()
+
+
+def release_note(outcome: str | None, released_at: datetime | None, note: str) -> str:
+    """The remark column: the person's own note, then how and when they left, if they did."""
+    parts = [note.strip()] if note.strip() else []
+    if released_at is not None:
+        label = outcome_label(outcome) or "Ra khỏi khu cách ly"
+        parts.append(f"{label} lúc {dmy_hm(released_at)}")
+    elif outcome:
+        parts.append(outcome_label(outcome))
+    return "; ".join(parts)

@@ -1,0 +1,173 @@
+"""Plain rows the exports take: frozen dataclasses filled by the services, free of Qt and SQLAlchemy.
+
+The writers in this package read only these types, so a service (or a test) builds them once and any
+writer (Excel, PDF, JSON) can turn them into a document for the district.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+
+#: The roster variants and their titles, as printed at the top of the document.
+ROSTER_TITLES: dict[str, str] = {
+    "present": "DANH SÁCH NGƯỜI ĐANG CÁCH LY",
+    "admitted": "DANH SÁCH NGƯỜI VÀO CÁCH LY TRONG NGÀY",
+    "released": "DANH SÁCH NGƯỜI HOÀN THÀNH CÁCH LY TRONG NGÀY",
+    "due_tomorrow": "DANH SÁCH NGƯỜI DỰ KIẾN HOÀN THÀNH CÁCH LY NGÀY MAI",
+    "positive": "DANH SÁCH NGƯỜI CÓ KẾT QUẢ DƯƠNG TÍNH / CHUYỂN ĐIỀU TRỊ",
+}
+
+TEST_KINDS = ("rapid", "pcr")
+TEST_RESULTS = ("negative", "positive", "pending")
+
+
+@dataclass(frozen=True)
+class TestCell:
+    """One test of a person, as shown in a roster column or on a certificate."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    sampled_at: datetime
+    kind: str  # "rapid" or "pcr"
+    result: str  # "negative", "positive" or "pending"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One stay of one person on a roster."""
+
+    person_id: int
+    full_name: str
+    birth_year: int | None
+    birth_date: date | None
+    sex: str  # "M" or "F"
+    id_number: str | None
+    phone: str | None
+    address: str | None
+    cohort: str
+    room: str
+    bed: str
+    admitted_at: datetime
+    planned_release: date
+    released_at: datetime | None
+    outcome: str | None
+    tests: tuple[TestCell, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RosterDocument:
+    """A roster to write. ``rows`` may be a one-pass iterator; ``total`` is its length, for progress."""
+
+    facility_code: str
+    facility_name: str
+    district: str | None
+    province: str | None
+    on: date
+    variant: str
+    rows: Sequence[RosterRow] | Iterable[RosterRow]
+    total: int
+
+    def __post_init__(self) -> None:
+        if self.variant not in ROSTER_TITLES:
+            raise ValueError(f"unknown roster variant {self.variant!r}")
+
+    @property
+    def title(self) -> str:
+        return ROSTER_TITLES[self.variant]
+
+
+@dataclass(frozen=True)
+class DailyFigures:
+    """The 16:00 figures of one facility (or the totals, code ``TONG``)."""
+
+    facility_code: str
+    facility_name: str
+    beds_total: int
+    beds_occupied: int
+    beds_free: int
+    beds_closed: int
+    present_start: int
+    admitted: int
+    released: int
+    transferred_positive: int
+    present_now: int
+    due_tomorrow: int
+    tests_taken: int
+    positives: int
+    staff_on_duty: int
+    stock_alerts: tuple[str, ...] = ()
+
+
+#: The numeric fields of DailyFigures, in order: the columns of the report.
+FIGURE_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(DailyFigures) if f.name not in ("facility_code", "facility_name", "stock_alerts")
+)
+
+TOTALS_CODE = "TONG"
+TOTALS_NAME = "Tổng cộng"
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    """The daily report of one facility (``scope`` its code) or of several (``scope`` "ALL")."""
+
+    on: date
+    made_at: datetime
+    scope: str
+    facilities: tuple[DailyFigures, ...] = field(default_factory=tuple)
+
+    def totals(self) -> DailyFigures:
+        sums = {name: sum(getattr(f, name) for f in self.facilities) for name in FIGURE_FIELDS}
+        alerts = tuple(
+            f"{f.facility_code}: {alert}" if len(self.facilities) > 1 else alert
+            for f in self.facilities
+            for alert in f.stock_alerts
+        )
+        return DailyFigures(facility_code=TOTALS_CODE, facility_name=TOTALS_NAME, stock_alerts=alerts, **sums)
+
+    def with_facilities(self, facilities: Sequence[DailyFigures]) -> DailyReport:
+        return replace(self, facilities=tuple(facilities))
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """What a release certificate (giấy xác nhận hoàn thành cách ly) prints."""
+
+    verification_code: str
+    full_name: str
+    birth: str  # a year, or dd/mm/yyyy
+    sex: str  # "M" or "F"
+    id_number: str | None
+    address: str | None
+    facility_name: str
+    facility_address: str | None
+    district: str | None
+    province: str | None
+    admitted_on: date
+    released_on: date
+    tests: tuple[TestCell, ...]
+    stay_id: int
+    issued_on: date
+
+
+@dataclass(frozen=True)
+class CommitmentData:
+    """What the commitment form (bản cam kết) signed at admission is pre-filled with."""
+
+    full_name: str
+    birth: str
+    sex: str
+    id_number: str | None
+    phone: str | None
+    address: str | None
+    facility_name: str
+    district: str | None
+    province: str | None
+    room: str
+    bed: str
+    admitted_at: datetime
+    planned_release: date
+    cohort: str

@@ -1,0 +1,591 @@
+"""Excel files for the district: rosters (constant memory, 20,000 rows) and the 16:00 daily report.
+
+Every file is written to a temporary file beside the target and moved into place at the end, so a cancelled
+or failed export leaves nothing behind. Text cells go through :mod:`.safe`, so nothing becomes a formula.
+The daily report carries a hidden sheet with its figures in machine form, so the district can merge the
+files of several facilities (:func:`read_daily_report`, :func:`merge_daily_reports`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import shutil
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+
+from quarantine_desk.domain.errors import BadFile
+
+from .common import (
+    MOTTO,
+    NATION,
+    Progress,
+    ShouldStop,
+    Ticker,
+    atomic_output,
+    check_stop,
+    dmy,
+    place_and_date,
+    release_note,
+    sex_label,
+    test_label,
+)
+from .rows import FIGURE_FIELDS, DailyFigures, DailyReport, RosterDocument, RosterRow
+from .safe import cell_text, is_risky, set_text
+
+log = logging.getLogger(__name__)
+
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+TEST_COLUMNS = 4
+
+#: (header, width in characters) of the roster table.
+ROSTER_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("STT", 6),
+    ("Họ và tên", 26),
+    ("Năm sinh", 11),
+    ("Giới tính", 8),
+    ("Số CCCD/CMND", 15),
+    ("Số điện thoại", 13),
+    ("Địa chỉ", 34),
+    ("Nhóm (đợt) cách ly", 16),
+    ("Phòng – giường", 12),
+    ("Ngày vào", 16),
+    ("Ngày dự kiến ra", 12),
+    *((f"Xét nghiệm lần {n}", 20) for n in range(1, TEST_COLUMNS + 1)),
+    ("Ghi chú", 30),
+)
+
+#: The daily report's columns: (field, header, width).
+FIGURE_HEADERS: dict[str, str] = {
+    "beds_total": "Tổng số giường",
+    "beds_occupied": "Giường đang sử dụng",
+    "beds_free": "Giường trống",
+    "beds_closed": "Giường tạm đóng",
+    "present_start": "Số người đầu ngày",
+    "admitted": "Tiếp nhận trong ngày",
+    "released": "Hoàn thành cách ly",
+    "transferred_positive": "Dương tính, chuyển điều trị",
+    "present_now": "Đang cách ly",
+    "due_tomorrow": "Dự kiến ra ngày mai",
+    "tests_taken": "Số mẫu xét nghiệm",
+    "positives": "Số ca dương tính",
+    "staff_on_duty": "Cán bộ trực",
+}
+
+REPORT_FORMAT = "quarantine-desk/daily-report"
+REPORT_VERSION = 1
+DATA_SHEET = "_du_lieu"
+REPORT_TITLE = "BÁO CÁO NHANH TÌNH HÌNH CÁCH LY TẬP TRUNG"
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_BOLD = Font(name="Times New Roman", bold=True, size=12)
+_TITLE = Font(name="Times New Roman", bold=True, size=14)
+_MOTTO = Font(name="Times New Roman", bold=True, size=12, underline="single")
+_ITALIC = Font(name="Times New Roman", italic=True, size=12)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+_TOP = Alignment(vertical="top")
+
+
+# --- roster ------------------------------------------------------------------------------------------------------
+
+
+def roster_cells(row: RosterRow) -> list[object]:
+    """The values of one roster line after STT, in column order, shared by the PDF roster."""
+    born: object = row.birth_date if row.birth_date is not None else row.birth_year
+    tests = [test_label(t) for t in row.tests[:TEST_COLUMNS]]
+    tests += [""] * (TEST_COLUMNS - len(tests))
+    note = release_note(row.outcome, row.released_at, row.note)
+    extra = [f"XN lần {n}: {test_label(t)}" for n, t in enumerate(row.tests[TEST_COLUMNS:], TEST_COLUMNS + 1)]
+    if extra:
+        note = "; ".join([*extra, note] if note else extra)
+    return [
+        row.full_name,
+        born,
+        sex_label(row.sex),
+        row.id_number or "",
+        row.phone or "",
+        row.address or "",
+        row.cohort,
+        f"{row.room} – {row.bed}",
+        row.admitted_at,
+        row.planned_release,
+        *tests,
+        note,
+    ]
+
+
+class _RowWriter:
+    """Serialises roster lines to sheet XML quickly: 300,000 cells through openpyxl's cell writer take
+    many seconds, a ready string per cell almost nothing.
+
+    The styles are registered in the workbook that openpyxl writes, so their ids are valid there.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        base = {"border": _BORDER, "alignment": _TOP}
+        wrap = {"border": _BORDER, "alignment": _LEFT_WRAP}
+        specs: dict[str, dict[str, Any]] = {
+            "text": base,
+            "quoted": {**base, "quotePrefix": True},
+            "wrap": wrap,
+            "quoted_wrap": {**wrap, "quotePrefix": True},
+            "number": {"border": _BORDER, "alignment": Alignment(horizontal="center", vertical="top")},
+            "date": {**base, "number_format": DATE_FORMAT},
+            "datetime": {**base, "number_format": DATETIME_FORMAT},
+            "bold": {"font": _BOLD},
+            "italic": {"font": _ITALIC},
+        }
+        self.ids = {kind: self._style_id(ws, attrs) for kind, attrs in specs.items()}
+        self.letters = [get_column_letter(n) for n in range(1, 64)]
+
+    @staticmethod
+    def _style_id(ws: Any, attrs: dict[str, Any]) -> int:
+        cell = WriteOnlyCell(ws)
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        return int(cell.style_id)
+
+    def cell(self, ref: str, value: object, wrap: bool = False, kind: str | None = None) -> str:
+        if value is None or value == "":
+            return f'<c r="{ref}" s="{self.ids[kind or "text"]}"/>'
+        if isinstance(value, str):
+            text = cell_text(value)
+            if kind is None:
+                kind = "quoted" if is_risky(text) else "text"
+                if wrap:
+                    kind += "_wrap" if kind == "quoted" else ""
+                    kind = "wrap" if kind == "text" else kind
+            body = escape(text).replace("\r", "&#13;")
+            return f'<c r="{ref}" s="{self.ids[kind]}" t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>'
+        if isinstance(value, datetime | date):
+            kind = kind or ("datetime" if isinstance(value, datetime) else "date")
+            return f'<c r="{ref}" s="{self.ids[kind]}"><v>{to_excel(value)}</v></c>'
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f'<c r="{ref}" s="{self.ids[kind or "number"]}"><v>{value}</v></c>'
+        return self.cell(ref, str(value), wrap, kind)
+
+    def row(
+        self,
+        number: int,
+        values: Sequence[object],
+        wrapped: frozenset[int] = frozenset(),
+        kinds: Sequence[str | None] = (),
+    ) -> str:
+        """One ``<row>``; ``kinds`` overrides the style of the first cells (None: by value, no border)."""
+        parts = []
+        for i, value in enumerate(values):
+            ref = f"{self.letters[i]}{number}"
+            if i < len(kinds):
+                if value is not None:
+                    parts.append(self.cell(ref, value, kind=kinds[i]))
+            else:
+                parts.append(self.cell(ref, value, i in wrapped))
+        return f'<row r="{number}">{"".join(parts)}</row>'
+
+
+def write_roster_xlsx(
+    doc: RosterDocument,
+    path: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    """Writes the roster as an .xlsx in constant memory; returns ``path``.
+
+    The table's lines go to a temporary file as sheet XML while the rows come in; openpyxl then writes the
+    workbook around them (title block, header, styles, print set-up), and the lines are spliced into its
+    sheet while the package is copied to the target. Neither the rows nor the table are ever held whole.
+    """
+    path = Path(path)
+    ticker = Ticker(doc.total, progress, should_stop)
+    ticker.start()
+    ncols = len(ROSTER_COLUMNS)
+    last = get_column_letter(ncols)
+    header_row = 7
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Danh sách"
+    writer = _RowWriter(ws)
+    wrapped = frozenset({1, 7, 16})  # name, address, note
+    with atomic_output(path) as temp, _scratch(temp, ".rows") as rows_file, _scratch(temp, ".frame") as frame:
+        count = 0
+        with open(rows_file, "w", encoding="utf-8") as out:
+            for count, row in enumerate(doc.rows, start=1):
+                out.write(writer.row(header_row + count, [count, *roster_cells(row)], wrapped))
+                ticker.tick()
+            footer = header_row + count + 2
+            out.write(writer.row(footer, [f"Tổng số: {count} người"], kinds=("bold",)))
+            place = place_and_date(doc.on, doc.province, doc.district)
+            out.write(
+                writer.row(
+                    footer + 1, [None] * (ncols - 5) + [place], kinds=(None,) * (ncols - 5) + ("italic",)
+                )
+            )
+        check_stop(should_stop)
+        _roster_frame(ws, doc, header_row)
+        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+        wb.save(frame)
+        check_stop(should_stop)
+        _splice_rows(frame, rows_file, temp, f"A1:{last}{footer + 1}")
+    ticker.finish()
+    return path
+
+
+@contextlib.contextmanager
+def _scratch(beside: Path, suffix: str) -> Iterator[Path]:
+    """A scratch file next to ``beside``, removed afterwards whatever happens."""
+    scratch = beside.with_name(beside.name + suffix)
+    try:
+        yield scratch
+    finally:
+        with contextlib.suppress(OSError):
+            scratch.unlink()
+
+
+def _roster_frame(ws: Any, doc: RosterDocument, header_row: int) -> None:
+    """The title block, the table header and the sheet's layout: everything but the table's lines."""
+    ncols = len(ROSTER_COLUMNS)
+    last = get_column_letter(ncols)
+    split = 5  # the facility block takes columns A..E, the national header the rest
+    place = ", ".join(p for p in (doc.district, doc.province) if p)
+
+    def put(row: int, col: int, value: str, **style: Any) -> None:
+        cell = ws.cell(row=row, column=col)
+        set_text(cell, value)
+        for name, attr in style.items():
+            setattr(cell, name, attr)
+
+    put(1, 1, doc.facility_name.upper(), font=_BOLD, alignment=_CENTER)
+    put(1, split + 1, NATION, font=_BOLD, alignment=_CENTER)
+    put(2, 1, place, font=_ITALIC, alignment=_CENTER)
+    put(2, split + 1, MOTTO, font=_MOTTO, alignment=_CENTER)
+    put(4, 1, doc.title, font=_TITLE, alignment=_CENTER)
+    put(5, 1, f"Ngày {dmy(doc.on)}", font=_ITALIC, alignment=_CENTER)
+    for r in (1, 2):
+        ws.merge_cells(f"A{r}:{get_column_letter(split)}{r}")
+        ws.merge_cells(f"{get_column_letter(split + 1)}{r}:{last}{r}")
+    for r in (4, 5):
+        ws.merge_cells(f"A{r}:{last}{r}")
+    ws.row_dimensions[1].height = 20
+    ws.row_dimensions[4].height = 22
+    ws.row_dimensions[header_row].height = 32
+    for col, (name, width) in enumerate(ROSTER_COLUMNS, start=1):
+        put(header_row, col, name, font=_BOLD, alignment=_CENTER, fill=_HEADER_FILL, border=_BORDER)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = f"C{header_row + 1}"
+    _print_setup(ws, header_row)
+
+
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+def _splice_rows(frame: Path, rows_file: Path, target: Path, dimension: str) -> None:
+    """Copies the workbook ``frame`` to ``target`` with the lines of ``rows_file`` at the end of its sheet."""
+    with zipfile.ZipFile(frame) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(info, data)
+                continue
+            head, sep, tail = data.partition(b"</sheetData>")
+            if not sep:
+                raise RuntimeError("the frame sheet has no sheetData")
+            head = _DIMENSION.sub(f'<dimension ref="{dimension}"/>'.encode(), head, count=1)
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(entry, "w") as sheet:
+                sheet.write(head)
+                with open(rows_file, "rb") as lines:
+                    shutil.copyfileobj(lines, sheet, 1 << 20)
+                sheet.write(sep + tail)
+
+
+def _print_setup(ws: Any, header_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+# --- daily report --------------------------------------------------------------------------------------------------
+
+
+def write_daily_report_xlsx(
+    report: DailyReport,
+    path: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    """Writes the 16:00 report: one line per facility, the totals, the stock alerts, a hidden data sheet."""
+    path = Path(path)
+    check_stop(should_stop)
+    if progress is not None:
+        progress(0, 1)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Báo cáo"
+    headers = ["STT", "Khu cách ly", *(FIGURE_HEADERS[f] for f in FIGURE_FIELDS)]
+    ncols = len(headers)
+    last = get_column_letter(ncols)
+    split = 3
+    first_name = (
+        report.facilities[0].facility_name if len(report.facilities) == 1 else "BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH"
+    )
+
+    def put(row: int, col: int, value: object, **style: Any) -> None:
+        cell = ws.cell(row=row, column=col)
+        if isinstance(value, str):
+            set_text(cell, value)
+        else:
+            cell.value = value
+        for name, attr in style.items():
+            setattr(cell, name, attr)
+
+    put(1, 1, first_name.upper(), font=_BOLD, alignment=_CENTER)
+    put(1, split + 1, NATION, font=_BOLD, alignment=_CENTER)
+    put(2, split + 1, MOTTO, font=_MOTTO, alignment=_CENTER)
+    put(4, 1, REPORT_TITLE, font=_TITLE, alignment=_CENTER)
+    put(5, 1, f"(Số liệu tính đến 16 giờ ngày {dmy(report.on)})", font=_ITALIC, alignment=_CENTER)
+    for r in (1, 2):
+        ws.merge_cells(f"A{r}:{get_column_letter(split)}{r}")
+        ws.merge_cells(f"{get_column_letter(split + 1)}{r}:{last}{r}")
+    for r in (4, 5):
+        ws.merge_cells(f"A{r}:{last}{r}")
+    header_row = 7
+    ws.row_dimensions[header_row].height = 48
+    for col, name in enumerate(headers, start=1):
+        put(header_row, col, name, font=_BOLD, alignment=_CENTER, fill=_HEADER_FILL, border=_BORDER)
+        ws.column_dimensions[get_column_letter(col)].width = 30 if col == 2 else (6 if col == 1 else 12)
+    lines: list[tuple[str, DailyFigures]] = [(str(n), f) for n, f in enumerate(report.facilities, start=1)]
+    lines.append(("", report.totals()))
+    row = header_row
+    for number, figures in lines:
+        row += 1
+        bold = figures is lines[-1][1]
+        font = _BOLD if bold else Font(name="Times New Roman", size=12)
+        put(row, 1, int(number) if number else "", border=_BORDER, font=font, alignment=_CENTER)
+        put(row, 2, figures.facility_name, border=_BORDER, font=font, alignment=_LEFT_WRAP)
+        for col, name in enumerate(FIGURE_FIELDS, start=3):
+            put(row, col, getattr(figures, name), border=_BORDER, font=font, alignment=_CENTER)
+    ws.freeze_panes = f"C{header_row + 1}"
+    row += 2
+    alerts = report.totals().stock_alerts
+    put(row, 1, "Cảnh báo vật tư:" if alerts else "Cảnh báo vật tư: không có.", font=_BOLD)
+    for alert in alerts:
+        row += 1
+        put(row, 2, f"- {alert}")
+    row += 2
+    put(
+        row,
+        ncols - 5,
+        f"Lập lúc {report.made_at:%H:%M} ngày {dmy(report.made_at.date())}",
+        font=_ITALIC,
+    )
+    _print_setup(ws, header_row)
+    _write_data_sheet(wb, report)
+    wb.properties.title = REPORT_TITLE
+    wb.properties.keywords = REPORT_FORMAT
+    with atomic_output(path) as temp:
+        check_stop(should_stop)
+        wb.save(temp)
+    if progress is not None:
+        progress(1, 1)
+    return path
+
+
+def _write_data_sheet(wb: Workbook, report: DailyReport) -> None:
+    data = wb.create_sheet(DATA_SHEET)
+    data.sheet_state = "hidden"
+    rows: list[list[object]] = [
+        ["format", REPORT_FORMAT],
+        ["version", REPORT_VERSION],
+        ["on", report.on.isoformat()],
+        ["made_at", report.made_at.isoformat()],
+        ["scope", report.scope],
+        ["note", "Trang dữ liệu để tổng hợp báo cáo, xin đừng sửa."],
+        ["facility_code", "facility_name", *FIGURE_FIELDS, "stock_alerts"],
+    ]
+    for f in report.facilities:
+        rows.append(
+            [
+                f.facility_code,
+                f.facility_name,
+                *(getattr(f, n) for n in FIGURE_FIELDS),
+                json.dumps(list(f.stock_alerts), ensure_ascii=False),
+            ]
+        )
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            cell = data.cell(row=r, column=c)
+            if isinstance(value, str):
+                set_text(cell, value)
+            else:
+                cell.value = value
+
+
+def report_to_dict(report: DailyReport) -> dict[str, Any]:
+    return {
+        "format": REPORT_FORMAT,
+        "version": REPORT_VERSION,
+        "on": report.on.isoformat(),
+        "made_at": report.made_at.isoformat(),
+        "scope": report.scope,
+        "facilities": [
+            {
+                "facility_code": f.facility_code,
+                "facility_name": f.facility_name,
+                **{n: getattr(f, n) for n in FIGURE_FIELDS},
+                "stock_alerts": list(f.stock_alerts),
+            }
+            for f in report.facilities
+        ],
+        "totals": {n: getattr(report.totals(), n) for n in FIGURE_FIELDS},
+    }
+
+
+def write_daily_report_json(
+    report: DailyReport,
+    path: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    path = Path(path)
+    check_stop(should_stop)
+    text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2)
+    with atomic_output(path) as temp:
+        temp.write_text(text + "\n", encoding="utf-8")
+    if progress is not None:
+        progress(1, 1)
+    return path
+
+
+def _figures(path: Path, item: dict[str, Any]) -> DailyFigures:
+    try:
+        numbers = {n: item[n] for n in FIGURE_FIELDS}
+        code, name, alerts = item["facility_code"], item["facility_name"], item.get("stock_alerts", [])
+    except (KeyError, TypeError):
+        raise BadFile(str(path), "not_a_daily_report") from None
+    if isinstance(alerts, str):
+        try:
+            alerts = json.loads(alerts) if alerts else []
+        except ValueError:
+            raise BadFile(str(path), "not_a_daily_report") from None
+    ok = (
+        all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in numbers.values())
+        and isinstance(code, str)
+        and code
+        and isinstance(name, str)
+        and isinstance(alerts, list)
+        and all(isinstance(a, str) for a in alerts)
+    )
+    if not ok:
+        raise BadFile(str(path), "not_a_daily_report")
+    return DailyFigures(facility_code=code, facility_name=name, stock_alerts=tuple(alerts), **numbers)
+
+
+def _report_from_dict(path: Path, data: object) -> DailyReport:
+    if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
+        raise BadFile(str(path), "not_a_daily_report")
+    try:
+        version = int(data.get("version", 0))
+        on = date.fromisoformat(str(data["on"]))
+        made_at = datetime.fromisoformat(str(data["made_at"]))
+        scope = str(data["scope"])
+        items = data["facilities"]
+    except (KeyError, ValueError, TypeError):
+        raise BadFile(str(path), "not_a_daily_report") from None
+    if version > REPORT_VERSION:
+        raise BadFile(str(path), "not_a_daily_report", version=version)
+    if not isinstance(items, list):
+        raise BadFile(str(path), "not_a_daily_report")
+    return DailyReport(
+        on=on, made_at=made_at, scope=scope, facilities=tuple(_figures(path, i) for i in items)
+    )
+
+
+def read_daily_report(path: Path) -> DailyReport:
+    """Reads back a daily report this program wrote, as .xlsx or .json."""
+    path = Path(path)
+    try:
+        head = path.read_bytes()[:4]
+    except OSError:
+        raise BadFile(str(path), "unreadable") from None
+    if head.startswith(b"PK"):
+        return _read_report_xlsx(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadFile(str(path), "unreadable") from None
+    return _report_from_dict(path, data)
+
+
+def _read_report_xlsx(path: Path) -> DailyReport:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        log.info("not a workbook %s: %s", path, exc)
+        raise BadFile(str(path), "unreadable") from None
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        log.info("not a workbook %s: %s", path, exc)
+        raise BadFile(str(path), "unreadable") from None
+    try:
+        if DATA_SHEET not in wb.sheetnames:
+            raise BadFile(str(path), "not_a_daily_report")
+        rows = [list(r) for r in wb[DATA_SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    meta = {str(r[0]): r[1] for r in rows[:6] if r and len(r) > 1 and r[0] is not None}
+    if len(rows) < 7:
+        raise BadFile(str(path), "not_a_daily_report")
+    names = [str(v) if v is not None else "" for v in rows[6]]
+    items = [dict(zip(names, r, strict=False)) for r in rows[7:] if r and r[0] is not None]
+    return _report_from_dict(path, {**meta, "facilities": items})
+
+
+def merge_daily_reports(reports: Sequence[DailyReport] | Iterable[DailyReport]) -> DailyReport:
+    """One report of all facilities of one day; refuses two reports of one facility or different days."""
+    reports = list(reports)
+    if not reports:
+        raise BadFile("", "empty")
+    on = reports[0].on
+    if any(r.on != on for r in reports):
+        raise BadFile("", "different_dates", dates=sorted({r.on.isoformat() for r in reports}))
+    seen: dict[str, DailyFigures] = {}
+    for report in reports:
+        for figures in report.facilities:
+            if figures.facility_code in seen:
+                raise BadFile("", "duplicate_facility", facility=figures.facility_code, on=on.isoformat())
+            seen[figures.facility_code] = figures
+    return DailyReport(
+        on=on,
+        made_at=max(r.made_at for r in reports),
+        scope="ALL",
+        facilities=tuple(seen[code] for code in sorted(seen)),
+    )
