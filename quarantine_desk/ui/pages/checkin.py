@@ -1,0 +1,667 @@
+"""The check-in page: find or register people at the gate, group those arriving together, admit them.
+
+Built for the keyboard and the barcode scanner: the search field has the focus, a scanner types an ID number
+and Enter, and the person joins the "arriving together" list; Ctrl+Enter admits the whole list with the beds
+the program proposes (R1–R5 are checked by the services; a refusal is shown in words, never as a traceback).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quarantine_desk.domain.errors import DeskError, InvalidInput, PersonAlreadyStaying
+from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.services import facilities, people, stays
+from quarantine_desk.services.people import NewPerson, PersonRow
+from quarantine_desk.services.stays import AdmitResult, Proposal
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.widgets import MessageLine, make_table, sex_text, vn_date
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 250  # long enough to skip the keystrokes of a scanner, short enough to feel immediate
+INVALID_STYLE = "border: 2px solid #b3261e;"
+
+
+def normalised_id(text: str) -> str:
+    """What an ID number typed or scanned looks like in the database (no spaces, upper case)."""
+    return "".join(text.split()).upper()
+
+
+def commitment_printer() -> object | None:
+    """``services.documents.commitment_pdf`` when another part of the program provides it, else None."""
+    try:
+        module = importlib.import_module("quarantine_desk.services.documents")
+    except ImportError:
+        return None
+    return getattr(module, "commitment_pdf", None)
+
+
+@dataclass(frozen=True)
+class RoomChoice:
+    room: str
+    zone: str
+    beds: int
+    label: str
+
+
+class CheckinPage(QWidget):
+    """Tiếp nhận người cách ly."""
+
+    admitted = Signal(list)  # the AdmitResult rows of the last admission
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("checkin_page")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self._build()
+        ctx.facility_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    # --- layout -----------------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        title = QLabel(self.tr("Tiếp nhận người cách ly"))
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(
+            self.tr("Tìm theo họ tên, số CCCD/CMND/hộ chiếu hoặc số điện thoại; quét mã rồi Enter để thêm")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.setStyleSheet("QLineEdit { font-size: 13pt; padding: 4px; }")
+        self.search.setAccessibleName(self.tr("Tìm người"))
+        self.search.textEdited.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_entered)
+
+        self.results = RowsModel[PersonRow](
+            [
+                Column(self.tr("Họ và tên"), lambda p: p.full_name),
+                Column(
+                    self.tr("Năm sinh"),
+                    lambda p: vn_date(p.birth_date) if p.birth_date else str(p.birth_year or ""),
+                ),
+                Column(self.tr("Giới tính"), lambda p: sex_text(p.sex.value)),
+                Column(self.tr("CCCD/CMND"), lambda p: p.id_number or ""),
+                Column(self.tr("SĐT"), lambda p: p.phone or ""),
+                Column(self.tr("Đang ở"), self._where_text),
+            ],
+            parent=self,
+        )
+        self.results_view = make_table(self.results)
+        self.results_view.setObjectName("results")
+        self.results_view.activated.connect(lambda index: self.pick(self.results.row_at(index.row())))
+        self.results_view.doubleClicked.connect(lambda index: self.pick(self.results.row_at(index.row())))
+        self.add_selected = QPushButton(self.tr("Thêm vào danh sách đến"))
+        self.add_selected.clicked.connect(self._pick_selected)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        results_head = QHBoxLayout()
+        results_head.addWidget(QLabel(self.tr("Kết quả tìm kiếm")))
+        results_head.addStretch(1)
+        results_head.addWidget(self.add_selected)
+        left_layout.addLayout(results_head)
+        left_layout.addWidget(self.results_view, 1)
+        left_layout.addWidget(self._build_new_person())
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self._build_arrivals(), 3)
+        right_layout.addWidget(self._build_manual())
+        self.message = MessageLine()
+        self.message.setObjectName("message")
+        right_layout.addWidget(self.message)
+        right_layout.addWidget(self._build_summary(), 2)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.search)
+        layout.addWidget(splitter, 1)
+
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.admit_all)
+        focus_search = QShortcut(QKeySequence("Ctrl+F"), self)
+        focus_search.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        focus_search.activated.connect(self.focus_search)
+
+    def _build_new_person(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Người mới"))
+        box.setObjectName("new_person")
+        self.f_name = QLineEdit()
+        self.f_name.setAccessibleName(self.tr("Họ và tên"))
+        self.f_sex = QComboBox()
+        self.f_sex.addItem(self.tr("Nam"), "M")
+        self.f_sex.addItem(self.tr("Nữ"), "F")
+        self.f_born = QLineEdit()
+        self.f_born.setPlaceholderText(self.tr("1985 hoặc 15/03/1985"))
+        self.f_id = QLineEdit()
+        self.f_id.setPlaceholderText(self.tr("12 số CCCD, 9 số CMND hoặc hộ chiếu"))
+        self.f_phone = QLineEdit()
+        self.f_address = QLineEdit()
+        self.f_address.setPlaceholderText(self.tr("Xã/phường, huyện, tỉnh"))
+        self.f_household = QLineEdit()
+        self.f_household.setPlaceholderText(self.tr("Mã hộ, giống nhau cho cả nhà"))
+        self.f_doses = QSpinBox()
+        self.f_doses.setRange(0, people.MAX_DOSES)
+        self.f_last_dose = QLineEdit()
+        self.f_last_dose.setPlaceholderText(self.tr("dd/mm/yyyy"))
+        self._fields: dict[str, QWidget] = {
+            "name": self.f_name,
+            "sex": self.f_sex,
+            "born": self.f_born,
+            "id_number": self.f_id,
+            "phone": self.f_phone,
+            "address": self.f_address,
+            "household": self.f_household,
+            "doses": self.f_doses,
+            "last_dose_on": self.f_last_dose,
+        }
+        for key, widget in self._fields.items():
+            widget.setObjectName(f"new_{key}")
+            if isinstance(widget, QLineEdit):
+                widget.returnPressed.connect(self.add_new_person)
+
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        pairs = [
+            (self.tr("Họ và tên*"), self.f_name),
+            (self.tr("Giới tính"), self.f_sex),
+            (self.tr("Năm sinh hoặc ngày sinh*"), self.f_born),
+            (self.tr("CCCD/CMND/hộ chiếu"), self.f_id),
+            (self.tr("SĐT"), self.f_phone),
+            (self.tr("Hộ gia đình"), self.f_household),
+            (self.tr("Số mũi tiêm"), self.f_doses),
+            (self.tr("Ngày tiêm mũi cuối"), self.f_last_dose),
+        ]
+        for i, (label, widget) in enumerate(pairs):
+            row, col = divmod(i, 2)
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            grid.addWidget(caption, row, col * 2)
+            grid.addWidget(widget, row, col * 2 + 1)
+        address_label = QLabel(self.tr("Địa chỉ"))
+        address_label.setBuddy(self.f_address)
+        grid.addWidget(address_label, 4, 0)
+        grid.addWidget(self.f_address, 4, 1, 1, 3)
+        self.form_error = MessageLine()
+        self.form_error.setObjectName("form_error")
+        grid.addWidget(self.form_error, 5, 0, 1, 4)
+        self.add_person_button = QPushButton(self.tr("Lưu và thêm vào danh sách đến"))
+        self.add_person_button.setObjectName("add_person")
+        self.add_person_button.clicked.connect(self.add_new_person)
+        grid.addWidget(self.add_person_button, 6, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        return box
+
+    def _build_arrivals(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Đến cùng nhau (hộ gia đình hoặc cả nhóm)"))
+        self.arrivals = RowsModel[PersonRow](
+            [
+                Column(self.tr("Họ và tên"), lambda p: p.full_name),
+                Column(self.tr("Giới tính"), lambda p: sex_text(p.sex.value)),
+                Column(self.tr("Năm sinh"), lambda p: str(p.birth_year or "")),
+                Column(self.tr("Hộ gia đình"), lambda p: p.household or ""),
+                Column(self.tr("CCCD/CMND"), lambda p: p.id_number or ""),
+            ],
+            parent=self,
+        )
+        self.arrivals_view = make_table(self.arrivals)
+        self.arrivals_view.setObjectName("arrivals")
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.arrivals_view)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self.remove_selected_arrival)
+        self.remove_button = QPushButton(self.tr("Bỏ khỏi danh sách"))
+        self.remove_button.clicked.connect(self.remove_selected_arrival)
+
+        self.cohort = QComboBox()
+        self.cohort.setObjectName("cohort")
+        self.cohort.setEditable(True)
+        self.cohort.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.cohort.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        line = self.cohort.lineEdit()
+        assert line is not None
+        line.setPlaceholderText(self.tr("Chọn nhóm hoặc gõ tên nhóm mới"))
+        self.cohort.currentTextChanged.connect(lambda _text: self.proposals.set_rows([]))
+
+        self.propose_button = QPushButton(self.tr("Đề xuất giường"))
+        self.propose_button.setObjectName("propose")
+        self.propose_button.clicked.connect(self.propose)
+        self.admit_button = QPushButton(self.tr("Nhận vào (Ctrl+Enter)"))
+        self.admit_button.setObjectName("admit")
+        self.admit_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.admit_button.clicked.connect(self.admit_all)
+
+        self.proposals = RowsModel[Proposal](
+            [
+                Column(self.tr("Họ và tên"), lambda p: p.full_name),
+                Column(self.tr("Phòng"), lambda p: f"{p.room} ({p.zone})"),
+                Column(self.tr("Giường"), lambda p: p.bed),
+                Column(self.tr("Lý do"), lambda p: self.reason_text(p.reason)),
+            ],
+            parent=self,
+        )
+        self.proposals_view = make_table(self.proposals, stretch_column=3)
+        self.proposals_view.setObjectName("proposals")
+
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.arrivals_view, 2)
+        cohort_row = QHBoxLayout()
+        cohort_label = QLabel(self.tr("Nhóm cách ly*"))
+        cohort_label.setBuddy(self.cohort)
+        cohort_row.addWidget(cohort_label)
+        cohort_row.addWidget(self.cohort, 1)
+        cohort_row.addWidget(self.remove_button)
+        layout.addLayout(cohort_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.propose_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.admit_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.proposals_view, 2)
+        return box
+
+    def _build_manual(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Chọn phòng khác cho người đang chọn"))
+        self.room_combo = QComboBox()
+        self.room_combo.setObjectName("room")
+        self.room_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.room_combo.setMinimumContentsLength(18)
+        self.room_combo.currentIndexChanged.connect(self._fill_beds)
+        self.bed_combo = QComboBox()
+        self.bed_combo.setObjectName("bed")
+        self.admit_here_button = QPushButton(self.tr("Nhận vào phòng này"))
+        self.admit_here_button.setObjectName("admit_here")
+        self.admit_here_button.clicked.connect(self.admit_into_chosen_room)
+        row = QHBoxLayout(box)
+        room_label = QLabel(self.tr("Phòng"))
+        room_label.setBuddy(self.room_combo)
+        bed_label = QLabel(self.tr("Giường"))
+        bed_label.setBuddy(self.bed_combo)
+        row.addWidget(room_label)
+        row.addWidget(self.room_combo, 2)
+        row.addWidget(bed_label)
+        row.addWidget(self.bed_combo, 1)
+        row.addWidget(self.admit_here_button)
+        return box
+
+    def _build_summary(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Vừa tiếp nhận"))
+        self.summary = RowsModel[AdmitResult](
+            [
+                Column(self.tr("Họ và tên"), lambda r: r.full_name),
+                Column(self.tr("Phòng"), lambda r: r.room),
+                Column(self.tr("Giường"), lambda r: r.bed),
+                Column(self.tr("Dự kiến ra"), lambda r: vn_date(r.planned_release)),
+                Column(
+                    self.tr("Ngày xét nghiệm"), lambda r: ", ".join(d.strftime("%d/%m") for d in r.test_days)
+                ),
+            ],
+            parent=self,
+        )
+        self.summary_view = make_table(self.summary)
+        self.summary_view.setObjectName("summary")
+        self.print_button = QPushButton(self.tr("In bản cam kết"))
+        self.print_button.setObjectName("print_commitment")
+        self.print_button.clicked.connect(self.print_commitment)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.summary_view, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.print_button)
+        layout.addLayout(bottom)
+        self._update_print_button()
+        return box
+
+    # --- texts ------------------------------------------------------------------------------------------------
+
+    def reason_text(self, reason: str) -> str:
+        return {
+            "fills_cohort_room": self.tr("xếp cùng phòng với nhóm"),
+            "opens_room": self.tr("mở phòng mới"),
+            "keeps_household": self.tr("giữ hộ gia đình cùng phòng"),
+            "splits_household": self.tr("hộ quá đông, chia phòng"),
+        }.get(reason, reason)
+
+    def _where_text(self, person: PersonRow) -> str:
+        if not person.facility:
+            return ""
+        return self.tr("%1, phòng %2").replace("%1", person.facility).replace("%2", person.room or "")
+
+    def _state_text(self, state: RoomState) -> str:
+        return {
+            RoomState.READY: self.tr("trống"),
+            RoomState.OCCUPIED: self.tr("có người"),
+            RoomState.CLOSED: self.tr("phong tỏa"),
+            RoomState.AWAITING_DISINFECTION: self.tr("chờ khử khuẩn"),
+            RoomState.OUT_OF_SERVICE: self.tr("ngừng sử dụng"),
+        }[state]
+
+    # --- loading ----------------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # After the window has shown the page, so the focus is not taken back by the page switcher.
+        QTimer.singleShot(0, self.focus_search)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        code = self.ctx.facility
+        typed = self.cohort.currentText()
+        chosen_room = self.room_combo.currentData()
+        self.cohort.blockSignals(True)
+        self.cohort.clear()
+        self.room_combo.blockSignals(True)
+        self.room_combo.clear()
+        try:
+            if code:
+                self.cohort.addItems(stays.cohorts(self.ctx.desk, code))
+                for row in facilities.room_board(self.ctx.desk, code):
+                    label = (
+                        self.tr("%1 · %2 · %3 %4/%5")
+                        .replace("%1", row.room)
+                        .replace("%2", row.zone)
+                        .replace("%3", self._state_text(row.state))
+                        .replace("%4", str(row.occupants))
+                        .replace("%5", str(row.beds_in_service))
+                    )
+                    if row.cohort:
+                        label += f" · {row.cohort}"
+                    self.room_combo.addItem(label, RoomChoice(row.room, row.zone, row.beds, label))
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+        finally:
+            self.cohort.setEditText(typed)
+            self.cohort.blockSignals(False)
+            self.room_combo.blockSignals(False)
+        for i in range(self.room_combo.count()):
+            data = self.room_combo.itemData(i)
+            if chosen_room is not None and data.room == chosen_room.room:
+                self.room_combo.setCurrentIndex(i)
+                break
+        self._fill_beds()
+        if self.search.text().strip():
+            self.run_search()
+        self._update_print_button()
+
+    def _fill_beds(self) -> None:
+        self.bed_combo.clear()
+        self.bed_combo.addItem(self.tr("Giường trống đầu tiên"), None)
+        choice = self.room_combo.currentData()
+        if isinstance(choice, RoomChoice):
+            # add_rooms numbers beds 1..N; the service refuses a taken bed with the rule's message.
+            for label in range(1, choice.beds + 1):
+                self.bed_combo.addItem(str(label), str(label))
+
+    # --- search and picking -----------------------------------------------------------------------------------
+
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search.text().strip()
+        if not text:
+            self.results.set_rows([])
+            return
+        try:
+            self.results.set_rows(people.search_people(self.ctx.desk, text))
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        if self.results.rowCount():
+            self.results_view.selectRow(0)
+
+    def _search_entered(self) -> None:
+        self.run_search()
+        wanted = normalised_id(self.search.text())
+        exact = [p for p in self.results.rows() if p.id_number and p.id_number == wanted]
+        if exact:
+            self.pick(exact[0])
+            return
+        if self.results.rowCount() == 1:
+            self.pick(self.results.row_at(0))
+        elif self.results.rowCount():
+            self.results_view.setFocus()
+
+    def _pick_selected(self) -> None:
+        index = self.results_view.currentIndex()
+        if index.isValid():
+            self.pick(self.results.row_at(index.row()))
+
+    def pick(self, person: PersonRow | None) -> None:
+        """Add a person to the arriving list (once; not someone already in quarantine)."""
+        if person is None:
+            return
+        if person.facility:
+            self.message.error(
+                self.ctx.describe(PersonAlreadyStaying(person.full_name, person.facility, person.room or ""))
+            )
+            return
+        if any(p.id == person.id for p in self.arrivals.rows()):
+            self.message.error(self.tr("%1 đã có trong danh sách đến.").replace("%1", person.full_name))
+        else:
+            self.arrivals.append(person)
+            self.proposals.set_rows([])
+            self.arrivals_view.selectRow(self.arrivals.rowCount() - 1)
+            self.message.done(
+                self.tr("Đã thêm %1. Danh sách đến có %2 người.")
+                .replace("%1", person.full_name)
+                .replace("%2", str(self.arrivals.rowCount()))
+            )
+        self.search.clear()
+        self.results.set_rows([])
+        self.focus_search()
+
+    def remove_selected_arrival(self) -> None:
+        index = self.arrivals_view.currentIndex()
+        if index.isValid():
+            self.arrivals.remove_at(index.row())
+            self.proposals.set_rows([])
+
+    # --- new person -------------------------------------------------------------------------------------------
+
+    def _new_person(self) -> NewPerson:
+        return NewPerson(
+            name=self.f_name.text(),
+            sex=str(self.f_sex.currentData()),
+            born=self.f_born.text(),
+            id_number=self.f_id.text(),
+            phone=self.f_phone.text(),
+            address=self.f_address.text(),
+            household=self.f_household.text(),
+            doses=str(self.f_doses.value()),
+            last_dose_on=self.f_last_dose.text(),
+        )
+
+    def add_new_person(self) -> None:
+        for widget in self._fields.values():
+            widget.setStyleSheet("")
+        self.form_error.clear_message()
+        try:
+            person = people.add_person(self.ctx.desk, self._new_person())
+        except InvalidInput as err:
+            self.form_error.error(self.ctx.describe(err))
+            field = self._fields.get(err.field)
+            if field is not None:
+                field.setStyleSheet(INVALID_STYLE)
+                field.setFocus()
+            return
+        except DeskError as err:
+            self.form_error.error(self.ctx.describe(err))
+            return
+        log.info("registered person %s at the gate", person.id)
+        for widget in (self.f_name, self.f_born, self.f_id, self.f_phone, self.f_last_dose):
+            widget.clear()
+        # Address and household stay: the next person is often of the same family.
+        self.f_doses.setValue(0)
+        self.pick(person)
+        self.ctx.notify_changed()
+
+    # --- admission --------------------------------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        if not self.ctx.facility:
+            self.message.error(self.tr("Chưa chọn khu cách ly."))
+            return False
+        if not self.arrivals.rowCount():
+            self.message.error(self.tr("Danh sách đến đang trống: tìm hoặc quét mã người cần tiếp nhận."))
+            self.focus_search()
+            return False
+        if not self.cohort.currentText().strip():
+            self.message.error(self.ctx.describe(InvalidInput("cohort", "empty")))
+            self.cohort.setFocus()
+            return False
+        return True
+
+    def propose(self) -> None:
+        if not self._ready():
+            return
+        try:
+            proposals = stays.propose_beds(
+                self.ctx.desk,
+                [p.id for p in self.arrivals.rows()],
+                self.ctx.facility,
+                self.cohort.currentText().strip(),
+            )
+        except DeskError as err:
+            self.proposals.set_rows([])
+            self.message.error(self.ctx.describe(err))
+            return
+        self.proposals.set_rows(proposals)
+        self.message.done(
+            self.tr("Đề xuất cho %1 người; nhấn Ctrl+Enter để nhận vào.").replace("%1", str(len(proposals)))
+        )
+
+    def admit_all(self) -> None:
+        """Admit everyone on the arriving list with the beds the program chooses, all or none."""
+        if not self._ready():
+            return
+        try:
+            results = stays.admit_group(
+                self.ctx.desk,
+                [p.id for p in self.arrivals.rows()],
+                self.ctx.facility,
+                self.cohort.currentText().strip(),
+            )
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self._after_admission(results)
+        self.arrivals.set_rows([])
+
+    def admit_into_chosen_room(self) -> None:
+        """Admit the selected arrival into the room (and bed) the user chose; the rules decide."""
+        if not self._ready():
+            return
+        index = self.arrivals_view.currentIndex()
+        row = index.row() if index.isValid() else 0
+        person = self.arrivals.row_at(row)
+        if person is None:
+            return
+        choice = self.room_combo.currentData()
+        if not isinstance(choice, RoomChoice):
+            self.message.error(self.tr("Chưa chọn phòng."))
+            return
+        try:
+            result = stays.admit(
+                self.ctx.desk,
+                person.id,
+                self.ctx.facility,
+                self.cohort.currentText().strip(),
+                room=choice.room,
+                bed=self.bed_combo.currentData(),
+            )
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.arrivals.remove_at(row)
+        self._after_admission([result])
+
+    def _after_admission(self, results: list[AdmitResult]) -> None:
+        self.proposals.set_rows([])
+        self.summary.set_rows(results)
+        first = results[0]
+        where = ", ".join(f"{r.full_name}: {r.room}/{r.bed}" for r in results)
+        self.message.done(
+            self.tr("Đã nhận %1 người (%2). Dự kiến ra: %3; xét nghiệm các ngày %4.")
+            .replace("%1", str(len(results)))
+            .replace("%2", where)
+            .replace("%3", vn_date(first.planned_release))
+            .replace("%4", ", ".join(vn_date(d) for d in first.test_days))
+        )
+        log.info("admitted %d people into %s", len(results), self.ctx.facility)
+        self.admitted.emit(results)
+        self.ctx.notify_changed()
+        self.focus_search()
+
+    # --- commitment -------------------------------------------------------------------------------------------
+
+    def _update_print_button(self) -> None:
+        available = commitment_printer() is not None
+        self.print_button.setEnabled(available and self.summary.rowCount() > 0)
+        self.print_button.setToolTip("" if available else self.tr("Chưa có mẫu in"))
+
+    def print_commitment(self) -> None:
+        printer = commitment_printer()
+        index = self.summary_view.currentIndex()
+        if printer is None or not self.summary.rowCount():
+            return
+        result = self.summary.row_at(index.row() if index.isValid() else 0)
+        if result is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Lưu bản cam kết"),
+            f"cam-ket-{result.stay}-{date.today():%Y%m%d}.pdf",
+            "PDF (*.pdf)",
+        )
+        if not path:
+            return
+        try:
+            printer(self.ctx.desk, result.stay, path)  # type: ignore[operator]
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.message.done(self.tr("Đã lưu bản cam kết: %1").replace("%1", path))

@@ -1,0 +1,124 @@
+"""Small widgets and helpers the pages share: the message line, table set-up, questions, date formats.
+
+Questions to the user (a reason, a name, a yes/no) go through one ``Ask`` object per page, so the tests swap
+in answers without a modal dialog (the git-cola interaction pattern); yes/no goes on to ``ui.interaction``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QTableView,
+    QWidget,
+)
+
+from quarantine_desk.ui.interaction import interaction
+from quarantine_desk.ui.models import RowsModel
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("widgets", text)
+
+
+def vn_date(day: date | datetime | None) -> str:
+    """dd/mm/yyyy, the way dates are written in Vietnam."""
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def vn_datetime(moment: datetime | None) -> str:
+    return moment.strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def sex_text(sex: str) -> str:
+    return {"M": tr("Nam"), "F": tr("Nữ")}.get(str(sex), str(sex))
+
+
+class MessageLine(QLabel):
+    """One line under a form: red for a refusal, green for what was just done; wraps, copyable."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAccessibleName(tr("Thông báo"))
+        self.clear_message()
+
+    def error(self, text: str) -> None:
+        self.setStyleSheet(
+            "QLabel { color: #b3261e; background: #fde2e1; padding: 6px; border-radius: 4px; }"
+        )
+        self.setText(text)
+        self.setVisible(True)
+
+    def done(self, text: str) -> None:
+        self.setStyleSheet(
+            "QLabel { color: #1b5e20; background: #e3f4e4; padding: 6px; border-radius: 4px; }"
+        )
+        self.setText(text)
+        self.setVisible(True)
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.setVisible(False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.isVisible() and "b3261e" in self.styleSheet()
+
+
+def make_table(
+    model: RowsModel, parent: QWidget | None = None, *, multi: bool = False, stretch_column: int | None = 0
+) -> QTableView:
+    """A read-only table view over ``model``: whole rows selected, sized to its text, keyboard-friendly."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if multi
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, as people at the gate expect
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(26)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setHighlightSections(False)
+    if stretch_column is not None and model.columnCount() > stretch_column:
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def selected_rows(view: QTableView) -> list[int]:
+    model = view.selectionModel()
+    if model is None:
+        return []
+    return sorted({index.row() for index in model.selectedRows()})
+
+
+class Ask:
+    """The questions a page asks; replace the methods in tests (they return what the user would answer)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+
+    def text(self, title: str, label: str, default: str = "") -> str | None:
+        value, ok = QInputDialog.getText(self._parent, title, label, text=default)
+        return value.strip() if ok and value.strip() else None
+
+    def choice(self, title: str, label: str, items: Sequence[str]) -> str | None:
+        value, ok = QInputDialog.getItem(self._parent, title, label, list(items), 0, True)
+        return value.strip() if ok and value.strip() else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        return interaction().confirm(self._parent, text, title)

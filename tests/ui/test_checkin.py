@@ -1,0 +1,138 @@
+"""The check-in page driven with real key presses and clicks: search, scan, register, admit, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from quarantine_desk.services import facilities, people, stays
+from quarantine_desk.services.people import NewPerson
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.pages.checkin import CheckinPage
+
+# The offscreen platform says so on every show; it is not a fault of the page.
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture
+def ctx(sqlite_only_desk, qtbot):  # type: ignore[no-untyped-def]
+    desk = sqlite_only_desk
+    facilities.add_facility(desk, "F01", "Ký túc xá Đại học")
+    facilities.add_rooms(desk, "F01", "Khu A", "101-104", 4)
+    context = UiContext(desk)
+    context.set_facility("F01")
+    return context
+
+
+@pytest.fixture
+def page(ctx, qtbot):  # type: ignore[no-untyped-def]
+    widget = CheckinPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Vietnamese letters arrive through the input method, which QTest cannot press key by key."""
+    widget.insert(text)
+
+
+def add(desk, name: str, sex: str, id_number: str, household: str = "") -> int:  # type: ignore[no-untyped-def]
+    return people.add_person(desk, NewPerson(name, sex, "1985", id_number=id_number, household=household)).id
+
+
+def test_search_without_diacritics_finds_the_person(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    add(ctx.desk, "Nguyễn Thị Hường", "F", "001190012345")
+    add(ctx.desk, "Trần Văn Nam", "M", "001085000111")
+    qtbot.keyClicks(page.search, "nguyen thi huong")
+    qtbot.waitUntil(lambda: page.results.rowCount() == 1, timeout=2000)
+    assert page.results.row_at(0).full_name == "Nguyễn Thị Hường"
+    assert page.results.data(page.results.index(0, 2)) == "Nữ"
+
+
+def test_scanning_an_id_and_enter_picks_the_person(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    add(ctx.desk, "Nguyễn Thị Hường", "F", "001190012345")
+    add(ctx.desk, "Nguyễn Thị Hương", "F", "001190012346")
+    qtbot.keyClicks(page.search, "001190012345")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert [p.full_name for p in page.arrivals.rows()] == ["Nguyễn Thị Hường"]
+    assert page.search.text() == ""
+    # Scanning the same card again does not add the person twice.
+    qtbot.keyClicks(page.search, "001190012345")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.arrivals.rowCount() == 1
+    assert page.message.is_error
+
+
+def test_bad_id_number_in_the_new_person_form_shows_the_error(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    type_text(page.f_name, "Lê Văn Tám")
+    qtbot.keyClicks(page.f_born, "1990")
+    qtbot.keyClicks(page.f_id, "12345")
+    qtbot.mouseClick(page.add_person_button, Qt.MouseButton.LeftButton)
+    assert page.form_error.is_error
+    assert "CCCD" in page.form_error.text()
+    assert people.search_people(ctx.desk, "le van tam") == []
+    assert page.arrivals.rowCount() == 0
+
+
+def test_new_person_is_registered_and_joins_the_arrivals(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    type_text(page.f_name, "Lê Văn Tám")
+    qtbot.keyClicks(page.f_born, "15/03/1990")
+    qtbot.keyClick(page.f_born, Qt.Key.Key_Return)
+    assert not page.form_error.is_error
+    assert [p.full_name for p in page.arrivals.rows()] == ["Lê Văn Tám"]
+
+
+def test_ctrl_enter_admits_a_household_into_one_room(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    for name, sex, number in (
+        ("Phạm Văn Bình", "M", "001085000001"),
+        ("Đỗ Thị Lan", "F", "001185000002"),
+        ("Phạm Minh Khôi", "M", "001215000003"),
+    ):
+        add(ctx.desk, name, sex, number, household="HGD-07")
+        qtbot.keyClicks(page.search, number)
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.arrivals.rowCount() == 3
+    page.cohort.setFocus()
+    type_text(page.cohort.lineEdit(), "F1 chợ Bình Điền")
+    qtbot.mouseClick(page.propose_button, Qt.MouseButton.LeftButton)
+    assert page.proposals.rowCount() == 3
+    assert {page.proposals.data(page.proposals.index(r, 3)) for r in range(3)} == {
+        "giữ hộ gia đình cùng phòng"
+    }
+    qtbot.keyClick(page.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.summary.rowCount() == 3
+    assert len({r.room for r in page.summary.rows()}) == 1
+    assert page.arrivals.rowCount() == 0
+    assert len(stays.roster(ctx.desk, "F01")) == 3
+    assert "24/08/2021" in page.message.text()
+    assert not page.print_button.isEnabled()
+    assert page.print_button.toolTip() == "Chưa có mẫu in"
+
+
+def test_room_of_another_cohort_is_refused_with_r2(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    first = add(ctx.desk, "Trần Văn Nam", "M", "001085000111")
+    stays.admit(ctx.desk, first, "F01", "Nhóm A", room="101")
+    add(ctx.desk, "Vũ Văn Hải", "M", "001085000222")
+    page.refresh()
+    qtbot.keyClicks(page.search, "001085000222")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    page.cohort.setEditText("Nhóm B")
+    page.room_combo.setCurrentIndex(
+        next(i for i in range(page.room_combo.count()) if page.room_combo.itemData(i).room == "101")
+    )
+    qtbot.mouseClick(page.admit_here_button, Qt.MouseButton.LeftButton)
+    assert page.message.is_error
+    assert "Nhóm A" in page.message.text() and "101" in page.message.text()
+    assert "102" in page.message.text()  # a room that fits is offered
+    assert len(stays.roster(ctx.desk, "F01")) == 1
+    assert page.arrivals.rowCount() == 1
+
+
+def test_models_pass_the_model_tester(ctx, page, qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    add(ctx.desk, "Nguyễn Thị Hường", "F", "001190012345")
+    qtbot.keyClicks(page.search, "huong")
+    page.run_search()
+    for model in (page.results, page.arrivals, page.proposals, page.summary):
+        qtmodeltester.check(model)
