@@ -1,0 +1,268 @@
+"""Stays and the rules R1–R7, each tried by a test that attempts to break it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from quarantine_desk.domain.errors import (
+    BedTaken,
+    FacilityInactive,
+    InvalidInput,
+    NoBedAvailable,
+    NotAllowed,
+    PersonAlreadyStaying,
+    ReleaseNeedsOverride,
+    RoomAwaitingDisinfection,
+    RoomClosed,
+    RoomCohortConflict,
+    RoomNotEmpty,
+    RoomSexConflict,
+)
+from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
+from quarantine_desk.domain.roles import Role
+from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.services import audit, facilities, stays
+from tests.helpers import as_role
+from tests.services.fixtures import AUG1, facility, person
+
+
+def states(desk) -> dict[str, RoomState]:
+    return {r.room: r.state for r in facilities.room_board(desk, "F01")}
+
+
+def test_admission_gets_policy_release_and_test_days(desk):
+    facility(desk)
+    result = stays.admit(desk, person(desk), "F01", "F1 chợ Đầm", room="101", at=AUG1)
+    assert result.planned_release == date(2021, 8, 15)
+    assert result.test_days == (date(2021, 8, 1), date(2021, 8, 7), date(2021, 8, 14))
+    assert "5599" in result.policy
+
+
+def test_fully_vaccinated_get_seven_days(desk):
+    facility(desk)
+    pid = person(desk, doses="2", last_dose_on="2021-06-01")
+    # The 7-day profile is in force from 4 August 2021 (dispatch 6288/BYT-MT).
+    before = stays.admit(desk, pid, "F01", "Nhóm 1", at=datetime(2021, 8, 3, 8))
+    assert before.planned_release == date(2021, 8, 17)
+    stays.release(desk, pid, override="Thử quy định mới", at=datetime(2021, 8, 3, 9))
+    result = stays.admit(desk, pid, "F01", "Nhóm 1", at=datetime(2021, 8, 10, 8))
+    assert result.planned_release == date(2021, 8, 17)
+    assert result.test_days == (date(2021, 8, 10), date(2021, 8, 16))
+
+
+def test_twenty_one_days_before_july_2021(desk):
+    facility(desk)
+    result = stays.admit(desk, person(desk), "F01", "Nhóm 1", at=datetime(2021, 6, 1, 8))
+    assert result.planned_release == date(2021, 6, 22)
+
+
+def test_r1_one_person_per_bed(desk):
+    facility(desk)
+    stays.admit(desk, person(desk, "Nguyễn Văn An"), "F01", "Nhóm 1", room="101", bed="1", at=AUG1)
+    with pytest.raises(BedTaken):
+        stays.admit(desk, person(desk, "Trần Văn Bình"), "F01", "Nhóm 1", room="101", bed="1", at=AUG1)
+
+
+def test_r1_one_open_stay_per_person(desk):
+    facility(desk)
+    pid = person(desk)
+    stays.admit(desk, pid, "F01", "Nhóm 1", at=AUG1)
+    with pytest.raises(PersonAlreadyStaying):
+        stays.admit(desk, pid, "F01", "Nhóm 1", room="102", at=AUG1)
+    with pytest.raises(PersonAlreadyStaying):
+        stays.admit_group(desk, [pid], "F01", "Nhóm 1", at=AUG1)
+
+
+def test_r2_other_cohort_refused_with_rooms_that_fit(desk):
+    facility(desk)
+    stays.admit(desk, person(desk, "Nguyễn Văn An"), "F01", "Nhóm A", room="101", at=AUG1)
+    with pytest.raises(RoomCohortConflict) as info:
+        stays.admit(desk, person(desk, "Trần Văn Bình"), "F01", "Nhóm B", room="101", at=AUG1)
+    assert info.value.room_cohort == "Nhóm A"
+    assert info.value.rule == "R2"
+    assert {o.room for o in info.value.options} == {"102", "103", "104"}
+    assert [r.occupants for r in facilities.room_board(desk, "F01")] == [1, 0, 0, 0]
+
+
+def test_r3_single_sex_except_household(desk):
+    facility(desk)
+    stays.admit(desk, person(desk, "Nguyễn Văn An", "M"), "F01", "Nhóm A", room="101", at=AUG1)
+    with pytest.raises(RoomSexConflict):
+        stays.admit(desk, person(desk, "Trần Thị Bình", "F"), "F01", "Nhóm A", room="101", at=AUG1)
+    husband = person(desk, "Lê Văn Cường", "M", household="HGD-7")
+    wife = person(desk, "Phạm Thị Dung", "F", household="HGD-7")
+    stays.admit(desk, husband, "F01", "Nhóm A", room="102", at=AUG1)
+    stays.admit(desk, wife, "F01", "Nhóm A", room="102", at=AUG1)
+
+
+def test_r3_room_sex_rule(desk):
+    facility(desk, sex="M")
+    with pytest.raises(RoomSexConflict):
+        stays.admit(desk, person(desk, "Trần Thị Bình", "F"), "F01", "Nhóm A", room="101", at=AUG1)
+
+
+def test_automatic_choice_keeps_household_and_cohort(desk):
+    facility(desk)
+    family = [
+        person(desk, n, s, household="HGD-1")
+        for n, s in [("Nguyễn Văn Bố", "M"), ("Trần Thị Mẹ", "F"), ("Nguyễn Văn Con", "M")]
+    ]
+    results = stays.admit_group(desk, family, "F01", "Nhóm gia đình", at=AUG1)
+    assert len({r.room for r in results}) == 1
+    other = stays.admit(desk, person(desk, "Lê Văn Khác"), "F01", "Nhóm khác", at=AUG1)
+    assert other.room != results[0].room
+
+
+def test_automatic_choice_fills_cohort_rooms_first(desk):
+    facility(desk)
+    first = stays.admit(desk, person(desk, "Nguyễn Văn An"), "F01", "Nhóm A", room="103", at=AUG1)
+    second = stays.admit(desk, person(desk, "Trần Văn Bình"), "F01", "Nhóm A", at=AUG1)
+    assert second.room == first.room == "103"
+    assert second.reason == "fills_cohort_room"
+
+
+def test_group_all_or_nothing_when_full(desk):
+    facility(desk, rooms="101", beds=2)
+    group = [person(desk, f"Người Số {c}") for c in "ABC"]
+    with pytest.raises(NoBedAvailable):
+        stays.admit_group(desk, group, "F01", "Nhóm A", at=AUG1)
+    assert stays.roster(desk, "F01", AUG1.date()) == []
+
+
+def test_r5_positive_closes_room_and_restarts_roommates(desk, clock):
+    facility(desk)
+    a = person(desk, "Nguyễn Văn An")
+    b = person(desk, "Trần Văn Bình")
+    stays.admit(desk, a, "F01", "Nhóm A", room="101", at=AUG1)
+    stays.admit(desk, b, "F01", "Nhóm A", room="101", at=AUG1)
+    clock.now = datetime(2021, 8, 6, 9)
+    result = stays.record_test(desk, a, "pcr", "positive", at=datetime(2021, 8, 6, 8))
+    assert result.room_closed == "101"
+    assert result.roommates_restarted == (b,)
+    assert states(desk)["101"] is RoomState.CLOSED
+    mate = next(r for r in stays.roster(desk, "F01") if r.person == b)
+    assert mate.period_start == date(2021, 8, 6)
+    assert mate.planned_release == date(2021, 8, 20)
+    with pytest.raises(RoomClosed):
+        stays.admit(desk, person(desk, "Lê Văn Cường"), "F01", "Nhóm A", room="101")
+    actions = [e.action for e in audit.list_events(desk)]
+    assert {"test.record", "room.close", "stay.restart"} <= set(actions)
+    # The closed room stays closed until its last occupant has left, then awaits disinfection (R4).
+    stays.transfer(desk, a, "Bệnh viện dã chiến số 2")
+    assert states(desk)["101"] is RoomState.CLOSED
+    stays.release(desk, b, override="Chuyển cách ly tại nhà theo chỉ đạo")
+    assert states(desk)["101"] is RoomState.AWAITING_DISINFECTION
+
+
+def test_r4_disinfection_before_next_cohort(desk, clock):
+    facility(desk, rooms="101")
+    a = person(desk)
+    stays.admit(desk, a, "F01", "Nhóm A", room="101", at=AUG1)
+    with pytest.raises(RoomNotEmpty):
+        stays.disinfect(desk, "F01", "101")
+    clock.now = datetime(2021, 8, 15, 9)
+    for day in (1, 7, 14):
+        stays.record_test(desk, a, "rapid", "negative", at=AUG1 + timedelta(days=day - 1))
+    stays.release(desk, a)
+    assert states(desk)["101"] is RoomState.AWAITING_DISINFECTION
+    with pytest.raises(RoomAwaitingDisinfection):
+        stays.admit(desk, person(desk, "Trần Văn Bình"), "F01", "Nhóm B", room="101")
+    with pytest.raises(NoBedAvailable):
+        stays.admit(desk, person(desk, "Lê Văn Cường"), "F01", "Nhóm C")
+    stays.disinfect(desk, "F01", "101", by="Tổ khử khuẩn")
+    board = facilities.room_board(desk, "F01")[0]
+    assert board.state is RoomState.READY and board.disinfected_by == "Tổ khử khuẩn"
+    stays.admit(desk, person(desk, "Võ Văn Dũng"), "F01", "Nhóm B", room="101")
+
+
+def test_r6_early_release_needs_manager_and_reason(desk, clock):
+    facility(desk)
+    a = person(desk)
+    stays.admit(desk, a, "F01", "Nhóm A", at=AUG1)
+    clock.now = datetime(2021, 8, 10, 9)
+    with pytest.raises(ReleaseNeedsOverride) as info:
+        stays.release(desk, a)
+    assert {p.kind for p in info.value.problems} >= {"early", "missing_test"}
+    medical = as_role(desk, Role.MEDICAL)
+    with pytest.raises(NotAllowed):
+        stays.release(medical, a, override="Gia đình có việc gấp")
+    with pytest.raises(InvalidInput):
+        stays.release(desk, a, override="x")
+    row = stays.release(desk, a, override="Có quyết định của Ban chỉ đạo huyện")
+    assert row.outcome == "completed"
+
+
+def test_r6_release_on_time_with_tests_by_medical_staff(desk, clock):
+    facility(desk)
+    a = person(desk)
+    stays.admit(desk, a, "F01", "Nhóm A", at=AUG1)
+    clock.now = datetime(2021, 8, 15, 8)
+    for day in (1, 7, 14):
+        stays.record_test(desk, a, "pcr", "negative", at=AUG1 + timedelta(days=day - 1))
+    assert stays.releases_due(desk, "F01")[0].problems == ()
+    row = stays.release(as_role(desk, Role.MEDICAL), a)
+    assert row.released_at == datetime(2021, 8, 15, 8)
+
+
+def test_tests_due_list(desk, clock):
+    facility(desk)
+    a = person(desk)
+    stays.admit(desk, a, "F01", "Nhóm A", at=AUG1)
+    clock.now = datetime(2021, 8, 7, 9)
+    due = stays.tests_due_list(desk, "F01")
+    assert [(d.day, d.due) for d in due] == [(1, date(2021, 8, 1)), (7, date(2021, 8, 7))]
+    assert due[0].overdue(clock.now.date())
+    stays.record_test(desk, a, "rapid", "negative", at=datetime(2021, 8, 7, 8))
+    assert [d.day for d in stays.tests_due_list(desk, "F01")] == [1]
+
+
+def test_inactive_facility_takes_nobody(desk):
+    facility(desk)
+    facilities.set_facility_active(desk, "F01", False)
+    with pytest.raises(FacilityInactive):
+        stays.admit(desk, person(desk), "F01", "Nhóm A", at=AUG1)
+
+
+def test_roster_on_a_day(desk, clock):
+    facility(desk)
+    a = person(desk, "Nguyễn Văn An")
+    b = person(desk, "Trần Văn Bình")
+    stays.admit(desk, a, "F01", "Nhóm A", at=AUG1)
+    stays.admit(desk, b, "F01", "Nhóm A", at=datetime(2021, 8, 3, 8))
+    assert [r.full_name for r in stays.roster(desk, "F01", date(2021, 8, 2))] == ["Nguyễn Văn An"]
+    assert [r.full_name for r in stays.roster(desk, "F01", date(2021, 8, 3))] == [
+        "Nguyễn Văn An",
+        "Trần Văn Bình",
+    ]
+    assert stays.roster(desk, "F01", date(2021, 7, 31)) == []
+
+
+def test_viewer_changes_nothing(desk):
+    facility(desk)
+    pid = person(desk)
+    viewer = as_role(desk, Role.VIEWER)
+    with pytest.raises(NotAllowed):
+        stays.admit(viewer, pid, "F01", "Nhóm A", at=AUG1)
+    assert stays.roster(viewer, "F01", AUG1.date()) == []
+
+
+def test_policy_editor(desk):
+    saved = stays.save_policy(
+        desk, PolicyProfile(None, "10 ngày thử", date(2022, 1, 1), None, PolicyKind.STANDARD, 10, (1, 10))
+    )
+    assert saved.id is not None
+    assert any(p.name == "10 ngày thử" for p in stays.list_policies(desk))
+    with pytest.raises(InvalidInput):
+        stays.save_policy(
+            desk, PolicyProfile(None, "Sai", date(2022, 1, 1), None, PolicyKind.STANDARD, 7, (9,))
+        )
+    with pytest.raises(NotAllowed):
+        stays.save_policy(as_role(desk, Role.MEDICAL), saved)
+
+
+def test_time_in_the_future_refused(desk, clock):
+    facility(desk)
+    with pytest.raises(InvalidInput):
+        stays.admit(desk, person(desk), "F01", "Nhóm A", at=clock.now + timedelta(days=3))
