@@ -130,7 +130,7 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
 def cmd_demo(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from quarantine_desk.services import demo
 
-    summary = demo.build_demo(desk, people=args.people)
+    summary = demo.build_demo(desk, people_count=args.people)
     out.result(
         summary,
         lambda: (

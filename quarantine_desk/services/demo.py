@@ -1,0 +1,239 @@
+"""A realistic demo facility, so that a newcomer sees a living program.
+
+Three zones, 60 rooms, 240 beds, about 150 people in stays of several cohorts (households kept together),
+tests on their scheduled days, one positive case with its room closed, one room awaiting disinfection.
+Everything goes through the same services as the window, so the demo obeys every rule. Deterministic: the same
+seed gives the same people.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from quarantine_desk.domain.errors import AlreadyExists, DeskError, NoBedAvailable
+from quarantine_desk.domain.people import PROVINCE_CODES
+from quarantine_desk.services import facilities, people, stays
+from quarantine_desk.services.context import Desk
+
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "A",
+    "Y",
+]
+MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thành", "Công", "Xuân"]
+MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Hồng"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Thắng",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Đông",
+    "Lực",
+]
+GIVEN_F = [
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hường",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Tuyết",
+    "Yến",
+    "Ánh",
+]
+COMMUNES = [
+    "xã Đăk Mar",
+    "xã Hà Mòn",
+    "thị trấn Đăk Hà",
+    "xã Ngọk Wang",
+    "phường Quyết Thắng",
+    "phường Thắng Lợi",
+    "xã Đăk La",
+]
+COHORTS = [
+    "F1 ca BN 12345 – chợ Đầm",
+    "F1 ca BN 12410 – công ty may Sao Mai",
+    "F1 ca BN 12502 – xe khách Kon Tum – TP.HCM",
+    "Người về từ TP.HCM đợt 3",
+    "F1 ca BN 12688 – khu dân cư tổ 5",
+]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    facility: str
+    rooms: int
+    beds: int
+    staying: int
+    released: int
+    transferred: int
+
+
+def _phone(rng: random.Random) -> str:
+    return "0" + rng.choice("3579") + "".join(rng.choice("0123456789") for _ in range(8))
+
+
+def _cccd(rng: random.Random, sex: str, year: int) -> str:
+    province = rng.choice(["062", "062", "062", "079", "048", "064"])
+    century_sex = (0 if year < 2000 else 2) + (0 if sex == "M" else 1)
+    assert province in PROVINCE_CODES
+    return f"{province}{century_sex}{year % 100:02d}{rng.randrange(10**6):06d}"
+
+
+def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed: int = 2021) -> DemoSummary:
+    """Create the demo facility ``code`` and fill it. Refused if that facility already exists."""
+    count = people_count
+    rng = random.Random(seed)
+    facilities.add_facility(
+        desk,
+        code,
+        "Khu cách ly tập trung Trường Quân sự tỉnh Kon Tum",
+        district="Đắk Hà",
+        province="Kon Tum",
+        address="Thôn 3, xã Hà Mòn, huyện Đắk Hà",
+        capacity=240,
+    )
+    facilities.add_rooms(desk, code, "Khu A – Tầng 1", "A101-A120", 4, "M")
+    facilities.add_rooms(desk, code, "Khu A – Tầng 2", "A201-A220", 4, "F")
+    facilities.add_rooms(desk, code, "Khu B – Gia đình", "B101-B120", 4, "any")
+
+    today = desk.now().date()
+    # Cohorts arrive over the last twelve days, so release dates spread over the coming days.
+    arrivals: list[tuple[str, datetime, list[int]]] = []
+    made = 0
+    household_no = 0
+    for index, cohort in enumerate(COHORTS):
+        day = today - timedelta(days=12 - index * 3)
+        at = datetime.combine(day, time(8 + index, 30))
+        size = count // len(COHORTS) + (1 if index < count % len(COHORTS) else 0)
+        group: list[int] = []
+        while len(group) < size:
+            family = rng.choice(FAMILY)
+            if rng.random() < 0.25 and size - len(group) >= 3:
+                household_no += 1
+                members = [
+                    ("M", 1975 + rng.randrange(15)),
+                    ("F", 1978 + rng.randrange(15)),
+                    (rng.choice("MF"), 2005 + rng.randrange(12)),
+                ]
+                household = f"HGD-{household_no:03d}"
+            else:
+                members = [(rng.choice("MMF"), 1950 + rng.randrange(55))]
+                household = ""
+            address = f"{rng.choice(COMMUNES)}, huyện Đắk Hà, tỉnh Kon Tum"
+            for sex, year in members:
+                middle = rng.choice(MIDDLE_M if sex == "M" else MIDDLE_F)
+                given = rng.choice(GIVEN_M if sex == "M" else GIVEN_F)
+                doses = rng.choice([0, 0, 1, 2]) if year < 2004 else 0
+                try:
+                    row = people.add_person(
+                        desk,
+                        people.NewPerson(
+                            name=f"{family} {middle} {given}",
+                            sex=sex,
+                            born=str(year),
+                            id_number=_cccd(rng, sex, year) if year < 2006 else "",
+                            phone=_phone(rng) if year < 2006 else "",
+                            address=address,
+                            household=household,
+                            doses=str(doses),
+                            last_dose_on=(day - timedelta(days=rng.randrange(400))).isoformat()
+                            if doses
+                            else "",
+                        ),
+                    )
+                except AlreadyExists:
+                    continue  # the rare repeated random ID number
+                group.append(row.id)
+                made += 1
+        arrivals.append((cohort, at, group))
+
+    for cohort, at, group in arrivals:
+        try:
+            stays.admit_group(desk, group, code, cohort, at=at)
+        except NoBedAvailable:
+            # A larger demo than the facility: admit whoever still fits, one by one.
+            for pid in group:
+                try:
+                    stays.admit(desk, pid, code, cohort, at=at)
+                except DeskError:
+                    break
+
+    # Tests on the scheduled days that have passed; medical staff record them in the morning.
+    for row in stays.tests_due_list(desk, code, today - timedelta(days=1)):
+        stays.record_test(
+            desk,
+            row.person,
+            rng.choice(["rapid", "pcr"]),
+            "negative",
+            at=datetime.combine(row.due, time(7, 30)),
+        )
+
+    # The earliest cohort has finished: release most of them as medical staff would.
+    released = 0
+    for row in stays.releases_due(desk, code, today):
+        if not row.problems:
+            stays.release(desk, row.person, at=datetime.combine(today, time(8, 0)))
+            released += 1
+    # One positive case: the room is closed and the roommates start again (R5).
+    transferred = 0
+    present = [r for r in stays.roster(desk, code, today) if r.released_at is None]
+    shared = [r for r in present if sum(1 for o in present if o.room == r.room) >= 3]
+    if shared:
+        case = shared[len(shared) // 2]
+        stays.record_test(desk, case.person, "pcr", "positive", at=datetime.combine(today, time(7, 0)))
+        stays.transfer(
+            desk,
+            case.person,
+            "Bệnh viện Đa khoa tỉnh Kon Tum (cơ sở điều trị COVID-19)",
+            at=datetime.combine(today, time(9, 0)),
+        )
+        transferred = 1
+
+    board = facilities.room_board(desk, code)
+    staying = sum(r.occupants for r in board)
+    return DemoSummary(
+        code, len(board), sum(r.beds_in_service for r in board), staying, released, transferred
+    )
