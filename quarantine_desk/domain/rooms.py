@@ -1,0 +1,240 @@
+"""Rooms and beds as the rules see them (R1–R5, R7): snapshots, room state and the admission check.
+
+The services load a ``RoomSnapshot`` per room (beds with their occupants), ask ``check_admission`` whether a
+person may take a bed, and ``fitting_rooms`` for the rooms to offer when one is refused. The database keeps the
+same rules with locks and constraints; these functions say what the rules are and give the reason for a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from quarantine_desk.domain.errors import (
+    BedTaken,
+    RoomAwaitingDisinfection,
+    RoomClosed,
+    RoomCohortConflict,
+    RoomOption,
+    RoomOutOfService,
+    RoomSexConflict,
+)
+from quarantine_desk.domain.people import Sex
+
+# Share of a facility's beds in use, in percent, from which the managers are warned (R7).
+NEAR_FULL_PERCENT = 90
+
+
+class RoomState(StrEnum):
+    READY = "ready"
+    OCCUPIED = "occupied"
+    CLOSED = "closed"  # a roommate tested positive (R5); no admissions until reopened
+    AWAITING_DISINFECTION = "awaiting_disinfection"  # emptied, not yet disinfected (R4)
+    OUT_OF_SERVICE = "out_of_service"
+
+
+class RoomSex(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+    ANY = "any"  # either sex, one at a time, or one household of both (R3)
+
+
+@dataclass(frozen=True)
+class Occupant:
+    person_id: int
+    sex: Sex
+    household_id: int | None
+    cohort_id: int
+
+
+@dataclass(frozen=True)
+class BedSnapshot:
+    bed_id: int
+    label: str
+    in_service: bool
+    occupant: Occupant | None
+
+    @property
+    def free(self) -> bool:
+        return self.in_service and self.occupant is None
+
+
+@dataclass(frozen=True)
+class RoomSnapshot:
+    room_id: int
+    zone: str
+    name: str
+    sex: RoomSex
+    in_service: bool
+    closed: bool
+    needs_disinfection: bool
+    beds: tuple[BedSnapshot, ...]
+    cohort_name: str | None = None
+
+    @property
+    def occupants(self) -> tuple[Occupant, ...]:
+        return tuple(bed.occupant for bed in self.beds if bed.occupant is not None)
+
+    @property
+    def free_beds(self) -> tuple[BedSnapshot, ...]:
+        """Beds in service and empty, in label order."""
+        return tuple(
+            sorted((bed for bed in self.beds if bed.free), key=lambda b: (natural_key(b.label), b.bed_id))
+        )
+
+    @property
+    def cohort_id(self) -> int | None:
+        """The cohort of the occupants (R2 allows one); None when the room is empty."""
+        occupants = self.occupants
+        return occupants[0].cohort_id if occupants else None
+
+    @property
+    def state(self) -> RoomState:
+        if not self.in_service:
+            return RoomState.OUT_OF_SERVICE
+        if self.closed:
+            return RoomState.CLOSED
+        if self.occupants:
+            return RoomState.OCCUPIED
+        if self.needs_disinfection:
+            return RoomState.AWAITING_DISINFECTION
+        return RoomState.READY
+
+
+@dataclass(frozen=True)
+class Arrival:
+    person_id: int
+    sex: Sex
+    household_id: int | None
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(label: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts "P2" before "P10" and bed "9" before bed "10"."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold()) for part in _DIGITS.split(label) if part
+    )
+
+
+def room_order(room: RoomSnapshot) -> tuple[object, ...]:
+    """The order rooms are listed and tried in: by zone, then name (naturally), then id for equal names."""
+    return (natural_key(room.zone), natural_key(room.name), room.room_id)
+
+
+def sex_of_room(room: RoomSnapshot) -> str:
+    """The sex a room takes now, as named in ``RoomSexConflict.room_sex``.
+
+    "M" or "F" for a room with that rule or an "any" room whose occupants are all of that sex; "any" for an
+    empty "any" room; "household" for an "any" room holding one household of both sexes.
+    """
+    if room.sex is not RoomSex.ANY:
+        return room.sex.value
+    sexes = {o.sex for o in room.occupants}
+    if not sexes:
+        return RoomSex.ANY.value
+    if len(sexes) == 1:
+        return next(iter(sexes)).value
+    return "household"
+
+
+def _sex_allows(room: RoomSnapshot, arrival: Arrival) -> bool:
+    if room.sex is not RoomSex.ANY:
+        return room.sex.value == arrival.sex.value
+    occupants = room.occupants
+    if all(o.sex is arrival.sex for o in occupants):
+        return True
+    # R3's exception: everyone in the room, the arrival included, of one household.
+    return arrival.household_id is not None and all(o.household_id == arrival.household_id for o in occupants)
+
+
+def check_admission(
+    room: RoomSnapshot,
+    arrival: Arrival,
+    cohort_id: int,
+    cohort_name: str,
+    bed_id: int | None,
+    options: Sequence[RoomOption] = (),
+) -> BedSnapshot:
+    """The bed ``arrival`` of cohort ``cohort_id`` takes in ``room``, or the rule that forbids it.
+
+    ``bed_id`` None means the first free bed in label order. ``options`` (rooms that would fit) are carried
+    by the raised error so the window and the command line can offer them.
+    """
+    if not room.in_service:
+        raise RoomOutOfService(room.name, options)
+    if room.closed:
+        raise RoomClosed(room.name, options)
+    occupants = room.occupants
+    if not occupants and room.needs_disinfection:
+        raise RoomAwaitingDisinfection(room.name, options)
+    # Any occupant of another cohort is a conflict, not only the first one's cohort.
+    if any(o.cohort_id != cohort_id for o in occupants):
+        raise RoomCohortConflict(room.name, room.cohort_name or "", cohort_name, options)
+    if not _sex_allows(room, arrival):
+        raise RoomSexConflict(room.name, sex_of_room(room), arrival.sex.value, options)
+    if bed_id is None:
+        free = room.free_beds
+        if not free:
+            raise BedTaken(room.name, "", options)
+        return free[0]
+    bed = next((b for b in room.beds if b.bed_id == bed_id), None)
+    if bed is None:
+        raise BedTaken(room.name, str(bed_id), options)
+    if not bed.free:
+        raise BedTaken(room.name, bed.label, options)
+    return bed
+
+
+def admits(room: RoomSnapshot, arrival: Arrival, cohort_id: int, cohort_name: str) -> bool:
+    """True when ``check_admission`` would give ``arrival`` a bed in ``room``."""
+    try:
+        check_admission(room, arrival, cohort_id, cohort_name, None)
+    except (
+        RoomOutOfService,
+        RoomClosed,
+        RoomAwaitingDisinfection,
+        RoomCohortConflict,
+        RoomSexConflict,
+        BedTaken,
+    ):
+        return False
+    return True
+
+
+def fitting_rooms(
+    rooms: Sequence[RoomSnapshot], arrival: Arrival, cohort_id: int, cohort_name: str, limit: int = 5
+) -> tuple[RoomOption, ...]:
+    """Up to ``limit`` rooms that would take ``arrival``: those already holding the cohort first."""
+    fitting = [room for room in rooms if admits(room, arrival, cohort_id, cohort_name)]
+    fitting.sort(key=lambda room: (room.cohort_id != cohort_id, *room_order(room)))
+    return tuple(RoomOption(room.name, room.zone, len(room.free_beds)) for room in fitting[: max(limit, 0)])
+
+
+def with_occupant(
+    room: RoomSnapshot, bed_id: int, occupant: Occupant, cohort_name: str | None
+) -> RoomSnapshot:
+    """The room after ``occupant`` takes bed ``bed_id`` (for planning several admissions in a row)."""
+    beds = tuple(
+        BedSnapshot(b.bed_id, b.label, b.in_service, occupant) if b.bed_id == bed_id else b for b in room.beds
+    )
+    return RoomSnapshot(
+        room.room_id,
+        room.zone,
+        room.name,
+        room.sex,
+        room.in_service,
+        room.closed,
+        room.needs_disinfection,
+        beds,
+        room.cohort_name if room.occupants else cohort_name,
+    )
+
+
+def near_full(occupied: int, beds: int) -> bool:
+    """True when a facility has 90 % or more of its beds in use (R7 asks for a warning)."""
+    # Integer arithmetic: 0.9 * beds in floating point is not exact for every bed count.
+    return beds > 0 and occupied * 100 >= NEAR_FULL_PERCENT * beds
