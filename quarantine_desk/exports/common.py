@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -26,9 +26,14 @@ def atomic_output(path: Path) -> Iterator[Path]:
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.part", dir=folder)
-    os.close(fd)
-    temp = Path(name)
+    # mkstemp would make the file private (0600); the export is for sharing, so the umask decides
+    while True:
+        temp = folder / f".{path.stem}.{secrets.token_hex(4)}{path.suffix}.part"
+        try:
+            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            break
+        except FileExistsError:
+            continue
     try:
         yield temp
         os.replace(temp, path)

@@ -1,0 +1,694 @@
+"""PDF documents for officials: rosters, the 16:00 report, release certificates, the commitment form.
+
+Every page carries what an official document needs: the facility on the left and the national header on the
+right, the date, "Trang x/y" at the foot, signature blocks. The text is set in DejaVu Sans, embedded, which
+covers all Vietnamese letters. Files are written beside the target and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from quarantine_desk.resources import resource_path
+
+from .common import (
+    MOTTO,
+    NATION,
+    Progress,
+    ShouldStop,
+    Ticker,
+    atomic_output,
+    check_stop,
+    dmy,
+    dmy_hm,
+    kind_label,
+    long_date,
+    place_and_date,
+    release_note,
+    result_label,
+    sex_label,
+)
+from .rows import CertificateData, CommitmentData, DailyReport, RosterDocument, RosterRow, TestCell
+from .xlsx import FIGURE_HEADERS, REPORT_TITLE
+
+log = logging.getLogger(__name__)
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+CERTIFICATE_TITLE = "GIẤY XÁC NHẬN HOÀN THÀNH CÁCH LY Y TẾ TẬP TRUNG"
+COMMITMENT_TITLE = "BẢN CAM KẾT THỰC HIỆN CÁCH LY Y TẾ TẬP TRUNG"
+SIGN_HINT = "(Ký, ghi rõ họ tên)"
+
+COMMITMENTS = (
+    "Ở đúng phòng, giường đã được bố trí trong suốt thời gian cách ly; không tự ý sang phòng khác.",
+    "Không tiếp xúc với người ở phòng khác; không tụ tập; giữ khoảng cách theo quy định.",
+    "Luôn đeo khẩu trang khi ra khỏi phòng hoặc khi tiếp xúc với nhân viên; thường xuyên rửa tay, sát khuẩn.",
+    "Tự đo thân nhiệt 2 lần mỗi ngày (sáng, chiều); báo ngay cho nhân viên y tế khi có sốt, ho, đau họng, "
+    "khó thở, mất vị giác hoặc khứu giác.",
+    "Thực hiện đầy đủ việc lấy mẫu xét nghiệm theo lịch của cơ sở cách ly.",
+    "Chấp hành nội quy của khu cách ly và sự hướng dẫn của Ban quản lý, nhân viên y tế, lực lượng phục vụ.",
+    "Không tự ý rời khỏi khu cách ly trước khi có quyết định hoàn thành cách ly.",
+)
+
+_registered = False
+
+
+def register_fonts() -> None:
+    """Registers DejaVu Sans (regular, bold) with reportlab, once per process."""
+    global _registered
+    if _registered:
+        return
+    pdfmetrics.registerFont(TTFont(FONT, str(resource_path("fonts", "DejaVuSans.ttf"))))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf"))))
+    # no italic face is bundled: <i> falls back to the upright one rather than to a font without Vietnamese
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    _registered = True
+
+
+def _style(
+    name: str, size: float = 10, bold: bool = False, align: int = TA_LEFT, **kw: Any
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        name,
+        fontName=FONT_BOLD if bold else FONT,
+        fontSize=size,
+        leading=kw.pop("leading", size * 1.3),
+        alignment=align,
+        **kw,
+    )
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+class _Styles:
+    def __init__(self) -> None:
+        self.body = _style("body", 11, leading=16, align=TA_JUSTIFY)
+        self.center = _style("center", 11, align=TA_CENTER)
+        self.center_bold = _style("center_bold", 11, bold=True, align=TA_CENTER)
+        self.header_left = _style("header_left", 10, bold=True, align=TA_CENTER)
+        self.header_left_small = _style("header_left_small", 9, align=TA_CENTER)
+        self.nation = _style("nation", 10.5, bold=True, align=TA_CENTER)
+        self.title = _style("title", 14, bold=True, align=TA_CENTER, spaceBefore=6, spaceAfter=2)
+        self.subtitle = _style("subtitle", 10.5, align=TA_CENTER, spaceAfter=6)
+        self.right = _style("right", 10.5, align=TA_RIGHT)
+        self.cell = _style("cell", 7.2, leading=8.6)
+        self.cell_center = _style("cell_center", 7.2, leading=8.6, align=TA_CENTER)
+        self.head = _style("head", 7.2, bold=True, leading=8.6, align=TA_CENTER)
+        self.small = _style("small", 9, align=TA_CENTER)
+        self.code = _style("code", 9, align=TA_CENTER)
+
+
+def _numbered_canvas(should_stop: ShouldStop | None) -> type[canvas.Canvas]:
+    """A canvas that holds its pages until the end, so that each can say "Trang x/y"."""
+
+    class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no type hints
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            check_stop(should_stop)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._draw_page_number(total)
+                super().showPage()
+            super().save()
+
+        def _draw_page_number(self, total: int) -> None:
+            width, _ = self._pagesize
+            self.setFont(FONT, 8)
+            self.drawCentredString(width / 2, 0.8 * cm, f"Trang {self._pageNumber}/{total}")
+
+    return NumberedCanvas
+
+
+def _build(
+    temp: Path,
+    story: list[Flowable],
+    pagesize: tuple[float, float],
+    title: str,
+    should_stop: ShouldStop | None,
+    margins: float = 1.5 * cm,
+) -> None:
+    register_fonts()
+    doc = BaseDocTemplate(
+        str(temp),
+        pagesize=pagesize,
+        leftMargin=margins,
+        rightMargin=margins,
+        topMargin=1.2 * cm,
+        bottomMargin=1.5 * cm,
+        title=title,
+        author="Quarantine Desk",
+        lang="vi",
+    )
+    frame = Frame(
+        doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=_numbered_canvas(should_stop))
+
+
+def _national_header(
+    st: _Styles, width: float, facility: str, district: str | None, province: str | None, number: str = ""
+) -> Table:
+    """The facility on the left, "CỘNG HÒA … / Độc lập - Tự do - Hạnh phúc" on the right."""
+    place = ", ".join(p for p in (district, province) if p)
+    left: list[Flowable] = []
+    if place:
+        left.append(_p(place.upper(), st.header_left_small))
+    left.append(_p(facility.upper(), st.header_left))
+    left.append(_Rule(0.3))
+    if number:
+        left.append(_p(number, st.header_left_small))
+    right: list[Flowable] = [
+        _p(NATION, st.nation),
+        Paragraph(f"<u>{escape(MOTTO)}</u>", _style("motto", 11, bold=True, align=TA_CENTER)),
+    ]
+    table = Table([[left, right]], colWidths=[width * 0.45, width * 0.55])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+class _Rule(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A short centred line under the facility's name, as on official letterheads."""
+
+    def __init__(self, fraction: float) -> None:
+        super().__init__()
+        self.fraction = fraction
+        self.avail = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.avail = availWidth
+        return availWidth, 7
+
+    def draw(self) -> None:
+        length = self.avail * self.fraction
+        start = (self.avail - length) / 2
+        self.canv.setLineWidth(0.6)
+        self.canv.line(start, 1, start + length, 1)
+
+
+def _signatures(
+    st: _Styles,
+    width: float,
+    on: date,
+    province: str | None,
+    district: str | None,
+    columns: Sequence[tuple[str, str]] = (("Người lập biểu", SIGN_HINT), ("Trưởng ban quản lý", SIGN_HINT)),
+) -> KeepTogether:
+    """The place-and-date line over the last column, then a signature column per signer."""
+    n = len(columns)
+    place = place_and_date(on, province, district)
+    names = [[_p(who, st.center_bold), _p(hint, st.small)] for who, hint in columns]
+    commands: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if n > 2:  # too narrow a column for the date line: it spans the row, flush right
+        date_row: list[object] = [_p(place, st.right)] + [""] * (n - 1)
+        commands.append(("SPAN", (0, 0), (-1, 0)))
+    else:
+        date_row = [""] * (n - 1) + [_p(place, st.center)]
+    table = Table([date_row, names, [""] * n], colWidths=[width / n] * n, rowHeights=[None, None, 2.2 * cm])
+    table.setStyle(TableStyle(commands))
+    return KeepTogether([Spacer(1, 0.4 * cm), table])
+
+
+# --- roster ------------------------------------------------------------------------------------------------------
+
+ROSTER_PDF_TESTS = 3
+#: header, width in points (landscape A4 less 2 × 1.2 cm = 774 pt)
+ROSTER_PDF_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("STT", 22),
+    ("Họ và tên", 84),
+    ("Năm sinh", 44),
+    ("Giới tính", 28),
+    ("Số CCCD/ CMND", 60),
+    ("Số điện thoại", 52),
+    ("Địa chỉ", 100),
+    ("Nhóm (đợt) cách ly", 58),
+    ("Phòng – giường", 42),
+    ("Ngày vào", 46),
+    ("Ngày dự kiến ra", 46),
+    *((f"Xét nghiệm lần {n}", 46) for n in range(1, ROSTER_PDF_TESTS + 1)),
+    ("Ghi chú", 54),
+)
+_CELL_SIZE = 7.2
+_CELL_PAD = 2
+
+
+def _test_text(test: TestCell) -> str:
+    return f"{test.sampled_at:%d/%m} {kind_label(test.kind)} {result_label(test.result)}"
+
+
+_word_widths: dict[str, float] = {}
+
+
+def _width(word: str) -> float:
+    width = _word_widths.get(word)
+    if width is None:
+        width = _word_widths[word] = pdfmetrics.stringWidth(word, FONT, _CELL_SIZE)
+    return width
+
+
+def _fit(text: str, column: int) -> str:
+    """The text broken into lines that fit its column.
+
+    Plain strings with line breaks cost the table almost nothing to measure and draw, where a Paragraph per
+    cell makes a 2,000-line roster take many seconds; word widths repeat (names, places) and are cached.
+    """
+    room = ROSTER_PDF_COLUMNS[column][1] - 2 * _CELL_PAD
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0.0
+        for word in paragraph.split():
+            width = _width(word)
+            while width > room:  # a word longer than the column: cut it
+                cut = len(word)
+                while cut > 1 and _width(word[:cut]) > room:
+                    cut -= 1
+                if line:
+                    lines.append(line)
+                lines.append(word[:cut])
+                line, used = "", 0.0
+                word = word[cut:]
+                width = _width(word)
+            gap = _width(" ") if line else 0.0
+            if line and used + gap + width > room:
+                lines.append(line)
+                line, used = word, width
+            else:
+                line, used = (f"{line} {word}" if line else word), used + gap + width
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _roster_line(st: _Styles, number: int, row: RosterRow) -> list[object]:
+    born = dmy(row.birth_date) if row.birth_date else (str(row.birth_year) if row.birth_year else "")
+    tests: list[object] = [_fit(_test_text(t), 11 + i) for i, t in enumerate(row.tests[:ROSTER_PDF_TESTS])]
+    tests += [""] * (ROSTER_PDF_TESTS - len(tests))
+    parts = [
+        f"XN lần {n}: {_test_text(t)}"
+        for n, t in enumerate(row.tests[ROSTER_PDF_TESTS:], ROSTER_PDF_TESTS + 1)
+    ]
+    remark = release_note(row.outcome, row.released_at, row.note)
+    note = "; ".join([*parts, remark] if remark else parts)
+    return [
+        str(number),
+        _fit(row.full_name, 1),
+        born,
+        sex_label(row.sex),
+        _fit(row.id_number or "", 4),
+        _fit(row.phone or "", 5),
+        _fit(row.address or "", 6),
+        _fit(row.cohort, 7),
+        _fit(f"{row.room} – {row.bed}", 8),
+        dmy_hm(row.admitted_at).replace(" ", "\n"),
+        dmy(row.planned_release),
+        *tests,
+        _fit(note, 14),
+    ]
+
+
+def write_roster_pdf(
+    doc: RosterDocument,
+    path: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    """Writes the roster on A4 landscape pages, the table's header repeated on each; returns ``path``."""
+    path = Path(path)
+    register_fonts()
+    st = _Styles()
+    ticker = Ticker(doc.total, progress, should_stop, step=100)
+    ticker.start()
+    pagesize = landscape(A4)
+    margin = 1.2 * cm
+    width = pagesize[0] - 2 * margin
+    data: list[list[object]] = [[_p(name, st.head) for name, _ in ROSTER_PDF_COLUMNS]]
+    count = 0
+    for count, row in enumerate(doc.rows, start=1):
+        data.append(_roster_line(st, count, row))
+        ticker.tick()
+    if count == 0:
+        data.append(
+            [_p("Không có người nào trong danh sách.", st.cell)] + [""] * (len(ROSTER_PDF_COLUMNS) - 1)
+        )
+    table = LongTable(data, colWidths=[w for _, w in ROSTER_PDF_COLUMNS], repeatRows=1)
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT, 7.2, 8.6),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 1), (0, -1), "CENTER"),
+        ("ALIGN", (2, 1), (3, -1), "CENTER"),
+        ("ALIGN", (8, 1), (10, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    if count == 0:
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    table.setStyle(TableStyle(commands))
+    story: list[Flowable] = [
+        _national_header(st, width, doc.facility_name, doc.district, doc.province),
+        _p(doc.title, st.title),
+        _p(f"Ngày {dmy(doc.on)}", st.subtitle),
+        table,
+        Spacer(1, 0.2 * cm),
+        _p(f"Tổng số: {count} người.", _style("total", 10, bold=True)),
+        _signatures(st, width, doc.on, doc.province, doc.district),
+    ]
+    with atomic_output(path) as temp:
+        _build(temp, story, pagesize, doc.title, should_stop, margins=margin)
+    ticker.finish()
+    return path
+
+
+# --- daily report --------------------------------------------------------------------------------------------------
+
+
+def write_daily_report_pdf(
+    report: DailyReport,
+    path: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    """The 16:00 report: the figures of each facility and the totals, then the stock alerts."""
+    from .rows import FIGURE_FIELDS
+
+    path = Path(path)
+    register_fonts()
+    st = _Styles()
+    check_stop(should_stop)
+    if progress is not None:
+        progress(0, 1)
+    pagesize = landscape(A4)
+    margin = 1.2 * cm
+    width = pagesize[0] - 2 * margin
+    head = _style("rhead", 7.5, bold=True, leading=9, align=TA_CENTER)
+    cell = _style("rcell", 8.5, leading=10.5)
+    cell_bold = _style("rcellb", 8.5, bold=True, leading=10.5)
+    data: list[list[object]] = [
+        [_p("STT", head), _p("Khu cách ly", head), *(_p(FIGURE_HEADERS[f], head) for f in FIGURE_FIELDS)]
+    ]
+    for n, figures in enumerate(report.facilities, start=1):
+        data.append(
+            [str(n), _p(figures.facility_name, cell), *(str(getattr(figures, f)) for f in FIGURE_FIELDS)]
+        )
+    totals = report.totals()
+    data.append(["", _p(totals.facility_name, cell_bold), *(str(getattr(totals, f)) for f in FIGURE_FIELDS)])
+    name_width = 150.0
+    rest = (width - 28 - name_width) / len(FIGURE_FIELDS)
+    table = Table(data, colWidths=[28, name_width] + [rest] * len(FIGURE_FIELDS), repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8.5, 10.5),
+                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8.5, 10.5),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
+                ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (0, 1), (0, -1), "CENTER"),
+                ("ALIGN", (2, 1), (-1, -1), "CENTER"),
+            ]
+        )
+    )
+    name = (
+        report.facilities[0].facility_name if len(report.facilities) == 1 else "Ban chỉ đạo phòng, chống dịch"
+    )
+    story: list[Flowable] = [
+        _national_header(st, width, name, None, None),
+        _p(REPORT_TITLE, st.title),
+        _p(f"(Số liệu tính đến 16 giờ ngày {dmy(report.on)})", st.subtitle),
+        table,
+        Spacer(1, 0.4 * cm),
+    ]
+    alerts = totals.stock_alerts
+    story.append(
+        _p("Cảnh báo vật tư:" if alerts else "Cảnh báo vật tư: không có.", _style("alerts", 10, bold=True))
+    )
+    story += [_p(f"– {a}", _style("alert", 10, leftIndent=12)) for a in alerts]
+    story.append(_signatures(st, width, report.on, None, None))
+    with atomic_output(path) as temp:
+        _build(temp, story, pagesize, REPORT_TITLE, should_stop, margins=margin)
+    if progress is not None:
+        progress(1, 1)
+    return path
+
+
+# --- release certificates ------------------------------------------------------------------------------------------
+
+
+def _qr(value: str, size: float) -> Drawing:
+    widget = QrCodeWidget(value, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _details(rows: Iterable[tuple[str, str]], width: float, style: ParagraphStyle) -> Table:
+    label = _style("label", style.fontSize, leading=style.leading)
+    table = Table(
+        [[_p(f"{k}:", label), Paragraph(f"<b>{escape(v)}</b>", style)] for k, v in rows],
+        colWidths=[4.2 * cm, width - 4.2 * cm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list[Flowable]:
+    body = _style("cbody", 11.5, leading=17, align=TA_JUSTIFY)
+    story: list[Flowable] = [
+        _national_header(
+            st, width, cert.facility_name, cert.district, cert.province, f"Số: {cert.stay_id}/GXN-CL"
+        ),
+        Spacer(1, 0.6 * cm),
+        _p(CERTIFICATE_TITLE, st.title),
+        Spacer(1, 0.4 * cm),
+        _p(f"Ban quản lý {cert.facility_name} xác nhận:", body),
+        Spacer(1, 0.15 * cm),
+        _details(
+            [
+                ("Ông/Bà", cert.full_name),
+                ("Ngày sinh" if "/" in cert.birth else "Năm sinh", cert.birth),
+                ("Giới tính", sex_label(cert.sex)),
+                ("Số CCCD/CMND", cert.id_number or "—"),
+                ("Nơi cư trú", cert.address or "—"),
+            ],
+            width,
+            body,
+        ),
+        Spacer(1, 0.2 * cm),
+        Paragraph(
+            "Đã hoàn thành thời gian cách ly y tế tập trung từ ngày "
+            f"<b>{dmy(cert.admitted_on)}</b> đến ngày <b>{dmy(cert.released_on)}</b> tại "
+            f"{escape(cert.facility_name)}"
+            + (f" ({escape(cert.facility_address)})" if cert.facility_address else "")
+            + ".",
+            body,
+        ),
+        Spacer(1, 0.2 * cm),
+    ]
+    if cert.tests:
+        story.append(_p("Kết quả xét nghiệm SARS-CoV-2 trong thời gian cách ly:", body))
+        data: list[list[object]] = [["Lần", "Ngày lấy mẫu", "Loại xét nghiệm", "Kết quả"]]
+        data += [
+            [
+                str(n),
+                dmy(t.sampled_at.date()),
+                "Test nhanh kháng nguyên" if t.kind == "rapid" else "RT-PCR",
+                result_label(t.result).capitalize(),
+            ]
+            for n, t in enumerate(cert.tests, start=1)
+        ]
+        table = Table(data, colWidths=[1.5 * cm, 4 * cm, 5.5 * cm, 4 * cm], hAlign="CENTER")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), FONT, 10, 13),
+                    ("FONT", (0, 0), (-1, 0), FONT_BOLD, 10, 13),
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ]
+            )
+        )
+        story += [Spacer(1, 0.1 * cm), table]
+    story += [
+        Spacer(1, 0.3 * cm),
+        _p(
+            "Giấy xác nhận này là căn cứ để người được xác nhận hưởng chính sách hỗ trợ theo Nghị quyết số "
+            "68/NQ-CP ngày 01/7/2021 của Chính phủ về một số chính sách hỗ trợ người lao động và người sử dụng "
+            "lao động gặp khó khăn do đại dịch COVID-19.",
+            body,
+        ),
+        Spacer(1, 0.5 * cm),
+    ]
+    qr = [_qr(cert.verification_code, 3.2 * cm), _p(f"Mã xác thực: {cert.verification_code}", st.code)]
+    sign = [
+        _p(place_and_date(cert.issued_on, cert.province, cert.district), st.center),
+        _p("TRƯỞNG BAN QUẢN LÝ KHU CÁCH LY", st.center_bold),
+        _p("(Ký, ghi rõ họ tên, đóng dấu)", st.small),
+    ]
+    bottom = Table([[qr, sign]], colWidths=[width * 0.4, width * 0.6])
+    bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "CENTER")]))
+    story.append(KeepTogether([bottom]))
+    return story
+
+
+def write_certificates_pdf(
+    certs: Sequence[CertificateData],
+    path: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    """One A4 page per certificate, each with a QR code of its verification code."""
+    path = Path(path)
+    register_fonts()
+    st = _Styles()
+    ticker = Ticker(len(certs), progress, should_stop, step=1)
+    ticker.start()
+    width = A4[0] - 4 * cm
+    story: list[Flowable] = []
+    for n, cert in enumerate(certs):
+        if n:
+            story.append(PageBreak())
+        story += _certificate_story(st, cert, width)
+        ticker.tick()
+    if not story:
+        story.append(_p("Không có giấy xác nhận nào.", st.center))
+    with atomic_output(path) as temp:
+        _build(temp, story, A4, CERTIFICATE_TITLE, should_stop, margins=2 * cm)
+    ticker.finish()
+    return path
+
+
+# --- commitment form -----------------------------------------------------------------------------------------------
+
+
+def write_commitment_pdf(
+    data: CommitmentData,
+    path: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    """The commitment the quarantined person and the family sign at admission, pre-filled."""
+    path = Path(path)
+    register_fonts()
+    st = _Styles()
+    check_stop(should_stop)
+    width = A4[0] - 4 * cm
+    body = _style("mbody", 11, leading=16, align=TA_JUSTIFY)
+    item = _style("mitem", 11, leading=16, align=TA_JUSTIFY, leftIndent=18, firstLineIndent=-14, spaceAfter=2)
+    story: list[Flowable] = [
+        _national_header(st, width, data.facility_name, data.district, data.province),
+        Spacer(1, 0.5 * cm),
+        _p(COMMITMENT_TITLE, st.title),
+        Spacer(1, 0.3 * cm),
+        _p(f"Kính gửi: Ban quản lý {data.facility_name}", _style("to", 11, bold=True, align=TA_CENTER)),
+        Spacer(1, 0.3 * cm),
+        _p("Tôi tên là:", body),
+        _details(
+            [
+                ("Họ và tên", data.full_name),
+                ("Ngày sinh" if "/" in data.birth else "Năm sinh", data.birth),
+                ("Giới tính", sex_label(data.sex)),
+                ("Số CCCD/CMND", data.id_number or "……………………"),
+                ("Số điện thoại", data.phone or "……………………"),
+                ("Nơi cư trú", data.address or "……………………"),
+            ],
+            width,
+            body,
+        ),
+        Spacer(1, 0.15 * cm),
+        Paragraph(
+            f"Được bố trí cách ly y tế tập trung tại <b>phòng {escape(data.room)}, giường {escape(data.bed)}</b>, "
+            f"{escape(data.facility_name)}, thuộc nhóm (đợt) cách ly <b>{escape(data.cohort)}</b>, từ "
+            f"<b>{data.admitted_at:%H} giờ {data.admitted_at:%M} {long_date(data.admitted_at.date())}</b>, "
+            f"dự kiến hoàn thành cách ly ngày <b>{dmy(data.planned_release)}</b>.",
+            body,
+        ),
+        Spacer(1, 0.15 * cm),
+        _p("Tôi xin cam kết:", _style("commit", 11, bold=True)),
+    ]
+    story += [_p(f"{n}. {text}", item) for n, text in enumerate(COMMITMENTS, start=1)]
+    story += [
+        Spacer(1, 0.1 * cm),
+        _p(
+            "Nếu vi phạm, tôi xin hoàn toàn chịu trách nhiệm trước pháp luật. Gia đình tôi cam kết cùng giám sát, "
+            "nhắc nhở tôi thực hiện đúng các nội dung trên.",
+            body,
+        ),
+        _signatures(
+            st,
+            width,
+            data.admitted_at.date(),
+            data.province,
+            data.district,
+            columns=(
+                ("Người cách ly", SIGN_HINT),
+                ("Đại diện gia đình", SIGN_HINT),
+                ("Đại diện Ban quản lý", SIGN_HINT),
+            ),
+        ),
+    ]
+    with atomic_output(path) as temp:
+        _build(temp, story, A4, COMMITMENT_TITLE, should_stop, margins=2 * cm)
+    if progress is not None:
+        progress(1, 1)
+    return path
