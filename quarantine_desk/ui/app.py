@@ -1,0 +1,162 @@
+"""Starting the window: the application object, fonts and translations, the database, the login, the main window.
+
+Nothing here shows a traceback: a database that cannot be opened is explained with ``describe()`` and the user
+may pick another one or quit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QDialog
+
+from quarantine_desk import __version__
+from quarantine_desk.db.engine import ENV_URL, safe_url
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.resources import resource_path
+from quarantine_desk.services import auth
+from quarantine_desk.services.context import Desk, open_desk
+from quarantine_desk.ui import settings as opts
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.dialogs import DatabaseDialog, FirstAdminDialog, LoginDialog
+from quarantine_desk.ui.interaction import error_text, interaction
+
+log = logging.getLogger(__name__)
+
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+ICON_FILE = "quarantine-desk.svg"
+
+
+def application() -> QApplication:
+    """The one QApplication, with its names, icon and the bundled Vietnamese-capable font."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(opts.APPLICATION)
+    app.setOrganizationName(opts.ORGANISATION)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("Quarantine Desk")
+    icon = resource_path("icons", ICON_FILE)
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    load_fonts(app)
+    return app
+
+
+def load_fonts(app: QApplication) -> None:
+    families: list[str] = []
+    for name in FONT_FILES:
+        font_id = QFontDatabase.addApplicationFont(str(resource_path("fonts", name)))
+        if font_id < 0:
+            log.warning("font %s could not be loaded", name)
+            continue
+        families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    if families:
+        # One font with every Vietnamese letter, whatever the PC has installed.
+        font = QFont(families[0])
+        font.setPointSize(9)
+        app.setFont(font)
+
+
+def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
+    """Vietnamese: Qt's own strings (ours, and qtbase_vi if Qt ships it). English: the program's strings."""
+    translators: list[QTranslator] = []
+    folder = resource_path("translations")
+    if lang == "vi":
+        QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+        candidates = [(str(folder), "qt_vi")]
+        qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        candidates.append((qt_folder, "qtbase_vi"))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        candidates = [(str(folder), "quarantine_desk_en")]
+    for where, name in candidates:
+        translator = QTranslator(app)
+        if translator.load(name, where):
+            app.installTranslator(translator)
+            translators.append(translator)
+            log.info("translation loaded: %s", name)
+        else:
+            log.info("no translation %s in %s", name, where)
+    return translators
+
+
+def choose_language(requested: str, settings: opts.Settings) -> str:
+    """The language picked in the menu wins over the default; an explicit ``--lang en`` wins over both."""
+    if requested == "en":
+        return "en"
+    return settings.language or requested or "vi"
+
+
+def _start_url(db_url: str | None, settings: opts.Settings) -> str | None:
+    """``--db``, then the environment variable (``open_desk`` reads it), then the last database used here."""
+    if db_url:
+        return db_url
+    if os.environ.get(ENV_URL):
+        return None
+    return settings.get(opts.DATABASE_URL) or None
+
+
+def open_database(url: str | None, lang: str) -> Desk | None:
+    """Open the database; on failure explain why and let the user choose another one, or quit (None)."""
+    while True:
+        try:
+            return open_desk(url)
+        except DeskError as err:
+            problem = error_text(err, lang)
+        except Exception as exc:  # a broken file or schema must not end in a traceback
+            log.exception("database could not be opened")
+            problem = error_text(exc, lang)
+        interaction().error(None, problem, QCoreApplication.translate("App", "Không mở được cơ sở dữ liệu"))
+        dialog = DatabaseDialog(problem, safe_url(url) if url else "")
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen_url():
+            return None
+        url = dialog.chosen_url()
+
+
+def sign_in(desk: Desk, lang: str) -> Desk | None:
+    """The first administrator on a new database, else the login; None when the user gives up."""
+    try:
+        first_start = not auth.has_users(desk)
+    except DeskError as err:
+        interaction().error(None, error_text(err, lang))
+        return None
+    dialog: FirstAdminDialog | LoginDialog
+    dialog = FirstAdminDialog(desk, lang) if first_start else LoginDialog(desk, lang)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.logged_in
+
+
+def _remember_database(desk: Desk, settings: opts.Settings) -> None:
+    # A URL with a password is not written to the settings file; the user types it again next time.
+    if desk.display_url == desk.url or "***" not in desk.display_url:
+        settings.set(opts.DATABASE_URL, desk.url)
+
+
+def run_window(db_url: str | None, lang: str = "vi") -> int:
+    app = application()
+    settings = opts.Settings()
+    lang = choose_language(lang, settings)
+    install_translators(app, lang)
+    desk = open_database(_start_url(db_url, settings), lang)
+    if desk is None:
+        return 1
+    logged_in = sign_in(desk, lang)
+    if logged_in is None:
+        desk.close()
+        return 0
+    _remember_database(logged_in, settings)
+    from quarantine_desk.ui.main_window import MainWindow
+
+    ctx = UiContext(logged_in, lang)
+    window = MainWindow(ctx, settings)
+    window.show()
+    code = app.exec()
+    logged_in.close()
+    return code

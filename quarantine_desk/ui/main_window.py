@@ -1,0 +1,346 @@
+"""The main window: navigation on the left, one page per area, the facility switcher, menus and status bar.
+
+Pages are imported when first shown. An area whose page module is not there yet shows a plain "being built"
+page: the window never pretends with sample data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from quarantine_desk import __version__
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.services import facilities
+from quarantine_desk.ui import settings as opts
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.dialogs import BRAND
+from quarantine_desk.ui.interaction import error_text, interaction
+from quarantine_desk.ui.labels import database_kind_label, role_label
+from quarantine_desk.ui.pages.placeholder import UnderConstructionPage
+from quarantine_desk.ui.tasks import run_task
+
+log = logging.getLogger(__name__)
+
+DEMO_MODULE = "quarantine_desk.services.demo"
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str
+    module: str  # quarantine_desk.ui.pages.<module>
+    page_class: str
+
+
+def sqlite_file(url: str) -> str:
+    """The file behind a SQLite URL, which says more to a facility manager than the URL does."""
+    prefix = "sqlite:///"
+    return url[len(prefix) :] or url if url.startswith(prefix) else url
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, ctx: UiContext, settings: opts.Settings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = settings or opts.Settings()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Quản lý khu cách ly tập trung") + f" — {BRAND}")
+        self.setMinimumSize(QSize(1024, 640))
+        self.areas = self._areas()
+        self._pages: dict[str, QWidget] = {}
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setMinimumWidth(170)
+        self.navigation.setMaximumWidth(240)
+        self.navigation.setSpacing(2)
+        for area in self.areas:
+            item = QListWidgetItem(area.title)
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            item.setSizeHint(QSize(0, 34))
+            self.navigation.addItem(item)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        for _ in self.areas:
+            self.stack.addWidget(QWidget())  # replaced by the real page when first shown
+        splitter = QSplitter()
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([190, 1100])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+        self.navigation.currentRowChanged.connect(self.show_area)
+        ctx.facility_changed.connect(self._facility_changed)
+        ctx.data_changed.connect(self.reload_facilities)
+        self.reload_facilities()
+        self._restore_geometry()
+        self.navigation.setCurrentRow(0)
+
+    # --- areas -------------------------------------------------------------------------------------------------
+
+    def _areas(self) -> list[Area]:
+        return [
+            Area("dashboard", self.tr("Tổng quan"), "dashboard", "DashboardPage"),
+            Area("checkin", self.tr("Người cách ly"), "checkin", "CheckinPage"),
+            Area("rooms", self.tr("Phòng & giường"), "rooms", "RoomBoardPage"),
+            Area("medical", self.tr("Xét nghiệm"), "medical", "MedicalPage"),
+            Area("meals", self.tr("Suất ăn"), "meals", "MealsPage"),
+            Area("supplies", self.tr("Vật tư"), "supplies", "SuppliesPage"),
+            Area("shifts", self.tr("Ca trực"), "shifts", "ShiftsPage"),
+            Area("reports", self.tr("Báo cáo"), "reports", "ReportsPage"),
+            Area("admin", self.tr("Quản trị"), "admin", "AdminPage"),
+        ]
+
+    def _make_page(self, area: Area) -> QWidget:
+        name = f"quarantine_desk.ui.pages.{area.module}"
+        try:
+            module = importlib.import_module(name)
+            page_class: Callable[..., QWidget] = getattr(module, area.page_class)
+        except ImportError:
+            log.info("page %s not available yet", name)
+            return UnderConstructionPage(area.title)
+        except AttributeError:
+            log.warning("%s has no %s", name, area.page_class)
+            return UnderConstructionPage(area.title)
+        return page_class(self.ctx)
+
+    def page(self, key: str) -> QWidget:
+        """The page of an area, built the first time it is asked for."""
+        if key not in self._pages:
+            index = next(i for i, a in enumerate(self.areas) if a.key == key)
+            page = self._make_page(self.areas[index])
+            page.setObjectName(f"page_{key}")
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._pages[key] = page
+        return self._pages[key]
+
+    @Slot(int)
+    def show_area(self, row: int) -> None:
+        if not 0 <= row < len(self.areas):
+            return
+        page = self.page(self.areas[row].key)
+        self.stack.setCurrentWidget(page)
+        refresh: Any = getattr(page, "refresh", None)
+        if callable(refresh):
+            try:
+                refresh()
+            except DeskError as err:
+                interaction().error(self, self.ctx.describe(err))
+
+    def select_area(self, key: str) -> None:
+        row = next(i for i, a in enumerate(self.areas) if a.key == key)
+        self.navigation.setCurrentRow(row)
+
+    # --- toolbar: the facility switcher ------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Khu cách ly"))
+        bar.setObjectName("facilityBar")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(self.tr("Khu cách ly:") + " "))
+        self.facility_box = QComboBox()
+        self.facility_box.setObjectName("facilitySwitcher")
+        self.facility_box.setMinimumContentsLength(36)
+        self.facility_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.facility_box.setToolTip(self.tr("Khu cách ly đang làm việc"))
+        self.facility_box.currentIndexChanged.connect(self._facility_chosen)
+        bar.addWidget(self.facility_box)
+        self.addToolBar(bar)
+
+    @Slot()
+    def reload_facilities(self) -> None:
+        try:
+            rows = facilities.list_facilities(self.ctx.desk)
+        except DeskError as err:
+            log.warning("facilities could not be listed: %s", err)
+            rows = []
+        wanted = self.ctx.facility or self.settings.get(opts.LAST_FACILITY)
+        self.facility_box.blockSignals(True)
+        self.facility_box.clear()
+        for row in rows:
+            if not row.active and row.code != wanted:
+                continue
+            label = f"{row.code} – {row.name}"
+            if not row.active:
+                label += " " + self.tr("(đã đóng)")
+            self.facility_box.addItem(label, row.code)
+        if self.facility_box.count() == 0:
+            self.facility_box.addItem(self.tr("(chưa có khu cách ly nào)"), "")
+        index = max(0, self.facility_box.findData(wanted))
+        self.facility_box.setCurrentIndex(index)
+        self.facility_box.blockSignals(False)
+        self._facility_chosen(index)
+
+    @Slot(int)
+    def _facility_chosen(self, index: int) -> None:
+        code = self.facility_box.itemData(index) or ""
+        self.ctx.set_facility(code)
+        self._show_facility(code)
+
+    @Slot(str)
+    def _facility_changed(self, code: str) -> None:
+        if code:
+            self.settings.set(opts.LAST_FACILITY, code)
+        index = self.facility_box.findData(code)
+        if index >= 0 and index != self.facility_box.currentIndex():
+            self.facility_box.setCurrentIndex(index)
+        self._show_facility(code)
+
+    # --- menus ---------------------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&Tệp"))
+        self.demo_action = QAction(self.tr("Tạo dữ liệu mẫu"), self)
+        self.demo_action.setObjectName("demoAction")
+        self.demo_action.triggered.connect(self.build_demo)
+        if importlib.util.find_spec(DEMO_MODULE) is None:
+            self.demo_action.setEnabled(False)
+            self.demo_action.setToolTip(self.tr("Chưa có trong phiên bản này."))
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("Thoát"), self)
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        language_menu = self.menuBar().addMenu(self.tr("&Ngôn ngữ"))
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for code, label in (("vi", "Tiếng Việt"), ("en", "English")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(code == self.ctx.lang)
+            action.triggered.connect(lambda _checked=False, c=code: self.choose_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+
+        help_menu = self.menuBar().addMenu(self.tr("Trợ &giúp"))
+        about = QAction(self.tr("Giới thiệu"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def choose_language(self, code: str) -> None:
+        self.settings.language = code
+        self.settings.sync()
+        if code != self.ctx.lang:
+            interaction().info(
+                self,
+                self.tr("Ngôn ngữ mới sẽ được áp dụng khi khởi động lại chương trình."),
+                self.tr("Ngôn ngữ"),
+            )
+
+    def show_about(self) -> None:
+        text = self.tr(
+            "Quản lý khu cách ly tập trung, phiên bản {0}.\n\n"
+            "Phòng, giường, người cách ly, xét nghiệm, suất ăn, vật tư, ca trực và báo cáo hằng ngày."
+        ).format(__version__)
+        interaction().info(self, text, self.tr("Giới thiệu"))
+
+    @Slot()
+    def build_demo(self) -> None:
+        if not interaction().confirm(
+            self,
+            self.tr(
+                "Tạo một khu cách ly mẫu với phòng, người cách ly, xét nghiệm, vật tư và ca trực để tập sử dụng? "
+                "Không nên làm việc này trên cơ sở dữ liệu thật."
+            ),
+            self.tr("Tạo dữ liệu mẫu"),
+        ):
+            return
+        desk = self.ctx.desk
+
+        def work(progress: Callable[[int, str], None], should_stop: Callable[[], bool]) -> object:
+            demo = importlib.import_module(DEMO_MODULE)
+            return demo.build_demo(desk)
+
+        def done(_result: object) -> None:
+            self.ctx.notify_changed()
+            interaction().info(self, self.tr("Đã tạo dữ liệu mẫu."), self.tr("Tạo dữ liệu mẫu"))
+
+        def failed(error: BaseException) -> None:
+            interaction().error(self, error_text(error, self.ctx.lang))
+
+        self.demo_task = run_task(self, self.tr("Đang tạo dữ liệu mẫu…"), work, done, failed)
+
+    # --- status bar ------------------------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        desk = self.ctx.desk
+        self.database_label = QLabel()
+        self.database_label.setObjectName("databaseStatus")
+        kind = database_kind_label(desk.dialect)
+        url = desk.display_url
+        where = sqlite_file(url) if desk.dialect == "sqlite" else url
+        shown = where if len(where) <= 70 else "…" + where[-69:]
+        self.database_label.setText(self.tr("Cơ sở dữ liệu: {0} ({1})").format(kind, shown))
+        self.database_label.setToolTip(url)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userStatus")
+        user = desk.user
+        if user is not None:
+            name = user.full_name or user.username
+            self.user_label.setText(self.tr("Người dùng: {0} – {1}").format(name, role_label(user.role)))
+        self.facility_label = QLabel()
+        self.facility_label.setObjectName("facilityStatus")
+        for label in (self.database_label, self.user_label, self.facility_label):
+            label.setContentsMargins(8, 0, 8, 0)
+        bar = self.statusBar()
+        bar.addWidget(self.database_label, 1)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.facility_label)
+
+    def _show_facility(self, code: str) -> None:
+        index = self.facility_box.findData(code) if code else -1
+        name = self.facility_box.itemText(index) if index >= 0 else self.tr("chưa chọn")
+        self.facility_label.setText(self.tr("Khu cách ly: {0}").format(name))
+
+    # --- geometry -------------------------------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.get(opts.WINDOW_GEOMETRY)
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1366, 740)
+        state = self.settings.get(opts.WINDOW_STATE)
+        if state:
+            self.restoreState(QByteArray(state))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+        self.settings.set(opts.WINDOW_STATE, bytes(self.saveState().data()))
+        self.settings.sync()
+        super().closeEvent(event)

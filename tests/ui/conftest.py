@@ -1,0 +1,95 @@
+"""Fixtures for the window tests: a UiContext on a fresh SQLite database, settings in a temporary file, and a
+recorder in place of message boxes so that no modal box blocks a test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from quarantine_desk.ui import interaction as interaction_module
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.settings import Settings
+
+
+class Recorder(interaction_module.Interaction):
+    """Remembers what the window would have said; answers every question with ``answer``."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+        self.questions: list[str] = []
+        self.answer = True
+
+    def error(self, parent: QWidget | None, text: str, title: str = "") -> None:
+        self.errors.append(text)
+
+    def info(self, parent: QWidget | None, text: str, title: str = "") -> None:
+        self.infos.append(text)
+
+    def confirm(self, parent: QWidget | None, text: str, title: str = "") -> bool:
+        self.questions.append(text)
+        return self.answer
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    rec = Recorder()
+    previous = interaction_module.set_interaction(rec)
+    yield rec
+    interaction_module.set_interaction(previous)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def ctx(qapp: QApplication, sqlite_only_desk, recorder: Recorder) -> UiContext:  # type: ignore[no-untyped-def]
+    return UiContext(sqlite_only_desk, "vi")
+
+
+DialogHandler = Callable[[QDialog], None]
+
+
+@pytest.fixture
+def on_dialog(qtbot) -> Callable[[DialogHandler], list[QDialog]]:  # type: ignore[no-untyped-def]
+    """Run ``handler`` on the next modal dialog once it is open (it blocks the test in ``exec()``)."""
+
+    def arm(handler: DialogHandler) -> list[QDialog]:
+        seen: list[QDialog] = []
+        tries = [500]
+
+        def poll() -> None:
+            widget = QApplication.activeModalWidget()
+            if isinstance(widget, QDialog) and widget.isVisible():
+                seen.append(widget)
+                try:
+                    handler(widget)
+                finally:
+                    # A failed check must not leave exec() blocking the test for ever.
+                    if widget.isVisible():
+                        widget.reject()
+            elif tries[0] > 0:
+                tries[0] -= 1
+                QTimer.singleShot(10, poll)
+
+        QTimer.singleShot(0, poll)
+        return seen
+
+    return arm
+
+
+# The offscreen platform used by the tests says this whenever a top-level window is shown; it is not a problem
+# of the program, and every other Qt warning still fails the test.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/ui/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
