@@ -1,0 +1,526 @@
+"""The medical page: tests due today, daily health checks, and people leaving (release or transfer).
+
+A positive result is confirmed first and then reported with what rule R5 did in the same transaction (the room
+closed, the roommates' quarantine restarted). A release with problems (early, a missing test, a positive) is
+offered only to a user allowed to override, and only with a reason (R6); the services check both again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.text import fold
+from quarantine_desk.services import stays
+from quarantine_desk.services.stays import FEVER_FROM, DueTest, StayRow, TestResultRow
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.widgets import Ask, MessageLine, make_table, selected_rows, vn_date
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReleaseLine:
+    """A person to see off: due today or tomorrow, or positive and waiting for a transfer."""
+
+    stay: int
+    person: int
+    full_name: str
+    room: str
+    planned_release: date
+    problems: tuple[str, ...]  # codes from stays.release_check: "early:14:…", "missing_test:7:…", "positive"
+    when: str  # "today", "tomorrow" or "positive"
+
+
+@dataclass(frozen=True)
+class HealthLine:
+    at: datetime
+    full_name: str
+    room: str
+    temperature: float
+    symptoms: str
+
+
+class MedicalPage(QWidget):
+    """Xét nghiệm & theo dõi."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("medical_page")
+        self.ask = Ask(self)
+        self._today = ctx.desk.now().date()
+        title = QLabel(self.tr("Xét nghiệm & theo dõi"))
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.message = MessageLine()
+        self.message.setObjectName("message")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_tests(), self.tr("Xét nghiệm đến hạn"))
+        self.tabs.addTab(self._build_health(), self.tr("Theo dõi sức khỏe"))
+        self.tabs.addTab(self._build_releases(), self.tr("Ra khu cách ly"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+        ctx.facility_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    # --- tests due --------------------------------------------------------------------------------------------
+
+    def _build_tests(self) -> QWidget:
+        tab = QWidget()
+        self.due = RowsModel[DueTest](
+            [
+                Column(self.tr("Họ và tên"), lambda d: d.full_name),
+                Column(self.tr("Phòng"), lambda d: d.room),
+                Column(self.tr("Giường"), lambda d: d.bed),
+                Column(self.tr("Xét nghiệm"), lambda d: self.tr("ngày thứ %1").replace("%1", str(d.day))),
+                Column(self.tr("Hạn"), lambda d: vn_date(d.due)),
+                Column(self.tr("Tình trạng"), self._due_state),
+            ],
+            parent=self,
+            highlight=lambda d: WARNING_BACKGROUND if d.overdue(self._today) else None,
+        )
+        self.due_view = make_table(self.due, multi=True)
+        self.due_view.setObjectName("due")
+        self.due_view.selectionModel().selectionChanged.connect(self._update_test_buttons)
+        self.due_count = QLabel()
+
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Test nhanh"), "rapid")
+        self.kind.addItem(self.tr("RT-PCR"), "pcr")
+        self.result = QComboBox()
+        self.result.addItem(self.tr("Âm tính"), "negative")
+        self.result.addItem(self.tr("Dương tính"), "positive")
+        self.sampled_at = QDateTimeEdit()
+        self.sampled_at.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.sampled_at.setCalendarPopup(True)
+        self.select_room_button = QPushButton(self.tr("Chọn cả phòng"))
+        self.select_room_button.clicked.connect(self.select_whole_room)
+        self.record_button = QPushButton(self.tr("Ghi kết quả"))
+        self.record_button.setObjectName("record_tests")
+        self.record_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.record_button.clicked.connect(self.record_selected)
+
+        form = QHBoxLayout()
+        for label, widget in (
+            (self.tr("Loại"), self.kind),
+            (self.tr("Kết quả"), self.result),
+            (self.tr("Lấy mẫu lúc"), self.sampled_at),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            form.addWidget(caption)
+            form.addWidget(widget)
+        form.addStretch(1)
+        form.addWidget(self.select_room_button)
+        form.addWidget(self.record_button)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.due_count)
+        layout.addWidget(self.due_view, 1)
+        layout.addLayout(form)
+        return tab
+
+    def _due_state(self, due: DueTest) -> str:
+        late = (self._today - due.due).days
+        if late > 0:
+            return self.tr("Quá hạn %1 ngày").replace("%1", str(late))
+        return self.tr("Hôm nay")
+
+    def _update_test_buttons(self) -> None:
+        count = len({self.due.rows()[r].person for r in selected_rows(self.due_view)})
+        self.record_button.setEnabled(count > 0)
+        self.record_button.setText(
+            self.tr("Ghi kết quả cho %1 người").replace("%1", str(count)) if count else self.tr("Ghi kết quả")
+        )
+        self.select_room_button.setEnabled(count > 0)
+
+    def select_whole_room(self) -> None:
+        """Select every row of the room of the current row: a room is often sampled at once."""
+        index = self.due_view.currentIndex()
+        current = self.due.row_at(index.row()) if index.isValid() else None
+        if current is None:
+            return
+        self.select_due(lambda d: d.room == current.room)
+
+    def select_due(self, wanted) -> None:  # type: ignore[no-untyped-def]
+        view = self.due_view
+        view.clearSelection()
+        for row, due in enumerate(self.due.rows()):
+            if wanted(due):
+                view.selectionModel().select(
+                    self.due.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        self._update_test_buttons()
+
+    def record_selected(self) -> None:
+        """Record one result for each selected person (once, even with two tests due)."""
+        chosen: dict[int, DueTest] = {}
+        for row in selected_rows(self.due_view):
+            due = self.due.rows()[row]
+            chosen.setdefault(due.person, due)
+        if not chosen:
+            self.message.error(self.tr("Chưa chọn người nào trong danh sách."))
+            return
+        kind = str(self.kind.currentData())
+        result = str(self.result.currentData())
+        at = self.sampled_at.dateTime().toPython().replace(second=0, microsecond=0)
+        names = ", ".join(d.full_name for d in chosen.values())
+        if result == "positive" and not self.ask.confirm(
+            self.tr("Kết quả dương tính"),
+            self.tr(
+                "Ghi kết quả DƯƠNG TÍNH cho: %1?\n\nPhòng sẽ bị phong tỏa, người dương tính chờ chuyển điều "
+                "trị và những người cùng phòng phải cách ly lại từ ngày tiếp xúc."
+            ).replace("%1", names),
+        ):
+            return
+        done: list[TestResultRow] = []
+        failure = ""
+        for due in chosen.values():
+            try:
+                done.append(stays.record_test(self.ctx.desk, due.person, kind, result, at=at))
+            except DeskError as err:
+                failure = self.ctx.describe(err)
+                break
+        if done:
+            self.ctx.notify_changed()
+        if failure:
+            recorded = self.tr("Đã ghi %1 kết quả; dừng lại ở lỗi: %2").replace("%1", str(len(done)))
+            self.message.error(recorded.replace("%2", failure))
+            return
+        self.message.done(self._result_summary(done))
+
+    def _result_summary(self, done: list[TestResultRow]) -> str:
+        parts = [self.tr("Đã ghi %1 kết quả.").replace("%1", str(len(done)))]
+        for row in done:
+            if row.room_closed:
+                parts.append(
+                    self.tr("Phòng %1 đã bị phong tỏa; %2 người cùng phòng bắt đầu lại thời gian cách ly.")
+                    .replace("%1", row.room_closed)
+                    .replace("%2", str(len(row.roommates_restarted)))
+                )
+        return " ".join(dict.fromkeys(parts))
+
+    # --- health checks ----------------------------------------------------------------------------------------
+
+    def _build_health(self) -> QWidget:
+        tab = QWidget()
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("Lọc theo tên hoặc phòng"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        self.present = RowsModel[StayRow](
+            [
+                Column(self.tr("Họ và tên"), lambda s: s.full_name),
+                Column(self.tr("Phòng"), lambda s: s.room),
+                Column(self.tr("Giường"), lambda s: s.bed),
+                Column(self.tr("Nhóm"), lambda s: s.cohort),
+                Column(self.tr("Dự kiến ra"), lambda s: vn_date(s.planned_release)),
+            ],
+            parent=self,
+        )
+        self.present_view = make_table(self.present)
+        self.present_view.setObjectName("present")
+        self._roster: list[StayRow] = []
+
+        self.temperature = QDoubleSpinBox()
+        self.temperature.setObjectName("temperature")
+        self.temperature.setRange(34.0, 43.0)
+        self.temperature.setDecimals(1)
+        self.temperature.setSingleStep(0.1)
+        self.temperature.setSuffix(" °C")
+        self.temperature.setValue(36.5)
+        self.temperature.valueChanged.connect(self._mark_fever)
+        self.symptoms = QLineEdit()
+        self.symptoms.setPlaceholderText(self.tr("Ho, sốt, đau họng, mất vị giác… (để trống nếu không có)"))
+        self.symptoms.returnPressed.connect(self.record_health)
+        self.health_button = QPushButton(self.tr("Ghi nhận"))
+        self.health_button.setObjectName("record_health")
+        self.health_button.clicked.connect(self.record_health)
+
+        self.checks = RowsModel[HealthLine](
+            [
+                Column(self.tr("Giờ"), lambda h: h.at.strftime("%H:%M %d/%m")),
+                Column(self.tr("Họ và tên"), lambda h: h.full_name),
+                Column(self.tr("Phòng"), lambda h: h.room),
+                Column(
+                    self.tr("Nhiệt độ"),
+                    lambda h: f"{h.temperature:.1f} °C".replace(".", ","),
+                    align_right=True,
+                ),
+                Column(self.tr("Triệu chứng"), lambda h: h.symptoms),
+            ],
+            parent=self,
+            highlight=lambda h: WARNING_BACKGROUND if h.temperature >= FEVER_FROM else None,
+        )
+        self.checks_view = make_table(self.checks, stretch_column=4)
+
+        entry = QHBoxLayout()
+        for label, widget in (
+            (self.tr("Nhiệt độ"), self.temperature),
+            (self.tr("Triệu chứng"), self.symptoms),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            entry.addWidget(caption)
+            entry.addWidget(widget, 1 if widget is self.symptoms else 0)
+        entry.addWidget(self.health_button)
+        checks_box = QGroupBox(self.tr("Đã ghi trong ca này"))
+        QVBoxLayout(checks_box).addWidget(self.checks_view)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.present_view, 3)
+        layout.addLayout(entry)
+        layout.addWidget(checks_box, 2)
+        return tab
+
+    def _apply_filter(self) -> None:
+        words = fold(self.filter.text()).split()
+        rows = [s for s in self._roster if all(w in fold(f"{s.full_name} {s.room}") for w in words)]
+        self.present.set_rows(rows)
+
+    def _mark_fever(self, value: float) -> None:
+        self.temperature.setStyleSheet(
+            "QDoubleSpinBox { background: #fde2e1; color: #b3261e; }" if value >= FEVER_FROM else ""
+        )
+
+    def record_health(self) -> None:
+        index = self.present_view.currentIndex()
+        stay = self.present.row_at(index.row()) if index.isValid() else None
+        if stay is None:
+            self.message.error(self.tr("Chọn người cần ghi nhận trong danh sách."))
+            return
+        temperature = round(self.temperature.value(), 1)
+        symptoms = self.symptoms.text().strip()
+        try:
+            stays.record_health_check(self.ctx.desk, stay.person, temperature, symptoms)
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.checks.append(HealthLine(self.ctx.desk.now(), stay.full_name, stay.room, temperature, symptoms))
+        text = (
+            self.tr("Đã ghi nhận %1: %2 °C.")
+            .replace("%1", stay.full_name)
+            .replace("%2", f"{temperature:.1f}".replace(".", ","))
+        )
+        if temperature >= FEVER_FROM:
+            self.message.error(text + " " + self.tr("Sốt: báo bác sĩ trực."))
+        else:
+            self.message.done(text)
+        self.symptoms.clear()
+        self.temperature.setValue(36.5)
+        # The next person in the list: checks go room by room.
+        if index.row() + 1 < self.present.rowCount():
+            self.present_view.selectRow(index.row() + 1)
+
+    # --- releases ---------------------------------------------------------------------------------------------
+
+    def _build_releases(self) -> QWidget:
+        tab = QWidget()
+        self.leaving = RowsModel[ReleaseLine](
+            [
+                Column(self.tr("Họ và tên"), lambda r: r.full_name),
+                Column(self.tr("Phòng"), lambda r: r.room),
+                Column(self.tr("Dự kiến ra"), lambda r: vn_date(r.planned_release)),
+                Column(self.tr("Ngày"), self._when_text),
+                Column(self.tr("Vấn đề"), self.problems_text),
+            ],
+            parent=self,
+            highlight=self._leaving_colour,
+        )
+        self.leaving_view = make_table(self.leaving, stretch_column=4)
+        self.leaving_view.setObjectName("leaving")
+        self.leaving_view.selectionModel().currentRowChanged.connect(
+            lambda *_: self._update_release_buttons()
+        )
+        self.release_button = QPushButton(self.tr("Cho ra"))
+        self.release_button.setObjectName("release")
+        self.release_button.clicked.connect(self.release_selected)
+        self.override_button = QPushButton(self.tr("Duyệt cho ra (cần lý do)"))
+        self.override_button.setObjectName("override")
+        self.override_button.clicked.connect(self.override_selected)
+        self.transfer_button = QPushButton(self.tr("Chuyển điều trị"))
+        self.transfer_button.setObjectName("transfer")
+        self.transfer_button.clicked.connect(self.transfer_selected)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.release_button, self.override_button, self.transfer_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.leaving_view, 1)
+        layout.addLayout(buttons)
+        return tab
+
+    def _when_text(self, line: ReleaseLine) -> str:
+        return {
+            "today": self.tr("Hôm nay"),
+            "tomorrow": self.tr("Ngày mai"),
+            "positive": self.tr("Chờ chuyển"),
+        }.get(line.when, "")
+
+    def problem_text(self, code: str) -> str:
+        kind, _, rest = code.partition(":")
+        if kind == "early":
+            return self.tr("chưa hết thời gian")
+        if kind == "positive":
+            return self.tr("dương tính")
+        if kind == "missing_test":
+            return self.tr("thiếu xét nghiệm ngày %1").replace("%1", rest.partition(":")[0])
+        return code
+
+    def problems_text(self, line: ReleaseLine) -> str:
+        if not line.problems:
+            return self.tr("Đủ điều kiện")
+        return "; ".join(self.problem_text(p) for p in line.problems)
+
+    def _leaving_colour(self, line: ReleaseLine):  # type: ignore[no-untyped-def]
+        if "positive" in line.problems:
+            return WARNING_BACKGROUND
+        return ATTENTION_BACKGROUND if line.problems else None
+
+    def _current_leaving(self) -> ReleaseLine | None:
+        index = self.leaving_view.currentIndex()
+        return self.leaving.row_at(index.row()) if index.isValid() else None
+
+    def _update_release_buttons(self) -> None:
+        line = self._current_leaving()
+        self.release_button.setEnabled(line is not None and not line.problems)
+        # Only a manager may release with problems; other users do not see the button at all.
+        self.override_button.setVisible(self.ctx.desk.can(Permission.OVERRIDE_RELEASE))
+        self.override_button.setEnabled(line is not None and bool(line.problems))
+        self.transfer_button.setEnabled(line is not None)
+
+    def _leaving_lines(self, code: str) -> list[ReleaseLine]:
+        today, tomorrow = self._today, self._today + timedelta(days=1)
+        lines: list[ReleaseLine] = []
+        seen: set[int] = set()
+        for when, on in (("today", today), ("tomorrow", tomorrow)):
+            for row in stays.releases_due(self.ctx.desk, code, on):
+                if row.stay in seen:
+                    continue
+                seen.add(row.stay)
+                problems = row.problems
+                # Listed as of tomorrow, but the buttons act now: a release today would be early.
+                if (
+                    when == "tomorrow"
+                    and row.planned_release > today
+                    and not any(p.startswith("early") for p in problems)
+                ):
+                    problems = ("early", *problems)
+                lines.append(
+                    ReleaseLine(
+                        row.stay, row.person, row.full_name, row.room, row.planned_release, problems, when
+                    )
+                )
+        for stay in self._roster:
+            if stay.positive_at is not None and stay.released_at is None and stay.stay not in seen:
+                lines.append(
+                    ReleaseLine(
+                        stay.stay,
+                        stay.person,
+                        stay.full_name,
+                        stay.room,
+                        stay.planned_release,
+                        ("positive",),
+                        "positive",
+                    )
+                )
+        return lines
+
+    def release_selected(self) -> None:
+        line = self._current_leaving()
+        if line is not None:
+            self._release(line, None)
+
+    def override_selected(self) -> None:
+        line = self._current_leaving()
+        if line is None:
+            return
+        reason = self.ask.text(
+            self.tr("Duyệt cho ra"),
+            self.tr("%1: %2.\nLý do cho ra (được ghi vào nhật ký):")
+            .replace("%1", line.full_name)
+            .replace("%2", self.problems_text(line)),
+        )
+        if reason is not None:
+            self._release(line, reason)
+
+    def _release(self, line: ReleaseLine, override: str | None) -> None:
+        try:
+            stays.release(self.ctx.desk, line.person, override=override)
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        log.info("stay %s released%s", line.stay, " with override" if override else "")
+        self.ctx.notify_changed()
+        self.message.done(self.tr("%1 đã hoàn thành cách ly.").replace("%1", line.full_name))
+
+    def transfer_selected(self) -> None:
+        line = self._current_leaving()
+        if line is None:
+            return
+        to = self.ask.text(
+            self.tr("Chuyển điều trị"),
+            self.tr("Chuyển %1 đến (bệnh viện, cơ sở điều trị):").replace("%1", line.full_name),
+        )
+        if to is None:
+            return
+        try:
+            stays.transfer(self.ctx.desk, line.person, to)
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.ctx.notify_changed()
+        self.message.done(
+            self.tr("%1 đã được chuyển đến %2.").replace("%1", line.full_name).replace("%2", to)
+        )
+
+    # --- loading ----------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._today = self.ctx.desk.now().date()
+        code = self.ctx.facility
+        self.sampled_at.setDateTime(self.ctx.desk.now())
+        try:
+            due = stays.tests_due_list(self.ctx.desk, code, self._today) if code else []
+            self._roster = (
+                [s for s in stays.roster(self.ctx.desk, code, self._today) if s.released_at is None]
+                if code
+                else []
+            )
+            leaving = self._leaving_lines(code) if code else []
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.due.set_rows(due)
+        overdue = sum(1 for d in due if d.overdue(self._today))
+        self.due_count.setText(
+            self.tr("%1 xét nghiệm đến hạn hôm nay, trong đó %2 quá hạn.")
+            .replace("%1", str(len(due)))
+            .replace("%2", str(overdue))
+        )
+        self._apply_filter()
+        self.leaving.set_rows(leaving)
+        self._update_test_buttons()
+        self._update_release_buttons()

@@ -1,0 +1,149 @@
+"""The medical page: recording tests (a positive closes the room, R5), health checks, releases and overrides."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from quarantine_desk.domain.roles import Role
+from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.services import facilities, people, stays
+from quarantine_desk.services.people import NewPerson
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.models import WARNING_BACKGROUND
+from quarantine_desk.ui.pages.medical import MedicalPage
+from tests.helpers import as_role
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture
+def ctx(sqlite_only_desk):  # type: ignore[no-untyped-def]
+    desk = sqlite_only_desk
+    facilities.add_facility(desk, "F01", "Ký túc xá Đại học")
+    facilities.add_rooms(desk, "F01", "Khu A", "101-102", 3)
+    for name, number in (
+        ("Trần Văn Nam", "001085000111"),
+        ("Vũ Văn Hải", "001085000222"),
+        ("Lê Văn Tám", "001085000333"),
+    ):
+        person = people.add_person(desk, NewPerson(name, "M", "1980", id_number=number)).id
+        stays.admit(desk, person, "F01", "Nhóm 1", room="101")
+    context = UiContext(desk)
+    context.set_facility("F01")
+    return context
+
+
+@pytest.fixture
+def page(ctx, qtbot):  # type: ignore[no-untyped-def]
+    widget = MedicalPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def room_state(ctx, room: str) -> RoomState:  # type: ignore[no-untyped-def]
+    return next(r for r in facilities.room_board(ctx.desk, "F01") if r.room == room).state
+
+
+def test_due_tests_listed_and_overdue_highlighted(ctx, page, clock) -> None:  # type: ignore[no-untyped-def]
+    assert page.due.rowCount() == 3
+    assert page.due.data(page.due.index(0, 5)) == "Hôm nay"
+    clock.now += timedelta(days=2)
+    page.refresh()
+    assert page.due.data(page.due.index(0, 5)) == "Quá hạn 2 ngày"
+    assert page.due.data(page.due.index(0, 0), Qt.ItemDataRole.BackgroundRole).color() == WARNING_BACKGROUND
+
+
+def test_negative_results_for_a_whole_room(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page.due_view.selectRow(0)
+    qtbot.mouseClick(page.select_room_button, Qt.MouseButton.LeftButton)
+    assert page.record_button.text() == "Ghi kết quả cho 3 người"
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert page.due.rowCount() == 0
+    assert "Đã ghi 3 kết quả" in page.message.text()
+    assert room_state(ctx, "101") is RoomState.OCCUPIED
+
+
+def test_positive_result_closes_the_room_after_confirmation(ctx, page, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.now += timedelta(days=3)  # a contact after the admission day restarts the roommates' period
+    page.refresh()
+    asked: list[str] = []
+    page.ask.confirm = lambda title, text: asked.append(text) or False
+    page.result.setCurrentIndex(page.result.findData("positive"))
+    page.due_view.selectRow(0)
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert asked and "DƯƠNG TÍNH" in asked[0]
+    assert room_state(ctx, "101") is RoomState.OCCUPIED  # declined: nothing recorded
+    page.ask.confirm = lambda title, text: True
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert room_state(ctx, "101") is RoomState.CLOSED
+    assert "Phòng 101 đã bị phong tỏa; 2 người cùng phòng" in page.message.text()
+    # The positive person now waits for a transfer in the leaving tab.
+    positive = [line for line in page.leaving.rows() if line.when == "positive"]
+    assert len(positive) == 1
+    assert page.problems_text(positive[0]) == "dương tính"
+
+
+def test_transfer_asks_where_to(ctx, page) -> None:  # type: ignore[no-untyped-def]
+    stays.record_test(ctx.desk, "001085000111", "rapid", "positive")
+    ctx.notify_changed()
+    page.tabs.setCurrentIndex(2)
+    page.leaving_view.selectRow(0)
+    page.ask.text = lambda *args: "Bệnh viện dã chiến số 2"
+    page.transfer_selected()
+    assert stays.person_stays(ctx.desk, "001085000111")[0].transfer_to == "Bệnh viện dã chiến số 2"
+    assert page.leaving.rowCount() == 0
+
+
+def test_health_check_with_fever_is_highlighted(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page.tabs.setCurrentIndex(1)
+    assert page.present.rowCount() == 3
+    page.present_view.selectRow(0)
+    page.temperature.setValue(38.2)
+    qtbot.keyClicks(page.symptoms, "ho, sot")
+    qtbot.keyClick(page.symptoms, Qt.Key.Key_Return)
+    assert page.checks.rowCount() == 1
+    assert page.checks.data(page.checks.index(0, 3)) == "38,2 °C"
+    assert (
+        page.checks.data(page.checks.index(0, 0), Qt.ItemDataRole.BackgroundRole).color()
+        == WARNING_BACKGROUND
+    )
+    assert page.message.is_error
+
+
+def test_release_problems_and_override_by_a_manager(ctx, page, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.now += timedelta(days=13)  # the day before the planned release: "tomorrow" list
+    page.refresh()
+    page.tabs.setCurrentIndex(2)
+    assert page.leaving.rowCount() == 3
+    line = page.leaving.row_at(0)
+    assert line.when == "tomorrow"
+    text = page.problems_text(line)
+    assert "chưa hết thời gian" in text and "thiếu xét nghiệm ngày 1" in text
+    page.leaving_view.selectRow(0)
+    assert not page.release_button.isEnabled()
+    assert page.override_button.isVisible() and page.override_button.isEnabled()
+    page.ask.text = lambda *args: "Quyết định của Ban chỉ đạo huyện"
+    page.override_selected()
+    assert page.leaving.rowCount() == 2
+    assert "hoàn thành cách ly" in page.message.text()
+
+
+def test_medical_staff_do_not_see_the_override(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    medical = UiContext(as_role(ctx.desk, Role.MEDICAL))
+    medical.set_facility("F01")
+    widget = MedicalPage(medical)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.tabs.setCurrentIndex(2)
+    assert not widget.override_button.isVisible()
+
+
+def test_models_pass_the_model_tester(ctx, page, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    stays.record_health_check(ctx.desk, "001085000111", 37.8)
+    for model in (page.due, page.present, page.checks, page.leaving):
+        qtmodeltester.check(model)
