@@ -108,6 +108,11 @@ def _style(
     )
 
 
+def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
+    """A table style whose cells default to DejaVu Sans: reportlab's default, Helvetica, has no Vietnamese."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), FONT, 10), *commands])
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
@@ -135,6 +140,8 @@ def _numbered_canvas(should_stop: ShouldStop | None) -> type[canvas.Canvas]:
 
     class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # else every page lists Helvetica, a font without Vietnamese, among its resources
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
@@ -178,6 +185,7 @@ def _build(
         title=title,
         author="Quarantine Desk",
         lang="vi",
+        initialFontName=FONT,
     )
     frame = Frame(
         doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0
@@ -204,7 +212,7 @@ def _national_header(
     ]
     table = Table([[left, right]], colWidths=[width * 0.45, width * 0.55])
     table.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -253,7 +261,7 @@ def _signatures(
     else:
         date_row = [""] * (n - 1) + [_p(place, st.center)]
     table = Table([date_row, names, [""] * n], colWidths=[width / n] * n, rowHeights=[None, None, 2.2 * cm])
-    table.setStyle(TableStyle(commands))
+    table.setStyle(_table_style(commands))
     return KeepTogether([Spacer(1, 0.4 * cm), table])
 
 
@@ -393,7 +401,7 @@ def write_roster_pdf(
     ]
     if count == 0:
         commands.append(("SPAN", (0, 1), (-1, 1)))
-    table.setStyle(TableStyle(commands))
+    table.setStyle(_table_style(commands))
     story: list[Flowable] = [
         _national_header(st, width, doc.facility_name, doc.district, doc.province),
         _p(doc.title, st.title),
@@ -446,7 +454,7 @@ def write_daily_report_pdf(
     rest = (width - 28 - name_width) / len(FIGURE_FIELDS)
     table = Table(data, colWidths=[28, name_width] + [rest] * len(FIGURE_FIELDS), repeatRows=1)
     table.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("FONT", (0, 0), (-1, -1), FONT, 8.5, 10.5),
                 ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8.5, 10.5),
@@ -489,6 +497,7 @@ def _qr(value: str, size: float) -> Drawing:
     widget = QrCodeWidget(value, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.initialFontName = FONT  # else the page lists Times-Roman
     drawing.add(widget)
     return drawing
 
@@ -500,7 +509,7 @@ def _details(rows: Iterable[tuple[str, str]], width: float, style: ParagraphStyl
         colWidths=[4.2 * cm, width - 4.2 * cm],
     )
     table.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -559,7 +568,7 @@ def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list
         ]
         table = Table(data, colWidths=[1.5 * cm, 4 * cm, 5.5 * cm, 4 * cm], hAlign="CENTER")
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("FONT", (0, 0), (-1, -1), FONT, 10, 13),
                     ("FONT", (0, 0), (-1, 0), FONT_BOLD, 10, 13),
@@ -586,7 +595,7 @@ def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list
         _p("(Ký, ghi rõ họ tên, đóng dấu)", st.small),
     ]
     bottom = Table([[qr, sign]], colWidths=[width * 0.4, width * 0.6])
-    bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "CENTER")]))
+    bottom.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "CENTER")]))
     story.append(KeepTogether([bottom]))
     return story
 
