@@ -11,6 +11,14 @@ import pytest
 # Qt without a screen, and no log files in the user's profile during tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from argon2 import PasswordHasher  # noqa: E402
+
+from quarantine_desk.services import auth  # noqa: E402
+
+# Argon2 with its real cost takes about a second a check on a busy 2-core machine; tests that log in hundreds
+# of times use a cheap setting. Hashes still use argon2id, and a hash made with the real cost still verifies.
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
 from tests.helpers import (  # noqa: E402
     Clock,
     create_pg_database,

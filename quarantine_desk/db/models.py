@@ -197,6 +197,8 @@ class Stay(Base):
             "outcome IS NULL OR outcome IN ('completed', 'transferred', 'other')", name="outcome"
         ),
         CheckConstraint("(released_at IS NULL) = (outcome IS NULL)", name="open_or_ended"),
+        # The roster, the room board and the due lists all ask for a facility's stays by time.
+        Index("ix_stay_facility_times", "facility_id", "admitted_at", "released_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

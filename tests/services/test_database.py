@@ -1,0 +1,96 @@
+"""Opening databases: migrations, upgrades with a copy aside, and plain errors for bad URLs and files."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import inspect
+
+from quarantine_desk.db.engine import make_engine
+from quarantine_desk.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from quarantine_desk.db.models import Base
+from quarantine_desk.domain.errors import DatabaseNotInitialised, DatabaseUnavailable
+from quarantine_desk.services.context import open_desk
+
+
+def test_upgrade_from_empty_matches_the_models(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine, url)
+    assert current_revision(engine) == head_revision()
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    # Alembic's own check: nothing in the models is missing from the migrations.
+    from alembic import command
+
+    config = alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.check(config)
+    engine.dispose()
+
+
+def test_previous_revision_is_upgraded_after_a_copy_aside(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine, url, "0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO facility (code, name, active, secret, created_at) "
+            "VALUES ('F01', 'Khu cũ', 1, 'k', '2021-08-01 00:00:00')"
+        )
+    engine.dispose()
+    desk = open_desk(url)
+    assert current_revision(desk.engine) == head_revision() != "0001"
+    with desk.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT name FROM facility").scalar() == "Khu cũ"
+    desk.close()
+    copies = list(tmp_path.glob("old.sqlite3.before-0001-*"))
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_file_that_is_not_sqlite(tmp_path):
+    path = tmp_path / "report.sqlite3"
+    path.write_bytes(b"This is a spreadsheet, not a database" * 100)
+    with pytest.raises(DatabaseUnavailable) as info:
+        open_desk(f"sqlite:///{path}")
+    assert info.value.reason == "not_sqlite"
+    assert path.read_bytes().startswith(b"This is a spreadsheet")
+
+
+def test_unreachable_server():
+    with pytest.raises(DatabaseUnavailable) as info:
+        open_desk("postgresql://nobody@127.0.0.1:1/none")
+    assert info.value.reason == "unreachable"
+
+
+def test_bad_url():
+    with pytest.raises(DatabaseUnavailable) as info:
+        open_desk("nosuchdb://x")
+    assert info.value.reason == "bad_url"
+
+
+def test_foreign_database_is_not_taken_over(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE accounts (id INTEGER)")
+    with pytest.raises(DatabaseNotInitialised):
+        open_desk(f"sqlite:///{path}")
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
+    desk = open_desk(f"sqlite:///{tmp_path / 'x.sqlite3'}", create=True)
+    with desk.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    desk.close()
+
+
+def test_pg_schema_is_at_head(pg_url):
+    engine = make_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
