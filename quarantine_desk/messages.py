@@ -147,7 +147,10 @@ KINDS = {
     },
 }
 
-SEX = {"vi": {"M": "nam", "F": "nữ", "any": "chung"}, "en": {"M": "male", "F": "female", "any": "mixed"}}
+SEX = {
+    "vi": {"M": "nam", "F": "nữ", "any": "chung", "household": "một hộ gia đình"},
+    "en": {"M": "male", "F": "female", "any": "mixed", "household": "one household"},
+}
 
 FILE_REASONS = {
     "vi": {

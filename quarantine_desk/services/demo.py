@@ -202,20 +202,20 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
                     break
 
     # Tests on the scheduled days that have passed; medical staff record them in the morning.
-    for row in stays.tests_due_list(desk, code, today - timedelta(days=1)):
+    for due in stays.tests_due_list(desk, code, today - timedelta(days=1)):
         stays.record_test(
             desk,
-            row.person,
+            due.person,
             rng.choice(["rapid", "pcr"]),
             "negative",
-            at=datetime.combine(row.due, time(7, 30)),
+            at=datetime.combine(due.due, time(7, 30)),
         )
 
     # The earliest cohort has finished: release most of them as medical staff would.
     released = 0
-    for row in stays.releases_due(desk, code, today):
-        if not row.problems:
-            stays.release(desk, row.person, at=datetime.combine(today, time(8, 0)))
+    for leaving in stays.releases_due(desk, code, today):
+        if not leaving.problems:
+            stays.release(desk, leaving.person, at=datetime.combine(today, time(8, 0)))
             released += 1
     # One positive case: the room is closed and the roommates start again (R5).
     transferred = 0

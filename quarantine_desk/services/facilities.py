@@ -463,7 +463,7 @@ def room_snapshots(session: Session, facility_id: int) -> list[RoomSnapshot]:
         beds = tuple(
             BedSnapshot(b.id, b.label, b.in_service, occupants.get(b.id)) for b in beds_by_room[room.id]
         )
-        cohort_id = next((b.occupant.cohort_id for b in beds if b.occupant), None)
+        room_cohort = next((b.occupant.cohort_id for b in beds if b.occupant), None)
         snapshots.append(
             RoomSnapshot(
                 room_id=room.id,
@@ -474,7 +474,7 @@ def room_snapshots(session: Session, facility_id: int) -> list[RoomSnapshot]:
                 closed=room.closed_at is not None,
                 needs_disinfection=room.needs_disinfection,
                 beds=beds,
-                cohort_name=cohort_names.get(cohort_id) if cohort_id is not None else None,
+                cohort_name=cohort_names.get(room_cohort) if room_cohort is not None else None,
             )
         )
     snapshots.sort(key=lambda s: (s.zone, _natural(s.name)))

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import (
@@ -760,7 +762,7 @@ def disinfect(
 # --- lists ---------------------------------------------------------------------------------------------------------
 
 
-def _stay_query():  # type: ignore[no-untyped-def]
+def _stay_query() -> Select[Any]:
     from quarantine_desk.db.models import Zone
 
     return (
@@ -813,7 +815,7 @@ def _day_bounds(on: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def present_condition(on: date):  # type: ignore[no-untyped-def]
+def present_condition(on: date) -> ColumnElement[bool]:
     """Stays present at some time on the day ``on``: admitted before its end, not ended before its start."""
     start, end = _day_bounds(on)
     return and_(Stay.admitted_at < end, or_(Stay.released_at.is_(None), Stay.released_at >= start))
