@@ -1,0 +1,652 @@
+"""Quản trị (administration): facilities with their zones and rooms, quarantine policies, users, the audit trail.
+
+The services decide what each role may do; this page only hides or disables what the role cannot use.
+Every list is a ``RowsModel``; every change goes through a dialog or a confirmation and then tells the other
+pages with ``ctx.notify_changed()``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.policy import PolicyProfile
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.messages import FIELDS, KINDS
+from quarantine_desk.services import audit, auth, facilities, stays
+from quarantine_desk.services.audit import AuditRow
+from quarantine_desk.services.auth import UserInfo
+from quarantine_desk.services.facilities import FacilityRow, RoomRow
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.interaction import interaction
+from quarantine_desk.ui.labels import (
+    action_label,
+    policy_kind_label,
+    role_label,
+    room_sex_label,
+    room_state_label,
+)
+from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.pages.admin_dialogs import (
+    BulkRoomsDialog,
+    FacilityDialog,
+    PasswordDialog,
+    PolicyDialog,
+    RoomDialog,
+    UserDialog,
+    date_edit,
+)
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("AdminPage", text)
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _moment(value: datetime) -> str:
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+# --- the models ------------------------------------------------------------------------------------------------------
+
+
+def facility_model(parent: QObject | None = None) -> RowsModel[FacilityRow]:
+    t = QCoreApplication.translate
+    return RowsModel(
+        [
+            Column(t("AdminPage", "Mã"), lambda r: r.code),
+            Column(t("AdminPage", "Tên khu cách ly"), lambda r: r.name),
+            Column(t("AdminPage", "Huyện"), lambda r: r.district or ""),
+            Column(t("AdminPage", "Tỉnh"), lambda r: r.province or ""),
+            Column(t("AdminPage", "Địa chỉ"), lambda r: r.address or "", tooltip=lambda r: r.address or ""),
+            Column(
+                t("AdminPage", "Sức chứa"), lambda r: str(r.capacity) if r.capacity else "", align_right=True
+            ),
+            Column(
+                t("AdminPage", "Trạng thái"),
+                lambda r: t("AdminPage", "Đang hoạt động") if r.active else t("AdminPage", "Đã đóng"),
+            ),
+        ],
+        parent,
+    )
+
+
+def room_model(parent: QObject | None = None) -> RowsModel[RoomRow]:
+    t = QCoreApplication.translate
+    return RowsModel(
+        [
+            Column(t("AdminPage", "Khu / tầng"), lambda r: r.zone),
+            Column(t("AdminPage", "Phòng"), lambda r: r.room),
+            Column(t("AdminPage", "Giới tính"), lambda r: room_sex_label(r.sex)),
+            Column(t("AdminPage", "Số giường"), lambda r: str(r.beds_in_service), align_right=True),
+            Column(t("AdminPage", "Đang ở"), lambda r: str(r.occupants), align_right=True),
+            Column(t("AdminPage", "Trạng thái"), lambda r: room_state_label(r.state)),
+        ],
+        parent,
+    )
+
+
+def policy_model(parent: QObject | None = None) -> RowsModel[PolicyProfile]:
+    t = QCoreApplication.translate
+    return RowsModel(
+        [
+            Column(t("AdminPage", "Tên quy định"), lambda p: p.name, tooltip=lambda p: p.name),
+            Column(t("AdminPage", "Áp dụng cho"), lambda p: policy_kind_label(p.kind)),
+            Column(t("AdminPage", "Hiệu lực từ"), lambda p: _day(p.effective_from)),
+            Column(
+                t("AdminPage", "Hiệu lực đến"),
+                lambda p: _day(p.effective_to) if p.effective_to else t("AdminPage", "không thời hạn"),
+            ),
+            Column(t("AdminPage", "Số ngày"), lambda p: str(p.days), align_right=True),
+            Column(t("AdminPage", "Ngày xét nghiệm"), lambda p: ", ".join(map(str, p.test_days))),
+        ],
+        parent,
+    )
+
+
+def _user_state(user: UserInfo, now: datetime) -> str:
+    t = QCoreApplication.translate
+    if not user.active:
+        return t("AdminPage", "Đã khóa")
+    if user.locked_until and user.locked_until > now:
+        return t("AdminPage", "Tạm khóa đến {0}").format(user.locked_until.strftime("%H:%M"))
+    return t("AdminPage", "Đang dùng")
+
+
+def user_model(now: Callable[[], datetime], parent: QObject | None = None) -> RowsModel[UserInfo]:
+    t = QCoreApplication.translate
+    return RowsModel(
+        [
+            Column(t("AdminPage", "Tên đăng nhập"), lambda u: u.username),
+            Column(t("AdminPage", "Họ và tên"), lambda u: u.full_name or ""),
+            Column(t("AdminPage", "Vai trò"), lambda u: role_label(u.role)),
+            Column(t("AdminPage", "Trạng thái"), lambda u: _user_state(u, now())),
+        ],
+        parent,
+    )
+
+
+_EXTRA_KEYS = {
+    "vi": {
+        "facility": "Khu cách ly",
+        "before": "Trước",
+        "after": "Sau",
+        "first": "Đầu tiên",
+        "effective_from": "Hiệu lực từ",
+        "bed": "Giường",
+        "person": "Người",
+        "stay": "Đợt cách ly",
+    },
+    "en": {
+        "facility": "Facility",
+        "before": "Before",
+        "after": "After",
+        "first": "First",
+        "effective_from": "Effective from",
+        "bed": "Bed",
+        "person": "Person",
+        "stay": "Stay",
+    },
+}
+
+
+def summary_text(summary: str, lang: str) -> str:
+    """The audit summary (JSON with English keys) as "Khóa: giá trị; …" in the interface language."""
+    try:
+        values = json.loads(summary)
+    except ValueError:
+        return summary
+    if not isinstance(values, dict):
+        return str(values)
+    names = {**FIELDS.get(lang, FIELDS["vi"]), **_EXTRA_KEYS.get(lang, _EXTRA_KEYS["vi"])}
+
+    def show(value: Any) -> str:
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{names.get(k, k)}: {show(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return ", ".join(show(v) for v in value)
+        if value is True:
+            return _t("có")
+        if value is False:
+            return _t("không")
+        return "" if value is None else str(value)
+
+    return "; ".join(f"{names.get(k, k)}: {show(v)}" for k, v in values.items())
+
+
+def audit_model(lang: str, parent: QObject | None = None) -> RowsModel[AuditRow]:
+    t = QCoreApplication.translate
+    kinds = {**KINDS.get(lang, KINDS["vi"]), "quarantine_policy": KINDS.get(lang, KINDS["vi"])["policy"]}
+    return RowsModel(
+        [
+            Column(t("AdminPage", "Thời điểm"), lambda e: _moment(e.at)),
+            Column(t("AdminPage", "Người dùng"), lambda e: e.username or ""),
+            Column(t("AdminPage", "Thao tác"), lambda e: action_label(e.action)),
+            Column(t("AdminPage", "Đối tượng"), lambda e: kinds.get(e.entity, e.entity)),
+            Column(
+                t("AdminPage", "Chi tiết"),
+                lambda e: summary_text(e.summary, lang),
+                tooltip=lambda e: summary_text(e.summary, lang),
+            ),
+        ],
+        parent,
+    )
+
+
+# --- shared pieces ----------------------------------------------------------------------------------------------------
+
+
+def table_view(model: RowsModel[Any], name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setWordWrap(False)
+    return view
+
+
+def selected(view: QTableView, model: RowsModel[R]) -> R | None:
+    rows = view.selectionModel().selectedRows()
+    return model.row_at(rows[0].row()) if rows else None
+
+
+def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    widget = QPushButton(text)
+    widget.setObjectName(name)
+    widget.clicked.connect(slot)
+    return widget
+
+
+class _Tab(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def fail(self, err: DeskError) -> None:
+        interaction().error(self, self.ctx.describe(err))
+
+    def changed(self) -> None:
+        """After a write: every page (this one too) reloads."""
+        self.ctx.notify_changed()
+
+
+# --- Khu cách ly -------------------------------------------------------------------------------------------------------
+
+
+class FacilitiesTab(_Tab):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        can_manage = ctx.desk.can(Permission.MANAGE_FACILITY)
+
+        self.facilities = facility_model(self)
+        self.facility_view = table_view(self.facilities, "facilityTable")
+        self.add_facility_button = button(self.tr("Thêm khu cách ly…"), "addFacility", self.add_facility)
+        self.edit_facility_button = button(self.tr("Sửa…"), "editFacility", self.edit_facility)
+        self.toggle_facility_button = button(self.tr("Đóng khu"), "toggleFacility", self.toggle_facility)
+        self.work_here_button = button(self.tr("Làm việc với khu này"), "useFacility", self.use_facility)
+        facility_buttons = QHBoxLayout()
+        for widget in (
+            self.add_facility_button,
+            self.edit_facility_button,
+            self.toggle_facility_button,
+            self.work_here_button,
+        ):
+            facility_buttons.addWidget(widget)
+        facility_buttons.addStretch(1)
+        facility_box = QGroupBox(self.tr("Các khu cách ly"))
+        facility_layout = QVBoxLayout(facility_box)
+        facility_layout.addWidget(self.facility_view)
+        facility_layout.addLayout(facility_buttons)
+
+        self.rooms = room_model(self)
+        self.room_view = table_view(self.rooms, "roomTable")
+        self.bulk_button = button(self.tr("Thêm phòng hàng loạt…"), "bulkRooms", self.add_rooms)
+        self.edit_room_button = button(self.tr("Sửa phòng…"), "editRoom", self.edit_room)
+        self.toggle_room_button = button(self.tr("Ngừng sử dụng phòng"), "toggleRoom", self.toggle_room)
+        room_buttons = QHBoxLayout()
+        for widget in (self.bulk_button, self.edit_room_button, self.toggle_room_button):
+            room_buttons.addWidget(widget)
+        room_buttons.addStretch(1)
+        self.room_box = QGroupBox()
+        room_layout = QVBoxLayout(self.room_box)
+        room_layout.addWidget(self.room_view)
+        room_layout.addLayout(room_buttons)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(facility_box)
+        splitter.addWidget(self.room_box)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+        for widget in (
+            self.add_facility_button,
+            self.edit_facility_button,
+            self.toggle_facility_button,
+            self.bulk_button,
+            self.edit_room_button,
+            self.toggle_room_button,
+        ):
+            widget.setVisible(can_manage)
+        self.facility_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.room_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.facility_view.doubleClicked.connect(lambda _index: self.edit_facility())
+        self.room_view.doubleClicked.connect(lambda _index: self.edit_room())
+        ctx.facility_changed.connect(lambda _code: self.refresh_rooms())
+
+    def refresh(self) -> None:
+        chosen = selected(self.facility_view, self.facilities)
+        try:
+            self.facilities.set_rows(facilities.list_facilities(self.ctx.desk))
+        except DeskError as err:
+            self.fail(err)
+        if chosen is not None:
+            for row, facility in enumerate(self.facilities.rows()):
+                if facility.code == chosen.code:
+                    self.facility_view.selectRow(row)
+        self.facility_view.resizeColumnsToContents()
+        self.refresh_rooms()
+
+    def refresh_rooms(self) -> None:
+        code = self.ctx.facility
+        if code:
+            self.room_box.setTitle(self.tr("Khu / tầng và phòng của khu {0}").format(code))
+            try:
+                self.rooms.set_rows(facilities.room_board(self.ctx.desk, code))
+            except DeskError as err:
+                self.rooms.set_rows([])
+                self.fail(err)
+        else:
+            self.room_box.setTitle(self.tr("Khu / tầng và phòng (chưa chọn khu cách ly)"))
+            self.rooms.set_rows([])
+        self.room_view.resizeColumnsToContents()
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        facility = selected(self.facility_view, self.facilities)
+        self.edit_facility_button.setEnabled(facility is not None)
+        self.toggle_facility_button.setEnabled(facility is not None)
+        self.work_here_button.setEnabled(facility is not None and facility.active)
+        self.toggle_facility_button.setText(
+            self.tr("Mở lại khu") if facility is not None and not facility.active else self.tr("Đóng khu")
+        )
+        room = selected(self.room_view, self.rooms)
+        self.bulk_button.setEnabled(bool(self.ctx.facility))
+        self.edit_room_button.setEnabled(room is not None)
+        self.toggle_room_button.setEnabled(room is not None)
+        self.toggle_room_button.setText(
+            self.tr("Đưa phòng vào sử dụng")
+            if room is not None and room.state == "out_of_service"
+            else self.tr("Ngừng sử dụng phòng")
+        )
+
+    def add_facility(self) -> None:
+        dialog = FacilityDialog(self.ctx, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            if not self.ctx.facility and dialog.saved is not None:
+                self.ctx.set_facility(dialog.saved.code)
+            self.changed()
+
+    def edit_facility(self) -> None:
+        facility = selected(self.facility_view, self.facilities)
+        if facility is None or not self.ctx.desk.can(Permission.MANAGE_FACILITY):
+            return
+        if FacilityDialog(self.ctx, facility, self).exec() == QDialog.DialogCode.Accepted:
+            self.changed()
+
+    def toggle_facility(self) -> None:
+        facility = selected(self.facility_view, self.facilities)
+        if facility is None:
+            return
+        if facility.active:
+            question = self.tr("Đóng khu cách ly {0}? Khu đã đóng không nhận thêm người.").format(
+                facility.code
+            )
+        else:
+            question = self.tr("Mở lại khu cách ly {0} để nhận người?").format(facility.code)
+        if not interaction().confirm(self, question):
+            return
+        try:
+            facilities.set_facility_active(self.ctx.desk, facility.code, not facility.active)
+        except DeskError as err:
+            self.fail(err)
+            return
+        self.changed()
+
+    def use_facility(self) -> None:
+        facility = selected(self.facility_view, self.facilities)
+        if facility is not None:
+            self.ctx.set_facility(facility.code)
+
+    def add_rooms(self) -> None:
+        if not self.ctx.facility:
+            return
+        if BulkRoomsDialog(self.ctx, self.ctx.facility, self).exec() == QDialog.DialogCode.Accepted:
+            self.changed()
+
+    def edit_room(self) -> None:
+        room = selected(self.room_view, self.rooms)
+        if room is None or not self.ctx.facility or not self.ctx.desk.can(Permission.MANAGE_FACILITY):
+            return
+        if RoomDialog(self.ctx, self.ctx.facility, room, self).exec() == QDialog.DialogCode.Accepted:
+            self.changed()
+
+    def toggle_room(self) -> None:
+        room = selected(self.room_view, self.rooms)
+        if room is None or not self.ctx.facility:
+            return
+        back = room.state == "out_of_service"
+        question = (
+            self.tr("Đưa phòng {0} trở lại sử dụng?")
+            if back
+            else self.tr("Ngừng sử dụng phòng {0} (sửa chữa)? Phòng phải đang trống.")
+        ).format(room.room)
+        if not interaction().confirm(self, question):
+            return
+        try:
+            facilities.set_room_in_service(self.ctx.desk, self.ctx.facility, room.room, back)
+        except DeskError as err:
+            self.fail(err)
+            return
+        self.changed()
+
+
+# --- Quy định cách ly ----------------------------------------------------------------------------------------------------
+
+
+class PoliciesTab(_Tab):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.policies = policy_model(self)
+        self.view = table_view(self.policies, "policyTable")
+        note = QLabel(
+            self.tr(
+                "Thời gian cách ly và ngày xét nghiệm theo quy định có hiệu lực vào ngày tiếp nhận. "
+                "Sửa quy định chỉ áp dụng cho những người tiếp nhận sau đó."
+            )
+        )
+        note.setWordWrap(True)
+        self.add_button = button(self.tr("Thêm quy định…"), "addPolicy", self.add_policy)
+        self.edit_button = button(self.tr("Sửa…"), "editPolicy", self.edit_policy)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(note)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+        can_manage = ctx.desk.can(Permission.MANAGE_POLICY)
+        self.add_button.setVisible(can_manage)
+        self.edit_button.setVisible(can_manage)
+        self.view.doubleClicked.connect(lambda _index: self.edit_policy())
+
+    def refresh(self) -> None:
+        try:
+            self.policies.set_rows(stays.list_policies(self.ctx.desk))
+        except DeskError as err:
+            self.fail(err)
+        self.view.resizeColumnsToContents()
+
+    def add_policy(self) -> None:
+        if PolicyDialog(self.ctx, None, self).exec() == QDialog.DialogCode.Accepted:
+            self.changed()
+
+    def edit_policy(self) -> None:
+        policy = selected(self.view, self.policies)
+        if policy is None or not self.ctx.desk.can(Permission.MANAGE_POLICY):
+            return
+        if PolicyDialog(self.ctx, policy, self).exec() == QDialog.DialogCode.Accepted:
+            self.changed()
+
+
+# --- Người dùng ------------------------------------------------------------------------------------------------------------
+
+
+class UsersTab(_Tab):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.users = user_model(ctx.desk.now, self)
+        self.view = table_view(self.users, "userTable")
+        self.add_button = button(self.tr("Thêm người dùng…"), "addUser", self.add_user)
+        self.password_button = button(self.tr("Đặt lại mật khẩu…"), "resetPassword", self.reset_password)
+        self.toggle_button = button(self.tr("Khóa tài khoản"), "toggleUser", self.toggle_user)
+        buttons = QHBoxLayout()
+        for widget in (self.add_button, self.password_button, self.toggle_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        try:
+            self.users.set_rows(auth.list_users(self.ctx.desk))
+        except DeskError as err:
+            self.fail(err)
+        self.view.resizeColumnsToContents()
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        user = selected(self.view, self.users)
+        self.password_button.setEnabled(user is not None)
+        self.toggle_button.setEnabled(user is not None and user.username != self.ctx.desk.username)
+        self.toggle_button.setText(
+            self.tr("Mở tài khoản") if user is not None and not user.active else self.tr("Khóa tài khoản")
+        )
+
+    def add_user(self) -> None:
+        if UserDialog(self.ctx, self).exec() == QDialog.DialogCode.Accepted:
+            self.changed()
+
+    def reset_password(self) -> None:
+        user = selected(self.view, self.users)
+        if (
+            user is not None
+            and PasswordDialog(self.ctx, user.username, self).exec() == QDialog.DialogCode.Accepted
+        ):
+            self.changed()
+
+    def toggle_user(self) -> None:
+        user = selected(self.view, self.users)
+        if user is None:
+            return
+        question = (
+            self.tr("Khóa tài khoản {0}? Người này sẽ không đăng nhập được nữa.")
+            if user.active
+            else self.tr("Mở lại tài khoản {0}?")
+        ).format(user.username)
+        if not interaction().confirm(self, question):
+            return
+        try:
+            auth.set_active(self.ctx.desk, user.username, not user.active)
+        except DeskError as err:
+            self.fail(err)
+            return
+        self.changed()
+
+
+# --- Nhật ký --------------------------------------------------------------------------------------------------------------
+
+
+class AuditTab(_Tab):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        today = ctx.desk.now().date()
+        self.events = audit_model(ctx.lang, self)
+        self.view = table_view(self.events, "auditTable")
+        self.filter = QLineEdit()
+        self.filter.setObjectName("auditFilter")
+        self.filter.setPlaceholderText(self.tr("Tìm trong nhật ký (không cần dấu)"))
+        self.filter.setClearButtonEnabled(True)
+        self.since = date_edit(date.fromordinal(today.toordinal() - 30))
+        self.since.setObjectName("auditSince")
+        self.until = date_edit(today)
+        self.until.setObjectName("auditUntil")
+        self.apply_button = button(self.tr("Lọc"), "auditApply", self.refresh)
+        self.filter.returnPressed.connect(self.refresh)
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(QLabel(self.tr("Từ ngày:")))
+        bar.addWidget(self.since)
+        bar.addWidget(QLabel(self.tr("đến ngày:")))
+        bar.addWidget(self.until)
+        bar.addWidget(self.apply_button)
+        self.count = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        layout.addWidget(self.count)
+
+    def refresh(self) -> None:
+        since = self.since.date().toPython()
+        until = self.until.date().toPython()
+        try:
+            rows = audit.list_events(self.ctx.desk, text=self.filter.text(), since=since, until=until)
+        except DeskError as err:
+            self.fail(err)
+            return
+        self.events.set_rows(rows)
+        self.count.setText(self.tr("{0} sự kiện").format(len(rows)))
+        self.view.resizeColumnsToContents()
+
+
+# --- the page --------------------------------------------------------------------------------------------------------------
+
+
+class AdminPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("adminTabs")
+        self.facilities_tab = FacilitiesTab(ctx)
+        self.policies_tab = PoliciesTab(ctx)
+        self.tabs.addTab(self.facilities_tab, self.tr("Khu cách ly"))
+        self.tabs.addTab(self.policies_tab, self.tr("Quy định cách ly"))
+        self.users_tab: UsersTab | None = None
+        self.audit_tab: AuditTab | None = None
+        if ctx.desk.can(Permission.MANAGE_USERS):
+            self.users_tab = UsersTab(ctx)
+            self.tabs.addTab(self.users_tab, self.tr("Người dùng"))
+        if ctx.desk.can(Permission.VIEW_AUDIT):
+            self.audit_tab = AuditTab(ctx)
+            self.tabs.addTab(self.audit_tab, self.tr("Nhật ký"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    def tab_widgets(self) -> list[_Tab]:
+        return [t for t in (self.facilities_tab, self.policies_tab, self.users_tab, self.audit_tab) if t]
+
+    @Slot()
+    def refresh(self) -> None:
+        for tab in self.tab_widgets():
+            tab.refresh()
