@@ -1,9 +1,9 @@
 """Table models for the window's lists: one ``QAbstractTableModel`` over light, frozen rows from the services.
 
 A list is declared as columns (a header and how to show a row); the model never touches the database, so a view
-never lazy-loads on the GUI thread. Pages reload a model with ``set_rows`` after a change; lists the user builds
-by hand (people arriving together) grow with ``append`` and shrink with ``remove_at``. ``highlight`` gives a row
-a background (overdue test, fever, R7 warning) in the same colours on every page.
+never lazy-loads on the GUI thread. Pages reload a model with ``set_rows`` after a change (a reset, so views size
+their columns to the new text). ``highlight`` gives a row a background (overdue test, fever, a release with
+problems) in the same colours on every page.
 """
 
 from __future__ import annotations
@@ -56,18 +56,6 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
     def row_at(self, row: int) -> R | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def append(self, row: R) -> None:
-        position = len(self._rows)
-        self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.append(row)
-        self.endInsertRows()
-
-    def remove_at(self, row: int) -> None:
-        if 0 <= row < len(self._rows):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self.endRemoveRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)

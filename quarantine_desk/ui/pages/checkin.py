@@ -311,6 +311,8 @@ class CheckinPage(QWidget):
         self.room_combo.currentIndexChanged.connect(self._fill_beds)
         self.bed_combo = QComboBox()
         self.bed_combo.setObjectName("bed")
+        self.bed_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.bed_combo.setMinimumContentsLength(12)
         self.admit_here_button = QPushButton(self.tr("Nhận vào phòng này"))
         self.admit_here_button.setObjectName("admit_here")
         self.admit_here_button.clicked.connect(self.admit_into_chosen_room)
@@ -430,7 +432,7 @@ class CheckinPage(QWidget):
 
     def _fill_beds(self) -> None:
         self.bed_combo.clear()
-        self.bed_combo.addItem(self.tr("Giường trống đầu tiên"), None)
+        self.bed_combo.addItem(self.tr("Tự chọn giường"), None)
         choice = self.room_combo.currentData()
         if isinstance(choice, RoomChoice):
             # add_rooms numbers beds 1..N; the service refuses a taken bed with the rule's message.
@@ -482,7 +484,7 @@ class CheckinPage(QWidget):
         if any(p.id == person.id for p in self.arrivals.rows()):
             self.message.error(self.tr("%1 đã có trong danh sách đến.").replace("%1", person.full_name))
         else:
-            self.arrivals.append(person)
+            self.arrivals.set_rows([*self.arrivals.rows(), person])
             self.proposals.set_rows([])
             self.arrivals_view.selectRow(self.arrivals.rowCount() - 1)
             self.message.done(
@@ -497,7 +499,7 @@ class CheckinPage(QWidget):
     def remove_selected_arrival(self) -> None:
         index = self.arrivals_view.currentIndex()
         if index.isValid():
-            self.arrivals.remove_at(index.row())
+            self.arrivals.set_rows([p for i, p in enumerate(self.arrivals.rows()) if i != index.row()])
             self.proposals.set_rows([])
 
     # --- new person -------------------------------------------------------------------------------------------
@@ -616,7 +618,7 @@ class CheckinPage(QWidget):
         except DeskError as err:
             self.message.error(self.ctx.describe(err))
             return
-        self.arrivals.remove_at(row)
+        self.arrivals.set_rows([p for i, p in enumerate(self.arrivals.rows()) if i != row])
         self._after_admission([result])
 
     def _after_admission(self, results: list[AdmitResult]) -> None:

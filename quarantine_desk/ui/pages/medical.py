@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.rooms import natural_key
 from quarantine_desk.domain.text import fold
 from quarantine_desk.services import stays
 from quarantine_desk.services.stays import FEVER_FROM, DueTest, StayRow, TestResultRow
@@ -318,7 +319,8 @@ class MedicalPage(QWidget):
         except DeskError as err:
             self.message.error(self.ctx.describe(err))
             return
-        self.checks.append(HealthLine(self.ctx.desk.now(), stay.full_name, stay.room, temperature, symptoms))
+        line = HealthLine(self.ctx.desk.now(), stay.full_name, stay.room, temperature, symptoms)
+        self.checks.set_rows([line, *self.checks.rows()])  # newest first
         text = (
             self.tr("Đã ghi nhận %1: %2 °C.")
             .replace("%1", stay.full_name)
@@ -504,10 +506,14 @@ class MedicalPage(QWidget):
         self.sampled_at.setDateTime(self.ctx.desk.now())
         try:
             due = stays.tests_due_list(self.ctx.desk, code, self._today) if code else []
-            self._roster = (
+            present = (
                 [s for s in stays.roster(self.ctx.desk, code, self._today) if s.released_at is None]
                 if code
                 else []
+            )
+            # Health checks go room by room, so the list follows the corridors rather than the names.
+            self._roster = sorted(
+                present, key=lambda s: (natural_key(s.zone), natural_key(s.room), natural_key(s.bed))
             )
             leaving = self._leaving_lines(code) if code else []
         except DeskError as err:

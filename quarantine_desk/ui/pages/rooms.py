@@ -369,7 +369,6 @@ class RoomBoardPage(QWidget):
             [
                 Column(self.tr("Giường"), lambda s: s.bed),
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
-                Column(self.tr("Nhóm"), lambda s: s.cohort),
                 Column(self.tr("Ngày vào"), lambda s: vn_date(s.admitted_at)),
                 Column(self.tr("Dự kiến ra"), lambda s: vn_date(s.planned_release)),
             ],
@@ -378,8 +377,7 @@ class RoomBoardPage(QWidget):
         self.occupants_view = make_table(self.occupants, stretch_column=1)
         self.history = RowsModel[StayRow](
             [
-                Column(self.tr("Họ và tên"), lambda s: s.full_name),
-                Column(self.tr("Nhóm"), lambda s: s.cohort),
+                Column(self.tr("Họ và tên"), lambda s: s.full_name, tooltip=lambda s: s.cohort),
                 Column(self.tr("Ngày vào"), lambda s: vn_date(s.admitted_at)),
                 Column(self.tr("Ngày ra"), lambda s: vn_date(s.released_at)),
                 Column(self.tr("Kết quả"), self.outcome_text),
