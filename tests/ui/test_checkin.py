@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from quarantine_desk.services import facilities, people, stays
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.pages import checkin
 from quarantine_desk.ui.pages.checkin import CheckinPage
 
 # The offscreen platform says so on every show; it is not a fault of the page.
@@ -107,8 +108,29 @@ def test_ctrl_enter_admits_a_household_into_one_room(ctx, page, qtbot) -> None: 
     assert page.arrivals.rowCount() == 0
     assert len(stays.roster(ctx.desk, "F01")) == 3
     assert "24/08/2021" in page.message.text()
+
+
+def test_commitment_button_waits_for_the_print_form(ctx, page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(checkin, "commitment_printer", lambda: None)
+    page.refresh()
     assert not page.print_button.isEnabled()
     assert page.print_button.toolTip() == "Chưa có mẫu in"
+
+
+def test_commitment_is_printed_for_the_admitted_person(ctx, page, qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    if checkin.commitment_printer() is None:
+        pytest.skip("no commitment form in this build")
+    add(ctx.desk, "Trần Văn Nam", "M", "001085000111")
+    qtbot.keyClicks(page.search, "001085000111")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    page.cohort.setEditText("Nhóm A")
+    qtbot.mouseClick(page.admit_button, Qt.MouseButton.LeftButton)
+    assert page.print_button.isEnabled()
+    out = tmp_path / "cam-ket.pdf"
+    monkeypatch.setattr(checkin.QFileDialog, "getSaveFileName", lambda *args: (str(out), ""))
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    assert out.exists() and out.stat().st_size > 0
+    assert not page.message.is_error
 
 
 def test_room_of_another_cohort_is_refused_with_r2(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]

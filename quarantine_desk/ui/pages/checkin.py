@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -656,13 +656,13 @@ class CheckinPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Lưu bản cam kết"),
-            f"cam-ket-{result.stay}-{date.today():%Y%m%d}.pdf",
+            f"cam-ket-{result.person}-{self.ctx.desk.now():%Y%m%d}.pdf",
             "PDF (*.pdf)",
         )
         if not path:
             return
         try:
-            printer(self.ctx.desk, result.stay, path)  # type: ignore[operator]
+            printer(self.ctx.desk, result.person, Path(path))  # type: ignore[operator]
         except DeskError as err:
             self.message.error(self.ctx.describe(err))
             return
