@@ -28,5 +28,12 @@ def form_path(name: str) -> Path:
 
 
 def migrations_path() -> Path:
-    """The Alembic scripts folder, packaged inside the ``quarantine_desk`` package."""
+    """The Alembic scripts folder (``env.py``, ``script.py.mako``, ``versions/``) of the ``quarantine_desk`` package.
+
+    Alembic reads these as files, so a bundle carries them as data under ``quarantine_desk/db/migrations``
+    (build.spec); there ``__file__`` of a module inside the archive does not name a real file, so the bundle
+    folder is used directly.
+    """
+    if getattr(sys, "_MEIPASS", None):
+        return _root() / "quarantine_desk" / "db" / "migrations"
     return Path(__file__).resolve().parent / "db" / "migrations"

@@ -42,7 +42,9 @@ def draw(size: int) -> QImage:
     p.setBrush(GREEN)
     p.drawRoundedRect(QRectF(2, 2, 60, 60), 10, 10)
     shield = QPainterPath()
-    shield.addPolygon(QPolygonF([QPointF(10, 54), QPointF(10, 24), QPointF(32, 9), QPointF(54, 24), QPointF(54, 54)]))
+    shield.addPolygon(
+        QPolygonF([QPointF(10, 54), QPointF(10, 24), QPointF(32, 9), QPointF(54, 24), QPointF(54, 54)])
+    )
     p.setBrush(WHITE)
     p.drawPath(shield)
     p.setBrush(RED)
