@@ -33,6 +33,10 @@ lint: $(STAMP)
 bundle: $(STAMP) translations
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
+## Build, then run the built program headless: commands, exports, the window (scripts/bundle_smoke.py).
+bundle-smoke: bundle
+	$(BIN)/python scripts/bundle_smoke.py
+
 benchmark: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
 
