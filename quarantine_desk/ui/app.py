@@ -28,7 +28,7 @@ from quarantine_desk.ui.interaction import error_text, interaction
 log = logging.getLogger(__name__)
 
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-ICON_FILE = "quarantine-desk.svg"
+ICON_FILE = "quarantine-desk.png"
 
 
 def application() -> QApplication:

@@ -63,10 +63,6 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("AdminPage", text)
-
-
 def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
@@ -79,20 +75,29 @@ def _moment(value: datetime) -> str:
 
 
 def facility_model(parent: QObject | None = None) -> RowsModel[FacilityRow]:
-    t = QCoreApplication.translate
     return RowsModel(
         [
-            Column(t("AdminPage", "Mã"), lambda r: r.code),
-            Column(t("AdminPage", "Tên khu cách ly"), lambda r: r.name),
-            Column(t("AdminPage", "Huyện"), lambda r: r.district or ""),
-            Column(t("AdminPage", "Tỉnh"), lambda r: r.province or ""),
-            Column(t("AdminPage", "Địa chỉ"), lambda r: r.address or "", tooltip=lambda r: r.address or ""),
+            Column(QCoreApplication.translate("AdminPage", "Mã"), lambda r: r.code),
+            Column(QCoreApplication.translate("AdminPage", "Tên khu cách ly"), lambda r: r.name),
+            Column(QCoreApplication.translate("AdminPage", "Huyện"), lambda r: r.district or ""),
+            Column(QCoreApplication.translate("AdminPage", "Tỉnh"), lambda r: r.province or ""),
             Column(
-                t("AdminPage", "Sức chứa"), lambda r: str(r.capacity) if r.capacity else "", align_right=True
+                QCoreApplication.translate("AdminPage", "Địa chỉ"),
+                lambda r: r.address or "",
+                tooltip=lambda r: r.address or "",
             ),
             Column(
-                t("AdminPage", "Trạng thái"),
-                lambda r: t("AdminPage", "Đang hoạt động") if r.active else t("AdminPage", "Đã đóng"),
+                QCoreApplication.translate("AdminPage", "Sức chứa"),
+                lambda r: str(r.capacity) if r.capacity else "",
+                align_right=True,
+            ),
+            Column(
+                QCoreApplication.translate("AdminPage", "Trạng thái"),
+                lambda r: (
+                    QCoreApplication.translate("AdminPage", "Đang hoạt động")
+                    if r.active
+                    else QCoreApplication.translate("AdminPage", "Đã đóng")
+                ),
             ),
         ],
         parent,
@@ -100,55 +105,78 @@ def facility_model(parent: QObject | None = None) -> RowsModel[FacilityRow]:
 
 
 def room_model(parent: QObject | None = None) -> RowsModel[RoomRow]:
-    t = QCoreApplication.translate
     return RowsModel(
         [
-            Column(t("AdminPage", "Khu / tầng"), lambda r: r.zone),
-            Column(t("AdminPage", "Phòng"), lambda r: r.room),
-            Column(t("AdminPage", "Giới tính"), lambda r: room_sex_label(r.sex)),
-            Column(t("AdminPage", "Số giường"), lambda r: str(r.beds_in_service), align_right=True),
-            Column(t("AdminPage", "Đang ở"), lambda r: str(r.occupants), align_right=True),
-            Column(t("AdminPage", "Trạng thái"), lambda r: room_state_label(r.state)),
+            Column(QCoreApplication.translate("AdminPage", "Khu / tầng"), lambda r: r.zone),
+            Column(QCoreApplication.translate("AdminPage", "Phòng"), lambda r: r.room),
+            Column(QCoreApplication.translate("AdminPage", "Giới tính"), lambda r: room_sex_label(r.sex)),
+            Column(
+                QCoreApplication.translate("AdminPage", "Số giường"),
+                lambda r: str(r.beds_in_service),
+                align_right=True,
+            ),
+            Column(
+                QCoreApplication.translate("AdminPage", "Đang ở"),
+                lambda r: str(r.occupants),
+                align_right=True,
+            ),
+            Column(
+                QCoreApplication.translate("AdminPage", "Trạng thái"), lambda r: room_state_label(r.state)
+            ),
         ],
         parent,
     )
 
 
 def policy_model(parent: QObject | None = None) -> RowsModel[PolicyProfile]:
-    t = QCoreApplication.translate
     return RowsModel(
         [
-            Column(t("AdminPage", "Tên quy định"), lambda p: p.name, tooltip=lambda p: p.name),
-            Column(t("AdminPage", "Áp dụng cho"), lambda p: policy_kind_label(p.kind)),
-            Column(t("AdminPage", "Hiệu lực từ"), lambda p: _day(p.effective_from)),
             Column(
-                t("AdminPage", "Hiệu lực đến"),
-                lambda p: _day(p.effective_to) if p.effective_to else t("AdminPage", "không thời hạn"),
+                QCoreApplication.translate("AdminPage", "Tên quy định"),
+                lambda p: p.name,
+                tooltip=lambda p: p.name,
             ),
-            Column(t("AdminPage", "Số ngày"), lambda p: str(p.days), align_right=True),
-            Column(t("AdminPage", "Ngày xét nghiệm"), lambda p: ", ".join(map(str, p.test_days))),
+            Column(
+                QCoreApplication.translate("AdminPage", "Áp dụng cho"), lambda p: policy_kind_label(p.kind)
+            ),
+            Column(QCoreApplication.translate("AdminPage", "Hiệu lực từ"), lambda p: _day(p.effective_from)),
+            Column(
+                QCoreApplication.translate("AdminPage", "Hiệu lực đến"),
+                lambda p: (
+                    _day(p.effective_to)
+                    if p.effective_to
+                    else QCoreApplication.translate("AdminPage", "không thời hạn")
+                ),
+            ),
+            Column(
+                QCoreApplication.translate("AdminPage", "Số ngày"), lambda p: str(p.days), align_right=True
+            ),
+            Column(
+                QCoreApplication.translate("AdminPage", "Ngày xét nghiệm"),
+                lambda p: ", ".join(map(str, p.test_days)),
+            ),
         ],
         parent,
     )
 
 
 def _user_state(user: UserInfo, now: datetime) -> str:
-    t = QCoreApplication.translate
     if not user.active:
-        return t("AdminPage", "Đã khóa")
+        return QCoreApplication.translate("AdminPage", "Đã khóa")
     if user.locked_until and user.locked_until > now:
-        return t("AdminPage", "Tạm khóa đến {0}").format(user.locked_until.strftime("%H:%M"))
-    return t("AdminPage", "Đang dùng")
+        return QCoreApplication.translate("AdminPage", "Tạm khóa đến {0}").format(
+            user.locked_until.strftime("%H:%M")
+        )
+    return QCoreApplication.translate("AdminPage", "Đang dùng")
 
 
 def user_model(now: Callable[[], datetime], parent: QObject | None = None) -> RowsModel[UserInfo]:
-    t = QCoreApplication.translate
     return RowsModel(
         [
-            Column(t("AdminPage", "Tên đăng nhập"), lambda u: u.username),
-            Column(t("AdminPage", "Họ và tên"), lambda u: u.full_name or ""),
-            Column(t("AdminPage", "Vai trò"), lambda u: role_label(u.role)),
-            Column(t("AdminPage", "Trạng thái"), lambda u: _user_state(u, now())),
+            Column(QCoreApplication.translate("AdminPage", "Tên đăng nhập"), lambda u: u.username),
+            Column(QCoreApplication.translate("AdminPage", "Họ và tên"), lambda u: u.full_name or ""),
+            Column(QCoreApplication.translate("AdminPage", "Vai trò"), lambda u: role_label(u.role)),
+            Column(QCoreApplication.translate("AdminPage", "Trạng thái"), lambda u: _user_state(u, now())),
         ],
         parent,
     )
@@ -194,25 +222,26 @@ def summary_text(summary: str, lang: str) -> str:
         if isinstance(value, list):
             return ", ".join(show(v) for v in value)
         if value is True:
-            return _t("có")
+            return QCoreApplication.translate("AdminPage", "có")
         if value is False:
-            return _t("không")
+            return QCoreApplication.translate("AdminPage", "không")
         return "" if value is None else str(value)
 
     return "; ".join(f"{names.get(k, k)}: {show(v)}" for k, v in values.items())
 
 
 def audit_model(lang: str, parent: QObject | None = None) -> RowsModel[AuditRow]:
-    t = QCoreApplication.translate
     kinds = {**KINDS.get(lang, KINDS["vi"]), "quarantine_policy": KINDS.get(lang, KINDS["vi"])["policy"]}
     return RowsModel(
         [
-            Column(t("AdminPage", "Thời điểm"), lambda e: _moment(e.at)),
-            Column(t("AdminPage", "Người dùng"), lambda e: e.username or ""),
-            Column(t("AdminPage", "Thao tác"), lambda e: action_label(e.action)),
-            Column(t("AdminPage", "Đối tượng"), lambda e: kinds.get(e.entity, e.entity)),
+            Column(QCoreApplication.translate("AdminPage", "Thời điểm"), lambda e: _moment(e.at)),
+            Column(QCoreApplication.translate("AdminPage", "Người dùng"), lambda e: e.username or ""),
+            Column(QCoreApplication.translate("AdminPage", "Thao tác"), lambda e: action_label(e.action)),
             Column(
-                t("AdminPage", "Chi tiết"),
+                QCoreApplication.translate("AdminPage", "Đối tượng"), lambda e: kinds.get(e.entity, e.entity)
+            ),
+            Column(
+                QCoreApplication.translate("AdminPage", "Chi tiết"),
                 lambda e: summary_text(e.summary, lang),
                 tooltip=lambda e: summary_text(e.summary, lang),
             ),

@@ -282,9 +282,8 @@ class _PasswordFields:
         self.repeat = QLineEdit()
         self.repeat.setObjectName("repeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        t = QCoreApplication.translate
-        dialog.form.addRow(t("PasswordFields", "Mật khẩu:"), self.password)
-        dialog.form.addRow(t("PasswordFields", "Nhập lại mật khẩu:"), self.repeat)
+        dialog.form.addRow(QCoreApplication.translate("PasswordFields", "Mật khẩu:"), self.password)
+        dialog.form.addRow(QCoreApplication.translate("PasswordFields", "Nhập lại mật khẩu:"), self.repeat)
 
     def matching(self) -> bool:
         return self.password.text() == self.repeat.text()

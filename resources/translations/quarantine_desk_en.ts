@@ -1,0 +1,2066 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="vi">
+<context>
+    <name />
+    <message>
+        <location filename="../../quarantine_desk/ui/widgets.py" line="40" />
+        <source>Nam</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/widgets.py" line="40" />
+        <source>Nữ</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/widgets.py" line="51" />
+        <source>Thông báo</source>
+        <translation>Notice</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="80" />
+        <source>Mã</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="81" />
+        <source>Tên khu cách ly</source>
+        <translation>Facility name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82" />
+        <source>Huyện</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83" />
+        <source>Tỉnh</source>
+        <translation>Province</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="85" />
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="90" />
+        <source>Sức chứa</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="95" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="124" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="179" />
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="97" />
+        <source>Đang hoạt động</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="99" />
+        <source>Đã đóng</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="110" />
+        <source>Khu / tầng</source>
+        <translation>Zone / floor</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="111" />
+        <source>Phòng</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112" />
+        <source>Giới tính</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="114" />
+        <source>Số giường</source>
+        <translation>Beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="119" />
+        <source>Đang ở</source>
+        <translation>Occupants</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="135" />
+        <source>Tên quy định</source>
+        <translation>Policy name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="140" />
+        <source>Áp dụng cho</source>
+        <translation>Applies to</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="142" />
+        <source>Hiệu lực từ</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="144" />
+        <source>Hiệu lực đến</source>
+        <translation>Effective to</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="148" />
+        <source>không thời hạn</source>
+        <translation>open-ended</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="152" />
+        <source>Số ngày</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="155" />
+        <source>Ngày xét nghiệm</source>
+        <translation>Test days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="165" />
+        <source>Đã khóa</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="167" />
+        <source>Tạm khóa đến {0}</source>
+        <translation>Locked until {0}</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="170" />
+        <source>Đang dùng</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="176" />
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="177" />
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="178" />
+        <source>Vai trò</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="225" />
+        <source>có</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="227" />
+        <source>không</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="237" />
+        <source>Thời điểm</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="238" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="665" />
+        <source>Người dùng</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="239" />
+        <source>Thao tác</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="241" />
+        <source>Đối tượng</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="244" />
+        <source>Chi tiết</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="659" />
+        <source>Khu cách ly</source>
+        <translation>Facility</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="660" />
+        <source>Quy định cách ly</source>
+        <translation>Quarantine policies</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="668" />
+        <source>Nhật ký</source>
+        <translation>Audit trail</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/app.py" line="115" />
+        <source>Không mở được cơ sở dữ liệu</source>
+        <translation>The database could not be opened</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTab</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="613" />
+        <source>Tìm trong nhật ký (không cần dấu)</source>
+        <translation>Search the audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="619" />
+        <source>Lọc</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="623" />
+        <source>Từ ngày:</source>
+        <translation>From:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="625" />
+        <source>đến ngày:</source>
+        <translation>to:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="644" />
+        <source>{0} sự kiện</source>
+        <translation>{0} events</translation>
+    </message>
+</context>
+<context>
+    <name>BulkRoomsDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="152" />
+        <source>Thêm phòng hàng loạt</source>
+        <translation>Add rooms in bulk</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="156" />
+        <source>ví dụ: Tầng 2</source>
+        <translation>e.g. Floor 2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="159" />
+        <source>ví dụ: 201-220, 225</source>
+        <translation>e.g. 201-220, 225</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="167" />
+        <source>Khu cách ly:</source>
+        <translation>Facility:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="168" />
+        <source>Khu / tầng:</source>
+        <translation>Zone / floor:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="169" />
+        <source>Các phòng:</source>
+        <translation>Rooms:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="170" />
+        <source>Số giường mỗi phòng:</source>
+        <translation>Beds per room:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="171" />
+        <source>Giới tính:</source>
+        <translation>Sex:</translation>
+    </message>
+</context>
+<context>
+    <name>CheckinPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="91" />
+        <source>Tiếp nhận người cách ly</source>
+        <translation>Check-in</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="97" />
+        <source>Tìm theo họ tên, số CCCD/CMND/hộ chiếu hoặc số điện thoại; quét mã rồi Enter để thêm</source>
+        <translation>Search by name, ID or passport number, or phone; scan a code and press Enter to add</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="101" />
+        <source>Tìm người</source>
+        <translation>Find a person</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="107" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="171" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="242" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="278" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="335" />
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="109" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="244" />
+        <source>Năm sinh</source>
+        <translation>Born</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="112" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="209" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="243" />
+        <source>Giới tính</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="113" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="246" />
+        <source>CCCD/CMND</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="114" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="212" />
+        <source>SĐT</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="115" />
+        <source>Đang ở</source>
+        <translation>Occupants</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="123" />
+        <source>Thêm vào danh sách đến</source>
+        <translation>Add to arrivals</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="130" />
+        <source>Kết quả tìm kiếm</source>
+        <translation>Search results</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="168" />
+        <source>Người mới</source>
+        <translation>New person</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="173" />
+        <source>Nam</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="174" />
+        <source>Nữ</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="176" />
+        <source>1985 hoặc 15/03/1985</source>
+        <translation>1985 or 15/03/1985</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="178" />
+        <source>12 số CCCD, 9 số CMND hoặc hộ chiếu</source>
+        <translation>12-digit CCCD, 9-digit CMND or passport</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="181" />
+        <source>Xã/phường, huyện, tỉnh</source>
+        <translation>Commune/ward, district, province</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="183" />
+        <source>Mã hộ, giống nhau cho cả nhà</source>
+        <translation>Household code, the same for the whole family</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="187" />
+        <source>dd/mm/yyyy</source>
+        <translation>dd/mm/yyyy</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="208" />
+        <source>Họ và tên*</source>
+        <translation>Full name*</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="210" />
+        <source>Năm sinh hoặc ngày sinh*</source>
+        <translation>Year or date of birth*</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="211" />
+        <source>CCCD/CMND/hộ chiếu</source>
+        <translation>ID / passport</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="213" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="245" />
+        <source>Hộ gia đình</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="214" />
+        <source>Số mũi tiêm</source>
+        <translation>Vaccine doses</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="215" />
+        <source>Ngày tiêm mũi cuối</source>
+        <translation>Date of last dose</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="223" />
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="230" />
+        <source>Lưu và thêm vào danh sách đến</source>
+        <translation>Save and add to arrivals</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="239" />
+        <source>Đến cùng nhau (hộ gia đình hoặc cả nhóm)</source>
+        <translation>Arriving together (household or group)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="255" />
+        <source>Bỏ khỏi danh sách</source>
+        <translation>Remove from the list</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="265" />
+        <source>Chọn nhóm hoặc gõ tên nhóm mới</source>
+        <translation>Pick a cohort or type a new one</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="268" />
+        <source>Đề xuất giường</source>
+        <translation>Propose beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="271" />
+        <source>Nhận vào (Ctrl+Enter)</source>
+        <translation>Admit (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="279" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="320" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="336" />
+        <source>Phòng</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="280" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="322" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="337" />
+        <source>Giường</source>
+        <translation>Bed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="281" />
+        <source>Lý do</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="291" />
+        <source>Nhóm cách ly*</source>
+        <translation>Cohort*</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="306" />
+        <source>Chọn phòng khác cho người đang chọn</source>
+        <translation>Choose another room for the selected person</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="316" />
+        <source>Nhận vào phòng này</source>
+        <translation>Admit into this room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="332" />
+        <source>Vừa tiếp nhận</source>
+        <translation>Just admitted</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="338" />
+        <source>Dự kiến ra</source>
+        <translation>Planned release</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="340" />
+        <source>Ngày xét nghiệm</source>
+        <translation>Test days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="347" />
+        <source>In bản cam kết</source>
+        <translation>Print the commitment</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="363" />
+        <source>xếp cùng phòng với nhóm</source>
+        <translation>with the same cohort</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="364" />
+        <source>mở phòng mới</source>
+        <translation>opens a new room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="365" />
+        <source>giữ hộ gia đình cùng phòng</source>
+        <translation>keeps the household together</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="366" />
+        <source>hộ quá đông, chia phòng</source>
+        <translation>household too large, split over rooms</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="372" />
+        <source>%1, phòng %2</source>
+        <translation>%1, room %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="376" />
+        <source>trống</source>
+        <translation>free</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="377" />
+        <source>có người</source>
+        <translation>occupied</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="378" />
+        <source>phong tỏa</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="379" />
+        <source>chờ khử khuẩn</source>
+        <translation>awaiting disinfection</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="380" />
+        <source>ngừng sử dụng</source>
+        <translation>out of service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="407" />
+        <source>%1 · %2 · %3 %4/%5</source>
+        <translation>%1 · %2 · %3 %4/%5</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="435" />
+        <source>Tự chọn giường</source>
+        <translation>Choose the bed myself</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="485" />
+        <source>%1 đã có trong danh sách đến.</source>
+        <translation>%1 is already in the arrivals.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="491" />
+        <source>Đã thêm %1. Danh sách đến có %2 người.</source>
+        <translation>%1 added. %2 people in the arrivals.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="548" />
+        <source>Chưa chọn khu cách ly.</source>
+        <translation>No facility chosen.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="551" />
+        <source>Danh sách đến đang trống: tìm hoặc quét mã người cần tiếp nhận.</source>
+        <translation>The arrivals list is empty: search or scan the people to admit.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="576" />
+        <source>Đề xuất cho %1 người; nhấn Ctrl+Enter để nhận vào.</source>
+        <translation>Beds proposed for %1 people; press Ctrl+Enter to admit.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="607" />
+        <source>Chưa chọn phòng.</source>
+        <translation>No room chosen.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="630" />
+        <source>Đã nhận %1 người (%2). Dự kiến ra: %3; xét nghiệm các ngày %4.</source>
+        <translation>%1 people admitted (%2). Planned release: %3; tests on %4.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="646" />
+        <source>Chưa có mẫu in</source>
+        <translation>No print template yet</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="658" />
+        <source>Lưu bản cam kết</source>
+        <translation>Save the commitment</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="669" />
+        <source>Đã lưu bản cam kết: %1</source>
+        <translation>Commitment saved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="89" />
+        <source>Tổng quan</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="97" />
+        <source>Tổng số giường</source>
+        <translation>Total beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="98" />
+        <source>Giường đang có người</source>
+        <translation>Occupied beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="99" />
+        <source>Giường còn trống</source>
+        <translation>Free beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="100" />
+        <source>Giường tạm đóng</source>
+        <translation>Closed beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="101" />
+        <source>Người đang cách ly</source>
+        <translation>People in quarantine</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="102" />
+        <source>Ra khu cách ly hôm nay</source>
+        <translation>Releases today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="103" />
+        <source>Ra khu cách ly ngày mai</source>
+        <translation>Releases tomorrow</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="104" />
+        <source>Xét nghiệm đến hạn hôm nay</source>
+        <translation>Tests due today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="105" />
+        <source>Xét nghiệm quá hạn</source>
+        <translation>Overdue tests</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="106" />
+        <source>Phòng chờ khử khuẩn</source>
+        <translation>Rooms awaiting disinfection</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="136" />
+        <source>Chưa chọn khu cách ly.</source>
+        <translation>No facility chosen.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="152" />
+        <source>%1 – %2 · ngày %3</source>
+        <translation>%1 – %2 · day %3</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="179" />
+        <source>%1 % số giường</source>
+        <translation>%1 % of the beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="183" />
+        <source>%1 phòng phong tỏa</source>
+        <translation>%1 rooms closed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="192" />
+        <source>Đã dùng %1 % số giường của khu cách ly: cần chuẩn bị thêm chỗ.</source>
+        <translation>%1 % of the facility's beds are in use: prepare more places.</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="37" />
+        <source>Chọn cơ sở dữ liệu</source>
+        <translation>Choose a database</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="43" />
+        <source>Nhập đường dẫn tệp SQLite hoặc địa chỉ máy chủ PostgreSQL (postgresql://tên@máy-chủ/cơ-sở-dữ-liệu), hoặc thoát.</source>
+        <translation>Enter the path of a SQLite file or the address of a PostgreSQL server (postgresql://user@server/database), or quit.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="50" />
+        <source>Chọn tệp…</source>
+        <translation>Choose a file…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="55" />
+        <source>Mở</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="56" />
+        <source>Thoát</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="66" />
+        <source>Tệp cơ sở dữ liệu</source>
+        <translation>Database file</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="68" />
+        <source>Cơ sở dữ liệu SQLite (*.sqlite3 *.db)</source>
+        <translation>SQLite database (*.sqlite3 *.db)</translation>
+    </message>
+</context>
+<context>
+    <name>FacilitiesTab</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="309" />
+        <source>Thêm khu cách ly…</source>
+        <translation>Add a facility…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="310" />
+        <source>Sửa…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="311" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="399" />
+        <source>Đóng khu</source>
+        <translation>Close facility</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="312" />
+        <source>Làm việc với khu này</source>
+        <translation>Work in this facility</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="322" />
+        <source>Các khu cách ly</source>
+        <translation>Facilities</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="329" />
+        <source>Thêm phòng hàng loạt…</source>
+        <translation>Add rooms in bulk…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="330" />
+        <source>Sửa phòng…</source>
+        <translation>Edit room…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="331" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="408" />
+        <source>Ngừng sử dụng phòng</source>
+        <translation>Take room out of service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="380" />
+        <source>Khu / tầng và phòng của khu {0}</source>
+        <translation>Zones and rooms of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="387" />
+        <source>Khu / tầng và phòng (chưa chọn khu cách ly)</source>
+        <translation>Zones and rooms (no facility chosen)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="399" />
+        <source>Mở lại khu</source>
+        <translation>Reopen facility</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="406" />
+        <source>Đưa phòng vào sử dụng</source>
+        <translation>Put room back in service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="430" />
+        <source>Đóng khu cách ly {0}? Khu đã đóng không nhận thêm người.</source>
+        <translation>Close facility {0}? A closed facility admits nobody.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="434" />
+        <source>Mở lại khu cách ly {0} để nhận người?</source>
+        <translation>Reopen facility {0} for admissions?</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="468" />
+        <source>Đưa phòng {0} trở lại sử dụng?</source>
+        <translation>Put room {0} back in service?</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="470" />
+        <source>Ngừng sử dụng phòng {0} (sửa chữa)? Phòng phải đang trống.</source>
+        <translation>Take room {0} out of service (repairs)? The room must be empty.</translation>
+    </message>
+</context>
+<context>
+    <name>FacilityDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="95" />
+        <source>Thêm khu cách ly</source>
+        <translation>Add a facility</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="95" />
+        <source>Sửa khu cách ly</source>
+        <translation>Edit facility</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="100" />
+        <source>ví dụ: KTX-DHQG</source>
+        <translation>e.g. KTX-DHQG</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="113" />
+        <source>không ghi</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="115" />
+        <source>Mã khu:</source>
+        <translation>Code:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="116" />
+        <source>Tên khu cách ly:</source>
+        <translation>Facility name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="117" />
+        <source>Huyện:</source>
+        <translation>District:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="118" />
+        <source>Tỉnh:</source>
+        <translation>Province:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="119" />
+        <source>Địa chỉ:</source>
+        <translation>Address:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="120" />
+        <source>Sức chứa (người):</source>
+        <translation>Capacity (people):</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="86" />
+        <source>Tạo quản trị viên đầu tiên</source>
+        <translation>Create the first administrator</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="90" />
+        <source>Cơ sở dữ liệu mới chưa có người dùng. Hãy tạo tài khoản quản trị viên đầu tiên; mật khẩu có ít nhất {0} ký tự.</source>
+        <translation>The new database has no users yet. Create the first administrator's account; the password needs at least {0} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="106" />
+        <source>Tên đăng nhập:</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="107" />
+        <source>Họ và tên:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="108" />
+        <source>Mật khẩu:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="109" />
+        <source>Nhập lại mật khẩu:</source>
+        <translation>Repeat password:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="111" />
+        <source>Tạo tài khoản</source>
+        <translation>Create account</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="120" />
+        <source>Hai lần nhập mật khẩu không khớp.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
+    <name>Forms</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/forms.py" line="15" />
+        <source>Đồng ý</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/forms.py" line="17" />
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>Interaction</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/interaction.py" line="25" />
+        <source>Đã xảy ra lỗi ngoài dự kiến; chi tiết trong nhật ký.</source>
+        <translation>Something unexpected went wrong; the log has details.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/interaction.py" line="34" />
+        <source>Không thực hiện được</source>
+        <translation>Not done</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/interaction.py" line="39" />
+        <location filename="../../quarantine_desk/ui/interaction.py" line="50" />
+        <source>Đồng ý</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/interaction.py" line="45" />
+        <source>Thông báo</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/interaction.py" line="56" />
+        <source>Xác nhận</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/interaction.py" line="61" />
+        <source>Có</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/interaction.py" line="62" />
+        <source>Không</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="17" />
+        <source>Quản trị viên</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="18" />
+        <source>Trưởng ban quản lý</source>
+        <translation>Facility manager</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="19" />
+        <source>Nhân viên y tế</source>
+        <translation>Medical staff</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="20" />
+        <source>Hậu cần</source>
+        <translation>Logistics</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="21" />
+        <source>Cán bộ huyện (chỉ xem)</source>
+        <translation>District official (read only)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="28" />
+        <source>Sẵn sàng</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="29" />
+        <source>Đang có người</source>
+        <translation>Occupied</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="30" />
+        <source>Phong tỏa</source>
+        <translation>Closed (positive case)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="31" />
+        <source>Chờ khử khuẩn</source>
+        <translation>Awaiting disinfection</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="32" />
+        <source>Ngừng sử dụng</source>
+        <translation>Out of service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="39" />
+        <source>Nam</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="40" />
+        <source>Nữ</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="41" />
+        <source>Chung</source>
+        <translation>Mixed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="48" />
+        <source>Thông thường</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="49" />
+        <source>Đã tiêm đủ hoặc đã khỏi bệnh</source>
+        <translation>Fully vaccinated or recovered</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="60" />
+        <source>Đưa giường vào sử dụng</source>
+        <translation>Bed back in service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="61" />
+        <source>Ngừng sử dụng giường</source>
+        <translation>Bed out of service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="62" />
+        <source>Thêm nhóm cách ly</source>
+        <translation>Cohort added</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="63" />
+        <source>Mở khu cách ly</source>
+        <translation>Facility reopened</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="64" />
+        <source>Thêm khu cách ly</source>
+        <translation>Facility added</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="65" />
+        <source>Đóng khu cách ly</source>
+        <translation>Facility closed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="66" />
+        <source>Sửa khu cách ly</source>
+        <translation>Facility edited</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="67" />
+        <source>Kiểm tra sức khỏe</source>
+        <translation>Health check</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="68" />
+        <source>Thêm người</source>
+        <translation>Person added</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="69" />
+        <source>Sửa thông tin người</source>
+        <translation>Person edited</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="70" />
+        <source>Lưu quy định cách ly</source>
+        <translation>Policy saved</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="71" />
+        <source>Thêm phòng</source>
+        <translation>Rooms added</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="72" />
+        <source>Phong tỏa phòng</source>
+        <translation>Room closed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="73" />
+        <source>Khử khuẩn phòng</source>
+        <translation>Room disinfected</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="74" />
+        <source>Đưa phòng vào sử dụng</source>
+        <translation>Room back in service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="75" />
+        <source>Ngừng sử dụng phòng</source>
+        <translation>Room out of service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="76" />
+        <source>Sửa phòng</source>
+        <translation>Room edited</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="77" />
+        <source>Tiếp nhận</source>
+        <translation>Admission</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="78" />
+        <source>Hoàn thành cách ly</source>
+        <translation>Released</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="79" />
+        <source>Tính lại thời gian cách ly</source>
+        <translation>Quarantine restarted</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="80" />
+        <source>Chuyển điều trị</source>
+        <translation>Transfer to treatment</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="81" />
+        <source>Ghi kết quả xét nghiệm</source>
+        <translation>Test result recorded</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="82" />
+        <source>Mở tài khoản</source>
+        <translation>Account reactivated</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="83" />
+        <source>Tạo tài khoản</source>
+        <translation>Create account</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="84" />
+        <source>Khóa tài khoản</source>
+        <translation>Account deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="85" />
+        <source>Tài khoản bị khóa tạm</source>
+        <translation>Account locked</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="86" />
+        <source>Đặt lại mật khẩu</source>
+        <translation>Password reset</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="93" />
+        <source>Có</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="93" />
+        <source>Không</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="146" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="159" />
+        <source>Đăng nhập</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="148" />
+        <source>Cơ sở dữ liệu: {0}</source>
+        <translation>Database: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="156" />
+        <source>Tên đăng nhập:</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="157" />
+        <source>Mật khẩu:</source>
+        <translation>Password:</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="68" />
+        <source>Quản lý khu cách ly tập trung</source>
+        <translation>Quarantine facility management</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="110" />
+        <source>Tổng quan</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="111" />
+        <source>Người cách ly</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="112" />
+        <source>Phòng &amp; giường</source>
+        <translation>Rooms &amp; beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="113" />
+        <source>Xét nghiệm</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="114" />
+        <source>Suất ăn</source>
+        <translation>Meals</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="115" />
+        <source>Vật tư</source>
+        <translation>Supplies</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="116" />
+        <source>Ca trực</source>
+        <translation>Shifts</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="117" />
+        <source>Báo cáo</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="118" />
+        <source>Quản trị</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="167" />
+        <source>Khu cách ly</source>
+        <translation>Facility</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="170" />
+        <source>Khu cách ly:</source>
+        <translation>Facility:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="177" />
+        <source>Khu cách ly đang làm việc</source>
+        <translation>The facility you are working in</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="197" />
+        <source>(đã đóng)</source>
+        <translation>(closed)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="200" />
+        <source>(chưa có khu cách ly nào)</source>
+        <translation>(no facility yet)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="224" />
+        <source>&amp;Tệp</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="225" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="280" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="291" />
+        <source>Tạo dữ liệu mẫu</source>
+        <translation>Create demo data</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="230" />
+        <source>Chưa có trong phiên bản này.</source>
+        <translation>Not in this version yet.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="233" />
+        <source>Thoát</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="238" />
+        <source>&amp;Ngôn ngữ</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="250" />
+        <source>Trợ &amp;giúp</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="251" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="270" />
+        <source>Giới thiệu</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="261" />
+        <source>Ngôn ngữ mới sẽ được áp dụng khi khởi động lại chương trình.</source>
+        <translation>The new language applies when the program is restarted.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="262" />
+        <source>Ngôn ngữ</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="267" />
+        <source>Quản lý khu cách ly tập trung, phiên bản {0}.
+
+Phòng, giường, người cách ly, xét nghiệm, suất ăn, vật tư, ca trực và báo cáo hằng ngày.</source>
+        <translation>Quarantine facility management, version {0}.
+
+Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily report.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="277" />
+        <source>Tạo một khu cách ly mẫu với phòng, người cách ly, xét nghiệm, vật tư và ca trực để tập sử dụng? Không nên làm việc này trên cơ sở dữ liệu thật.</source>
+        <translation>Create a demo facility with rooms, people, tests, supplies and shifts to practise with? Do not do this on a real database.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="291" />
+        <source>Đã tạo dữ liệu mẫu.</source>
+        <translation>Demo data created.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="296" />
+        <source>Đang tạo dữ liệu mẫu…</source>
+        <translation>Creating demo data…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="308" />
+        <source>Cơ sở dữ liệu: {0} ({1})</source>
+        <translation>Database: {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="315" />
+        <source>Người dùng: {0} – {1}</source>
+        <translation>User: {0} – {1}</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="327" />
+        <source>chưa chọn</source>
+        <translation>none chosen</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="328" />
+        <source>Khu cách ly: {0}</source>
+        <translation>Facility: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MedicalPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="73" />
+        <source>Xét nghiệm &amp; theo dõi</source>
+        <translation>Tests &amp; monitoring</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="78" />
+        <source>Xét nghiệm đến hạn</source>
+        <translation>Tests due</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="79" />
+        <source>Theo dõi sức khỏe</source>
+        <translation>Health checks</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="80" />
+        <source>Ra khu cách ly</source>
+        <translation>Releases</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="95" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="236" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="266" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="345" />
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="96" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="237" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="267" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="346" />
+        <source>Phòng</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="97" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="238" />
+        <source>Giường</source>
+        <translation>Bed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98" />
+        <source>Xét nghiệm</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98" />
+        <source>ngày thứ %1</source>
+        <translation>day %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="99" />
+        <source>Hạn</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="100" />
+        <source>Tình trạng</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="111" />
+        <source>Test nhanh</source>
+        <translation>Rapid test</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="112" />
+        <source>RT-PCR</source>
+        <translation>RT-PCR</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="114" />
+        <source>Âm tính</source>
+        <translation>Negative</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="115" />
+        <source>Dương tính</source>
+        <translation>Positive</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="119" />
+        <source>Chọn cả phòng</source>
+        <translation>Select the whole room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="121" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="155" />
+        <source>Ghi kết quả</source>
+        <translation>Record results</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="128" />
+        <source>Loại</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="129" />
+        <source>Kết quả</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="130" />
+        <source>Lấy mẫu lúc</source>
+        <translation>Sampled at</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="148" />
+        <source>Quá hạn %1 ngày</source>
+        <translation>%1 days overdue</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="149" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="379" />
+        <source>Hôm nay</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="155" />
+        <source>Ghi kết quả cho %1 người</source>
+        <translation>Record results for %1 people</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="185" />
+        <source>Chưa chọn người nào trong danh sách.</source>
+        <translation>Nobody selected in the list.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="192" />
+        <source>Kết quả dương tính</source>
+        <translation>Positive result</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="194" />
+        <source>Ghi kết quả DƯƠNG TÍNH cho: %1?
+
+Phòng sẽ bị phong tỏa, người dương tính chờ chuyển điều trị và những người cùng phòng phải cách ly lại từ ngày tiếp xúc.</source>
+        <translation>Record a POSITIVE result for: %1?
+
+The room will be closed, the positive person awaits transfer to treatment and the roommates restart their quarantine from the day of contact.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="210" />
+        <source>Đã ghi %1 kết quả; dừng lại ở lỗi: %2</source>
+        <translation>%1 results recorded; stopped at an error: %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="216" />
+        <source>Đã ghi %1 kết quả.</source>
+        <translation>%1 results recorded.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="220" />
+        <source>Phòng %1 đã bị phong tỏa; %2 người cùng phòng bắt đầu lại thời gian cách ly.</source>
+        <translation>Room %1 is closed; %2 roommates restart their quarantine.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="231" />
+        <source>Lọc theo tên hoặc phòng</source>
+        <translation>Filter by name or room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="239" />
+        <source>Nhóm</source>
+        <translation>Cohort</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="240" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="347" />
+        <source>Dự kiến ra</source>
+        <translation>Planned release</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="257" />
+        <source>Ho, sốt, đau họng, mất vị giác… (để trống nếu không có)</source>
+        <translation>Cough, fever, sore throat, loss of taste… (blank if none)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="259" />
+        <source>Ghi nhận</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="265" />
+        <source>Giờ</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="269" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="282" />
+        <source>Nhiệt độ</source>
+        <translation>Temperature</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="273" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="283" />
+        <source>Triệu chứng</source>
+        <translation>Symptoms</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="290" />
+        <source>Đã ghi trong ca này</source>
+        <translation>Recorded this shift</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="313" />
+        <source>Chọn người cần ghi nhận trong danh sách.</source>
+        <translation>Select the person in the list.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="325" />
+        <source>Đã ghi nhận %1: %2 °C.</source>
+        <translation>Recorded %1: %2 °C.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="330" />
+        <source>Sốt: báo bác sĩ trực.</source>
+        <translation>Fever: tell the doctor on duty.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="348" />
+        <source>Ngày</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="349" />
+        <source>Vấn đề</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="359" />
+        <source>Cho ra</source>
+        <translation>Release</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="362" />
+        <source>Duyệt cho ra (cần lý do)</source>
+        <translation>Approve release (reason needed)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="365" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="486" />
+        <source>Chuyển điều trị</source>
+        <translation>Transfer to treatment</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="380" />
+        <source>Ngày mai</source>
+        <translation>Tomorrow</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="381" />
+        <source>Chờ chuyển</source>
+        <translation>Awaiting transfer</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="387" />
+        <source>chưa hết thời gian</source>
+        <translation>period not over</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="389" />
+        <source>dương tính</source>
+        <translation>positive</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="391" />
+        <source>thiếu xét nghiệm ngày %1</source>
+        <translation>day-%1 test missing</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="396" />
+        <source>Đủ điều kiện</source>
+        <translation>Ready for release</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="463" />
+        <source>Duyệt cho ra</source>
+        <translation>Approve release</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="464" />
+        <source>%1: %2.
+Lý do cho ra (được ghi vào nhật ký):</source>
+        <translation>%1: %2.
+Reason for the release (kept in the audit trail):</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="479" />
+        <source>%1 đã hoàn thành cách ly.</source>
+        <translation>%1 has been released.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="487" />
+        <source>Chuyển %1 đến (bệnh viện, cơ sở điều trị):</source>
+        <translation>Transfer %1 to (hospital, treatment facility):</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="498" />
+        <source>%1 đã được chuyển đến %2.</source>
+        <translation>%1 has been transferred to %2.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="525" />
+        <source>%1 xét nghiệm đến hạn hôm nay, trong đó %2 quá hạn.</source>
+        <translation>%1 tests due today, %2 of them overdue.</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="328" />
+        <source>Đặt lại mật khẩu cho {0}</source>
+        <translation>Reset the password of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="334" />
+        <source>Hai lần nhập mật khẩu không khớp.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordFields</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="285" />
+        <source>Mật khẩu:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="286" />
+        <source>Nhập lại mật khẩu:</source>
+        <translation>Repeat password:</translation>
+    </message>
+</context>
+<context>
+    <name>PoliciesTab</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="492" />
+        <source>Thời gian cách ly và ngày xét nghiệm theo quy định có hiệu lực vào ngày tiếp nhận. Sửa quy định chỉ áp dụng cho những người tiếp nhận sau đó.</source>
+        <translation>The quarantine period and test days follow the policy in force on the admission date. A change applies only to people admitted afterwards.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="497" />
+        <source>Thêm quy định…</source>
+        <translation>Add a policy…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="498" />
+        <source>Sửa…</source>
+        <translation>Edit…</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="226" />
+        <source>Thêm quy định cách ly</source>
+        <translation>Add a quarantine policy</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="226" />
+        <source>Sửa quy định cách ly</source>
+        <translation>Edit quarantine policy</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="234" />
+        <source>Có ngày hết hiệu lực</source>
+        <translation>Has an end date</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="255" />
+        <source>ví dụ: 1,7,14</source>
+        <translation>e.g. 1,7,14</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="256" />
+        <source>Tên quy định:</source>
+        <translation>Policy name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="257" />
+        <source>Hiệu lực từ:</source>
+        <translation>Effective from:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="258" />
+        <source>Hiệu lực đến:</source>
+        <translation>Effective to:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="259" />
+        <source>Áp dụng cho:</source>
+        <translation>Applies to:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="260" />
+        <source>Số ngày cách ly:</source>
+        <translation>Quarantine days:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="261" />
+        <source>Ngày xét nghiệm:</source>
+        <translation>Test days:</translation>
+    </message>
+</context>
+<context>
+    <name>RoomBoardPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="297" />
+        <source>Phòng &amp; giường</source>
+        <translation>Rooms &amp; beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="352" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="456" />
+        <source>Chọn một phòng để xem người đang ở và lịch sử</source>
+        <translation>Choose a room to see its occupants and history</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="357" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="492" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="518" />
+        <source>Ghi nhận khử khuẩn</source>
+        <translation>Record disinfection</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="359" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="478" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="499" />
+        <source>Ngừng sử dụng</source>
+        <translation>Out of service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="370" />
+        <source>Giường</source>
+        <translation>Bed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="371" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="380" />
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="372" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="381" />
+        <source>Ngày vào</source>
+        <translation>Admitted</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="373" />
+        <source>Dự kiến ra</source>
+        <translation>Planned release</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="382" />
+        <source>Ngày ra</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="383" />
+        <source>Kết quả</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="389" />
+        <source>Đang ở</source>
+        <translation>Occupants</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="391" />
+        <source>Lịch sử phòng</source>
+        <translation>Room history</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="409" />
+        <source>Chuyển điều trị: %1</source>
+        <translation>Transferred to treatment: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="411" />
+        <source>Hoàn thành</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="412" />
+        <source>Khác</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="416" />
+        <source>còn %1 ngày</source>
+        <translation>%1 days left</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="417" />
+        <source>đến hạn ra</source>
+        <translation>due for release</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="437" />
+        <source>Giường: %1 · Đang có người: %2 · Còn trống: %3 · Tạm đóng: %4</source>
+        <translation>Beds: %1 · Occupied: %2 · Free: %3 · Closed: %4</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="445" />
+        <source>Cảnh báo: đã dùng %1 % số giường</source>
+        <translation>Warning: %1 % of the beds in use</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="461" />
+        <source>Phòng %1 · %2</source>
+        <translation>Room %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="465" />
+        <source>%1/%2 giường</source>
+        <translation>%1/%2 beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="468" />
+        <source>nhóm %1</source>
+        <translation>cohort %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="471" />
+        <source>khử khuẩn lần cuối %1 (%2)</source>
+        <translation>last disinfected %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="478" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="496" />
+        <source>Sử dụng lại</source>
+        <translation>Back in service</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="519" />
+        <source>Phòng %1 đã được khử khuẩn. Người thực hiện:</source>
+        <translation>Room %1 was disinfected. By:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="531" />
+        <source>Đã ghi nhận khử khuẩn phòng %1.</source>
+        <translation>Disinfection of room %1 recorded.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="542" />
+        <source>Phòng %1 được sử dụng lại.</source>
+        <translation>Room %1 is back in service.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="542" />
+        <source>Phòng %1 đã ngừng sử dụng.</source>
+        <translation>Room %1 is out of service.</translation>
+    </message>
+</context>
+<context>
+    <name>RoomDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="190" />
+        <source>Sửa phòng {0}</source>
+        <translation>Edit room {0}</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="199" />
+        <source>Khu / tầng:</source>
+        <translation>Zone / floor:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="200" />
+        <source>Số giường:</source>
+        <translation>Beds:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="201" />
+        <source>Giới tính:</source>
+        <translation>Sex:</translation>
+    </message>
+</context>
+<context>
+    <name>Task</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/tasks.py" line="88" />
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/tasks.py" line="108" />
+        <source>Đang dừng…</source>
+        <translation>Stopping…</translation>
+    </message>
+</context>
+<context>
+    <name>UnderConstructionPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/placeholder.py" line="19" />
+        <source>Chức năng này đang được xây dựng; chưa dùng được trong phiên bản này.</source>
+        <translation>This part is being built; it cannot be used in this version.</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="295" />
+        <source>Thêm người dùng</source>
+        <translation>Add a user</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="304" />
+        <source>Tên đăng nhập:</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="305" />
+        <source>Họ và tên:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="306" />
+        <source>Vai trò:</source>
+        <translation>Role:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="311" />
+        <source>Hai lần nhập mật khẩu không khớp.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
+    <name>UsersTab</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="540" />
+        <source>Thêm người dùng…</source>
+        <translation>Add a user…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="541" />
+        <source>Đặt lại mật khẩu…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="542" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="568" />
+        <source>Khóa tài khoản</source>
+        <translation>Deactivate account</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="568" />
+        <source>Mở tài khoản</source>
+        <translation>Reactivate account</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="588" />
+        <source>Khóa tài khoản {0}? Người này sẽ không đăng nhập được nữa.</source>
+        <translation>Deactivate account {0}? The person can no longer log in.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="590" />
+        <source>Mở lại tài khoản {0}?</source>
+        <translation>Reactivate account {0}?</translation>
+    </message>
+</context>
+</TS>
