@@ -1,9 +1,142 @@
-"""Commands that read or write files: exports, reports, certificates, imports, backups."""
+"""Commands that read or write files: exports, the daily report and its merge, certificates, imports."""
 
 from __future__ import annotations
 
+import argparse
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.services import documents
+from quarantine_desk.services.context import Desk
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput("date", "bad_format", text) from exc
+
+
+def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    path = documents.export_roster(
+        desk, args.facility, Path(args.out), on=_date(args.date), variant=args.variant
+    )
+    out.result(
+        {"file": path, "facility": args.facility.upper(), "variant": args.variant},
+        lambda: f"Đã ghi danh sách vào {path}.",
+    )
+    return 0
+
+
+def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    path = documents.write_daily_report(
+        desk, Path(args.out), facility_code=args.facility, on=_date(args.date)
+    )
+    out.result({"file": path}, lambda: f"Đã ghi báo cáo ngày vào {path}.")
+    return 0
+
+
+def cmd_report_merge(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    merged = documents.merge_reports([Path(p) for p in args.files], Path(args.out))
+    out.result(
+        {"file": args.out, "facilities": [f.facility_code for f in merged.facilities], "on": merged.on},
+        lambda: f"Đã tổng hợp {len(merged.facilities)} khu cách ly vào {args.out}.",
+    )
+    return 0
+
+
+def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    data = documents.certificate(desk, args.person, Path(args.out))
+    out.result(
+        {"file": args.out, "code": data.verification_code, "stay": data.stay_id},
+        lambda: f"Đã ghi giấy xác nhận của {data.full_name} (mã {data.verification_code}).",
+    )
+    return 0
+
+
+def cmd_certificates(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    on = _date(args.date) or desk.now().date()
+    count = documents.certificates(desk, args.facility, on, Path(args.out))
+    out.result({"file": args.out, "count": count}, lambda: f"Đã ghi {count} giấy xác nhận vào {args.out}.")
+    return 0
+
+
+def cmd_verify(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    result = documents.verify(desk, args.code)
+
+    def text() -> str:
+        if not result.valid:
+            return "Mã KHÔNG hợp lệ: không có giấy xác nhận nào như vậy."
+        return (
+            f"Mã hợp lệ: {result.full_name} ({result.id_number or 'không có giấy tờ'}) đã hoàn thành cách ly "
+            f"tại {result.facility} từ {result.admitted_on:%d/%m/%Y} đến {result.released_on:%d/%m/%Y}."
+        )
+
+    out.result(result, text)
+    return 0 if result.valid else 4
+
+
+def cmd_import_people(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    result = documents.import_people(desk, Path(args.file), dry_run=args.dry_run, lang=args.lang)
+
+    def text() -> str:
+        lines = [
+            f"{'Kiểm tra' if result.dry_run else 'Đã nhập'}: {result.accepted} dòng hợp lệ, "
+            f"{len(result.rejected)} dòng bị từ chối."
+        ]
+        lines += [f"Dòng {r.row}: {r.message}" for r in result.rejected]
+        return "\n".join(lines)
+
+    out.result(result, text)
+    return 0
 
 
 def add_commands(sub: Any, parser_class: type) -> None:
     """Registers the document commands on the main parser's sub-commands."""
+    export = sub.add_parser("export", help="xuất danh sách").add_subparsers(
+        dest="action", required=True, parser_class=parser_class
+    )
+    p = export.add_parser("roster", help="danh sách người cách ly (.xlsx hoặc .pdf)")
+    p.add_argument("facility")
+    p.add_argument("--out", required=True)
+    p.add_argument("--date")
+    p.add_argument("--variant", default="present", choices=documents.VARIANTS)
+    p.set_defaults(handler=cmd_export_roster)
+
+    report = sub.add_parser("report", help="báo cáo").add_subparsers(
+        dest="action", required=True, parser_class=parser_class
+    )
+    p = report.add_parser("daily", help="báo cáo 16 giờ (.xlsx, .pdf hoặc .json)")
+    p.add_argument("--facility")
+    p.add_argument("--date")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_report_daily)
+    p = report.add_parser("merge", help="tổng hợp báo cáo của nhiều khu")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_report_merge)
+
+    p = sub.add_parser("certificate", help="giấy xác nhận hoàn thành cách ly")
+    p.add_argument("person")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_certificate)
+    p = sub.add_parser("certificates", help="giấy xác nhận của mọi người ra trong ngày")
+    p.add_argument("facility")
+    p.add_argument("--date")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_certificates)
+    p = sub.add_parser("verify", help="kiểm tra mã trên giấy xác nhận")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_verify)
+
+    imports = sub.add_parser("import", help="nhập danh sách").add_subparsers(
+        dest="action", required=True, parser_class=parser_class
+    )
+    p = imports.add_parser("people", help="danh sách F1 (.xlsx hoặc .csv)")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(handler=cmd_import_people)

@@ -228,7 +228,7 @@ def _vi(err: e.DeskError) -> str:
                 .get(err.reason, err.reason)
                 .format(**{"facility": "", "on": "", **err.params})
             )
-            return f"Tệp {err.path} {reason}." if err.path else f"Các báo cáo {reason}."
+            return f"Tệp {err.path} {reason}." if err.path else f"Không tổng hợp được: các báo cáo {reason}."
         case e.Cancelled():
             return "Đã hủy; không có gì được ghi."
         case e.NotFound():

@@ -86,9 +86,16 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
 
 
+READ_ONLY = "quarantine_desk_read_only"
+
+
 def _on_sqlite_begin(connection: Any) -> None:
-    # Take the write lock at the start: a read-then-write transaction cannot be overtaken by another PC (R8).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A write takes the lock at its start: a read-then-write transaction cannot be overtaken by another PC (R8).
+    # A read (engine.execution_options(READ_ONLY=True)) does not, so lists never wait for writers (WAL).
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, check: bool = True) -> Engine:

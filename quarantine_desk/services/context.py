@@ -17,7 +17,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from quarantine_desk.db.engine import make_engine, resolve_url, safe_url
+from quarantine_desk.db.engine import READ_ONLY, make_engine, resolve_url, safe_url
 from quarantine_desk.db.migrate import current_revision, head_revision, upgrade
 from quarantine_desk.domain.errors import (
     ConcurrentChange,
@@ -54,6 +54,7 @@ class Desk:
         self.user = user
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}))
 
     @property
     def dialect(self) -> str:
@@ -111,10 +112,12 @@ class Desk:
     @contextmanager
     def read(self, permission: Permission = Permission.READ) -> Iterator[Session]:
         self.require(permission)
-        session = self._sessions()
+        session = self._read_sessions()
         try:
             yield session
         except OperationalError as exc:
+            if _is_lock_conflict(exc):
+                raise ConcurrentChange() from exc
             raise DatabaseUnavailable(self.display_url, "unreachable", str(exc.orig)) from exc
         finally:
             session.rollback()

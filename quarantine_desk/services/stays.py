@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select

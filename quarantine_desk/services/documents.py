@@ -1,0 +1,594 @@
+"""Documents the district and the people receive: rosters, the 16:00 daily report and its district merge,
+release certificates (with a verification code), the commitment form, and the import of tracing teams' lists.
+
+The services gather plain rows; ``quarantine_desk.exports`` writes the files. Long work takes a progress callback
+and a "should I stop" check, so the window can run it off the GUI thread with a Cancel button.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
+from quarantine_desk.domain.errors import AlreadyExists, BadFile, InvalidInput, NotFound
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.exports import importer, pdf, xlsx
+from quarantine_desk.exports.rows import (
+    CertificateData,
+    CommitmentData,
+    DailyFigures,
+    DailyReport,
+    RosterDocument,
+    RosterRow,
+    TestCell,
+)
+from quarantine_desk.services import audit
+from quarantine_desk.services.context import Desk
+from quarantine_desk.services.facilities import facility_by_code, occupancy_of, room_board
+from quarantine_desk.services.people import CheckedPerson, check_new_person, insert_person, person_by_ref
+from quarantine_desk.services.stays import _day_bounds, _stay_query, present_condition
+
+Progress = Callable[[int, int], None]
+ShouldStop = Callable[[], bool]
+
+VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
+
+
+# --- rosters -------------------------------------------------------------------------------------------------------
+
+
+def _variant_condition(variant: str, on: date):  # type: ignore[no-untyped-def]
+    start, end = _day_bounds(on)
+    if variant == "present":
+        return present_condition(on)
+    if variant == "admitted":
+        return (Stay.admitted_at >= start) & (Stay.admitted_at < end)
+    if variant == "released":
+        return (Stay.released_at >= start) & (Stay.released_at < end) & (Stay.outcome != "transferred")
+    if variant == "due_tomorrow":
+        return Stay.released_at.is_(None) & (Stay.planned_release == on + timedelta(days=1))
+    if variant == "positive":
+        return (Stay.positive_at >= start) & (Stay.positive_at < end) | (
+            (Stay.released_at >= start) & (Stay.released_at < end) & (Stay.outcome == "transferred")
+        )
+    raise InvalidInput("variant", "bad_value", variant)
+
+
+def _roster_rows(desk: Desk, facility_id: int, variant: str, on: date) -> Iterator[RosterRow]:
+    """Rows streamed from the database in Vietnamese order, a page at a time (constant memory)."""
+    with desk.read(Permission.EXPORT) as session:
+        query = (
+            _stay_query()
+            .where(Stay.facility_id == facility_id, _variant_condition(variant, on))
+            .order_by(Person.sort_key, Person.id)
+            .execution_options(yield_per=500)
+        )
+        page: list[tuple[Stay, Person, str, str, str, str, str]] = []
+        for row in session.execute(query).tuples():
+            page.append(row)
+            if len(page) == 500:
+                yield from _with_tests(session, page)
+                page = []
+        if page:
+            yield from _with_tests(session, page)
+
+
+def _with_tests(
+    session: Session, page: list[tuple[Stay, Person, str, str, str, str, str]]
+) -> Iterator[RosterRow]:
+    ids = [stay.id for stay, *_ in page]
+    tests: dict[int, list[TestCell]] = {}
+    for stay_id, sampled_at, kind, result in session.execute(
+        select(MedicalTest.stay_id, MedicalTest.sampled_at, MedicalTest.kind, MedicalTest.result)
+        .where(MedicalTest.stay_id.in_(ids))
+        .order_by(MedicalTest.sampled_at)
+    ).tuples():
+        tests.setdefault(stay_id, []).append(TestCell(sampled_at, kind, result))
+    for stay, person, _code, _zone, room, bed, cohort in page:
+        note = ""
+        if stay.positive_at and stay.outcome != "transferred":
+            note = "Dương tính – chờ chuyển điều trị"
+        elif stay.transfer_to:
+            note = f"Chuyển: {stay.transfer_to}"
+        elif stay.override_reason:
+            note = f"Ra sớm: {stay.override_reason}"
+        yield RosterRow(
+            person.id,
+            person.full_name,
+            person.birth_year,
+            person.birth_date,
+            person.sex,
+            person.id_number,
+            person.phone,
+            person.address,
+            cohort,
+            room,
+            bed,
+            stay.admitted_at,
+            stay.planned_release,
+            stay.released_at,
+            stay.outcome,
+            tuple(tests.get(stay.id, ())),
+            note,
+        )
+
+
+def export_roster(
+    desk: Desk,
+    facility_code: str,
+    out: Path,
+    *,
+    on: date | None = None,
+    variant: str = "present",
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    """Write the roster of a facility on a day as .xlsx or .pdf (by the file's extension)."""
+    on = on or desk.now().date()
+    out = Path(out)
+    if variant not in VARIANTS:
+        raise InvalidInput("variant", "bad_value", variant)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise BadFile(str(out), "unknown_format")
+    with desk.read(Permission.EXPORT) as session:
+        facility = facility_by_code(session, facility_code)
+        total = (
+            session.scalar(
+                select(func.count())
+                .select_from(Stay)
+                .where(Stay.facility_id == facility.id, _variant_condition(variant, on))
+            )
+            or 0
+        )
+        header = (facility.id, facility.code, facility.name, facility.district, facility.province)
+    doc = RosterDocument(
+        header[1],
+        header[2],
+        header[3],
+        header[4],
+        on,
+        variant,
+        _roster_rows(desk, header[0], variant, on),
+        total,
+    )
+    writer = xlsx.write_roster_xlsx if suffix == ".xlsx" else pdf.write_roster_pdf
+    return writer(doc, out, progress, should_stop)
+
+
+# --- the daily report ------------------------------------------------------------------------------------------------
+
+
+def _figures(desk: Desk, session: Session, facility: Facility, on: date) -> DailyFigures:
+    start, end = _day_bounds(on)
+    board = room_board(desk, facility.code)
+    occupancy = occupancy_of(board)
+
+    def count(*conditions) -> int:  # type: ignore[no-untyped-def]
+        return (
+            session.scalar(
+                select(func.count()).select_from(Stay).where(Stay.facility_id == facility.id, *conditions)
+            )
+            or 0
+        )
+
+    present_start = count(
+        Stay.admitted_at < start, (Stay.released_at.is_(None)) | (Stay.released_at >= start)
+    )
+    admitted = count(Stay.admitted_at >= start, Stay.admitted_at < end)
+    released = count(Stay.released_at >= start, Stay.released_at < end, Stay.outcome != "transferred")
+    transferred = count(Stay.released_at >= start, Stay.released_at < end, Stay.outcome == "transferred")
+    present_now = count(Stay.admitted_at < end, (Stay.released_at.is_(None)) | (Stay.released_at >= end))
+    due_tomorrow = count(Stay.released_at.is_(None), Stay.planned_release == on + timedelta(days=1))
+    tests = session.execute(
+        select(func.count(), func.sum(case((MedicalTest.result == "positive", 1), else_=0)))
+        .join(Stay, Stay.id == MedicalTest.stay_id)
+        .where(Stay.facility_id == facility.id, MedicalTest.sampled_at >= start, MedicalTest.sampled_at < end)
+    ).one()
+    from quarantine_desk.db.models import Assignment, Shift
+
+    staff = (
+        session.scalar(
+            select(func.count(func.distinct(Assignment.staff_id)))
+            .join(Shift)
+            .where(Shift.facility_id == facility.id, Shift.starts_at < end, Shift.ends_at > start)
+        )
+        or 0
+    )
+    return DailyFigures(
+        facility_code=facility.code,
+        facility_name=facility.name,
+        beds_total=occupancy.beds,
+        beds_occupied=occupancy.occupied,
+        beds_free=occupancy.free,
+        beds_closed=occupancy.closed,
+        present_start=present_start,
+        admitted=admitted,
+        released=released,
+        transferred_positive=transferred,
+        present_now=present_now,
+        due_tomorrow=due_tomorrow,
+        tests_taken=int(tests[0] or 0),
+        positives=int(tests[1] or 0),
+        staff_on_duty=staff,
+        stock_alerts=(),
+    )
+
+
+def daily_report(desk: Desk, facility_code: str | None = None, on: date | None = None) -> DailyReport:
+    """The 16:00 figures of one facility, or of every active facility."""
+    on = on or desk.now().date()
+    with desk.read(Permission.EXPORT) as session:
+        if facility_code:
+            chosen = [facility_by_code(session, facility_code)]
+        else:
+            chosen = list(
+                session.scalars(select(Facility).where(Facility.active.is_(True)).order_by(Facility.code))
+            )
+        figures = tuple(_figures(desk, session, f, on) for f in chosen)
+    return DailyReport(
+        on=on, made_at=desk.now(), scope=facility_code.upper() if facility_code else "ALL", facilities=figures
+    )
+
+
+def write_daily_report(
+    desk: Desk,
+    out: Path,
+    *,
+    facility_code: str | None = None,
+    on: date | None = None,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Path:
+    report = daily_report(desk, facility_code, on)
+    path = write_report_file(report, Path(out), progress, should_stop)
+    _remember_report(desk, report)
+    return path
+
+
+def write_report_file(
+    report: DailyReport, out: Path, progress: Progress | None = None, should_stop: ShouldStop | None = None
+) -> Path:
+    writers = {
+        ".xlsx": xlsx.write_daily_report_xlsx,
+        ".pdf": pdf.write_daily_report_pdf,
+        ".json": xlsx.write_daily_report_json,
+    }
+    writer = writers.get(out.suffix.lower())
+    if writer is None:
+        raise BadFile(str(out), "unknown_format")
+    return writer(report, out, progress, should_stop)
+
+
+def _remember_report(desk: Desk, report: DailyReport) -> None:
+    """Note that today's report was made, so every PC stops showing the 15:30 reminder."""
+    from quarantine_desk.db.models import Setting
+
+    if not desk.can(Permission.EXPORT):
+        return
+    with desk.write(Permission.EXPORT) as session:
+        key = f"daily_report:{report.scope}"
+        setting = session.get(Setting, key)
+        if setting is None:
+            session.add(Setting(key=key, value=report.on.isoformat()))
+        else:
+            setting.value = max(setting.value, report.on.isoformat())
+
+
+def daily_report_made(desk: Desk, on: date, scope: str = "ALL") -> bool:
+    from quarantine_desk.db.models import Setting
+
+    with desk.read() as session:
+        setting = session.get(Setting, f"daily_report:{scope}")
+        return setting is not None and setting.value >= on.isoformat()
+
+
+def merge_reports(paths: list[Path], out: Path) -> DailyReport:
+    """The district's summary from several facilities' daily reports (xlsx or json written by this program)."""
+    if not paths:
+        raise InvalidInput("file", "empty")
+    reports = []
+    for path in paths:
+        if not Path(path).exists():
+            raise BadFile(str(path), "not_found")
+        reports.append(xlsx.read_daily_report(Path(path)))
+    merged = xlsx.merge_daily_reports(reports)
+    write_report_file(merged, Path(out))
+    return merged
+
+
+# --- certificates ------------------------------------------------------------------------------------------------------
+
+_CODE = re.compile(r"^([A-Z0-9_\-]+)\.(\d+)\.([0-9A-F]{12})$")
+
+
+def verification_code(facility: Facility, stay_id: int) -> str:
+    """``FACILITY.STAY.SIGNATURE``: an HMAC of the stay with the facility's secret, so a code cannot be made up."""
+    digest = hmac.new(facility.secret.encode(), f"{facility.code}:{stay_id}".encode(), hashlib.sha256)
+    return f"{facility.code}.{stay_id}.{digest.hexdigest()[:12].upper()}"
+
+
+def _certificate(session: Session, stay: Stay, on: date) -> CertificateData:
+    person = session.get(Person, stay.person_id)
+    facility = session.get(Facility, stay.facility_id)
+    assert person is not None and facility is not None and stay.released_at is not None
+    tests = tuple(
+        TestCell(t.sampled_at, t.kind, t.result)
+        for t in session.scalars(
+            select(MedicalTest).where(MedicalTest.stay_id == stay.id).order_by(MedicalTest.sampled_at)
+        )
+    )
+    birth = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year or "")
+    return CertificateData(
+        verification_code=verification_code(facility, stay.id),
+        full_name=person.full_name,
+        birth=birth,
+        sex=person.sex,
+        id_number=person.id_number,
+        address=person.address,
+        facility_name=facility.name,
+        facility_address=facility.address,
+        district=facility.district,
+        province=facility.province,
+        admitted_on=stay.admitted_at.date(),
+        released_on=stay.released_at.date(),
+        tests=tests,
+        stay_id=stay.id,
+        issued_on=on,
+    )
+
+
+def certificate(desk: Desk, person_ref: str | int, out: Path) -> CertificateData:
+    """The release certificate of the person's last completed stay."""
+    with desk.read(Permission.EXPORT) as session:
+        person = person_by_ref(session, person_ref)
+        stay = session.scalar(
+            select(Stay)
+            .where(Stay.person_id == person.id, Stay.outcome == "completed")
+            .order_by(Stay.released_at.desc())
+            .limit(1)
+        )
+        if stay is None:
+            raise NotFound("certificate", person.full_name)
+        data = _certificate(session, stay, desk.now().date())
+    pdf.write_certificates_pdf([data], Path(out))
+    return data
+
+
+def certificates(
+    desk: Desk,
+    facility_code: str,
+    on: date,
+    out: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> int:
+    """Every certificate of a facility's releases on one day, in one PDF; returns how many."""
+    start, end = _day_bounds(on)
+    with desk.read(Permission.EXPORT) as session:
+        facility = facility_by_code(session, facility_code)
+        stays = session.scalars(
+            select(Stay)
+            .join(Person)
+            .where(
+                Stay.facility_id == facility.id,
+                Stay.outcome == "completed",
+                Stay.released_at >= start,
+                Stay.released_at < end,
+            )
+            .order_by(Person.sort_key)
+        )
+        data = [_certificate(session, s, desk.now().date()) for s in stays]
+    if not data:
+        raise NotFound("certificate", f"{facility_code} {on.isoformat()}")
+    pdf.write_certificates_pdf(data, Path(out), progress, should_stop)
+    return len(data)
+
+
+@dataclass(frozen=True)
+class Verification:
+    code: str
+    valid: bool
+    full_name: str | None = None
+    id_number: str | None = None
+    facility: str | None = None
+    admitted_on: date | None = None
+    released_on: date | None = None
+
+
+def verify(desk: Desk, code: str) -> Verification:
+    """Check a certificate's code: it must be signed by the facility and name a completed stay."""
+    code = code.strip().upper()
+    match = _CODE.match(code)
+    if not match:
+        return Verification(code, False)
+    facility_code, stay_id = match.group(1), int(match.group(2))
+    with desk.read() as session:
+        facility = session.scalar(select(Facility).where(Facility.code == facility_code))
+        if facility is None or not hmac.compare_digest(verification_code(facility, stay_id), code):
+            return Verification(code, False)
+        stay = session.get(Stay, stay_id)
+        if stay is None or stay.outcome != "completed" or stay.released_at is None:
+            return Verification(code, False)
+        person = session.get(Person, stay.person_id)
+        assert person is not None
+        return Verification(
+            code,
+            True,
+            person.full_name,
+            person.id_number,
+            facility.name,
+            stay.admitted_at.date(),
+            stay.released_at.date(),
+        )
+
+
+def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
+    """The commitment form (bản cam kết) of the person's open stay, pre-filled for signature."""
+    with desk.read(Permission.EXPORT) as session:
+        person = person_by_ref(session, person_ref)
+        row = (
+            session.execute(_stay_query().where(Stay.person_id == person.id, Stay.released_at.is_(None)))
+            .tuples()
+            .first()
+        )
+        if row is None:
+            raise NotFound("stay", person.full_name)
+        stay, person, _code, _zone, room, bed, cohort = row
+        facility = session.get(Facility, stay.facility_id)
+        assert facility is not None
+        birth = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year or "")
+        data = CommitmentData(
+            person.full_name,
+            birth,
+            person.sex,
+            person.id_number,
+            person.phone,
+            person.address,
+            facility.name,
+            facility.district,
+            facility.province,
+            room,
+            bed,
+            stay.admitted_at,
+            stay.planned_release,
+            cohort,
+        )
+    return pdf.write_commitment_pdf(data, Path(out))
+
+
+# --- importing tracing teams' lists ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rejected:
+    row: int
+    field: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    accepted: int
+    rejected: tuple[Rejected, ...]
+    dry_run: bool
+    columns: dict[str, str]
+
+
+def import_people(desk: Desk, path: Path, *, dry_run: bool = False, lang: str = "vi") -> ImportResult:
+    """Check every row; with no dry run, add the good rows to the pre-registration list in one transaction."""
+    from quarantine_desk.messages import describe
+    from quarantine_desk.services.people import NewPerson
+
+    desk.require(Permission.REGISTER_PERSON)
+    sheet = importer.read_people_sheet(Path(path))
+    today = desk.now().date()
+    rejected: list[Rejected] = []
+    good: list[tuple[int, CheckedPerson]] = []
+    seen: dict[str, int] = {}
+    for raw in sheet.rows:
+        values = raw.values
+        try:
+            checked = check_new_person(
+                NewPerson(
+                    name=values.get("name", ""),
+                    sex=values.get("sex", ""),
+                    born=values.get("born", ""),
+                    id_number=values.get("id_number", ""),
+                    phone=values.get("phone", ""),
+                    address=values.get("address", ""),
+                    household=values.get("household", ""),
+                    doses=values.get("doses", "") or "0",
+                ),
+                today,
+            )
+        except InvalidInput as exc:
+            rejected.append(Rejected(raw.row_number, exc.field, exc.reason, describe(exc, lang)))
+            continue
+        if checked.id_number and checked.id_number in seen:
+            error = InvalidInput("id_number", "duplicate", checked.id_number)
+            rejected.append(
+                Rejected(
+                    raw.row_number,
+                    "id_number",
+                    "duplicate_in_file",
+                    describe(error, lang) + f" (dòng {seen[checked.id_number]})",
+                )
+            )
+            continue
+        if checked.id_number:
+            seen[checked.id_number] = raw.row_number
+        good.append((raw.row_number, checked))
+    accepted = 0
+    try:
+        accepted = _insert_rows(desk, good, rejected, Path(path).name, dry_run, lang)
+    except _DryRunDone as done:
+        accepted = done.accepted
+    rejected.sort(key=lambda r: r.row)
+    return ImportResult(accepted, tuple(rejected), dry_run, dict(sheet.columns))
+
+
+class _DryRunDone(Exception):
+    """Leaves the transaction of a dry run by rolling it back, with the count it would have added."""
+
+    def __init__(self, accepted: int) -> None:
+        super().__init__(accepted)
+        self.accepted = accepted
+
+
+def _insert_rows(
+    desk: Desk,
+    good: list[tuple[int, CheckedPerson]],
+    rejected: list[Rejected],
+    file_name: str,
+    dry_run: bool,
+    lang: str,
+) -> int:
+    from quarantine_desk.messages import describe
+
+    with desk.write(Permission.REGISTER_PERSON) as session:
+        accepted = 0
+        for row_number, checked in good:
+            if checked.id_number:
+                existing = session.scalar(select(Person).where(Person.id_number == checked.id_number))
+                if existing is not None:
+                    staying = session.scalar(
+                        select(Stay.id).where(Stay.person_id == existing.id, Stay.released_at.is_(None))
+                    )
+                    reason = "already_staying" if staying else "already_registered"
+                    text = (
+                        ("đang ở trong khu cách ly" if staying else "đã có trong danh sách")
+                        if lang == "vi"
+                        else ("is already in a stay" if staying else "is already registered")
+                    )
+                    rejected.append(Rejected(row_number, "id_number", reason, f"{checked.id_number} {text}."))
+                    continue
+            try:
+                insert_person(session, desk, checked, pre_registered=True)
+            except AlreadyExists as exc:
+                rejected.append(Rejected(row_number, "id_number", "duplicate", describe(exc, lang)))
+                continue
+            accepted += 1
+        if dry_run:
+            raise _DryRunDone(accepted)
+        audit.record(
+            session,
+            desk,
+            "person.import",
+            "person",
+            None,
+            file=file_name,
+            accepted=accepted,
+            rejected=len(rejected),
+        )
+        return accepted
