@@ -22,192 +22,199 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="80" />
-        <source>Mã</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="81" />
-        <source>Tên khu cách ly</source>
-        <translation>Facility name</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82" />
-        <source>Huyện</source>
-        <translation>District</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83" />
-        <source>Tỉnh</source>
-        <translation>Province</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="85" />
-        <source>Địa chỉ</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="90" />
-        <source>Sức chứa</source>
-        <translation>Capacity</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="95" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="124" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="179" />
-        <source>Trạng thái</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="97" />
-        <source>Đang hoạt động</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="99" />
-        <source>Đã đóng</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="110" />
-        <source>Khu / tầng</source>
-        <translation>Zone / floor</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="111" />
-        <source>Phòng</source>
-        <translation>Room</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112" />
-        <source>Giới tính</source>
-        <translation>Sex</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="114" />
-        <source>Số giường</source>
-        <translation>Beds</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="119" />
-        <source>Đang ở</source>
-        <translation>Occupants</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="135" />
-        <source>Tên quy định</source>
-        <translation>Policy name</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="140" />
-        <source>Áp dụng cho</source>
-        <translation>Applies to</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="142" />
-        <source>Hiệu lực từ</source>
-        <translation>Effective from</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="144" />
-        <source>Hiệu lực đến</source>
-        <translation>Effective to</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="148" />
-        <source>không thời hạn</source>
-        <translation>open-ended</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="152" />
-        <source>Số ngày</source>
-        <translation>Days</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="155" />
-        <source>Ngày xét nghiệm</source>
-        <translation>Test days</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="165" />
-        <source>Đã khóa</source>
-        <translation>Deactivated</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="167" />
-        <source>Tạm khóa đến {0}</source>
-        <translation>Locked until {0}</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="170" />
-        <source>Đang dùng</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="176" />
-        <source>Tên đăng nhập</source>
-        <translation>User name</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="177" />
-        <source>Họ và tên</source>
-        <translation>Full name</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="178" />
-        <source>Vai trò</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="225" />
-        <source>có</source>
-        <translation>yes</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="227" />
-        <source>không</source>
-        <translation>no</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="237" />
-        <source>Thời điểm</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="238" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="665" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="687" />
         <source>Người dùng</source>
-        <translation>User</translation>
+        <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="239" />
-        <source>Thao tác</source>
-        <translation>Action</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="241" />
-        <source>Đối tượng</source>
-        <translation>Record</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="244" />
-        <source>Chi tiết</source>
-        <translation>Details</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="659" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="681" />
         <source>Khu cách ly</source>
-        <translation>Facility</translation>
+        <translation>Facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="660" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="682" />
         <source>Quy định cách ly</source>
         <translation>Quarantine policies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="668" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="690" />
         <source>Nhật ký</source>
         <translation>Audit trail</translation>
+    </message>
+</context>
+<context>
+    <name>AdminTables</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="81" />
+        <source>Mã</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82" />
+        <source>Tên khu cách ly</source>
+        <translation>Facility name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83" />
+        <source>Huyện</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="84" />
+        <source>Tỉnh</source>
+        <translation>Province</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="86" />
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="91" />
+        <source>Sức chứa</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="96" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="125" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="182" />
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="98" />
+        <source>Đang hoạt động</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="100" />
+        <source>Đã đóng</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="111" />
+        <source>Khu / tầng</source>
+        <translation>Zone / floor</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112" />
+        <source>Phòng</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="113" />
+        <source>Giới tính</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="115" />
+        <source>Số giường</source>
+        <translation>Beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="120" />
+        <source>Đang ở</source>
+        <translation>Occupants</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="136" />
+        <source>Tên quy định</source>
+        <translation>Policy name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="141" />
+        <source>Áp dụng cho</source>
+        <translation>Applies to</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="144" />
+        <source>Hiệu lực từ</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="147" />
+        <source>Hiệu lực đến</source>
+        <translation>Effective to</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="151" />
+        <source>không thời hạn</source>
+        <translation>open-ended</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="155" />
+        <source>Số ngày</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="158" />
+        <source>Ngày xét nghiệm</source>
+        <translation>Test days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="168" />
+        <source>Đã khóa</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="170" />
+        <source>Tạm khóa đến {0}</source>
+        <translation>Locked until {0}</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="173" />
+        <source>Đang dùng</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="179" />
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="180" />
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="181" />
+        <source>Vai trò</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="230" />
+        <source>có</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="232" />
+        <source>không</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="249" />
+        <source>Thời điểm</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="250" />
+        <source>Người dùng</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="251" />
+        <source>Thao tác</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="253" />
+        <source>Đối tượng</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="257" />
+        <source>Chi tiết</source>
+        <translation>Details</translation>
     </message>
 </context>
 <context>
@@ -221,27 +228,27 @@
 <context>
     <name>AuditTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="613" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="635" />
         <source>Tìm trong nhật ký (không cần dấu)</source>
         <translation>Search the audit trail</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="619" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="641" />
         <source>Lọc</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="623" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="645" />
         <source>Từ ngày:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="625" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="647" />
         <source>đến ngày:</source>
         <translation>to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="644" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="666" />
         <source>{0} sự kiện</source>
         <translation>{0} events</translation>
     </message>
@@ -750,84 +757,84 @@
 <context>
     <name>FacilitiesTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="309" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="324" />
         <source>Thêm khu cách ly…</source>
         <translation>Add a facility…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="310" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="325" />
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="311" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="399" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="326" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="414" />
         <source>Đóng khu</source>
         <translation>Close facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="312" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="327" />
         <source>Làm việc với khu này</source>
         <translation>Work in this facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="322" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="337" />
         <source>Các khu cách ly</source>
         <translation>Facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="329" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="344" />
         <source>Thêm phòng hàng loạt…</source>
         <translation>Add rooms in bulk…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="330" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="345" />
         <source>Sửa phòng…</source>
         <translation>Edit room…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="331" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="408" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="346" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="423" />
         <source>Ngừng sử dụng phòng</source>
         <translation>Take room out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="380" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="395" />
         <source>Khu / tầng và phòng của khu {0}</source>
         <translation>Zones and rooms of {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="387" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="402" />
         <source>Khu / tầng và phòng (chưa chọn khu cách ly)</source>
         <translation>Zones and rooms (no facility chosen)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="399" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="414" />
         <source>Mở lại khu</source>
         <translation>Reopen facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="406" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="421" />
         <source>Đưa phòng vào sử dụng</source>
         <translation>Put room back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="430" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="445" />
         <source>Đóng khu cách ly {0}? Khu đã đóng không nhận thêm người.</source>
         <translation>Close facility {0}? A closed facility admits nobody.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="434" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="449" />
         <source>Mở lại khu cách ly {0} để nhận người?</source>
         <translation>Reopen facility {0} for admissions?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="468" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="483" />
         <source>Đưa phòng {0} trở lại sử dụng?</source>
         <translation>Put room {0} back in service?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="470" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="485" />
         <source>Ngừng sử dụng phòng {0} (sửa chữa)? Phòng phải đang trống.</source>
         <translation>Take room {0} out of service (repairs)? The room must be empty.</translation>
     </message>
@@ -1175,7 +1182,7 @@
     <message>
         <location filename="../../quarantine_desk/ui/labels.py" line="83" />
         <source>Tạo tài khoản</source>
-        <translation>Create account</translation>
+        <translation>Account created</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/labels.py" line="84" />
@@ -1738,17 +1745,17 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PoliciesTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="492" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="507" />
         <source>Thời gian cách ly và ngày xét nghiệm theo quy định có hiệu lực vào ngày tiếp nhận. Sửa quy định chỉ áp dụng cho những người tiếp nhận sau đó.</source>
         <translation>The quarantine period and test days follow the policy in force on the admission date. A change applies only to people admitted afterwards.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="497" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="512" />
         <source>Thêm quy định…</source>
         <translation>Add a policy…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="498" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="513" />
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
@@ -1804,6 +1811,255 @@ Reason for the release (kept in the audit trail):</translation>
         <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="261" />
         <source>Ngày xét nghiệm:</source>
         <translation>Test days:</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="78" />
+        <source>Báo cáo &amp; giấy tờ</source>
+        <translation>Reports &amp; documents</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="123" />
+        <source>Danh sách người cách ly</source>
+        <translation>Roster</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="127" />
+        <source>Đang cách ly</source>
+        <translation>In quarantine</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="128" />
+        <source>Vào trong ngày</source>
+        <translation>Admitted today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="129" />
+        <source>Hoàn thành trong ngày</source>
+        <translation>Released today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="130" />
+        <source>Dự kiến ra ngày mai</source>
+        <translation>Due for release tomorrow</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="131" />
+        <source>Dương tính / chuyển điều trị</source>
+        <translation>Positive / transferred</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="135" />
+        <source>Xuất Excel…</source>
+        <translation>Export Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="137" />
+        <source>Xuất PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="141" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="165" />
+        <source>Ngày</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="143" />
+        <source>Danh sách</source>
+        <translation>Roster</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="150" />
+        <source>Báo cáo 16 giờ</source>
+        <translation>16:00 report</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="152" />
+        <source>Khu hiện tại</source>
+        <translation>Current facility</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="153" />
+        <source>Tất cả các khu</source>
+        <translation>All facilities</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="167" />
+        <source>Xuất ra</source>
+        <translation>Export to</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="172" />
+        <source>Tổng hợp báo cáo các khu (cấp huyện)</source>
+        <translation>Merge facility reports (district)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="173" />
+        <source>Chọn các tệp báo cáo…</source>
+        <translation>Choose report files…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="182" />
+        <source>Giấy xác nhận hoàn thành cách ly</source>
+        <translation>Release certificates</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="184" />
+        <source>In giấy xác nhận (PDF)…</source>
+        <translation>Print certificates (PDF)…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="192" />
+        <source>Ngày hoàn thành</source>
+        <translation>Released on</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="200" />
+        <source>Nhập danh sách F1</source>
+        <translation>Import contact list (F1)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="201" />
+        <source>Chọn tệp danh sách…</source>
+        <translation>Choose a list file…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="209" />
+        <source>Dòng</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="210" />
+        <source>Lý do</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="223" />
+        <source>Tệp Excel hoặc CSV của tổ truy vết. Chương trình kiểm tra từng dòng trước; chưa có ai được thêm cho tới khi bấm nút nhập.</source>
+        <translation>An Excel or CSV file from the tracing team. Every row is checked first; nobody is added until you press the import button.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="257" />
+        <source>Lưu tệp</source>
+        <translation>Save file</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="267" />
+        <source>Chọn tệp</source>
+        <translation>Choose file</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="275" />
+        <source>Bảng tính Excel (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="276" />
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="277" />
+        <source>Tệp JSON (*.json)</source>
+        <translation>JSON file (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="307" />
+        <source>Chưa chọn khu cách ly.</source>
+        <translation>No facility chosen.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="323" />
+        <source>Đang xuất danh sách…</source>
+        <translation>Exporting the roster…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="337" />
+        <source>Đã lưu danh sách: %1</source>
+        <translation>Roster saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="354" />
+        <source>Đang lập báo cáo 16 giờ…</source>
+        <translation>Preparing the 16:00 report…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="368" />
+        <source>Đã lưu báo cáo ngày %1: %2</source>
+        <translation>Report of %1 saved: %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="377" />
+        <source>Báo cáo các khu (*.xlsx *.json)</source>
+        <translation>Facility reports (*.xlsx *.json)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="384" />
+        <source>Đang tổng hợp báo cáo…</source>
+        <translation>Merging reports…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="391" />
+        <source>Đã tổng hợp %1 báo cáo: %2</source>
+        <translation>%1 reports merged: %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="407" />
+        <source>Đang in giấy xác nhận…</source>
+        <translation>Printing certificates…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="414" />
+        <source>Đã in %1 giấy xác nhận: %2</source>
+        <translation>%1 certificates printed: %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="422" />
+        <source>Danh sách F1 (*.xlsx *.csv)</source>
+        <translation>Contact list (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="428" />
+        <source>Tệp: %1</source>
+        <translation>File: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="438" />
+        <source>Đang kiểm tra danh sách…</source>
+        <translation>Checking the list…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="444" />
+        <source>Nhập %1 người vào danh sách chờ</source>
+        <translation>Import %1 people into the waiting list</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="447" />
+        <source>Chưa chọn tệp.</source>
+        <translation>No file chosen.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="450" />
+        <source>Có thể nhập %1 người; %2 dòng bị từ chối (xem bảng dưới).</source>
+        <translation>%1 people can be imported; %2 rows refused (see the table below).</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="456" />
+        <source>Đã nhập %1 người; %2 dòng không nhập.</source>
+        <translation>%1 people imported; %2 rows not imported.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="475" />
+        <source>Đã nhập %1 người vào danh sách chờ.</source>
+        <translation>%1 people imported into the waiting list.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="479" />
+        <source>Đang nhập danh sách…</source>
+        <translation>Importing the list…</translation>
     </message>
 </context>
 <context>
@@ -2032,33 +2288,33 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>UsersTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="540" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="562" />
         <source>Thêm người dùng…</source>
         <translation>Add a user…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="541" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="563" />
         <source>Đặt lại mật khẩu…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="542" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="568" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="564" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="590" />
         <source>Khóa tài khoản</source>
         <translation>Deactivate account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="568" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="590" />
         <source>Mở tài khoản</source>
         <translation>Reactivate account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="588" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="610" />
         <source>Khóa tài khoản {0}? Người này sẽ không đăng nhập được nữa.</source>
         <translation>Deactivate account {0}? The person can no longer log in.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="590" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="612" />
         <source>Mở lại tài khoản {0}?</source>
         <translation>Reactivate account {0}?</translation>
     </message>

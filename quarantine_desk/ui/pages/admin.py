@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.policy import PolicyProfile
-from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.roles import Permission, Role
+from quarantine_desk.domain.rooms import RoomSex
 from quarantine_desk.messages import FIELDS, KINDS
 from quarantine_desk.services import audit, auth, facilities, stays
 from quarantine_desk.services.audit import AuditRow
@@ -77,26 +78,26 @@ def _moment(value: datetime) -> str:
 def facility_model(parent: QObject | None = None) -> RowsModel[FacilityRow]:
     return RowsModel(
         [
-            Column(QCoreApplication.translate("AdminPage", "Mã"), lambda r: r.code),
-            Column(QCoreApplication.translate("AdminPage", "Tên khu cách ly"), lambda r: r.name),
-            Column(QCoreApplication.translate("AdminPage", "Huyện"), lambda r: r.district or ""),
-            Column(QCoreApplication.translate("AdminPage", "Tỉnh"), lambda r: r.province or ""),
+            Column(QCoreApplication.translate("AdminTables", "Mã"), lambda r: r.code),
+            Column(QCoreApplication.translate("AdminTables", "Tên khu cách ly"), lambda r: r.name),
+            Column(QCoreApplication.translate("AdminTables", "Huyện"), lambda r: r.district or ""),
+            Column(QCoreApplication.translate("AdminTables", "Tỉnh"), lambda r: r.province or ""),
             Column(
-                QCoreApplication.translate("AdminPage", "Địa chỉ"),
+                QCoreApplication.translate("AdminTables", "Địa chỉ"),
                 lambda r: r.address or "",
                 tooltip=lambda r: r.address or "",
             ),
             Column(
-                QCoreApplication.translate("AdminPage", "Sức chứa"),
+                QCoreApplication.translate("AdminTables", "Sức chứa"),
                 lambda r: str(r.capacity) if r.capacity else "",
                 align_right=True,
             ),
             Column(
-                QCoreApplication.translate("AdminPage", "Trạng thái"),
+                QCoreApplication.translate("AdminTables", "Trạng thái"),
                 lambda r: (
-                    QCoreApplication.translate("AdminPage", "Đang hoạt động")
+                    QCoreApplication.translate("AdminTables", "Đang hoạt động")
                     if r.active
-                    else QCoreApplication.translate("AdminPage", "Đã đóng")
+                    else QCoreApplication.translate("AdminTables", "Đã đóng")
                 ),
             ),
         ],
@@ -107,21 +108,21 @@ def facility_model(parent: QObject | None = None) -> RowsModel[FacilityRow]:
 def room_model(parent: QObject | None = None) -> RowsModel[RoomRow]:
     return RowsModel(
         [
-            Column(QCoreApplication.translate("AdminPage", "Khu / tầng"), lambda r: r.zone),
-            Column(QCoreApplication.translate("AdminPage", "Phòng"), lambda r: r.room),
-            Column(QCoreApplication.translate("AdminPage", "Giới tính"), lambda r: room_sex_label(r.sex)),
+            Column(QCoreApplication.translate("AdminTables", "Khu / tầng"), lambda r: r.zone),
+            Column(QCoreApplication.translate("AdminTables", "Phòng"), lambda r: r.room),
+            Column(QCoreApplication.translate("AdminTables", "Giới tính"), lambda r: room_sex_label(r.sex)),
             Column(
-                QCoreApplication.translate("AdminPage", "Số giường"),
+                QCoreApplication.translate("AdminTables", "Số giường"),
                 lambda r: str(r.beds_in_service),
                 align_right=True,
             ),
             Column(
-                QCoreApplication.translate("AdminPage", "Đang ở"),
+                QCoreApplication.translate("AdminTables", "Đang ở"),
                 lambda r: str(r.occupants),
                 align_right=True,
             ),
             Column(
-                QCoreApplication.translate("AdminPage", "Trạng thái"), lambda r: room_state_label(r.state)
+                QCoreApplication.translate("AdminTables", "Trạng thái"), lambda r: room_state_label(r.state)
             ),
         ],
         parent,
@@ -132,27 +133,29 @@ def policy_model(parent: QObject | None = None) -> RowsModel[PolicyProfile]:
     return RowsModel(
         [
             Column(
-                QCoreApplication.translate("AdminPage", "Tên quy định"),
+                QCoreApplication.translate("AdminTables", "Tên quy định"),
                 lambda p: p.name,
                 tooltip=lambda p: p.name,
             ),
             Column(
-                QCoreApplication.translate("AdminPage", "Áp dụng cho"), lambda p: policy_kind_label(p.kind)
+                QCoreApplication.translate("AdminTables", "Áp dụng cho"), lambda p: policy_kind_label(p.kind)
             ),
-            Column(QCoreApplication.translate("AdminPage", "Hiệu lực từ"), lambda p: _day(p.effective_from)),
             Column(
-                QCoreApplication.translate("AdminPage", "Hiệu lực đến"),
+                QCoreApplication.translate("AdminTables", "Hiệu lực từ"), lambda p: _day(p.effective_from)
+            ),
+            Column(
+                QCoreApplication.translate("AdminTables", "Hiệu lực đến"),
                 lambda p: (
                     _day(p.effective_to)
                     if p.effective_to
-                    else QCoreApplication.translate("AdminPage", "không thời hạn")
+                    else QCoreApplication.translate("AdminTables", "không thời hạn")
                 ),
             ),
             Column(
-                QCoreApplication.translate("AdminPage", "Số ngày"), lambda p: str(p.days), align_right=True
+                QCoreApplication.translate("AdminTables", "Số ngày"), lambda p: str(p.days), align_right=True
             ),
             Column(
-                QCoreApplication.translate("AdminPage", "Ngày xét nghiệm"),
+                QCoreApplication.translate("AdminTables", "Ngày xét nghiệm"),
                 lambda p: ", ".join(map(str, p.test_days)),
             ),
         ],
@@ -162,21 +165,21 @@ def policy_model(parent: QObject | None = None) -> RowsModel[PolicyProfile]:
 
 def _user_state(user: UserInfo, now: datetime) -> str:
     if not user.active:
-        return QCoreApplication.translate("AdminPage", "Đã khóa")
+        return QCoreApplication.translate("AdminTables", "Đã khóa")
     if user.locked_until and user.locked_until > now:
-        return QCoreApplication.translate("AdminPage", "Tạm khóa đến {0}").format(
+        return QCoreApplication.translate("AdminTables", "Tạm khóa đến {0}").format(
             user.locked_until.strftime("%H:%M")
         )
-    return QCoreApplication.translate("AdminPage", "Đang dùng")
+    return QCoreApplication.translate("AdminTables", "Đang dùng")
 
 
 def user_model(now: Callable[[], datetime], parent: QObject | None = None) -> RowsModel[UserInfo]:
     return RowsModel(
         [
-            Column(QCoreApplication.translate("AdminPage", "Tên đăng nhập"), lambda u: u.username),
-            Column(QCoreApplication.translate("AdminPage", "Họ và tên"), lambda u: u.full_name or ""),
-            Column(QCoreApplication.translate("AdminPage", "Vai trò"), lambda u: role_label(u.role)),
-            Column(QCoreApplication.translate("AdminPage", "Trạng thái"), lambda u: _user_state(u, now())),
+            Column(QCoreApplication.translate("AdminTables", "Tên đăng nhập"), lambda u: u.username),
+            Column(QCoreApplication.translate("AdminTables", "Họ và tên"), lambda u: u.full_name or ""),
+            Column(QCoreApplication.translate("AdminTables", "Vai trò"), lambda u: role_label(u.role)),
+            Column(QCoreApplication.translate("AdminTables", "Trạng thái"), lambda u: _user_state(u, now())),
         ],
         parent,
     )
@@ -184,6 +187,7 @@ def user_model(now: Callable[[], datetime], parent: QObject | None = None) -> Ro
 
 _EXTRA_KEYS = {
     "vi": {
+        "name": "Tên",
         "facility": "Khu cách ly",
         "before": "Trước",
         "after": "Sau",
@@ -194,6 +198,7 @@ _EXTRA_KEYS = {
         "stay": "Đợt cách ly",
     },
     "en": {
+        "name": "Name",
         "facility": "Facility",
         "before": "Before",
         "after": "After",
@@ -222,26 +227,34 @@ def summary_text(summary: str, lang: str) -> str:
         if isinstance(value, list):
             return ", ".join(show(v) for v in value)
         if value is True:
-            return QCoreApplication.translate("AdminPage", "có")
+            return QCoreApplication.translate("AdminTables", "có")
         if value is False:
-            return QCoreApplication.translate("AdminPage", "không")
+            return QCoreApplication.translate("AdminTables", "không")
         return "" if value is None else str(value)
 
-    return "; ".join(f"{names.get(k, k)}: {show(v)}" for k, v in values.items())
+    def value_of(key: str, value: Any) -> str:
+        if key == "role" and isinstance(value, str) and value in set(Role):
+            return role_label(value)
+        if key == "sex" and isinstance(value, str) and value in set(RoomSex):
+            return room_sex_label(value)
+        return show(value)
+
+    return "; ".join(f"{names.get(k, k)}: {value_of(k, v)}" for k, v in values.items())
 
 
 def audit_model(lang: str, parent: QObject | None = None) -> RowsModel[AuditRow]:
     kinds = {**KINDS.get(lang, KINDS["vi"]), "quarantine_policy": KINDS.get(lang, KINDS["vi"])["policy"]}
     return RowsModel(
         [
-            Column(QCoreApplication.translate("AdminPage", "Thời điểm"), lambda e: _moment(e.at)),
-            Column(QCoreApplication.translate("AdminPage", "Người dùng"), lambda e: e.username or ""),
-            Column(QCoreApplication.translate("AdminPage", "Thao tác"), lambda e: action_label(e.action)),
+            Column(QCoreApplication.translate("AdminTables", "Thời điểm"), lambda e: _moment(e.at)),
+            Column(QCoreApplication.translate("AdminTables", "Người dùng"), lambda e: e.username or ""),
+            Column(QCoreApplication.translate("AdminTables", "Thao tác"), lambda e: action_label(e.action)),
             Column(
-                QCoreApplication.translate("AdminPage", "Đối tượng"), lambda e: kinds.get(e.entity, e.entity)
+                QCoreApplication.translate("AdminTables", "Đối tượng"),
+                lambda e: kinds.get(e.entity, e.entity),
             ),
             Column(
-                QCoreApplication.translate("AdminPage", "Chi tiết"),
+                QCoreApplication.translate("AdminTables", "Chi tiết"),
                 lambda e: summary_text(e.summary, lang),
                 tooltip=lambda e: summary_text(e.summary, lang),
             ),
@@ -265,6 +278,8 @@ def table_view(model: RowsModel[Any], name: str) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setWordWrap(False)
+    # Compact rows: more of a long list fits on a 768-pixel screen.
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     return view
 
 
@@ -509,6 +524,8 @@ class PoliciesTab(_Tab):
         self.add_button.setVisible(can_manage)
         self.edit_button.setVisible(can_manage)
         self.view.doubleClicked.connect(lambda _index: self.edit_policy())
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
 
     def refresh(self) -> None:
         try:
@@ -516,6 +533,11 @@ class PoliciesTab(_Tab):
         except DeskError as err:
             self.fail(err)
         self.view.resizeColumnsToContents()
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        self.edit_button.setEnabled(selected(self.view, self.policies) is not None)
 
     def add_policy(self) -> None:
         if PolicyDialog(self.ctx, None, self).exec() == QDialog.DialogCode.Accepted:
