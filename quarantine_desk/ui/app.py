@@ -143,20 +143,25 @@ def run_window(db_url: str | None, lang: str = "vi") -> int:
     app = application()
     settings = opts.Settings()
     lang = choose_language(lang, settings)
-    install_translators(app, lang)
-    desk = open_database(_start_url(db_url, settings), lang)
-    if desk is None:
-        return 1
-    logged_in = sign_in(desk, lang)
-    if logged_in is None:
-        desk.close()
-        return 0
-    _remember_database(logged_in, settings)
-    from quarantine_desk.ui.main_window import MainWindow
+    translators = install_translators(app, lang)
+    try:
+        desk = open_database(_start_url(db_url, settings), lang)
+        if desk is None:
+            return 1
+        logged_in = sign_in(desk, lang)
+        if logged_in is None:
+            desk.close()
+            return 0
+        _remember_database(logged_in, settings)
+        from quarantine_desk.ui.main_window import MainWindow
 
-    ctx = UiContext(logged_in, lang)
-    window = MainWindow(ctx, settings)
-    window.show()
-    code = app.exec()
-    logged_in.close()
-    return code
+        ctx = UiContext(logged_in, lang)
+        window = MainWindow(ctx, settings)
+        window.show()
+        code = app.exec()
+        window.deleteLater()
+        logged_in.close()
+        return int(code)
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)

@@ -286,8 +286,11 @@ class MainWindow(QMainWindow):
             demo = importlib.import_module(DEMO_MODULE)
             return demo.build_demo(desk)
 
-        def done(_result: object) -> None:
+        def done(result: object) -> None:
             self.ctx.notify_changed()
+            code = getattr(result, "facility", "")
+            if isinstance(code, str) and code:
+                self.ctx.set_facility(code)
             interaction().info(self, self.tr("Đã tạo dữ liệu mẫu."), self.tr("Tạo dữ liệu mẫu"))
 
         def failed(error: BaseException) -> None:

@@ -1,0 +1,98 @@
+"""Starting the window end to end: database, login or first administrator, main window, demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from quarantine_desk.services import auth, facilities
+from quarantine_desk.ui import app as app_module
+from quarantine_desk.ui import settings as opts
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.main_window import MainWindow
+from tests.helpers import ADMIN_PASSWORD
+
+
+@pytest.fixture
+def no_event_loop(monkeypatch: pytest.MonkeyPatch) -> list[MainWindow]:
+    """run_window up to the point where it would wait for the user; returns the windows it showed."""
+    shown: list[MainWindow] = []
+    monkeypatch.setattr(QApplication, "exec", lambda *args: 0)
+    original_show = MainWindow.show
+
+    def show(self: MainWindow) -> None:
+        shown.append(self)
+        original_show(self)
+
+    monkeypatch.setattr(MainWindow, "show", show)
+    return shown
+
+
+def test_first_start_creates_the_administrator_and_opens_the_window(
+    qtbot, tmp_path: Path, recorder, no_event_loop, monkeypatch, settings: opts.Settings
+) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'first.sqlite3'}"
+
+    def fill(dialog: app_module.FirstAdminDialog) -> int:
+        dialog.username.setText("quantri")
+        dialog.password.setText("mật khẩu an toàn")
+        dialog.repeat.setText("mật khẩu an toàn")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(app_module.FirstAdminDialog, "exec", fill)
+    monkeypatch.setattr(app_module.opts, "Settings", lambda: settings)
+    assert app_module.run_window(url, "vi") == 0
+    assert len(no_event_loop) == 1
+    window = no_event_loop[0]
+    qtbot.addWidget(window)
+    assert window.ctx.desk.username == "quantri"
+    assert settings.get(opts.DATABASE_URL) == url
+    assert recorder.errors == []
+
+
+def test_later_starts_ask_for_the_password(
+    qtbot, sqlite_only_desk, recorder, no_event_loop, monkeypatch, settings: opts.Settings
+) -> None:  # type: ignore[no-untyped-def]
+    def log_in(dialog: app_module.LoginDialog) -> int:
+        dialog.username.setText("admin")
+        dialog.password.setText(ADMIN_PASSWORD)
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(app_module.LoginDialog, "exec", log_in)
+    monkeypatch.setattr(app_module.opts, "Settings", lambda: settings)
+    assert app_module.run_window(sqlite_only_desk.url, "vi") == 0
+    qtbot.addWidget(no_event_loop[0])
+    assert no_event_loop[0].ctx.desk.user.role == "admin"
+
+
+def test_giving_up_at_the_login_ends_without_a_window(
+    sqlite_only_desk, recorder, no_event_loop, monkeypatch, settings: opts.Settings
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(app_module.LoginDialog, "exec", lambda self: 0)
+    monkeypatch.setattr(app_module.opts, "Settings", lambda: settings)
+    assert app_module.run_window(sqlite_only_desk.url, "vi") == 0
+    assert no_event_loop == []
+
+
+def test_the_language_chosen_in_the_menu_wins_over_the_default(settings: opts.Settings) -> None:
+    assert app_module.choose_language("vi", settings) == "vi"
+    settings.language = "en"
+    assert app_module.choose_language("vi", settings) == "en"
+
+
+def test_demo_data_is_built_in_the_background(qtbot, ctx: UiContext, recorder, settings) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    assert window.demo_action.isEnabled()
+    window.demo_action.trigger()
+    qtbot.waitUntil(lambda: bool(recorder.infos or recorder.errors), timeout=60_000)
+    assert recorder.errors == []
+    assert recorder.infos == ["Đã tạo dữ liệu mẫu."]
+    codes = [f.code for f in facilities.list_facilities(ctx.desk)]
+    assert codes and ctx.facility in codes
+    assert window.facility_box.currentData() == ctx.facility
+    assert auth.has_users(ctx.desk)
