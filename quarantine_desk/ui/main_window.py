@@ -170,7 +170,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel(self.tr("Khu cách ly:") + " "))
         self.facility_box = QComboBox()
         self.facility_box.setObjectName("facilitySwitcher")
-        self.facility_box.setMinimumContentsLength(36)
+        # Long official names ("Khu cách ly tập trung Trường Quân sự tỉnh Kon Tum") must fit without clipping.
+        self.facility_box.setMinimumContentsLength(64)
         self.facility_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )

@@ -357,6 +357,10 @@ class FacilitiesTab(_Tab):
         splitter.addWidget(facility_box)
         splitter.addWidget(self.room_box)
         splitter.setChildrenCollapsible(False)
+        # A province has a handful of facilities but a facility has hundreds of rooms: give the rooms the room.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([180, 480])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
