@@ -409,7 +409,7 @@
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/checkin.py" line="210" />
-        <source>Năm sinh hoặc ngày sinh*</source>
+        <source>Năm/ngày sinh*</source>
         <translation>Year or date of birth*</translation>
     </message>
     <message>

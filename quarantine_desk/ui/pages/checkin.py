@@ -204,10 +204,14 @@ class CheckinPage(QWidget):
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
+        # The name is the field typed most and the longest: it gets a whole row.
+        name_label = QLabel(self.tr("Họ và tên*"))
+        name_label.setBuddy(self.f_name)
+        grid.addWidget(name_label, 0, 0)
+        grid.addWidget(self.f_name, 0, 1, 1, 3)
         pairs = [
-            (self.tr("Họ và tên*"), self.f_name),
             (self.tr("Giới tính"), self.f_sex),
-            (self.tr("Năm sinh hoặc ngày sinh*"), self.f_born),
+            (self.tr("Năm/ngày sinh*"), self.f_born),
             (self.tr("CCCD/CMND/hộ chiếu"), self.f_id),
             (self.tr("SĐT"), self.f_phone),
             (self.tr("Hộ gia đình"), self.f_household),
@@ -216,21 +220,22 @@ class CheckinPage(QWidget):
         ]
         for i, (label, widget) in enumerate(pairs):
             row, col = divmod(i, 2)
+            row += 1
             caption = QLabel(label)
             caption.setBuddy(widget)
             grid.addWidget(caption, row, col * 2)
             grid.addWidget(widget, row, col * 2 + 1)
         address_label = QLabel(self.tr("Địa chỉ"))
         address_label.setBuddy(self.f_address)
-        grid.addWidget(address_label, 4, 0)
-        grid.addWidget(self.f_address, 4, 1, 1, 3)
+        grid.addWidget(address_label, 5, 0)
+        grid.addWidget(self.f_address, 5, 1, 1, 3)
         self.form_error = MessageLine()
         self.form_error.setObjectName("form_error")
-        grid.addWidget(self.form_error, 5, 0, 1, 4)
+        grid.addWidget(self.form_error, 6, 0, 1, 4)
         self.add_person_button = QPushButton(self.tr("Lưu và thêm vào danh sách đến"))
         self.add_person_button.setObjectName("add_person")
         self.add_person_button.clicked.connect(self.add_new_person)
-        grid.addWidget(self.add_person_button, 6, 3)
+        grid.addWidget(self.add_person_button, 7, 1, 1, 3, Qt.AlignmentFlag.AlignRight)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         return box
