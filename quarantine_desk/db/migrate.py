@@ -57,9 +57,22 @@ def upgrade(engine: Engine, url: str, revision: str = "head") -> Path | None:
         backup = _copy_aside(path, current)
     log.info("upgrading schema from %s to %s", current, target)
     config = alembic_config(url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        if url.startswith("sqlite"):
+            # Batch mode rebuilds a table by copying it and dropping the old one; with foreign keys on, that drop
+            # would cascade into the rows that refer to it. The pragma only takes effect outside a transaction.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if url.startswith("sqlite"):
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"foreign keys broken by the upgrade: {broken[:5]}")
+        finally:
+            if url.startswith("sqlite"):
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
     return backup
 
 

@@ -140,12 +140,25 @@ class Person(Base):
     recovered_on: Mapped[date | None] = mapped_column(Date)
     # On a tracing team's list, expected at the gate, not yet admitted.
     pre_registered: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Folded name, ID number and phone for accent-insensitive search.
-    search_text: Mapped[str] = mapped_column(String(400), index=True)
     sort_key: Mapped[str] = mapped_column(SortKey, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     household: Mapped[Household | None] = relationship()
+
+
+class PersonToken(Base):
+    """One search word of a person: a folded name word, the ID number or the phone.
+
+    Search looks words up by prefix in this index (``token >= w AND token < w + "\\uffff"``), which stays fast on a
+    province's records, where a ``LIKE '%w%'`` over every person would read them all.
+    """
+
+    __tablename__ = "person_token"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(
+        String(60).with_variant(String(60, collation="C"), "postgresql"), primary_key=True, index=True
+    )
 
 
 class Cohort(Base):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import Facility, Household, Person, Room, Stay
+from quarantine_desk.db.models import Facility, Household, Person, PersonToken, Room, Stay
 from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound
 from quarantine_desk.domain.people import (
     Sex,
@@ -142,8 +142,17 @@ def check_new_person(new: NewPerson, today: date) -> CheckedPerson:
     )
 
 
-def search_text_of(full_name: str, id_number: str | None, phone: str | None) -> str:
-    return " ".join(p for p in (fold(full_name), id_number or "", phone or "") if p)
+def search_tokens(full_name: str, id_number: str | None, phone: str | None) -> set[str]:
+    """The words a person is found by: the folded name words, the ID number, the phone."""
+    return {w[:60] for w in (*fold(full_name).split(), id_number or "", phone or "") if w}
+
+
+def _set_tokens(session: Session, person: Person) -> None:
+    session.execute(delete(PersonToken).where(PersonToken.person_id == person.id))
+    session.add_all(
+        PersonToken(person_id=person.id, token=t)
+        for t in search_tokens(person.full_name, person.id_number, person.phone)
+    )
 
 
 def _household(session: Session, code: str | None, address: str | None) -> Household | None:
@@ -176,12 +185,12 @@ def insert_person(session: Session, desk: Desk, checked: CheckedPerson, *, pre_r
         last_dose_on=checked.last_dose_on,
         recovered_on=checked.recovered_on,
         pre_registered=pre_registered,
-        search_text=search_text_of(checked.full_name, checked.id_number, checked.phone),
         sort_key=name_sort_key(checked.full_name),
         created_at=desk.now(),
     )
     session.add(person)
     session.flush()
+    _set_tokens(session, person)
     return person
 
 
@@ -224,9 +233,9 @@ def update_person(desk: Desk, ref: str | int, new: NewPerson) -> PersonRow:
         person.doses = checked.doses
         person.last_dose_on = checked.last_dose_on
         person.recovered_on = checked.recovered_on
-        person.search_text = search_text_of(checked.full_name, checked.id_number, checked.phone)
         person.sort_key = name_sort_key(checked.full_name)
         session.flush()
+        _set_tokens(session, person)
         after = _row(person, None)
         audit.record(
             session,
@@ -294,7 +303,8 @@ def get_person(desk: Desk, ref: str | int) -> PersonRow:
 def search_people(
     desk: Desk, text: str, *, limit: int = 50, pre_registered_only: bool = False
 ) -> list[PersonRow]:
-    """People whose name (without diacritics), ID number or phone contains every word typed; Vietnamese order."""
+    """People with, for every word typed, a name word, ID number or phone starting with it (diacritics and case
+    ignored: "nguyen thi huong" finds "Nguyễn Thị Hường"), in Vietnamese order."""
     words = fold(text).split()
     with desk.read() as session:
         query = (
@@ -303,12 +313,13 @@ def search_people(
             .outerjoin(Facility, Facility.id == Stay.facility_id)
             .outerjoin(Room, Room.id == Stay.room_id)
         )
-        for word in words:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        for word in dict.fromkeys(w[:60] for w in words):
+            # A prefix as a range, so the token index is used on SQLite and PostgreSQL alike.
             query = query.where(
-                or_(
-                    Person.search_text.like(f"% {escaped}%", escape="\\"),
-                    Person.search_text.like(f"{escaped}%", escape="\\"),
+                Person.id.in_(
+                    select(PersonToken.person_id).where(
+                        PersonToken.token >= word, PersonToken.token < word + "\uffff"
+                    )
                 )
             )
         if pre_registered_only:

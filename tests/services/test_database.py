@@ -94,3 +94,28 @@ def test_pg_schema_is_at_head(pg_url):
     engine = make_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_people_registered_before_the_token_index_are_found_after_the_upgrade(tmp_path):
+    from quarantine_desk.services import people
+    from tests.helpers import _as_admin
+
+    path = tmp_path / "0002.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine, url, "0002")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO person (full_name, sex, birth_year, id_number, doses, pre_registered, search_text, "
+            "sort_key, created_at) VALUES ('Nguyễn Thị Hường', 'F', 1980, '062180000001', 0, 0, "
+            "'nguyen thi huong 062180000001', 'x', '2021-08-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO app_user (username, role, password_hash, active, failed_logins, created_at) "
+            "VALUES ('admin', 'admin', '!', 1, 0, '2021-08-01 00:00:00')"
+        )
+    engine.dispose()
+    desk = _as_admin(open_desk(url))
+    assert [p.full_name for p in people.search_people(desk, "nguyen thi huong")] == ["Nguyễn Thị Hường"]
+    assert [p.full_name for p in people.search_people(desk, "0621800")] == ["Nguyễn Thị Hường"]
+    desk.close()

@@ -17,7 +17,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("stay", schema=None) as batch_op:
-        batch_op.create_index("ix_stay_facility_times", ["facility_id", "admitted_at", "released_at"], unique=False)
+        batch_op.create_index(
+            "ix_stay_facility_times", ["facility_id", "admitted_at", "released_at"], unique=False
+        )
 
 
 def downgrade() -> None:
