@@ -7,6 +7,7 @@ The domain and services never build sentences themselves.
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 
 from quarantine_desk.domain import errors as e
 
@@ -46,6 +47,10 @@ FIELDS = {
         "district": "Huyện",
         "province": "Tỉnh",
         "file": "Tệp",
+        "position": "Chức vụ",
+        "plan_days": "Số ngày lập lịch",
+        "pattern": "Kiểu phân ca",
+        "from": "Từ ngày",
     },
     "en": {
         "name": "Full name",
@@ -82,6 +87,10 @@ FIELDS = {
         "district": "District",
         "province": "Province",
         "file": "File",
+        "position": "Position",
+        "plan_days": "Days to plan",
+        "pattern": "Shift pattern",
+        "from": "From date",
     },
 }
 
@@ -132,6 +141,9 @@ KINDS = {
         "first_admin": "quản trị viên đầu tiên",
         "stay": "đợt cách ly",
         "certificate": "giấy xác nhận",
+        "staff": "nhân viên",
+        "shift": "ca trực",
+        "assignment": "phân công",
     },
     "en": {
         "facility": "facility",
@@ -144,6 +156,9 @@ KINDS = {
         "first_admin": "first administrator",
         "stay": "stay",
         "certificate": "certificate",
+        "staff": "staff member",
+        "shift": "shift",
+        "assignment": "assignment",
     },
 }
 
@@ -206,6 +221,14 @@ def _problems(err: e.ReleaseNeedsOverride, lang: str) -> str:
                 else f"the day-{p.day} test ({p.due}) is missing"
             )
     return "; ".join(parts)
+
+
+def _shift_time(iso: str) -> str:
+    """An ISO start time as people write it: 22:00 11/08/2021."""
+    try:
+        return datetime.fromisoformat(iso).strftime("%H:%M %d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def _invalid(err: e.InvalidInput, lang: str) -> str:
@@ -302,6 +325,11 @@ def _vi(err: e.DeskError) -> str:
             return f"Không có quy định cách ly nào có hiệu lực vào ngày {err.on}."
         case e.NoOpenStay():
             return f"{err.person} hiện không ở trong khu cách ly nào."
+        case e.StaffDoubleBooked():
+            return (
+                f"{err.staff} đã có {err.conflict} lúc {_shift_time(err.conflict_starts_at)}, trùng giờ với "
+                f"{err.shift} lúc {_shift_time(err.starts_at)}; một người không thể trực hai ca cùng lúc."
+            )
     return "Đã xảy ra lỗi; chi tiết trong nhật ký."
 
 
@@ -336,6 +364,11 @@ def _en(err: e.DeskError) -> str:
             )
         case e.ReleaseNeedsOverride():
             return f"{err.person} cannot be released yet: {_problems(err, lang)}. A manager must approve with a reason."
+        case e.StaffDoubleBooked():
+            return (
+                f"{err.staff} already has {err.conflict} at {_shift_time(err.conflict_starts_at)}, which overlaps "
+                f"{err.shift} at {_shift_time(err.starts_at)}; nobody can be on two shifts at once."
+            )
     return _vi(err)
 
 

@@ -322,3 +322,24 @@ class NoOpenStay(DeskError):
     def __init__(self, person: str) -> None:
         super().__init__(person)
         self.person = person
+
+
+# --- duty shifts (exit 3; no rule of R1–R8, but refused all the same) ------------------------------------------
+
+
+class StaffDoubleBooked(RuleViolation):
+    """A person cannot be on two shifts that overlap: ``shift`` is the one asked for, ``conflict`` the one they
+    already have; each a shift name and its start as an ISO string."""
+
+    code = "staff_double_booked"
+    rule = None
+
+    def __init__(
+        self, staff: str, shift: str, starts_at: str, conflict: str, conflict_starts_at: str
+    ) -> None:
+        super().__init__(staff, shift, starts_at, conflict, conflict_starts_at)
+        self.staff = staff
+        self.shift = shift
+        self.starts_at = starts_at
+        self.conflict = conflict
+        self.conflict_starts_at = conflict_starts_at
