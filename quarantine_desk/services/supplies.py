@@ -1,0 +1,420 @@
+"""Supplies: test kits, masks, protective clothing, disinfectant, food and water; fair distribution of relief goods.
+
+The stock of an item is the sum of its movements (positive in, negative out), never a stored number that could
+drift from them. Every change locks the item's row first, so two PCs issuing the same item at once are checked
+one after the other and the stock never goes below zero (R8). Each change is audited.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quarantine_desk.db.models import Room, Stay, StockMovement, SupplyItem
+from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.rooms import natural_key
+from quarantine_desk.domain.supplies import (
+    MAX_QUANTITY,
+    USAGE_WINDOW_DAYS,
+    FairShares,
+    check_quantity,
+    days_left,
+    fair_shares,
+    is_low,
+)
+from quarantine_desk.domain.text import nfc
+from quarantine_desk.services import audit
+from quarantine_desk.services.context import Desk
+from quarantine_desk.services.facilities import facility_by_code
+
+log = logging.getLogger(__name__)
+
+_CODE = re.compile(r"^[A-Za-z0-9_\-]{1,30}$")
+
+
+@dataclass(frozen=True)
+class StockRow:
+    id: int
+    code: str
+    name: str
+    unit: str
+    quantity: int
+    min_stock: int
+    low: bool
+    days_left: int | None  # at the rate of the last seven days' issues; None when nothing was issued
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    id: int
+    moved_at: datetime
+    quantity: int  # positive in, negative out
+    balance: int  # the stock right after this movement
+    reason: str | None
+    recorded_by: str | None
+
+
+@dataclass(frozen=True)
+class DistributionPlan:
+    """Relief goods split equally among the people present, room by room (no room twice)."""
+
+    facility: str
+    item: str
+    name: str
+    unit: str
+    stock: int
+    shares: FairShares
+
+    @property
+    def rooms(self) -> tuple[tuple[str, int, int], ...]:
+        """(room, people, share) for each room."""
+        return tuple((r.room, r.people, r.share) for r in self.shares.rooms)
+
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def _text(value: str | None, field: str, limit: int, *, required: bool) -> str | None:
+    text = nfc(value or "")
+    if not text:
+        if required:
+            raise InvalidInput(field, "empty")
+        return None
+    if len(text) > limit:
+        raise InvalidInput(field, "too_long", text, maximum=limit)
+    return text
+
+
+def _item(session: Session, facility_id: int, code: str, *, lock: bool = False) -> SupplyItem:
+    query = select(SupplyItem).where(
+        SupplyItem.facility_id == facility_id, SupplyItem.code == nfc(code).upper()
+    )
+    if lock:
+        query = query.with_for_update()
+    item = session.scalar(query)
+    if item is None:
+        raise NotFound("supply_item", code)
+    return item
+
+
+def _balance(session: Session, item_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(StockMovement.item_id == item_id)
+        )
+        or 0
+    )
+
+
+def _moment(desk: Desk, at: datetime | None) -> datetime:
+    moment = (at or desk.now()).replace(microsecond=0)
+    # A time far in the future is a typing mistake, not a plan.
+    if moment > desk.now() + timedelta(days=1):
+        raise InvalidInput("at", "in_future", moment.isoformat())
+    return moment
+
+
+def _issued_since(session: Session, facility_id: int, since: datetime) -> dict[int, int]:
+    rows = session.execute(
+        select(StockMovement.item_id, func.sum(-StockMovement.quantity))
+        .join(SupplyItem, SupplyItem.id == StockMovement.item_id)
+        .where(
+            SupplyItem.facility_id == facility_id,
+            StockMovement.quantity < 0,
+            StockMovement.moved_at >= since,
+        )
+        .group_by(StockMovement.item_id)
+    ).tuples()
+    return {item_id: int(issued or 0) for item_id, issued in rows}
+
+
+def _stock_rows(session: Session, facility_id: int, now: datetime) -> list[StockRow]:
+    balances = dict(
+        session.execute(
+            select(StockMovement.item_id, func.sum(StockMovement.quantity))
+            .join(SupplyItem, SupplyItem.id == StockMovement.item_id)
+            .where(SupplyItem.facility_id == facility_id)
+            .group_by(StockMovement.item_id)
+        )
+        .tuples()
+        .all()
+    )
+    issued = _issued_since(session, facility_id, now - timedelta(days=USAGE_WINDOW_DAYS))
+    rows = []
+    for item in session.scalars(
+        select(SupplyItem)
+        .where(SupplyItem.facility_id == facility_id)
+        .order_by(SupplyItem.name, SupplyItem.id)
+    ):
+        quantity = int(balances.get(item.id) or 0)
+        rows.append(
+            StockRow(
+                item.id,
+                item.code,
+                item.name,
+                item.unit,
+                quantity,
+                item.min_stock,
+                is_low(quantity, item.min_stock),
+                days_left(quantity, issued.get(item.id, 0)),
+            )
+        )
+    return rows
+
+
+# --- use cases -----------------------------------------------------------------------------------------------------
+
+
+def add_item(desk: Desk, facility: str, code: str, name: str, unit: str, min_stock: int = 0) -> StockRow:
+    """A new item the facility keeps in store, with the minimum below which it is reported low."""
+    code = nfc(code).upper()
+    if not _CODE.match(code):
+        raise InvalidInput("item_code", "bad_format", code)
+    clean_name = _text(name, "item_name", 200, required=True)
+    clean_unit = _text(unit, "unit", 30, required=True)
+    if not 0 <= min_stock <= MAX_QUANTITY:
+        raise InvalidInput("min_stock", "out_of_range", min_stock, minimum=0, maximum=MAX_QUANTITY)
+    assert clean_name is not None and clean_unit is not None
+    with desk.write(Permission.MANAGE_STOCK) as session:
+        place = facility_by_code(session, facility, lock=True)
+        exists = session.scalar(
+            select(SupplyItem.id).where(SupplyItem.facility_id == place.id, SupplyItem.code == code)
+        )
+        if exists:
+            raise AlreadyExists("supply_item", code)
+        item = SupplyItem(
+            facility_id=place.id, code=code, name=clean_name, unit=clean_unit, min_stock=min_stock
+        )
+        session.add(item)
+        session.flush()
+        audit.record(
+            session, desk, "stock.add_item", "supply_item", item.id,
+            facility=place.code, code=code, name=clean_name, unit=clean_unit, min_stock=min_stock,
+        )  # fmt: skip
+        return StockRow(item.id, code, clean_name, clean_unit, 0, min_stock, is_low(0, min_stock), None)
+
+
+def list_stock(desk: Desk, facility: str) -> list[StockRow]:
+    """Every item of the facility with its stock now, whether it is low, and how many days it lasts."""
+    with desk.read() as session:
+        place = facility_by_code(session, facility)
+        return _stock_rows(session, place.id, desk.now())
+
+
+def _move(
+    desk: Desk,
+    facility: str,
+    item_code: str,
+    change: int,
+    reason: str | None,
+    at: datetime | None,
+    action: str,
+) -> MovementRow:
+    moment = _moment(desk, at)
+    clean_reason = _text(reason, "reason", 200, required=False)
+    with desk.write(Permission.MANAGE_STOCK) as session:
+        place = facility_by_code(session, facility)
+        item = _item(session, place.id, item_code, lock=True)
+        stock = _balance(session, item.id)
+        if stock + change < 0:
+            raise InvalidInput("quantity", "more_than_stock", -change, stock=stock, unit=item.unit)
+        movement = StockMovement(
+            item_id=item.id, moved_at=moment, quantity=change, reason=clean_reason, recorded_by=desk.username
+        )
+        session.add(movement)
+        session.flush()
+        audit.record(
+            session, desk, action, "supply_item", item.id,
+            facility=place.code, item=item.code, quantity=abs(change), stock=stock + change, reason=clean_reason,
+            at=moment,
+        )  # fmt: skip
+        return MovementRow(movement.id, moment, change, stock + change, clean_reason, desk.username)
+
+
+def receive(
+    desk: Desk,
+    facility: str,
+    item_code: str,
+    quantity: int,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> MovementRow:
+    """Goods into the store (a delivery, a donation)."""
+    check_quantity(quantity)
+    return _move(desk, facility, item_code, quantity, reason, at, "stock.receive")
+
+
+def issue(
+    desk: Desk,
+    facility: str,
+    item_code: str,
+    quantity: int,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> MovementRow:
+    """Goods out of the store; refused when the store holds less than asked."""
+    check_quantity(quantity)
+    return _move(desk, facility, item_code, -quantity, reason, at, "stock.issue")
+
+
+def movements(desk: Desk, facility: str, item_code: str, limit: int = 200) -> list[MovementRow]:
+    """The item's latest movements, newest first, each with the stock right after it."""
+    with desk.read() as session:
+        place = facility_by_code(session, facility)
+        item = _item(session, place.id, item_code)
+        balance = _balance(session, item.id)
+        query = (
+            select(StockMovement)
+            .where(StockMovement.item_id == item.id)
+            .order_by(StockMovement.moved_at.desc(), StockMovement.id.desc())
+            .limit(limit)
+        )
+        rows = []
+        for m in session.scalars(query):
+            rows.append(MovementRow(m.id, m.moved_at, m.quantity, balance, m.reason, m.recorded_by))
+            balance -= m.quantity
+        return rows
+
+
+def stock_alerts(session: Session, facility_id: int) -> tuple[str, ...]:
+    """Sentences for the 16:00 report, one per item below its minimum, e.g.
+    "Test nhanh kháng nguyên: còn 40 hộp (tối thiểu 100)". Runs inside the report's own transaction."""
+    alerts = []
+    # "low" does not depend on the time; the usage estimate is not part of the sentence.
+    for row in _stock_rows(session, facility_id, datetime.min + timedelta(days=USAGE_WINDOW_DAYS)):
+        if row.low:
+            alerts.append(f"{row.name}: còn {row.quantity} {row.unit} (tối thiểu {row.min_stock})")
+    return tuple(alerts)
+
+
+# --- fair distribution of relief goods -----------------------------------------------------------------------------
+
+
+def _people_by_room(session: Session, facility_id: int) -> list[tuple[str, int]]:
+    rows = session.execute(
+        select(Room.name, func.count(Stay.id))
+        .join(Room, Room.id == Stay.room_id)
+        .where(Stay.facility_id == facility_id, Stay.released_at.is_(None))
+        .group_by(Room.name)
+    ).tuples()
+    return sorted(((name, int(count)) for name, count in rows), key=lambda r: natural_key(r[0]))
+
+
+def _plan(
+    session: Session, facility: str, item_code: str, quantity: int
+) -> tuple[DistributionPlan, SupplyItem]:
+    place = facility_by_code(session, facility)
+    item = _item(session, place.id, item_code, lock=True)
+    stock = _balance(session, item.id)
+    if quantity > stock:
+        raise InvalidInput("quantity", "more_than_stock", quantity, stock=stock, unit=item.unit)
+    shares = fair_shares(_people_by_room(session, place.id), quantity)
+    return DistributionPlan(place.code, item.code, item.name, item.unit, stock, shares), item
+
+
+def distribution_plan(desk: Desk, facility: str, item_code: str, quantity: int) -> DistributionPlan:
+    """How ``quantity`` units would be shared among the people present now: the same for each person, room by
+    room, with what cannot be split evenly left in the store."""
+    check_quantity(quantity)
+    with desk.read() as session:
+        return _plan(session, facility, item_code, quantity)[0]
+
+
+def distribute(
+    desk: Desk, facility: str, item_code: str, quantity: int, reason: str | None = None
+) -> DistributionPlan:
+    """Hand out relief goods by the fair plan: one movement out for what is distributed, the plan in the audit.
+
+    The plan is made again inside the transaction, so it matches the people present at the moment of writing.
+    """
+    check_quantity(quantity)
+    clean_reason = _text(reason, "reason", 200, required=False)
+    with desk.write(Permission.MANAGE_STOCK) as session:
+        plan, item = _plan(session, facility, item_code, quantity)
+        shares = plan.shares
+        moment = desk.now().replace(microsecond=0)
+        note = clean_reason or "Phân phối hàng cứu trợ"
+        session.add(
+            StockMovement(
+                item_id=item.id,
+                moved_at=moment,
+                quantity=-shares.distributed,
+                reason=f"{note} ({shares.people} người × {shares.per_person} {item.unit})"[:200],
+                recorded_by=desk.username,
+            )
+        )
+        audit.record(
+            session, desk, "stock.distribute", "supply_item", item.id,
+            facility=plan.facility, item=item.code, quantity=quantity, distributed=shares.distributed,
+            per_person=shares.per_person, people=shares.people, remainder=shares.remainder, reason=clean_reason,
+            rooms={r.room: r.share for r in shares.rooms},
+        )  # fmt: skip
+        log.info("distributed %s %s of %s in %s", shares.distributed, item.unit, item.code, plan.facility)
+        return plan
+
+
+# --- demo ------------------------------------------------------------------------------------------------------------
+
+# code, name, unit, minimum, first delivery, (daily use low, high), days between issues
+DEMO_ITEMS = (
+    ("TEST-NHANH", "Test nhanh kháng nguyên (hộp 25 test)", "hộp", 100, 220, (10, 16), 1),
+    ("KHAU-TRANG", "Khẩu trang y tế (hộp 50 cái)", "hộp", 40, 200, (6, 10), 1),
+    ("BO-BAO-HO", "Bộ đồ bảo hộ", "bộ", 60, 400, (14, 22), 1),
+    ("CON-70", "Cồn 70 độ", "lít", 20, 120, (6, 10), 2),
+    ("CLORAMIN-B", "Cloramin B", "kg", 10, 50, (3, 5), 3),
+    ("GAO", "Gạo", "kg", 200, 1500, (70, 90), 1),
+    ("NUOC-UONG", "Nước uống đóng chai (thùng 24 chai)", "thùng", 30, 300, (12, 18), 1),
+)
+
+
+@dataclass(frozen=True)
+class SuppliesDemo:
+    items: int
+    movements: int
+
+
+def seed_demo(desk: Desk, facility_code: str, today: date, *, seed: int = 2021) -> SuppliesDemo:
+    """Stock for the demo facility: seven items, two weeks of deliveries and daily issues, test kits running low.
+
+    Does nothing when the facility already keeps items. Goes through the same use cases as the window.
+    """
+    if list_stock(desk, facility_code):
+        return SuppliesDemo(0, 0)
+    rng = random.Random(seed)
+    start = today - timedelta(days=14)
+    moves = 0
+    for code, name, unit, minimum, first, (low, high), every in DEMO_ITEMS:
+        add_item(desk, facility_code, code, name, unit, minimum)
+        receive(desk, facility_code, code, first, "Sở Y tế cấp đợt 1", datetime.combine(start, time(9, 0)))
+        moves += 1
+        for offset in range(1, 15):
+            day = start + timedelta(days=offset)
+            if code != "TEST-NHANH" and offset == 8:
+                # A second delivery keeps everything but the test kits above the minimum.
+                receive(
+                    desk,
+                    facility_code,
+                    code,
+                    first // 2,
+                    "Nhà tài trợ ủng hộ",
+                    datetime.combine(day, time(14, 0)),
+                )
+                moves += 1
+            if offset % every:
+                continue
+            wanted = rng.randint(low, high) * every
+            stock = next(r.quantity for r in list_stock(desk, facility_code) if r.code == code)
+            if stock - wanted < 0:
+                continue
+            issue(
+                desk, facility_code, code, wanted, "Xuất dùng trong ngày", datetime.combine(day, time(7, 30))
+            )
+            moves += 1
+    return SuppliesDemo(len(DEMO_ITEMS), moves)
