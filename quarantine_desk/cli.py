@@ -528,6 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_user_add)
 
     _add_document_commands(sub)
+    __import__("quarantine_desk.cli_shifts").cli_shifts.add_commands(sub, _Parser)  # staff, duty shifts
     return parser
 
 
