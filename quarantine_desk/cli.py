@@ -529,6 +529,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_document_commands(sub)
     __import__("quarantine_desk.cli_shifts").cli_shifts.add_commands(sub, _Parser)  # staff, duty shifts
+    __import__("quarantine_desk.cli_logistics").cli_logistics.add_commands(sub, _Parser)  # stock, meals
     return parser
 
 

@@ -61,12 +61,12 @@ ROSTER_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Giới tính", 8),
     ("Số CCCD/CMND", 15),
     ("Số điện thoại", 13),
-    ("Địa chỉ", 34),
-    ("Nhóm (đợt) cách ly", 16),
+    ("Địa chỉ", 44),
+    ("Nhóm (đợt) cách ly", 40),
     ("Phòng – giường", 12),
     ("Ngày vào", 16),
     ("Ngày dự kiến ra", 12),
-    *((f"Xét nghiệm lần {n}", 20) for n in range(1, TEST_COLUMNS + 1)),
+    *((f"Xét nghiệm lần {n}", 24) for n in range(1, TEST_COLUMNS + 1)),
     ("Ghi chú", 30),
 )
 
@@ -224,7 +224,8 @@ def write_roster_xlsx(
     assert ws is not None
     ws.title = "Danh sách"
     writer = _RowWriter(ws)
-    wrapped = frozenset({1, 7, 16})  # name, address, note
+    # Name, address, cohort, note: wide enough for the usual values on one line; longer ones wrap.
+    wrapped = frozenset({1, 6, 7, 16})
     with atomic_output(path) as temp, _scratch(temp, ".rows") as rows_file, _scratch(temp, ".frame") as frame:
         count = 0
         with open(rows_file, "w", encoding="utf-8") as out:
