@@ -390,6 +390,56 @@ def _en(err: e.DeskError) -> str:
             )
         case e.ReleaseNeedsOverride():
             return f"{err.person} cannot be released yet: {_problems(err, lang)}. A manager must approve with a reason."
+        case e.Cancelled():
+            return "Cancelled; nothing was written."
+        case e.LoginRequired():
+            return (
+                "Log in first (--user NAME; the password from QUARANTINE_DESK_PASSWORD or typed when asked)."
+            )
+        case e.DatabaseUnavailable():
+            why = {
+                "not_sqlite": "this file is not a SQLite database",
+                "unreachable": "the server cannot be reached (check the address, the network, the name and password)",
+                "bad_url": "the database address is malformed",
+                "folder_not_writable": "the folder cannot be written",
+                "is_a_directory": "the path is a folder",
+            }.get(err.reason, "database error")
+            return f"Cannot open the database {err.url}: {why}."
+        case e.DatabaseNotInitialised():
+            return f"The database {err.url} is not set up for this program; run “init” first."
+        case e.ConcurrentChange():
+            return "Another PC changed the same data at the same moment; nothing was saved. Please try again."
+        case e.BedTaken():
+            if not err.bed:
+                return f"Room {err.room} has no free bed." + _options(err, lang)
+            return f"Bed {err.bed} in room {err.room} is taken or out of service." + _options(err, lang)
+        case e.PersonAlreadyStaying():
+            return f"{err.person} is already in quarantine at {err.facility}, room {err.room}."
+        case e.RoomSexConflict():
+            return (
+                f"Room {err.room} is for {SEX[lang].get(err.room_sex, err.room_sex)}; a "
+                f"{SEX[lang].get(err.person_sex, err.person_sex)} person cannot be placed there (except within "
+                "one household)." + _options(err, lang)
+            )
+        case e.RoomAwaitingDisinfection():
+            return f"Room {err.room} has not been disinfected since its last occupants." + _options(err, lang)
+        case e.RoomClosed():
+            return f"Room {err.room} is closed after a positive case." + _options(err, lang)
+        case e.RoomOutOfService():
+            return f"Room {err.room} is out of service." + _options(err, lang)
+        case e.RoomNotEmpty():
+            return f"Room {err.room} still has {err.occupants} occupants; this needs an empty room."
+        case e.NoBedAvailable():
+            return (
+                f"No bed fits {err.arrivals} people of cohort “{err.cohort}” at {err.facility} without breaking "
+                "the room rules (one cohort, one sex, disinfected)."
+            )
+        case e.FacilityInactive():
+            return f"Facility {err.facility} is closed and takes nobody."
+        case e.NoPolicy():
+            return f"No quarantine policy is in force on {err.on}."
+        case e.NoOpenStay():
+            return f"{err.person} is not in any facility now."
         case e.StaffDoubleBooked():
             return (
                 f"{err.staff} already has {err.conflict} at {_shift_time(err.conflict_starts_at)}, which overlaps "
