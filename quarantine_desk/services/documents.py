@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
@@ -46,7 +46,7 @@ VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
 # --- rosters -------------------------------------------------------------------------------------------------------
 
 
-def _variant_condition(variant: str, on: date):  # type: ignore[no-untyped-def]
+def _variant_condition(variant: str, on: date) -> ColumnElement[bool]:
     start, end = _day_bounds(on)
     if variant == "present":
         return present_condition(on)
@@ -173,7 +173,7 @@ def _figures(desk: Desk, session: Session, facility: Facility, on: date) -> Dail
     board = room_board(desk, facility.code)
     occupancy = occupancy_of(board)
 
-    def count(*conditions) -> int:  # type: ignore[no-untyped-def]
+    def count(*conditions: ColumnElement[bool]) -> int:
         return (
             session.scalar(
                 select(func.count()).select_from(Stay).where(Stay.facility_id == facility.id, *conditions)
