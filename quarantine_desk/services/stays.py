@@ -450,15 +450,67 @@ def admit_group(
 # --- tests, health checks, positive cases (R5) -------------------------------------------------------------------
 
 
+def _check_test(kind: str, result: str) -> None:
+    if kind not in TEST_KINDS:
+        raise InvalidInput("kind", "bad_value", kind)
+    if result not in TEST_RESULTS:
+        raise InvalidInput("result", "bad_value", result)
+
+
+def _add_test(
+    session: Session, desk: Desk, person: Person, stay: Stay, kind: str, result: str, at: datetime
+) -> MedicalTest:
+    """The test row and its audit line; the caller holds the facility lock and the locked open stay."""
+    if at < stay.admitted_at - timedelta(days=1):
+        raise InvalidInput("at", "before_admission", at.isoformat())
+    test = MedicalTest(
+        stay_id=stay.id,
+        person_id=person.id,
+        kind=kind,
+        sampled_at=at,
+        result=result,
+        recorded_by=desk.username,
+    )
+    session.add(test)
+    session.flush()
+    audit.record(
+        session,
+        desk,
+        "test.record",
+        "medical_test",
+        test.id,
+        person=person.id,
+        name=person.full_name,
+        kind=kind,
+        result=result,
+        sampled_at=at,
+    )
+    return test
+
+
+def _record_test_in(
+    session: Session,
+    desk: Desk,
+    facility: Facility,
+    person: Person,
+    stay: Stay,
+    kind: str,
+    result: str,
+    at: datetime,
+) -> TestResultRow:
+    """One result inside the caller's transaction, with R5 applied there for a positive."""
+    test = _add_test(session, desk, person, stay, kind, result, at)
+    if result != "positive":
+        return TestResultRow(test.id, person.id, stay.id, kind, result, at)
+    return _positive_case(session, desk, facility, person, stay, test)
+
+
 def record_test(
     desk: Desk, person_ref: str | int, kind: str, result: str, *, at: datetime | None = None
 ) -> TestResultRow:
     """Record a test. A positive result, in the same transaction (R5): the person is marked for transfer, the
     room is closed to admissions, and every roommate's quarantine restarts from the day of the sample."""
-    if kind not in TEST_KINDS:
-        raise InvalidInput("kind", "bad_value", kind)
-    if result not in TEST_RESULTS:
-        raise InvalidInput("result", "bad_value", result)
+    _check_test(kind, result)
     at = _at(at, desk)
     _check_time(at, desk)
     with desk.write(Permission.RECORD_MEDICAL) as session:
@@ -470,33 +522,7 @@ def record_test(
         assert facility is not None
         _lock_facility_for_stays(session, facility.code)
         stay = _require_open_stay(session, person)
-        if at < stay.admitted_at - timedelta(days=1):
-            raise InvalidInput("at", "before_admission", at.isoformat())
-        test = MedicalTest(
-            stay_id=stay.id,
-            person_id=person.id,
-            kind=kind,
-            sampled_at=at,
-            result=result,
-            recorded_by=desk.username,
-        )
-        session.add(test)
-        session.flush()
-        audit.record(
-            session,
-            desk,
-            "test.record",
-            "medical_test",
-            test.id,
-            person=person.id,
-            name=person.full_name,
-            kind=kind,
-            result=result,
-            sampled_at=at,
-        )
-        if result != "positive":
-            return TestResultRow(test.id, person.id, stay.id, kind, result, at)
-        return _positive_case(session, desk, facility, person, stay, test)
+        return _record_test_in(session, desk, facility, person, stay, kind, result, at)
 
 
 def _positive_case(
@@ -566,8 +592,35 @@ def record_room_tests(
     *,
     at: datetime | None = None,
 ) -> list[TestResultRow]:
-    """Results for a whole room at once (person id → result)."""
-    return [record_test(desk, person_id, kind, result, at=at) for person_id, result in results.items()]
+    """Results for a whole room sampled at once (person id → result), in one transaction: all are recorded or
+    none. Every person must be staying in that room. A positive among them applies R5 in the same transaction;
+    the other positives of the room are marked first, so they are not restarted as mere roommates."""
+    if not results:
+        raise InvalidInput("people", "empty")
+    for result in results.values():
+        _check_test(kind, result)
+    at = _at(at, desk)
+    _check_time(at, desk)
+    with desk.write(Permission.RECORD_MEDICAL) as session:
+        facility = _lock_facility_for_stays(session, facility_code)
+        room = room_by_name(session, facility, room_name, lock=True)
+        entries: list[tuple[Person, Stay, MedicalTest]] = []
+        for person_id, result in results.items():
+            person = person_by_ref(session, person_id)
+            stay = _require_open_stay(session, person)
+            if stay.room_id != room.id:
+                raise NotFound("stay", f"{facility.code}/{room.name}: {person.full_name}")
+            test = _add_test(session, desk, person, stay, kind, result, at)
+            if result == "positive" and stay.positive_at is None:
+                stay.positive_at = at
+            entries.append((person, stay, test))
+        rows = []
+        for person, stay, test in entries:
+            if test.result == "positive":
+                rows.append(_positive_case(session, desk, facility, person, stay, test))
+            else:
+                rows.append(TestResultRow(test.id, person.id, stay.id, kind, test.result, at))
+        return rows
 
 
 def record_health_check(
@@ -600,6 +653,84 @@ def record_health_check(
             symptoms=symptoms,
         )
         return check.id
+
+
+@dataclass(frozen=True)
+class HealthCheckRow:
+    """One daily check of a stay."""
+
+    id: int
+    checked_at: datetime
+    temperature: float
+    symptoms: str
+    recorded_by: str | None
+
+    @property
+    def fever(self) -> bool:
+        return self.temperature >= FEVER_FROM
+
+
+@dataclass(frozen=True)
+class RecentHealthCheck:
+    """A check in a facility's recent list, with who and where."""
+
+    id: int
+    stay: int
+    person: int
+    full_name: str
+    room: str
+    checked_at: datetime
+    temperature: float
+    symptoms: str
+    recorded_by: str | None
+
+    @property
+    def fever(self) -> bool:
+        return self.temperature >= FEVER_FROM
+
+
+def health_checks(desk: Desk, stay_id: int) -> list[HealthCheckRow]:
+    """The checks of one stay, oldest first."""
+    with desk.read() as session:
+        if session.get(Stay, stay_id) is None:
+            raise NotFound("stay", stay_id)
+        query = (
+            select(HealthCheck)
+            .where(HealthCheck.stay_id == stay_id)
+            .order_by(HealthCheck.checked_at, HealthCheck.id)
+        )
+        return [
+            HealthCheckRow(c.id, c.checked_at, c.temperature, c.symptoms or "", c.recorded_by)
+            for c in session.scalars(query)
+        ]
+
+
+def recent_health_checks(desk: Desk, facility_code: str, since: datetime) -> list[RecentHealthCheck]:
+    """The checks recorded in a facility from ``since`` on, newest first (the medical page's list)."""
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        query = (
+            select(HealthCheck, Stay.id, Person.id, Person.full_name, Room.name)
+            .join(Stay, Stay.id == HealthCheck.stay_id)
+            .join(Person, Person.id == Stay.person_id)
+            .join(Room, Room.id == Stay.room_id)
+            .where(Stay.facility_id == facility.id, HealthCheck.checked_at >= since)
+            .order_by(HealthCheck.checked_at.desc(), HealthCheck.id.desc())
+        )
+        return [
+            RecentHealthCheck(
+                check.id,
+                stay,
+                person,
+                full_name,
+                room,
+                check.checked_at,
+                check.temperature,
+                check.symptoms or "",
+                check.recorded_by,
+            )
+            for check, stay, person, full_name, room in session.execute(query).tuples()
+        ]
 
 
 # --- leaving: transfer, release; the room afterwards (R4) -----------------------------------------------------------
