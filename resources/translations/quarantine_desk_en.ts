@@ -1743,6 +1743,49 @@ Reason for the release (kept in the audit trail):</translation>
     </message>
 </context>
 <context>
+    <name>PlanDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="134"/>
+        <source>Lập lịch ca trực</source>
+        <translation>Plan duty shifts</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="141"/>
+        <source> ngày</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="144"/>
+        <source>3 ca × 8 giờ (06–14, 14–22, 22–06)</source>
+        <translation>3 shifts × 8 hours (06–14, 14–22, 22–06)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="145"/>
+        <source>2 ca × 12 giờ (07–19, 19–07)</source>
+        <translation>2 shifts × 12 hours (07–19, 19–07)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="146"/>
+        <source>Những ca đã lập trước đó được giữ nguyên, không tạo trùng.</source>
+        <translation>Shifts planned before are kept as they are, never duplicated.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="148"/>
+        <source>Từ ngày:</source>
+        <translation>From:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="149"/>
+        <source>Số ngày:</source>
+        <translation>Days:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="150"/>
+        <source>Kiểu phân ca:</source>
+        <translation>Shift pattern:</translation>
+    </message>
+</context>
+<context>
     <name>PoliciesTab</name>
     <message>
         <location filename="../../quarantine_desk/ui/pages/admin.py" line="507" />
@@ -2234,6 +2277,230 @@ Reason for the release (kept in the audit trail):</translation>
         <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="201" />
         <source>Giới tính:</source>
         <translation>Sex:</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftsPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="205"/>
+        <source>Ca trực</source>
+        <translation>Shifts</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="207"/>
+        <source>◀ Tuần trước</source>
+        <translation>◀ Previous week</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="210"/>
+        <source>Tuần này</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="215"/>
+        <source>Tuần sau ▶</source>
+        <translation>Next week ▶</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="221"/>
+        <source>Lập lịch ca…</source>
+        <translation>Plan shifts…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="281"/>
+        <source>Ca đang chọn</source>
+        <translation>Chosen shift</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="282"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="496"/>
+        <source>Chọn một ô trong lịch tuần.</source>
+        <translation>Choose a cell in the week.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="287"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="312"/>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="288"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="313"/>
+        <source>Chức vụ</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="295"/>
+        <source>Bỏ phân công</source>
+        <translation>Take off the shift</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="309"/>
+        <source>Nhân viên</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="314"/>
+        <source>Điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="323"/>
+        <source>Phân công vào ca</source>
+        <translation>Put on the shift</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="327"/>
+        <source>Thêm nhân viên…</source>
+        <translation>Add staff…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="343"/>
+        <source>Thứ Hai</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="344"/>
+        <source>Thứ Ba</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="345"/>
+        <source>Thứ Tư</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="346"/>
+        <source>Thứ Năm</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="347"/>
+        <source>Thứ Sáu</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="348"/>
+        <source>Thứ Bảy</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="349"/>
+        <source>Chủ nhật</source>
+        <translation>Sunday</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="357"/>
+        <source>Chưa có người</source>
+        <translation>Nobody yet</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="360"/>
+        <source>+%1 người</source>
+        <translation>+%1 more</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="366"/>
+        <source>Chưa lập lịch ca này.</source>
+        <translation>This shift is not planned.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="375"/>
+        <source>Ngày</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="412"/>
+        <source>Tuần %1 – %2</source>
+        <translation>Week %1 – %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="442"/>
+        <source>Chưa chọn khu cách ly.</source>
+        <translation>No facility chosen.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="444"/>
+        <source>Chưa lập lịch ca trực cho tuần này.</source>
+        <translation>No shifts are planned for this week.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="447"/>
+        <source>Đủ người trực 24/24 cả tuần.</source>
+        <translation>Someone is on duty around the clock all week.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="449"/>
+        <source>%1 ca chưa có người.</source>
+        <translation>%1 shift(s) with nobody on them.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="453"/>
+        <source>Không có ai trực: %1</source>
+        <translation>Nobody on duty: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="517"/>
+        <source>Chọn một ca trong lịch và một nhân viên trong danh sách.</source>
+        <translation>Choose a shift in the week and a person in the staff list.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="526"/>
+        <source>Đã phân công %1 vào %2.</source>
+        <translation>%1 is on %2.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="532"/>
+        <source>Lưu ý: %1 trực %2 giờ trong 24 giờ (quá 16 giờ).</source>
+        <translation>Note: %1 works %2 hours in 24 (more than 16).</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="553"/>
+        <source>Đã bỏ phân công %1 khỏi %2.</source>
+        <translation>%1 is off %2.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="564"/>
+        <source>Đã lập %1 ca trực mới.</source>
+        <translation>%1 new shift(s) planned.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="566"/>
+        <source>%1 ca đã có từ trước.</source>
+        <translation>%1 shift(s) were there already.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="578"/>
+        <source>Đã thêm %1.</source>
+        <translation>%1 added.</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="169"/>
+        <source>Thêm nhân viên trực</source>
+        <translation>Add a staff member</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="179"/>
+        <source>ví dụ: 0905 123 456</source>
+        <translation>e.g. 0905 123 456</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="180"/>
+        <source>Họ và tên:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="181"/>
+        <source>Chức vụ:</source>
+        <translation>Position:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="182"/>
+        <source>Số điện thoại:</source>
+        <translation>Phone:</translation>
     </message>
 </context>
 <context>

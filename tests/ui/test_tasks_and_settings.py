@@ -6,13 +6,13 @@ import threading
 import time
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from quarantine_desk.domain.errors import Cancelled, InvalidInput
 from quarantine_desk.services import facilities
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
-from quarantine_desk.ui.tasks import run_task
+from quarantine_desk.ui.tasks import idle, run_task, run_write, writing
 
 
 def test_result_and_progress_arrive_on_the_main_thread(qtbot, ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
@@ -69,6 +69,68 @@ def test_cancel_asks_the_work_to_stop(qtbot) -> None:  # type: ignore[no-untyped
     assert task.cancelled
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert isinstance(errors[0], Cancelled)
+
+
+def test_a_write_keeps_its_buttons_disabled_until_it_reports(qtbot, ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
+    page = QWidget()
+    qtbot.addWidget(page)
+    button = QPushButton("Lưu", page)
+    release = threading.Event()
+    done: list[tuple[str, int]] = []
+
+    def write() -> str:
+        release.wait(5)
+        return facilities.add_facility(ctx.desk, "KTX-A", "Ký túc xá khu A").code
+
+    task = run_write(
+        page, write, lambda code: done.append((code, threading.get_ident())), done.append, busy=[button]
+    )
+    assert task.dialog is None
+    assert not button.isEnabled() and writing(page) and not idle()
+    assert QApplication.overrideCursor() is not None
+    assert QApplication.overrideCursor().shape() == Qt.CursorShape.BusyCursor
+    release.set()
+    qtbot.waitUntil(idle, timeout=5000)
+    assert done == [("KTX-A", threading.get_ident())]
+    assert button.isEnabled() and not writing(page)
+    assert QApplication.overrideCursor() is None
+
+
+def test_writes_run_one_after_the_other(qtbot, ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
+    order: list[str] = []
+    failures: list[BaseException] = []
+
+    def write(name: str):  # type: ignore[no-untyped-def]
+        def run() -> str:
+            order.append(f"start {name}")
+            time.sleep(0.05)
+            order.append(f"end {name}")
+            return name
+
+        return run
+
+    for name in ("a", "b", "c"):
+        run_write(None, write(name), order.append, failures.append)
+    qtbot.waitUntil(idle, timeout=5000)
+    # Never two at once, and the results come back in the order the writes were asked for.
+    assert [o for o in order if " " in o] == ["start a", "end a", "start b", "end b", "start c", "end c"]
+    assert [o for o in order if " " not in o] == ["a", "b", "c"]
+    assert not failures
+
+
+def test_a_refused_write_reports_its_error_and_enables_the_button(qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = QWidget()
+    qtbot.addWidget(page)
+    button = QPushButton("Lưu", page)
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        raise InvalidInput("beds", "out_of_range", 0, minimum=1, maximum=50)
+
+    run_write(page, write, lambda value: None, errors.append, busy=[button])
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], InvalidInput)
+    assert button.isEnabled() and idle()
 
 
 def test_settings_round_trip_with_their_declared_types(tmp_path) -> None:  # type: ignore[no-untyped-def]

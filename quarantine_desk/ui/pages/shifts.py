@@ -1,0 +1,578 @@
+"""The duty shifts page: a week of shifts (days × shifts) with who is on each, the gaps in red, and the staff.
+
+"Phân ca trực nghiêm túc 24/24": a manager sees at a glance which shift has nobody on it, chooses a cell, and
+puts a person from the staff list on it (or takes them off). A double booking is refused by the service with a
+sentence naming both shifts; more than 16 hours in 24 is allowed with a warning. Users without the shift
+permission see the week and the staff, not the buttons.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.shifts import MAX_PLAN_DAYS, Interval
+from quarantine_desk.services import shifts
+from quarantine_desk.services.shifts import GapReport, ShiftRow, StaffRow
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.pages.admin_dialogs import _pydate, date_edit
+from quarantine_desk.ui.pages.admin_dialogs import _ServiceDialog as ServiceDialog
+from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
+
+log = logging.getLogger(__name__)
+
+GAP_TEXT = QColor("#b3261e")
+TODAY_BACKGROUND = QColor("#e8f0fe")
+NAMES_IN_A_CELL = 4  # more are summed up as "+N", the tooltip lists everyone
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A column of the week: the shifts that start at one time of day."""
+
+    starts: time
+    ends: time
+    name: str
+
+
+@dataclass(frozen=True)
+class DayLine:
+    """One day of the week grid: the shift in each slot, or None where nothing is planned."""
+
+    day: date
+    cells: tuple[ShiftRow | None, ...]
+
+
+def _hm(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
+def slots_of(rows: Sequence[ShiftRow]) -> list[Slot]:
+    """The week's columns, by time of day; a name is kept from the first shift seen at that time."""
+    seen: dict[tuple[time, time], str] = {}
+    for row in rows:
+        seen.setdefault((row.starts_at.time(), row.ends_at.time()), row.name)
+    return [Slot(s, e, name) for (s, e), name in sorted(seen.items())]
+
+
+def week_lines(monday: date, slots: Sequence[Slot], rows: Sequence[ShiftRow]) -> list[DayLine]:
+    by_key = {(r.starts_at.date(), r.starts_at.time(), r.ends_at.time()): r for r in rows}
+    return [
+        DayLine(day, tuple(by_key.get((day, s.starts, s.ends)) for s in slots))
+        for day in (monday + timedelta(days=i) for i in range(7))
+    ]
+
+
+class WeekModel(RowsModel[DayLine]):
+    """Days down, shifts across; a planned shift with nobody on it is red, today is tinted."""
+
+    def __init__(
+        self, columns: Sequence[Column[DayLine]], today: date, parent: QObject | None = None
+    ) -> None:
+        super().__init__(columns, parent)
+        self.today = today
+
+    def shift_at(self, index: Index) -> ShiftRow | None:
+        line = self.row_at(index.row()) if index.isValid() else None
+        if line is None or not 1 <= index.column() <= len(line.cells):
+            return None
+        return line.cells[index.column() - 1]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        line = self.row_at(index.row()) if index.isValid() else None
+        if line is not None and 0 <= index.column() < self.columnCount():
+            shift = self.shift_at(index)
+            empty = shift is not None and not shift.staffed
+            if role == Qt.ItemDataRole.BackgroundRole:
+                if empty:
+                    return QBrush(WARNING_BACKGROUND)
+                return QBrush(TODAY_BACKGROUND) if line.day == self.today else None
+            if role == Qt.ItemDataRole.ForegroundRole and empty:
+                return QBrush(GAP_TEXT)
+            if role == Qt.ItemDataRole.FontRole and (
+                empty or (index.column() == 0 and line.day == self.today)
+            ):
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return super().data(index, role)
+
+
+class PlanDialog(ServiceDialog):
+    """Lập lịch ca: from a date, for some days, with a pattern."""
+
+    def __init__(self, ctx: UiContext, start: date, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setWindowTitle(self.tr("Lập lịch ca trực"))
+        self.start = date_edit(start)
+        self.start.setObjectName("plan_start")
+        self.days = QSpinBox()
+        self.days.setObjectName("plan_days")
+        self.days.setRange(1, MAX_PLAN_DAYS)
+        self.days.setValue(7)
+        self.days.setSuffix(self.tr(" ngày"))
+        self.pattern = QComboBox()
+        self.pattern.setObjectName("plan_pattern")
+        self.pattern.addItem(self.tr("3 ca × 8 giờ (06–14, 14–22, 22–06)"), "3x8")
+        self.pattern.addItem(self.tr("2 ca × 12 giờ (07–19, 19–07)"), "2x12")
+        note = QLabel(self.tr("Những ca đã lập trước đó được giữ nguyên, không tạo trùng."))
+        note.setWordWrap(True)
+        self.form.addRow(self.tr("Từ ngày:"), self.start)
+        self.form.addRow(self.tr("Số ngày:"), self.days)
+        self.form.addRow(self.tr("Kiểu phân ca:"), self.pattern)
+        self.form.addRow(note)
+        self.planned: shifts.PlanResult | None = None
+
+    def save(self) -> None:
+        self.planned = shifts.plan_shifts(
+            self.ctx.desk,
+            self.ctx.facility,
+            _pydate(self.start.date()),
+            self.days.value(),
+            str(self.pattern.currentData()),
+        )
+
+
+class StaffDialog(ServiceDialog):
+    """Thêm nhân viên: name, position (one of the usual ones or any other), phone."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setWindowTitle(self.tr("Thêm nhân viên trực"))
+        self.name = QLineEdit()
+        self.name.setObjectName("staff_name")
+        self.position = QComboBox()
+        self.position.setObjectName("staff_position")
+        self.position.setEditable(True)
+        # The usual positions are data, like zone names: stored and exported as they are, in Vietnamese.
+        self.position.addItems(list(shifts.POSITIONS))
+        self.phone = QLineEdit()
+        self.phone.setObjectName("staff_phone")
+        self.phone.setPlaceholderText(self.tr("ví dụ: 0905 123 456"))
+        self.form.addRow(self.tr("Họ và tên:"), self.name)
+        self.form.addRow(self.tr("Chức vụ:"), self.position)
+        self.form.addRow(self.tr("Số điện thoại:"), self.phone)
+        self.saved: StaffRow | None = None
+
+    def save(self) -> None:
+        self.saved = shifts.add_staff(
+            self.ctx.desk, self.ctx.facility, self.name.text(), self.position.currentText(), self.phone.text()
+        )
+
+
+class ShiftsPage(QWidget):
+    """Ca trực."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("shifts_page")
+        self._today = ctx.desk.now().date()
+        self.monday = self._today - timedelta(days=self._today.weekday())
+        self._slots: list[Slot] = []
+        self._selected: tuple[date, time] | None = None  # the chosen cell, kept across reloads
+        self.gap_report: GapReport | None = None
+        can_manage = ctx.desk.can(Permission.MANAGE_SHIFTS)
+
+        title = QLabel(self.tr("Ca trực"))
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.previous_button = QPushButton(self.tr("◀ Tuần trước"))
+        self.previous_button.setObjectName("previous_week")
+        self.previous_button.clicked.connect(lambda: self.show_week(self.monday - timedelta(days=7)))
+        self.this_week_button = QPushButton(self.tr("Tuần này"))
+        self.this_week_button.setObjectName("this_week")
+        self.this_week_button.clicked.connect(
+            lambda: self.show_week(self._today - timedelta(days=self._today.weekday()))
+        )
+        self.next_button = QPushButton(self.tr("Tuần sau ▶"))
+        self.next_button.setObjectName("next_week")
+        self.next_button.clicked.connect(lambda: self.show_week(self.monday + timedelta(days=7)))
+        self.week_label = QLabel()
+        self.week_label.setObjectName("week_label")
+        self.week_label.setStyleSheet("font-weight: 600;")
+        self.plan_button = QPushButton(self.tr("Lập lịch ca…"))
+        self.plan_button.setObjectName("plan")
+        self.plan_button.clicked.connect(self.plan)
+        self.plan_button.setVisible(can_manage)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(16)
+        top.addWidget(self.previous_button)
+        top.addWidget(self.this_week_button)
+        top.addWidget(self.next_button)
+        top.addSpacing(8)
+        top.addWidget(self.week_label)
+        top.addStretch(1)
+        top.addWidget(self.plan_button)
+
+        self.message = MessageLine()
+        self.message.setObjectName("message")
+        self.summary = QLabel()
+        self.summary.setObjectName("gap_summary")
+        self.summary.setWordWrap(True)
+
+        self.week = self._week_model([])
+        self.week_view = QTableView()
+        self.week_view.setObjectName("week")
+        self.week_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.week_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.week_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.week_view.setTabKeyNavigation(False)
+        self.week_view.setWordWrap(False)
+        self.week_view.verticalHeader().setVisible(False)
+        self.week_view.horizontalHeader().setHighlightSections(False)
+        self.week_view.setModel(self.week)
+        self.week_view.selectionModel().currentChanged.connect(self._cell_chosen)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self._build_shift_box(can_manage), 2)
+        right_layout.addWidget(self._build_staff_box(can_manage), 3)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.week_view)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([700, 420])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        ctx.facility_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    # --- building --------------------------------------------------------------------------------------------
+
+    def _build_shift_box(self, can_manage: bool) -> QGroupBox:
+        box = QGroupBox(self.tr("Ca đang chọn"))
+        self.shift_label = QLabel(self.tr("Chọn một ô trong lịch tuần."))
+        self.shift_label.setObjectName("shift_label")
+        self.shift_label.setWordWrap(True)
+        self.on_shift = RowsModel[StaffRow](
+            [
+                Column(self.tr("Họ và tên"), lambda s: s.full_name),
+                Column(self.tr("Chức vụ"), lambda s: s.position or ""),
+            ],
+            parent=self,
+        )
+        self.on_shift_view = make_table(self.on_shift)
+        self.on_shift_view.setObjectName("on_shift")
+        self.on_shift_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.unassign_button = QPushButton(self.tr("Bỏ phân công"))
+        self.unassign_button.setObjectName("unassign")
+        self.unassign_button.clicked.connect(self.unassign_selected)
+        self.unassign_button.setVisible(can_manage)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.unassign_button)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.shift_label)
+        layout.addWidget(self.on_shift_view, 1)
+        layout.addLayout(buttons)
+        return box
+
+    def _build_staff_box(self, can_manage: bool) -> QGroupBox:
+        box = QGroupBox(self.tr("Nhân viên"))
+        self.staff = RowsModel[StaffRow](
+            [
+                Column(self.tr("Họ và tên"), lambda s: s.full_name),
+                Column(self.tr("Chức vụ"), lambda s: s.position or ""),
+                Column(self.tr("Điện thoại"), lambda s: s.phone or ""),
+            ],
+            parent=self,
+        )
+        self.staff_view = make_table(self.staff)
+        self.staff_view.setObjectName("staff")
+        self.staff_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        if can_manage:
+            self.staff_view.doubleClicked.connect(lambda *_: self.assign_selected())
+        self.assign_button = QPushButton(self.tr("Phân công vào ca"))
+        self.assign_button.setObjectName("assign")
+        self.assign_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.assign_button.clicked.connect(self.assign_selected)
+        self.add_staff_button = QPushButton(self.tr("Thêm nhân viên…"))
+        self.add_staff_button.setObjectName("add_staff")
+        self.add_staff_button.clicked.connect(self.add_staff)
+        for button in (self.assign_button, self.add_staff_button):
+            button.setVisible(can_manage)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_staff_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.assign_button)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.staff_view, 1)
+        layout.addLayout(buttons)
+        return box
+
+    def _day_text(self, day: date) -> str:
+        names = [
+            self.tr("Thứ Hai"),
+            self.tr("Thứ Ba"),
+            self.tr("Thứ Tư"),
+            self.tr("Thứ Năm"),
+            self.tr("Thứ Sáu"),
+            self.tr("Thứ Bảy"),
+            self.tr("Chủ nhật"),
+        ]
+        return f"{names[day.weekday()]}\n{day:%d/%m}"
+
+    def _cell_text(self, shift: ShiftRow | None) -> str:
+        if shift is None:
+            return "—"
+        if not shift.staffed:
+            return self.tr("Chưa có người")
+        names = [s.full_name for s in shift.staff]
+        if len(names) > NAMES_IN_A_CELL:
+            more = self.tr("+%1 người").replace("%1", str(len(names) - NAMES_IN_A_CELL + 1))
+            names = [*names[: NAMES_IN_A_CELL - 1], more]
+        return "\n".join(names)
+
+    def _cell_tooltip(self, shift: ShiftRow | None) -> str:
+        if shift is None:
+            return self.tr("Chưa lập lịch ca này.")
+        lines = [f"{shift.name} {self._span(shift.starts_at, shift.ends_at)}"]
+        lines += [f"{s.full_name} ({s.position})" if s.position else s.full_name for s in shift.staff]
+        return "\n".join(lines)
+
+    def _slot_header(self, slot: Slot) -> str:
+        return f"{slot.name}\n{_hm(slot.starts)}–{_hm(slot.ends)}"
+
+    def _week_model(self, slots: Sequence[Slot]) -> WeekModel:
+        columns: list[Column[DayLine]] = [Column(self.tr("Ngày"), lambda line: self._day_text(line.day))]
+        for i, slot in enumerate(slots):
+            columns.append(
+                Column(
+                    self._slot_header(slot),
+                    lambda line, i=i: self._cell_text(line.cells[i]),  # type: ignore[misc]
+                    tooltip=lambda line, i=i: self._cell_tooltip(line.cells[i]),  # type: ignore[misc]
+                )
+            )
+        return WeekModel(columns, self._today, self)
+
+    def _span(self, start: datetime, end: datetime) -> str:
+        if start.date() == end.date():
+            return f"{start:%H:%M}–{end:%H:%M} {start:%d/%m}"
+        return f"{start:%H:%M %d/%m} – {end:%H:%M %d/%m}"
+
+    # --- loading ---------------------------------------------------------------------------------------------
+
+    def show_week(self, monday: date) -> None:
+        self.monday = monday
+        self._selected = None
+        self.message.clear_message()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._today = self.ctx.desk.now().date()
+        code = self.ctx.facility
+        end = self.monday + timedelta(days=7)
+        try:
+            rows = shifts.roster_of_shifts(self.ctx.desk, code, self.monday, end) if code else []
+            report = shifts.gaps(self.ctx.desk, code, self.monday, end) if code else None
+            staff = shifts.list_staff(self.ctx.desk, code) if code else []
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.gap_report = report
+        self.week_label.setText(
+            self.tr("Tuần %1 – %2")
+            .replace("%1", f"{self.monday:%d/%m}")
+            .replace("%2", vn_date(end - timedelta(1)))
+        )
+        slots = slots_of(rows)
+        if slots != self._slots or self.week.today != self._today:
+            self._slots = slots
+            old = self.week
+            self.week = self._week_model(slots)
+            self.week_view.setModel(self.week)
+            self.week_view.selectionModel().currentChanged.connect(self._cell_chosen)
+            old.deleteLater()
+        self.week.set_rows(week_lines(self.monday, slots, rows))
+        self._size_week()
+        self.staff.set_rows(staff)
+        self.summary.setText(self._summary_text(rows, report))
+        self._reselect()
+        self._update_buttons()
+
+    def _size_week(self) -> None:
+        header = self.week_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.week_view.resizeRowsToContents()
+        # Room below the last name, so that the marks under Vietnamese letters are not cut off.
+        for row in range(self.week.rowCount()):
+            self.week_view.setRowHeight(row, self.week_view.rowHeight(row) + 8)
+
+    def _summary_text(self, rows: Sequence[ShiftRow], report: GapReport | None) -> str:
+        if not self.ctx.facility:
+            return self.tr("Chưa chọn khu cách ly.")
+        if not rows:
+            return self.tr("Chưa lập lịch ca trực cho tuần này.")
+        if report is None or report.covered:
+            self.summary.setStyleSheet("color: #1b5e20;")
+            return self.tr("Đủ người trực 24/24 cả tuần.")
+        self.summary.setStyleSheet("color: #b3261e; font-weight: 600;")
+        parts = [self.tr("%1 ca chưa có người.").replace("%1", str(len(report.unstaffed)))]
+        if report.uncovered:
+            periods = "; ".join(self._uncovered_text(i) for i in report.uncovered[:4])
+            more = "…" if len(report.uncovered) > 4 else ""
+            parts.append(self.tr("Không có ai trực: %1").replace("%1", periods + more))
+        return " ".join(parts)
+
+    def _uncovered_text(self, interval: Interval) -> str:
+        return self._span(interval.start, interval.end)
+
+    # --- choosing a cell -------------------------------------------------------------------------------------
+
+    def selected_shift(self) -> ShiftRow | None:
+        return self.week.shift_at(self.week_view.currentIndex())
+
+    def select_shift(self, starts_at: datetime) -> None:
+        """Make the cell of the shift starting at ``starts_at`` current (as a click would)."""
+        for row, line in enumerate(self.week.rows()):
+            for column, cell in enumerate(line.cells, start=1):
+                if cell is not None and cell.starts_at == starts_at:
+                    self.week_view.setCurrentIndex(self.week.index(row, column))
+                    return
+
+    def _reselect(self) -> None:
+        if self._selected is None:
+            self._show_shift(None)
+            return
+        day, starts = self._selected
+        for row, line in enumerate(self.week.rows()):
+            if line.day != day:
+                continue
+            for column, slot in enumerate(self._slots, start=1):
+                if slot.starts == starts:
+                    self.week_view.setCurrentIndex(self.week.index(row, column))
+                    self._show_shift(self.week.shift_at(self.week.index(row, column)))
+                    return
+        self._show_shift(None)
+
+    def _cell_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        shift = self.week.shift_at(current)
+        line = self.week.row_at(current.row()) if current.isValid() else None
+        if line is not None and 1 <= current.column() <= len(self._slots):
+            self._selected = (line.day, self._slots[current.column() - 1].starts)
+        self._show_shift(shift)
+
+    def _show_shift(self, shift: ShiftRow | None) -> None:
+        if shift is None:
+            self.shift_label.setText(self.tr("Chọn một ô trong lịch tuần."))
+            self.on_shift.set_rows([])
+        else:
+            self.shift_label.setText(f"{shift.name}: {self._span(shift.starts_at, shift.ends_at)}")
+            self.on_shift.set_rows(shift.staff)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        shift = self.selected_shift()
+        self.assign_button.setEnabled(shift is not None and self.staff_view.currentIndex().isValid())
+        self.unassign_button.setEnabled(shift is not None and self.on_shift_view.currentIndex().isValid())
+        self.add_staff_button.setEnabled(bool(self.ctx.facility))
+        self.plan_button.setEnabled(bool(self.ctx.facility))
+
+    # --- actions ---------------------------------------------------------------------------------------------
+
+    def assign_selected(self) -> None:
+        shift = self.selected_shift()
+        index = self.staff_view.currentIndex()
+        person = self.staff.row_at(index.row()) if index.isValid() else None
+        if shift is None or person is None:
+            self.message.error(self.tr("Chọn một ca trong lịch và một nhân viên trong danh sách."))
+            return
+        try:
+            result = shifts.assign(self.ctx.desk, self.ctx.facility, shift.id, person.id)
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.ctx.notify_changed()
+        text = (
+            self.tr("Đã phân công %1 vào %2.")
+            .replace("%1", person.full_name)
+            .replace("%2", f"{shift.name} {self._span(shift.starts_at, shift.ends_at)}")
+        )
+        if result.warning is not None:
+            warning = (
+                self.tr("Lưu ý: %1 trực %2 giờ trong 24 giờ (quá 16 giờ).")
+                .replace("%1", person.full_name)
+                .replace("%2", f"{result.warning.hours:g}")
+            )
+            self.message.error(f"{text} {warning}")
+        else:
+            self.message.done(text)
+
+    def unassign_selected(self) -> None:
+        shift = self.selected_shift()
+        index = self.on_shift_view.currentIndex()
+        person = self.on_shift.row_at(index.row()) if index.isValid() else None
+        if shift is None or person is None:
+            return
+        try:
+            shifts.unassign(self.ctx.desk, self.ctx.facility, shift.id, person.id)
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.ctx.notify_changed()
+        self.message.done(
+            self.tr("Đã bỏ phân công %1 khỏi %2.")
+            .replace("%1", person.full_name)
+            .replace("%2", f"{shift.name} {self._span(shift.starts_at, shift.ends_at)}")
+        )
+
+    def plan(self) -> None:
+        dialog = PlanDialog(self.ctx, max(self.monday, self._today), self)
+        if not dialog.exec() or dialog.planned is None:
+            return
+        result = dialog.planned
+        self.ctx.notify_changed()
+        text = self.tr("Đã lập %1 ca trực mới.").replace("%1", str(result.created))
+        if result.existing:
+            text += " " + self.tr("%1 ca đã có từ trước.").replace("%1", str(result.existing))
+        self.message.done(text)
+
+    def add_staff(self) -> None:
+        dialog = StaffDialog(self.ctx, self)
+        if not dialog.exec() or dialog.saved is None:
+            return
+        saved = dialog.saved
+        self.ctx.notify_changed()
+        for row, person in enumerate(self.staff.rows()):
+            if person.id == saved.id:
+                self.staff_view.selectRow(row)
+        self.message.done(self.tr("Đã thêm %1.").replace("%1", saved.full_name))
