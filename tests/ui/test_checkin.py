@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -10,6 +12,7 @@ from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages import checkin
 from quarantine_desk.ui.pages.checkin import CheckinPage
+from tests.ui.writes import wait_for_writes
 
 # The offscreen platform says so on every show; it is not a fault of the page.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -71,6 +74,7 @@ def test_bad_id_number_in_the_new_person_form_shows_the_error(ctx, page, qtbot) 
     qtbot.keyClicks(page.f_born, "1990")
     qtbot.keyClicks(page.f_id, "12345")
     qtbot.mouseClick(page.add_person_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.form_error.is_error
     assert "CCCD" in page.form_error.text()
     assert people.search_people(ctx.desk, "le van tam") == []
@@ -81,6 +85,7 @@ def test_new_person_is_registered_and_joins_the_arrivals(ctx, page, qtbot) -> No
     type_text(page.f_name, "Lê Văn Tám")
     qtbot.keyClicks(page.f_born, "15/03/1990")
     qtbot.keyClick(page.f_born, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
     assert not page.form_error.is_error
     assert [p.full_name for p in page.arrivals.rows()] == ["Lê Văn Tám"]
 
@@ -103,6 +108,7 @@ def test_ctrl_enter_admits_a_household_into_one_room(ctx, page, qtbot) -> None: 
         "giữ hộ gia đình cùng phòng"
     }
     qtbot.keyClick(page.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_for_writes(qtbot)
     assert page.summary.rowCount() == 3
     assert len({r.room for r in page.summary.rows()}) == 1
     assert page.arrivals.rowCount() == 0
@@ -125,6 +131,7 @@ def test_commitment_is_printed_for_the_admitted_person(ctx, page, qtbot, monkeyp
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
     page.cohort.setEditText("Nhóm A")
     qtbot.mouseClick(page.admit_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.print_button.isEnabled()
     out = tmp_path / "cam-ket.pdf"
     monkeypatch.setattr(checkin.QFileDialog, "getSaveFileName", lambda *args: (str(out), ""))
@@ -145,6 +152,7 @@ def test_room_of_another_cohort_is_refused_with_r2(ctx, page, qtbot) -> None:  #
         next(i for i in range(page.room_combo.count()) if page.room_combo.itemData(i).room == "101")
     )
     qtbot.mouseClick(page.admit_here_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.message.is_error
     assert "Nhóm A" in page.message.text() and "101" in page.message.text()
     assert "102" in page.message.text()  # a room that fits is offered
@@ -158,3 +166,24 @@ def test_models_pass_the_model_tester(ctx, page, qtbot, qtmodeltester) -> None: 
     page.run_search()
     for model in (page.results, page.arrivals, page.proposals, page.summary):
         qtmodeltester.check(model)
+
+
+def test_enter_twice_while_saving_registers_the_person_once(ctx, page, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    saving = threading.Event()
+    real = people.add_person
+
+    def slow(desk, entry):  # type: ignore[no-untyped-def]
+        saving.wait(5)  # the server is slow to answer
+        return real(desk, entry)
+
+    monkeypatch.setattr(people, "add_person", slow)
+    type_text(page.f_name, "Lê Văn Tám")
+    qtbot.keyClicks(page.f_born, "1990")
+    qtbot.keyClick(page.f_born, Qt.Key.Key_Return)
+    assert not page.add_person_button.isEnabled()
+    qtbot.keyClick(page.f_born, Qt.Key.Key_Return)
+    saving.set()
+    wait_for_writes(qtbot)
+    assert page.add_person_button.isEnabled()
+    assert [p.full_name for p in page.arrivals.rows()] == ["Lê Văn Tám"]
+    assert len(people.search_people(ctx.desk, "le van tam")) == 1

@@ -3,6 +3,8 @@
 Built for the keyboard and the barcode scanner: the search field has the focus, a scanner types an ID number
 and Enter, and the person joins the "arriving together" list; Ctrl+Enter admits the whole list with the beds
 the program proposes (R1–R5 are checked by the services; a refusal is shown in words, never as a traceback).
+Registering and admitting run on the write worker (``ui.tasks.run_write``), so a slow server never freezes
+the gate; the search field stays usable meanwhile.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ from quarantine_desk.services import facilities, people, stays
 from quarantine_desk.services.people import NewPerson, PersonRow
 from quarantine_desk.services.stays import AdmitResult, Proposal
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import MessageLine, make_table, sex_text, vn_date
 
 log = logging.getLogger(__name__)
@@ -523,21 +527,29 @@ class CheckinPage(QWidget):
         )
 
     def add_new_person(self) -> None:
+        if writing(self):
+            return  # Enter pressed again while the last entry is being saved
         for widget in self._fields.values():
             widget.setStyleSheet("")
         self.form_error.clear_message()
-        try:
-            person = people.add_person(self.ctx.desk, self._new_person())
-        except InvalidInput as err:
-            self.form_error.error(self.ctx.describe(err))
+        desk, entry = self.ctx.desk, self._new_person()
+        run_write(
+            self,
+            lambda: people.add_person(desk, entry),
+            self._person_added,
+            self._person_refused,
+            busy=[self.add_person_button],
+        )
+
+    def _person_refused(self, err: BaseException) -> None:
+        self.form_error.error(error_text(err, self.ctx.lang))
+        if isinstance(err, InvalidInput):
             field = self._fields.get(err.field)
             if field is not None:
                 field.setStyleSheet(INVALID_STYLE)
                 field.setFocus()
-            return
-        except DeskError as err:
-            self.form_error.error(self.ctx.describe(err))
-            return
+
+    def _person_added(self, person: PersonRow) -> None:
         log.info("registered person %s at the gate", person.id)
         for widget in (self.f_name, self.f_born, self.f_id, self.f_phone, self.f_last_dose):
             widget.clear()
@@ -581,26 +593,29 @@ class CheckinPage(QWidget):
             self.tr("Đề xuất cho %1 người; nhấn Ctrl+Enter để nhận vào.").replace("%1", str(len(proposals)))
         )
 
+    def _admit_buttons(self) -> list[QWidget]:
+        return [self.admit_button, self.admit_here_button, self.propose_button]
+
+    def _admission_refused(self, err: BaseException) -> None:
+        self.message.error(error_text(err, self.ctx.lang))
+
     def admit_all(self) -> None:
         """Admit everyone on the arriving list with the beds the program chooses, all or none."""
-        if not self._ready():
+        if writing(self) or not self._ready():
             return
-        try:
-            results = stays.admit_group(
-                self.ctx.desk,
-                [p.id for p in self.arrivals.rows()],
-                self.ctx.facility,
-                self.cohort.currentText().strip(),
-            )
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
-        self._after_admission(results)
-        self.arrivals.set_rows([])
+        desk, facility, cohort = self.ctx.desk, self.ctx.facility, self.cohort.currentText().strip()
+        ids = [p.id for p in self.arrivals.rows()]
+        run_write(
+            self,
+            lambda: stays.admit_group(desk, ids, facility, cohort),
+            self._after_admission,
+            self._admission_refused,
+            busy=self._admit_buttons(),
+        )
 
     def admit_into_chosen_room(self) -> None:
         """Admit the selected arrival into the room (and bed) the user chose; the rules decide."""
-        if not self._ready():
+        if writing(self) or not self._ready():
             return
         index = self.arrivals_view.currentIndex()
         row = index.row() if index.isValid() else 0
@@ -611,22 +626,20 @@ class CheckinPage(QWidget):
         if not isinstance(choice, RoomChoice):
             self.message.error(self.tr("Chưa chọn phòng."))
             return
-        try:
-            result = stays.admit(
-                self.ctx.desk,
-                person.id,
-                self.ctx.facility,
-                self.cohort.currentText().strip(),
-                room=choice.room,
-                bed=self.bed_combo.currentData(),
-            )
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
-        self.arrivals.set_rows([p for i, p in enumerate(self.arrivals.rows()) if i != row])
-        self._after_admission([result])
+        desk, facility, cohort = self.ctx.desk, self.ctx.facility, self.cohort.currentText().strip()
+        bed = self.bed_combo.currentData()
+        run_write(
+            self,
+            lambda: stays.admit(desk, person.id, facility, cohort, room=choice.room, bed=bed),
+            lambda result: self._after_admission([result]),
+            self._admission_refused,
+            busy=self._admit_buttons(),
+        )
 
     def _after_admission(self, results: list[AdmitResult]) -> None:
+        # Only those admitted leave the list: someone scanned while the server answered stays on it.
+        admitted = {r.person for r in results}
+        self.arrivals.set_rows([p for p in self.arrivals.rows() if p.id not in admitted])
         self.proposals.set_rows([])
         self.summary.set_rows(results)
         first = results[0]
