@@ -15,6 +15,7 @@ from quarantine_desk.ui.models import WARNING_BACKGROUND
 from quarantine_desk.ui.pages.shifts import PlanDialog, ShiftsPage, StaffDialog
 from tests.helpers import as_role
 from tests.ui.keys import type_text
+from tests.ui.writes import wait_for_writes
 
 TODAY = date(2021, 8, 10)  # the test clock: Tuesday
 
@@ -85,6 +86,7 @@ def test_assign_fills_the_gap(page: ShiftsPage, qtbot) -> None:  # type: ignore[
     click_row(qtbot, page.staff_view, names.index("Ngô Thu Hà"))
     assert page.assign_button.isEnabled()
     qtbot.mouseClick(page.assign_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert "Đã phân công Ngô Thu Hà vào Ca đêm" in page.message.text()
     assert not page.message.is_error
     assert page.week.data(page.week.index(2, 3)) == "Ngô Thu Hà"
@@ -99,12 +101,14 @@ def test_more_than_16_hours_in_24_is_a_warning(page: ShiftsPage, qtbot) -> None:
     names = [s.full_name for s in page.staff.rows()]
     click_row(qtbot, page.staff_view, names.index(on_tuesday_morning))
     qtbot.mouseClick(page.assign_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     # Back to back is allowed, but 16 hours is the most without a warning: 06–14 then 14–22 is exactly 16.
     assert "Đã phân công" in page.message.text()
     click_cell(qtbot, page, datetime(2021, 8, 10, 22))
     names = [s.full_name for s in page.staff.rows()]
     click_row(qtbot, page.staff_view, names.index(on_tuesday_morning))
     qtbot.mouseClick(page.assign_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.message.is_error and "quá 16 giờ" in page.message.text()
 
 
@@ -118,6 +122,7 @@ def test_overlap_refused(ctx, page: ShiftsPage, qtbot) -> None:  # type: ignore[
     names = [s.full_name for s in page.staff.rows()]
     click_row(qtbot, page.staff_view, names.index(busy))
     qtbot.mouseClick(page.assign_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.message.is_error and "hai ca cùng lúc" in page.message.text()
     assert page.on_shift.rowCount() == 0
 
@@ -128,6 +133,7 @@ def test_unassign(page: ShiftsPage, qtbot) -> None:  # type: ignore[no-untyped-d
     first = page.on_shift.rows()[0].full_name
     click_row(qtbot, page.on_shift_view, 0)
     qtbot.mouseClick(page.unassign_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.on_shift.rowCount() == before - 1
     assert f"Đã bỏ phân công {first}" in page.message.text()
 

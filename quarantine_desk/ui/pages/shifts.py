@@ -2,7 +2,8 @@
 
 "Phân ca trực nghiêm túc 24/24": a manager sees at a glance which shift has nobody on it, chooses a cell, and
 puts a person from the staff list on it (or takes them off). A double booking is refused by the service with a
-sentence naming both shifts; more than 16 hours in 24 is allowed with a warning. Users without the shift
+sentence naming both shifts; more than 16 hours in 24 is allowed with a warning. Assignments run on the write
+worker (``ui.tasks.run_write``); planning and adding staff are saved by their dialogs. Users without the shift
 permission see the week and the staff, not the buttons.
 """
 
@@ -38,9 +39,11 @@ from quarantine_desk.domain.shifts import MAX_PLAN_DAYS, Interval
 from quarantine_desk.services import shifts
 from quarantine_desk.services.shifts import GapReport, ShiftRow, StaffRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.pages.admin_dialogs import _pydate, date_edit
 from quarantine_desk.ui.pages.admin_dialogs import _ServiceDialog as ServiceDialog
+from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
 
 log = logging.getLogger(__name__)
@@ -510,17 +513,28 @@ class ShiftsPage(QWidget):
     # --- actions ---------------------------------------------------------------------------------------------
 
     def assign_selected(self) -> None:
+        if writing(self):
+            return  # a double click while the last assignment is being saved
         shift = self.selected_shift()
         index = self.staff_view.currentIndex()
         person = self.staff.row_at(index.row()) if index.isValid() else None
         if shift is None or person is None:
             self.message.error(self.tr("Chọn một ca trong lịch và một nhân viên trong danh sách."))
             return
-        try:
-            result = shifts.assign(self.ctx.desk, self.ctx.facility, shift.id, person.id)
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
+        desk, code = self.ctx.desk, self.ctx.facility
+        run_write(
+            self,
+            lambda: shifts.assign(desk, code, shift.id, person.id),
+            self._assigned,
+            self._refused,
+            busy=[self.assign_button],
+        )
+
+    def _refused(self, err: BaseException) -> None:
+        self.message.error(error_text(err, self.ctx.lang))
+
+    def _assigned(self, result: shifts.AssignResult) -> None:
+        shift, person = result.shift, result.staff
         self.ctx.notify_changed()
         text = (
             self.tr("Đã phân công %1 vào %2.")
@@ -538,21 +552,29 @@ class ShiftsPage(QWidget):
             self.message.done(text)
 
     def unassign_selected(self) -> None:
+        if writing(self):
+            return
         shift = self.selected_shift()
         index = self.on_shift_view.currentIndex()
         person = self.on_shift.row_at(index.row()) if index.isValid() else None
         if shift is None or person is None:
             return
-        try:
-            shifts.unassign(self.ctx.desk, self.ctx.facility, shift.id, person.id)
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
-        self.ctx.notify_changed()
-        self.message.done(
-            self.tr("Đã bỏ phân công %1 khỏi %2.")
-            .replace("%1", person.full_name)
-            .replace("%2", f"{shift.name} {self._span(shift.starts_at, shift.ends_at)}")
+        desk, code = self.ctx.desk, self.ctx.facility
+
+        def done(row: ShiftRow) -> None:
+            self.ctx.notify_changed()
+            self.message.done(
+                self.tr("Đã bỏ phân công %1 khỏi %2.")
+                .replace("%1", person.full_name)
+                .replace("%2", f"{row.name} {self._span(row.starts_at, row.ends_at)}")
+            )
+
+        run_write(
+            self,
+            lambda: shifts.unassign(desk, code, shift.id, person.id),
+            done,
+            self._refused,
+            busy=[self.unassign_button],
         )
 
     def plan(self) -> None:
