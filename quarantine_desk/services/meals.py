@@ -192,16 +192,18 @@ class MealsDemo:
 def seed_demo(desk: Desk, facility_code: str, today: date, *, days: int = 5, seed: int = 2021) -> MealsDemo:
     """Meals served in the demo facility over the last ``days`` days and today's breakfast.
 
-    Portions follow the roster of each day, a few short or spare as in a real kitchen; 18–24 staff eat.
+    Portions follow the roster of each day, a few short or spare as in a real kitchen, and the staff on duty.
     """
     rng = random.Random(seed)
     made = 0
     for offset in range(days, -1, -1):
         on = today - timedelta(days=offset)
-        counts = meal_counts(desk, facility_code, on, staff=0)
+        counts = meal_counts(desk, facility_code, on)
         for meal in MEALS if offset else MEALS[:1]:
             people = counts.quarantined + rng.choice([-2, -1, 0, 0, 0, 1])
             record_served(desk, facility_code, on, meal, "quarantined", max(0, people))
-            record_served(desk, facility_code, on, meal, "staff", rng.randint(18, 24))
+            # The staff on duty when the shifts are there, else a typical team of a small facility.
+            staff = counts.line(meal).staff or rng.randint(8, 12)
+            record_served(desk, facility_code, on, meal, "staff", staff)
             made += 2
     return MealsDemo(days, made)

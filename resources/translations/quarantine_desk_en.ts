@@ -2,19 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi">
 <context>
-    <name />
+    <name></name>
     <message>
-        <location filename="../../quarantine_desk/ui/widgets.py" line="40" />
+        <location filename="../../quarantine_desk/ui/widgets.py" line="40"/>
         <source>Nam</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/widgets.py" line="40" />
+        <location filename="../../quarantine_desk/ui/widgets.py" line="40"/>
         <source>Nữ</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/widgets.py" line="51" />
+        <location filename="../../quarantine_desk/ui/widgets.py" line="51"/>
         <source>Thông báo</source>
         <translation>Notice</translation>
     </message>
@@ -22,22 +22,22 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="687" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="691"/>
         <source>Người dùng</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="681" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="685"/>
         <source>Khu cách ly</source>
         <translation>Facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="682" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="686"/>
         <source>Quy định cách ly</source>
         <translation>Quarantine policies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="690" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="694"/>
         <source>Nhật ký</source>
         <translation>Audit trail</translation>
     </message>
@@ -45,182 +45,215 @@
 <context>
     <name>AdminTables</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="81" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="81"/>
         <source>Mã</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82"/>
         <source>Tên khu cách ly</source>
         <translation>Facility name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83"/>
         <source>Huyện</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="84" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="84"/>
         <source>Tỉnh</source>
         <translation>Province</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="86" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="86"/>
         <source>Địa chỉ</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="91" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="91"/>
         <source>Sức chứa</source>
         <translation>Capacity</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="96" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="125" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="182" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="96"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="125"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="182"/>
         <source>Trạng thái</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="98" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="98"/>
         <source>Đang hoạt động</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="100" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="100"/>
         <source>Đã đóng</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="111" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="111"/>
         <source>Khu / tầng</source>
         <translation>Zone / floor</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="113" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="113"/>
         <source>Giới tính</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="115" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="115"/>
         <source>Số giường</source>
         <translation>Beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="120" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="120"/>
         <source>Đang ở</source>
         <translation>Occupants</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="136" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="136"/>
         <source>Tên quy định</source>
         <translation>Policy name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="141" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="141"/>
         <source>Áp dụng cho</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="144" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="144"/>
         <source>Hiệu lực từ</source>
         <translation>Effective from</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="147" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="147"/>
         <source>Hiệu lực đến</source>
         <translation>Effective to</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="151" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="151"/>
         <source>không thời hạn</source>
         <translation>open-ended</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="155" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="155"/>
         <source>Số ngày</source>
         <translation>Days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="158" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="158"/>
         <source>Ngày xét nghiệm</source>
         <translation>Test days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="168" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="168"/>
         <source>Đã khóa</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="170" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="170"/>
         <source>Tạm khóa đến {0}</source>
         <translation>Locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="173" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="173"/>
         <source>Đang dùng</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="179" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="179"/>
         <source>Tên đăng nhập</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="180" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="180"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="181" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="181"/>
         <source>Vai trò</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="230" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="230"/>
         <source>có</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="232" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="232"/>
         <source>không</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="249" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="249"/>
         <source>Thời điểm</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="250" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="250"/>
         <source>Người dùng</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="251" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="251"/>
         <source>Thao tác</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="253" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="253"/>
         <source>Đối tượng</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="257" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="257"/>
         <source>Chi tiết</source>
         <translation>Details</translation>
     </message>
 </context>
 <context>
+    <name>Alerts</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="47"/>
+        <source>Dương tính: %1, phòng %2 (mẫu lúc %3) – chờ chuyển điều trị</source>
+        <translation>Positive: %1, room %2 (sampled %3) – awaiting transfer to treatment</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="55"/>
+        <source>Chưa lập báo cáo 16 giờ hôm nay</source>
+        <translation>Today&apos;s 16:00 report has not been made</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="58"/>
+        <source>Phòng %1 đang phong tỏa, còn %2 người ở</source>
+        <translation>Room %1 is closed, %2 people still in it</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="63"/>
+        <source>Phòng %1 chờ khử khuẩn trước khi nhận người mới</source>
+        <translation>Room %1 must be disinfected before it takes new people</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="67"/>
+        <source>Vật tư dưới mức tối thiểu: %1</source>
+        <translation>Stock below minimum: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="72"/>
+        <source>Ca trực thiếu người: %1 khoảng trống trong 24 giờ tới, khoảng đầu từ %2</source>
+        <translation>Duty shifts short: %1 uncovered periods in the next 24 hours, the first from %2</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
-        <location filename="../../quarantine_desk/ui/app.py" line="115" />
+        <location filename="../../quarantine_desk/ui/app.py" line="115"/>
         <source>Không mở được cơ sở dữ liệu</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -228,27 +261,27 @@
 <context>
     <name>AuditTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="635" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="639"/>
         <source>Tìm trong nhật ký (không cần dấu)</source>
         <translation>Search the audit trail</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="641" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="645"/>
         <source>Lọc</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="645" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="649"/>
         <source>Từ ngày:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="647" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="651"/>
         <source>đến ngày:</source>
         <translation>to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="666" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="670"/>
         <source>{0} sự kiện</source>
         <translation>{0} events</translation>
     </message>
@@ -256,42 +289,42 @@
 <context>
     <name>BulkRoomsDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="152" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="152"/>
         <source>Thêm phòng hàng loạt</source>
         <translation>Add rooms in bulk</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="156" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="156"/>
         <source>ví dụ: Tầng 2</source>
         <translation>e.g. Floor 2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="159" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="159"/>
         <source>ví dụ: 201-220, 225</source>
         <translation>e.g. 201-220, 225</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="167" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="167"/>
         <source>Khu cách ly:</source>
         <translation>Facility:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="168" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="168"/>
         <source>Khu / tầng:</source>
         <translation>Zone / floor:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="169" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="169"/>
         <source>Các phòng:</source>
         <translation>Rooms:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="170" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="170"/>
         <source>Số giường mỗi phòng:</source>
         <translation>Beds per room:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="171" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="171"/>
         <source>Giới tính:</source>
         <translation>Sex:</translation>
     </message>
@@ -299,336 +332,336 @@
 <context>
     <name>CheckinPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="91" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="95"/>
         <source>Tiếp nhận người cách ly</source>
         <translation>Check-in</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="97" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="101"/>
         <source>Tìm theo họ tên, số CCCD/CMND/hộ chiếu hoặc số điện thoại; quét mã rồi Enter để thêm</source>
         <translation>Search by name, ID or passport number, or phone; scan a code and press Enter to add</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="101" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="105"/>
         <source>Tìm người</source>
         <translation>Find a person</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="107" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="171" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="242" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="278" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="335" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="111"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="175"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="251"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="287"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="344"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="109" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="244" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="113"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="253"/>
         <source>Năm sinh</source>
         <translation>Born</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="112" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="209" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="243" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="116"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="217"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="252"/>
         <source>Giới tính</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="113" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="246" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="117"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="255"/>
         <source>CCCD/CMND</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="114" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="212" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="118"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="220"/>
         <source>SĐT</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="115" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="119"/>
         <source>Đang ở</source>
         <translation>Occupants</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="123" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="127"/>
         <source>Thêm vào danh sách đến</source>
         <translation>Add to arrivals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="130" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="134"/>
         <source>Kết quả tìm kiếm</source>
         <translation>Search results</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="168" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="172"/>
         <source>Người mới</source>
         <translation>New person</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="173" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="177"/>
         <source>Nam</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="174" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="178"/>
         <source>Nữ</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="176" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="180"/>
         <source>1985 hoặc 15/03/1985</source>
         <translation>1985 or 15/03/1985</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="178" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="182"/>
         <source>12 số CCCD, 9 số CMND hoặc hộ chiếu</source>
         <translation>12-digit CCCD, 9-digit CMND or passport</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="181" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="185"/>
         <source>Xã/phường, huyện, tỉnh</source>
         <translation>Commune/ward, district, province</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="183" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="187"/>
         <source>Mã hộ, giống nhau cho cả nhà</source>
         <translation>Household code, the same for the whole family</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="187" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="191"/>
         <source>dd/mm/yyyy</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="208" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="212"/>
         <source>Họ và tên*</source>
         <translation>Full name*</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="210" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="218"/>
         <source>Năm/ngày sinh*</source>
         <translation>Year or date of birth*</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="211" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="219"/>
         <source>CCCD/CMND/hộ chiếu</source>
         <translation>ID / passport</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="213" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="245" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="221"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="254"/>
         <source>Hộ gia đình</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="214" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="222"/>
         <source>Số mũi tiêm</source>
         <translation>Vaccine doses</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="215" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="223"/>
         <source>Ngày tiêm mũi cuối</source>
         <translation>Date of last dose</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="223" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="232"/>
         <source>Địa chỉ</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="230" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="239"/>
         <source>Lưu và thêm vào danh sách đến</source>
         <translation>Save and add to arrivals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="239" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="248"/>
         <source>Đến cùng nhau (hộ gia đình hoặc cả nhóm)</source>
         <translation>Arriving together (household or group)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="255" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="264"/>
         <source>Bỏ khỏi danh sách</source>
         <translation>Remove from the list</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="265" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="274"/>
         <source>Chọn nhóm hoặc gõ tên nhóm mới</source>
         <translation>Pick a cohort or type a new one</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="268" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="277"/>
         <source>Đề xuất giường</source>
         <translation>Propose beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="271" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="280"/>
         <source>Nhận vào (Ctrl+Enter)</source>
         <translation>Admit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="279" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="320" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="336" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="288"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="329"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="345"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="280" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="322" />
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="337" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="289"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="331"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="346"/>
         <source>Giường</source>
         <translation>Bed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="281" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="290"/>
         <source>Lý do</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="291" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="300"/>
         <source>Nhóm cách ly*</source>
         <translation>Cohort*</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="306" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="315"/>
         <source>Chọn phòng khác cho người đang chọn</source>
         <translation>Choose another room for the selected person</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="316" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="325"/>
         <source>Nhận vào phòng này</source>
         <translation>Admit into this room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="332" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="341"/>
         <source>Vừa tiếp nhận</source>
         <translation>Just admitted</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="338" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="347"/>
         <source>Dự kiến ra</source>
         <translation>Planned release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="340" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="349"/>
         <source>Ngày xét nghiệm</source>
         <translation>Test days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="347" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="356"/>
         <source>In bản cam kết</source>
         <translation>Print the commitment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="363" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="372"/>
         <source>xếp cùng phòng với nhóm</source>
         <translation>with the same cohort</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="364" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="373"/>
         <source>mở phòng mới</source>
         <translation>opens a new room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="365" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="374"/>
         <source>giữ hộ gia đình cùng phòng</source>
         <translation>keeps the household together</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="366" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="375"/>
         <source>hộ quá đông, chia phòng</source>
         <translation>household too large, split over rooms</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="372" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="381"/>
         <source>%1, phòng %2</source>
         <translation>%1, room %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="376" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="385"/>
         <source>trống</source>
         <translation>free</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="377" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="386"/>
         <source>có người</source>
         <translation>occupied</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="378" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="387"/>
         <source>phong tỏa</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="379" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="388"/>
         <source>chờ khử khuẩn</source>
         <translation>awaiting disinfection</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="380" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="389"/>
         <source>ngừng sử dụng</source>
         <translation>out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="407" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="416"/>
         <source>%1 · %2 · %3 %4/%5</source>
         <translation>%1 · %2 · %3 %4/%5</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="435" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="444"/>
         <source>Tự chọn giường</source>
         <translation>Choose the bed myself</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="485" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="494"/>
         <source>%1 đã có trong danh sách đến.</source>
         <translation>%1 is already in the arrivals.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="491" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="500"/>
         <source>Đã thêm %1. Danh sách đến có %2 người.</source>
         <translation>%1 added. %2 people in the arrivals.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="548" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="565"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="551" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="568"/>
         <source>Danh sách đến đang trống: tìm hoặc quét mã người cần tiếp nhận.</source>
         <translation>The arrivals list is empty: search or scan the people to admit.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="576" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="593"/>
         <source>Đề xuất cho %1 người; nhấn Ctrl+Enter để nhận vào.</source>
         <translation>Beds proposed for %1 people; press Ctrl+Enter to admit.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="607" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="627"/>
         <source>Chưa chọn phòng.</source>
         <translation>No room chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="630" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="648"/>
         <source>Đã nhận %1 người (%2). Dự kiến ra: %3; xét nghiệm các ngày %4.</source>
         <translation>%1 people admitted (%2). Planned release: %3; tests on %4.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="646" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="664"/>
         <source>Chưa có mẫu in</source>
         <translation>No print template yet</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="658" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="676"/>
         <source>Lưu bản cam kết</source>
         <translation>Save the commitment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="669" />
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="687"/>
         <source>Đã lưu bản cam kết: %1</source>
         <translation>Commitment saved: %1</translation>
     </message>
@@ -636,205 +669,339 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="89" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="174"/>
         <source>Tổng quan</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="97" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="186"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="195"/>
+        <source>Cần xử lý ngay</source>
+        <translation>Needs action now</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="186"/>
+        <source>Bấm để mở danh sách</source>
+        <translation>Click to open the list</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="198"/>
+        <source>Không có việc cần xử lý ngay.</source>
+        <translation>Nothing needs action right now.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="203"/>
         <source>Tổng số giường</source>
         <translation>Total beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="98" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="204"/>
         <source>Giường đang có người</source>
         <translation>Occupied beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="99" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="205"/>
         <source>Giường còn trống</source>
         <translation>Free beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="100" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="206"/>
         <source>Giường tạm đóng</source>
         <translation>Closed beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="101" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="207"/>
         <source>Người đang cách ly</source>
         <translation>People in quarantine</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="102" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="208"/>
+        <source>Nhập khu hôm nay</source>
+        <translation>Admitted today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="209"/>
+        <source>Rời khu hôm nay</source>
+        <translation>Left today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="210"/>
         <source>Ra khu cách ly hôm nay</source>
         <translation>Releases today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="103" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="211"/>
         <source>Ra khu cách ly ngày mai</source>
         <translation>Releases tomorrow</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="104" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="212"/>
+        <source>Dương tính hôm nay</source>
+        <translation>Positive today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="213"/>
         <source>Xét nghiệm đến hạn hôm nay</source>
         <translation>Tests due today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="105" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="214"/>
         <source>Xét nghiệm quá hạn</source>
         <translation>Overdue tests</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="106" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="215"/>
         <source>Phòng chờ khử khuẩn</source>
         <translation>Rooms awaiting disinfection</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="136" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="216"/>
+        <source>Vật tư dưới mức tối thiểu</source>
+        <translation>Items below minimum stock</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="217"/>
+        <source>Khoảng trống ca trực 24 giờ tới</source>
+        <translation>Shift gaps in the next 24 hours</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="233"/>
+        <source>Khu</source>
+        <translation>Zone</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="234"/>
+        <source>Giường</source>
+        <translation>Beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="235"/>
+        <source>Có người</source>
+        <translation>Occupied</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="236"/>
+        <source>Còn trống</source>
+        <translation>Free</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="237"/>
+        <source>Tạm đóng</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="245"/>
+        <source>Giường theo khu</source>
+        <translation>Beds by zone</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="311"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="152" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="331"/>
         <source>%1 – %2 · ngày %3</source>
         <translation>%1 – %2 · day %3</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="179" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="369"/>
         <source>%1 % số giường</source>
         <translation>%1 % of the beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="183" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="373"/>
         <source>%1 phòng phong tỏa</source>
         <translation>%1 rooms closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="192" />
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="377"/>
+        <source>%1 chuyển điều trị</source>
+        <translation>%1 transferred to treatment</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="389"/>
         <source>Đã dùng %1 % số giường của khu cách ly: cần chuẩn bị thêm chỗ.</source>
-        <translation>%1 % of the facility's beds are in use: prepare more places.</translation>
+        <translation>%1 % of the facility&apos;s beds are in use: prepare more places.</translation>
     </message>
 </context>
 <context>
     <name>DatabaseDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="37" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="37"/>
         <source>Chọn cơ sở dữ liệu</source>
         <translation>Choose a database</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="43" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="43"/>
         <source>Nhập đường dẫn tệp SQLite hoặc địa chỉ máy chủ PostgreSQL (postgresql://tên@máy-chủ/cơ-sở-dữ-liệu), hoặc thoát.</source>
         <translation>Enter the path of a SQLite file or the address of a PostgreSQL server (postgresql://user@server/database), or quit.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="50" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="50"/>
         <source>Chọn tệp…</source>
         <translation>Choose a file…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="55" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="55"/>
         <source>Mở</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="56" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="56"/>
         <source>Thoát</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="66" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="66"/>
         <source>Tệp cơ sở dữ liệu</source>
         <translation>Database file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="68" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="68"/>
         <source>Cơ sở dữ liệu SQLite (*.sqlite3 *.db)</source>
         <translation>SQLite database (*.sqlite3 *.db)</translation>
     </message>
 </context>
 <context>
+    <name>DistributionDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="130"/>
+        <source>Phân phối hàng cứu trợ</source>
+        <translation>Distribute relief goods</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="142"/>
+        <source>ví dụ: hàng cứu trợ của Mặt trận Tổ quốc huyện</source>
+        <translation>e.g. relief goods from the district Fatherland Front</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="143"/>
+        <source>Hàng:</source>
+        <translation>Goods:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="144"/>
+        <source>Còn trong kho:</source>
+        <translation>In store:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="145"/>
+        <source>Số lượng đem chia:</source>
+        <translation>Quantity to share:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="146"/>
+        <source>Nguồn / ghi chú:</source>
+        <translation>Source / note:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="153"/>
+        <source>Phòng</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="154"/>
+        <source>Số người</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="155"/>
+        <source>Được nhận</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="166"/>
+        <source>Ghi phân phối</source>
+        <translation>Record distribution</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="187"/>
+        <source>%1 người ở %2 phòng: mỗi người %3 %4. Phát %5 %4; còn lại %6 %4 trong kho.</source>
+        <translation>%1 people in %2 rooms: %3 %4 each. Hand out %5 %4; %6 %4 stay in store.</translation>
+    </message>
+</context>
+<context>
     <name>FacilitiesTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="324" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="324"/>
         <source>Thêm khu cách ly…</source>
         <translation>Add a facility…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="325" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="325"/>
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="326" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="414" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="326"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="418"/>
         <source>Đóng khu</source>
         <translation>Close facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="327" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="327"/>
         <source>Làm việc với khu này</source>
         <translation>Work in this facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="337" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="337"/>
         <source>Các khu cách ly</source>
         <translation>Facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="344" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="344"/>
         <source>Thêm phòng hàng loạt…</source>
         <translation>Add rooms in bulk…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="345" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="345"/>
         <source>Sửa phòng…</source>
         <translation>Edit room…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="346" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="423" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="346"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="427"/>
         <source>Ngừng sử dụng phòng</source>
         <translation>Take room out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="395" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="399"/>
         <source>Khu / tầng và phòng của khu {0}</source>
         <translation>Zones and rooms of {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="402" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="406"/>
         <source>Khu / tầng và phòng (chưa chọn khu cách ly)</source>
         <translation>Zones and rooms (no facility chosen)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="414" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="418"/>
         <source>Mở lại khu</source>
         <translation>Reopen facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="421" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="425"/>
         <source>Đưa phòng vào sử dụng</source>
         <translation>Put room back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="445" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="449"/>
         <source>Đóng khu cách ly {0}? Khu đã đóng không nhận thêm người.</source>
         <translation>Close facility {0}? A closed facility admits nobody.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="449" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="453"/>
         <source>Mở lại khu cách ly {0} để nhận người?</source>
         <translation>Reopen facility {0} for admissions?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="483" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="487"/>
         <source>Đưa phòng {0} trở lại sử dụng?</source>
         <translation>Put room {0} back in service?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="485" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="489"/>
         <source>Ngừng sử dụng phòng {0} (sửa chữa)? Phòng phải đang trống.</source>
         <translation>Take room {0} out of service (repairs)? The room must be empty.</translation>
     </message>
@@ -842,52 +1009,52 @@
 <context>
     <name>FacilityDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="95" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="95"/>
         <source>Thêm khu cách ly</source>
         <translation>Add a facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="95" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="95"/>
         <source>Sửa khu cách ly</source>
         <translation>Edit facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="100" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="100"/>
         <source>ví dụ: KTX-DHQG</source>
         <translation>e.g. KTX-DHQG</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="113" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="113"/>
         <source>không ghi</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="115" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="115"/>
         <source>Mã khu:</source>
         <translation>Code:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="116" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="116"/>
         <source>Tên khu cách ly:</source>
         <translation>Facility name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="117" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="117"/>
         <source>Huyện:</source>
         <translation>District:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="118" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="118"/>
         <source>Tỉnh:</source>
         <translation>Province:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="119" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="119"/>
         <source>Địa chỉ:</source>
         <translation>Address:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="120" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="120"/>
         <source>Sức chứa (người):</source>
         <translation>Capacity (people):</translation>
     </message>
@@ -895,42 +1062,42 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="86" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="86"/>
         <source>Tạo quản trị viên đầu tiên</source>
         <translation>Create the first administrator</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="90" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="90"/>
         <source>Cơ sở dữ liệu mới chưa có người dùng. Hãy tạo tài khoản quản trị viên đầu tiên; mật khẩu có ít nhất {0} ký tự.</source>
-        <translation>The new database has no users yet. Create the first administrator's account; the password needs at least {0} characters.</translation>
+        <translation>The new database has no users yet. Create the first administrator&apos;s account; the password needs at least {0} characters.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="106" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="106"/>
         <source>Tên đăng nhập:</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="107" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="107"/>
         <source>Họ và tên:</source>
         <translation>Full name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="108" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="108"/>
         <source>Mật khẩu:</source>
         <translation>Password:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="109" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="109"/>
         <source>Nhập lại mật khẩu:</source>
         <translation>Repeat password:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="111" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="111"/>
         <source>Tạo tài khoản</source>
         <translation>Create account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="120" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="120"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -938,12 +1105,12 @@
 <context>
     <name>Forms</name>
     <message>
-        <location filename="../../quarantine_desk/ui/forms.py" line="15" />
+        <location filename="../../quarantine_desk/ui/forms.py" line="15"/>
         <source>Đồng ý</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/forms.py" line="17" />
+        <location filename="../../quarantine_desk/ui/forms.py" line="17"/>
         <source>Hủy</source>
         <translation>Cancel</translation>
     </message>
@@ -951,261 +1118,304 @@
 <context>
     <name>Interaction</name>
     <message>
-        <location filename="../../quarantine_desk/ui/interaction.py" line="25" />
+        <location filename="../../quarantine_desk/ui/interaction.py" line="25"/>
         <source>Đã xảy ra lỗi ngoài dự kiến; chi tiết trong nhật ký.</source>
         <translation>Something unexpected went wrong; the log has details.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/interaction.py" line="34" />
+        <location filename="../../quarantine_desk/ui/interaction.py" line="34"/>
         <source>Không thực hiện được</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/interaction.py" line="39" />
-        <location filename="../../quarantine_desk/ui/interaction.py" line="50" />
+        <location filename="../../quarantine_desk/ui/interaction.py" line="39"/>
+        <location filename="../../quarantine_desk/ui/interaction.py" line="50"/>
         <source>Đồng ý</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/interaction.py" line="45" />
+        <location filename="../../quarantine_desk/ui/interaction.py" line="45"/>
         <source>Thông báo</source>
         <translation>Notice</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/interaction.py" line="56" />
+        <location filename="../../quarantine_desk/ui/interaction.py" line="56"/>
         <source>Xác nhận</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/interaction.py" line="61" />
+        <location filename="../../quarantine_desk/ui/interaction.py" line="61"/>
         <source>Có</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/interaction.py" line="62" />
+        <location filename="../../quarantine_desk/ui/interaction.py" line="62"/>
         <source>Không</source>
         <translation>No</translation>
     </message>
 </context>
 <context>
+    <name>ItemDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="93"/>
+        <source>Thêm vật tư</source>
+        <translation>Add item</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="97"/>
+        <source>ví dụ: KHAU-TRANG</source>
+        <translation>e.g. MASKS</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="100"/>
+        <source>ví dụ: Khẩu trang y tế (hộp 50 cái)</source>
+        <translation>e.g. Medical masks (box of 50)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="103"/>
+        <source>ví dụ: hộp, bộ, lít, kg, thùng</source>
+        <translation>e.g. box, set, litre, kg, carton</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="107"/>
+        <source>Mã vật tư:</source>
+        <translation>Item code:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="108"/>
+        <source>Tên vật tư:</source>
+        <translation>Item name:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="109"/>
+        <source>Đơn vị tính:</source>
+        <translation>Unit:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="110"/>
+        <source>Tồn kho tối thiểu:</source>
+        <translation>Minimum stock:</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="17" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="17"/>
         <source>Quản trị viên</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="18" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="18"/>
         <source>Trưởng ban quản lý</source>
         <translation>Facility manager</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="19" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="19"/>
         <source>Nhân viên y tế</source>
         <translation>Medical staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="20" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="20"/>
         <source>Hậu cần</source>
         <translation>Logistics</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="21" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="21"/>
         <source>Cán bộ huyện (chỉ xem)</source>
         <translation>District official (read only)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="28" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="28"/>
         <source>Sẵn sàng</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="29" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="29"/>
         <source>Đang có người</source>
         <translation>Occupied</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="30" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="30"/>
         <source>Phong tỏa</source>
         <translation>Closed (positive case)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="31" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="31"/>
         <source>Chờ khử khuẩn</source>
         <translation>Awaiting disinfection</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="32" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="32"/>
         <source>Ngừng sử dụng</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="39" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="39"/>
         <source>Nam</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="40" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="40"/>
         <source>Nữ</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="41" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="41"/>
         <source>Chung</source>
         <translation>Mixed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="48" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="48"/>
         <source>Thông thường</source>
         <translation>Standard</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="49" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="49"/>
         <source>Đã tiêm đủ hoặc đã khỏi bệnh</source>
         <translation>Fully vaccinated or recovered</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="60" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="60"/>
         <source>Đưa giường vào sử dụng</source>
         <translation>Bed back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="61" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="61"/>
         <source>Ngừng sử dụng giường</source>
         <translation>Bed out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="62" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="62"/>
         <source>Thêm nhóm cách ly</source>
         <translation>Cohort added</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="63" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="63"/>
         <source>Mở khu cách ly</source>
         <translation>Facility reopened</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="64" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="64"/>
         <source>Thêm khu cách ly</source>
         <translation>Facility added</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="65" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="65"/>
         <source>Đóng khu cách ly</source>
         <translation>Facility closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="66" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="66"/>
         <source>Sửa khu cách ly</source>
         <translation>Facility edited</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="67" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="67"/>
         <source>Kiểm tra sức khỏe</source>
         <translation>Health check</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="68" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="68"/>
         <source>Thêm người</source>
         <translation>Person added</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="69" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="69"/>
         <source>Sửa thông tin người</source>
         <translation>Person edited</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="70" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="70"/>
         <source>Lưu quy định cách ly</source>
         <translation>Policy saved</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="71" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="71"/>
         <source>Thêm phòng</source>
         <translation>Rooms added</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="72" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="72"/>
         <source>Phong tỏa phòng</source>
         <translation>Room closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="73" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="73"/>
         <source>Khử khuẩn phòng</source>
         <translation>Room disinfected</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="74" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="74"/>
         <source>Đưa phòng vào sử dụng</source>
         <translation>Room back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="75" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="75"/>
         <source>Ngừng sử dụng phòng</source>
         <translation>Room out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="76" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="76"/>
         <source>Sửa phòng</source>
         <translation>Room edited</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="77" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="77"/>
         <source>Tiếp nhận</source>
         <translation>Admission</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="78" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="78"/>
         <source>Hoàn thành cách ly</source>
         <translation>Released</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="79" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="79"/>
         <source>Tính lại thời gian cách ly</source>
         <translation>Quarantine restarted</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="80" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="80"/>
         <source>Chuyển điều trị</source>
         <translation>Transfer to treatment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="81" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="81"/>
         <source>Ghi kết quả xét nghiệm</source>
         <translation>Test result recorded</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="82" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="82"/>
         <source>Mở tài khoản</source>
         <translation>Account reactivated</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="83" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="83"/>
         <source>Tạo tài khoản</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="84" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="84"/>
         <source>Khóa tài khoản</source>
         <translation>Account deactivated</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="85" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="85"/>
         <source>Tài khoản bị khóa tạm</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="86" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="86"/>
         <source>Đặt lại mật khẩu</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="93" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="93"/>
         <source>Có</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="93" />
+        <location filename="../../quarantine_desk/ui/labels.py" line="93"/>
         <source>Không</source>
         <translation>No</translation>
     </message>
@@ -1213,23 +1423,23 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="146" />
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="159" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="146"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="159"/>
         <source>Đăng nhập</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="148" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="148"/>
         <source>Cơ sở dữ liệu: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="156" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="156"/>
         <source>Tên đăng nhập:</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="157" />
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="157"/>
         <source>Mật khẩu:</source>
         <translation>Password:</translation>
     </message>
@@ -1237,130 +1447,145 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="68" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="77"/>
         <source>Quản lý khu cách ly tập trung</source>
         <translation>Quarantine facility management</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="110" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="128"/>
         <source>Tổng quan</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="111" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="129"/>
         <source>Người cách ly</source>
         <translation>People</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="112" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="130"/>
         <source>Phòng &amp; giường</source>
         <translation>Rooms &amp; beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="113" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="131"/>
         <source>Xét nghiệm</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="114" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="132"/>
         <source>Suất ăn</source>
         <translation>Meals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="115" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="133"/>
         <source>Vật tư</source>
         <translation>Supplies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="116" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="134"/>
         <source>Ca trực</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="117" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="135"/>
         <source>Báo cáo</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="118" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="136"/>
         <source>Quản trị</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="167" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="237"/>
+        <source>Xem</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="240"/>
+        <source>Lập báo cáo</source>
+        <translation>Make the report</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="272"/>
+        <source>(và %1 việc khác trong Tổng quan)</source>
+        <translation>(and %1 more in the Overview)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="302"/>
         <source>Khu cách ly</source>
         <translation>Facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="170" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="305"/>
         <source>Khu cách ly:</source>
         <translation>Facility:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="177" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="313"/>
         <source>Khu cách ly đang làm việc</source>
         <translation>The facility you are working in</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="197" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="333"/>
         <source>(đã đóng)</source>
         <translation>(closed)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="200" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="336"/>
         <source>(chưa có khu cách ly nào)</source>
         <translation>(no facility yet)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="224" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="360"/>
         <source>&amp;Tệp</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="225" />
-        <location filename="../../quarantine_desk/ui/main_window.py" line="280" />
-        <location filename="../../quarantine_desk/ui/main_window.py" line="291" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="361"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="416"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="430"/>
         <source>Tạo dữ liệu mẫu</source>
         <translation>Create demo data</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="230" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="366"/>
         <source>Chưa có trong phiên bản này.</source>
         <translation>Not in this version yet.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="233" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="369"/>
         <source>Thoát</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="238" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="374"/>
         <source>&amp;Ngôn ngữ</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="250" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="386"/>
         <source>Trợ &amp;giúp</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="251" />
-        <location filename="../../quarantine_desk/ui/main_window.py" line="270" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="387"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="406"/>
         <source>Giới thiệu</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="261" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="397"/>
         <source>Ngôn ngữ mới sẽ được áp dụng khi khởi động lại chương trình.</source>
         <translation>The new language applies when the program is restarted.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="262" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="398"/>
         <source>Ngôn ngữ</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="267" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="403"/>
         <source>Quản lý khu cách ly tập trung, phiên bản {0}.
 
 Phòng, giường, người cách ly, xét nghiệm, suất ăn, vật tư, ca trực và báo cáo hằng ngày.</source>
@@ -1369,179 +1594,320 @@ Phòng, giường, người cách ly, xét nghiệm, suất ăn, vật tư, ca t
 Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily report.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="277" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="413"/>
         <source>Tạo một khu cách ly mẫu với phòng, người cách ly, xét nghiệm, vật tư và ca trực để tập sử dụng? Không nên làm việc này trên cơ sở dữ liệu thật.</source>
         <translation>Create a demo facility with rooms, people, tests, supplies and shifts to practise with? Do not do this on a real database.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="291" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="430"/>
         <source>Đã tạo dữ liệu mẫu.</source>
         <translation>Demo data created.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="296" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="435"/>
         <source>Đang tạo dữ liệu mẫu…</source>
         <translation>Creating demo data…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="308" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="447"/>
         <source>Cơ sở dữ liệu: {0} ({1})</source>
         <translation>Database: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="315" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="454"/>
         <source>Người dùng: {0} – {1}</source>
         <translation>User: {0} – {1}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="327" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="466"/>
         <source>chưa chọn</source>
         <translation>none chosen</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="328" />
+        <location filename="../../quarantine_desk/ui/main_window.py" line="467"/>
         <source>Khu cách ly: {0}</source>
         <translation>Facility: {0}</translation>
     </message>
 </context>
 <context>
-    <name>MedicalPage</name>
+    <name>MealsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="73" />
-        <source>Xét nghiệm &amp; theo dõi</source>
-        <translation>Tests &amp; monitoring</translation>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="48"/>
+        <source>Suất ăn</source>
+        <translation>Meals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="78" />
-        <source>Xét nghiệm đến hạn</source>
-        <translation>Tests due</translation>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="59"/>
+        <source>◀ Hôm trước</source>
+        <translation>◀ Previous day</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="79" />
-        <source>Theo dõi sức khỏe</source>
-        <translation>Health checks</translation>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="62"/>
+        <source>Hôm sau ▶</source>
+        <translation>Next day ▶</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="80" />
-        <source>Ra khu cách ly</source>
-        <translation>Releases</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="95" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="236" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="266" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="345" />
-        <source>Họ và tên</source>
-        <translation>Full name</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="96" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="237" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="267" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="346" />
-        <source>Phòng</source>
-        <translation>Room</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="97" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="238" />
-        <source>Giường</source>
-        <translation>Bed</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98" />
-        <source>Xét nghiệm</source>
-        <translation>Tests</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98" />
-        <source>ngày thứ %1</source>
-        <translation>day %1</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="99" />
-        <source>Hạn</source>
-        <translation>Due</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="100" />
-        <source>Tình trạng</source>
-        <translation>State</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="111" />
-        <source>Test nhanh</source>
-        <translation>Rapid test</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="112" />
-        <source>RT-PCR</source>
-        <translation>RT-PCR</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="114" />
-        <source>Âm tính</source>
-        <translation>Negative</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="115" />
-        <source>Dương tính</source>
-        <translation>Positive</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="119" />
-        <source>Chọn cả phòng</source>
-        <translation>Select the whole room</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="121" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="155" />
-        <source>Ghi kết quả</source>
-        <translation>Record results</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="128" />
-        <source>Loại</source>
-        <translation>Kind</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="129" />
-        <source>Kết quả</source>
-        <translation>Result</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="130" />
-        <source>Lấy mẫu lúc</source>
-        <translation>Sampled at</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="148" />
-        <source>Quá hạn %1 ngày</source>
-        <translation>%1 days overdue</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="149" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="379" />
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="65"/>
         <source>Hôm nay</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="155" />
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="73"/>
+        <source>theo ca trực</source>
+        <translation>from shifts</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="75"/>
+        <source>Số lực lượng phục vụ ăn mỗi bữa; để “theo ca trực” để lấy từ lịch ca trực.</source>
+        <translation>Staff eating each meal; leave “from shifts” to take them from the duty shifts.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="79"/>
+        <source>Ngày:</source>
+        <translation>Date:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="81"/>
+        <source>Lực lượng phục vụ:</source>
+        <translation>Staff:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="96"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="136"/>
+        <source>Bữa</source>
+        <translation>Meal</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="97"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="120"/>
+        <source>Người cách ly</source>
+        <translation>Quarantined</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="98"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="121"/>
+        <source>Lực lượng phục vụ</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="99"/>
+        <source>Tổng số suất</source>
+        <translation>Total portions</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="101"/>
+        <source>Đã phát: người cách ly</source>
+        <translation>Served: quarantined</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="105"/>
+        <source>Đã phát: phục vụ</source>
+        <translation>Served: staff</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="125"/>
+        <source> suất</source>
+        <translation> portions</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="129"/>
+        <source>Ghi số suất đã phát</source>
+        <translation>Record portions served</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="133"/>
+        <source>Ghi nhận suất ăn đã phát</source>
+        <translation>Portions served</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="137"/>
+        <source>Đối tượng</source>
+        <translation>Diners</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="138"/>
+        <source>Số suất</source>
+        <translation>Portions</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="166"/>
+        <source>Bữa sáng</source>
+        <translation>Breakfast</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="167"/>
+        <source>Bữa trưa</source>
+        <translation>Lunch</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="168"/>
+        <source>Bữa tối</source>
+        <translation>Dinner</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="172"/>
+        <source>chưa ghi</source>
+        <translation>not recorded</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="227"/>
+        <source>Đã ghi %1 suất %2 cho %3 ngày %4.</source>
+        <translation>Recorded %1 portions of %2 for %3 on %4.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="253"/>
+        <source>Chưa chọn khu cách ly.</source>
+        <translation>No facility chosen.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="259"/>
+        <source>Ngày %1: %2 người cách ly. Cả ngày cần %3 suất: %4 cho người cách ly, %5 cho lực lượng phục vụ.</source>
+        <translation>%1: %2 people in quarantine. The day needs %3 portions: %4 for the quarantined, %5 for the staff.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="269"/>
+        <source>Không có ai trong lịch ca trực ngày này: nhập số lực lượng phục vụ ở ô bên trên.</source>
+        <translation>Nobody is on the duty shifts that day: type the number of staff in the box above.</translation>
+    </message>
+</context>
+<context>
+    <name>MedicalPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="73"/>
+        <source>Xét nghiệm &amp; theo dõi</source>
+        <translation>Tests &amp; monitoring</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="78"/>
+        <source>Xét nghiệm đến hạn</source>
+        <translation>Tests due</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="79"/>
+        <source>Theo dõi sức khỏe</source>
+        <translation>Health checks</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="80"/>
+        <source>Ra khu cách ly</source>
+        <translation>Releases</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="95"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="236"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="266"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="345"/>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="96"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="237"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="267"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="346"/>
+        <source>Phòng</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="97"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="238"/>
+        <source>Giường</source>
+        <translation>Bed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98"/>
+        <source>Xét nghiệm</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98"/>
+        <source>ngày thứ %1</source>
+        <translation>day %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="99"/>
+        <source>Hạn</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="100"/>
+        <source>Tình trạng</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="111"/>
+        <source>Test nhanh</source>
+        <translation>Rapid test</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="112"/>
+        <source>RT-PCR</source>
+        <translation>RT-PCR</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="114"/>
+        <source>Âm tính</source>
+        <translation>Negative</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="115"/>
+        <source>Dương tính</source>
+        <translation>Positive</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="119"/>
+        <source>Chọn cả phòng</source>
+        <translation>Select the whole room</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="121"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="155"/>
+        <source>Ghi kết quả</source>
+        <translation>Record results</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="128"/>
+        <source>Loại</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="129"/>
+        <source>Kết quả</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="130"/>
+        <source>Lấy mẫu lúc</source>
+        <translation>Sampled at</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="148"/>
+        <source>Quá hạn %1 ngày</source>
+        <translation>%1 days overdue</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="149"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="379"/>
+        <source>Hôm nay</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="155"/>
         <source>Ghi kết quả cho %1 người</source>
         <translation>Record results for %1 people</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="185" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="185"/>
         <source>Chưa chọn người nào trong danh sách.</source>
         <translation>Nobody selected in the list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="192" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="192"/>
         <source>Kết quả dương tính</source>
         <translation>Positive result</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="194" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="194"/>
         <source>Ghi kết quả DƯƠNG TÍNH cho: %1?
 
 Phòng sẽ bị phong tỏa, người dương tính chờ chuyển điều trị và những người cùng phòng phải cách ly lại từ ngày tiếp xúc.</source>
@@ -1550,181 +1916,267 @@ Phòng sẽ bị phong tỏa, người dương tính chờ chuyển điều tr�
 The room will be closed, the positive person awaits transfer to treatment and the roommates restart their quarantine from the day of contact.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="210" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="210"/>
         <source>Đã ghi %1 kết quả; dừng lại ở lỗi: %2</source>
         <translation>%1 results recorded; stopped at an error: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="216" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="216"/>
         <source>Đã ghi %1 kết quả.</source>
         <translation>%1 results recorded.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="220" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="220"/>
         <source>Phòng %1 đã bị phong tỏa; %2 người cùng phòng bắt đầu lại thời gian cách ly.</source>
         <translation>Room %1 is closed; %2 roommates restart their quarantine.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="231" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="231"/>
         <source>Lọc theo tên hoặc phòng</source>
         <translation>Filter by name or room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="239" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="239"/>
         <source>Nhóm</source>
         <translation>Cohort</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="240" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="347" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="240"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="347"/>
         <source>Dự kiến ra</source>
         <translation>Planned release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="257" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="257"/>
         <source>Ho, sốt, đau họng, mất vị giác… (để trống nếu không có)</source>
         <translation>Cough, fever, sore throat, loss of taste… (blank if none)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="259" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="259"/>
         <source>Ghi nhận</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="265" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="265"/>
         <source>Giờ</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="269" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="282" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="269"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="282"/>
         <source>Nhiệt độ</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="273" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="283" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="273"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="283"/>
         <source>Triệu chứng</source>
         <translation>Symptoms</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="290" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="290"/>
         <source>Đã ghi trong ca này</source>
         <translation>Recorded this shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="313" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="313"/>
         <source>Chọn người cần ghi nhận trong danh sách.</source>
         <translation>Select the person in the list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="325" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="325"/>
         <source>Đã ghi nhận %1: %2 °C.</source>
         <translation>Recorded %1: %2 °C.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="330" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="330"/>
         <source>Sốt: báo bác sĩ trực.</source>
         <translation>Fever: tell the doctor on duty.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="348" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="348"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="349" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="349"/>
         <source>Vấn đề</source>
         <translation>Problems</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="359" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="359"/>
         <source>Cho ra</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="362" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="362"/>
         <source>Duyệt cho ra (cần lý do)</source>
         <translation>Approve release (reason needed)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="365" />
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="486" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="365"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="486"/>
         <source>Chuyển điều trị</source>
         <translation>Transfer to treatment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="380" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="380"/>
         <source>Ngày mai</source>
         <translation>Tomorrow</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="381" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="381"/>
         <source>Chờ chuyển</source>
         <translation>Awaiting transfer</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="387" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="387"/>
         <source>chưa hết thời gian</source>
         <translation>period not over</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="389" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="389"/>
         <source>dương tính</source>
         <translation>positive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="391" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="391"/>
         <source>thiếu xét nghiệm ngày %1</source>
         <translation>day-%1 test missing</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="396" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="396"/>
         <source>Đủ điều kiện</source>
         <translation>Ready for release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="463" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="463"/>
         <source>Duyệt cho ra</source>
         <translation>Approve release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="464" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="464"/>
         <source>%1: %2.
 Lý do cho ra (được ghi vào nhật ký):</source>
         <translation>%1: %2.
 Reason for the release (kept in the audit trail):</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="479" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="479"/>
         <source>%1 đã hoàn thành cách ly.</source>
         <translation>%1 has been released.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="487" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="487"/>
         <source>Chuyển %1 đến (bệnh viện, cơ sở điều trị):</source>
         <translation>Transfer %1 to (hospital, treatment facility):</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="498" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="498"/>
         <source>%1 đã được chuyển đến %2.</source>
         <translation>%1 has been transferred to %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="525" />
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="525"/>
         <source>%1 xét nghiệm đến hạn hôm nay, trong đó %2 quá hạn.</source>
         <translation>%1 tests due today, %2 of them overdue.</translation>
     </message>
 </context>
 <context>
+    <name>MovementDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="54"/>
+        <source>Nhập kho</source>
+        <translation>Receive</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="54"/>
+        <source>Xuất kho</source>
+        <translation>Issue</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="68"/>
+        <source>ví dụ: Sở Y tế cấp, nhà tài trợ ủng hộ</source>
+        <translation>e.g. from the Health Department, a donor</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="70"/>
+        <source>ví dụ: xét nghiệm ngày 7, phát cho khu A</source>
+        <translation>e.g. day-7 tests, handed to zone A</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="72"/>
+        <source>Vật tư:</source>
+        <translation>Item:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="73"/>
+        <source>Còn trong kho:</source>
+        <translation>In store:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="74"/>
+        <source>Số lượng:</source>
+        <translation>Quantity:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="75"/>
+        <source>Thời điểm:</source>
+        <translation>Time:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="76"/>
+        <source>Lý do:</source>
+        <translation>Reason:</translation>
+    </message>
+</context>
+<context>
+    <name>OccupancyChart</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="40"/>
+        <source>Số người cách ly trong %1 ngày qua</source>
+        <translation>People in quarantine over the last %1 days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="44"/>
+        <source>Biểu đồ số người cách ly</source>
+        <translation>Chart of people in quarantine</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="58"/>
+        <source>Hôm nay %1 người, %2 giường</source>
+        <translation>Today %1 people, %2 beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="119"/>
+        <source>Chưa có số liệu</source>
+        <translation>No figures yet</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="129"/>
+        <source>Người đang cách ly</source>
+        <translation>People in quarantine</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="130"/>
+        <source>Số giường</source>
+        <translation>Beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="219"/>
+        <source>%1: %2 người, %3 giường</source>
+        <translation>%1: %2 people, %3 beds</translation>
+    </message>
+</context>
+<context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="328" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="328"/>
         <source>Đặt lại mật khẩu cho {0}</source>
         <translation>Reset the password of {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="334" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="334"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -1732,12 +2184,12 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PasswordFields</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="285" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="285"/>
         <source>Mật khẩu:</source>
         <translation>Password:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="286" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="286"/>
         <source>Nhập lại mật khẩu:</source>
         <translation>Repeat password:</translation>
     </message>
@@ -1745,42 +2197,42 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="134"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="137"/>
         <source>Lập lịch ca trực</source>
         <translation>Plan duty shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="141"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="144"/>
         <source> ngày</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="144"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="147"/>
         <source>3 ca × 8 giờ (06–14, 14–22, 22–06)</source>
         <translation>3 shifts × 8 hours (06–14, 14–22, 22–06)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="145"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="148"/>
         <source>2 ca × 12 giờ (07–19, 19–07)</source>
         <translation>2 shifts × 12 hours (07–19, 19–07)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="146"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="149"/>
         <source>Những ca đã lập trước đó được giữ nguyên, không tạo trùng.</source>
         <translation>Shifts planned before are kept as they are, never duplicated.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="148"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="151"/>
         <source>Từ ngày:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="149"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="152"/>
         <source>Số ngày:</source>
         <translation>Days:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="150"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="153"/>
         <source>Kiểu phân ca:</source>
         <translation>Shift pattern:</translation>
     </message>
@@ -1788,17 +2240,17 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PoliciesTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="507" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="511"/>
         <source>Thời gian cách ly và ngày xét nghiệm theo quy định có hiệu lực vào ngày tiếp nhận. Sửa quy định chỉ áp dụng cho những người tiếp nhận sau đó.</source>
         <translation>The quarantine period and test days follow the policy in force on the admission date. A change applies only to people admitted afterwards.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="512" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="516"/>
         <source>Thêm quy định…</source>
         <translation>Add a policy…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="513" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="517"/>
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
@@ -1806,52 +2258,52 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="226" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="226"/>
         <source>Thêm quy định cách ly</source>
         <translation>Add a quarantine policy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="226" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="226"/>
         <source>Sửa quy định cách ly</source>
         <translation>Edit quarantine policy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="234" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="234"/>
         <source>Có ngày hết hiệu lực</source>
         <translation>Has an end date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="255" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="255"/>
         <source>ví dụ: 1,7,14</source>
         <translation>e.g. 1,7,14</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="256" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="256"/>
         <source>Tên quy định:</source>
         <translation>Policy name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="257" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="257"/>
         <source>Hiệu lực từ:</source>
         <translation>Effective from:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="258" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="258"/>
         <source>Hiệu lực đến:</source>
         <translation>Effective to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="259" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="259"/>
         <source>Áp dụng cho:</source>
         <translation>Applies to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="260" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="260"/>
         <source>Số ngày cách ly:</source>
         <translation>Quarantine days:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="261" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="261"/>
         <source>Ngày xét nghiệm:</source>
         <translation>Test days:</translation>
     </message>
@@ -1859,248 +2311,248 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="78" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="83"/>
         <source>Báo cáo &amp; giấy tờ</source>
         <translation>Reports &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="123" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="128"/>
         <source>Danh sách người cách ly</source>
         <translation>Roster</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="127" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="132"/>
         <source>Đang cách ly</source>
         <translation>In quarantine</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="128" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="133"/>
         <source>Vào trong ngày</source>
         <translation>Admitted today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="129" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="134"/>
         <source>Hoàn thành trong ngày</source>
         <translation>Released today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="130" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="135"/>
         <source>Dự kiến ra ngày mai</source>
         <translation>Due for release tomorrow</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="131" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="136"/>
         <source>Dương tính / chuyển điều trị</source>
         <translation>Positive / transferred</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="135" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="140"/>
         <source>Xuất Excel…</source>
         <translation>Export Excel…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="137" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="142"/>
         <source>Xuất PDF…</source>
         <translation>Export PDF…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="141" />
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="165" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="146"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="170"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="143" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="148"/>
         <source>Danh sách</source>
         <translation>Roster</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="150" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="155"/>
         <source>Báo cáo 16 giờ</source>
         <translation>16:00 report</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="152" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="157"/>
         <source>Khu hiện tại</source>
         <translation>Current facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="153" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="158"/>
         <source>Tất cả các khu</source>
         <translation>All facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="167" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="172"/>
         <source>Xuất ra</source>
         <translation>Export to</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="172" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="177"/>
         <source>Tổng hợp báo cáo các khu (cấp huyện)</source>
         <translation>Merge facility reports (district)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="173" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="178"/>
         <source>Chọn các tệp báo cáo…</source>
         <translation>Choose report files…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="182" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="187"/>
         <source>Giấy xác nhận hoàn thành cách ly</source>
         <translation>Release certificates</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="184" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="189"/>
         <source>In giấy xác nhận (PDF)…</source>
         <translation>Print certificates (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="192" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="197"/>
         <source>Ngày hoàn thành</source>
         <translation>Released on</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="200" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="205"/>
         <source>Nhập danh sách F1</source>
         <translation>Import contact list (F1)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="201" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="206"/>
         <source>Chọn tệp danh sách…</source>
         <translation>Choose a list file…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="209" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="214"/>
         <source>Dòng</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="210" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="215"/>
         <source>Lý do</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="223" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="228"/>
         <source>Tệp Excel hoặc CSV của tổ truy vết. Chương trình kiểm tra từng dòng trước; chưa có ai được thêm cho tới khi bấm nút nhập.</source>
         <translation>An Excel or CSV file from the tracing team. Every row is checked first; nobody is added until you press the import button.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="257" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="262"/>
         <source>Lưu tệp</source>
         <translation>Save file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="267" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="272"/>
         <source>Chọn tệp</source>
         <translation>Choose file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="275" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="280"/>
         <source>Bảng tính Excel (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="276" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="281"/>
         <source>Tệp PDF (*.pdf)</source>
         <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="277" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="282"/>
         <source>Tệp JSON (*.json)</source>
         <translation>JSON file (*.json)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="307" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="317"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="323" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="333"/>
         <source>Đang xuất danh sách…</source>
         <translation>Exporting the roster…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="337" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="347"/>
         <source>Đã lưu danh sách: %1</source>
         <translation>Roster saved: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="354" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="364"/>
         <source>Đang lập báo cáo 16 giờ…</source>
         <translation>Preparing the 16:00 report…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="368" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="378"/>
         <source>Đã lưu báo cáo ngày %1: %2</source>
         <translation>Report of %1 saved: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="377" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="387"/>
         <source>Báo cáo các khu (*.xlsx *.json)</source>
         <translation>Facility reports (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="384" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="394"/>
         <source>Đang tổng hợp báo cáo…</source>
         <translation>Merging reports…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="391" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="401"/>
         <source>Đã tổng hợp %1 báo cáo: %2</source>
         <translation>%1 reports merged: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="407" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="419"/>
         <source>Đang in giấy xác nhận…</source>
         <translation>Printing certificates…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="414" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="426"/>
         <source>Đã in %1 giấy xác nhận: %2</source>
         <translation>%1 certificates printed: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="422" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="434"/>
         <source>Danh sách F1 (*.xlsx *.csv)</source>
         <translation>Contact list (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="428" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="440"/>
         <source>Tệp: %1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="438" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="450"/>
         <source>Đang kiểm tra danh sách…</source>
         <translation>Checking the list…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="444" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="456"/>
         <source>Nhập %1 người vào danh sách chờ</source>
         <translation>Import %1 people into the waiting list</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="447" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="459"/>
         <source>Chưa chọn tệp.</source>
         <translation>No file chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="450" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="462"/>
         <source>Có thể nhập %1 người; %2 dòng bị từ chối (xem bảng dưới).</source>
         <translation>%1 people can be imported; %2 rows refused (see the table below).</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="456" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="468"/>
         <source>Đã nhập %1 người; %2 dòng không nhập.</source>
         <translation>%1 people imported; %2 rows not imported.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="475" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="487"/>
         <source>Đã nhập %1 người vào danh sách chờ.</source>
         <translation>%1 people imported into the waiting list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="479" />
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="494"/>
         <source>Đang nhập danh sách…</source>
         <translation>Importing the list…</translation>
     </message>
@@ -2108,150 +2560,150 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>RoomBoardPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="297" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="297"/>
         <source>Phòng &amp; giường</source>
         <translation>Rooms &amp; beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="352" />
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="456" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="352"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="456"/>
         <source>Chọn một phòng để xem người đang ở và lịch sử</source>
         <translation>Choose a room to see its occupants and history</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="357" />
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="492" />
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="518" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="357"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="492"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="518"/>
         <source>Ghi nhận khử khuẩn</source>
         <translation>Record disinfection</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="359" />
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="478" />
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="499" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="359"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="478"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="499"/>
         <source>Ngừng sử dụng</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="370" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="370"/>
         <source>Giường</source>
         <translation>Bed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="371" />
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="380" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="371"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="380"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="372" />
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="381" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="372"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="381"/>
         <source>Ngày vào</source>
         <translation>Admitted</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="373" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="373"/>
         <source>Dự kiến ra</source>
         <translation>Planned release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="382" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="382"/>
         <source>Ngày ra</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="383" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="383"/>
         <source>Kết quả</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="389" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="389"/>
         <source>Đang ở</source>
         <translation>Occupants</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="391" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="391"/>
         <source>Lịch sử phòng</source>
         <translation>Room history</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="409" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="409"/>
         <source>Chuyển điều trị: %1</source>
         <translation>Transferred to treatment: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="411" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="411"/>
         <source>Hoàn thành</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="412" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="412"/>
         <source>Khác</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="416" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="416"/>
         <source>còn %1 ngày</source>
         <translation>%1 days left</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="417" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="417"/>
         <source>đến hạn ra</source>
         <translation>due for release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="437" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="437"/>
         <source>Giường: %1 · Đang có người: %2 · Còn trống: %3 · Tạm đóng: %4</source>
         <translation>Beds: %1 · Occupied: %2 · Free: %3 · Closed: %4</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="445" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="445"/>
         <source>Cảnh báo: đã dùng %1 % số giường</source>
         <translation>Warning: %1 % of the beds in use</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="461" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="461"/>
         <source>Phòng %1 · %2</source>
         <translation>Room %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="465" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="465"/>
         <source>%1/%2 giường</source>
         <translation>%1/%2 beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="468" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="468"/>
         <source>nhóm %1</source>
         <translation>cohort %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="471" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="471"/>
         <source>khử khuẩn lần cuối %1 (%2)</source>
         <translation>last disinfected %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="478" />
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="496" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="478"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="496"/>
         <source>Sử dụng lại</source>
         <translation>Back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="519" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="519"/>
         <source>Phòng %1 đã được khử khuẩn. Người thực hiện:</source>
         <translation>Room %1 was disinfected. By:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="531" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="531"/>
         <source>Đã ghi nhận khử khuẩn phòng %1.</source>
         <translation>Disinfection of room %1 recorded.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="542" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="542"/>
         <source>Phòng %1 được sử dụng lại.</source>
         <translation>Room %1 is back in service.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="542" />
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="542"/>
         <source>Phòng %1 đã ngừng sử dụng.</source>
         <translation>Room %1 is out of service.</translation>
     </message>
@@ -2259,22 +2711,22 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>RoomDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="190" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="190"/>
         <source>Sửa phòng {0}</source>
         <translation>Edit room {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="199" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="199"/>
         <source>Khu / tầng:</source>
         <translation>Zone / floor:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="200" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="200"/>
         <source>Số giường:</source>
         <translation>Beds:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="201" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="201"/>
         <source>Giới tính:</source>
         <translation>Sex:</translation>
     </message>
@@ -2282,195 +2734,195 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>ShiftsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="205"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="208"/>
         <source>Ca trực</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="207"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="210"/>
         <source>◀ Tuần trước</source>
         <translation>◀ Previous week</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="210"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="213"/>
         <source>Tuần này</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="215"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="218"/>
         <source>Tuần sau ▶</source>
         <translation>Next week ▶</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="221"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="224"/>
         <source>Lập lịch ca…</source>
         <translation>Plan shifts…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="281"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="284"/>
         <source>Ca đang chọn</source>
         <translation>Chosen shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="282"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="496"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="285"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="499"/>
         <source>Chọn một ô trong lịch tuần.</source>
         <translation>Choose a cell in the week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="287"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="312"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="290"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="315"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="288"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="313"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="291"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="316"/>
         <source>Chức vụ</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="295"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="298"/>
         <source>Bỏ phân công</source>
         <translation>Take off the shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="309"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="312"/>
         <source>Nhân viên</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="314"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="317"/>
         <source>Điện thoại</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="323"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="326"/>
         <source>Phân công vào ca</source>
         <translation>Put on the shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="327"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="330"/>
         <source>Thêm nhân viên…</source>
         <translation>Add staff…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="343"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="346"/>
         <source>Thứ Hai</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="344"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="347"/>
         <source>Thứ Ba</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="345"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="348"/>
         <source>Thứ Tư</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="346"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="349"/>
         <source>Thứ Năm</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="347"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="350"/>
         <source>Thứ Sáu</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="348"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="351"/>
         <source>Thứ Bảy</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="349"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="352"/>
         <source>Chủ nhật</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="357"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="360"/>
         <source>Chưa có người</source>
         <translation>Nobody yet</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="360"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="363"/>
         <source>+%1 người</source>
         <translation>+%1 more</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="366"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="369"/>
         <source>Chưa lập lịch ca này.</source>
         <translation>This shift is not planned.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="375"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="378"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="412"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="415"/>
         <source>Tuần %1 – %2</source>
         <translation>Week %1 – %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="442"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="445"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="444"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="447"/>
         <source>Chưa lập lịch ca trực cho tuần này.</source>
         <translation>No shifts are planned for this week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="447"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="450"/>
         <source>Đủ người trực 24/24 cả tuần.</source>
         <translation>Someone is on duty around the clock all week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="449"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="452"/>
         <source>%1 ca chưa có người.</source>
         <translation>%1 shift(s) with nobody on them.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="453"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="456"/>
         <source>Không có ai trực: %1</source>
         <translation>Nobody on duty: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="517"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="522"/>
         <source>Chọn một ca trong lịch và một nhân viên trong danh sách.</source>
         <translation>Choose a shift in the week and a person in the staff list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="526"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="540"/>
         <source>Đã phân công %1 vào %2.</source>
         <translation>%1 is on %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="532"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="546"/>
         <source>Lưu ý: %1 trực %2 giờ trong 24 giờ (quá 16 giờ).</source>
         <translation>Note: %1 works %2 hours in 24 (more than 16).</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="553"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="567"/>
         <source>Đã bỏ phân công %1 khỏi %2.</source>
         <translation>%1 is off %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="564"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="586"/>
         <source>Đã lập %1 ca trực mới.</source>
         <translation>%1 new shift(s) planned.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="566"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="588"/>
         <source>%1 ca đã có từ trước.</source>
         <translation>%1 shift(s) were there already.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="578"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="600"/>
         <source>Đã thêm %1.</source>
         <translation>%1 added.</translation>
     </message>
@@ -2478,40 +2930,204 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="169"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="172"/>
         <source>Thêm nhân viên trực</source>
         <translation>Add a staff member</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="179"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="182"/>
         <source>ví dụ: 0905 123 456</source>
         <translation>e.g. 0905 123 456</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="180"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="183"/>
         <source>Họ và tên:</source>
         <translation>Full name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="181"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="184"/>
         <source>Chức vụ:</source>
         <translation>Position:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="182"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="185"/>
         <source>Số điện thoại:</source>
         <translation>Phone:</translation>
     </message>
 </context>
 <context>
+    <name>SuppliesPage</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="210"/>
+        <source>Vật tư</source>
+        <translation>Supplies</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="219"/>
+        <source>Mã</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="220"/>
+        <source>Tên vật tư</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="221"/>
+        <source>Tồn kho</source>
+        <translation>In store</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="222"/>
+        <source>Đơn vị</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="223"/>
+        <source>Tối thiểu</source>
+        <translation>Minimum</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="224"/>
+        <source>Đủ dùng</source>
+        <translation>Lasts</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="225"/>
+        <source>Tình trạng</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="234"/>
+        <source>Nhập kho</source>
+        <translation>Receive</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="237"/>
+        <source>Xuất kho</source>
+        <translation>Issue</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="240"/>
+        <source>Phân phối hàng cứu trợ…</source>
+        <translation>Distribute relief goods…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="243"/>
+        <source>Thêm vật tư…</source>
+        <translation>Add item…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="253"/>
+        <source>Thời điểm</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="255"/>
+        <source>Nhập / xuất</source>
+        <translation>In / out</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="255"/>
+        <source>Nhập</source>
+        <translation>In</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="255"/>
+        <source>Xuất</source>
+        <translation>Out</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="257"/>
+        <source>Số lượng</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="258"/>
+        <source>Còn lại</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="259"/>
+        <source>Lý do</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="260"/>
+        <source>Người ghi</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="266"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="320"/>
+        <source>Nhập, xuất gần đây</source>
+        <translation>Recent receipts and issues</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="293"/>
+        <source>%1 ngày</source>
+        <translation>%1 days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="297"/>
+        <source>Dưới mức tối thiểu</source>
+        <translation>Below minimum</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="299"/>
+        <source>Sắp hết</source>
+        <translation>Running out</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="300"/>
+        <source>Đủ</source>
+        <translation>Enough</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="318"/>
+        <source>Nhập, xuất gần đây: %1</source>
+        <translation>Recent receipts and issues: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="349"/>
+        <source>Đã nhập %1 %2 %3; còn %4.</source>
+        <translation>Received %1 %2 of %3; %4 in store.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="349"/>
+        <source>Đã xuất %1 %2 %3; còn %4.</source>
+        <translation>Issued %1 %2 of %3; %4 in store.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="361"/>
+        <source>Đã thêm vật tư %1.</source>
+        <translation>Added item %1.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="373"/>
+        <source>Đã phân phối %1 %2 cho %3 người (mỗi người %4); còn lại %5 trong kho.</source>
+        <translation>Distributed %1 %2 to %3 people (%4 each); %5 stay in store.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="405"/>
+        <source>%1 vật tư dưới mức tối thiểu.</source>
+        <translation>%1 items below their minimum.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="407"/>
+        <source>Không có vật tư nào dưới mức tối thiểu.</source>
+        <translation>No item is below its minimum.</translation>
+    </message>
+</context>
+<context>
     <name>Task</name>
     <message>
-        <location filename="../../quarantine_desk/ui/tasks.py" line="88" />
+        <location filename="../../quarantine_desk/ui/tasks.py" line="102"/>
         <source>Hủy</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/tasks.py" line="108" />
+        <location filename="../../quarantine_desk/ui/tasks.py" line="131"/>
         <source>Đang dừng…</source>
         <translation>Stopping…</translation>
     </message>
@@ -2519,7 +3135,7 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>UnderConstructionPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/placeholder.py" line="19" />
+        <location filename="../../quarantine_desk/ui/pages/placeholder.py" line="19"/>
         <source>Chức năng này đang được xây dựng; chưa dùng được trong phiên bản này.</source>
         <translation>This part is being built; it cannot be used in this version.</translation>
     </message>
@@ -2527,27 +3143,27 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="295" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="295"/>
         <source>Thêm người dùng</source>
         <translation>Add a user</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="304" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="304"/>
         <source>Tên đăng nhập:</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="305" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="305"/>
         <source>Họ và tên:</source>
         <translation>Full name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="306" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="306"/>
         <source>Vai trò:</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="311" />
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="311"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -2555,33 +3171,33 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>UsersTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="562" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="566"/>
         <source>Thêm người dùng…</source>
         <translation>Add a user…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="563" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="567"/>
         <source>Đặt lại mật khẩu…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="564" />
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="590" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="568"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="594"/>
         <source>Khóa tài khoản</source>
         <translation>Deactivate account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="590" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="594"/>
         <source>Mở tài khoản</source>
         <translation>Reactivate account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="610" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="614"/>
         <source>Khóa tài khoản {0}? Người này sẽ không đăng nhập được nữa.</source>
         <translation>Deactivate account {0}? The person can no longer log in.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="612" />
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="616"/>
         <source>Mở lại tài khoản {0}?</source>
         <translation>Reactivate account {0}?</translation>
     </message>

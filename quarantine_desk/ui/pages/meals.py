@@ -1,0 +1,273 @@
+"""The meals page (Suất ăn): portions of each meal for the kitchen, and what was served.
+
+For the chosen day, each meal counts the people in quarantine that day and the staff who eat it: the staff on
+duty from the shifts, or a number typed in. The portions served are recorded per meal and kind of diner; a second
+entry corrects the first. Users without the stock permission only read.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.services import meals
+from quarantine_desk.services.meals import MealCounts, MealLine
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.models import ATTENTION_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
+
+log = logging.getLogger(__name__)
+
+FROM_SHIFTS = -1  # the staff box's special value: take the staff on duty from the shifts
+
+
+class MealsPage(QWidget):
+    """Suất ăn."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("meals_page")
+        self.counts: MealCounts | None = None
+        title = QLabel(self.tr("Suất ăn"))
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.message = MessageLine()
+        self.message.setObjectName("message")
+
+        today = ctx.desk.now().date()
+        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day.setObjectName("day")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day.dateChanged.connect(lambda *_: self.refresh())
+        previous = QPushButton(self.tr("◀ Hôm trước"))
+        previous.setObjectName("previous_day")
+        previous.clicked.connect(lambda: self._shift_day(-1))
+        following = QPushButton(self.tr("Hôm sau ▶"))
+        following.setObjectName("next_day")
+        following.clicked.connect(lambda: self._shift_day(1))
+        today_button = QPushButton(self.tr("Hôm nay"))
+        today_button.setObjectName("today")
+        today_button.clicked.connect(self.go_to_today)
+        self.staff = QSpinBox()
+        self.staff.setObjectName("staff")
+        self.staff.setRange(FROM_SHIFTS, 9_999)
+        self.staff.setValue(FROM_SHIFTS)
+        self.staff.setMinimumWidth(130)
+        self.staff.setSpecialValueText(self.tr("theo ca trực"))
+        self.staff.setToolTip(
+            self.tr("Số lực lượng phục vụ ăn mỗi bữa; để “theo ca trực” để lấy từ lịch ca trực.")
+        )
+        self.staff.valueChanged.connect(lambda *_: self.refresh())
+        top = QHBoxLayout()
+        day_label = QLabel(self.tr("Ngày:"))
+        day_label.setBuddy(self.day)
+        staff_label = QLabel(self.tr("Lực lượng phục vụ:"))
+        staff_label.setBuddy(self.staff)
+        for widget in (day_label, self.day, previous, following, today_button):
+            top.addWidget(widget)
+        top.addSpacing(24)
+        top.addWidget(staff_label)
+        top.addWidget(self.staff)
+        top.addStretch(1)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 11pt;")
+        self.model = RowsModel[MealLine](
+            [
+                Column(self.tr("Bữa"), lambda m: self.meal_name(m.meal)),
+                Column(self.tr("Người cách ly"), lambda m: str(m.quarantined), align_right=True),
+                Column(self.tr("Lực lượng phục vụ"), lambda m: str(m.staff), align_right=True),
+                Column(self.tr("Tổng số suất"), lambda m: str(m.total), align_right=True),
+                Column(
+                    self.tr("Đã phát: người cách ly"),
+                    lambda m: self._served(m.served_quarantined),
+                    align_right=True,
+                ),
+                Column(self.tr("Đã phát: phục vụ"), lambda m: self._served(m.served_staff), align_right=True),
+            ],
+            parent=self,
+            highlight=self._short_colour,
+        )
+        self.view = make_table(self.model, stretch_column=0)
+        self.view.setObjectName("meals")
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._meal_chosen())
+
+        self.meal = QComboBox()
+        self.meal.setObjectName("meal")
+        for code in meals.MEALS:
+            self.meal.addItem(self.meal_name(code), code)
+        self.diners = QComboBox()
+        self.diners.setObjectName("diners")
+        self.diners.addItem(self.tr("Người cách ly"), "quarantined")
+        self.diners.addItem(self.tr("Lực lượng phục vụ"), "staff")
+        self.portions = QSpinBox()
+        self.portions.setObjectName("portions")
+        self.portions.setRange(0, meals.MAX_PORTIONS)
+        self.portions.setSuffix(self.tr(" suất"))
+        # The meal in the box and the row in the table are the same choice.
+        self.meal.currentIndexChanged.connect(lambda i: self.view.selectRow(i))
+        self.diners.currentIndexChanged.connect(lambda *_: self._suggest_portions())
+        self.record_button = QPushButton(self.tr("Ghi số suất đã phát"))
+        self.record_button.setObjectName("record_served")
+        self.record_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.record_button.clicked.connect(self.record)
+        self.record_box = QGroupBox(self.tr("Ghi nhận suất ăn đã phát"))
+        entry = QHBoxLayout(self.record_box)
+        for label, widget in (
+            (self.tr("Bữa"), self.meal),
+            (self.tr("Đối tượng"), self.diners),
+            (self.tr("Số suất"), self.portions),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            entry.addWidget(caption)
+            entry.addWidget(widget)
+        entry.addStretch(1)
+        entry.addWidget(self.record_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.message)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        # Three rows: the table keeps their height and the entry sits right under it.
+        self.view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.view)
+        layout.addWidget(self.record_box)
+        layout.addStretch(1)
+        ctx.facility_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    # --- texts ----------------------------------------------------------------------------------------------------
+
+    def meal_name(self, meal: str) -> str:
+        return {
+            "breakfast": self.tr("Bữa sáng"),
+            "lunch": self.tr("Bữa trưa"),
+            "dinner": self.tr("Bữa tối"),
+        }.get(meal, meal)
+
+    def _served(self, portions: int | None) -> str:
+        return self.tr("chưa ghi") if portions is None else str(portions)
+
+    def _short_colour(self, line: MealLine):  # type: ignore[no-untyped-def]
+        # Fewer portions served than people present: somebody may have gone without a meal.
+        if line.served_quarantined is not None and line.served_quarantined < line.quarantined:
+            return ATTENTION_BACKGROUND
+        return None
+
+    # --- the day ----------------------------------------------------------------------------------------------------
+
+    def chosen_day(self) -> date:
+        value = self.day.date()
+        return date(value.year(), value.month(), value.day())
+
+    def set_day(self, day: date) -> None:
+        self.day.setDate(QDate(day.year, day.month, day.day))
+
+    def _shift_day(self, days: int) -> None:
+        self.set_day(self.chosen_day() + timedelta(days=days))
+
+    def go_to_today(self) -> None:
+        self.set_day(self.ctx.desk.now().date())
+
+    # --- recording --------------------------------------------------------------------------------------------------
+
+    def _meal_chosen(self) -> None:
+        index = self.view.currentIndex()
+        line = self.model.row_at(index.row()) if index.isValid() else None
+        if line is not None:
+            self.meal.setCurrentIndex(self.meal.findData(line.meal))
+        self._suggest_portions()
+
+    def _suggest_portions(self) -> None:
+        """The portions already recorded, else the count: what the kitchen most likely served."""
+        if self.counts is None:
+            return
+        line = self.counts.line(str(self.meal.currentData()))
+        if self.diners.currentData() == "staff":
+            value = line.served_staff if line.served_staff is not None else line.staff
+        else:
+            value = line.served_quarantined if line.served_quarantined is not None else line.quarantined
+        self.portions.setValue(value)
+
+    def record(self) -> None:
+        if not self.ctx.facility:
+            return
+        meal, diners = str(self.meal.currentData()), str(self.diners.currentData())
+        try:
+            row = meals.record_served(
+                self.ctx.desk, self.ctx.facility, self.chosen_day(), meal, diners, self.portions.value()
+            )
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.message.done(
+            self.tr("Đã ghi %1 suất %2 cho %3 ngày %4.")
+            .replace("%1", str(row.portions))
+            .replace("%2", self.meal_name(row.meal).lower())
+            .replace("%3", self.diners.currentText().lower())
+            .replace("%4", vn_date(self.chosen_day()))
+        )
+        self.ctx.notify_changed()
+
+    # --- loading ----------------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        code = self.ctx.facility
+        staff = None if self.staff.value() == FROM_SHIFTS else self.staff.value()
+        allowed = self.ctx.desk.can(Permission.MANAGE_STOCK)
+        self.record_box.setVisible(allowed)
+        try:
+            self.counts = meals.meal_counts(self.ctx.desk, code, self.chosen_day(), staff) if code else None
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        current = self.view.currentIndex().row()
+        self.model.set_rows(self.counts.meals if self.counts else [])
+        self.record_button.setEnabled(
+            self.counts is not None and self.chosen_day() <= self.ctx.desk.now().date()
+        )
+        if self.counts is None:
+            self.summary.setText(self.tr("Chưa chọn khu cách ly."))
+            return
+        c = self.counts
+        staff_day = sum(m.staff for m in c.meals)
+        text = (
+            self.tr(
+                "Ngày %1: %2 người cách ly. Cả ngày cần %3 suất: %4 cho người cách ly, %5 cho lực lượng phục vụ."
+            )
+            .replace("%1", vn_date(c.on))
+            .replace("%2", str(c.quarantined))
+            .replace("%3", str(sum(m.total for m in c.meals)))
+            .replace("%4", str(c.quarantined * len(c.meals)))
+            .replace("%5", str(staff_day))
+        )
+        if c.staff_source != "given" and not any(m.staff for m in c.meals):
+            text += " " + self.tr(
+                "Không có ai trong lịch ca trực ngày này: nhập số lực lượng phục vụ ở ô bên trên."
+            )
+        self.summary.setText(text)
+        self.view.selectRow(current if 0 <= current < self.model.rowCount() else 0)
+        self._suggest_portions()

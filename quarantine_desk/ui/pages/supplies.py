@@ -1,0 +1,414 @@
+"""The supplies page (Vật tư): the store of test kits, masks, protective clothing, disinfectant, food and water.
+
+Items below their minimum are highlighted; the movements of the chosen item are listed under the store. Receipts,
+issues, new items and the fair distribution of relief goods go through dialogs that call the services and stay
+open on a refusal. The distribution dialog shows the plan (the same share for every person, room by room, and
+what stays in the store) before anything is recorded. Users without the stock permission see no buttons.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.supplies import MAX_QUANTITY, RoomShare
+from quarantine_desk.services import supplies
+from quarantine_desk.services.supplies import DistributionPlan, MovementRow, StockRow
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.pages.admin_dialogs import _ServiceDialog
+from quarantine_desk.ui.widgets import MessageLine, make_table, vn_datetime
+
+log = logging.getLogger(__name__)
+
+
+def _number(value: int) -> str:
+    """Thousands with a dot, as written in Vietnam: 1.500."""
+    return f"{value:,}".replace(",", ".")
+
+
+class MovementDialog(_ServiceDialog):
+    """A receipt into the store or an issue out of it, for one item."""
+
+    def __init__(self, ctx: UiContext, item: StockRow, incoming: bool, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.item = item
+        self.incoming = incoming
+        self.setWindowTitle(self.tr("Nhập kho") if incoming else self.tr("Xuất kho"))
+        self.quantity = QSpinBox()
+        self.quantity.setObjectName("quantity")
+        self.quantity.setRange(0, MAX_QUANTITY)
+        self.quantity.setSuffix(f" {item.unit}")
+        self.quantity.setGroupSeparatorShown(True)
+        self.at = QDateTimeEdit(QDateTime(ctx.desk.now()))
+        self.at.setObjectName("at")
+        self.at.setDisplayFormat("HH:mm dd/MM/yyyy")
+        self.at.setCalendarPopup(True)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setMaxLength(200)
+        self.reason.setPlaceholderText(
+            self.tr("ví dụ: Sở Y tế cấp, nhà tài trợ ủng hộ")
+            if incoming
+            else self.tr("ví dụ: xét nghiệm ngày 7, phát cho khu A")
+        )
+        self.form.addRow(self.tr("Vật tư:"), QLabel(item.name))
+        self.form.addRow(self.tr("Còn trong kho:"), QLabel(f"{_number(item.quantity)} {item.unit}"))
+        self.form.addRow(self.tr("Số lượng:"), self.quantity)
+        self.form.addRow(self.tr("Thời điểm:"), self.at)
+        self.form.addRow(self.tr("Lý do:"), self.reason)
+        self.saved: MovementRow | None = None
+
+    def save(self) -> None:
+        call = supplies.receive if self.incoming else supplies.issue
+        at = self.at.dateTime().toPython()
+        assert isinstance(at, datetime)
+        self.saved = call(
+            self.ctx.desk, self.ctx.facility, self.item.code, self.quantity.value(), self.reason.text(), at
+        )
+
+
+class ItemDialog(_ServiceDialog):
+    """A new kind of item the facility keeps."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setWindowTitle(self.tr("Thêm vật tư"))
+        self.code = QLineEdit()
+        self.code.setObjectName("code")
+        self.code.setMaxLength(30)
+        self.code.setPlaceholderText(self.tr("ví dụ: KHAU-TRANG"))
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.name.setPlaceholderText(self.tr("ví dụ: Khẩu trang y tế (hộp 50 cái)"))
+        self.unit = QLineEdit()
+        self.unit.setObjectName("unit")
+        self.unit.setPlaceholderText(self.tr("ví dụ: hộp, bộ, lít, kg, thùng"))
+        self.min_stock = QSpinBox()
+        self.min_stock.setObjectName("min_stock")
+        self.min_stock.setRange(0, MAX_QUANTITY)
+        self.form.addRow(self.tr("Mã vật tư:"), self.code)
+        self.form.addRow(self.tr("Tên vật tư:"), self.name)
+        self.form.addRow(self.tr("Đơn vị tính:"), self.unit)
+        self.form.addRow(self.tr("Tồn kho tối thiểu:"), self.min_stock)
+        self.saved: StockRow | None = None
+
+    def save(self) -> None:
+        self.saved = supplies.add_item(
+            self.ctx.desk,
+            self.ctx.facility,
+            self.code.text(),
+            self.name.text(),
+            self.unit.text(),
+            self.min_stock.value(),
+        )
+
+
+class DistributionDialog(_ServiceDialog):
+    """Relief goods shared equally among the people present: the plan first, then one click records it."""
+
+    def __init__(self, ctx: UiContext, item: StockRow, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.item = item
+        self.setWindowTitle(self.tr("Phân phối hàng cứu trợ"))
+        self.setMinimumSize(560, 520)
+        self.quantity = QSpinBox()
+        self.quantity.setObjectName("quantity")
+        self.quantity.setRange(0, max(0, item.quantity))
+        self.quantity.setValue(max(0, item.quantity))
+        self.quantity.setSuffix(f" {item.unit}")
+        self.quantity.setGroupSeparatorShown(True)
+        self.quantity.valueChanged.connect(self.update_plan)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setMaxLength(120)
+        self.reason.setPlaceholderText(self.tr("ví dụ: hàng cứu trợ của Mặt trận Tổ quốc huyện"))
+        self.form.addRow(self.tr("Hàng:"), QLabel(item.name))
+        self.form.addRow(self.tr("Còn trong kho:"), QLabel(f"{_number(item.quantity)} {item.unit}"))
+        self.form.addRow(self.tr("Số lượng đem chia:"), self.quantity)
+        self.form.addRow(self.tr("Nguồn / ghi chú:"), self.reason)
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: 600;")
+        self.rooms = RowsModel[RoomShare](
+            [
+                Column(self.tr("Phòng"), lambda r: r.room),
+                Column(self.tr("Số người"), lambda r: str(r.people), align_right=True),
+                Column(self.tr("Được nhận"), lambda r: f"{_number(r.share)} {item.unit}", align_right=True),
+            ],
+            parent=self,
+        )
+        self.rooms_view = make_table(self.rooms, stretch_column=0)
+        self.rooms_view.setObjectName("plan")
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.summary)
+        layout.insertWidget(2, self.rooms_view, 1)
+        self.ok = self.buttons.button(self.buttons.StandardButton.Ok)
+        self.ok.setText(self.tr("Ghi phân phối"))
+        self.plan: DistributionPlan | None = None
+        self.done_plan: DistributionPlan | None = None
+        self.update_plan()
+
+    def update_plan(self) -> None:
+        """The plan for the quantity now in the box; nothing can be recorded without one."""
+        self.plan = None
+        self.error.clear_error()
+        try:
+            self.plan = supplies.distribution_plan(
+                self.ctx.desk, self.ctx.facility, self.item.code, self.quantity.value()
+            )
+        except DeskError as err:
+            self.rooms.set_rows([])
+            self.summary.setText("")
+            self.error.show_error(self.ctx.describe(err))
+        else:
+            shares = self.plan.shares
+            self.rooms.set_rows(shares.rooms)
+            self.summary.setText(
+                self.tr("%1 người ở %2 phòng: mỗi người %3 %4. Phát %5 %4; còn lại %6 %4 trong kho.")
+                .replace("%1", _number(shares.people))
+                .replace("%2", str(len(shares.rooms)))
+                .replace("%3", _number(shares.per_person))
+                .replace("%4", self.item.unit)
+                .replace("%5", _number(shares.distributed))
+                .replace("%6", _number(shares.remainder))
+            )
+        self.ok.setEnabled(self.plan is not None)
+
+    def save(self) -> None:
+        self.done_plan = supplies.distribute(
+            self.ctx.desk, self.ctx.facility, self.item.code, self.quantity.value(), self.reason.text()
+        )
+
+
+class SuppliesPage(QWidget):
+    """Vật tư."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("supplies_page")
+        title = QLabel(self.tr("Vật tư"))
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.message = MessageLine()
+        self.message.setObjectName("message")
+        self.low_count = QLabel()
+        self.low_count.setObjectName("low_count")
+
+        self.stock = RowsModel[StockRow](
+            [
+                Column(self.tr("Mã"), lambda r: r.code),
+                Column(self.tr("Tên vật tư"), lambda r: r.name),
+                Column(self.tr("Tồn kho"), lambda r: _number(r.quantity), align_right=True),
+                Column(self.tr("Đơn vị"), lambda r: r.unit),
+                Column(self.tr("Tối thiểu"), lambda r: _number(r.min_stock), align_right=True),
+                Column(self.tr("Đủ dùng"), self._days_text, align_right=True),
+                Column(self.tr("Tình trạng"), self._state_text),
+            ],
+            parent=self,
+            highlight=lambda r: WARNING_BACKGROUND if r.low else None,
+        )
+        self.stock_view = make_table(self.stock, stretch_column=1)
+        self.stock_view.setObjectName("stock")
+        self.stock_view.selectionModel().currentRowChanged.connect(lambda *_: self._item_chosen())
+
+        self.receive_button = QPushButton(self.tr("Nhập kho"))
+        self.receive_button.setObjectName("receive")
+        self.receive_button.clicked.connect(self.receive_selected)
+        self.issue_button = QPushButton(self.tr("Xuất kho"))
+        self.issue_button.setObjectName("issue")
+        self.issue_button.clicked.connect(self.issue_selected)
+        self.distribute_button = QPushButton(self.tr("Phân phối hàng cứu trợ…"))
+        self.distribute_button.setObjectName("distribute")
+        self.distribute_button.clicked.connect(self.distribute_selected)
+        self.add_button = QPushButton(self.tr("Thêm vật tư…"))
+        self.add_button.setObjectName("add_item")
+        self.add_button.clicked.connect(self.add_item)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.low_count, 1)
+        for button in (self.receive_button, self.issue_button, self.distribute_button, self.add_button):
+            buttons.addWidget(button)
+
+        self.moves = RowsModel[MovementRow](
+            [
+                Column(self.tr("Thời điểm"), lambda m: vn_datetime(m.moved_at)),
+                Column(
+                    self.tr("Nhập / xuất"), lambda m: self.tr("Nhập") if m.quantity > 0 else self.tr("Xuất")
+                ),
+                Column(self.tr("Số lượng"), lambda m: _number(abs(m.quantity)), align_right=True),
+                Column(self.tr("Còn lại"), lambda m: _number(m.balance), align_right=True),
+                Column(self.tr("Lý do"), lambda m: m.reason or ""),
+                Column(self.tr("Người ghi"), lambda m: m.recorded_by or ""),
+            ],
+            parent=self,
+        )
+        self.moves_view = make_table(self.moves, stretch_column=4)
+        self.moves_view.setObjectName("movements")
+        self.moves_box = QGroupBox(self.tr("Nhập, xuất gần đây"))
+        QVBoxLayout(self.moves_box).addWidget(self.moves_view)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.stock_view, 1)
+        top_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.moves_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        ctx.facility_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    # --- texts ----------------------------------------------------------------------------------------------------
+
+    def _days_text(self, row: StockRow) -> str:
+        if row.days_left is None:
+            return ""
+        return self.tr("%1 ngày").replace("%1", str(row.days_left))
+
+    def _state_text(self, row: StockRow) -> str:
+        if row.low:
+            return self.tr("Dưới mức tối thiểu")
+        if row.days_left is not None and row.days_left < 3:
+            return self.tr("Sắp hết")
+        return self.tr("Đủ")
+
+    # --- the chosen item ------------------------------------------------------------------------------------------
+
+    def current_item(self) -> StockRow | None:
+        index = self.stock_view.currentIndex()
+        return self.stock.row_at(index.row()) if index.isValid() else None
+
+    def _item_chosen(self) -> None:
+        item = self.current_item()
+        rows: list[MovementRow] = []
+        if item is not None and self.ctx.facility:
+            try:
+                rows = supplies.movements(self.ctx.desk, self.ctx.facility, item.code, 200)
+            except DeskError as err:
+                self.message.error(self.ctx.describe(err))
+        self.moves.set_rows(rows)
+        self.moves_box.setTitle(
+            self.tr("Nhập, xuất gần đây: %1").replace("%1", item.name)
+            if item
+            else self.tr("Nhập, xuất gần đây")
+        )
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        allowed = self.ctx.desk.can(Permission.MANAGE_STOCK)
+        chosen = self.current_item() is not None
+        for button in (self.receive_button, self.issue_button, self.distribute_button, self.add_button):
+            button.setVisible(allowed)
+        for button in (self.receive_button, self.issue_button, self.distribute_button):
+            button.setEnabled(chosen)
+        self.add_button.setEnabled(bool(self.ctx.facility))
+
+    # --- actions --------------------------------------------------------------------------------------------------
+
+    def receive_selected(self) -> None:
+        self._move(incoming=True)
+
+    def issue_selected(self) -> None:
+        self._move(incoming=False)
+
+    def _move(self, incoming: bool) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        dialog = MovementDialog(self.ctx, item, incoming, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return
+        moved = dialog.saved
+        text = self.tr("Đã nhập %1 %2 %3; còn %4.") if incoming else self.tr("Đã xuất %1 %2 %3; còn %4.")
+        self.message.done(
+            text.replace("%1", _number(abs(moved.quantity)))
+            .replace("%2", item.unit)
+            .replace("%3", item.name)
+            .replace("%4", _number(moved.balance))
+        )
+        self._changed(item.code)
+
+    def add_item(self) -> None:
+        dialog = ItemDialog(self.ctx, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self.message.done(self.tr("Đã thêm vật tư %1.").replace("%1", dialog.saved.name))
+            self._changed(dialog.saved.code)
+
+    def distribute_selected(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        dialog = DistributionDialog(self.ctx, item, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.done_plan is None:
+            return
+        shares = dialog.done_plan.shares
+        self.message.done(
+            self.tr("Đã phân phối %1 %2 cho %3 người (mỗi người %4); còn lại %5 trong kho.")
+            .replace("%1", _number(shares.distributed))
+            .replace("%2", item.unit)
+            .replace("%3", _number(shares.people))
+            .replace("%4", _number(shares.per_person))
+            .replace("%5", _number(shares.remainder))
+        )
+        self._changed(item.code)
+
+    def _changed(self, code: str) -> None:
+        self.ctx.notify_changed()
+        self.select_item(code)
+
+    def select_item(self, code: str) -> None:
+        for row, item in enumerate(self.stock.rows()):
+            if item.code == code:
+                self.stock_view.selectRow(row)
+                return
+
+    # --- loading --------------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        code = self.ctx.facility
+        chosen = self.current_item()
+        try:
+            rows = supplies.list_stock(self.ctx.desk, code) if code else []
+        except DeskError as err:
+            self.message.error(self.ctx.describe(err))
+            return
+        self.stock.set_rows(rows)
+        low = sum(1 for r in rows if r.low)
+        self.low_count.setText(
+            self.tr("%1 vật tư dưới mức tối thiểu.").replace("%1", str(low))
+            if low
+            else self.tr("Không có vật tư nào dưới mức tối thiểu.")
+        )
+        self.low_count.setStyleSheet("color: #b3261e; font-weight: 600;" if low else "")
+        if chosen is not None:
+            self.select_item(chosen.code)
+        elif rows:
+            self.stock_view.selectRow(0)
+        self._item_chosen()
