@@ -15,6 +15,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.models import WARNING_BACKGROUND
 from quarantine_desk.ui.pages.medical import MedicalPage
 from tests.helpers import as_role
+from tests.ui.writes import wait_for_writes
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -63,6 +64,7 @@ def test_negative_results_for_a_whole_room(ctx, page, qtbot) -> None:  # type: i
     qtbot.mouseClick(page.select_room_button, Qt.MouseButton.LeftButton)
     assert page.record_button.text() == "Ghi kết quả cho 3 người"
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.due.rowCount() == 0
     assert "Đã ghi 3 kết quả" in page.message.text()
     assert room_state(ctx, "101") is RoomState.OCCUPIED
@@ -76,10 +78,12 @@ def test_positive_result_closes_the_room_after_confirmation(ctx, page, qtbot, cl
     page.result.setCurrentIndex(page.result.findData("positive"))
     page.due_view.selectRow(0)
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert asked and "DƯƠNG TÍNH" in asked[0]
     assert room_state(ctx, "101") is RoomState.OCCUPIED  # declined: nothing recorded
     page.ask.confirm = lambda title, text: True
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert room_state(ctx, "101") is RoomState.CLOSED
     assert "Phòng 101 đã bị phong tỏa; 2 người cùng phòng" in page.message.text()
     # The positive person now waits for a transfer in the leaving tab.
@@ -88,13 +92,14 @@ def test_positive_result_closes_the_room_after_confirmation(ctx, page, qtbot, cl
     assert page.problems_text(positive[0]) == "dương tính"
 
 
-def test_transfer_asks_where_to(ctx, page) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_asks_where_to(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
     stays.record_test(ctx.desk, "001085000111", "rapid", "positive")
     ctx.notify_changed()
     page.tabs.setCurrentIndex(2)
     page.leaving_view.selectRow(0)
     page.ask.text = lambda *args: "Bệnh viện dã chiến số 2"
     page.transfer_selected()
+    wait_for_writes(qtbot)
     assert stays.person_stays(ctx.desk, "001085000111")[0].transfer_to == "Bệnh viện dã chiến số 2"
     assert page.leaving.rowCount() == 0
 
@@ -106,6 +111,7 @@ def test_health_check_with_fever_is_highlighted(ctx, page, qtbot) -> None:  # ty
     page.temperature.setValue(38.2)
     qtbot.keyClicks(page.symptoms, "ho, sot")
     qtbot.keyClick(page.symptoms, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
     assert page.checks.rowCount() == 1
     assert page.checks.data(page.checks.index(0, 3)) == "38,2 °C"
     assert (
@@ -115,7 +121,45 @@ def test_health_check_with_fever_is_highlighted(ctx, page, qtbot) -> None:  # ty
     assert page.message.is_error
 
 
-def test_release_problems_and_override_by_a_manager(ctx, page, clock) -> None:  # type: ignore[no-untyped-def]
+def test_past_health_checks_of_today_and_yesterday_are_listed(ctx, page, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now
+    stays.record_health_check(ctx.desk, "001085000111", 36.6, at=now - timedelta(days=2))  # too old
+    stays.record_health_check(ctx.desk, "001085000222", 37.5, "Sốt nhẹ", at=now - timedelta(days=1))
+    stays.record_health_check(ctx.desk, "001085000111", 36.8, at=now - timedelta(hours=1))
+    page.refresh()
+    page.tabs.setCurrentIndex(1)
+    assert [(c.full_name, c.temperature) for c in page.checks.rows()] == [
+        ("Trần Văn Nam", 36.8),
+        ("Vũ Văn Hải", 37.5),
+    ]
+    assert page.checks.data(page.checks.index(1, 3)) == "37,5 °C"
+    assert page.checks.data(page.checks.index(1, 5)) == "admin"
+    fever = page.checks.data(page.checks.index(1, 0), Qt.ItemDataRole.BackgroundRole)
+    assert fever is not None and fever.color() == WARNING_BACKGROUND
+    assert page.checks.data(page.checks.index(0, 0), Qt.ItemDataRole.BackgroundRole) is None
+    # A new check goes on top, and the next person in the list is chosen for the next one.
+    page.present_view.selectRow(0)
+    qtbot.mouseClick(page.health_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
+    assert page.checks.rowCount() == 3
+    assert page.checks.row_at(0).full_name == page.present.row_at(0).full_name
+    assert page.present_view.currentIndex().row() == 1
+
+
+def test_a_room_is_recorded_whole_or_not_at_all(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page.due_view.selectRow(0)
+    qtbot.mouseClick(page.select_room_button, Qt.MouseButton.LeftButton)
+    # Someone of the room leaves on another PC before the results are saved here.
+    stays.release(ctx.desk, "001085000333", override="Chuyển cách ly tại nhà theo quyết định")
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
+    assert page.message.is_error
+    assert "Đã ghi 0 kết quả" in page.message.text() and "Lê Văn Tám" in page.message.text()
+    for number in ("001085000111", "001085000222"):
+        assert stays.stay_tests(ctx.desk, stays.person_stays(ctx.desk, number)[0].stay) == []
+
+
+def test_release_problems_and_override_by_a_manager(ctx, page, clock, qtbot) -> None:  # type: ignore[no-untyped-def]
     clock.now += timedelta(days=13)  # the day before the planned release: "tomorrow" list
     page.refresh()
     page.tabs.setCurrentIndex(2)
@@ -129,6 +173,7 @@ def test_release_problems_and_override_by_a_manager(ctx, page, clock) -> None:  
     assert page.override_button.isVisible() and page.override_button.isEnabled()
     page.ask.text = lambda *args: "Quyết định của Ban chỉ đạo huyện"
     page.override_selected()
+    wait_for_writes(qtbot)
     assert page.leaving.rowCount() == 2
     assert "hoàn thành cách ly" in page.message.text()
 

@@ -3,13 +3,16 @@
 A positive result is confirmed first and then reported with what rule R5 did in the same transaction (the room
 closed, the roommates' quarantine restarted). A release with problems (early, a missing test, a positive) is
 offered only to a user allowed to override, and only with a reason (R6); the services check both again.
+Results of one room are recorded in one transaction (``stays.record_room_tests``); every write runs on the
+write worker (``ui.tasks.run_write``), so a slow server never freezes the window.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
@@ -31,9 +34,11 @@ from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import natural_key
 from quarantine_desk.domain.text import fold
 from quarantine_desk.services import stays
-from quarantine_desk.services.stays import FEVER_FROM, DueTest, StayRow, TestResultRow
+from quarantine_desk.services.stays import FEVER_FROM, DueTest, RecentHealthCheck, StayRow, TestResultRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import Ask, MessageLine, make_table, selected_rows, vn_date
 
 log = logging.getLogger(__name__)
@@ -52,13 +57,8 @@ class ReleaseLine:
     when: str  # "today", "tomorrow" or "positive"
 
 
-@dataclass(frozen=True)
-class HealthLine:
-    at: datetime
-    full_name: str
-    room: str
-    temperature: float
-    symptoms: str
+# What a recording of several rooms wrote, and the refusal that stopped it at a room (None when all went in).
+RoomResults = tuple[list[TestResultRow], DeskError | None]
 
 
 class MedicalPage(QWidget):
@@ -177,6 +177,8 @@ class MedicalPage(QWidget):
 
     def record_selected(self) -> None:
         """Record one result for each selected person (once, even with two tests due)."""
+        if writing(self):
+            return
         chosen: dict[int, DueTest] = {}
         for row in selected_rows(self.due_view):
             due = self.due.rows()[row]
@@ -196,19 +198,39 @@ class MedicalPage(QWidget):
             ).replace("%1", names),
         ):
             return
-        done: list[TestResultRow] = []
-        failure = ""
+        # One transaction per room: a room sampled together is recorded whole or not at all.
+        by_room: dict[str, dict[int, str]] = {}
         for due in chosen.values():
-            try:
-                done.append(stays.record_test(self.ctx.desk, due.person, kind, result, at=at))
-            except DeskError as err:
-                failure = self.ctx.describe(err)
-                break
+            by_room.setdefault(due.room, {})[due.person] = result
+        desk, facility = self.ctx.desk, self.ctx.facility
+
+        def record() -> RoomResults:
+            done: list[TestResultRow] = []
+            for room, results in by_room.items():
+                try:
+                    done.extend(stays.record_room_tests(desk, facility, room, kind, results, at=at))
+                except DeskError as err:
+                    return done, err
+            return done, None
+
+        run_write(
+            self,
+            record,
+            self._tests_recorded,
+            self._refused,
+            busy=[self.record_button, self.select_room_button],
+        )
+
+    def _refused(self, err: BaseException) -> None:
+        self.message.error(error_text(err, self.ctx.lang))
+
+    def _tests_recorded(self, outcome: RoomResults) -> None:
+        done, refusal = outcome
         if done:
             self.ctx.notify_changed()
-        if failure:
+        if refusal is not None:
             recorded = self.tr("Đã ghi %1 kết quả; dừng lại ở lỗi: %2").replace("%1", str(len(done)))
-            self.message.error(recorded.replace("%2", failure))
+            self.message.error(recorded.replace("%2", self.ctx.describe(refusal)))
             return
         self.message.done(self._result_summary(done))
 
@@ -260,9 +282,9 @@ class MedicalPage(QWidget):
         self.health_button.setObjectName("record_health")
         self.health_button.clicked.connect(self.record_health)
 
-        self.checks = RowsModel[HealthLine](
+        self.checks = RowsModel[RecentHealthCheck](
             [
-                Column(self.tr("Giờ"), lambda h: h.at.strftime("%H:%M %d/%m")),
+                Column(self.tr("Giờ"), lambda h: h.checked_at.strftime("%H:%M %d/%m")),
                 Column(self.tr("Họ và tên"), lambda h: h.full_name),
                 Column(self.tr("Phòng"), lambda h: h.room),
                 Column(
@@ -271,11 +293,13 @@ class MedicalPage(QWidget):
                     align_right=True,
                 ),
                 Column(self.tr("Triệu chứng"), lambda h: h.symptoms),
+                Column(self.tr("Người ghi"), lambda h: h.recorded_by or ""),
             ],
             parent=self,
-            highlight=lambda h: WARNING_BACKGROUND if h.temperature >= FEVER_FROM else None,
+            highlight=lambda h: WARNING_BACKGROUND if h.fever else None,
         )
         self.checks_view = make_table(self.checks, stretch_column=4)
+        self.checks_view.setObjectName("checks")
 
         entry = QHBoxLayout()
         for label, widget in (
@@ -287,7 +311,7 @@ class MedicalPage(QWidget):
             entry.addWidget(caption)
             entry.addWidget(widget, 1 if widget is self.symptoms else 0)
         entry.addWidget(self.health_button)
-        checks_box = QGroupBox(self.tr("Đã ghi trong ca này"))
+        checks_box = QGroupBox(self.tr("Đã ghi hôm qua và hôm nay"))
         QVBoxLayout(checks_box).addWidget(self.checks_view)
         layout = QVBoxLayout(tab)
         layout.addWidget(self.filter)
@@ -299,7 +323,18 @@ class MedicalPage(QWidget):
     def _apply_filter(self) -> None:
         words = fold(self.filter.text()).split()
         rows = [s for s in self._roster if all(w in fold(f"{s.full_name} {s.room}") for w in words)]
+        current = self._current_present()
         self.present.set_rows(rows)
+        # A reload after a write keeps the person being checked selected.
+        if current is not None:
+            for row, stay in enumerate(rows):
+                if stay.stay == current.stay:
+                    self.present_view.selectRow(row)
+                    break
+
+    def _current_present(self) -> StayRow | None:
+        index = self.present_view.currentIndex()
+        return self.present.row_at(index.row()) if index.isValid() else None
 
     def _mark_fever(self, value: float) -> None:
         self.temperature.setStyleSheet(
@@ -307,20 +342,25 @@ class MedicalPage(QWidget):
         )
 
     def record_health(self) -> None:
-        index = self.present_view.currentIndex()
-        stay = self.present.row_at(index.row()) if index.isValid() else None
+        if writing(self):
+            return
+        stay = self._current_present()
         if stay is None:
             self.message.error(self.tr("Chọn người cần ghi nhận trong danh sách."))
             return
         temperature = round(self.temperature.value(), 1)
         symptoms = self.symptoms.text().strip()
-        try:
-            stays.record_health_check(self.ctx.desk, stay.person, temperature, symptoms)
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
-        line = HealthLine(self.ctx.desk.now(), stay.full_name, stay.room, temperature, symptoms)
-        self.checks.set_rows([line, *self.checks.rows()])  # newest first
+        desk = self.ctx.desk
+        run_write(
+            self,
+            lambda: stays.record_health_check(desk, stay.person, temperature, symptoms),
+            lambda _check: self._health_recorded(stay, temperature),
+            self._refused,
+            busy=[self.health_button],
+        )
+
+    def _health_recorded(self, stay: StayRow, temperature: float) -> None:
+        self.ctx.notify_changed()  # the list of checks below reloads with this one on top
         text = (
             self.tr("Đã ghi nhận %1: %2 °C.")
             .replace("%1", stay.full_name)
@@ -333,8 +373,10 @@ class MedicalPage(QWidget):
         self.symptoms.clear()
         self.temperature.setValue(36.5)
         # The next person in the list: checks go room by room.
-        if index.row() + 1 < self.present.rowCount():
-            self.present_view.selectRow(index.row() + 1)
+        rows = self.present.rows()
+        row = next((i for i, s in enumerate(rows) if s.stay == stay.stay), None)
+        if row is not None and row + 1 < len(rows):
+            self.present_view.selectRow(row + 1)
 
     # --- releases ---------------------------------------------------------------------------------------------
 
@@ -468,19 +510,35 @@ class MedicalPage(QWidget):
         if reason is not None:
             self._release(line, reason)
 
+    def _leave(self, write: Callable[[], object], done: Callable[[], None]) -> None:
+        """A release or a transfer on the write worker; the buttons wait for its answer."""
+
+        def finished(_row: object) -> None:
+            self.ctx.notify_changed()
+            done()
+
+        run_write(
+            self,
+            write,
+            finished,
+            self._refused,
+            busy=[self.release_button, self.override_button, self.transfer_button],
+        )
+
     def _release(self, line: ReleaseLine, override: str | None) -> None:
-        try:
-            stays.release(self.ctx.desk, line.person, override=override)
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
+        if writing(self):
             return
-        log.info("stay %s released%s", line.stay, " with override" if override else "")
-        self.ctx.notify_changed()
-        self.message.done(self.tr("%1 đã hoàn thành cách ly.").replace("%1", line.full_name))
+        desk = self.ctx.desk
+
+        def released() -> None:
+            log.info("stay %s released%s", line.stay, " with override" if override else "")
+            self.message.done(self.tr("%1 đã hoàn thành cách ly.").replace("%1", line.full_name))
+
+        self._leave(lambda: stays.release(desk, line.person, override=override), released)
 
     def transfer_selected(self) -> None:
         line = self._current_leaving()
-        if line is None:
+        if line is None or writing(self):
             return
         to = self.ask.text(
             self.tr("Chuyển điều trị"),
@@ -488,14 +546,12 @@ class MedicalPage(QWidget):
         )
         if to is None:
             return
-        try:
-            stays.transfer(self.ctx.desk, line.person, to)
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
-        self.ctx.notify_changed()
-        self.message.done(
-            self.tr("%1 đã được chuyển đến %2.").replace("%1", line.full_name).replace("%2", to)
+        desk = self.ctx.desk
+        self._leave(
+            lambda: stays.transfer(desk, line.person, to),
+            lambda: self.message.done(
+                self.tr("%1 đã được chuyển đến %2.").replace("%1", line.full_name).replace("%2", to)
+            ),
         )
 
     # --- loading ----------------------------------------------------------------------------------------------
@@ -516,6 +572,8 @@ class MedicalPage(QWidget):
                 present, key=lambda s: (natural_key(s.zone), natural_key(s.room), natural_key(s.bed))
             )
             leaving = self._leaving_lines(code) if code else []
+            since = datetime.combine(self._today - timedelta(days=1), time.min)
+            checks = stays.recent_health_checks(self.ctx.desk, code, since) if code else []
         except DeskError as err:
             self.message.error(self.ctx.describe(err))
             return
@@ -527,6 +585,7 @@ class MedicalPage(QWidget):
             .replace("%2", str(overdue))
         )
         self._apply_filter()
+        self.checks.set_rows(checks)
         self.leaving.set_rows(leaving)
         self._update_test_buttons()
         self._update_release_buttons()
