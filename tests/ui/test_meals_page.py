@@ -14,6 +14,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND
 from quarantine_desk.ui.pages.meals import MealsPage
 from tests.helpers import as_role
+from tests.ui.writes import wait_for_writes
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -82,6 +83,7 @@ def test_record_served_portions(ctx, page, qtbot) -> None:  # type: ignore[no-un
     assert page.portions.value() == 2  # the count is offered
     page.portions.setValue(1)
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.message.text() == "Đã ghi 1 suất bữa trưa cho người cách ly ngày 10/08/2021."
     assert cell(page, 1, 4) == "1"
     # One portion short of the people present: the row asks for attention.
@@ -92,6 +94,7 @@ def test_record_served_portions(ctx, page, qtbot) -> None:  # type: ignore[no-un
     page.diners.setCurrentIndex(page.diners.findData("staff"))
     page.portions.setValue(9)
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert [(r.meal, r.diners, r.portions) for r in meals.served(ctx.desk, "F01")] == [
         ("lunch", "quarantined", 1),
         ("lunch", "staff", 9),

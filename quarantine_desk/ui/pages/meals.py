@@ -2,7 +2,8 @@
 
 For the chosen day, each meal counts the people in quarantine that day and the staff who eat it: the staff on
 duty from the shifts, or a number typed in. The portions served are recorded per meal and kind of diner; a second
-entry corrects the first. Users without the stock permission only read.
+entry corrects the first (on the write worker, so a slow shared server never freezes the window). Users without the stock
+permission only read.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import meals
-from quarantine_desk.services.meals import MealCounts, MealLine
+from quarantine_desk.services.meals import MealCounts, MealLine, ServedRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
 
 log = logging.getLogger(__name__)
@@ -213,22 +216,34 @@ class MealsPage(QWidget):
         self.portions.setValue(value)
 
     def record(self) -> None:
-        if not self.ctx.facility:
+        """Save the portions on the write worker; the button stays disabled until the answer is back."""
+        if not self.ctx.facility or writing(self):
             return
-        meal, diners = str(self.meal.currentData()), str(self.diners.currentData())
-        try:
-            row = meals.record_served(
-                self.ctx.desk, self.ctx.facility, self.chosen_day(), meal, diners, self.portions.value()
-            )
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
+        desk, code, on = self.ctx.desk, self.ctx.facility, self.chosen_day()
+        meal, diners, portions = (
+            str(self.meal.currentData()),
+            str(self.diners.currentData()),
+            self.portions.value(),
+        )
+        diners_text = self.diners.currentText().lower()
+        run_write(
+            self,
+            lambda: meals.record_served(desk, code, on, meal, diners, portions),
+            lambda row: self._recorded(row, diners_text, on),
+            self._refused,
+            busy=[self.record_button],
+        )
+
+    def _refused(self, err: BaseException) -> None:
+        self.message.error(error_text(err, self.ctx.lang))
+
+    def _recorded(self, row: ServedRow, diners_text: str, on: date) -> None:
         self.message.done(
             self.tr("Đã ghi %1 suất %2 cho %3 ngày %4.")
             .replace("%1", str(row.portions))
             .replace("%2", self.meal_name(row.meal).lower())
-            .replace("%3", self.diners.currentText().lower())
-            .replace("%4", vn_date(self.chosen_day()))
+            .replace("%3", diners_text)
+            .replace("%4", vn_date(on))
         )
         self.ctx.notify_changed()
 
