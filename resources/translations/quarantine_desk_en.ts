@@ -1632,140 +1632,140 @@ Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily 
 <context>
     <name>MealsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="48"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="51"/>
         <source>Suất ăn</source>
         <translation>Meals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="59"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="62"/>
         <source>◀ Hôm trước</source>
         <translation>◀ Previous day</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="62"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="65"/>
         <source>Hôm sau ▶</source>
         <translation>Next day ▶</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="65"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="68"/>
         <source>Hôm nay</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="73"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="76"/>
         <source>theo ca trực</source>
         <translation>from shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="75"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="78"/>
         <source>Số lực lượng phục vụ ăn mỗi bữa; để “theo ca trực” để lấy từ lịch ca trực.</source>
         <translation>Staff eating each meal; leave “from shifts” to take them from the duty shifts.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="79"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="82"/>
         <source>Ngày:</source>
         <translation>Date:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="81"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="84"/>
         <source>Lực lượng phục vụ:</source>
         <translation>Staff:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="96"/>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="136"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="99"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="139"/>
         <source>Bữa</source>
         <translation>Meal</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="97"/>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="120"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="100"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="123"/>
         <source>Người cách ly</source>
         <translation>Quarantined</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="98"/>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="121"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="101"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="124"/>
         <source>Lực lượng phục vụ</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="99"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="102"/>
         <source>Tổng số suất</source>
         <translation>Total portions</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="101"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="104"/>
         <source>Đã phát: người cách ly</source>
         <translation>Served: quarantined</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="105"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="108"/>
         <source>Đã phát: phục vụ</source>
         <translation>Served: staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="125"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="128"/>
         <source> suất</source>
         <translation> portions</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="129"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="132"/>
         <source>Ghi số suất đã phát</source>
         <translation>Record portions served</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="133"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="136"/>
         <source>Ghi nhận suất ăn đã phát</source>
         <translation>Portions served</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="137"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="140"/>
         <source>Đối tượng</source>
         <translation>Diners</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="138"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="141"/>
         <source>Số suất</source>
         <translation>Portions</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="166"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="169"/>
         <source>Bữa sáng</source>
         <translation>Breakfast</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="167"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="170"/>
         <source>Bữa trưa</source>
         <translation>Lunch</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="168"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="171"/>
         <source>Bữa tối</source>
         <translation>Dinner</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="172"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="175"/>
         <source>chưa ghi</source>
         <translation>not recorded</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="227"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="242"/>
         <source>Đã ghi %1 suất %2 cho %3 ngày %4.</source>
         <translation>Recorded %1 portions of %2 for %3 on %4.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="253"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="268"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="259"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="274"/>
         <source>Ngày %1: %2 người cách ly. Cả ngày cần %3 suất: %4 cho người cách ly, %5 cho lực lượng phục vụ.</source>
         <translation>%1: %2 people in quarantine. The day needs %3 portions: %4 for the quarantined, %5 for the staff.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="269"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="284"/>
         <source>Không có ai trong lịch ca trực ngày này: nhập số lực lượng phục vụ ở ô bên trên.</source>
         <translation>Nobody is on the duty shifts that day: type the number of staff in the box above.</translation>
     </message>
@@ -1794,23 +1794,23 @@ Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily 
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="95"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="236"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="266"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="345"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="258"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="288"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="387"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="96"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="237"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="267"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="346"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="259"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="289"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="388"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="97"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="238"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="260"/>
         <source>Giường</source>
         <translation>Bed</translation>
     </message>
@@ -1887,7 +1887,7 @@ Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily 
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="149"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="379"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="421"/>
         <source>Hôm nay</source>
         <translation>Today</translation>
     </message>
@@ -1897,17 +1897,17 @@ Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily 
         <translation>Record results for %1 people</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="185"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="187"/>
         <source>Chưa chọn người nào trong danh sách.</source>
         <translation>Nobody selected in the list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="192"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="194"/>
         <source>Kết quả dương tính</source>
         <translation>Positive result</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="194"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="196"/>
         <source>Ghi kết quả DƯƠNG TÍNH cho: %1?
 
 Phòng sẽ bị phong tỏa, người dương tính chờ chuyển điều trị và những người cùng phòng phải cách ly lại từ ngày tiếp xúc.</source>
@@ -1916,168 +1916,173 @@ Phòng sẽ bị phong tỏa, người dương tính chờ chuyển điều tr�
 The room will be closed, the positive person awaits transfer to treatment and the roommates restart their quarantine from the day of contact.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="210"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="232"/>
         <source>Đã ghi %1 kết quả; dừng lại ở lỗi: %2</source>
         <translation>%1 results recorded; stopped at an error: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="216"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="238"/>
         <source>Đã ghi %1 kết quả.</source>
         <translation>%1 results recorded.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="220"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="242"/>
         <source>Phòng %1 đã bị phong tỏa; %2 người cùng phòng bắt đầu lại thời gian cách ly.</source>
         <translation>Room %1 is closed; %2 roommates restart their quarantine.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="231"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="253"/>
         <source>Lọc theo tên hoặc phòng</source>
         <translation>Filter by name or room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="239"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="261"/>
         <source>Nhóm</source>
         <translation>Cohort</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="240"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="347"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="262"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="389"/>
         <source>Dự kiến ra</source>
         <translation>Planned release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="257"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="279"/>
         <source>Ho, sốt, đau họng, mất vị giác… (để trống nếu không có)</source>
         <translation>Cough, fever, sore throat, loss of taste… (blank if none)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="259"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="281"/>
         <source>Ghi nhận</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="265"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="287"/>
         <source>Giờ</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="269"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="282"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="291"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="306"/>
         <source>Nhiệt độ</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="273"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="283"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="295"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="307"/>
         <source>Triệu chứng</source>
         <translation>Symptoms</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="290"/>
-        <source>Đã ghi trong ca này</source>
-        <translation>Recorded this shift</translation>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="296"/>
+        <source>Người ghi</source>
+        <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="313"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="314"/>
+        <source>Đã ghi hôm qua và hôm nay</source>
+        <translation>Recorded yesterday and today</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="349"/>
         <source>Chọn người cần ghi nhận trong danh sách.</source>
         <translation>Select the person in the list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="325"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="365"/>
         <source>Đã ghi nhận %1: %2 °C.</source>
         <translation>Recorded %1: %2 °C.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="330"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="370"/>
         <source>Sốt: báo bác sĩ trực.</source>
         <translation>Fever: tell the doctor on duty.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="348"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="390"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="349"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="391"/>
         <source>Vấn đề</source>
         <translation>Problems</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="359"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="401"/>
         <source>Cho ra</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="362"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="404"/>
         <source>Duyệt cho ra (cần lý do)</source>
         <translation>Approve release (reason needed)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="365"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="486"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="407"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="544"/>
         <source>Chuyển điều trị</source>
         <translation>Transfer to treatment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="380"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="422"/>
         <source>Ngày mai</source>
         <translation>Tomorrow</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="381"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="423"/>
         <source>Chờ chuyển</source>
         <translation>Awaiting transfer</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="387"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="429"/>
         <source>chưa hết thời gian</source>
         <translation>period not over</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="389"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="431"/>
         <source>dương tính</source>
         <translation>positive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="391"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="433"/>
         <source>thiếu xét nghiệm ngày %1</source>
         <translation>day-%1 test missing</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="396"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="438"/>
         <source>Đủ điều kiện</source>
         <translation>Ready for release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="463"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="505"/>
         <source>Duyệt cho ra</source>
         <translation>Approve release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="464"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="506"/>
         <source>%1: %2.
 Lý do cho ra (được ghi vào nhật ký):</source>
         <translation>%1: %2.
 Reason for the release (kept in the audit trail):</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="479"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="535"/>
         <source>%1 đã hoàn thành cách ly.</source>
         <translation>%1 has been released.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="487"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="545"/>
         <source>Chuyển %1 đến (bệnh viện, cơ sở điều trị):</source>
         <translation>Transfer %1 to (hospital, treatment facility):</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="498"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="553"/>
         <source>%1 đã được chuyển đến %2.</source>
         <translation>%1 has been transferred to %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="525"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="583"/>
         <source>%1 xét nghiệm đến hạn hôm nay, trong đó %2 quá hạn.</source>
         <translation>%1 tests due today, %2 of them overdue.</translation>
     </message>
@@ -3111,7 +3116,7 @@ Reason for the release (kept in the audit trail):</translation>
     <message>
         <location filename="../../quarantine_desk/ui/pages/supplies.py" line="405"/>
         <source>%1 vật tư dưới mức tối thiểu.</source>
-        <translation>%1 items below their minimum.</translation>
+        <translation>Items below their minimum: %1.</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/supplies.py" line="407"/>
