@@ -12,6 +12,7 @@ from quarantine_desk.services import facilities, people, stays
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages.rooms import RoomBoardPage
+from tests.ui.writes import wait_for_writes
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -71,21 +72,25 @@ def test_tiles_follow_admit_positive_release_and_disinfect(ctx, page, clock, qtb
     page.ask.text = lambda *args: "Tổ khử khuẩn số 1"
     menu = page.room_menu("101")
     next(a for a in menu.actions() if a.text() == "Ghi nhận khử khuẩn").trigger()
+    wait_for_writes(qtbot)
     assert state(page, "101") is RoomState.READY
     assert facilities.room_board(ctx.desk, "F01")[0].disinfected_by == "Tổ khử khuẩn số 1"
 
 
-def test_out_of_service_and_back(ctx, page) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_service_and_back(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
     next(a for a in page.room_menu("202").actions() if a.text() == "Ngừng sử dụng").trigger()
+    wait_for_writes(qtbot)
     assert state(page, "202") is RoomState.OUT_OF_SERVICE
     assert page.board.state_line(page.row_of("202")) == "Ngừng sử dụng"
     next(a for a in page.room_menu("202").actions() if a.text() == "Sử dụng lại").trigger()
+    wait_for_writes(qtbot)
     assert state(page, "202") is RoomState.READY
 
 
-def test_out_of_service_refused_for_an_occupied_room(ctx, page) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_service_refused_for_an_occupied_room(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
     admit(ctx, "Trần Văn Nam", "001085000111", "103")
     page.set_in_service("103", False)
+    wait_for_writes(qtbot)
     assert page.message.is_error and "103" in page.message.text()
     assert state(page, "103") is RoomState.OCCUPIED
 

@@ -3,12 +3,13 @@
 The board is one painted widget rather than a widget per room, so a facility of a few hundred rooms repaints
 in a few milliseconds. Colours follow the room state of the rules: ready, occupied, closed after a positive case
 (R5), awaiting disinfection (R4), out of service. Right-click (or the panel buttons) records a disinfection or
-takes a room out of service; the services check the rules.
+takes a room out of service; the services check the rules, on the write worker (``ui.tasks.run_write``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -46,8 +47,10 @@ from quarantine_desk.services import facilities, stays
 from quarantine_desk.services.facilities import RoomRow
 from quarantine_desk.services.stays import StayRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import room_sex_label, room_state_label
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import Ask, MessageLine, make_table, vn_date, vn_datetime
 
 log = logging.getLogger(__name__)
@@ -511,8 +514,23 @@ class RoomBoardPage(QWidget):
         if row is not None:
             self.set_in_service(row.room, row.state is RoomState.OUT_OF_SERVICE)
 
+    def _write(self, write: Callable[[], object], done: Callable[[], None]) -> None:
+        """A change of a room on the write worker; every page reloads once it is in."""
+
+        def finished(_result: object) -> None:
+            self.ctx.notify_changed()
+            done()
+
+        run_write(
+            self,
+            write,
+            finished,
+            lambda err: self.message.error(error_text(err, self.ctx.lang)),
+            busy=[self.disinfect_button, self.service_button],
+        )
+
     def disinfect_room(self, room: str) -> None:
-        if not room:
+        if not room or writing(self):
             return
         who = self.ask.text(
             self.tr("Ghi nhận khử khuẩn"),
@@ -521,24 +539,25 @@ class RoomBoardPage(QWidget):
         )
         if who is None:
             return
-        try:
-            stays.disinfect(self.ctx.desk, self.ctx.facility, room, by=who)
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
-        log.info("room %s disinfected", room)
-        self.ctx.notify_changed()
-        self.message.done(self.tr("Đã ghi nhận khử khuẩn phòng %1.").replace("%1", room))
+        desk, facility = self.ctx.desk, self.ctx.facility
+
+        def disinfected() -> None:
+            log.info("room %s disinfected", room)
+            self.message.done(self.tr("Đã ghi nhận khử khuẩn phòng %1.").replace("%1", room))
+
+        self._write(lambda: stays.disinfect(desk, facility, room, by=who), disinfected)
 
     def set_in_service(self, room: str, in_service: bool) -> None:
-        try:
-            facilities.set_room_in_service(self.ctx.desk, self.ctx.facility, room, in_service)
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
+        if writing(self):
             return
-        self.ctx.notify_changed()
-        self.message.done(
-            (
-                self.tr("Phòng %1 được sử dụng lại.") if in_service else self.tr("Phòng %1 đã ngừng sử dụng.")
-            ).replace("%1", room)
+        desk, facility = self.ctx.desk, self.ctx.facility
+        self._write(
+            lambda: facilities.set_room_in_service(desk, facility, room, in_service),
+            lambda: self.message.done(
+                (
+                    self.tr("Phòng %1 được sử dụng lại.")
+                    if in_service
+                    else self.tr("Phòng %1 đã ngừng sử dụng.")
+                ).replace("%1", room)
+            ),
         )
