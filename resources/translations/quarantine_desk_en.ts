@@ -1316,106 +1316,131 @@
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/labels.py" line="68"/>
+        <source>Ghi suất ăn đã phát</source>
+        <translation>Record meals served</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="69"/>
         <source>Thêm người</source>
         <translation>Person added</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="69"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="70"/>
         <source>Sửa thông tin người</source>
         <translation>Person edited</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="70"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="71"/>
         <source>Lưu quy định cách ly</source>
         <translation>Policy saved</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="71"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="72"/>
         <source>Thêm phòng</source>
         <translation>Rooms added</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="72"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="73"/>
         <source>Phong tỏa phòng</source>
         <translation>Room closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="73"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="74"/>
         <source>Khử khuẩn phòng</source>
         <translation>Room disinfected</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="74"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="75"/>
         <source>Đưa phòng vào sử dụng</source>
         <translation>Room back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="75"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="76"/>
         <source>Ngừng sử dụng phòng</source>
         <translation>Room out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="76"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="77"/>
         <source>Sửa phòng</source>
         <translation>Room edited</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="77"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="78"/>
         <source>Tiếp nhận</source>
         <translation>Admission</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="78"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="79"/>
         <source>Hoàn thành cách ly</source>
         <translation>Released</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="79"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="80"/>
         <source>Tính lại thời gian cách ly</source>
         <translation>Quarantine restarted</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="80"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="81"/>
         <source>Chuyển điều trị</source>
         <translation>Transfer to treatment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="81"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="82"/>
+        <source>Thêm vật tư</source>
+        <translation>Add supply item</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="83"/>
+        <source>Phân phối hàng cứu trợ</source>
+        <translation>Distribute relief goods</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="84"/>
+        <source>Xuất kho</source>
+        <translation>Issue from store</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="85"/>
+        <source>Nhập kho</source>
+        <translation>Receive into store</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/labels.py" line="86"/>
         <source>Ghi kết quả xét nghiệm</source>
         <translation>Test result recorded</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="82"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="87"/>
         <source>Mở tài khoản</source>
         <translation>Account reactivated</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="83"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="88"/>
         <source>Tạo tài khoản</source>
         <translation>Account created</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="84"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="89"/>
         <source>Khóa tài khoản</source>
         <translation>Account deactivated</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="85"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="90"/>
         <source>Tài khoản bị khóa tạm</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="86"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="91"/>
         <source>Đặt lại mật khẩu</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="93"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="98"/>
         <source>Có</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/labels.py" line="93"/>
+        <location filename="../../quarantine_desk/ui/labels.py" line="98"/>
         <source>Không</source>
         <translation>No</translation>
     </message>
@@ -2565,150 +2590,150 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>RoomBoardPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="297"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="300"/>
         <source>Phòng &amp; giường</source>
         <translation>Rooms &amp; beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="352"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="456"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="355"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="459"/>
         <source>Chọn một phòng để xem người đang ở và lịch sử</source>
         <translation>Choose a room to see its occupants and history</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="357"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="492"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="518"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="360"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="495"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="536"/>
         <source>Ghi nhận khử khuẩn</source>
         <translation>Record disinfection</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="359"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="478"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="499"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="362"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="481"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="502"/>
         <source>Ngừng sử dụng</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="370"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="373"/>
         <source>Giường</source>
         <translation>Bed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="371"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="380"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="374"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="383"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="372"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="381"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="375"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="384"/>
         <source>Ngày vào</source>
         <translation>Admitted</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="373"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="376"/>
         <source>Dự kiến ra</source>
         <translation>Planned release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="382"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="385"/>
         <source>Ngày ra</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="383"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="386"/>
         <source>Kết quả</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="389"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="392"/>
         <source>Đang ở</source>
         <translation>Occupants</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="391"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="394"/>
         <source>Lịch sử phòng</source>
         <translation>Room history</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="409"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="412"/>
         <source>Chuyển điều trị: %1</source>
         <translation>Transferred to treatment: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="411"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="414"/>
         <source>Hoàn thành</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="412"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="415"/>
         <source>Khác</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="416"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="419"/>
         <source>còn %1 ngày</source>
         <translation>%1 days left</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="417"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="420"/>
         <source>đến hạn ra</source>
         <translation>due for release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="437"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="440"/>
         <source>Giường: %1 · Đang có người: %2 · Còn trống: %3 · Tạm đóng: %4</source>
         <translation>Beds: %1 · Occupied: %2 · Free: %3 · Closed: %4</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="445"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="448"/>
         <source>Cảnh báo: đã dùng %1 % số giường</source>
         <translation>Warning: %1 % of the beds in use</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="461"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="464"/>
         <source>Phòng %1 · %2</source>
         <translation>Room %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="465"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="468"/>
         <source>%1/%2 giường</source>
         <translation>%1/%2 beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="468"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="471"/>
         <source>nhóm %1</source>
         <translation>cohort %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="471"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="474"/>
         <source>khử khuẩn lần cuối %1 (%2)</source>
         <translation>last disinfected %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="478"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="496"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="481"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="499"/>
         <source>Sử dụng lại</source>
         <translation>Back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="519"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="537"/>
         <source>Phòng %1 đã được khử khuẩn. Người thực hiện:</source>
         <translation>Room %1 was disinfected. By:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="531"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="546"/>
         <source>Đã ghi nhận khử khuẩn phòng %1.</source>
         <translation>Disinfection of room %1 recorded.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="542"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="558"/>
         <source>Phòng %1 được sử dụng lại.</source>
         <translation>Room %1 is back in service.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="542"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="560"/>
         <source>Phòng %1 đã ngừng sử dụng.</source>
         <translation>Room %1 is out of service.</translation>
     </message>
