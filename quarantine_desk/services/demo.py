@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from quarantine_desk.domain.errors import AlreadyExists, DeskError, NoBedAvailable
 from quarantine_desk.domain.people import PROVINCE_CODES
-from quarantine_desk.services import facilities, people, stays
+from quarantine_desk.services import facilities, meals, people, shifts, stays, supplies
 from quarantine_desk.services.context import Desk
 
 FAMILY = [
@@ -231,6 +231,11 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
             at=datetime.combine(today, time(9, 0)),
         )
         transferred = 1
+
+    # The other areas' demo data: stock with one item below its minimum, 24/7 shifts with one gap, meals served.
+    supplies.seed_demo(desk, code, today)
+    shifts.seed_demo(desk, code, today)
+    meals.seed_demo(desk, code, today)
 
     board = facilities.room_board(desk, code)
     staying = sum(r.occupants for r in board)

@@ -35,7 +35,9 @@ from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, occupancy_of, room_board
 from quarantine_desk.services.people import CheckedPerson, check_new_person, insert_person, person_by_ref
+from quarantine_desk.services.shifts import staff_on_duty
 from quarantine_desk.services.stays import _day_bounds, _stay_query, present_condition
+from quarantine_desk.services.supplies import stock_alerts
 
 Progress = Callable[[int, int], None]
 ShouldStop = Callable[[], bool]
@@ -194,16 +196,7 @@ def _figures(desk: Desk, session: Session, facility: Facility, on: date) -> Dail
         .join(Stay, Stay.id == MedicalTest.stay_id)
         .where(Stay.facility_id == facility.id, MedicalTest.sampled_at >= start, MedicalTest.sampled_at < end)
     ).one()
-    from quarantine_desk.db.models import Assignment, Shift
-
-    staff = (
-        session.scalar(
-            select(func.count(func.distinct(Assignment.staff_id)))
-            .join(Shift)
-            .where(Shift.facility_id == facility.id, Shift.starts_at < end, Shift.ends_at > start)
-        )
-        or 0
-    )
+    staff = staff_on_duty(session, facility.id, start, end)
     return DailyFigures(
         facility_code=facility.code,
         facility_name=facility.name,
@@ -220,7 +213,7 @@ def _figures(desk: Desk, session: Session, facility: Facility, on: date) -> Dail
         tests_taken=int(tests[0] or 0),
         positives=int(tests[1] or 0),
         staff_on_duty=staff,
-        stock_alerts=(),
+        stock_alerts=stock_alerts(session, facility.id),
     )
 
 
