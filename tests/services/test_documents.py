@@ -156,3 +156,22 @@ def test_commitment_form(desk, tmp_path):
     documents.commitment_pdf(desk, a, tmp_path / "ck.pdf")
     text = PdfReader(tmp_path / "ck.pdf").pages[0].extract_text()
     assert "CAM KẾT" in text and "Nguyễn Thị Hường" in text
+
+
+def test_daily_report_counts_staff_on_duty_and_low_stock(desk):
+    from quarantine_desk.services import shifts, supplies
+
+    facility(desk)
+    on = AUG1.date()
+    doctor = shifts.add_staff(desk, "F01", "Nguyễn Văn Hùng", "Bác sĩ")
+    police = shifts.add_staff(desk, "F01", "Trần Minh Quân", "Công an")
+    shifts.add_staff(desk, "F01", "Lê Thị Hoa", "Hậu cần")  # not on any shift that day
+    shifts.plan_shifts(desk, "F01", on, 1, "3x8")
+    plan = shifts.roster_of_shifts(desk, "F01", on, on + timedelta(days=1))
+    shifts.assign(desk, "F01", plan[0].id, doctor.id)
+    shifts.assign(desk, "F01", plan[1].id, police.id)
+    supplies.add_item(desk, "F01", "TN", "Test nhanh kháng nguyên", "hộp", min_stock=100)
+    supplies.receive(desk, "F01", "TN", 40, "Sở Y tế cấp")
+    figures = documents.daily_report(desk, "F01", on).facilities[0]
+    assert figures.staff_on_duty == 2
+    assert len(figures.stock_alerts) == 1 and "Test nhanh kháng nguyên" in figures.stock_alerts[0]
