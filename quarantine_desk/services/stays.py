@@ -348,14 +348,9 @@ def admit(
             if bed_row is None:
                 raise NotFound("bed", f"{target.name}/{bed}")
             bed_id = bed_row.id
-        try:
-            chosen = check_admission(snap, arrival, cohort.id, cohort.name, bed_id)
-        except Exception as refusal:
-            # Say which rooms would fit, so the person at the gate can move on.
-            options = fitting_rooms(snapshots, arrival, cohort.id, cohort.name)
-            if hasattr(refusal, "options"):
-                refusal.options = tuple(options)
-            raise
+        # A refusal names the rooms that would fit, so the person at the gate can move on.
+        options = fitting_rooms(snapshots, arrival, cohort.id, cohort.name)
+        chosen = check_admission(snap, arrival, cohort.id, cohort.name, bed_id, options)
         bed_row = next(b for b in target.beds if b.id == chosen.bed_id)
         return _start_stay(session, desk, person, facility, cohort, target, bed_row, at, None)
 
