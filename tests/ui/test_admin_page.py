@@ -3,6 +3,7 @@ by clicks and key presses; each change is checked in the database."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -25,11 +26,14 @@ from quarantine_desk.ui.pages.admin import (
 )
 from quarantine_desk.ui.pages.admin_dialogs import BulkRoomsDialog, parse_test_days
 from tests.ui.keys import type_text
+from tests.ui.writes import wait_for_writes
 
 
 def click_ok(qtbot, dialog: QDialog) -> None:  # type: ignore[no-untyped-def]
+    """OK, then the service's answer: the dialog closes, or shows the refusal and stays open."""
     box = dialog.findChild(QDialogButtonBox)
     qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
 
 
 def fill(qtbot, dialog: QDialog, name: str, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -131,8 +135,35 @@ def test_bulk_rooms_dialog_refuses_rooms_that_exist(qtbot, ctx: UiContext) -> No
     dialog.zone.setText("Tầng 1")
     dialog.rooms.setText("105-110")
     dialog.accept()
+    wait_for_writes(qtbot)
     assert dialog.error.text() == "Phòng “105” đã có."
     assert len(facilities.room_board(ctx.desk, "KTX-A")) == 5
+
+
+def test_the_dialog_waits_for_the_server_before_it_closes(qtbot, ctx: UiContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    facilities.add_facility(ctx.desk, "KTX-A", "Ký túc xá khu A")
+    answer = threading.Event()
+    real = facilities.add_rooms
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        answer.wait(5)  # a shared server far away
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(facilities, "add_rooms", slow)
+    dialog = BulkRoomsDialog(ctx, "KTX-A")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.zone.setText("Tầng 1")
+    dialog.rooms.setText("101-103")
+    dialog.accept()
+    assert not dialog.buttons.isEnabled()
+    dialog.reject()  # Esc while saving: the dialog stays until it knows whether the rooms were added
+    assert dialog.isVisible()
+    answer.set()
+    wait_for_writes(qtbot)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.added == ["101", "102", "103"]
+    assert dialog.buttons.isEnabled()
 
 
 def test_edits_a_room_and_takes_it_out_of_service(
@@ -156,10 +187,12 @@ def test_edits_a_room_and_takes_it_out_of_service(
 
     tab.room_view.selectRow(0)
     qtbot.mouseClick(tab.toggle_room_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert facilities.room_board(ctx.desk, "KTX-A")[0].state == "out_of_service"
     tab.room_view.selectRow(0)
     assert tab.toggle_room_button.text() == "Đưa phòng vào sử dụng"
     qtbot.mouseClick(tab.toggle_room_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert facilities.room_board(ctx.desk, "KTX-A")[0].state == "ready"
     assert len(recorder.questions) == 2
 
@@ -170,11 +203,13 @@ def test_closes_and_reopens_a_facility(qtbot, page: AdminPage, ctx: UiContext, r
     tab = page.facilities_tab
     tab.facility_view.selectRow(0)
     qtbot.mouseClick(tab.toggle_facility_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert not facilities.get_facility(ctx.desk, "KTX-A").active
     tab.facility_view.selectRow(0)
     assert tab.toggle_facility_button.text() == "Mở lại khu"
     recorder.answer = False
     qtbot.mouseClick(tab.toggle_facility_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert not facilities.get_facility(ctx.desk, "KTX-A").active
 
 
@@ -250,6 +285,7 @@ def test_adds_a_user_and_resets_the_password(qtbot, page: AdminPage, ctx: UiCont
 
     page.users_tab.view.selectRow(row)
     qtbot.mouseClick(page.users_tab.toggle_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert not {u.username: u for u in auth.list_users(ctx.desk)}["yte1"].active
 
 

@@ -1,8 +1,8 @@
 """Quản trị (administration): facilities with their zones and rooms, quarantine policies, users, the audit trail.
 
 The services decide what each role may do; this page only hides or disables what the role cannot use.
-Every list is a ``RowsModel``; every change goes through a dialog or a confirmation and then tells the other
-pages with ``ctx.notify_changed()``.
+Every list is a ``RowsModel``; every change goes through a dialog or a confirmation, runs on the write worker
+(``ui.tasks.run_write``) and then tells the other pages with ``ctx.notify_changed()``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from quarantine_desk.services.audit import AuditRow
 from quarantine_desk.services.auth import UserInfo
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
 from quarantine_desk.ui.context import UiContext
-from quarantine_desk.ui.interaction import interaction
+from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.labels import (
     action_label,
     policy_kind_label,
@@ -58,6 +58,7 @@ from quarantine_desk.ui.pages.admin_dialogs import (
     UserDialog,
     date_edit,
 )
+from quarantine_desk.ui.tasks import run_write, writing
 
 log = logging.getLogger(__name__)
 
@@ -303,12 +304,16 @@ class _Tab(QWidget):
     def refresh(self) -> None:
         raise NotImplementedError
 
-    def fail(self, err: DeskError) -> None:
-        interaction().error(self, self.ctx.describe(err))
+    def fail(self, err: BaseException) -> None:
+        interaction().error(self, error_text(err, self.ctx.lang))
 
     def changed(self) -> None:
         """After a write: every page (this one too) reloads."""
         self.ctx.notify_changed()
+
+    def write(self, func: Callable[[], object], button: QPushButton) -> None:
+        """A change confirmed on this tab, on the write worker; the button waits for the answer."""
+        run_write(self, func, lambda _result: self.changed(), self.fail, busy=[button])
 
 
 # --- Khu cách ly -------------------------------------------------------------------------------------------------------
@@ -443,7 +448,7 @@ class FacilitiesTab(_Tab):
 
     def toggle_facility(self) -> None:
         facility = selected(self.facility_view, self.facilities)
-        if facility is None:
+        if facility is None or writing(self):
             return
         if facility.active:
             question = self.tr("Đóng khu cách ly {0}? Khu đã đóng không nhận thêm người.").format(
@@ -453,12 +458,11 @@ class FacilitiesTab(_Tab):
             question = self.tr("Mở lại khu cách ly {0} để nhận người?").format(facility.code)
         if not interaction().confirm(self, question):
             return
-        try:
-            facilities.set_facility_active(self.ctx.desk, facility.code, not facility.active)
-        except DeskError as err:
-            self.fail(err)
-            return
-        self.changed()
+        desk = self.ctx.desk
+        self.write(
+            lambda: facilities.set_facility_active(desk, facility.code, not facility.active),
+            self.toggle_facility_button,
+        )
 
     def use_facility(self) -> None:
         facility = selected(self.facility_view, self.facilities)
@@ -480,7 +484,7 @@ class FacilitiesTab(_Tab):
 
     def toggle_room(self) -> None:
         room = selected(self.room_view, self.rooms)
-        if room is None or not self.ctx.facility:
+        if room is None or not self.ctx.facility or writing(self):
             return
         back = room.state == "out_of_service"
         question = (
@@ -490,12 +494,10 @@ class FacilitiesTab(_Tab):
         ).format(room.room)
         if not interaction().confirm(self, question):
             return
-        try:
-            facilities.set_room_in_service(self.ctx.desk, self.ctx.facility, room.room, back)
-        except DeskError as err:
-            self.fail(err)
-            return
-        self.changed()
+        desk, code = self.ctx.desk, self.ctx.facility
+        self.write(
+            lambda: facilities.set_room_in_service(desk, code, room.room, back), self.toggle_room_button
+        )
 
 
 # --- Quy định cách ly ----------------------------------------------------------------------------------------------------
@@ -608,7 +610,7 @@ class UsersTab(_Tab):
 
     def toggle_user(self) -> None:
         user = selected(self.view, self.users)
-        if user is None:
+        if user is None or writing(self):
             return
         question = (
             self.tr("Khóa tài khoản {0}? Người này sẽ không đăng nhập được nữa.")
@@ -617,12 +619,8 @@ class UsersTab(_Tab):
         ).format(user.username)
         if not interaction().confirm(self, question):
             return
-        try:
-            auth.set_active(self.ctx.desk, user.username, not user.active)
-        except DeskError as err:
-            self.fail(err)
-            return
-        self.changed()
+        desk = self.ctx.desk
+        self.write(lambda: auth.set_active(desk, user.username, not user.active), self.toggle_button)
 
 
 # --- Nhật ký --------------------------------------------------------------------------------------------------------------

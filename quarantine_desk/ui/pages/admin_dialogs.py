@@ -1,13 +1,17 @@
 """The Administration page's dialogs: facility, bulk rooms, one room, quarantine policy, user, password.
 
 Each dialog calls its service when the user confirms. A refusal (``DeskError``) is shown in the dialog beside
-the fields and the dialog stays open; nothing is written until the service accepts the whole entry.
+the fields and the dialog stays open; nothing is written until the service accepts the whole entry. The fields
+are read here; the service call runs on the write worker (``ui.tasks.run_write``) and the dialog closes when
+it has answered.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
@@ -32,7 +36,9 @@ from quarantine_desk.services import auth, facilities, stays
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms import ErrorLine, dialog_buttons
+from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import policy_kind_label, role_label, room_sex_label
+from quarantine_desk.ui.tasks import run_write, writing
 
 DATE_FORMAT = "dd/MM/yyyy"
 
@@ -75,16 +81,34 @@ class _ServiceDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
+        """Read the fields (here, on the GUI thread) and give the service call that stores them."""
         raise NotImplementedError
 
+    def stored(self, result: object) -> None:
+        """What the service answered, kept before the dialog closes."""
+
     def accept(self) -> None:
+        if writing(self):
+            return  # a second Enter while the entry is being saved
         try:
-            self.save()
+            write = self.save()
         except DeskError as err:
             self.error.show_error(self.ctx.describe(err))
             return
-        super().accept()
+        run_write(self, write, self._saved, self._refused, busy=[self.buttons])
+
+    def _saved(self, result: object) -> None:
+        self.stored(result)
+        QDialog.accept(self)
+
+    def _refused(self, err: BaseException) -> None:
+        self.error.show_error(error_text(err, self.ctx.lang))
+
+    def reject(self) -> None:
+        # Cancel (or Esc) while the entry is being saved would hide whether it was: wait for the answer.
+        if not writing(self):
+            super().reject()
 
 
 class FacilityDialog(_ServiceDialog):
@@ -120,10 +144,11 @@ class FacilityDialog(_ServiceDialog):
         self.form.addRow(self.tr("Sức chứa (người):"), self.capacity)
         self.saved: FacilityRow | None = None
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         capacity = self.capacity.value() or None
         if self.existing is None:
-            self.saved = facilities.add_facility(
+            return partial(
+                facilities.add_facility,
                 self.ctx.desk,
                 self.code.text(),
                 self.name.text(),
@@ -132,16 +157,20 @@ class FacilityDialog(_ServiceDialog):
                 address=self.address.text(),
                 capacity=capacity,
             )
-        else:
-            self.saved = facilities.update_facility(
-                self.ctx.desk,
-                self.existing.code,
-                name=self.name.text(),
-                district=self.district.text(),
-                province=self.province.text(),
-                address=self.address.text(),
-                capacity=capacity,
-            )
+        return partial(
+            facilities.update_facility,
+            self.ctx.desk,
+            self.existing.code,
+            name=self.name.text(),
+            district=self.district.text(),
+            province=self.province.text(),
+            address=self.address.text(),
+            capacity=capacity,
+        )
+
+    def stored(self, result: object) -> None:
+        assert isinstance(result, FacilityRow)
+        self.saved = result
 
 
 class BulkRoomsDialog(_ServiceDialog):
@@ -171,8 +200,9 @@ class BulkRoomsDialog(_ServiceDialog):
         self.form.addRow(self.tr("Giới tính:"), self.sex)
         self.added: list[str] = []
 
-    def save(self) -> None:
-        self.added = facilities.add_rooms(
+    def save(self) -> Callable[[], object]:
+        return partial(
+            facilities.add_rooms,
             self.ctx.desk,
             self.facility_code,
             self.zone.text().strip(),
@@ -180,6 +210,10 @@ class BulkRoomsDialog(_ServiceDialog):
             self.beds.value(),
             self.sex.currentData(),
         )
+
+    def stored(self, result: object) -> None:
+        assert isinstance(result, list)
+        self.added = result
 
 
 class RoomDialog(_ServiceDialog):
@@ -200,10 +234,12 @@ class RoomDialog(_ServiceDialog):
         self.form.addRow(self.tr("Số giường:"), self.beds)
         self.form.addRow(self.tr("Giới tính:"), self.sex)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         beds = self.beds.value() if self.beds.value() != self.room.beds_in_service else None
         sex = self.sex.currentData() if self.sex.currentData() != self.room.sex else None
-        facilities.update_room(self.ctx.desk, self.facility_code, self.room.room, beds=beds, sex=sex)
+        return partial(
+            facilities.update_room, self.ctx.desk, self.facility_code, self.room.room, beds=beds, sex=sex
+        )
 
 
 def parse_test_days(text: str) -> tuple[int, ...]:
@@ -261,7 +297,7 @@ class PolicyDialog(_ServiceDialog):
         self.form.addRow(self.tr("Ngày xét nghiệm:"), self.test_days)
         self.saved: PolicyProfile | None = None
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         profile = PolicyProfile(
             id=self.existing.id if self.existing else None,
             name=self.name.text().strip(),
@@ -271,7 +307,11 @@ class PolicyDialog(_ServiceDialog):
             days=self.days.value(),
             test_days=parse_test_days(self.test_days.text()),
         )
-        self.saved = stays.save_policy(self.ctx.desk, profile)
+        return partial(stays.save_policy, self.ctx.desk, profile)
+
+    def stored(self, result: object) -> None:
+        assert isinstance(result, PolicyProfile)
+        self.saved = result
 
 
 class _PasswordFields:
@@ -312,8 +352,9 @@ class UserDialog(_ServiceDialog):
             return
         super().accept()
 
-    def save(self) -> None:
-        auth.create_user(
+    def save(self) -> Callable[[], object]:
+        return partial(
+            auth.create_user,
             self.ctx.desk,
             self.username.text(),
             self.passwords.password.text(),
@@ -335,5 +376,5 @@ class PasswordDialog(_ServiceDialog):
             return
         super().accept()
 
-    def save(self) -> None:
-        auth.set_password(self.ctx.desk, self.username, self.passwords.password.text())
+    def save(self) -> Callable[[], object]:
+        return partial(auth.set_password, self.ctx.desk, self.username, self.passwords.password.text())
