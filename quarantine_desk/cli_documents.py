@@ -95,6 +95,31 @@ def cmd_import_people(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
+def cmd_backup(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from quarantine_desk.services import backup
+
+    summary = backup.backup(desk, Path(args.out))
+    out.result(
+        {"file": summary.path, "revision": summary.revision, "rows": summary.rows},
+        lambda: f"Đã sao lưu {summary.total} dòng dữ liệu vào {summary.path}.",
+    )
+    return 0
+
+
+def cmd_restore(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from quarantine_desk.services import backup
+
+    summary = backup.restore(desk, Path(args.file))
+    out.result(
+        {"file": summary.path, "rows": summary.rows},
+        lambda: (
+            f"Đã khôi phục {summary.total} dòng dữ liệu từ {summary.path}; dữ liệu cũ được sao lưu "
+            "trong thư mục backups."
+        ),
+    )
+    return 0
+
+
 def add_commands(sub: Any, parser_class: type) -> None:
     """Registers the document commands on the main parser's sub-commands."""
     export = sub.add_parser("export", help="xuất danh sách").add_subparsers(
@@ -140,3 +165,10 @@ def add_commands(sub: Any, parser_class: type) -> None:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true")
     p.set_defaults(handler=cmd_import_people)
+
+    p = sub.add_parser("backup", help="sao lưu toàn bộ dữ liệu vào một tệp")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_backup)
+    p = sub.add_parser("restore", help="khôi phục toàn bộ dữ liệu từ một bản sao lưu")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_restore)

@@ -156,3 +156,16 @@ def test_version(capsys):
         cli.run(["--version"])
     assert info.value.code == 0
     assert "quarantine-desk" in capsys.readouterr().out
+
+
+def test_backup_and_restore_commands(qd, tmp_path):
+    setup_facility(qd)
+    code, out = qd("backup", "--out", str(tmp_path / "bk.sqlite3"))
+    assert code == 0 and out["rows"]["room"] == 3
+    assert qd("facility", "add", "F02", "Khu thêm")[0] == 0
+    code, out = qd("restore", str(tmp_path / "bk.sqlite3"))
+    assert code == 0
+    assert [f["code"] for f in qd("facility", "list")[1]] == ["F01"]
+    (tmp_path / "junk.sqlite3").write_text("không phải")
+    code, out = qd("restore", str(tmp_path / "junk.sqlite3"))
+    assert code == 6 and out["error"] == "bad_file"
