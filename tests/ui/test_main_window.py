@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QTableView, QTabWidget, QWidget
 from quarantine_desk.services import facilities
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
-from quarantine_desk.ui.main_window import MainWindow
+from quarantine_desk.ui.main_window import Area, MainWindow
 from quarantine_desk.ui.pages.placeholder import UnderConstructionPage
 
 AREAS = [
@@ -115,10 +115,23 @@ def test_navigation_switches_pages(qtbot, window: MainWindow) -> None:  # type: 
         assert window.stack.currentWidget().objectName() == f"page_{key}"
 
 
-@pytest.mark.parametrize("key", ["meals", "supplies", "shifts"])
-def test_areas_not_built_say_so_plainly(window: MainWindow, key: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "page_class"),
+    [
+        ("meals", "MealsPage"),
+        ("supplies", "SuppliesPage"),
+        ("shifts", "ShiftsPage"),
+        ("reports", "ReportsPage"),
+    ],
+)
+def test_every_area_has_its_real_page(window: MainWindow, key: str, page_class: str) -> None:
     window.select_area(key)
-    page = window.stack.currentWidget()
+    assert type(window.stack.currentWidget()).__name__ == page_class
+
+
+def test_an_area_without_a_page_says_so_plainly(window: MainWindow) -> None:
+    missing = Area("future", "Khu vực mới", "no_such_page", "NoSuchPage")
+    page = window._make_page(missing)
     assert isinstance(page, UnderConstructionPage)
     texts = [label.text() for label in page.findChildren(QLabel)]
     assert "Chức năng này đang được xây dựng; chưa dùng được trong phiên bản này." in texts
