@@ -8,7 +8,7 @@ covers all Vietnamese letters. Files are written beside the target and moved int
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -361,6 +361,58 @@ def _roster_line(st: _Styles, number: int, row: RosterRow) -> list[object]:
     ]
 
 
+#: Rows per table of a roster. One long table is re-measured at every page split (time grows with the square of
+#: the rows); tables of a few hundred rows keep a 20,000-row roster linear. Each starts with the header row.
+ROSTER_CHUNK = 300
+
+
+class _LazyStory(list):  # type: ignore[type-arg]
+    """A story that platypus consumes from the front while it is filled from a generator, a chunk at a time, so
+    the rows of a long roster are never all turned into flowables at once."""
+
+    def __init__(self, head: list[Flowable], chunks: Iterator[list[Flowable]]) -> None:
+        super().__init__(head)
+        self._chunks: Iterator[list[Flowable]] | None = chunks
+
+    def _top_up(self) -> None:
+        while self._chunks is not None and super().__len__() < 2:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                self._chunks = None
+            else:
+                self.extend(chunk)
+
+    def __len__(self) -> int:
+        self._top_up()
+        return super().__len__()
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        self._top_up()
+        return super().__getitem__(index)
+
+
+def _roster_table(st: _Styles, lines: list[list[object]], empty: bool) -> LongTable:
+    data: list[list[object]] = [[_p(name, st.head) for name, _ in ROSTER_PDF_COLUMNS], *lines]
+    table = LongTable(data, colWidths=[w for _, w in ROSTER_PDF_COLUMNS], repeatRows=1)
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT, 7.2, 8.6),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 1), (0, -1), "CENTER"),
+        ("ALIGN", (2, 1), (3, -1), "CENTER"),
+        ("ALIGN", (8, 1), (10, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    if empty:
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    table.setStyle(_table_style(commands))
+    return table
+
+
 def write_roster_pdf(
     doc: RosterDocument,
     path: Path,
@@ -376,41 +428,37 @@ def write_roster_pdf(
     pagesize = landscape(A4)
     margin = 1.2 * cm
     width = pagesize[0] - 2 * margin
-    data: list[list[object]] = [[_p(name, st.head) for name, _ in ROSTER_PDF_COLUMNS]]
-    count = 0
-    for count, row in enumerate(doc.rows, start=1):
-        data.append(_roster_line(st, count, row))
-        ticker.tick()
-    if count == 0:
-        data.append(
-            [_p("Không có người nào trong danh sách.", st.cell)] + [""] * (len(ROSTER_PDF_COLUMNS) - 1)
-        )
-    table = LongTable(data, colWidths=[w for _, w in ROSTER_PDF_COLUMNS], repeatRows=1)
-    commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, 7.2, 8.6),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (0, 1), (0, -1), "CENTER"),
-        ("ALIGN", (2, 1), (3, -1), "CENTER"),
-        ("ALIGN", (8, 1), (10, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]
-    if count == 0:
-        commands.append(("SPAN", (0, 1), (-1, 1)))
-    table.setStyle(_table_style(commands))
-    story: list[Flowable] = [
-        _national_header(st, width, doc.facility_name, doc.district, doc.province),
-        _p(doc.title, st.title),
-        _p(f"Ngày {dmy(doc.on)}", st.subtitle),
-        table,
-        Spacer(1, 0.2 * cm),
-        _p(f"Tổng số: {count} người.", _style("total", 10, bold=True)),
-        _signatures(st, width, doc.on, doc.province, doc.district),
-    ]
+
+    def chunks() -> Iterator[list[Flowable]]:
+        count = 0
+        lines: list[list[object]] = []
+        for count, row in enumerate(doc.rows, start=1):
+            lines.append(_roster_line(st, count, row))
+            ticker.tick()
+            if len(lines) == ROSTER_CHUNK:
+                yield [_roster_table(st, lines, False)]
+                lines = []
+        if count == 0:
+            empty = [_p("Không có người nào trong danh sách.", st.cell)] + [""] * (
+                len(ROSTER_PDF_COLUMNS) - 1
+            )
+            lines = [empty]
+        if lines:
+            yield [_roster_table(st, lines, count == 0)]
+        yield [
+            Spacer(1, 0.2 * cm),
+            _p(f"Tổng số: {count} người.", _style("total", 10, bold=True)),
+            _signatures(st, width, doc.on, doc.province, doc.district),
+        ]
+
+    story = _LazyStory(
+        [
+            _national_header(st, width, doc.facility_name, doc.district, doc.province),
+            _p(doc.title, st.title),
+            _p(f"Ngày {dmy(doc.on)}", st.subtitle),
+        ],
+        chunks(),
+    )
     with atomic_output(path) as temp:
         _build(temp, story, pagesize, doc.title, should_stop, margins=margin)
     ticker.finish()
