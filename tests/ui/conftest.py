@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from quarantine_desk.ui import interaction as interaction_module
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.settings import Settings
+from quarantine_desk.ui.tasks import writing
 
 
 class Recorder(interaction_module.Interaction):
@@ -71,9 +72,12 @@ def on_dialog(qtbot) -> Callable[[DialogHandler], list[QDialog]]:  # type: ignor
                 try:
                     handler(widget)
                 finally:
-                    # A failed check must not leave exec() blocking the test for ever.
+                    # A failed check must not leave exec() blocking the test for ever: wait for a save still
+                    # on the write worker, then close the dialog whatever its own reject() would say.
                     if widget.isVisible():
-                        widget.reject()
+                        qtbot.waitUntil(lambda: not writing(widget), timeout=10_000)
+                    if widget.isVisible():
+                        QDialog.reject(widget)
             elif tries[0] > 0:
                 tries[0] -= 1
                 QTimer.singleShot(10, poll)

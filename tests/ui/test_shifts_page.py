@@ -181,7 +181,9 @@ def test_add_staff_dialog_keeps_open_on_a_bad_phone(page: ShiftsPage, qtbot, on_
         type_text(qtbot, dialog.phone, "12345")
         ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-        assert dialog.isVisible() and "Số điện thoại" in dialog.error.text()
+        # The entry is checked by the service on the write worker: the refusal comes back a moment later.
+        qtbot.waitUntil(lambda: "Số điện thoại" in dialog.error.text())
+        assert dialog.isVisible()
         dialog.phone.clear()
         type_text(qtbot, dialog.phone, "0912 345 678")
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)

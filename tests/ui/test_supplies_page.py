@@ -99,6 +99,8 @@ def test_an_issue_above_the_stock_stays_in_the_dialog(page, qtbot, on_dialog) ->
     def fill(dialog: QDialog) -> None:
         dialog.quantity.setValue(41)
         qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        # The service refuses on the write worker; its answer comes back a moment later.
+        qtbot.waitUntil(lambda: bool(dialog.error.text()))
         assert dialog.isVisible()
         errors.append(dialog.error.text())
         dialog.quantity.setValue(15)

@@ -10,7 +10,7 @@ permission see the week and the staff, not the buttons.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -154,14 +154,14 @@ class PlanDialog(ServiceDialog):
         self.form.addRow(note)
         self.planned: shifts.PlanResult | None = None
 
-    def save(self) -> None:
-        self.planned = shifts.plan_shifts(
-            self.ctx.desk,
-            self.ctx.facility,
-            _pydate(self.start.date()),
-            self.days.value(),
-            str(self.pattern.currentData()),
-        )
+    def save(self) -> Callable[[], object]:
+        desk, code = self.ctx.desk, self.ctx.facility
+        start, days, pattern = _pydate(self.start.date()), self.days.value(), str(self.pattern.currentData())
+        return lambda: shifts.plan_shifts(desk, code, start, days, pattern)
+
+    def stored(self, result: object) -> None:
+        assert isinstance(result, shifts.PlanResult)
+        self.planned = result
 
 
 class StaffDialog(ServiceDialog):
@@ -185,10 +185,14 @@ class StaffDialog(ServiceDialog):
         self.form.addRow(self.tr("Số điện thoại:"), self.phone)
         self.saved: StaffRow | None = None
 
-    def save(self) -> None:
-        self.saved = shifts.add_staff(
-            self.ctx.desk, self.ctx.facility, self.name.text(), self.position.currentText(), self.phone.text()
-        )
+    def save(self) -> Callable[[], object]:
+        desk, code = self.ctx.desk, self.ctx.facility
+        name, position, phone = self.name.text(), self.position.currentText(), self.phone.text()
+        return lambda: shifts.add_staff(desk, code, name, position, phone)
+
+    def stored(self, result: object) -> None:
+        assert isinstance(result, StaffRow)
+        self.saved = result
 
 
 class ShiftsPage(QWidget):

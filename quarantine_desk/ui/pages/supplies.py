@@ -9,6 +9,7 @@ what stays in the store) before anything is recorded. Users without the stock pe
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
@@ -76,13 +77,17 @@ class MovementDialog(_ServiceDialog):
         self.form.addRow(self.tr("Lý do:"), self.reason)
         self.saved: MovementRow | None = None
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         call = supplies.receive if self.incoming else supplies.issue
         at = self.at.dateTime().toPython()
         assert isinstance(at, datetime)
-        self.saved = call(
-            self.ctx.desk, self.ctx.facility, self.item.code, self.quantity.value(), self.reason.text(), at
-        )
+        desk, code, item = self.ctx.desk, self.ctx.facility, self.item.code
+        quantity, reason = self.quantity.value(), self.reason.text()
+        return lambda: call(desk, code, item, quantity, reason, at)
+
+    def stored(self, result: object) -> None:
+        assert isinstance(result, MovementRow)
+        self.saved = result
 
 
 class ItemDialog(_ServiceDialog):
@@ -110,15 +115,19 @@ class ItemDialog(_ServiceDialog):
         self.form.addRow(self.tr("Tồn kho tối thiểu:"), self.min_stock)
         self.saved: StockRow | None = None
 
-    def save(self) -> None:
-        self.saved = supplies.add_item(
-            self.ctx.desk,
-            self.ctx.facility,
+    def save(self) -> Callable[[], object]:
+        desk, facility = self.ctx.desk, self.ctx.facility
+        code, name, unit, minimum = (
             self.code.text(),
             self.name.text(),
             self.unit.text(),
             self.min_stock.value(),
         )
+        return lambda: supplies.add_item(desk, facility, code, name, unit, minimum)
+
+    def stored(self, result: object) -> None:
+        assert isinstance(result, StockRow)
+        self.saved = result
 
 
 class DistributionDialog(_ServiceDialog):
@@ -194,10 +203,14 @@ class DistributionDialog(_ServiceDialog):
             )
         self.ok.setEnabled(self.plan is not None)
 
-    def save(self) -> None:
-        self.done_plan = supplies.distribute(
-            self.ctx.desk, self.ctx.facility, self.item.code, self.quantity.value(), self.reason.text()
-        )
+    def save(self) -> Callable[[], object]:
+        desk, code, item = self.ctx.desk, self.ctx.facility, self.item.code
+        quantity, reason = self.quantity.value(), self.reason.text()
+        return lambda: supplies.distribute(desk, code, item, quantity, reason)
+
+    def stored(self, result: object) -> None:
+        assert isinstance(result, DistributionPlan)
+        self.done_plan = result
 
 
 class SuppliesPage(QWidget):
