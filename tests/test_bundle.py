@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.timeout(3600),
     pytest.mark.skipif(
         os.environ.get("QD_BUNDLE_TEST") != "1",
         reason="builds the PyInstaller bundle (minutes): set QD_BUNDLE_TEST=1 to run it",
