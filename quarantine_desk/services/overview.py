@@ -1,0 +1,256 @@
+"""What the manager watches: occupancy by zone and over the last days, today's movements, and the alerts.
+
+``alerts`` lists what needs someone now, most urgent first: people positive and waiting for a transfer (R5),
+the 16:00 report not yet made from 15:30, closed rooms, rooms to disinfect (R4), low stock and holes in the
+24/24 duty cover. Stock and shifts are asked of their own services when those are installed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from quarantine_desk.db.models import Bed, Person, Room, Stay
+from quarantine_desk.domain.rooms import RoomState, natural_key
+from quarantine_desk.services import documents
+from quarantine_desk.services.context import Desk
+from quarantine_desk.services.facilities import RoomRow, facility_by_code, occupancy_of, room_board
+from quarantine_desk.services.stays import present_condition
+
+log = logging.getLogger(__name__)
+
+# "Định kỳ hằng ngày vào lúc 16 giờ ... báo cáo": the reminder starts half an hour before.
+REPORT_DEADLINE = time(16, 0)
+REPORT_REMINDER_FROM = time(15, 30)
+SHIFT_LOOKAHEAD = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class DayOccupancy:
+    day: date
+    present: int  # people in the facility at some time that day
+    beds: int  # beds in service (today's count: the database keeps no history of beds)
+
+
+@dataclass(frozen=True)
+class ZoneOccupancy:
+    zone: str
+    beds: int
+    occupied: int
+    free: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    admitted: int
+    released: int  # left the facility that day, transfers included
+    transferred: int
+    positives: int  # stays found positive that day
+
+
+class AlertKind(StrEnum):
+    POSITIVE = "positive"  # a person tested positive and waits for the transfer
+    REPORT_DUE = "report_due"  # today's 16:00 report has not been made
+    ROOM_CLOSED = "room_closed"  # a room closed after a positive case (R5)
+    DISINFECT = "disinfect"  # a room emptied and not yet disinfected (R4)
+    LOW_STOCK = "low_stock"  # an item below its minimum
+    SHIFT_GAP = "shift_gap"  # hours in the next 24 that no staffed shift covers
+
+
+URGENCY = tuple(AlertKind)  # the order above is the order of urgency
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing to act on. The window turns it into a sentence; the fields are what the sentence needs."""
+
+    kind: AlertKind
+    subject: str = ""  # the person (positive), the stock sentence (low stock)
+    room: str = ""
+    count: int = 0  # occupants of a closed room; periods without cover
+    at: datetime | None = None  # when the positive sample was taken; the report deadline; the first gap
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def occupancy_history(
+    desk: Desk, facility_code: str, days: int = 30, today: date | None = None
+) -> list[DayOccupancy]:
+    """People present on each of the last ``days`` days up to ``today``, oldest first.
+
+    One query and one pass over the stays that overlap the window: a count per day as a sum of
+    ``present_condition(day)``, the same condition as the roster's.
+    """
+    if days < 1:
+        return []
+    today = today or desk.now().date()
+    first = today - timedelta(days=days - 1)
+    day_list = [first + timedelta(days=i) for i in range(days)]
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        beds = (
+            session.scalar(
+                select(func.count(Bed.id))
+                .join(Room, Room.id == Bed.room_id)
+                .where(Room.facility_id == facility.id, Bed.in_service.is_(True))
+            )
+            or 0
+        )
+        counts = [func.sum(case((present_condition(day), 1), else_=0)) for day in day_list]
+        row = session.execute(
+            select(*counts).where(
+                Stay.facility_id == facility.id,
+                Stay.admitted_at < _day_start(today + timedelta(days=1)),
+                or_(Stay.released_at.is_(None), Stay.released_at >= _day_start(first)),
+            )
+        ).one()
+    return [DayOccupancy(day, int(value or 0), int(beds)) for day, value in zip(day_list, row, strict=True)]
+
+
+def zones_of(rows: list[RoomRow]) -> list[ZoneOccupancy]:
+    """Occupancy per zone of a room board already loaded."""
+    zones: dict[str, list[RoomRow]] = {}
+    for row in rows:
+        zones.setdefault(row.zone, []).append(row)
+    result = []
+    for zone in sorted(zones, key=natural_key):
+        occupancy = occupancy_of(zones[zone])
+        result.append(
+            ZoneOccupancy(zone, occupancy.beds, occupancy.occupied, occupancy.free, occupancy.closed)
+        )
+    return result
+
+
+def zone_occupancy(desk: Desk, facility_code: str) -> list[ZoneOccupancy]:
+    """Beds in service, occupied, free and closed in each zone, counted as the room board counts them."""
+    return zones_of(room_board(desk, facility_code))
+
+
+def day_figures(desk: Desk, facility_code: str, on: date | None = None) -> DayFigures:
+    """Admissions, departures and positive results of one day."""
+    on = on or desk.now().date()
+    start, end = _day_start(on), _day_start(on + timedelta(days=1))
+
+    def on_day(column: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
+        return and_(column >= start, column < end)
+
+    def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((condition, 1), else_=0))
+
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        row = session.execute(
+            select(
+                count(on_day(Stay.admitted_at)),
+                count(on_day(Stay.released_at)),
+                count(and_(on_day(Stay.released_at), Stay.outcome == "transferred")),
+                count(on_day(Stay.positive_at)),
+            ).where(
+                Stay.facility_id == facility.id,
+                Stay.admitted_at < end,
+                or_(Stay.released_at.is_(None), Stay.released_at >= start),
+            )
+        ).one()
+    admitted, released, transferred, positives = (int(v or 0) for v in row)
+    return DayFigures(admitted, released, transferred, positives)
+
+
+# --- alerts --------------------------------------------------------------------------------------------------------
+
+
+def report_due(desk: Desk, facility_code: str, now: datetime) -> bool:
+    """From 15:30, until today's report of this facility (or of all facilities) has been made."""
+    if now.time() < REPORT_REMINDER_FROM:
+        return False
+    today = now.date()
+    return not (
+        documents.daily_report_made(desk, today, facility_code.upper())
+        or documents.daily_report_made(desk, today, "ALL")
+    )
+
+
+def low_stock(desk: Desk, facility_code: str) -> tuple[str, ...] | None:
+    """One sentence per item below its minimum; None while the stock module is not installed."""
+    try:
+        from quarantine_desk.services.supplies import stock_alerts
+    except ImportError:
+        return None
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        return tuple(stock_alerts(session, facility.id))
+
+
+def shift_gaps(desk: Desk, facility_code: str, now: datetime) -> list[tuple[datetime, datetime]] | None:
+    """The periods of the next 24 hours that no staffed shift covers; None while shifts are not installed."""
+    try:
+        from quarantine_desk.services.shifts import gaps
+    except ImportError:
+        return None
+    end = now + SHIFT_LOOKAHEAD
+    report = gaps(desk, facility_code, now.date(), end.date() + timedelta(days=1))
+    periods = []
+    for interval in report.uncovered:
+        start, stop = max(interval.start, now), min(interval.end, end)
+        if start < stop:
+            periods.append((start, stop))
+    return periods
+
+
+def stock_watched() -> bool:
+    """Whether this installation keeps stock (the supplies module is there)."""
+    try:
+        from quarantine_desk.services.supplies import stock_alerts  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def shifts_watched() -> bool:
+    """Whether this installation plans duty shifts (the shifts module is there)."""
+    try:
+        from quarantine_desk.services.shifts import gaps  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def alerts(
+    desk: Desk, facility_code: str, now: datetime | None = None, *, board: list[RoomRow] | None = None
+) -> list[Alert]:
+    """Everything that needs action in the facility, most urgent first. ``board``: the facility's room board
+    when the caller has just loaded it."""
+    now = now or desk.now()
+    found: list[Alert] = []
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        positives = session.execute(
+            select(Person.full_name, Room.name, Stay.positive_at)
+            .join(Person, Person.id == Stay.person_id)
+            .join(Room, Room.id == Stay.room_id)
+            .where(Stay.facility_id == facility.id, Stay.released_at.is_(None), Stay.positive_at.is_not(None))
+            .order_by(Stay.positive_at, Person.sort_key)
+        ).tuples()
+        found.extend(Alert(AlertKind.POSITIVE, name, room, at=at) for name, room, at in positives)
+        code = facility.code
+    if report_due(desk, code, now):
+        found.append(Alert(AlertKind.REPORT_DUE, at=datetime.combine(now.date(), REPORT_DEADLINE)))
+    for row in board if board is not None else room_board(desk, code):
+        if row.state is RoomState.CLOSED:
+            found.append(Alert(AlertKind.ROOM_CLOSED, room=row.room, count=row.occupants))
+        elif row.state is RoomState.AWAITING_DISINFECTION:
+            found.append(Alert(AlertKind.DISINFECT, room=row.room))
+    found.extend(Alert(AlertKind.LOW_STOCK, sentence) for sentence in low_stock(desk, code) or ())
+    periods = shift_gaps(desk, code, now)
+    if periods:
+        found.append(Alert(AlertKind.SHIFT_GAP, count=len(periods), at=periods[0][0]))
+    found.sort(key=lambda a: URGENCY.index(a.kind))  # stable: each kind keeps its own order
+    return found
