@@ -13,34 +13,43 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from quarantine_desk import __version__
 from quarantine_desk.domain.errors import DeskError
-from quarantine_desk.services import facilities
+from quarantine_desk.services import facilities, overview
+from quarantine_desk.services.overview import Alert, AlertKind
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.dialogs import BRAND
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.labels import database_kind_label, role_label
+from quarantine_desk.ui.pages.dashboard import alert_target, alert_text
 from quarantine_desk.ui.pages.placeholder import UnderConstructionPage
 from quarantine_desk.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
 DEMO_MODULE = "quarantine_desk.services.demo"
+BANNER_REFRESH_MS = 60_000  # the 15:30 reminder appears within a minute without anyone touching the window
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,13 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([190, 1100])
         splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self._build_banner())
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self._build_toolbar()
         self._build_menus()
@@ -99,6 +114,9 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self.show_area)
         ctx.facility_changed.connect(self._facility_changed)
         ctx.data_changed.connect(self.reload_facilities)
+        self.banner_timer = QTimer(self)
+        self.banner_timer.setInterval(BANNER_REFRESH_MS)
+        self.banner_timer.timeout.connect(self.refresh_banner)
         self.reload_facilities()
         self._restore_geometry()
         self.navigation.setCurrentRow(0)
@@ -129,7 +147,11 @@ class MainWindow(QMainWindow):
         except AttributeError:
             log.warning("%s has no %s", name, area.page_class)
             return UnderConstructionPage(area.title)
-        return page_class(self.ctx)
+        page = page_class(self.ctx)
+        open_area = getattr(page, "open_area", None)
+        if open_area is not None:
+            open_area.connect(self.open_area)
+        return page
 
     def page(self, key: str) -> QWidget:
         """The page of an area, built the first time it is asked for."""
@@ -160,6 +182,119 @@ class MainWindow(QMainWindow):
     def select_area(self, key: str) -> None:
         row = next(i for i, a in enumerate(self.areas) if a.key == key)
         self.navigation.setCurrentRow(row)
+
+    @Slot(str, str)
+    def open_area(self, key: str, target: str = "") -> None:
+        """Switch to an area and show ``target`` in it: ``room:<name>`` on the room board, or a widget of the
+        page named by its object name or attribute (its tab is brought forward and it is scrolled into view)."""
+        if not any(a.key == key for a in self.areas):
+            log.warning("no area %s", key)
+            return
+        self.select_area(key)
+        if target:
+            self._reveal(self.page(key), target)
+
+    def _reveal(self, page: QWidget, target: str) -> None:
+        if target.startswith("room:"):
+            room = target.removeprefix("room:")
+            board: Any = getattr(page, "board", None)
+            if board is not None and hasattr(board, "selected"):
+                board.selected = room
+                board.update()
+            show_room: Any = getattr(page, "show_room", None)
+            if callable(show_room):
+                show_room(room)
+            return
+        widget = page.findChild(QWidget, target)
+        if widget is None:
+            attribute = getattr(page, target, None)
+            widget = attribute if isinstance(attribute, QWidget) else None
+        if widget is None:
+            log.info("%s has nothing called %s to show", page.objectName(), target)
+            return
+        child: QWidget | None = widget
+        while child is not None and child is not page:
+            parent = child.parentWidget()
+            if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
+                tabs = parent.parentWidget()
+                assert isinstance(tabs, QTabWidget)
+                tabs.setCurrentWidget(child)
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(widget)
+            child = parent
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- the alert banner -------------------------------------------------------------------------------------
+
+    def _build_banner(self) -> QFrame:
+        self.banner = QFrame()
+        self.banner.setObjectName("alertBanner")
+        self.banner_text = QLabel()
+        self.banner_text.setObjectName("alertText")
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner_text.setStyleSheet("QLabel { font-size: 10pt; font-weight: 600; }")
+        self.banner_open = QPushButton(self.tr("Xem"))
+        self.banner_open.setObjectName("alertOpen")
+        self.banner_open.clicked.connect(self._open_banner_alert)
+        self.banner_report = QPushButton(self.tr("Lập báo cáo"))
+        self.banner_report.setObjectName("makeReport")
+        self.banner_report.clicked.connect(lambda: self.open_area("reports", "daily_date"))
+        layout = QHBoxLayout(self.banner)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.addWidget(self.banner_text, 1)
+        layout.addWidget(self.banner_open)
+        layout.addWidget(self.banner_report)
+        self.banner.setVisible(False)
+        self.banner_alert: Alert | None = None
+        return self.banner
+
+    @Slot()
+    def refresh_banner(self) -> None:
+        """The most urgent alert of the current facility, and the 16:00 report reminder; hidden when all is well."""
+        code = self.ctx.facility
+        try:
+            alerts = overview.alerts(self.ctx.desk, code) if code else []
+        except DeskError as err:
+            log.warning("alerts could not be read: %s", err)
+            alerts = []
+        self.banner_alert = alerts[0] if alerts else None
+        if not alerts:
+            self.banner.setVisible(False)
+            return
+        top = alerts[0]
+        report_due = any(a.kind is AlertKind.REPORT_DUE for a in alerts)
+        lines = [alert_text(top)]
+        if report_due and top.kind is not AlertKind.REPORT_DUE:
+            lines.append(alert_text(Alert(AlertKind.REPORT_DUE)))
+        others = len(alerts) - len(lines)
+        if others > 0:
+            lines[0] += " " + self.tr("(và %1 việc khác trong Tổng quan)").replace("%1", str(others))
+        self.banner_text.setText("\n".join(lines))
+        self.banner_open.setVisible(top.kind is not AlertKind.REPORT_DUE)
+        self.banner_report.setVisible(report_due)
+        border, background = (
+            ("#c62828", "#fdecea") if top.kind is AlertKind.POSITIVE else ("#e65100", "#fff4d6")
+        )
+        self.banner.setStyleSheet(
+            f"QFrame#alertBanner {{ background: {background}; border-bottom: 2px solid {border}; }}"
+            f"QFrame#alertBanner QLabel {{ color: {border if top.kind is AlertKind.POSITIVE else '#5d2e00'}; }}"
+        )
+        self.banner.setVisible(True)
+
+    @Slot()
+    def _open_banner_alert(self) -> None:
+        if self.banner_alert is not None:
+            self.open_area(*alert_target(self.banner_alert))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh_banner()
+        self.banner_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.banner_timer.stop()
+        super().hideEvent(event)
 
     # --- toolbar: the facility switcher ------------------------------------------------------------------------
 
@@ -330,6 +465,7 @@ class MainWindow(QMainWindow):
         index = self.facility_box.findData(code) if code else -1
         name = self.facility_box.itemText(index) if index >= 0 else self.tr("chưa chọn")
         self.facility_label.setText(self.tr("Khu cách ly: {0}").format(name))
+        self.refresh_banner()
 
     # --- geometry -------------------------------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
-"""The overview of the current facility: beds, people present, releases and tests due, rooms to disinfect.
+"""The overview of the current facility: what needs action now, beds by zone, today's movements and tests due,
+and the last 30 days of occupancy.
 
-Each figure is a card that opens the page behind it (``open_area`` carries the area key; the main window
-switches pages). The 30-day chart and the daily report live elsewhere.
+Each figure is a card that opens the list behind it, and so is each alert: ``open_area(area, target)`` names the
+area and, when there is one, what to show in it (a widget of the page, by object or attribute name, or
+``room:<name>``); the main window switches pages. ``alert_text`` and ``alert_target`` are shared with the main window's alert banner.
 """
 
 from __future__ import annotations
@@ -9,51 +11,132 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.rooms import RoomState
-from quarantine_desk.services import facilities, stays
+from quarantine_desk.services import facilities, overview, stays
+from quarantine_desk.services.overview import Alert, AlertKind, ZoneOccupancy
+from quarantine_desk.ui.chart import OccupancyChart
 from quarantine_desk.ui.context import UiContext
-from quarantine_desk.ui.widgets import MessageLine
+from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.widgets import MessageLine, make_table
 
 log = logging.getLogger(__name__)
 
+HISTORY_DAYS = 30
+
+
+def alert_text(alert: Alert) -> str:
+    """The sentence for an alert, in the interface language."""
+    if alert.kind is AlertKind.POSITIVE:
+        when = alert.at.strftime("%H:%M %d/%m") if alert.at else ""
+        return (
+            QCoreApplication.translate(
+                "Alerts", "Dương tính: %1, phòng %2 (mẫu lúc %3) – chờ chuyển điều trị"
+            )
+            .replace("%1", alert.subject)
+            .replace("%2", alert.room)
+            .replace("%3", when)
+        )
+    if alert.kind is AlertKind.REPORT_DUE:
+        return QCoreApplication.translate("Alerts", "Chưa lập báo cáo 16 giờ hôm nay")
+    if alert.kind is AlertKind.ROOM_CLOSED:
+        return (
+            QCoreApplication.translate("Alerts", "Phòng %1 đang phong tỏa, còn %2 người ở")
+            .replace("%1", alert.room)
+            .replace("%2", str(alert.count))
+        )
+    if alert.kind is AlertKind.DISINFECT:
+        return QCoreApplication.translate(
+            "Alerts", "Phòng %1 chờ khử khuẩn trước khi nhận người mới"
+        ).replace("%1", alert.room)
+    if alert.kind is AlertKind.LOW_STOCK:
+        return QCoreApplication.translate("Alerts", "Vật tư dưới mức tối thiểu: %1").replace(
+            "%1", alert.subject
+        )
+    when = alert.at.strftime("%H:%M %d/%m") if alert.at else ""
+    return (
+        QCoreApplication.translate(
+            "Alerts", "Ca trực thiếu người: %1 khoảng trống trong 24 giờ tới, khoảng đầu từ %2"
+        )
+        .replace("%1", str(alert.count))
+        .replace("%2", when)
+    )
+
+
+def alert_target(alert: Alert) -> tuple[str, str]:
+    """The area, and the list in it, that an alert opens."""
+    return {
+        AlertKind.POSITIVE: ("medical", "leaving"),
+        AlertKind.REPORT_DUE: ("reports", "daily_date"),
+        AlertKind.ROOM_CLOSED: ("rooms", f"room:{alert.room}"),
+        AlertKind.DISINFECT: ("rooms", f"room:{alert.room}"),
+        AlertKind.LOW_STOCK: ("supplies", ""),
+        AlertKind.SHIFT_GAP: ("shifts", ""),
+    }[alert.kind]
+
+
+def alert_colour(alert: Alert) -> QColor | None:
+    if alert.kind is AlertKind.POSITIVE:
+        return WARNING_BACKGROUND
+    if alert.kind in (AlertKind.REPORT_DUE, AlertKind.ROOM_CLOSED):
+        return ATTENTION_BACKGROUND
+    return None
+
 
 class Card(QFrame):
-    """A big number with its caption; clicking it (or Enter / Space on it) opens the page behind it."""
+    """A big number with its caption; clicking it (or Enter / Space on it) opens the list behind it."""
 
     clicked = Signal()
 
-    def __init__(self, caption: str, area: str, parent: QWidget | None = None) -> None:
+    def __init__(self, caption: str, area: str, target: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.area = area
+        self.target = target
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumSize(200, 104)
+        self.setMinimumSize(190, 78)
         self.number = QLabel("–")
-        self.number.setStyleSheet("font-size: 26pt; font-weight: 700;")
+        self.number.setStyleSheet("font-size: 19pt; font-weight: 700;")
         self.caption = QLabel(caption)
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("font-size: 11pt;")
+        self.caption.setStyleSheet("font-size: 10pt;")
         self.note = QLabel()
         self.note.setStyleSheet("color: #555;")
+        self.note.setVisible(False)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.number)
+        top.addWidget(self.note, 1, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.number)
+        layout.setContentsMargins(10, 4, 10, 6)
+        layout.setSpacing(0)
+        layout.addLayout(top)
         layout.addWidget(self.caption)
-        layout.addWidget(self.note)
         layout.addStretch(1)
         self.setAccessibleName(caption)
         self.set_tone("normal")
 
-    def set_value(self, value: int, note: str = "") -> None:
-        self.number.setText(str(value))
+    def set_value(self, value: int | None, note: str = "") -> None:
+        """``None``: the figure is not kept by this installation."""
+        self.number.setText("–" if value is None else str(value))
         self.note.setText(note)
         self.note.setVisible(bool(note))
-        self.setAccessibleDescription(f"{value} {note}".strip())
+        self.setAccessibleDescription(f"{self.number.text()} {note}".strip())
 
     def set_tone(self, tone: str) -> None:
         """normal, alert (red: needs action now) or calm (green)."""
@@ -80,7 +163,9 @@ class Card(QFrame):
 class DashboardPage(QWidget):
     """Tổng quan."""
 
-    open_area = Signal(str)  # "checkin", "rooms" or "medical"
+    # The area ("rooms", "medical", …) and what to show in it: a list's object name ("due", "leaving"),
+    # "room:<name>", or "" for the page as it is.
+    open_area = Signal(str, str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,37 +175,98 @@ class DashboardPage(QWidget):
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.facility_line = QLabel()
         self.facility_line.setStyleSheet("font-size: 11pt;")
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addSpacing(16)
+        head.addWidget(self.facility_line, 1)
         self.warning = MessageLine()
         self.warning.setObjectName("occupancy_warning")
 
+        self.alerts = RowsModel[Alert](
+            [Column(self.tr("Cần xử lý ngay"), alert_text, tooltip=lambda a: self.tr("Bấm để mở danh sách"))],
+            parent=self,
+            highlight=alert_colour,
+        )
+        self.alerts_view = make_table(self.alerts)
+        self.alerts_view.setObjectName("alerts")
+        self.alerts_view.horizontalHeader().setVisible(False)
+        self.alerts_view.setAlternatingRowColors(False)
+        self.alerts_view.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.alerts_view.setAccessibleName(self.tr("Cần xử lý ngay"))
+        self.alerts_view.clicked.connect(self._open_alert)
+        self.alerts_view.activated.connect(self._open_alert)
+        self.no_alerts = QLabel(self.tr("Không có việc cần xử lý ngay."))
+        self.no_alerts.setObjectName("no_alerts")
+        self.no_alerts.setStyleSheet("QLabel { color: #1b5e20; background: #e3f4e4; padding: 6px; }")
+
         captions = {
-            "beds": (self.tr("Tổng số giường"), "rooms"),
-            "occupied": (self.tr("Giường đang có người"), "rooms"),
-            "free": (self.tr("Giường còn trống"), "checkin"),
-            "closed": (self.tr("Giường tạm đóng"), "rooms"),
-            "present": (self.tr("Người đang cách ly"), "rooms"),
-            "due_today": (self.tr("Ra khu cách ly hôm nay"), "medical"),
-            "due_tomorrow": (self.tr("Ra khu cách ly ngày mai"), "medical"),
-            "tests_today": (self.tr("Xét nghiệm đến hạn hôm nay"), "medical"),
-            "tests_overdue": (self.tr("Xét nghiệm quá hạn"), "medical"),
-            "disinfect": (self.tr("Phòng chờ khử khuẩn"), "rooms"),
+            "beds": (self.tr("Tổng số giường"), "rooms", ""),
+            "occupied": (self.tr("Giường đang có người"), "rooms", ""),
+            "free": (self.tr("Giường còn trống"), "checkin", ""),
+            "closed": (self.tr("Giường tạm đóng"), "rooms", ""),
+            "present": (self.tr("Người đang cách ly"), "rooms", ""),
+            "admitted_today": (self.tr("Nhập khu hôm nay"), "checkin", ""),
+            "released_today": (self.tr("Rời khu hôm nay"), "medical", "leaving"),
+            "due_today": (self.tr("Ra khu cách ly hôm nay"), "medical", "leaving"),
+            "due_tomorrow": (self.tr("Ra khu cách ly ngày mai"), "medical", "leaving"),
+            "positives_today": (self.tr("Dương tính hôm nay"), "medical", "leaving"),
+            "tests_today": (self.tr("Xét nghiệm đến hạn hôm nay"), "medical", "due"),
+            "tests_overdue": (self.tr("Xét nghiệm quá hạn"), "medical", "due"),
+            "disinfect": (self.tr("Phòng chờ khử khuẩn"), "rooms", ""),
+            "low_stock": (self.tr("Vật tư dưới mức tối thiểu"), "supplies", ""),
+            "shift_gaps": (self.tr("Khoảng trống ca trực 24 giờ tới"), "shifts", ""),
         }
         self.cards: dict[str, Card] = {}
         grid = QGridLayout()
-        grid.setSpacing(12)
-        for i, (key, (caption, area)) in enumerate(captions.items()):
-            card = Card(caption, area)
+        grid.setSpacing(8)
+        for i, (key, (caption, area, target)) in enumerate(captions.items()):
+            card = Card(caption, area, target)
             card.setObjectName(f"card_{key}")
-            card.clicked.connect(lambda area=area: self.open_area.emit(area))
+            card.clicked.connect(lambda area=area, target=target: self.open_area.emit(area, target))
             self.cards[key] = card
             grid.addWidget(card, i // 5, i % 5)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.facility_line)
+        self.chart = OccupancyChart()
+        self.chart.setObjectName("occupancy_chart")
+        self.zones = RowsModel[ZoneOccupancy](
+            [
+                Column(self.tr("Khu"), lambda z: z.zone),
+                Column(self.tr("Giường"), lambda z: str(z.beds), align_right=True),
+                Column(self.tr("Có người"), lambda z: str(z.occupied), align_right=True),
+                Column(self.tr("Còn trống"), lambda z: str(z.free), align_right=True),
+                Column(self.tr("Tạm đóng"), lambda z: str(z.closed), align_right=True),
+            ],
+            parent=self,
+            highlight=lambda z: ATTENTION_BACKGROUND if z.beds and z.free == 0 else None,
+        )
+        self.zones_view = make_table(self.zones)
+        self.zones_view.setObjectName("zones")
+        self.zones_view.activated.connect(lambda _index: self.open_area.emit("rooms", ""))
+        zones_box = QGroupBox(self.tr("Giường theo khu"))
+        zones_layout = QVBoxLayout(zones_box)
+        zones_layout.setContentsMargins(6, 6, 6, 6)
+        zones_layout.addWidget(self.zones_view)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(8)
+        bottom.addWidget(self.chart, 3)
+        bottom.addWidget(zones_box, 2)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(head)
         layout.addWidget(self.warning)
+        layout.addWidget(self.alerts_view)
+        layout.addWidget(self.no_alerts)
         layout.addLayout(grid)
-        layout.addStretch(1)
+        layout.addLayout(bottom, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll)
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
@@ -129,22 +275,55 @@ class DashboardPage(QWidget):
         text = self.cards[key].number.text()
         return int(text) if text.isdigit() else 0
 
+    def alert_texts(self) -> list[str]:
+        return [alert_text(a) for a in self.alerts.rows()]
+
+    def _open_alert(self, index: QModelIndex) -> None:
+        alert = self.alerts.row_at(index.row())
+        if alert is not None:
+            self.open_area.emit(*alert_target(alert))
+
+    def _show_alerts(self, alerts: list[Alert]) -> None:
+        self.alerts.set_rows(alerts)
+        view = self.alerts_view
+        rows = min(len(alerts), 4)
+        view.setFixedHeight(rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth())
+        view.setVisible(bool(alerts))
+        view.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if len(alerts) > 4 else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.no_alerts.setVisible(not alerts and bool(self.ctx.facility))
+
+    def _clear(self) -> None:
+        for card in self.cards.values():
+            card.set_value(None)
+        self.alerts.set_rows([])
+        self.alerts_view.setVisible(False)
+        self.no_alerts.setVisible(False)
+        self.zones.set_rows([])
+        self.chart.set_history([])
+
     def refresh(self) -> None:
         code = self.ctx.facility
         self.warning.clear_message()
         if not code:
             self.facility_line.setText(self.tr("Chưa chọn khu cách ly."))
-            for card in self.cards.values():
-                card.number.setText("–")
+            self._clear()
             return
-        today = self.ctx.desk.now().date()
+        desk = self.ctx.desk
+        now = desk.now()
+        today = now.date()
         try:
-            facility = facilities.get_facility(self.ctx.desk, code)
-            rooms = facilities.room_board(self.ctx.desk, code)
-            present = [s for s in stays.roster(self.ctx.desk, code, today) if s.released_at is None]
-            due_today = stays.releases_due(self.ctx.desk, code, today)
-            due_tomorrow = stays.releases_due(self.ctx.desk, code, today + timedelta(days=1))
-            tests = stays.tests_due_list(self.ctx.desk, code, today)
+            facility = facilities.get_facility(desk, code)
+            rooms = facilities.room_board(desk, code)
+            present = [s for s in stays.roster(desk, code, today) if s.released_at is None]
+            due_today = stays.releases_due(desk, code, today)
+            due_tomorrow = stays.releases_due(desk, code, today + timedelta(days=1))
+            tests = stays.tests_due_list(desk, code, today)
+            figures = overview.day_figures(desk, code, today)
+            alerts = overview.alerts(desk, code, now, board=rooms)
+            history = overview.occupancy_history(desk, code, HISTORY_DAYS, today)
         except DeskError as err:
             self.warning.error(self.ctx.describe(err))
             return
@@ -154,22 +333,33 @@ class DashboardPage(QWidget):
             .replace("%2", facility.name)
             .replace("%3", today.strftime("%d/%m/%Y"))
         )
+        self._show_alerts(alerts)
+        self.zones.set_rows(overview.zones_of(rooms))
+        self.chart.set_history(history)
+
         occupancy = facilities.occupancy_of(rooms)
         overdue = sum(1 for t in tests if t.overdue(today))
         awaiting = sum(1 for r in rooms if r.state is RoomState.AWAITING_DISINFECTION)
         closed_rooms = sum(1 for r in rooms if r.state is RoomState.CLOSED)
         today_ids = {r.stay for r in due_today}
-        values = {
+        low_stock = sum(1 for a in alerts if a.kind is AlertKind.LOW_STOCK)
+        gaps = sum(a.count for a in alerts if a.kind is AlertKind.SHIFT_GAP)
+        values: dict[str, int | None] = {
             "beds": occupancy.beds,
             "occupied": occupancy.occupied,
             "free": occupancy.free,
             "closed": occupancy.closed,
             "present": len(present),
+            "admitted_today": figures.admitted,
+            "released_today": figures.released,
             "due_today": len(due_today),
             "due_tomorrow": sum(1 for r in due_tomorrow if r.stay not in today_ids),
+            "positives_today": figures.positives,
             "tests_today": len(tests) - overdue,
             "tests_overdue": overdue,
             "disinfect": awaiting,
+            "low_stock": low_stock if overview.stock_watched() else None,
+            "shift_gaps": gaps if overview.shifts_watched() else None,
         }
         for key, value in values.items():
             self.cards[key].set_value(value)
@@ -182,11 +372,18 @@ class DashboardPage(QWidget):
             self.cards["closed"].set_value(
                 occupancy.closed, self.tr("%1 phòng phong tỏa").replace("%1", str(closed_rooms))
             )
+        if figures.transferred:
+            self.cards["released_today"].set_value(
+                figures.released, self.tr("%1 chuyển điều trị").replace("%1", str(figures.transferred))
+            )
         self.cards["occupied"].set_tone("alert" if occupancy.warning else "normal")
         self.cards["free"].set_tone("alert" if occupancy.warning else "calm")
         self.cards["tests_overdue"].set_tone("alert" if overdue else "normal")
         self.cards["disinfect"].set_tone("alert" if awaiting else "normal")
         self.cards["closed"].set_tone("alert" if closed_rooms else "normal")
+        self.cards["positives_today"].set_tone("alert" if figures.positives else "normal")
+        self.cards["low_stock"].set_tone("alert" if low_stock else "normal")
+        self.cards["shift_gaps"].set_tone("alert" if gaps else "normal")
         if occupancy.warning:
             self.warning.error(
                 self.tr("Đã dùng %1 % số giường của khu cách ly: cần chuẩn bị thêm chỗ.").replace(
