@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
 
 from quarantine_desk import __version__
 from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import facilities, overview
 from quarantine_desk.services.overview import Alert, AlertKind
+from quarantine_desk.ui import data_menu
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.dialogs import BRAND
@@ -366,6 +368,20 @@ class MainWindow(QMainWindow):
             self.demo_action.setToolTip(self.tr("Chưa có trong phiên bản này."))
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        self.backup_action = QAction(self.tr("Sao lưu dữ liệu…"), self)
+        self.backup_action.setObjectName("backupAction")
+        self.backup_action.triggered.connect(self.backup)
+        self.restore_action = QAction(self.tr("Khôi phục từ bản sao lưu…"), self)
+        self.restore_action.setObjectName("restoreAction")
+        self.restore_action.triggered.connect(self.restore)
+        for action in (self.backup_action, self.restore_action):
+            action.setVisible(self.ctx.desk.can(Permission.BACKUP))
+            file_menu.addAction(action)
+        self.database_action = QAction(self.tr("Cơ sở dữ liệu…"), self)
+        self.database_action.setObjectName("databaseAction")
+        self.database_action.triggered.connect(self.choose_database)
+        file_menu.addAction(self.database_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("Thoát"), self)
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
@@ -396,6 +412,24 @@ class MainWindow(QMainWindow):
                 self,
                 self.tr("Ngôn ngữ mới sẽ được áp dụng khi khởi động lại chương trình."),
                 self.tr("Ngôn ngữ"),
+            )
+
+    def backup(self) -> None:
+        path = data_menu.ask_backup_path(self)
+        if path:
+            data_menu.start_backup(self, self.ctx, path)
+
+    def restore(self) -> None:
+        path = data_menu.ask_restore_path(self)
+        if path:
+            data_menu.start_restore(self, self.ctx, path)
+
+    def choose_database(self) -> None:
+        if data_menu.choose_database(self, self.ctx, self.settings):
+            interaction().info(
+                self,
+                self.tr("Cơ sở dữ liệu mới sẽ được dùng khi khởi động lại chương trình."),
+                self.tr("Cơ sở dữ liệu"),
             )
 
     def show_about(self) -> None:

@@ -23,10 +23,6 @@ from quarantine_desk.ui.interaction import interaction
 from quarantine_desk.ui.models import RowsModel
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("widgets", text)
-
-
 def vn_date(day: date | datetime | None) -> str:
     """dd/mm/yyyy, the way dates are written in Vietnam."""
     return day.strftime("%d/%m/%Y") if day else ""
@@ -37,7 +33,10 @@ def vn_datetime(moment: datetime | None) -> str:
 
 
 def sex_text(sex: str) -> str:
-    return {"M": tr("Nam"), "F": tr("Nữ")}.get(str(sex), str(sex))
+    return {
+        "M": QCoreApplication.translate("widgets", "Nam"),
+        "F": QCoreApplication.translate("widgets", "Nữ"),
+    }.get(str(sex), str(sex))
 
 
 class MessageLine(QLabel):
@@ -48,7 +47,7 @@ class MessageLine(QLabel):
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAccessibleName(tr("Thông báo"))
+        self.setAccessibleName(QCoreApplication.translate("widgets", "Thông báo"))
         self.clear_message()
 
     def error(self, text: str) -> None:

@@ -2,42 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../quarantine_desk/ui/widgets.py" line="40"/>
-        <source>Nam</source>
-        <translation>Male</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/widgets.py" line="40"/>
-        <source>Nữ</source>
-        <translation>Female</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/widgets.py" line="51"/>
-        <source>Thông báo</source>
-        <translation>Notice</translation>
-    </message>
-</context>
-<context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="691"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="689"/>
         <source>Người dùng</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="685"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="683"/>
         <source>Khu cách ly</source>
         <translation>Facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="686"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="684"/>
         <source>Quy định cách ly</source>
         <translation>Quarantine policies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="694"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="692"/>
         <source>Nhật ký</source>
         <translation>Audit trail</translation>
     </message>
@@ -45,174 +27,174 @@
 <context>
     <name>AdminTables</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="81"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82"/>
         <source>Mã</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83"/>
         <source>Tên khu cách ly</source>
         <translation>Facility name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="84"/>
         <source>Huyện</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="84"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="85"/>
         <source>Tỉnh</source>
         <translation>Province</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="86"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="87"/>
         <source>Địa chỉ</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="91"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="92"/>
         <source>Sức chứa</source>
         <translation>Capacity</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="96"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="125"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="182"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="97"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="126"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="183"/>
         <source>Trạng thái</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="98"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="99"/>
         <source>Đang hoạt động</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="100"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="101"/>
         <source>Đã đóng</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="111"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112"/>
         <source>Khu / tầng</source>
         <translation>Zone / floor</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="113"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="113"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="114"/>
         <source>Giới tính</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="115"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="116"/>
         <source>Số giường</source>
         <translation>Beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="120"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="121"/>
         <source>Đang ở</source>
         <translation>Occupants</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="136"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="137"/>
         <source>Tên quy định</source>
         <translation>Policy name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="141"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="142"/>
         <source>Áp dụng cho</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="144"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="145"/>
         <source>Hiệu lực từ</source>
         <translation>Effective from</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="147"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="148"/>
         <source>Hiệu lực đến</source>
         <translation>Effective to</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="151"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="152"/>
         <source>không thời hạn</source>
         <translation>open-ended</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="155"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="156"/>
         <source>Số ngày</source>
         <translation>Days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="158"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="159"/>
         <source>Ngày xét nghiệm</source>
         <translation>Test days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="168"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="169"/>
         <source>Đã khóa</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="170"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="171"/>
         <source>Tạm khóa đến {0}</source>
         <translation>Locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="173"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="174"/>
         <source>Đang dùng</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="179"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="180"/>
         <source>Tên đăng nhập</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="180"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="181"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="181"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="182"/>
         <source>Vai trò</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="230"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="231"/>
         <source>có</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="232"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="233"/>
         <source>không</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="249"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="250"/>
         <source>Thời điểm</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="250"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="251"/>
         <source>Người dùng</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="251"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="252"/>
         <source>Thao tác</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="253"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="254"/>
         <source>Đối tượng</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="257"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="258"/>
         <source>Chi tiết</source>
         <translation>Details</translation>
     </message>
@@ -261,27 +243,27 @@
 <context>
     <name>AuditTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="639"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="637"/>
         <source>Tìm trong nhật ký (không cần dấu)</source>
         <translation>Search the audit trail</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="645"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="643"/>
         <source>Lọc</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="649"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="647"/>
         <source>Từ ngày:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="651"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="649"/>
         <source>đến ngày:</source>
         <translation>to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="670"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="668"/>
         <source>{0} sự kiện</source>
         <translation>{0} events</translation>
     </message>
@@ -289,42 +271,42 @@
 <context>
     <name>BulkRoomsDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="152"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="181"/>
         <source>Thêm phòng hàng loạt</source>
         <translation>Add rooms in bulk</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="156"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="185"/>
         <source>ví dụ: Tầng 2</source>
         <translation>e.g. Floor 2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="159"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="188"/>
         <source>ví dụ: 201-220, 225</source>
         <translation>e.g. 201-220, 225</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="167"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="196"/>
         <source>Khu cách ly:</source>
         <translation>Facility:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="168"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="197"/>
         <source>Khu / tầng:</source>
         <translation>Zone / floor:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="169"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="198"/>
         <source>Các phòng:</source>
         <translation>Rooms:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="170"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="199"/>
         <source>Số giường mỗi phòng:</source>
         <translation>Beds per room:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="171"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="200"/>
         <source>Giới tính:</source>
         <translation>Sex:</translation>
     </message>
@@ -826,6 +808,103 @@
     </message>
 </context>
 <context>
+    <name>DataMenu</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="40"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="66"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="75"/>
+        <source>Sao lưu dữ liệu</source>
+        <translation>Back up data</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="42"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="52"/>
+        <source>Bản sao lưu (*.sqlite3)</source>
+        <translation>Backup (*.sqlite3)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="50"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="87"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="99"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="108"/>
+        <source>Khôi phục dữ liệu</source>
+        <translation>Restore data</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="63"/>
+        <source>Đã sao lưu %1 dòng dữ liệu vào %2.</source>
+        <translation>Backed up %1 rows to %2.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="71"/>
+        <source>Đang sao lưu dữ liệu…</source>
+        <translation>Backing up data…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="81"/>
+        <source>Khôi phục sẽ THAY TOÀN BỘ dữ liệu hiện có bằng dữ liệu trong bản sao lưu %1. Dữ liệu hiện có được tự động sao lưu trước. Tiếp tục?</source>
+        <translation>Restoring REPLACES ALL current data with the data in the backup %1. The current data is backed up automatically first. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="96"/>
+        <source>Đã khôi phục %1 dòng dữ liệu. Hãy khởi động lại chương trình và đăng nhập lại.</source>
+        <translation>Restored %1 rows. Please restart the program and log in again.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="104"/>
+        <source>Đang khôi phục dữ liệu…</source>
+        <translation>Restoring data…</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseChoiceDialog</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="118"/>
+        <source>Cơ sở dữ liệu</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="120"/>
+        <source>Đang dùng: %1</source>
+        <translation>In use: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="124"/>
+        <source>Một máy: tệp SQLite trên máy này. Nhiều máy dùng chung: máy chủ PostgreSQL (postgresql://tên:mật-khẩu@máy-chủ:5432/tên-cơ-sở-dữ-liệu). Không đặt tệp SQLite trong thư mục chia sẻ qua mạng: dữ liệu có thể bị hỏng.</source>
+        <translation>One PC: a SQLite file on this PC. Several PCs sharing data: a PostgreSQL server (postgresql://name:password@server:5432/database). Never put the SQLite file in a folder shared over the network: the data can be damaged.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="133"/>
+        <source>Đường dẫn tệp SQLite hoặc địa chỉ PostgreSQL</source>
+        <translation>SQLite file path or PostgreSQL address</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="134"/>
+        <source>Chọn tệp…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="139"/>
+        <source>Thay đổi có hiệu lực từ lần khởi động sau.</source>
+        <translation>The change applies from the next start.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="140"/>
+        <source>Lưu</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="151"/>
+        <source>Tệp cơ sở dữ liệu</source>
+        <translation>Database file</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="153"/>
+        <source>Cơ sở dữ liệu SQLite (*.sqlite3 *.db)</source>
+        <translation>SQLite database (*.sqlite3 *.db)</translation>
+    </message>
+</context>
+<context>
     <name>DatabaseDialog</name>
     <message>
         <location filename="../../quarantine_desk/ui/dialogs.py" line="37"/>
@@ -866,57 +945,57 @@
 <context>
     <name>DistributionDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="130"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="139"/>
         <source>Phân phối hàng cứu trợ</source>
         <translation>Distribute relief goods</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="142"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="151"/>
         <source>ví dụ: hàng cứu trợ của Mặt trận Tổ quốc huyện</source>
         <translation>e.g. relief goods from the district Fatherland Front</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="143"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="152"/>
         <source>Hàng:</source>
         <translation>Goods:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="144"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="153"/>
         <source>Còn trong kho:</source>
         <translation>In store:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="145"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="154"/>
         <source>Số lượng đem chia:</source>
         <translation>Quantity to share:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="146"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="155"/>
         <source>Nguồn / ghi chú:</source>
         <translation>Source / note:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="153"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="162"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="154"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="163"/>
         <source>Số người</source>
         <translation>People</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="155"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="164"/>
         <source>Được nhận</source>
         <translation>Share</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="166"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="175"/>
         <source>Ghi phân phối</source>
         <translation>Record distribution</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="187"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="196"/>
         <source>%1 người ở %2 phòng: mỗi người %3 %4. Phát %5 %4; còn lại %6 %4 trong kho.</source>
         <translation>%1 people in %2 rooms: %3 %4 each. Hand out %5 %4; %6 %4 stay in store.</translation>
     </message>
@@ -924,84 +1003,84 @@
 <context>
     <name>FacilitiesTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="324"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="329"/>
         <source>Thêm khu cách ly…</source>
         <translation>Add a facility…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="325"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="330"/>
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="326"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="418"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="331"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="423"/>
         <source>Đóng khu</source>
         <translation>Close facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="327"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="332"/>
         <source>Làm việc với khu này</source>
         <translation>Work in this facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="337"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="342"/>
         <source>Các khu cách ly</source>
         <translation>Facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="344"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="349"/>
         <source>Thêm phòng hàng loạt…</source>
         <translation>Add rooms in bulk…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="345"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="350"/>
         <source>Sửa phòng…</source>
         <translation>Edit room…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="346"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="427"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="351"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="432"/>
         <source>Ngừng sử dụng phòng</source>
         <translation>Take room out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="399"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="404"/>
         <source>Khu / tầng và phòng của khu {0}</source>
         <translation>Zones and rooms of {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="406"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="411"/>
         <source>Khu / tầng và phòng (chưa chọn khu cách ly)</source>
         <translation>Zones and rooms (no facility chosen)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="418"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="423"/>
         <source>Mở lại khu</source>
         <translation>Reopen facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="425"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="430"/>
         <source>Đưa phòng vào sử dụng</source>
         <translation>Put room back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="449"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="454"/>
         <source>Đóng khu cách ly {0}? Khu đã đóng không nhận thêm người.</source>
         <translation>Close facility {0}? A closed facility admits nobody.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="453"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="458"/>
         <source>Mở lại khu cách ly {0} để nhận người?</source>
         <translation>Reopen facility {0} for admissions?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="487"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="491"/>
         <source>Đưa phòng {0} trở lại sử dụng?</source>
         <translation>Put room {0} back in service?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="489"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="493"/>
         <source>Ngừng sử dụng phòng {0} (sửa chữa)? Phòng phải đang trống.</source>
         <translation>Take room {0} out of service (repairs)? The room must be empty.</translation>
     </message>
@@ -1009,52 +1088,52 @@
 <context>
     <name>FacilityDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="95"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="119"/>
         <source>Thêm khu cách ly</source>
         <translation>Add a facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="95"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="119"/>
         <source>Sửa khu cách ly</source>
         <translation>Edit facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="100"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="124"/>
         <source>ví dụ: KTX-DHQG</source>
         <translation>e.g. KTX-DHQG</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="113"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="137"/>
         <source>không ghi</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="115"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="139"/>
         <source>Mã khu:</source>
         <translation>Code:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="116"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="140"/>
         <source>Tên khu cách ly:</source>
         <translation>Facility name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="117"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="141"/>
         <source>Huyện:</source>
         <translation>District:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="118"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="142"/>
         <source>Tỉnh:</source>
         <translation>Province:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="119"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="143"/>
         <source>Địa chỉ:</source>
         <translation>Address:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="120"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="144"/>
         <source>Sức chứa (người):</source>
         <translation>Capacity (people):</translation>
     </message>
@@ -1157,42 +1236,42 @@
 <context>
     <name>ItemDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="93"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="98"/>
         <source>Thêm vật tư</source>
         <translation>Add item</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="97"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="102"/>
         <source>ví dụ: KHAU-TRANG</source>
         <translation>e.g. MASKS</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="100"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="105"/>
         <source>ví dụ: Khẩu trang y tế (hộp 50 cái)</source>
         <translation>e.g. Medical masks (box of 50)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="103"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="108"/>
         <source>ví dụ: hộp, bộ, lít, kg, thùng</source>
         <translation>e.g. box, set, litre, kg, carton</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="107"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="112"/>
         <source>Mã vật tư:</source>
         <translation>Item code:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="108"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="113"/>
         <source>Tên vật tư:</source>
         <translation>Item name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="109"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="114"/>
         <source>Đơn vị tính:</source>
         <translation>Unit:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="110"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="115"/>
         <source>Tồn kho tối thiểu:</source>
         <translation>Minimum stock:</translation>
     </message>
@@ -1472,145 +1551,170 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="77"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="79"/>
         <source>Quản lý khu cách ly tập trung</source>
         <translation>Quarantine facility management</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="128"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="130"/>
         <source>Tổng quan</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="129"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="131"/>
         <source>Người cách ly</source>
         <translation>People</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="130"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="132"/>
         <source>Phòng &amp; giường</source>
         <translation>Rooms &amp; beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="131"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="133"/>
         <source>Xét nghiệm</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="132"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="134"/>
         <source>Suất ăn</source>
         <translation>Meals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="133"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="135"/>
         <source>Vật tư</source>
         <translation>Supplies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="134"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="136"/>
         <source>Ca trực</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="135"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="137"/>
         <source>Báo cáo</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="136"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="138"/>
         <source>Quản trị</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="237"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="239"/>
         <source>Xem</source>
         <translation>Show</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="240"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="242"/>
         <source>Lập báo cáo</source>
         <translation>Make the report</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="272"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="274"/>
         <source>(và %1 việc khác trong Tổng quan)</source>
         <translation>(and %1 more in the Overview)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="302"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="304"/>
         <source>Khu cách ly</source>
         <translation>Facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="305"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="307"/>
         <source>Khu cách ly:</source>
         <translation>Facility:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="313"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="315"/>
         <source>Khu cách ly đang làm việc</source>
         <translation>The facility you are working in</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="333"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="335"/>
         <source>(đã đóng)</source>
         <translation>(closed)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="336"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="338"/>
         <source>(chưa có khu cách ly nào)</source>
         <translation>(no facility yet)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="360"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="362"/>
         <source>&amp;Tệp</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="361"/>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="416"/>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="430"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="363"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="450"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="464"/>
         <source>Tạo dữ liệu mẫu</source>
         <translation>Create demo data</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="366"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="368"/>
         <source>Chưa có trong phiên bản này.</source>
         <translation>Not in this version yet.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="369"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="371"/>
+        <source>Sao lưu dữ liệu…</source>
+        <translation>Back up data…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="374"/>
+        <source>Khôi phục từ bản sao lưu…</source>
+        <translation>Restore from a backup…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="380"/>
+        <source>Cơ sở dữ liệu…</source>
+        <translation>Database…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="385"/>
         <source>Thoát</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="374"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="390"/>
         <source>&amp;Ngôn ngữ</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="386"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="402"/>
         <source>Trợ &amp;giúp</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="387"/>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="406"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="403"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="440"/>
         <source>Giới thiệu</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="397"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="413"/>
         <source>Ngôn ngữ mới sẽ được áp dụng khi khởi động lại chương trình.</source>
         <translation>The new language applies when the program is restarted.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="398"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="414"/>
         <source>Ngôn ngữ</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="403"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="431"/>
+        <source>Cơ sở dữ liệu mới sẽ được dùng khi khởi động lại chương trình.</source>
+        <translation>The new database will be used when the program is restarted.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="432"/>
+        <source>Cơ sở dữ liệu</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="437"/>
         <source>Quản lý khu cách ly tập trung, phiên bản {0}.
 
 Phòng, giường, người cách ly, xét nghiệm, suất ăn, vật tư, ca trực và báo cáo hằng ngày.</source>
@@ -1619,37 +1723,37 @@ Phòng, giường, người cách ly, xét nghiệm, suất ăn, vật tư, ca t
 Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily report.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="413"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="447"/>
         <source>Tạo một khu cách ly mẫu với phòng, người cách ly, xét nghiệm, vật tư và ca trực để tập sử dụng? Không nên làm việc này trên cơ sở dữ liệu thật.</source>
         <translation>Create a demo facility with rooms, people, tests, supplies and shifts to practise with? Do not do this on a real database.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="430"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="464"/>
         <source>Đã tạo dữ liệu mẫu.</source>
         <translation>Demo data created.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="435"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="469"/>
         <source>Đang tạo dữ liệu mẫu…</source>
         <translation>Creating demo data…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="447"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="481"/>
         <source>Cơ sở dữ liệu: {0} ({1})</source>
         <translation>Database: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="454"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="488"/>
         <source>Người dùng: {0} – {1}</source>
         <translation>User: {0} – {1}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="466"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="500"/>
         <source>chưa chọn</source>
         <translation>none chosen</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="467"/>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="501"/>
         <source>Khu cách ly: {0}</source>
         <translation>Facility: {0}</translation>
     </message>
@@ -2115,47 +2219,47 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>MovementDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="54"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="55"/>
         <source>Nhập kho</source>
         <translation>Receive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="54"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="55"/>
         <source>Xuất kho</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="68"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="69"/>
         <source>ví dụ: Sở Y tế cấp, nhà tài trợ ủng hộ</source>
         <translation>e.g. from the Health Department, a donor</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="70"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="71"/>
         <source>ví dụ: xét nghiệm ngày 7, phát cho khu A</source>
         <translation>e.g. day-7 tests, handed to zone A</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="72"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="73"/>
         <source>Vật tư:</source>
         <translation>Item:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="73"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="74"/>
         <source>Còn trong kho:</source>
         <translation>In store:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="74"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="75"/>
         <source>Số lượng:</source>
         <translation>Quantity:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="75"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="76"/>
         <source>Thời điểm:</source>
         <translation>Time:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="76"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="77"/>
         <source>Lý do:</source>
         <translation>Reason:</translation>
     </message>
@@ -2201,12 +2305,12 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="328"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="369"/>
         <source>Đặt lại mật khẩu cho {0}</source>
         <translation>Reset the password of {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="334"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="375"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -2214,12 +2318,12 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PasswordFields</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="285"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="325"/>
         <source>Mật khẩu:</source>
         <translation>Password:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="286"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="326"/>
         <source>Nhập lại mật khẩu:</source>
         <translation>Repeat password:</translation>
     </message>
@@ -2270,17 +2374,17 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PoliciesTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="511"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="513"/>
         <source>Thời gian cách ly và ngày xét nghiệm theo quy định có hiệu lực vào ngày tiếp nhận. Sửa quy định chỉ áp dụng cho những người tiếp nhận sau đó.</source>
         <translation>The quarantine period and test days follow the policy in force on the admission date. A change applies only to people admitted afterwards.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="516"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="518"/>
         <source>Thêm quy định…</source>
         <translation>Add a policy…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="517"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="519"/>
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
@@ -2288,52 +2392,52 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="226"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="262"/>
         <source>Thêm quy định cách ly</source>
         <translation>Add a quarantine policy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="226"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="262"/>
         <source>Sửa quy định cách ly</source>
         <translation>Edit quarantine policy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="234"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="270"/>
         <source>Có ngày hết hiệu lực</source>
         <translation>Has an end date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="255"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="291"/>
         <source>ví dụ: 1,7,14</source>
         <translation>e.g. 1,7,14</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="256"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="292"/>
         <source>Tên quy định:</source>
         <translation>Policy name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="257"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="293"/>
         <source>Hiệu lực từ:</source>
         <translation>Effective from:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="258"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="294"/>
         <source>Hiệu lực đến:</source>
         <translation>Effective to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="259"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="295"/>
         <source>Áp dụng cho:</source>
         <translation>Applies to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="260"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="296"/>
         <source>Số ngày cách ly:</source>
         <translation>Quarantine days:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="261"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="297"/>
         <source>Ngày xét nghiệm:</source>
         <translation>Test days:</translation>
     </message>
@@ -2741,22 +2845,22 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>RoomDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="190"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="224"/>
         <source>Sửa phòng {0}</source>
         <translation>Edit room {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="199"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="233"/>
         <source>Khu / tầng:</source>
         <translation>Zone / floor:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="200"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="234"/>
         <source>Số giường:</source>
         <translation>Beds:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="201"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="235"/>
         <source>Giới tính:</source>
         <translation>Sex:</translation>
     </message>
@@ -2764,195 +2868,195 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>ShiftsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="208"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="212"/>
         <source>Ca trực</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="210"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="214"/>
         <source>◀ Tuần trước</source>
         <translation>◀ Previous week</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="213"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="217"/>
         <source>Tuần này</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="218"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="222"/>
         <source>Tuần sau ▶</source>
         <translation>Next week ▶</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="224"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="228"/>
         <source>Lập lịch ca…</source>
         <translation>Plan shifts…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="284"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="288"/>
         <source>Ca đang chọn</source>
         <translation>Chosen shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="285"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="499"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="289"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="503"/>
         <source>Chọn một ô trong lịch tuần.</source>
         <translation>Choose a cell in the week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="290"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="315"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="294"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="319"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="291"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="316"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="295"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="320"/>
         <source>Chức vụ</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="298"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="302"/>
         <source>Bỏ phân công</source>
         <translation>Take off the shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="312"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="316"/>
         <source>Nhân viên</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="317"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="321"/>
         <source>Điện thoại</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="326"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="330"/>
         <source>Phân công vào ca</source>
         <translation>Put on the shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="330"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="334"/>
         <source>Thêm nhân viên…</source>
         <translation>Add staff…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="346"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="350"/>
         <source>Thứ Hai</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="347"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="351"/>
         <source>Thứ Ba</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="348"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="352"/>
         <source>Thứ Tư</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="349"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="353"/>
         <source>Thứ Năm</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="350"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="354"/>
         <source>Thứ Sáu</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="351"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="355"/>
         <source>Thứ Bảy</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="352"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="356"/>
         <source>Chủ nhật</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="360"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="364"/>
         <source>Chưa có người</source>
         <translation>Nobody yet</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="363"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="367"/>
         <source>+%1 người</source>
         <translation>+%1 more</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="369"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="373"/>
         <source>Chưa lập lịch ca này.</source>
         <translation>This shift is not planned.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="378"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="382"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="415"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="419"/>
         <source>Tuần %1 – %2</source>
         <translation>Week %1 – %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="445"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="449"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="447"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="451"/>
         <source>Chưa lập lịch ca trực cho tuần này.</source>
         <translation>No shifts are planned for this week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="450"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="454"/>
         <source>Đủ người trực 24/24 cả tuần.</source>
         <translation>Someone is on duty around the clock all week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="452"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="456"/>
         <source>%1 ca chưa có người.</source>
         <translation>%1 shift(s) with nobody on them.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="456"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="460"/>
         <source>Không có ai trực: %1</source>
         <translation>Nobody on duty: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="522"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="526"/>
         <source>Chọn một ca trong lịch và một nhân viên trong danh sách.</source>
         <translation>Choose a shift in the week and a person in the staff list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="540"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="544"/>
         <source>Đã phân công %1 vào %2.</source>
         <translation>%1 is on %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="546"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="550"/>
         <source>Lưu ý: %1 trực %2 giờ trong 24 giờ (quá 16 giờ).</source>
         <translation>Note: %1 works %2 hours in 24 (more than 16).</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="567"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="571"/>
         <source>Đã bỏ phân công %1 khỏi %2.</source>
         <translation>%1 is off %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="586"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="590"/>
         <source>Đã lập %1 ca trực mới.</source>
         <translation>%1 new shift(s) planned.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="588"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="592"/>
         <source>%1 ca đã có từ trước.</source>
         <translation>%1 shift(s) were there already.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="600"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="604"/>
         <source>Đã thêm %1.</source>
         <translation>%1 added.</translation>
     </message>
@@ -2988,163 +3092,163 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>SuppliesPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="210"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="223"/>
         <source>Vật tư</source>
         <translation>Supplies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="219"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="232"/>
         <source>Mã</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="220"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="233"/>
         <source>Tên vật tư</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="221"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="234"/>
         <source>Tồn kho</source>
         <translation>In store</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="222"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="235"/>
         <source>Đơn vị</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="223"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="236"/>
         <source>Tối thiểu</source>
         <translation>Minimum</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="224"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="237"/>
         <source>Đủ dùng</source>
         <translation>Lasts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="225"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="238"/>
         <source>Tình trạng</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="234"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="247"/>
         <source>Nhập kho</source>
         <translation>Receive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="237"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="250"/>
         <source>Xuất kho</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="240"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="253"/>
         <source>Phân phối hàng cứu trợ…</source>
         <translation>Distribute relief goods…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="243"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="256"/>
         <source>Thêm vật tư…</source>
         <translation>Add item…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="253"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="266"/>
         <source>Thời điểm</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="255"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="268"/>
         <source>Nhập / xuất</source>
         <translation>In / out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="255"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="268"/>
         <source>Nhập</source>
         <translation>In</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="255"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="268"/>
         <source>Xuất</source>
         <translation>Out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="257"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="270"/>
         <source>Số lượng</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="258"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="271"/>
         <source>Còn lại</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="259"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="272"/>
         <source>Lý do</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="260"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="273"/>
         <source>Người ghi</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="266"/>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="320"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="279"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="333"/>
         <source>Nhập, xuất gần đây</source>
         <translation>Recent receipts and issues</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="293"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="306"/>
         <source>%1 ngày</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="297"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="310"/>
         <source>Dưới mức tối thiểu</source>
         <translation>Below minimum</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="299"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="312"/>
         <source>Sắp hết</source>
         <translation>Running out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="300"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="313"/>
         <source>Đủ</source>
         <translation>Enough</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="318"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="331"/>
         <source>Nhập, xuất gần đây: %1</source>
         <translation>Recent receipts and issues: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="349"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="362"/>
         <source>Đã nhập %1 %2 %3; còn %4.</source>
         <translation>Received %1 %2 of %3; %4 in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="349"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="362"/>
         <source>Đã xuất %1 %2 %3; còn %4.</source>
         <translation>Issued %1 %2 of %3; %4 in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="361"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="374"/>
         <source>Đã thêm vật tư %1.</source>
         <translation>Added item %1.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="373"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="386"/>
         <source>Đã phân phối %1 %2 cho %3 người (mỗi người %4); còn lại %5 trong kho.</source>
         <translation>Distributed %1 %2 to %3 people (%4 each); %5 stay in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="405"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="418"/>
         <source>%1 vật tư dưới mức tối thiểu.</source>
         <translation>Items below their minimum: %1.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="407"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="420"/>
         <source>Không có vật tư nào dưới mức tối thiểu.</source>
         <translation>No item is below its minimum.</translation>
     </message>
@@ -3173,27 +3277,27 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="295"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="335"/>
         <source>Thêm người dùng</source>
         <translation>Add a user</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="304"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="344"/>
         <source>Tên đăng nhập:</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="305"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="345"/>
         <source>Họ và tên:</source>
         <translation>Full name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="306"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="346"/>
         <source>Vai trò:</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="311"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="351"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -3201,35 +3305,53 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>UsersTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="566"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="568"/>
         <source>Thêm người dùng…</source>
         <translation>Add a user…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="567"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="569"/>
         <source>Đặt lại mật khẩu…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="568"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="594"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="570"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="596"/>
         <source>Khóa tài khoản</source>
         <translation>Deactivate account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="594"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="596"/>
         <source>Mở tài khoản</source>
         <translation>Reactivate account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="614"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="616"/>
         <source>Khóa tài khoản {0}? Người này sẽ không đăng nhập được nữa.</source>
         <translation>Deactivate account {0}? The person can no longer log in.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="616"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="618"/>
         <source>Mở lại tài khoản {0}?</source>
         <translation>Reactivate account {0}?</translation>
+    </message>
+</context>
+<context>
+    <name>widgets</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/widgets.py" line="37"/>
+        <source>Nam</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/widgets.py" line="38"/>
+        <source>Nữ</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/widgets.py" line="50"/>
+        <source>Thông báo</source>
+        <translation>Notice</translation>
     </message>
 </context>
 </TS>

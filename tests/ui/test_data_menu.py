@@ -1,0 +1,68 @@
+"""Backup, restore and the choice of database from the window's Tệp menu."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QLabel
+
+from quarantine_desk.domain.roles import Role
+from quarantine_desk.services import facilities
+from quarantine_desk.ui import data_menu
+from quarantine_desk.ui import settings as opts
+from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.main_window import MainWindow
+from tests.helpers import as_role
+
+
+def test_backup_and_restore_are_for_administrators(qtbot, ctx: UiContext, settings) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    assert window.backup_action.isVisible() and window.restore_action.isVisible()
+    manager = MainWindow(UiContext(as_role(ctx.desk, Role.MANAGER)), settings)
+    qtbot.addWidget(manager)
+    assert not manager.backup_action.isVisible() and not manager.restore_action.isVisible()
+    assert manager.database_action.isVisible()
+
+
+def test_backup_then_restore_through_the_window(qtbot, ctx: UiContext, settings, recorder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    facilities.add_facility(ctx.desk, "F01", "Khu cách ly Trường Quân sự")
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    target = tmp_path / "usb" / "sao-luu.sqlite3"
+    data_menu.start_backup(window, ctx, str(target))
+    qtbot.waitUntil(lambda: bool(recorder.infos), timeout=20_000)
+    assert target.exists() and "sao-luu.sqlite3" in recorder.infos[-1]
+
+    facilities.add_facility(ctx.desk, "F02", "Khu thêm sau")
+    data_menu.start_restore(window, ctx, str(target))
+    qtbot.waitUntil(lambda: len(recorder.infos) == 2, timeout=20_000)
+    assert "THAY TOÀN BỘ" in recorder.questions[-1]
+    assert [f.code for f in facilities.list_facilities(ctx.desk)] == ["F01"]
+
+
+def test_restore_refused_when_the_user_says_no(qtbot, ctx: UiContext, settings, recorder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    facilities.add_facility(ctx.desk, "F01", "Khu cách ly")
+    recorder.answer = False
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    data_menu.start_restore(window, ctx, str(tmp_path / "whatever.sqlite3"))
+    assert recorder.questions and not recorder.infos and not recorder.errors
+    assert [f.code for f in facilities.list_facilities(ctx.desk)] == ["F01"]
+
+
+def test_database_choice_warns_about_network_shares_and_is_remembered(
+    qtbot, ctx: UiContext, settings, on_dialog
+) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    warnings: list[str] = []
+
+    def fill(dialog: QDialog) -> None:
+        warning = dialog.findChild(QLabel, "networkShareWarning")
+        warnings.append(warning.text())
+        dialog.url.setText("postgresql://yte@may-chu:5432/cachly")
+        dialog.accept()
+
+    on_dialog(fill)
+    assert data_menu.choose_database(window, ctx, settings)
+    assert "chia sẻ qua mạng" in warnings[0]
+    assert settings.get(opts.DATABASE_URL) == "postgresql://yte@may-chu:5432/cachly"
