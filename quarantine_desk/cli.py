@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from quarantine_desk import __version__
+from quarantine_desk.cli_args import parse_at, parse_date
 from quarantine_desk.domain.errors import DeskError, InvalidInput
 from quarantine_desk.messages import describe
 from quarantine_desk.services import auth, facilities, people, stays
@@ -59,25 +60,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     return value
-
-
-def _parse_at(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput("at", "bad_format", text) from exc
-    return value.replace(tzinfo=None) if value.tzinfo else value
-
-
-def _parse_date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput("date", "bad_format", text) from exc
 
 
 def _password(prompt: str = "Mật khẩu: ") -> str:
@@ -304,7 +286,7 @@ def cmd_admit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     if len(args.person) > 1:
         if args.room:
             raise UsageError("--room chỉ dùng khi nhận một người")
-        results = stays.admit_group(desk, args.person, args.facility, args.cohort, at=_parse_at(args.at))
+        results = stays.admit_group(desk, args.person, args.facility, args.cohort, at=parse_at(args.at))
         out.result(
             [_admit_payload(r) for r in results],
             lambda: "\n".join(
@@ -314,7 +296,7 @@ def cmd_admit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
         )
         return EXIT_OK
     r = stays.admit(
-        desk, args.person[0], args.facility, args.cohort, room=args.room, bed=args.bed, at=_parse_at(args.at)
+        desk, args.person[0], args.facility, args.cohort, room=args.room, bed=args.bed, at=parse_at(args.at)
     )
     out.result(
         _admit_payload(r),
@@ -328,7 +310,7 @@ def cmd_admit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_test(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    r = stays.record_test(desk, args.person, args.kind, args.result, at=_parse_at(args.at))
+    r = stays.record_test(desk, args.person, args.kind, args.result, at=parse_at(args.at))
 
     def text() -> str:
         if r.result != "positive":
@@ -343,19 +325,19 @@ def cmd_test(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_release(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    r = stays.release(desk, args.person, at=_parse_at(args.at), override=args.override)
+    r = stays.release(desk, args.person, at=parse_at(args.at), override=args.override)
     out.result(r, lambda: f"{r.full_name} đã hoàn thành cách ly ({r.released_at:%d/%m/%Y %H:%M}).")
     return EXIT_OK
 
 
 def cmd_transfer(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    r = stays.transfer(desk, args.person, args.to, at=_parse_at(args.at))
+    r = stays.transfer(desk, args.person, args.to, at=parse_at(args.at))
     out.result(r, lambda: f"Đã chuyển {r.full_name} đến {r.transfer_to}.")
     return EXIT_OK
 
 
 def cmd_disinfect(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    stays.disinfect(desk, args.facility, args.room, at=_parse_at(args.at), by=args.by)
+    stays.disinfect(desk, args.facility, args.room, at=parse_at(args.at), by=args.by)
     out.result(
         {"facility": args.facility.upper(), "room": args.room, "state": "ready"},
         lambda: f"Đã ghi nhận khử khuẩn phòng {args.room}.",
@@ -381,7 +363,7 @@ def _roster_payload(r: stays.StayRow) -> dict[str, Any]:
 
 
 def cmd_roster(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    rows = stays.roster(desk, args.facility, _parse_date(args.date))
+    rows = stays.roster(desk, args.facility, parse_date(args.date))
     out.result(
         [_roster_payload(r) for r in rows],
         lambda: (

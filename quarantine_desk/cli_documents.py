@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.cli_args import parse_date
 from quarantine_desk.services import documents
 from quarantine_desk.services.context import Desk
 
 
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput("date", "bad_format", text) from exc
-
-
 def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     path = documents.export_roster(
-        desk, args.facility, Path(args.out), on=_date(args.date), variant=args.variant
+        desk, args.facility, Path(args.out), on=parse_date(args.date), variant=args.variant
     )
     out.result(
         {"file": path, "facility": args.facility.upper(), "variant": args.variant},
@@ -34,7 +24,7 @@ def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     path = documents.write_daily_report(
-        desk, Path(args.out), facility_code=args.facility, on=_date(args.date)
+        desk, Path(args.out), facility_code=args.facility, on=parse_date(args.date)
     )
     out.result({"file": path}, lambda: f"Đã ghi báo cáo ngày vào {path}.")
     return 0
@@ -59,7 +49,7 @@ def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_certificates(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    on = _date(args.date) or desk.now().date()
+    on = parse_date(args.date) or desk.now().date()
     count = documents.certificates(desk, args.facility, on, Path(args.out))
     out.result({"file": args.out, "count": count}, lambda: f"Đã ghi {count} giấy xác nhận vào {args.out}.")
     return 0

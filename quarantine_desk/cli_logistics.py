@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
-from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.cli_args import parse_at, parse_date
 from quarantine_desk.services import meals, supplies
 from quarantine_desk.services.context import Desk
 
@@ -67,25 +66,6 @@ class _MealsDefault(_DefaultAction):
     default_command = "counts"
 
 
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput("date", "bad_format", text) from exc
-
-
-def _at(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput("at", "bad_format", text) from exc
-    return value.replace(tzinfo=None)
-
-
 def _stock_payload(r: supplies.StockRow) -> dict[str, Any]:
     return {
         "code": r.code,
@@ -125,7 +105,7 @@ def _movement_payload(args: argparse.Namespace, m: supplies.MovementRow) -> dict
 
 
 def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    m = supplies.receive(desk, args.facility, args.item, args.quantity, args.reason, _at(args.at))
+    m = supplies.receive(desk, args.facility, args.item, args.quantity, args.reason, parse_at(args.at))
     out.result(
         _movement_payload(args, m),
         lambda: f"Đã nhập {m.quantity} {args.item.upper()}; còn trong kho {m.balance}.",
@@ -134,7 +114,7 @@ def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_stock_issue(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    m = supplies.issue(desk, args.facility, args.item, args.quantity, args.reason, _at(args.at))
+    m = supplies.issue(desk, args.facility, args.item, args.quantity, args.reason, parse_at(args.at))
     out.result(
         _movement_payload(args, m),
         lambda: f"Đã xuất {-m.quantity} {args.item.upper()}; còn trong kho {m.balance}.",
@@ -196,7 +176,7 @@ def cmd_stock_distribute(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_meals(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    counts = meals.meal_counts(desk, args.facility, _date(args.date), args.staff)
+    counts = meals.meal_counts(desk, args.facility, parse_date(args.date), args.staff)
     payload = {
         "facility": counts.facility,
         "date": counts.on,
@@ -225,7 +205,7 @@ def cmd_meals(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_meals_record(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    on = _date(args.date) or desk.now().date()
+    on = parse_date(args.date) or desk.now().date()
     row = meals.record_served(desk, args.facility, on, args.meal, args.diners, args.portions)
     out.result(
         {"facility": args.facility.upper(), "date": on, **vars(row)},

@@ -10,21 +10,13 @@ import argparse
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from quarantine_desk.cli_args import parse_date
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.shifts import PATTERNS, Interval
 from quarantine_desk.services import shifts
 from quarantine_desk.services.context import Desk
 
 SHIFT_ACTIONS = {"plan": 1, "assign": 3, "unassign": 3, "gaps": 1, "list": 1}  # action: positional arguments
-
-
-def _date(text: str | None, field: str = "from") -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput(field, "bad_format", text) from exc
 
 
 def _id(text: str, field: str) -> int:
@@ -93,7 +85,7 @@ def cmd_staff_list(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def _range(desk: Desk, args: argparse.Namespace) -> tuple[date, date]:
-    start = _date(args.start) or desk.now().date()
+    start = parse_date(args.start, "from") or desk.now().date()
     days = 7 if args.days is None else args.days
     if not 1 <= days <= 366:
         raise InvalidInput("days", "out_of_range", days, minimum=1, maximum=366)
@@ -123,7 +115,7 @@ def cmd_shifts(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def _plan(desk: Desk, facility: str, args: argparse.Namespace, out: Any) -> int:
-    start = _date(args.start)
+    start = parse_date(args.start, "from")
     if start is None or args.days is None:
         args.shifts_parser.error("“shifts plan” cần --from NGÀY và --days SỐ")
     assert start is not None

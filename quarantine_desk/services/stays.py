@@ -237,6 +237,18 @@ def _require_open_stay(session: Session, person: Person) -> Stay:
     return stay
 
 
+def _lock_open_stay(session: Session, person_ref: str | int) -> tuple[Person, Facility, Stay]:
+    """The person's open stay, with its facility locked first like every other change of stays there."""
+    person = person_by_ref(session, person_ref)
+    probe = _open_stay(session, person)
+    if probe is None:
+        raise NoOpenStay(person.full_name)
+    facility = session.get(Facility, probe.facility_id)
+    assert facility is not None
+    _lock_facility_for_stays(session, facility.code)
+    return person, facility, _require_open_stay(session, person)
+
+
 def _arrival(person: Person) -> Arrival:
     return Arrival(person.id, Sex(person.sex), person.household_id)
 
@@ -509,14 +521,7 @@ def record_test(
     at = _at(at, desk)
     _check_time(at, desk)
     with desk.write(Permission.RECORD_MEDICAL) as session:
-        person = person_by_ref(session, person_ref)
-        probe = _open_stay(session, person)
-        if probe is None:
-            raise NoOpenStay(person.full_name)
-        facility = session.get(Facility, probe.facility_id)
-        assert facility is not None
-        _lock_facility_for_stays(session, facility.code)
-        stay = _require_open_stay(session, person)
+        person, facility, stay = _lock_open_stay(session, person_ref)
         return _record_test_in(session, desk, facility, person, stay, kind, result, at)
 
 
@@ -749,14 +754,7 @@ def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None 
     at = _at(at, desk)
     _check_time(at, desk)
     with desk.write(Permission.RELEASE) as session:
-        person = person_by_ref(session, person_ref)
-        probe = _open_stay(session, person)
-        if probe is None:
-            raise NoOpenStay(person.full_name)
-        facility = session.get(Facility, probe.facility_id)
-        assert facility is not None
-        _lock_facility_for_stays(session, facility.code)
-        stay = _require_open_stay(session, person)
+        person, facility, stay = _lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
         stay.released_at = at
@@ -802,14 +800,7 @@ def release(
     _check_time(at, desk)
     override = nfc(override) if override else None
     with desk.write(Permission.RELEASE) as session:
-        person = person_by_ref(session, person_ref)
-        probe = _open_stay(session, person)
-        if probe is None:
-            raise NoOpenStay(person.full_name)
-        facility = session.get(Facility, probe.facility_id)
-        assert facility is not None
-        _lock_facility_for_stays(session, facility.code)
-        stay = _require_open_stay(session, person)
+        person, facility, stay = _lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
         tests = [
