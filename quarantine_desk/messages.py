@@ -266,17 +266,17 @@ def _invalid(err: e.InvalidInput, lang: str) -> str:
     return f"{field}{value} {reason}."
 
 
+def _file_reason(err: e.BadFile, lang: str) -> str:
+    return FILE_REASONS[lang].get(err.reason, err.reason).format(**{"facility": "", "on": "", **err.params})
+
+
 def _vi(err: e.DeskError) -> str:
     lang = "vi"
     match err:
         case e.InvalidInput():
             return _invalid(err, lang)
         case e.BadFile():
-            reason = (
-                FILE_REASONS[lang]
-                .get(err.reason, err.reason)
-                .format(**{"facility": "", "on": "", **err.params})
-            )
+            reason = _file_reason(err, lang)
             return f"Tệp {err.path} {reason}." if err.path else f"Không tổng hợp được: các báo cáo {reason}."
         case e.Cancelled():
             return "Đã hủy; không có gì được ghi."
@@ -365,11 +365,7 @@ def _en(err: e.DeskError) -> str:
         case e.InvalidInput():
             return _invalid(err, lang)
         case e.BadFile():
-            reason = (
-                FILE_REASONS[lang]
-                .get(err.reason, err.reason)
-                .format(**{"facility": "", "on": "", **err.params})
-            )
+            reason = _file_reason(err, lang)
             return f"File {err.path} {reason}." if err.path else f"The reports {reason}."
         case e.NotFound():
             return f"No {KINDS[lang].get(err.kind, err.kind)} “{err.key}”."
