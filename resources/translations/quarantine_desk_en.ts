@@ -708,13 +708,13 @@
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="210"/>
-        <source>Ra khu cách ly hôm nay</source>
-        <translation>Releases today</translation>
+        <source>Đến hạn ra hôm nay</source>
+        <translation>Due to leave today</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="211"/>
-        <source>Ra khu cách ly ngày mai</source>
-        <translation>Releases tomorrow</translation>
+        <source>Đến hạn ra ngày mai</source>
+        <translation>Due to leave tomorrow</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="212"/>
