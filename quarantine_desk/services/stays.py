@@ -746,6 +746,27 @@ def _after_leaving(session: Session, room: Room) -> None:
         room.needs_disinfection = True
 
 
+def _test_records(session: Session, stay: Stay) -> list[TestRecord]:
+    """The stay's tests with a result, as the release rule (R6) reads them."""
+    return [
+        TestRecord(t.sampled_at.date(), t.result == "positive")
+        for t in session.scalars(
+            select(MedicalTest).where(MedicalTest.stay_id == stay.id, MedicalTest.result != "pending")
+        )
+    ]
+
+
+def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: str) -> None:
+    """Close the stay and look after its room (closed until empty, then awaiting disinfection: R4, R5)."""
+    stay.released_at = at
+    stay.outcome = outcome
+    stay.released_by = desk.username
+    room = session.get(Room, stay.room_id, with_for_update=True)
+    assert room is not None
+    session.flush()
+    _after_leaving(session, room)
+
+
 def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None = None) -> StayRow:
     """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``."""
     to = nfc(to)
@@ -757,14 +778,8 @@ def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None 
         person, facility, stay = _lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
-        stay.released_at = at
-        stay.outcome = "transferred"
         stay.transfer_to = to[:200]
-        stay.released_by = desk.username
-        room = session.get(Room, stay.room_id, with_for_update=True)
-        assert room is not None
-        session.flush()
-        _after_leaving(session, room)
+        _end_stay(session, desk, stay, at, "transferred")
         audit.record(
             session,
             desk,
@@ -781,13 +796,7 @@ def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None 
 
 
 def release_check(session: Session, stay: Stay, on: date) -> tuple[str, ...]:
-    tests = [
-        TestRecord(t.sampled_at.date(), t.result == "positive")
-        for t in session.scalars(
-            select(MedicalTest).where(MedicalTest.stay_id == stay.id, MedicalTest.result != "pending")
-        )
-    ]
-    problems = release_problems(stay.period_start, profile_of(stay.policy), tests, on)
+    problems = release_problems(stay.period_start, profile_of(stay.policy), _test_records(session, stay), on)
     return tuple(p.kind if p.day is None else f"{p.kind}:{p.day}:{p.due}" for p in problems)
 
 
@@ -803,27 +812,18 @@ def release(
         person, facility, stay = _lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
-        tests = [
-            TestRecord(t.sampled_at.date(), t.result == "positive")
-            for t in session.scalars(
-                select(MedicalTest).where(MedicalTest.stay_id == stay.id, MedicalTest.result != "pending")
-            )
-        ]
-        problems = release_problems(stay.period_start, profile_of(stay.policy), tests, at.date())
+        problems = release_problems(
+            stay.period_start, profile_of(stay.policy), _test_records(session, stay), at.date()
+        )
         if problems:
             if not override:
                 raise ReleaseNeedsOverride(person.full_name, problems)
             desk.require(Permission.OVERRIDE_RELEASE)
             if len(override) < 5:
                 raise InvalidInput("override", "too_short", override, minimum=5)
-        stay.released_at = at
-        stay.outcome = "completed" if not any(p.kind == "positive" for p in problems) else "other"
         stay.override_reason = override if problems else None
-        stay.released_by = desk.username
-        room = session.get(Room, stay.room_id, with_for_update=True)
-        assert room is not None
-        session.flush()
-        _after_leaving(session, room)
+        outcome = "completed" if not any(p.kind == "positive" for p in problems) else "other"
+        _end_stay(session, desk, stay, at, outcome)
         audit.record(
             session,
             desk,
