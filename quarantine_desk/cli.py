@@ -24,7 +24,7 @@ from quarantine_desk import __version__
 from quarantine_desk.cli_args import parse_at, parse_date
 from quarantine_desk.domain.errors import DeskError, InvalidInput
 from quarantine_desk.messages import describe
-from quarantine_desk.services import auth, facilities, people, stays
+from quarantine_desk.services import auth, facilities, medical, people, stays
 from quarantine_desk.services.context import Desk, open_desk
 from quarantine_desk.services.setup import initialise
 
@@ -310,7 +310,7 @@ def cmd_admit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_test(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    r = stays.record_test(desk, args.person, args.kind, args.result, at=parse_at(args.at))
+    r = medical.record_test(desk, args.person, args.kind, args.result, at=parse_at(args.at))
 
     def text() -> str:
         if r.result != "positive":

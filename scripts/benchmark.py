@@ -17,7 +17,7 @@ from pathlib import Path
 
 from quarantine_desk.domain.people import Sex
 from quarantine_desk.domain.roles import Role
-from quarantine_desk.services import auth, documents, facilities, people, stays
+from quarantine_desk.services import auth, documents, facilities, medical, people, stays
 from quarantine_desk.services.context import Desk, UserRow
 from quarantine_desk.services.demo import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M
 from quarantine_desk.services.people import CheckedPerson, insert_person
@@ -108,7 +108,7 @@ def main() -> int:
     timed("search by phone prefix '0912'", lambda: people.search_people(desk, "0912"))
     timed("room board of 60 rooms", lambda: facilities.room_board(desk, "B01"))
     timed("roster of the facility", lambda: stays.roster(desk, "B01"))
-    timed("tests due list", lambda: stays.tests_due_list(desk, "B01"))
+    timed("tests due list", lambda: medical.tests_due_list(desk, "B01"))
     timed("daily report, one facility", lambda: documents.daily_report(desk, "B01"))
     one = people.search_people(desk, "", limit=400)[-1].id
     timed(

@@ -46,7 +46,7 @@ def sqlite_desk(template: Path, folder: Path, clock: Clock) -> Desk:
     path = folder / f"{uuid.uuid4().hex}.sqlite3"
     shutil.copyfile(template, path)
     desk, _ = initialise(f"sqlite:///{path}")
-    return _as_admin(Desk(desk.engine, desk.url, clock=clock))
+    return as_admin(Desk(desk.engine, desk.url, clock=clock))
 
 
 def create_pg_database() -> str:
@@ -76,10 +76,10 @@ def pg_desk(url: str, clock: Clock) -> Desk:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         conn.execute(text("DELETE FROM app_user WHERE username <> 'admin'"))
         conn.execute(text("UPDATE app_user SET failed_logins = 0, locked_until = NULL, active = true"))
-    return _as_admin(Desk(engine, url.replace("postgresql://", "postgresql+psycopg://"), clock=clock))
+    return as_admin(Desk(engine, url.replace("postgresql://", "postgresql+psycopg://"), clock=clock))
 
 
-def _as_admin(desk: Desk) -> Desk:
+def as_admin(desk: Desk) -> Desk:
     with desk.write(None) as session:
         admin = session.query(User).filter_by(username="admin").one()
         row = UserRow(admin.id, admin.username, admin.full_name, Role.ADMIN)

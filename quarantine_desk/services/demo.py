@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from quarantine_desk.domain.errors import AlreadyExists, DeskError, NoBedAvailable
 from quarantine_desk.domain.people import PROVINCE_CODES
-from quarantine_desk.services import facilities, meals, people, shifts, stays, supplies
+from quarantine_desk.services import facilities, meals, medical, people, shifts, stays, supplies
 from quarantine_desk.services.context import Desk
 
 FAMILY = [
@@ -202,8 +202,8 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
                     break
 
     # Tests on the scheduled days that have passed; medical staff record them in the morning.
-    for due in stays.tests_due_list(desk, code, today - timedelta(days=1)):
-        stays.record_test(
+    for due in medical.tests_due_list(desk, code, today - timedelta(days=1)):
+        medical.record_test(
             desk,
             due.person,
             rng.choice(["rapid", "pcr"]),
@@ -223,7 +223,7 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
     shared = [r for r in present if sum(1 for o in present if o.room == r.room) >= 3]
     if shared:
         case = shared[len(shared) // 2]
-        stays.record_test(desk, case.person, "pcr", "positive", at=datetime.combine(today, time(7, 0)))
+        medical.record_test(desk, case.person, "pcr", "positive", at=datetime.combine(today, time(7, 0)))
         stays.transfer(
             desk,
             case.person,

@@ -34,9 +34,10 @@ from quarantine_desk.exports.rows import (
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, occupancy_of, room_board
+from quarantine_desk.services.moments import day_bounds
 from quarantine_desk.services.people import CheckedPerson, check_new_person, insert_person, person_by_ref
 from quarantine_desk.services.shifts import staff_on_duty
-from quarantine_desk.services.stays import _day_bounds, _stay_query, present_condition
+from quarantine_desk.services.stays import present_condition, stay_query
 from quarantine_desk.services.supplies import stock_alerts
 
 Progress = Callable[[int, int], None]
@@ -49,7 +50,7 @@ VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
 
 
 def _variant_condition(variant: str, on: date) -> ColumnElement[bool]:
-    start, end = _day_bounds(on)
+    start, end = day_bounds(on)
     if variant == "present":
         return present_condition(on)
     if variant == "admitted":
@@ -65,11 +66,11 @@ def _variant_condition(variant: str, on: date) -> ColumnElement[bool]:
     raise InvalidInput("variant", "bad_value", variant)
 
 
-def _roster_rows(desk: Desk, facility_id: int, variant: str, on: date) -> Iterator[RosterRow]:
+def roster_rows(desk: Desk, facility_id: int, variant: str, on: date) -> Iterator[RosterRow]:
     """Rows streamed from the database in Vietnamese order, a page at a time (constant memory)."""
     with desk.read(Permission.EXPORT) as session:
         query = (
-            _stay_query()
+            stay_query()
             .where(Stay.facility_id == facility_id, _variant_condition(variant, on))
             .order_by(Person.sort_key, Person.id)
             .execution_options(yield_per=500)
@@ -160,7 +161,7 @@ def export_roster(
         header[4],
         on,
         variant,
-        _roster_rows(desk, header[0], variant, on),
+        roster_rows(desk, header[0], variant, on),
         total,
     )
     writer = xlsx.write_roster_xlsx if suffix == ".xlsx" else pdf.write_roster_pdf
@@ -171,7 +172,7 @@ def export_roster(
 
 
 def _figures(desk: Desk, session: Session, facility: Facility, on: date) -> DailyFigures:
-    start, end = _day_bounds(on)
+    start, end = day_bounds(on)
     board = room_board(desk, facility.code)
     occupancy = occupancy_of(board)
 
@@ -366,7 +367,7 @@ def certificates(
     should_stop: ShouldStop | None = None,
 ) -> int:
     """Every certificate of a facility's releases on one day, in one PDF; returns how many."""
-    start, end = _day_bounds(on)
+    start, end = day_bounds(on)
     with desk.read(Permission.EXPORT) as session:
         facility = facility_by_code(session, facility_code)
         stays = session.scalars(
@@ -430,7 +431,7 @@ def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
     with desk.read(Permission.EXPORT) as session:
         person = person_by_ref(session, person_ref)
         row = (
-            session.execute(_stay_query().where(Stay.person_id == person.id, Stay.released_at.is_(None)))
+            session.execute(stay_query().where(Stay.person_id == person.id, Stay.released_at.is_(None)))
             .tuples()
             .first()
         )

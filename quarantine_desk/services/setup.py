@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quarantine_desk.services import auth
 from quarantine_desk.services.context import Desk, UserRow, open_desk
-from quarantine_desk.services.stays import ensure_default_policies
+from quarantine_desk.services.policies import ensure_default_policies
 
 
 def initialise(

@@ -1,4 +1,7 @@
-"""Stays: admission, tests and health checks, positive cases, transfers, releases, disinfection (R1–R8).
+"""Stays: admission and the proposed beds, transfers, releases, disinfection, and the lists of stays (R1–R8).
+
+Tests, health checks and the positive case are in ``medical``; the policies that give a stay its period in
+``policies``.
 
 Every use case locks the facility row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
 already serialises writers), so two PCs admitting at once into one facility are checked one after the other and
@@ -11,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -21,10 +24,8 @@ from quarantine_desk.db.models import (
     Bed,
     Cohort,
     Facility,
-    HealthCheck,
     MedicalTest,
     Person,
-    QuarantinePolicy,
     Room,
     Stay,
 )
@@ -41,15 +42,11 @@ from quarantine_desk.domain.errors import (
 from quarantine_desk.domain.people import Sex
 from quarantine_desk.domain.placement import Assignment, Reason, choose_beds
 from quarantine_desk.domain.policy import (
-    DEFAULT_PROFILES,
-    PolicyKind,
-    PolicyProfile,
     TestRecord,
     choose_policy,
     planned_release,
     release_problems,
     test_schedule,
-    tests_due,
 )
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import Arrival, RoomSnapshot, check_admission, fitting_rooms
@@ -57,13 +54,11 @@ from quarantine_desk.domain.text import nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, room_by_name, room_snapshots
+from quarantine_desk.services.moments import day_bounds, moment
 from quarantine_desk.services.people import person_by_ref, protected_on
+from quarantine_desk.services.policies import profile_of, profiles
 
 log = logging.getLogger(__name__)
-
-TEST_KINDS = ("rapid", "pcr")
-TEST_RESULTS = ("negative", "positive", "pending")
-FEVER_FROM = 37.5
 
 
 # --- rows handed to the views -------------------------------------------------------------------------------------
@@ -95,19 +90,6 @@ class Proposal:
 
 
 @dataclass(frozen=True)
-class TestResultRow:
-    test: int
-    person: int
-    stay: int
-    kind: str
-    result: str
-    sampled_at: datetime
-    # R5 consequences of a positive result:
-    room_closed: str | None = None
-    roommates_restarted: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
 class StayRow:
     """A stay with what the lists (roster, due lists, room occupants) show."""
 
@@ -136,20 +118,6 @@ class StayRow:
 
 
 @dataclass(frozen=True)
-class DueTest:
-    stay: int
-    person: int
-    full_name: str
-    room: str
-    bed: str
-    day: int
-    due: date
-
-    def overdue(self, today: date) -> bool:
-        return self.due < today
-
-
-@dataclass(frozen=True)
 class ReleaseRow:
     stay: int
     person: int
@@ -160,50 +128,6 @@ class ReleaseRow:
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
-
-
-def _at(value: datetime | None, desk: Desk) -> datetime:
-    return (value or desk.now()).replace(microsecond=0)
-
-
-def _check_time(at: datetime, desk: Desk, field: str = "at") -> None:
-    # A time far in the future is a typing mistake, not a plan.
-    if at > desk.now() + timedelta(days=1):
-        raise InvalidInput(field, "in_future", at.isoformat())
-
-
-def profile_of(policy: QuarantinePolicy) -> PolicyProfile:
-    return PolicyProfile(
-        id=policy.id,
-        name=policy.name,
-        effective_from=policy.effective_from,
-        effective_to=policy.effective_to,
-        kind=PolicyKind(policy.kind),
-        days=policy.days,
-        test_days=tuple(int(d) for d in policy.test_days.split(",") if d.strip()),
-    )
-
-
-def _profiles(session: Session) -> list[PolicyProfile]:
-    return [profile_of(p) for p in session.scalars(select(QuarantinePolicy))]
-
-
-def ensure_default_policies(session: Session) -> None:
-    """The 2021 profiles, added to a database that has none (first set-up)."""
-    if session.scalar(select(func.count()).select_from(QuarantinePolicy)):
-        return
-    for p in DEFAULT_PROFILES:
-        session.add(
-            QuarantinePolicy(
-                name=p.name,
-                effective_from=p.effective_from,
-                effective_to=p.effective_to,
-                kind=p.kind.value,
-                days=p.days,
-                test_days=",".join(str(d) for d in p.test_days),
-            )
-        )
-    session.flush()
 
 
 def _cohort(session: Session, desk: Desk, facility: Facility, name: str, *, create: bool) -> Cohort:
@@ -230,14 +154,15 @@ def _open_stay(session: Session, person: Person, *, lock: bool = False) -> Stay 
     return session.scalar(query)
 
 
-def _require_open_stay(session: Session, person: Person) -> Stay:
+def require_open_stay(session: Session, person: Person) -> Stay:
+    """The person's open stay, locked for the change; ``NoOpenStay`` when there is none."""
     stay = _open_stay(session, person, lock=True)
     if stay is None:
         raise NoOpenStay(person.full_name)
     return stay
 
 
-def _lock_open_stay(session: Session, person_ref: str | int) -> tuple[Person, Facility, Stay]:
+def lock_open_stay(session: Session, person_ref: str | int) -> tuple[Person, Facility, Stay]:
     """The person's open stay, with its facility locked first like every other change of stays there."""
     person = person_by_ref(session, person_ref)
     probe = _open_stay(session, person)
@@ -246,7 +171,7 @@ def _lock_open_stay(session: Session, person_ref: str | int) -> tuple[Person, Fa
     facility = session.get(Facility, probe.facility_id)
     assert facility is not None
     _lock_facility_for_stays(session, facility.code)
-    return person, facility, _require_open_stay(session, person)
+    return person, facility, require_open_stay(session, person)
 
 
 def _arrival(person: Person) -> Arrival:
@@ -280,7 +205,7 @@ def _start_stay(
         where = session.get(Room, existing.room_id)
         other = session.get(Facility, existing.facility_id)
         raise PersonAlreadyStaying(person.full_name, other.code if other else "", where.name if where else "")
-    profile = choose_policy(_profiles(session), at.date(), protected_on(person, at.date()))
+    profile = choose_policy(profiles(session), at.date(), protected_on(person, at.date()))
     start = at.date()
     stay = Stay(
         person_id=person.id,
@@ -342,8 +267,7 @@ def admit(
     """Admit one person. Without a room, the program chooses the bed; with one, the rules are checked."""
     if room is None:
         return admit_group(desk, [person_ref], facility_code, cohort_name, at=at)[0]
-    at = _at(at, desk)
-    _check_time(at, desk)
+    at = moment(desk, at)
     with desk.write(Permission.ADMIT) as session:
         facility = _lock_facility_for_stays(session, facility_code)
         if not facility.active:
@@ -423,8 +347,7 @@ def admit_group(
     """Admit people arriving together; the program chooses their beds. All are admitted, or none."""
     if not person_refs:
         raise InvalidInput("people", "empty")
-    at = _at(at, desk)
-    _check_time(at, desk)
+    at = moment(desk, at)
     with desk.write(Permission.ADMIT) as session:
         facility = _lock_facility_for_stays(session, facility_code)
         if not facility.active:
@@ -452,285 +375,6 @@ def admit_group(
                 _start_stay(session, desk, by_id[a.person_id], facility, cohort, room, bed, at, a.reason)
             )
         return results
-
-
-# --- tests, health checks, positive cases (R5) -------------------------------------------------------------------
-
-
-def _check_test(kind: str, result: str) -> None:
-    if kind not in TEST_KINDS:
-        raise InvalidInput("kind", "bad_value", kind)
-    if result not in TEST_RESULTS:
-        raise InvalidInput("result", "bad_value", result)
-
-
-def _add_test(
-    session: Session, desk: Desk, person: Person, stay: Stay, kind: str, result: str, at: datetime
-) -> MedicalTest:
-    """The test row and its audit line; the caller holds the facility lock and the locked open stay."""
-    if at < stay.admitted_at - timedelta(days=1):
-        raise InvalidInput("at", "before_admission", at.isoformat())
-    test = MedicalTest(
-        stay_id=stay.id,
-        person_id=person.id,
-        kind=kind,
-        sampled_at=at,
-        result=result,
-        recorded_by=desk.username,
-    )
-    session.add(test)
-    session.flush()
-    audit.record(
-        session,
-        desk,
-        "test.record",
-        "medical_test",
-        test.id,
-        person=person.id,
-        name=person.full_name,
-        kind=kind,
-        result=result,
-        sampled_at=at,
-    )
-    return test
-
-
-def _record_test_in(
-    session: Session,
-    desk: Desk,
-    facility: Facility,
-    person: Person,
-    stay: Stay,
-    kind: str,
-    result: str,
-    at: datetime,
-) -> TestResultRow:
-    """One result inside the caller's transaction, with R5 applied there for a positive."""
-    test = _add_test(session, desk, person, stay, kind, result, at)
-    if result != "positive":
-        return TestResultRow(test.id, person.id, stay.id, kind, result, at)
-    return _positive_case(session, desk, facility, person, stay, test)
-
-
-def record_test(
-    desk: Desk, person_ref: str | int, kind: str, result: str, *, at: datetime | None = None
-) -> TestResultRow:
-    """Record a test. A positive result, in the same transaction (R5): the person is marked for transfer, the
-    room is closed to admissions, and every roommate's quarantine restarts from the day of the sample."""
-    _check_test(kind, result)
-    at = _at(at, desk)
-    _check_time(at, desk)
-    with desk.write(Permission.RECORD_MEDICAL) as session:
-        person, facility, stay = _lock_open_stay(session, person_ref)
-        return _record_test_in(session, desk, facility, person, stay, kind, result, at)
-
-
-def _positive_case(
-    session: Session, desk: Desk, facility: Facility, person: Person, stay: Stay, test: MedicalTest
-) -> TestResultRow:
-    room = session.get(Room, stay.room_id, with_for_update=True)
-    assert room is not None
-    contact_day = test.sampled_at.date()
-    if stay.positive_at is None:
-        stay.positive_at = test.sampled_at
-    if room.closed_at is None:
-        room.closed_at = test.sampled_at
-    restarted = []
-    roommates = session.scalars(
-        select(Stay)
-        .where(Stay.room_id == room.id, Stay.released_at.is_(None), Stay.id != stay.id)
-        .with_for_update()
-    )
-    for mate in roommates:
-        if mate.positive_at is not None:
-            continue
-        profile = profile_of(mate.policy)
-        new_start = max(mate.period_start, contact_day)
-        new_release = planned_release(new_start, profile)
-        if new_release > mate.planned_release or new_start > mate.period_start:
-            before = (mate.period_start, mate.planned_release)
-            mate.period_start = new_start
-            mate.planned_release = new_release
-            restarted.append(mate.person_id)
-            audit.record(
-                session,
-                desk,
-                "stay.restart",
-                "stay",
-                mate.id,
-                person=mate.person_id,
-                reason="roommate_positive",
-                contact=contact_day,
-                before=before,
-                after=(new_start, new_release),
-            )
-    audit.record(
-        session,
-        desk,
-        "room.close",
-        "room",
-        room.id,
-        facility=facility.code,
-        room=room.name,
-        positive_person=person.id,
-        roommates_restarted=restarted,
-    )
-    log.warning(
-        "positive case in %s room %s; %d roommates restarted", facility.code, room.name, len(restarted)
-    )
-    return TestResultRow(
-        test.id, person.id, stay.id, test.kind, test.result, test.sampled_at, room.name, tuple(restarted)
-    )
-
-
-def record_room_tests(
-    desk: Desk,
-    facility_code: str,
-    room_name: str,
-    kind: str,
-    results: dict[int, str],
-    *,
-    at: datetime | None = None,
-) -> list[TestResultRow]:
-    """Results for a whole room sampled at once (person id → result), in one transaction: all are recorded or
-    none. Every person must be staying in that room. A positive among them applies R5 in the same transaction;
-    the other positives of the room are marked first, so they are not restarted as mere roommates."""
-    if not results:
-        raise InvalidInput("people", "empty")
-    for result in results.values():
-        _check_test(kind, result)
-    at = _at(at, desk)
-    _check_time(at, desk)
-    with desk.write(Permission.RECORD_MEDICAL) as session:
-        facility = _lock_facility_for_stays(session, facility_code)
-        room = room_by_name(session, facility, room_name, lock=True)
-        entries: list[tuple[Person, Stay, MedicalTest]] = []
-        for person_id, result in results.items():
-            person = person_by_ref(session, person_id)
-            stay = _require_open_stay(session, person)
-            if stay.room_id != room.id:
-                raise NotFound("stay", f"{facility.code}/{room.name}: {person.full_name}")
-            test = _add_test(session, desk, person, stay, kind, result, at)
-            if result == "positive" and stay.positive_at is None:
-                stay.positive_at = at
-            entries.append((person, stay, test))
-        rows = []
-        for person, stay, test in entries:
-            if test.result == "positive":
-                rows.append(_positive_case(session, desk, facility, person, stay, test))
-            else:
-                rows.append(TestResultRow(test.id, person.id, stay.id, kind, test.result, at))
-        return rows
-
-
-def record_health_check(
-    desk: Desk, person_ref: str | int, temperature: float, symptoms: str = "", *, at: datetime | None = None
-) -> int:
-    if not 34.0 <= temperature <= 43.0:
-        raise InvalidInput("temperature", "out_of_range", temperature, minimum=34, maximum=43)
-    at = _at(at, desk)
-    _check_time(at, desk)
-    with desk.write(Permission.RECORD_MEDICAL) as session:
-        person = person_by_ref(session, person_ref)
-        stay = _require_open_stay(session, person)
-        check = HealthCheck(
-            stay_id=stay.id,
-            checked_at=at,
-            temperature=round(temperature, 1),
-            symptoms=nfc(symptoms) or None,
-            recorded_by=desk.username,
-        )
-        session.add(check)
-        session.flush()
-        audit.record(
-            session,
-            desk,
-            "health.check",
-            "health_check",
-            check.id,
-            person=person.id,
-            temperature=temperature,
-            symptoms=symptoms,
-        )
-        return check.id
-
-
-@dataclass(frozen=True)
-class HealthCheckRow:
-    """One daily check of a stay."""
-
-    id: int
-    checked_at: datetime
-    temperature: float
-    symptoms: str
-    recorded_by: str | None
-
-    @property
-    def fever(self) -> bool:
-        return self.temperature >= FEVER_FROM
-
-
-@dataclass(frozen=True)
-class RecentHealthCheck:
-    """A check in a facility's recent list, with who and where."""
-
-    id: int
-    stay: int
-    person: int
-    full_name: str
-    room: str
-    checked_at: datetime
-    temperature: float
-    symptoms: str
-    recorded_by: str | None
-
-    @property
-    def fever(self) -> bool:
-        return self.temperature >= FEVER_FROM
-
-
-def health_checks(desk: Desk, stay_id: int) -> list[HealthCheckRow]:
-    """The checks of one stay, oldest first."""
-    with desk.read() as session:
-        if session.get(Stay, stay_id) is None:
-            raise NotFound("stay", stay_id)
-        query = (
-            select(HealthCheck)
-            .where(HealthCheck.stay_id == stay_id)
-            .order_by(HealthCheck.checked_at, HealthCheck.id)
-        )
-        return [
-            HealthCheckRow(c.id, c.checked_at, c.temperature, c.symptoms or "", c.recorded_by)
-            for c in session.scalars(query)
-        ]
-
-
-def recent_health_checks(desk: Desk, facility_code: str, since: datetime) -> list[RecentHealthCheck]:
-    """The checks recorded in a facility from ``since`` on, newest first (the medical page's list)."""
-    with desk.read() as session:
-        facility = facility_by_code(session, facility_code)
-        query = (
-            select(HealthCheck, Stay.id, Person.id, Person.full_name, Room.name)
-            .join(Stay, Stay.id == HealthCheck.stay_id)
-            .join(Person, Person.id == Stay.person_id)
-            .join(Room, Room.id == Stay.room_id)
-            .where(Stay.facility_id == facility.id, HealthCheck.checked_at >= since)
-            .order_by(HealthCheck.checked_at.desc(), HealthCheck.id.desc())
-        )
-        return [
-            RecentHealthCheck(
-                check.id,
-                stay,
-                person,
-                full_name,
-                room,
-                check.checked_at,
-                check.temperature,
-                check.symptoms or "",
-                check.recorded_by,
-            )
-            for check, stay, person, full_name, room in session.execute(query).tuples()
-        ]
 
 
 # --- leaving: transfer, release; the room afterwards (R4) -----------------------------------------------------------
@@ -772,10 +416,9 @@ def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None 
     to = nfc(to)
     if not to:
         raise InvalidInput("to", "empty")
-    at = _at(at, desk)
-    _check_time(at, desk)
+    at = moment(desk, at)
     with desk.write(Permission.RELEASE) as session:
-        person, facility, stay = _lock_open_stay(session, person_ref)
+        person, facility, stay = lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
         stay.transfer_to = to[:200]
@@ -805,11 +448,10 @@ def release(
 ) -> StayRow:
     """Release at the end of the period with the required tests negative (R6); otherwise only a manager may,
     with a reason. Releasing the last occupant leaves the room awaiting disinfection."""
-    at = _at(at, desk)
-    _check_time(at, desk)
+    at = moment(desk, at)
     override = nfc(override) if override else None
     with desk.write(Permission.RELEASE) as session:
-        person, facility, stay = _lock_open_stay(session, person_ref)
+        person, facility, stay = lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
         problems = release_problems(
@@ -843,8 +485,7 @@ def disinfect(
     desk: Desk, facility_code: str, room_name: str, *, at: datetime | None = None, by: str | None = None
 ) -> None:
     """Record that an empty room was disinfected (R4): only then does it take a new cohort."""
-    at = _at(at, desk)
-    _check_time(at, desk)
+    at = moment(desk, at)
     with desk.write(Permission.DISINFECT) as session:
         facility = _lock_facility_for_stays(session, facility_code)
         room = room_by_name(session, facility, room_name, lock=True)
@@ -878,7 +519,8 @@ def disinfect(
 # --- lists ---------------------------------------------------------------------------------------------------------
 
 
-def _stay_query() -> Select[Any]:
+def stay_query() -> Select[Any]:
+    """Stays with the person and the names the lists show: facility code, zone, room, bed label, cohort."""
     from quarantine_desk.db.models import Zone
 
     return (
@@ -922,18 +564,13 @@ def _to_row(
 
 
 def _stay_rows(session: Session, ids: Sequence[int]) -> list[StayRow]:
-    rows = session.execute(_stay_query().where(Stay.id.in_(ids))).tuples()
+    rows = session.execute(stay_query().where(Stay.id.in_(ids))).tuples()
     return [_to_row(*r) for r in rows]
-
-
-def _day_bounds(on: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(on, time.min)
-    return start, start + timedelta(days=1)
 
 
 def present_condition(on: date) -> ColumnElement[bool]:
     """Stays present at some time on the day ``on``: admitted before its end, not ended before its start."""
-    start, end = _day_bounds(on)
+    start, end = day_bounds(on)
     return and_(Stay.admitted_at < end, or_(Stay.released_at.is_(None), Stay.released_at >= start))
 
 
@@ -943,7 +580,7 @@ def roster(desk: Desk, facility_code: str, on: date | None = None) -> list[StayR
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         query = (
-            _stay_query()
+            stay_query()
             .where(Stay.facility_id == facility.id, present_condition(on))
             .order_by(Person.sort_key, Person.id)
         )
@@ -954,9 +591,7 @@ def room_occupants(desk: Desk, facility_code: str, room_name: str) -> list[StayR
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         room = room_by_name(session, facility, room_name)
-        query = (
-            _stay_query().where(Stay.room_id == room.id, Stay.released_at.is_(None)).order_by(Bed.position)
-        )
+        query = stay_query().where(Stay.room_id == room.id, Stay.released_at.is_(None)).order_by(Bed.position)
         return [_to_row(*r) for r in session.execute(query).tuples()]
 
 
@@ -965,7 +600,7 @@ def room_history(desk: Desk, facility_code: str, room_name: str, limit: int = 10
         facility = facility_by_code(session, facility_code)
         room = room_by_name(session, facility, room_name)
         query = (
-            _stay_query()
+            stay_query()
             .where(Stay.room_id == room.id, Stay.released_at.is_not(None))
             .order_by(Stay.released_at.desc())
             .limit(limit)
@@ -976,55 +611,8 @@ def room_history(desk: Desk, facility_code: str, room_name: str, limit: int = 10
 def person_stays(desk: Desk, person_ref: str | int) -> list[StayRow]:
     with desk.read() as session:
         person = person_by_ref(session, person_ref)
-        query = _stay_query().where(Stay.person_id == person.id).order_by(Stay.admitted_at.desc())
+        query = stay_query().where(Stay.person_id == person.id).order_by(Stay.admitted_at.desc())
         return [_to_row(*r) for r in session.execute(query).tuples()]
-
-
-@dataclass(frozen=True)
-class TestRow:
-    id: int
-    kind: str
-    result: str
-    sampled_at: datetime
-
-
-def stay_tests(desk: Desk, stay_id: int) -> list[TestRow]:
-    with desk.read() as session:
-        return [
-            TestRow(t.id, t.kind, t.result, t.sampled_at)
-            for t in session.scalars(
-                select(MedicalTest).where(MedicalTest.stay_id == stay_id).order_by(MedicalTest.sampled_at)
-            )
-        ]
-
-
-def tests_due_list(desk: Desk, facility_code: str, on: date | None = None) -> list[DueTest]:
-    """Scheduled tests due on ``on`` or earlier and not yet taken, overdue first (R6)."""
-    on = on or desk.now().date()
-    with desk.read() as session:
-        facility = facility_by_code(session, facility_code)
-        rows = list(
-            session.execute(
-                _stay_query().where(
-                    Stay.facility_id == facility.id, Stay.released_at.is_(None), Stay.positive_at.is_(None)
-                )
-            ).tuples()
-        )
-        tests_by_stay: dict[int, list[TestRecord]] = {}
-        for stay_id, sampled_at, result in session.execute(
-            select(MedicalTest.stay_id, MedicalTest.sampled_at, MedicalTest.result)
-            .join(Stay, Stay.id == MedicalTest.stay_id)
-            .where(Stay.facility_id == facility.id, Stay.released_at.is_(None))
-        ).tuples():
-            tests_by_stay.setdefault(stay_id, []).append(TestRecord(sampled_at.date(), result == "positive"))
-        due: list[DueTest] = []
-        for stay, person, _code, _zone, room, bed, _cohort in rows:
-            for day, when in tests_due(
-                stay.period_start, profile_of(stay.policy), tests_by_stay.get(stay.id, []), on
-            ):
-                due.append(DueTest(stay.id, person.id, person.full_name, room, bed, day, when))
-        due.sort(key=lambda d: (d.due, d.room, d.bed))
-        return due
 
 
 def releases_due(desk: Desk, facility_code: str, on: date | None = None) -> list[ReleaseRow]:
@@ -1033,7 +621,7 @@ def releases_due(desk: Desk, facility_code: str, on: date | None = None) -> list
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         query = (
-            _stay_query()
+            stay_query()
             .where(Stay.facility_id == facility.id, Stay.released_at.is_(None), Stay.planned_release <= on)
             .order_by(Stay.planned_release, Person.sort_key)
         )
@@ -1050,64 +638,6 @@ def releases_due(desk: Desk, facility_code: str, on: date | None = None) -> list
                 )
             )
         return rows
-
-
-# --- policies (R6) -------------------------------------------------------------------------------------------------
-
-
-def list_policies(desk: Desk) -> list[PolicyProfile]:
-    with desk.read() as session:
-        return sorted(_profiles(session), key=lambda p: (p.effective_from, p.kind.value))
-
-
-def save_policy(desk: Desk, profile: PolicyProfile) -> PolicyProfile:
-    """Add (id None) or change a profile. A change applies to admissions from then on; stays already open keep
-    the planned release they were given."""
-    name = nfc(profile.name)
-    if not name:
-        raise InvalidInput("name", "empty")
-    if not 1 <= profile.days <= 60:
-        raise InvalidInput("days", "out_of_range", profile.days, minimum=1, maximum=60)
-    if not profile.test_days or any(not 1 <= d <= profile.days for d in profile.test_days):
-        raise InvalidInput(
-            "test_days",
-            "out_of_range",
-            ",".join(map(str, profile.test_days)),
-            minimum=1,
-            maximum=profile.days,
-        )
-    if profile.effective_to is not None and profile.effective_to < profile.effective_from:
-        raise InvalidInput("effective_to", "before_start", profile.effective_to.isoformat())
-    with desk.write(Permission.MANAGE_POLICY) as session:
-        if profile.id is None:
-            policy = QuarantinePolicy()
-            session.add(policy)
-        else:
-            found = session.get(QuarantinePolicy, profile.id)
-            if found is None:
-                raise NotFound("policy", profile.id)
-            policy = found
-        policy.name = name
-        policy.effective_from = profile.effective_from
-        policy.effective_to = profile.effective_to
-        policy.kind = profile.kind.value
-        policy.days = profile.days
-        policy.test_days = ",".join(str(d) for d in sorted(set(profile.test_days)))
-        session.flush()
-        audit.record(
-            session,
-            desk,
-            "policy.save",
-            "quarantine_policy",
-            policy.id,
-            name=name,
-            effective_from=profile.effective_from,
-            effective_to=profile.effective_to,
-            kind=profile.kind.value,
-            days=profile.days,
-            test_days=policy.test_days,
-        )
-        return profile_of(policy)
 
 
 def cohorts(desk: Desk, facility_code: str) -> list[str]:

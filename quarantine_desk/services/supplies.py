@@ -33,6 +33,7 @@ from quarantine_desk.domain.text import nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
+from quarantine_desk.services.moments import moment
 
 log = logging.getLogger(__name__)
 
@@ -111,14 +112,6 @@ def _balance(session: Session, item_id: int) -> int:
         )
         or 0
     )
-
-
-def _moment(desk: Desk, at: datetime | None) -> datetime:
-    moment = (at or desk.now()).replace(microsecond=0)
-    # A time far in the future is a typing mistake, not a plan.
-    if moment > desk.now() + timedelta(days=1):
-        raise InvalidInput("at", "in_future", moment.isoformat())
-    return moment
 
 
 def _issued_since(session: Session, facility_id: int, since: datetime) -> dict[int, int]:
@@ -217,7 +210,7 @@ def _move(
     at: datetime | None,
     action: str,
 ) -> MovementRow:
-    moment = _moment(desk, at)
+    when = moment(desk, at)
     clean_reason = _text(reason, "reason", 200, required=False)
     with desk.write(Permission.MANAGE_STOCK) as session:
         place = facility_by_code(session, facility)
@@ -226,16 +219,16 @@ def _move(
         if stock + change < 0:
             raise InvalidInput("quantity", "more_than_stock", -change, stock=stock, unit=item.unit)
         movement = StockMovement(
-            item_id=item.id, moved_at=moment, quantity=change, reason=clean_reason, recorded_by=desk.username
+            item_id=item.id, moved_at=when, quantity=change, reason=clean_reason, recorded_by=desk.username
         )
         session.add(movement)
         session.flush()
         audit.record(
             session, desk, action, "supply_item", item.id,
             facility=place.code, item=item.code, quantity=abs(change), stock=stock + change, reason=clean_reason,
-            at=moment,
+            at=when,
         )  # fmt: skip
-        return MovementRow(movement.id, moment, change, stock + change, clean_reason, desk.username)
+        return MovementRow(movement.id, when, change, stock + change, clean_reason, desk.username)
 
 
 def receive(

@@ -98,7 +98,7 @@ def test_pg_schema_is_at_head(pg_url):
 
 def test_people_registered_before_the_token_index_are_found_after_the_upgrade(tmp_path):
     from quarantine_desk.services import people
-    from tests.helpers import _as_admin
+    from tests.helpers import as_admin
 
     path = tmp_path / "0002.sqlite3"
     url = f"sqlite:///{path}"
@@ -115,7 +115,7 @@ def test_people_registered_before_the_token_index_are_found_after_the_upgrade(tm
             "VALUES ('admin', 'admin', '!', 1, 0, '2021-08-01 00:00:00')"
         )
     engine.dispose()
-    desk = _as_admin(open_desk(url))
+    desk = as_admin(open_desk(url))
     assert [p.full_name for p in people.search_people(desk, "nguyen thi huong")] == ["Nguyễn Thị Hường"]
     assert [p.full_name for p in people.search_people(desk, "0621800")] == ["Nguyễn Thị Hường"]
     desk.close()

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from quarantine_desk.domain.errors import BadFile, NotFound
-from quarantine_desk.services import documents, people, stays
+from quarantine_desk.services import documents, medical, people, stays
 from tests.services.fixtures import AUG1, facility, person
 
 
@@ -46,21 +46,21 @@ def test_roster_pdf_has_the_people_and_the_font(desk, tmp_path):
 def test_roster_variants(desk, tmp_path, clock):
     a, b = admitted_pair(desk)
     clock.now = datetime(2021, 8, 3, 9)
-    stays.record_test(desk, a, "pcr", "positive", at=datetime(2021, 8, 3, 8))
+    medical.record_test(desk, a, "pcr", "positive", at=datetime(2021, 8, 3, 8))
     stays.transfer(desk, a, "Bệnh viện tỉnh", at=datetime(2021, 8, 3, 9))
-    rows = list(documents._roster_rows(desk, 1, "positive", date(2021, 8, 3)))
+    rows = list(documents.roster_rows(desk, 1, "positive", date(2021, 8, 3)))
     assert [r.full_name for r in rows] == ["Nguyễn Thị Hường"]
-    assert [r.full_name for r in documents._roster_rows(desk, 1, "admitted", AUG1.date())] == [
+    assert [r.full_name for r in documents.roster_rows(desk, 1, "admitted", AUG1.date())] == [
         "Đặng Văn Đức",
         "Nguyễn Thị Hường",
     ]
-    assert list(documents._roster_rows(desk, 1, "admitted", date(2021, 8, 2))) == []
+    assert list(documents.roster_rows(desk, 1, "admitted", date(2021, 8, 2))) == []
 
 
 def test_daily_report_figures(desk, clock, tmp_path):
     a, b = admitted_pair(desk)
     clock.now = datetime(2021, 8, 3, 16)
-    stays.record_test(desk, a, "pcr", "positive", at=datetime(2021, 8, 3, 8))
+    medical.record_test(desk, a, "pcr", "positive", at=datetime(2021, 8, 3, 8))
     stays.transfer(desk, a, "Bệnh viện tỉnh", at=datetime(2021, 8, 3, 9))
     report = documents.daily_report(desk, "F01", date(2021, 8, 3))
     figures = report.facilities[0]
@@ -96,7 +96,7 @@ def test_certificate_and_verification(desk, clock, tmp_path):
     a, _ = admitted_pair(desk)
     clock.now = datetime(2021, 8, 15, 9)
     for day in (1, 7, 14):
-        stays.record_test(desk, a, "rapid", "negative", at=AUG1 + timedelta(days=day - 1))
+        medical.record_test(desk, a, "rapid", "negative", at=AUG1 + timedelta(days=day - 1))
     with pytest.raises(NotFound):
         documents.certificate(desk, a, tmp_path / "none.pdf")
     stays.release(desk, a)

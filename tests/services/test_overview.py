@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quarantine_desk.services import documents, facilities, overview, stays
+from quarantine_desk.services import documents, facilities, medical, overview, stays
 from quarantine_desk.services.overview import Alert, AlertKind, DayOccupancy, ZoneOccupancy
 from tests.services.fixtures import AUG1, facility, person
 
@@ -65,7 +65,7 @@ def test_zone_occupancy_counts_like_the_room_board(desk) -> None:  # type: ignor
     sick = person(desk, "Nguyễn Văn An")
     stays.admit(desk, sick, "F01", "Nhóm 1", room="101", at=AUG1)
     stays.admit(desk, person(desk, "Lê Văn Cường", id_number="001085000333"), "F01", "Nhóm 1", room="201")
-    stays.record_test(desk, sick, "pcr", "positive")
+    medical.record_test(desk, sick, "pcr", "positive")
 
     zones = overview.zone_occupancy(desk, "F01")
 
@@ -86,7 +86,7 @@ def test_day_figures(desk, clock) -> None:  # type: ignore[no-untyped-def]
     stays.admit(desk, sick, "F01", "Nhóm 2", room="102", at=datetime(2021, 8, 10, 7, 0))
     stays.admit(desk, person(desk, "Vũ Văn Hải", id_number="001085000222"), "F01", "Nhóm 2", room="102")
     stays.release(desk, early, override="Đủ điều kiện", at=datetime(2021, 8, 10, 8, 0))
-    stays.record_test(desk, sick, "rapid", "positive", at=datetime(2021, 8, 10, 8, 30))
+    medical.record_test(desk, sick, "rapid", "positive", at=datetime(2021, 8, 10, 8, 30))
     stays.transfer(desk, sick, "Bệnh viện dã chiến số 2")
 
     today = overview.day_figures(desk, "F01")
@@ -101,7 +101,7 @@ def test_a_positive_waits_for_transfer_at_the_top(desk, clock) -> None:  # type:
     stays.admit(desk, person(desk, "Vũ Văn Hải", id_number="001085000222"), "F01", "Nhóm 1", room="103")
     assert kinds(desk) == []
 
-    stays.record_test(desk, sick, "pcr", "positive")
+    medical.record_test(desk, sick, "pcr", "positive")
 
     found = [a for a in overview.alerts(desk, "F01") if a.kind in STAY_KINDS]
     assert found == [
@@ -150,7 +150,7 @@ def test_urgency_order(desk, clock) -> None:  # type: ignore[no-untyped-def]
     stays.admit(desk, gone, "F01", "Nhóm 1", room="104", at=AUG1)
     stays.release(desk, gone, override="Đủ điều kiện")
     stays.admit(desk, sick, "F01", "Nhóm 2", room="101", at=AUG1)
-    stays.record_test(desk, sick, "pcr", "positive")
+    medical.record_test(desk, sick, "pcr", "positive")
     clock.now = datetime(2021, 8, 10, 16, 5)
     assert kinds(desk) == [
         AlertKind.POSITIVE,

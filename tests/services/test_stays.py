@@ -23,7 +23,7 @@ from quarantine_desk.domain.errors import (
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomState
-from quarantine_desk.services import audit, facilities, stays
+from quarantine_desk.services import audit, facilities, medical, policies, stays
 from tests.helpers import as_role
 from tests.services.fixtures import AUG1, facility, person
 
@@ -138,7 +138,7 @@ def test_r5_positive_closes_room_and_restarts_roommates(desk, clock):
     stays.admit(desk, a, "F01", "Nhóm A", room="101", at=AUG1)
     stays.admit(desk, b, "F01", "Nhóm A", room="101", at=AUG1)
     clock.now = datetime(2021, 8, 6, 9)
-    result = stays.record_test(desk, a, "pcr", "positive", at=datetime(2021, 8, 6, 8))
+    result = medical.record_test(desk, a, "pcr", "positive", at=datetime(2021, 8, 6, 8))
     assert result.room_closed == "101"
     assert result.roommates_restarted == (b,)
     assert states(desk)["101"] is RoomState.CLOSED
@@ -164,7 +164,7 @@ def test_r4_disinfection_before_next_cohort(desk, clock):
         stays.disinfect(desk, "F01", "101")
     clock.now = datetime(2021, 8, 15, 9)
     for day in (1, 7, 14):
-        stays.record_test(desk, a, "rapid", "negative", at=AUG1 + timedelta(days=day - 1))
+        medical.record_test(desk, a, "rapid", "negative", at=AUG1 + timedelta(days=day - 1))
     stays.release(desk, a)
     assert states(desk)["101"] is RoomState.AWAITING_DISINFECTION
     with pytest.raises(RoomAwaitingDisinfection):
@@ -185,9 +185,9 @@ def test_r6_early_release_needs_manager_and_reason(desk, clock):
     with pytest.raises(ReleaseNeedsOverride) as info:
         stays.release(desk, a)
     assert {p.kind for p in info.value.problems} >= {"early", "missing_test"}
-    medical = as_role(desk, Role.MEDICAL)
+    nurse = as_role(desk, Role.MEDICAL)
     with pytest.raises(NotAllowed):
-        stays.release(medical, a, override="Gia đình có việc gấp")
+        stays.release(nurse, a, override="Gia đình có việc gấp")
     with pytest.raises(InvalidInput):
         stays.release(desk, a, override="x")
     row = stays.release(desk, a, override="Có quyết định của Ban chỉ đạo huyện")
@@ -200,7 +200,7 @@ def test_r6_release_on_time_with_tests_by_medical_staff(desk, clock):
     stays.admit(desk, a, "F01", "Nhóm A", at=AUG1)
     clock.now = datetime(2021, 8, 15, 8)
     for day in (1, 7, 14):
-        stays.record_test(desk, a, "pcr", "negative", at=AUG1 + timedelta(days=day - 1))
+        medical.record_test(desk, a, "pcr", "negative", at=AUG1 + timedelta(days=day - 1))
     assert stays.releases_due(desk, "F01")[0].problems == ()
     row = stays.release(as_role(desk, Role.MEDICAL), a)
     assert row.released_at == datetime(2021, 8, 15, 8)
@@ -211,11 +211,11 @@ def test_tests_due_list(desk, clock):
     a = person(desk)
     stays.admit(desk, a, "F01", "Nhóm A", at=AUG1)
     clock.now = datetime(2021, 8, 7, 9)
-    due = stays.tests_due_list(desk, "F01")
+    due = medical.tests_due_list(desk, "F01")
     assert [(d.day, d.due) for d in due] == [(1, date(2021, 8, 1)), (7, date(2021, 8, 7))]
     assert due[0].overdue(clock.now.date())
-    stays.record_test(desk, a, "rapid", "negative", at=datetime(2021, 8, 7, 8))
-    assert [d.day for d in stays.tests_due_list(desk, "F01")] == [1]
+    medical.record_test(desk, a, "rapid", "negative", at=datetime(2021, 8, 7, 8))
+    assert [d.day for d in medical.tests_due_list(desk, "F01")] == [1]
 
 
 def test_inactive_facility_takes_nobody(desk):
@@ -249,17 +249,17 @@ def test_viewer_changes_nothing(desk):
 
 
 def test_policy_editor(desk):
-    saved = stays.save_policy(
+    saved = policies.save_policy(
         desk, PolicyProfile(None, "10 ngày thử", date(2022, 1, 1), None, PolicyKind.STANDARD, 10, (1, 10))
     )
     assert saved.id is not None
-    assert any(p.name == "10 ngày thử" for p in stays.list_policies(desk))
+    assert any(p.name == "10 ngày thử" for p in policies.list_policies(desk))
     with pytest.raises(InvalidInput):
-        stays.save_policy(
+        policies.save_policy(
             desk, PolicyProfile(None, "Sai", date(2022, 1, 1), None, PolicyKind.STANDARD, 7, (9,))
         )
     with pytest.raises(NotAllowed):
-        stays.save_policy(as_role(desk, Role.MEDICAL), saved)
+        policies.save_policy(as_role(desk, Role.MEDICAL), saved)
 
 
 def test_time_in_the_future_refused(desk, clock):

@@ -9,7 +9,7 @@ import pytest
 from quarantine_desk.domain.errors import InvalidInput, NotAllowed, NotFound
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomState
-from quarantine_desk.services import audit, facilities, stays
+from quarantine_desk.services import audit, facilities, medical, stays
 from tests.helpers import as_role
 from tests.services.fixtures import AUG1, facility, person
 
@@ -30,8 +30,8 @@ def room_of_three(desk, clock) -> tuple[int, int, int]:  # type: ignore[no-untyp
     return people
 
 
-def recorded_tests(desk, pid: int) -> list[stays.TestRow]:  # type: ignore[no-untyped-def]
-    return stays.stay_tests(desk, stays.person_stays(desk, pid)[0].stay)
+def recorded_tests(desk, pid: int) -> list[medical.TestRow]:  # type: ignore[no-untyped-def]
+    return medical.stay_tests(desk, stays.person_stays(desk, pid)[0].stay)
 
 
 def state_of(desk, room: str) -> RoomState:  # type: ignore[no-untyped-def]
@@ -40,7 +40,7 @@ def state_of(desk, room: str) -> RoomState:  # type: ignore[no-untyped-def]
 
 def test_room_results_are_recorded_together(desk, clock):
     a, b, c = room_of_three(desk, clock)
-    rows = stays.record_room_tests(
+    rows = medical.record_room_tests(
         desk, "F01", "101", "rapid", {a: "negative", b: "negative", c: "negative"}, at=AUG6
     )
     assert [(r.person, r.result, r.room_closed) for r in rows] == [
@@ -55,7 +55,7 @@ def test_room_results_are_recorded_together(desk, clock):
 def test_one_unknown_person_records_nothing(desk, clock):
     a, b, _c = room_of_three(desk, clock)
     with pytest.raises(NotFound) as refused:
-        stays.record_room_tests(desk, "F01", "101", "rapid", {a: "negative", 999_999: "negative"}, at=AUG6)
+        medical.record_room_tests(desk, "F01", "101", "rapid", {a: "negative", 999_999: "negative"}, at=AUG6)
     assert refused.value.kind == "person"
     # The result for the first person, written before the unknown id was met, was rolled back with it.
     assert recorded_tests(desk, a) == [] and recorded_tests(desk, b) == []
@@ -67,7 +67,7 @@ def test_a_person_of_another_room_records_nothing(desk, clock):
     elsewhere = person(desk, "Phạm Văn Dũng")
     stays.admit(desk, elsewhere, "F01", "Nhóm A", room="102", at=AUG1)
     with pytest.raises(NotFound) as refused:
-        stays.record_room_tests(desk, "F01", "101", "pcr", {a: "negative", elsewhere: "negative"}, at=AUG6)
+        medical.record_room_tests(desk, "F01", "101", "pcr", {a: "negative", elsewhere: "negative"}, at=AUG6)
     assert refused.value.kind == "stay"
     assert recorded_tests(desk, a) == [] and recorded_tests(desk, elsewhere) == []
 
@@ -75,10 +75,10 @@ def test_a_person_of_another_room_records_nothing(desk, clock):
 def test_a_bad_result_records_nothing(desk, clock):
     a, b, _c = room_of_three(desk, clock)
     with pytest.raises(InvalidInput):
-        stays.record_room_tests(desk, "F01", "101", "rapid", {a: "negative", b: "maybe"}, at=AUG6)
+        medical.record_room_tests(desk, "F01", "101", "rapid", {a: "negative", b: "maybe"}, at=AUG6)
     assert recorded_tests(desk, a) == []
     with pytest.raises(InvalidInput):
-        stays.record_room_tests(desk, "F01", "101", "rapid", {}, at=AUG6)
+        medical.record_room_tests(desk, "F01", "101", "rapid", {}, at=AUG6)
 
 
 def test_a_result_before_admission_rolls_back_a_positive_too(desk, clock):
@@ -87,7 +87,7 @@ def test_a_result_before_admission_rolls_back_a_positive_too(desk, clock):
     facilities.add_rooms(desk, "F01", "Tầng 1", "105", 4)
     stays.admit(desk, late, "F01", "Nhóm B", room="105", at=datetime(2021, 8, 5, 8))
     with pytest.raises(InvalidInput):
-        stays.record_room_tests(desk, "F01", "105", "rapid", {late: "positive"}, at=datetime(2021, 8, 2, 8))
+        medical.record_room_tests(desk, "F01", "105", "rapid", {late: "positive"}, at=datetime(2021, 8, 2, 8))
     # R5 was not applied: the room is open and nobody is marked positive.
     assert state_of(desk, "105") is RoomState.OCCUPIED
     assert stays.person_stays(desk, late)[0].positive_at is None
@@ -96,7 +96,7 @@ def test_a_result_before_admission_rolls_back_a_positive_too(desk, clock):
 
 def test_a_positive_among_them_closes_the_room_in_the_same_call(desk, clock):
     a, b, c = room_of_three(desk, clock)
-    rows = stays.record_room_tests(
+    rows = medical.record_room_tests(
         desk, "F01", "101", "pcr", {a: "negative", b: "positive", c: "negative"}, at=AUG6
     )
     positive = next(r for r in rows if r.person == b)
@@ -111,7 +111,7 @@ def test_a_positive_among_them_closes_the_room_in_the_same_call(desk, clock):
 
 def test_two_positives_are_not_restarted_as_roommates(desk, clock):
     a, b, c = room_of_three(desk, clock)
-    rows = stays.record_room_tests(
+    rows = medical.record_room_tests(
         desk, "F01", "101", "pcr", {a: "positive", b: "positive", c: "negative"}, at=AUG6
     )
     assert [set(r.roommates_restarted) for r in rows if r.result == "positive"] == [{c}, set()]
@@ -124,23 +124,23 @@ def test_room_tests_need_the_medical_permission(desk, clock):
     a, _b, _c = room_of_three(desk, clock)
     viewer = as_role(desk, Role.VIEWER)
     with pytest.raises(NotAllowed):
-        stays.record_room_tests(viewer, "F01", "101", "rapid", {a: "negative"}, at=AUG6)
+        medical.record_room_tests(viewer, "F01", "101", "rapid", {a: "negative"}, at=AUG6)
     assert recorded_tests(desk, a) == []
 
 
 def test_health_checks_of_a_stay_oldest_first(desk, clock):
     a, b, _c = room_of_three(desk, clock)
-    stays.record_health_check(desk, a, 37.9, "Ho, sốt", at=datetime(2021, 8, 6, 7))
-    stays.record_health_check(desk, a, 36.6, at=datetime(2021, 8, 5, 7))
-    stays.record_health_check(desk, b, 36.8, at=datetime(2021, 8, 5, 7, 5))
+    medical.record_health_check(desk, a, 37.9, "Ho, sốt", at=datetime(2021, 8, 6, 7))
+    medical.record_health_check(desk, a, 36.6, at=datetime(2021, 8, 5, 7))
+    medical.record_health_check(desk, b, 36.8, at=datetime(2021, 8, 5, 7, 5))
     stay = stays.person_stays(desk, a)[0].stay
-    rows = stays.health_checks(desk, stay)
+    rows = medical.health_checks(desk, stay)
     assert [(r.checked_at, r.temperature, r.symptoms, r.recorded_by, r.fever) for r in rows] == [
         (datetime(2021, 8, 5, 7), 36.6, "", "admin", False),
         (datetime(2021, 8, 6, 7), 37.9, "Ho, sốt", "admin", True),
     ]
     with pytest.raises(NotFound):
-        stays.health_checks(desk, 999_999)
+        medical.health_checks(desk, 999_999)
 
 
 def test_recent_health_checks_of_a_facility(desk, clock):
@@ -148,16 +148,16 @@ def test_recent_health_checks_of_a_facility(desk, clock):
     facility(desk, "F02", rooms="201")
     other = person(desk, "Đặng Văn Em")
     stays.admit(desk, other, "F02", "Nhóm X", at=AUG1)
-    stays.record_health_check(desk, a, 36.5, at=datetime(2021, 8, 4, 7))  # before the window
-    stays.record_health_check(desk, a, 37.6, "Sốt nhẹ", at=datetime(2021, 8, 5, 7))
-    stays.record_health_check(desk, b, 36.7, at=datetime(2021, 8, 6, 7))
-    stays.record_health_check(desk, other, 36.9, at=datetime(2021, 8, 6, 7))  # another facility
-    rows = stays.recent_health_checks(desk, "F01", datetime(2021, 8, 5))
+    medical.record_health_check(desk, a, 36.5, at=datetime(2021, 8, 4, 7))  # before the window
+    medical.record_health_check(desk, a, 37.6, "Sốt nhẹ", at=datetime(2021, 8, 5, 7))
+    medical.record_health_check(desk, b, 36.7, at=datetime(2021, 8, 6, 7))
+    medical.record_health_check(desk, other, 36.9, at=datetime(2021, 8, 6, 7))  # another facility
+    rows = medical.recent_health_checks(desk, "F01", datetime(2021, 8, 5))
     assert [(r.full_name, r.room, r.temperature, r.symptoms, r.fever) for r in rows] == [
         ("Trần Văn Bình", "101", 36.7, "", False),
         ("Nguyễn Văn An", "101", 37.6, "Sốt nhẹ", True),
     ]
     assert rows[0].person == b and rows[0].checked_at == datetime(2021, 8, 6, 7)
-    assert stays.recent_health_checks(desk, "F01", AUG6 + timedelta(hours=1)) == []
+    assert medical.recent_health_checks(desk, "F01", AUG6 + timedelta(hours=1)) == []
     with pytest.raises(NotFound):
-        stays.recent_health_checks(desk, "NOPE", AUG1)
+        medical.recent_health_checks(desk, "NOPE", AUG1)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QSpinBox
 
 from quarantine_desk.domain.policy import PolicyKind
 from quarantine_desk.domain.roles import Role
-from quarantine_desk.services import audit, auth, facilities, stays
+from quarantine_desk.services import audit, auth, facilities, policies
 from quarantine_desk.services.context import Desk, UserRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages.admin import (
@@ -224,14 +224,14 @@ def test_adds_a_policy(qtbot, page: AdminPage, ctx: UiContext, on_dialog) -> Non
     page.tabs.setCurrentWidget(page.policies_tab)
     on_dialog(enter)
     qtbot.mouseClick(page.policies_tab.add_button, Qt.MouseButton.LeftButton)
-    saved = [p for p in stays.list_policies(ctx.desk) if p.name == "10 ngày – thử nghiệm"]
+    saved = [p for p in policies.list_policies(ctx.desk) if p.name == "10 ngày – thử nghiệm"]
     assert len(saved) == 1
     assert (saved[0].kind, saved[0].days, saved[0].test_days) == (PolicyKind.PROTECTED, 10, (1, 5, 10))
     assert saved[0].effective_from == date(2021, 8, 10)
 
 
 def test_a_test_day_after_the_period_is_refused(qtbot, page: AdminPage, ctx: UiContext, on_dialog) -> None:  # type: ignore[no-untyped-def]
-    before = stays.list_policies(ctx.desk)
+    before = policies.list_policies(ctx.desk)
     shown: list[str] = []
 
     def enter(dialog: QDialog) -> None:
@@ -245,7 +245,7 @@ def test_a_test_day_after_the_period_is_refused(qtbot, page: AdminPage, ctx: UiC
     on_dialog(enter)
     qtbot.mouseClick(page.policies_tab.add_button, Qt.MouseButton.LeftButton)
     assert shown == ["Ngày xét nghiệm (“1,7,14”) phải từ 1 đến 7."]
-    assert stays.list_policies(ctx.desk) == before
+    assert policies.list_policies(ctx.desk) == before
 
 
 def test_parse_test_days() -> None:
@@ -337,7 +337,7 @@ def test_models_pass_the_model_tester(qtmodeltester, ctx: UiContext) -> None:  #
     for model, rows in (
         (facility_model(), facilities.list_facilities(ctx.desk)),
         (room_model(), facilities.room_board(ctx.desk, "KTX-A")),
-        (policy_model(), stays.list_policies(ctx.desk)),
+        (policy_model(), policies.list_policies(ctx.desk)),
         (user_model(ctx.desk.now), auth.list_users(ctx.desk)),
         (audit_model("vi"), audit.list_events(ctx.desk)),
     ):

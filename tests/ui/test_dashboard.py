@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from quarantine_desk.services import facilities, overview, people, stays
+from quarantine_desk.services import facilities, medical, overview, people, stays
 from quarantine_desk.services.overview import Alert, AlertKind, DayOccupancy
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.chart import OccupancyChart, nice_step
@@ -54,7 +54,7 @@ def test_figures_follow_the_facility(ctx, page, clock) -> None:  # type: ignore[
     assert page.value("occupied") == 3 and page.value("present") == 3 and page.value("free") == 3
     assert page.value("tests_today") == 3 and page.value("tests_overdue") == 0
     clock.now += timedelta(days=1)
-    stays.record_test(ctx.desk, first, "pcr", "positive")
+    medical.record_test(ctx.desk, first, "pcr", "positive")
     stays.transfer(ctx.desk, first, "Bệnh viện dã chiến số 2")
     ctx.notify_changed()
     # Room 102's day-1 test is late; the roommate restarted from today, so theirs is due today.
@@ -105,7 +105,7 @@ def test_today_figures_alerts_and_zones(ctx, page, clock, qtmodeltester) -> None
     facilities.add_rooms(ctx.desk, "F01", "Khu B", "201", 4)
     sick = admit(ctx, "Trần Văn Nam", "001085000111", "101")
     admit(ctx, "Vũ Văn Hải", "001085000222", "101")
-    stays.record_test(ctx.desk, sick, "pcr", "positive")
+    medical.record_test(ctx.desk, sick, "pcr", "positive")
     ctx.notify_changed()
 
     assert page.value("admitted_today") == 2 and page.value("positives_today") == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from quarantine_desk.services import documents, facilities, overview, people, stays
+from quarantine_desk.services import documents, facilities, medical, overview, people, stays
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
@@ -52,15 +52,15 @@ def test_cards_switch_the_area_and_the_tab(qtbot, window: MainWindow) -> None:  
 
     window.select_area("dashboard")
     qtbot.mouseClick(dashboard(window).cards["due_today"], Qt.MouseButton.LeftButton)
-    medical = window.page("medical")
-    assert window.stack.currentWidget() is medical
-    assert medical.tabs.currentWidget().isAncestorOf(medical.leaving_view)  # type: ignore[attr-defined]
+    medical_page = window.page("medical")
+    assert window.stack.currentWidget() is medical_page
+    assert medical_page.tabs.currentWidget().isAncestorOf(medical_page.leaving_view)  # type: ignore[attr-defined]
 
     window.select_area("dashboard")
     dashboard(window).cards["tests_overdue"].setFocus()
     qtbot.keyClick(dashboard(window).cards["tests_overdue"], Qt.Key.Key_Return)
-    assert window.stack.currentWidget() is medical
-    assert medical.tabs.currentWidget().isAncestorOf(medical.due_view)  # type: ignore[attr-defined]
+    assert window.stack.currentWidget() is medical_page
+    assert medical_page.tabs.currentWidget().isAncestorOf(medical_page.due_view)  # type: ignore[attr-defined]
 
     window.select_area("dashboard")
     qtbot.mouseClick(dashboard(window).cards["free"], Qt.MouseButton.LeftButton)
@@ -89,7 +89,7 @@ def test_a_positive_result_shows_in_the_banner(qtbot, window: MainWindow, ctx: U
     assert not window.banner.isVisible()
     sick = admit(ctx, "Trần Văn Nam", "001085000111", "101")
     admit(ctx, "Vũ Văn Hải", "001085000222", "101")
-    stays.record_test(ctx.desk, sick, "rapid", "positive")
+    medical.record_test(ctx.desk, sick, "rapid", "positive")
     ctx.notify_changed()
 
     assert window.banner.isVisible()
@@ -100,9 +100,9 @@ def test_a_positive_result_shows_in_the_banner(qtbot, window: MainWindow, ctx: U
     assert window.banner_open.isVisible() and not window.banner_report.isVisible()
 
     qtbot.mouseClick(window.banner_open, Qt.MouseButton.LeftButton)
-    medical = window.page("medical")
-    assert window.stack.currentWidget() is medical
-    assert medical.tabs.currentWidget().isAncestorOf(medical.leaving_view)  # type: ignore[attr-defined]
+    medical_page = window.page("medical")
+    assert window.stack.currentWidget() is medical_page
+    assert medical_page.tabs.currentWidget().isAncestorOf(medical_page.leaving_view)  # type: ignore[attr-defined]
 
     stays.transfer(ctx.desk, sick, "Bệnh viện dã chiến số 2")
     ctx.notify_changed()
@@ -134,7 +134,7 @@ def test_the_report_reminder_from_half_past_three(
 
 def test_the_reminder_comes_second_to_a_positive(window: MainWindow, ctx: UiContext, clock) -> None:  # type: ignore[no-untyped-def]
     sick = admit(ctx, "Trần Văn Nam", "001085000111", "101")
-    stays.record_test(ctx.desk, sick, "rapid", "positive")
+    medical.record_test(ctx.desk, sick, "rapid", "positive")
     clock.now = datetime(2021, 8, 10, 16, 10)
     ctx.notify_changed()
     first, second = window.banner_text.text().split("\n")
@@ -157,7 +157,7 @@ def test_the_banner_follows_the_facility(window: MainWindow, ctx: UiContext) -> 
     facilities.add_rooms(ctx.desk, "TDT", "Khu A", "1", 2)
     person = people.add_person(ctx.desk, NewPerson("Lê Văn Tám", "M", "1975", id_number="001075000333")).id
     stays.admit(ctx.desk, person, "TDT", "Nhóm 2", room="1")
-    stays.record_test(ctx.desk, person, "pcr", "positive")
+    medical.record_test(ctx.desk, person, "pcr", "positive")
     ctx.notify_changed()
     assert not window.banner.isVisible()  # another facility's case
     window.facility_box.setCurrentIndex(window.facility_box.findData("TDT"))

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomState
-from quarantine_desk.services import facilities, people, stays
+from quarantine_desk.services import facilities, medical, people, stays
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.models import WARNING_BACKGROUND
@@ -93,7 +93,7 @@ def test_positive_result_closes_the_room_after_confirmation(ctx, page, qtbot, cl
 
 
 def test_transfer_asks_where_to(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
-    stays.record_test(ctx.desk, "001085000111", "rapid", "positive")
+    medical.record_test(ctx.desk, "001085000111", "rapid", "positive")
     ctx.notify_changed()
     page.tabs.setCurrentIndex(2)
     page.leaving_view.selectRow(0)
@@ -123,9 +123,9 @@ def test_health_check_with_fever_is_highlighted(ctx, page, qtbot) -> None:  # ty
 
 def test_past_health_checks_of_today_and_yesterday_are_listed(ctx, page, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
     now = clock.now
-    stays.record_health_check(ctx.desk, "001085000111", 36.6, at=now - timedelta(days=2))  # too old
-    stays.record_health_check(ctx.desk, "001085000222", 37.5, "Sốt nhẹ", at=now - timedelta(days=1))
-    stays.record_health_check(ctx.desk, "001085000111", 36.8, at=now - timedelta(hours=1))
+    medical.record_health_check(ctx.desk, "001085000111", 36.6, at=now - timedelta(days=2))  # too old
+    medical.record_health_check(ctx.desk, "001085000222", 37.5, "Sốt nhẹ", at=now - timedelta(days=1))
+    medical.record_health_check(ctx.desk, "001085000111", 36.8, at=now - timedelta(hours=1))
     page.refresh()
     page.tabs.setCurrentIndex(1)
     assert [(c.full_name, c.temperature) for c in page.checks.rows()] == [
@@ -156,7 +156,7 @@ def test_a_room_is_recorded_whole_or_not_at_all(ctx, page, qtbot) -> None:  # ty
     assert page.message.is_error
     assert "Đã ghi 0 kết quả" in page.message.text() and "Lê Văn Tám" in page.message.text()
     for number in ("001085000111", "001085000222"):
-        assert stays.stay_tests(ctx.desk, stays.person_stays(ctx.desk, number)[0].stay) == []
+        assert medical.stay_tests(ctx.desk, stays.person_stays(ctx.desk, number)[0].stay) == []
 
 
 def test_release_problems_and_override_by_a_manager(ctx, page, clock, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -179,9 +179,9 @@ def test_release_problems_and_override_by_a_manager(ctx, page, clock, qtbot) -> 
 
 
 def test_medical_staff_do_not_see_the_override(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
-    medical = UiContext(as_role(ctx.desk, Role.MEDICAL))
-    medical.set_facility("F01")
-    widget = MedicalPage(medical)
+    nurse = UiContext(as_role(ctx.desk, Role.MEDICAL))
+    nurse.set_facility("F01")
+    widget = MedicalPage(nurse)
     qtbot.addWidget(widget)
     widget.show()
     widget.tabs.setCurrentIndex(2)
@@ -189,6 +189,6 @@ def test_medical_staff_do_not_see_the_override(ctx, qtbot) -> None:  # type: ign
 
 
 def test_models_pass_the_model_tester(ctx, page, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    stays.record_health_check(ctx.desk, "001085000111", 37.8)
+    medical.record_health_check(ctx.desk, "001085000111", 37.8)
     for model in (page.due, page.present, page.checks, page.leaving):
         qtmodeltester.check(model)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from quarantine_desk.domain.rooms import RoomState
-from quarantine_desk.services import facilities, people, stays
+from quarantine_desk.services import facilities, medical, people, stays
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages.rooms import RoomBoardPage
@@ -59,7 +59,7 @@ def test_tiles_follow_admit_positive_release_and_disinfect(ctx, page, clock, qtb
     row = page.row_of("101")
     assert page.board.state_line(row) == "Nhóm 1"
     assert page.board.days_line(row) == "còn 14 ngày"
-    stays.record_test(ctx.desk, first, "rapid", "positive")
+    medical.record_test(ctx.desk, first, "rapid", "positive")
     ctx.notify_changed()
     assert state(page, "101") is RoomState.CLOSED
     assert page.board.state_line(page.row_of("101")) == "Phong tỏa"

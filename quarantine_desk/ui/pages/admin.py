@@ -35,7 +35,7 @@ from quarantine_desk.domain.policy import PolicyProfile
 from quarantine_desk.domain.roles import Permission, Role
 from quarantine_desk.domain.rooms import RoomSex
 from quarantine_desk.messages import FIELDS, KINDS
-from quarantine_desk.services import audit, auth, facilities, stays
+from quarantine_desk.services import audit, auth, facilities, policies
 from quarantine_desk.services.audit import AuditRow
 from quarantine_desk.services.auth import UserInfo
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
@@ -535,7 +535,7 @@ class PoliciesTab(_Tab):
 
     def refresh(self) -> None:
         try:
-            self.policies.set_rows(stays.list_policies(self.ctx.desk))
+            self.policies.set_rows(policies.list_policies(self.ctx.desk))
         except DeskError as err:
             self.fail(err)
         self.view.resizeColumnsToContents()

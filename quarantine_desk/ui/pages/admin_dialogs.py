@@ -32,7 +32,7 @@ from quarantine_desk.domain.errors import DeskError, InvalidInput
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomSex
-from quarantine_desk.services import auth, facilities, stays
+from quarantine_desk.services import auth, facilities, policies
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms import ErrorLine, dialog_buttons
@@ -47,7 +47,7 @@ def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-def _pydate(value: QDate) -> date:
+def pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
@@ -66,7 +66,7 @@ def sex_box(current: str = RoomSex.ANY.value) -> QComboBox:
     return box
 
 
-class _ServiceDialog(QDialog):
+class ServiceDialog(QDialog):
     """A form whose confirmation calls a service; a refusal is shown in ``self.error`` and nothing changes."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -111,7 +111,7 @@ class _ServiceDialog(QDialog):
             super().reject()
 
 
-class FacilityDialog(_ServiceDialog):
+class FacilityDialog(ServiceDialog):
     def __init__(
         self, ctx: UiContext, existing: FacilityRow | None = None, parent: QWidget | None = None
     ) -> None:
@@ -173,7 +173,7 @@ class FacilityDialog(_ServiceDialog):
         self.saved = result
 
 
-class BulkRoomsDialog(_ServiceDialog):
+class BulkRoomsDialog(ServiceDialog):
     """ "Tầng 2: phòng 201–220, 4 giường mỗi phòng, nam" in one step."""
 
     def __init__(self, ctx: UiContext, facility_code: str, parent: QWidget | None = None) -> None:
@@ -216,7 +216,7 @@ class BulkRoomsDialog(_ServiceDialog):
         self.added = result
 
 
-class RoomDialog(_ServiceDialog):
+class RoomDialog(ServiceDialog):
     def __init__(
         self, ctx: UiContext, facility_code: str, room: RoomRow, parent: QWidget | None = None
     ) -> None:
@@ -253,7 +253,7 @@ def parse_test_days(text: str) -> tuple[int, ...]:
         raise InvalidInput("test_days", "bad_format", text) from None
 
 
-class PolicyDialog(_ServiceDialog):
+class PolicyDialog(ServiceDialog):
     def __init__(
         self, ctx: UiContext, existing: PolicyProfile | None = None, parent: QWidget | None = None
     ) -> None:
@@ -301,13 +301,13 @@ class PolicyDialog(_ServiceDialog):
         profile = PolicyProfile(
             id=self.existing.id if self.existing else None,
             name=self.name.text().strip(),
-            effective_from=_pydate(self.effective_from.date()),
-            effective_to=_pydate(self.effective_to.date()) if self.has_end.isChecked() else None,
+            effective_from=pydate(self.effective_from.date()),
+            effective_to=pydate(self.effective_to.date()) if self.has_end.isChecked() else None,
             kind=PolicyKind(self.kind.currentData()),
             days=self.days.value(),
             test_days=parse_test_days(self.test_days.text()),
         )
-        return partial(stays.save_policy, self.ctx.desk, profile)
+        return partial(policies.save_policy, self.ctx.desk, profile)
 
     def stored(self, result: object) -> None:
         assert isinstance(result, PolicyProfile)
@@ -315,7 +315,7 @@ class PolicyDialog(_ServiceDialog):
 
 
 class _PasswordFields:
-    def __init__(self, dialog: _ServiceDialog) -> None:
+    def __init__(self, dialog: ServiceDialog) -> None:
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -329,7 +329,7 @@ class _PasswordFields:
         return self.password.text() == self.repeat.text()
 
 
-class UserDialog(_ServiceDialog):
+class UserDialog(ServiceDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setWindowTitle(self.tr("Thêm người dùng"))
@@ -363,7 +363,7 @@ class UserDialog(_ServiceDialog):
         )
 
 
-class PasswordDialog(_ServiceDialog):
+class PasswordDialog(ServiceDialog):
     def __init__(self, ctx: UiContext, username: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setWindowTitle(self.tr("Đặt lại mật khẩu cho {0}").format(username))

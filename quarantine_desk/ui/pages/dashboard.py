@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.rooms import RoomState
-from quarantine_desk.services import facilities, overview, stays
+from quarantine_desk.services import facilities, medical, overview, stays
 from quarantine_desk.services.overview import Alert, AlertKind, ZoneOccupancy
 from quarantine_desk.ui.chart import OccupancyChart
 from quarantine_desk.ui.context import UiContext
@@ -320,7 +320,7 @@ class DashboardPage(QWidget):
             present = [s for s in stays.roster(desk, code, today) if s.released_at is None]
             due_today = stays.releases_due(desk, code, today)
             due_tomorrow = stays.releases_due(desk, code, today + timedelta(days=1))
-            tests = stays.tests_due_list(desk, code, today)
+            tests = medical.tests_due_list(desk, code, today)
             figures = overview.day_figures(desk, code, today)
             alerts = overview.alerts(desk, code, now, board=rooms)
             history = overview.occupancy_history(desk, code, HISTORY_DAYS, today)

@@ -3,7 +3,7 @@
 A positive result is confirmed first and then reported with what rule R5 did in the same transaction (the room
 closed, the roommates' quarantine restarted). A release with problems (early, a missing test, a positive) is
 offered only to a user allowed to override, and only with a reason (R6); the services check both again.
-Results of one room are recorded in one transaction (``stays.record_room_tests``); every write runs on the
+Results of one room are recorded in one transaction (``medical.record_room_tests``); every write runs on the
 write worker (``ui.tasks.run_write``), so a slow server never freezes the window.
 """
 
@@ -33,8 +33,9 @@ from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import natural_key
 from quarantine_desk.domain.text import fold
-from quarantine_desk.services import stays
-from quarantine_desk.services.stays import FEVER_FROM, DueTest, RecentHealthCheck, StayRow, TestResultRow
+from quarantine_desk.services import medical, stays
+from quarantine_desk.services.medical import FEVER_FROM, DueTest, RecentHealthCheck, TestResultRow
+from quarantine_desk.services.stays import StayRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
@@ -208,7 +209,7 @@ class MedicalPage(QWidget):
             done: list[TestResultRow] = []
             for room, results in by_room.items():
                 try:
-                    done.extend(stays.record_room_tests(desk, facility, room, kind, results, at=at))
+                    done.extend(medical.record_room_tests(desk, facility, room, kind, results, at=at))
                 except DeskError as err:
                     return done, err
             return done, None
@@ -353,7 +354,7 @@ class MedicalPage(QWidget):
         desk = self.ctx.desk
         run_write(
             self,
-            lambda: stays.record_health_check(desk, stay.person, temperature, symptoms),
+            lambda: medical.record_health_check(desk, stay.person, temperature, symptoms),
             lambda _check: self._health_recorded(stay, temperature),
             self._refused,
             busy=[self.health_button],
@@ -561,7 +562,7 @@ class MedicalPage(QWidget):
         code = self.ctx.facility
         self.sampled_at.setDateTime(self.ctx.desk.now())
         try:
-            due = stays.tests_due_list(self.ctx.desk, code, self._today) if code else []
+            due = medical.tests_due_list(self.ctx.desk, code, self._today) if code else []
             present = (
                 [s for s in stays.roster(self.ctx.desk, code, self._today) if s.released_at is None]
                 if code
@@ -573,7 +574,7 @@ class MedicalPage(QWidget):
             )
             leaving = self._leaving_lines(code) if code else []
             since = datetime.combine(self._today - timedelta(days=1), time.min)
-            checks = stays.recent_health_checks(self.ctx.desk, code, since) if code else []
+            checks = medical.recent_health_checks(self.ctx.desk, code, since) if code else []
         except DeskError as err:
             self.message.error(self.ctx.describe(err))
             return

@@ -41,8 +41,7 @@ from quarantine_desk.services.shifts import GapReport, ShiftRow, StaffRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
-from quarantine_desk.ui.pages.admin_dialogs import _pydate, date_edit
-from quarantine_desk.ui.pages.admin_dialogs import _ServiceDialog as ServiceDialog
+from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog, date_edit, pydate
 from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
 
@@ -156,7 +155,7 @@ class PlanDialog(ServiceDialog):
 
     def save(self) -> Callable[[], object]:
         desk, code = self.ctx.desk, self.ctx.facility
-        start, days, pattern = _pydate(self.start.date()), self.days.value(), str(self.pattern.currentData())
+        start, days, pattern = pydate(self.start.date()), self.days.value(), str(self.pattern.currentData())
         return lambda: shifts.plan_shifts(desk, code, start, days, pattern)
 
     def stored(self, result: object) -> None:

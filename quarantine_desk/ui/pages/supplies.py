@@ -34,7 +34,7 @@ from quarantine_desk.services import supplies
 from quarantine_desk.services.supplies import DistributionPlan, MovementRow, StockRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
-from quarantine_desk.ui.pages.admin_dialogs import _ServiceDialog
+from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog
 from quarantine_desk.ui.widgets import MessageLine, make_table, vn_datetime
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-class MovementDialog(_ServiceDialog):
+class MovementDialog(ServiceDialog):
     """A receipt into the store or an issue out of it, for one item."""
 
     def __init__(self, ctx: UiContext, item: StockRow, incoming: bool, parent: QWidget | None = None) -> None:
@@ -90,7 +90,7 @@ class MovementDialog(_ServiceDialog):
         self.saved = result
 
 
-class ItemDialog(_ServiceDialog):
+class ItemDialog(ServiceDialog):
     """A new kind of item the facility keeps."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -130,7 +130,7 @@ class ItemDialog(_ServiceDialog):
         self.saved = result
 
 
-class DistributionDialog(_ServiceDialog):
+class DistributionDialog(ServiceDialog):
     """Relief goods shared equally among the people present: the plan first, then one click records it."""
 
     def __init__(self, ctx: UiContext, item: StockRow, parent: QWidget | None = None) -> None:
