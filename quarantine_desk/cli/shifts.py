@@ -10,7 +10,8 @@ import argparse
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from quarantine_desk.cli_args import parse_date
+from quarantine_desk.cli.args import Parser, parse_date
+from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.shifts import PATTERNS, Interval
 from quarantine_desk.services import shifts
@@ -60,7 +61,7 @@ def _shift_line(r: shifts.ShiftRow) -> str:
 # --- staff ---------------------------------------------------------------------------------------------------------
 
 
-def cmd_staff_add(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_staff_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     row = shifts.add_staff(desk, args.facility, args.name, args.position, args.phone)
     out.result(
         _staff_payload(row),
@@ -69,7 +70,7 @@ def cmd_staff_add(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_staff_list(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_staff_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     rows = shifts.list_staff(desk, args.facility)
     out.result(
         [_staff_payload(r) for r in rows],
@@ -92,7 +93,7 @@ def _range(desk: Desk, args: argparse.Namespace) -> tuple[date, date]:
     return start, start + timedelta(days=days)
 
 
-def cmd_shifts(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_shifts(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     """``shifts FACILITY`` or ``shifts ACTION FACILITY ...``: the action word is optional for the list."""
     words: list[str] = list(args.words)
     action = words.pop(0) if words[0] in SHIFT_ACTIONS else "list"
@@ -114,7 +115,7 @@ def cmd_shifts(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def _plan(desk: Desk, facility: str, args: argparse.Namespace, out: Any) -> int:
+def _plan(desk: Desk, facility: str, args: argparse.Namespace, out: Output) -> int:
     start = parse_date(args.start, "from")
     if start is None or args.days is None:
         args.shifts_parser.error("“shifts plan” cần --from NGÀY và --days SỐ")
@@ -137,7 +138,7 @@ def _plan(desk: Desk, facility: str, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def _assign(desk: Desk, facility: str, action: str, shift_id: int, staff_id: int, out: Any) -> int:
+def _assign(desk: Desk, facility: str, action: str, shift_id: int, staff_id: int, out: Output) -> int:
     if action == "unassign":
         row = shifts.unassign(desk, facility, shift_id, staff_id)
         out.result(_shift_payload(row), lambda: f"Đã bỏ phân công. {_shift_line(row)}")
@@ -164,7 +165,7 @@ def _assign(desk: Desk, facility: str, action: str, shift_id: int, staff_id: int
     return 0
 
 
-def _gaps(desk: Desk, facility: str, start: date, end: date, out: Any) -> int:
+def _gaps(desk: Desk, facility: str, start: date, end: date, out: Output) -> int:
     report = shifts.gaps(desk, facility, start, end)
 
     def text() -> str:
@@ -188,10 +189,10 @@ def _gaps(desk: Desk, facility: str, start: date, end: date, out: Any) -> int:
     return 0
 
 
-def add_commands(sub: Any, parser_class: type) -> None:
+def register(sub: Any) -> None:
     """Registers ``staff`` and ``shifts`` on the main parser's sub-commands."""
     staff = sub.add_parser("staff", help="nhân viên trực").add_subparsers(
-        dest="action", required=True, parser_class=parser_class
+        dest="action", required=True, parser_class=Parser
     )
     p = staff.add_parser("add", help="thêm nhân viên")
     p.add_argument("facility")

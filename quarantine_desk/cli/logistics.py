@@ -10,7 +10,8 @@ import argparse
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from quarantine_desk.cli_args import parse_at, parse_date
+from quarantine_desk.cli.args import Parser, parse_at, parse_date
+from quarantine_desk.cli.output import Output
 from quarantine_desk.services import meals, supplies
 from quarantine_desk.services.context import Desk
 
@@ -47,7 +48,7 @@ class _DefaultAction(argparse._SubParsersAction):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.choices = self._AnyWord(self._name_parser_map)
+        self.choices = self._AnyWord(self._name_parser_map)  # type: ignore[assignment]  # argparse reads it as a mapping
 
     def __call__(
         self,
@@ -78,7 +79,7 @@ def _stock_payload(r: supplies.StockRow) -> dict[str, Any]:
     }
 
 
-def cmd_stock(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_stock(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     rows = supplies.list_stock(desk, args.facility)
 
     def text() -> str:
@@ -104,7 +105,7 @@ def _movement_payload(args: argparse.Namespace, m: supplies.MovementRow) -> dict
     }
 
 
-def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     m = supplies.receive(desk, args.facility, args.item, args.quantity, args.reason, parse_at(args.at))
     out.result(
         _movement_payload(args, m),
@@ -113,7 +114,7 @@ def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_stock_issue(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_stock_issue(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     m = supplies.issue(desk, args.facility, args.item, args.quantity, args.reason, parse_at(args.at))
     out.result(
         _movement_payload(args, m),
@@ -122,13 +123,13 @@ def cmd_stock_issue(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_stock_add_item(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_stock_add_item(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     r = supplies.add_item(desk, args.facility, args.code, args.name, args.unit, args.min)
     out.result(_stock_payload(r), lambda: f"Đã thêm vật tư {r.code} – {r.name} ({r.unit}).")
     return 0
 
 
-def cmd_stock_movements(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_stock_movements(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     rows = supplies.movements(desk, args.facility, args.item, args.limit)
     out.result(
         rows,
@@ -144,7 +145,7 @@ def cmd_stock_movements(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_stock_distribute(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_stock_distribute(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     if args.dry_run:
         plan = supplies.distribution_plan(desk, args.facility, args.item, args.quantity)
     else:
@@ -175,7 +176,7 @@ def cmd_stock_distribute(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_meals(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_meals(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     counts = meals.meal_counts(desk, args.facility, parse_date(args.date), args.staff)
     payload = {
         "facility": counts.facility,
@@ -204,7 +205,7 @@ def cmd_meals(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_meals_record(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_meals_record(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     on = parse_date(args.date) or desk.now().date()
     row = meals.record_served(desk, args.facility, on, args.meal, args.diners, args.portions)
     out.result(
@@ -217,12 +218,12 @@ def cmd_meals_record(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def add_commands(sub: Any, parser_class: type) -> None:
+def register(sub: Any) -> None:
     """Registers the logistics commands on the main parser's sub-commands."""
     stock = sub.add_parser("stock", help="kho vật tư: stock KHU để xem tồn kho").add_subparsers(
         dest="action",
         required=True,
-        parser_class=parser_class,
+        parser_class=Parser,
         action=_DefaultAction,
         metavar="{list,receive,...}",
     )
@@ -263,7 +264,7 @@ def add_commands(sub: Any, parser_class: type) -> None:
     meal = sub.add_parser("meals", help="suất ăn: meals KHU [--date D]").add_subparsers(
         dest="action",
         required=True,
-        parser_class=parser_class,
+        parser_class=Parser,
         action=_MealsDefault,
         metavar="{counts,record}",
     )

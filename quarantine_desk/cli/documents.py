@@ -6,12 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from quarantine_desk.cli_args import parse_date
+from quarantine_desk.cli.args import Parser, parse_date
+from quarantine_desk.cli.output import Output
 from quarantine_desk.services import documents
 from quarantine_desk.services.context import Desk
 
 
-def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     path = documents.export_roster(
         desk, args.facility, Path(args.out), on=parse_date(args.date), variant=args.variant
     )
@@ -22,7 +23,7 @@ def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     path = documents.write_daily_report(
         desk, Path(args.out), facility_code=args.facility, on=parse_date(args.date)
     )
@@ -30,7 +31,7 @@ def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_report_merge(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_report_merge(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     merged = documents.merge_reports([Path(p) for p in args.files], Path(args.out))
     out.result(
         {"file": args.out, "facilities": [f.facility_code for f in merged.facilities], "on": merged.on},
@@ -39,7 +40,7 @@ def cmd_report_merge(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     data = documents.certificate(desk, args.person, Path(args.out))
     out.result(
         {"file": args.out, "code": data.verification_code, "stay": data.stay_id},
@@ -48,14 +49,14 @@ def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_certificates(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_certificates(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     on = parse_date(args.date) or desk.now().date()
     count = documents.certificates(desk, args.facility, on, Path(args.out))
     out.result({"file": args.out, "count": count}, lambda: f"Đã ghi {count} giấy xác nhận vào {args.out}.")
     return 0
 
 
-def cmd_verify(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_verify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     result = documents.verify(desk, args.code)
 
     def text() -> str:
@@ -70,7 +71,7 @@ def cmd_verify(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0 if result.valid else 4
 
 
-def cmd_import_people(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_import_people(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     result = documents.import_people(desk, Path(args.file), dry_run=args.dry_run, lang=args.lang)
 
     def text() -> str:
@@ -85,7 +86,7 @@ def cmd_import_people(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_backup(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from quarantine_desk.services import backup
 
     summary = backup.backup(desk, Path(args.out))
@@ -96,7 +97,7 @@ def cmd_backup(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def cmd_restore(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+def cmd_restore(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from quarantine_desk.services import backup
 
     summary = backup.restore(desk, Path(args.file))
@@ -110,10 +111,10 @@ def cmd_restore(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def add_commands(sub: Any, parser_class: type) -> None:
+def register(sub: Any) -> None:
     """Registers the document commands on the main parser's sub-commands."""
     export = sub.add_parser("export", help="xuất danh sách").add_subparsers(
-        dest="action", required=True, parser_class=parser_class
+        dest="action", required=True, parser_class=Parser
     )
     p = export.add_parser("roster", help="danh sách người cách ly (.xlsx hoặc .pdf)")
     p.add_argument("facility")
@@ -123,7 +124,7 @@ def add_commands(sub: Any, parser_class: type) -> None:
     p.set_defaults(handler=cmd_export_roster)
 
     report = sub.add_parser("report", help="báo cáo").add_subparsers(
-        dest="action", required=True, parser_class=parser_class
+        dest="action", required=True, parser_class=Parser
     )
     p = report.add_parser("daily", help="báo cáo 16 giờ (.xlsx, .pdf hoặc .json)")
     p.add_argument("--facility")
@@ -149,7 +150,7 @@ def add_commands(sub: Any, parser_class: type) -> None:
     p.set_defaults(handler=cmd_verify)
 
     imports = sub.add_parser("import", help="nhập danh sách").add_subparsers(
-        dest="action", required=True, parser_class=parser_class
+        dest="action", required=True, parser_class=Parser
     )
     p = imports.add_parser("people", help="danh sách F1 (.xlsx hoặc .csv)")
     p.add_argument("file")

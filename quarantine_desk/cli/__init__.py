@@ -1,0 +1,97 @@
+"""The scripting interface: every operation on stays as a command, over the same services as the window.
+
+One module per area (admin, people, stays, documents, shifts, logistics), each with ``register(subparsers)``; the
+global options, the login and the error reporting are here. Exit codes (cli.output): 0 done; 2 usage error or bad
+input; 3 refused by a rule; 4 not found; 5 login or role; 6 bad input file. With ``--json`` the result goes to stdout as JSON and an error as
+``{"error": CODE, "rule": "R2", "message": "..."}``; otherwise people get Vietnamese sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from quarantine_desk import __version__
+from quarantine_desk.cli import admin, documents, logistics, people, shifts, stays
+from quarantine_desk.cli.args import Parser, UsageError, password
+from quarantine_desk.cli.output import EXIT_USAGE, Output
+from quarantine_desk.domain.errors import DeskError, LoginRequired
+from quarantine_desk.messages import describe
+from quarantine_desk.services import auth
+from quarantine_desk.services.context import Desk, open_desk
+
+log = logging.getLogger(__name__)
+
+# Each area adds its commands with register(subparsers), in the order the help lists them.
+AREAS = (admin, people, stays, documents, shifts, logistics)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: the global options, then every area's commands."""
+    parser = Parser(prog="quarantine-desk", description="Quản lý khu cách ly tập trung.")
+    parser.add_argument("--version", action="version", version=f"quarantine-desk {__version__}")
+    parser.add_argument(
+        "--db", help="địa chỉ cơ sở dữ liệu (mặc định: biến QUARANTINE_DESK_DB, rồi tệp SQLite)"
+    )
+    parser.add_argument("--json", action="store_true", help="kết quả dạng JSON")
+    parser.add_argument("--user", help="tên đăng nhập (mật khẩu trong QUARANTINE_DESK_PASSWORD hoặc nhập)")
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ thông báo")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    for area in AREAS:
+        area.register(sub)
+    return parser
+
+
+def _login(args: argparse.Namespace) -> Desk:
+    desk = open_desk(args.db)
+    if not args.user:
+        desk.close()
+        raise LoginRequired()
+    try:
+        return auth.login(desk, args.user, password())
+    except BaseException:
+        desk.close()
+        raise
+
+
+def _error(out: Output, code: str, rule: str | None, message: str, exit_code: int) -> int:
+    if out.as_json:
+        print(json.dumps({"error": code, "rule": rule, "message": message}, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+    return exit_code
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code. ``None`` command opens the window (see __main__)."""
+    parser = build_parser()
+    as_json = "--json" in (argv if argv is not None else sys.argv[1:])
+    out = Output(as_json)
+    lang = "vi"
+    try:
+        args = parser.parse_args(argv)
+        lang = args.lang
+        if not args.command:
+            return -1
+        if not getattr(args, "needs_login", True):
+            return int(args.handler(args, out))
+        desk = _login(args)
+        try:
+            return int(args.handler(desk, args, out))
+        finally:
+            desk.close()
+    except UsageError as exc:
+        return _error(out, "usage", None, f"Lệnh không đúng: {exc}", EXIT_USAGE)
+    except DeskError as exc:
+        log.info("command refused: %s", exc)
+        return _error(out, exc.code, exc.rule, describe(exc, lang), exc.exit_code)
+    except KeyboardInterrupt:
+        return _error(out, "cancelled", None, "Đã hủy.", 130)
+    except Exception as exc:  # a bug: keep the traceback in the log, give the user a sentence
+        log.exception("unexpected error")
+        return _error(
+            out, "internal", None, f"Lỗi không mong đợi ({type(exc).__name__}); chi tiết trong nhật ký.", 1
+        )

@@ -1,0 +1,189 @@
+"""Setting up: the database and its first administrator, the demo, facilities, rooms, users."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from quarantine_desk.cli.args import Parser, password
+from quarantine_desk.cli.output import EXIT_OK, Output
+from quarantine_desk.services import auth, facilities
+from quarantine_desk.services.context import Desk
+from quarantine_desk.services.setup import initialise
+
+
+def cmd_init(args: argparse.Namespace, out: Output) -> int:
+    desk, user = initialise(args.db, args.admin, password("Mật khẩu cho quản trị viên: "))
+    try:
+        out.result(
+            {
+                "database": desk.display_url,
+                "admin": user.username if user else None,
+                "created_admin": user is not None,
+            },
+            lambda: (
+                f"Cơ sở dữ liệu sẵn sàng: {desk.display_url}."
+                + (
+                    f" Đã tạo quản trị viên “{user.username}”."
+                    if user
+                    else " Đã có người dùng; không tạo thêm quản trị viên."
+                )
+            ),
+        )
+    finally:
+        desk.close()
+    return EXIT_OK
+
+
+def cmd_demo(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.services import demo
+
+    summary = demo.build_demo(desk, people_count=args.people)
+    out.result(
+        summary,
+        lambda: (
+            f"Đã tạo khu cách ly mẫu {summary.facility}: {summary.rooms} phòng, "
+            f"{summary.beds} giường, {summary.staying} người đang cách ly."
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_facility_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    row = facilities.add_facility(
+        desk,
+        args.code,
+        args.name,
+        district=args.district,
+        province=args.province,
+        address=args.address,
+        capacity=args.capacity,
+    )
+    out.result(row, lambda: f"Đã thêm khu cách ly {row.code} – {row.name}.")
+    return EXIT_OK
+
+
+def cmd_facility_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    rows = facilities.list_facilities(desk)
+    out.result(
+        rows,
+        lambda: "\n".join(
+            f"{r.code}\t{r.name}\t{r.district or ''}\t{r.province or ''}"
+            f"\t{'đang hoạt động' if r.active else 'đã đóng'}"
+            for r in rows
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_room_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    names = facilities.add_rooms(desk, args.facility, args.zone, args.room, args.beds, args.sex)
+    out.result(
+        {
+            "facility": args.facility.upper(),
+            "zone": args.zone,
+            "rooms": names,
+            "beds": args.beds,
+            "sex": args.sex,
+        },
+        lambda: f"Đã thêm {len(names)} phòng ({', '.join(names)}), mỗi phòng {args.beds} giường.",
+    )
+    return EXIT_OK
+
+
+STATE_VI = {
+    "ready": "sẵn sàng",
+    "occupied": "có người",
+    "closed": "phong tỏa",
+    "awaiting_disinfection": "chờ khử khuẩn",
+    "out_of_service": "ngừng sử dụng",
+}
+
+
+def cmd_rooms(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    rows = facilities.room_board(desk, args.facility)
+    today = desk.now().date()
+    payload = [
+        {
+            "zone": r.zone,
+            "room": r.room,
+            "beds": r.beds_in_service,
+            "occupants": r.occupants,
+            "state": r.state.value,
+            "cohort": r.cohort,
+            "sex": r.sex,
+            "days_to_release": r.days_to_release(today),
+            "disinfected_at": r.disinfected_at,
+        }
+        for r in rows
+    ]
+
+    def text() -> str:
+        lines = ["Khu\tPhòng\tTình trạng\tNgười/giường\tNhóm\tCòn (ngày)"]
+        for r in rows:
+            days = r.days_to_release(today)
+            lines.append(
+                f"{r.zone}\t{r.room}\t{STATE_VI[r.state.value]}\t{r.occupants}/{r.beds_in_service}\t"
+                f"{r.cohort or ''}\t{'' if days is None else days}"
+            )
+        return "\n".join(lines)
+
+    out.result(payload, text)
+    return EXIT_OK
+
+
+def cmd_user_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    new_password = os.environ.get("QUARANTINE_DESK_NEW_PASSWORD") or password("Mật khẩu cho người dùng mới: ")
+    row = auth.create_user(desk, args.username, new_password, args.role, args.full_name)
+    out.result(row, lambda: f"Đã tạo người dùng {row.username} ({row.role.value}).")
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Adds the set-up commands to the main parser's sub-commands."""
+    p = sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu; quản trị viên đầu tiên")
+    p.add_argument("--admin", required=True)
+    p.set_defaults(handler=cmd_init, needs_login=False)
+
+    p = sub.add_parser("demo", help="tạo khu cách ly mẫu")
+    p.add_argument("--people", type=int, default=150)
+    p.set_defaults(handler=cmd_demo)
+
+    facility = sub.add_parser("facility", help="khu cách ly").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    p = facility.add_parser("add")
+    p.add_argument("code")
+    p.add_argument("name")
+    p.add_argument("--district")
+    p.add_argument("--province")
+    p.add_argument("--address")
+    p.add_argument("--capacity", type=int)
+    p.set_defaults(handler=cmd_facility_add)
+    p = facility.add_parser("list")
+    p.set_defaults(handler=cmd_facility_list)
+
+    room = sub.add_parser("room", help="phòng").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    p = room.add_parser("add", help="thêm phòng; ROOM có thể là một khoảng, ví dụ 201-220")
+    p.add_argument("facility")
+    p.add_argument("zone")
+    p.add_argument("room")
+    p.add_argument("--beds", type=int, required=True)
+    p.add_argument("--sex", default="any", choices=["M", "F", "any"])
+    p.set_defaults(handler=cmd_room_add)
+
+    p = sub.add_parser("rooms", help="tình trạng các phòng")
+    p.add_argument("facility")
+    p.set_defaults(handler=cmd_rooms)
+
+    user = sub.add_parser("user", help="người dùng").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    p = user.add_parser("add", help="mật khẩu mới trong QUARANTINE_DESK_NEW_PASSWORD hoặc nhập")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["admin", "manager", "medical", "logistics", "viewer"])
+    p.add_argument("--full-name")
+    p.set_defaults(handler=cmd_user_add)

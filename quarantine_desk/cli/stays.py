@@ -1,0 +1,168 @@
+"""Stays: admission, test results, release, transfer, disinfection, the roster of a day."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from quarantine_desk.cli.args import UsageError, parse_at, parse_date
+from quarantine_desk.cli.output import EXIT_OK, Output
+from quarantine_desk.services import medical, stays
+from quarantine_desk.services.context import Desk
+
+
+def _admit_payload(r: stays.AdmitResult) -> dict[str, Any]:
+    return {
+        "stay": r.stay,
+        "person": r.person,
+        "name": r.full_name,
+        "room": r.room,
+        "bed": r.bed,
+        "cohort": r.cohort,
+        "admitted_at": r.admitted_at,
+        "planned_release": r.planned_release,
+        "test_days": list(r.test_days),
+        "policy": r.policy,
+        "reason": r.reason,
+    }
+
+
+def cmd_admit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    if args.bed and not args.room:
+        raise UsageError("--bed cần đi kèm --room")
+    if len(args.person) > 1:
+        if args.room:
+            raise UsageError("--room chỉ dùng khi nhận một người")
+        results = stays.admit_group(desk, args.person, args.facility, args.cohort, at=parse_at(args.at))
+        out.result(
+            [_admit_payload(r) for r in results],
+            lambda: "\n".join(
+                f"Đã nhận {r.full_name}: phòng {r.room}, giường {r.bed}, dự kiến ra {r.planned_release:%d/%m/%Y}."
+                for r in results
+            ),
+        )
+        return EXIT_OK
+    r = stays.admit(
+        desk, args.person[0], args.facility, args.cohort, room=args.room, bed=args.bed, at=parse_at(args.at)
+    )
+    out.result(
+        _admit_payload(r),
+        lambda: (
+            f"Đã nhận {r.full_name}: phòng {r.room}, giường {r.bed}, nhóm “{r.cohort}”, dự kiến ra "
+            f"{r.planned_release:%d/%m/%Y}; xét nghiệm các ngày "
+            f"{', '.join(d.strftime('%d/%m') for d in r.test_days)}."
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_test(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    r = medical.record_test(desk, args.person, args.kind, args.result, at=parse_at(args.at))
+
+    def text() -> str:
+        if r.result != "positive":
+            return "Đã ghi kết quả xét nghiệm."
+        return (
+            f"DƯƠNG TÍNH: đã đánh dấu chuyển điều trị; phòng {r.room_closed} bị phong tỏa; "
+            f"{len(r.roommates_restarted)} người cùng phòng tính lại thời gian cách ly."
+        )
+
+    out.result(r, text)
+    return EXIT_OK
+
+
+def cmd_release(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    r = stays.release(desk, args.person, at=parse_at(args.at), override=args.override)
+    out.result(r, lambda: f"{r.full_name} đã hoàn thành cách ly ({r.released_at:%d/%m/%Y %H:%M}).")
+    return EXIT_OK
+
+
+def cmd_transfer(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    r = stays.transfer(desk, args.person, args.to, at=parse_at(args.at))
+    out.result(r, lambda: f"Đã chuyển {r.full_name} đến {r.transfer_to}.")
+    return EXIT_OK
+
+
+def cmd_disinfect(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    stays.disinfect(desk, args.facility, args.room, at=parse_at(args.at), by=args.by)
+    out.result(
+        {"facility": args.facility.upper(), "room": args.room, "state": "ready"},
+        lambda: f"Đã ghi nhận khử khuẩn phòng {args.room}.",
+    )
+    return EXIT_OK
+
+
+def _roster_payload(r: stays.StayRow) -> dict[str, Any]:
+    return {
+        "person": r.person,
+        "id_number": r.id_number,
+        "name": r.full_name,
+        "sex": r.sex,
+        "room": r.room,
+        "bed": r.bed,
+        "cohort": r.cohort,
+        "admitted_at": r.admitted_at,
+        "planned_release": r.planned_release,
+        "released_at": r.released_at,
+        "outcome": r.outcome,
+        "stay": r.stay,
+    }
+
+
+def cmd_roster(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    rows = stays.roster(desk, args.facility, parse_date(args.date))
+    out.result(
+        [_roster_payload(r) for r in rows],
+        lambda: (
+            "\n".join(
+                f"{i}\t{r.full_name}\t{r.birth_year or ''}\t{'Nam' if r.sex == 'M' else 'Nữ'}\t{r.room}-{r.bed}\t"
+                f"{r.cohort}\t{r.admitted_at:%d/%m/%Y}\t{r.planned_release:%d/%m/%Y}"
+                for i, r in enumerate(rows, 1)
+            )
+            or "Không có ai."
+        ),
+    )
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Adds the commands on stays to the main parser's sub-commands."""
+    p = sub.add_parser("admit", help="nhận người vào cách ly")
+    p.add_argument("person", nargs="+")
+    p.add_argument("--facility", required=True)
+    p.add_argument("--cohort", required=True)
+    p.add_argument("--room")
+    p.add_argument("--bed")
+    p.add_argument("--at")
+    p.set_defaults(handler=cmd_admit)
+
+    p = sub.add_parser("test", help="ghi kết quả xét nghiệm")
+    p.add_argument("person")
+    p.add_argument("--kind", required=True, choices=["rapid", "pcr"])
+    p.add_argument("--result", required=True, choices=["negative", "positive", "pending"])
+    p.add_argument("--at")
+    p.set_defaults(handler=cmd_test)
+
+    p = sub.add_parser("release", help="hoàn thành cách ly")
+    p.add_argument("person")
+    p.add_argument("--at")
+    p.add_argument("--override", metavar="REASON")
+    p.set_defaults(handler=cmd_release)
+
+    p = sub.add_parser("transfer", help="chuyển đi (cơ sở điều trị)")
+    p.add_argument("person")
+    p.add_argument("--to", required=True)
+    p.add_argument("--at")
+    p.set_defaults(handler=cmd_transfer)
+
+    p = sub.add_parser("disinfect", help="ghi nhận khử khuẩn phòng")
+    p.add_argument("facility")
+    p.add_argument("room")
+    p.add_argument("--at")
+    p.add_argument("--by")
+    p.set_defaults(handler=cmd_disinfect)
+
+    p = sub.add_parser("roster", help="danh sách người trong khu vào một ngày")
+    p.add_argument("facility")
+    p.add_argument("--date")
+    p.set_defaults(handler=cmd_roster)
