@@ -238,3 +238,8 @@ def near_full(occupied: int, beds: int) -> bool:
     """True when a facility has 90 % or more of its beds in use (R7 asks for a warning)."""
     # Integer arithmetic: 0.9 * beds in floating point is not exact for every bed count.
     return beds > 0 and occupied * 100 >= NEAR_FULL_PERCENT * beds
+
+
+def percent_used(occupied: int, beds: int) -> int:
+    """The share of the beds in use, in whole percent as the screens and reports show it (0 without beds)."""
+    return round(100 * occupied / beds) if beds > 0 else 0

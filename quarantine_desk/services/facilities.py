@@ -23,14 +23,21 @@ from quarantine_desk.domain.errors import (
 )
 from quarantine_desk.domain.people import Sex
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.domain.rooms import BedSnapshot, Occupant, RoomSex, RoomSnapshot, RoomState
+from quarantine_desk.domain.rooms import (
+    BedSnapshot,
+    Occupant,
+    RoomSex,
+    RoomSnapshot,
+    RoomState,
+    near_full,
+    percent_used,
+)
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 
 MAX_BEDS_PER_ROOM = 50
 MAX_ROOMS_AT_ONCE = 500
-OCCUPANCY_WARNING = 0.9  # R7: warn at 90 % of a facility's beds
 
 _CODE = re.compile(r"^[A-Za-z0-9_\-]{1,20}$")
 
@@ -534,7 +541,11 @@ class Occupancy:
     @property
     def warning(self) -> bool:
         """R7: 90 % of the beds are taken."""
-        return self.beds > 0 and self.occupied >= OCCUPANCY_WARNING * self.beds
+        return near_full(self.occupied, self.beds)
+
+    @property
+    def percent(self) -> int:
+        return percent_used(self.occupied, self.beds)
 
 
 def occupancy_of(rows: list[RoomRow]) -> Occupancy:

@@ -6,7 +6,7 @@ import pytest
 
 from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotAllowed, RoomNotEmpty
 from quarantine_desk.domain.roles import Role
-from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.domain.rooms import RoomState, near_full
 from quarantine_desk.services import facilities, stays
 from quarantine_desk.services.audit import list_events
 from quarantine_desk.services.facilities import parse_room_names
@@ -113,3 +113,10 @@ def test_occupancy_warns_at_ninety_percent(desk):
     occupancy = facilities.occupancy_of(facilities.room_board(desk, "F01"))
     assert (occupancy.beds, occupancy.occupied, occupancy.free) == (10, 9, 1)
     assert occupancy.warning
+
+
+def test_the_occupancy_warning_is_the_domain_rule() -> None:
+    """R7 has one definition: the services' occupancy asks the domain, at every bed count."""
+    for beds in range(1, 200):
+        for occupied in range(beds + 1):
+            assert facilities.Occupancy(beds, occupied, 0).warning is near_full(occupied, beds)

@@ -27,6 +27,7 @@ from quarantine_desk.domain.rooms import (
     fitting_rooms,
     natural_key,
     near_full,
+    percent_used,
     with_occupant,
 )
 
@@ -439,3 +440,10 @@ def test_natural_key() -> None:
 )
 def test_near_full(occupied: int, beds: int, expected: bool) -> None:
     assert near_full(occupied, beds) is expected
+
+
+@pytest.mark.parametrize(
+    ("occupied", "beds", "expected"), [(9, 10, 90), (2, 3, 67), (0, 0, 0), (5, 0, 0), (30, 30, 100)]
+)
+def test_percent_used(occupied: int, beds: int, expected: int) -> None:
+    assert percent_used(occupied, beds) == expected

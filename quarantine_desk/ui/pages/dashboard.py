@@ -364,9 +364,8 @@ class DashboardPage(QWidget):
         for key, value in values.items():
             self.cards[key].set_value(value)
         if occupancy.beds:
-            percent = round(100 * occupancy.occupied / occupancy.beds)
             self.cards["occupied"].set_value(
-                occupancy.occupied, self.tr("%1 % số giường").replace("%1", str(percent))
+                occupancy.occupied, self.tr("%1 % số giường").replace("%1", str(occupancy.percent))
             )
         if closed_rooms:
             self.cards["closed"].set_value(
@@ -387,6 +386,6 @@ class DashboardPage(QWidget):
         if occupancy.warning:
             self.warning.error(
                 self.tr("Đã dùng %1 % số giường của khu cách ly: cần chuẩn bị thêm chỗ.").replace(
-                    "%1", str(round(100 * occupancy.occupied / occupancy.beds))
+                    "%1", str(occupancy.percent)
                 )
             )

@@ -444,8 +444,9 @@ class RoomBoardPage(QWidget):
             .replace("%4", str(occupancy.closed))
         )
         if occupancy.warning:
-            percent = round(100 * occupancy.occupied / occupancy.beds)
-            self.warning.setText(self.tr("Cảnh báo: đã dùng %1 % số giường").replace("%1", str(percent)))
+            self.warning.setText(
+                self.tr("Cảnh báo: đã dùng %1 % số giường").replace("%1", str(occupancy.percent))
+            )
         self.warning.setVisible(occupancy.warning)
 
     def row_of(self, room: str) -> RoomRow | None:
