@@ -106,9 +106,15 @@ _DAY_FIRST_DATE = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
 _NAME_PUNCTUATION = frozenset(" -'’.,()")
 
 
+def normalise_id_number(raw: str) -> str:
+    """An identity document number as stored and looked up: no spaces or dots, upper case ("001 085.000 111",
+    typed or scanned, is "001085000111"). It says nothing about validity; ``parse_id_number`` checks that."""
+    return _ID_SEPARATORS.sub("", unicodedata.normalize("NFC", raw)).upper()
+
+
 def parse_id_number(raw: str) -> tuple[IdKind, str]:
     """The kind and the stored form of an identity document number (CCCD, CMND or passport)."""
-    number = _ID_SEPARATORS.sub("", raw).upper()
+    number = normalise_id_number(raw)
     if not number:
         raise InvalidInput("id_number", "empty")
     if number.isascii() and number.isdigit():

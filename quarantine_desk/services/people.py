@@ -18,6 +18,7 @@ from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound
 from quarantine_desk.domain.people import (
     Sex,
     is_protected,
+    normalise_id_number,
     parse_birth,
     parse_id_number,
     parse_name,
@@ -251,7 +252,7 @@ def update_person(desk: Desk, ref: str | int, new: NewPerson) -> PersonRow:
 
 def person_by_ref(session: Session, ref: str | int, *, lock: bool = False) -> Person:
     """A person by ID number (CCCD / CMND / passport) or by the program's own number."""
-    text = nfc(str(ref)).replace(" ", "").upper()
+    text = normalise_id_number(str(ref))
     query = select(Person)
     if lock:
         query = query.with_for_update()

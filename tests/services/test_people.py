@@ -72,5 +72,8 @@ def test_person_by_id_number_or_number(desk):
     pid = person(desk, "Võ Văn Em", id_number="062090000123")
     assert people.get_person(desk, "062090000123").id == pid
     assert people.get_person(desk, pid).id == pid
+    # Looked up in the form it is stored in, however it was typed or scanned (the same clean-up as on entry).
+    assert people.get_person(desk, "062.090 000.123").id == pid
+    assert people.get_person(desk, " 062090000123 ").id == pid
     with pytest.raises(NotFound):
         people.get_person(desk, "999999")

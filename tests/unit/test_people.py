@@ -13,6 +13,7 @@ from quarantine_desk.domain.people import (
     IdKind,
     Sex,
     is_protected,
+    normalise_id_number,
     parse_birth,
     parse_id_number,
     parse_name,
@@ -75,6 +76,15 @@ def test_province_names_are_nfc() -> None:
 )
 def test_parse_id_number(raw: str, expected: tuple[IdKind, str]) -> None:
     assert parse_id_number(raw) == expected
+    assert normalise_id_number(raw) == expected[1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("001 085.000 111", "001085000111"), ("\tb1234567\n", "B1234567"), ("12-34", "12-34"), ("", "")],
+)
+def test_normalise_id_number(raw: str, expected: str) -> None:
+    assert normalise_id_number(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["003090012345", "000123456789", "097123456789", "999999999999"])

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk.domain.errors import DeskError, InvalidInput, PersonAlreadyStaying
+from quarantine_desk.domain.people import normalise_id_number
 from quarantine_desk.domain.rooms import RoomState
 from quarantine_desk.services import facilities, people, stays
 from quarantine_desk.services.people import NewPerson, PersonRow
@@ -47,11 +48,6 @@ log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250  # long enough to skip the keystrokes of a scanner, short enough to feel immediate
 INVALID_STYLE = "border: 2px solid #b3261e;"
-
-
-def normalised_id(text: str) -> str:
-    """What an ID number typed or scanned looks like in the database (no spaces, upper case)."""
-    return "".join(text.split()).upper()
 
 
 def commitment_printer() -> object | None:
@@ -466,7 +462,7 @@ class CheckinPage(QWidget):
 
     def _search_entered(self) -> None:
         self.run_search()
-        wanted = normalised_id(self.search.text())
+        wanted = normalise_id_number(self.search.text())
         exact = [p for p in self.results.rows() if p.id_number and p.id_number == wanted]
         if exact:
             self.pick(exact[0])
