@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
-from quarantine_desk.services import documents, facilities, medical, overview, stays
+from quarantine_desk.services import documents, facilities, medical, overview, stays, supplies
 from quarantine_desk.services.overview import Alert, AlertKind, DayOccupancy, ZoneOccupancy
 from tests.services.fixtures import AUG1, facility, person
 
@@ -160,8 +158,7 @@ def test_urgency_order(desk, clock) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_low_stock_when_supplies_are_installed(desk) -> None:  # type: ignore[no-untyped-def]
-    supplies = pytest.importorskip("quarantine_desk.services.supplies")
+def test_low_stock(desk) -> None:  # type: ignore[no-untyped-def]
     facility(desk)
     assert overview.low_stock(desk, "F01") == ()
     supplies.add_item(desk, "F01", "TEST", "Test nhanh kháng nguyên", "hộp", 100)
@@ -170,8 +167,7 @@ def test_low_stock_when_supplies_are_installed(desk) -> None:  # type: ignore[no
     assert Alert(AlertKind.LOW_STOCK, sentence) in overview.alerts(desk, "F01")
 
 
-def test_shift_gaps_in_the_next_day_when_shifts_are_installed(desk, clock) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("quarantine_desk.services.shifts")
+def test_shift_gaps_in_the_next_day(desk, clock) -> None:  # type: ignore[no-untyped-def]
     facility(desk)
     # No shift at all: the whole next 24 hours are uncovered.
     assert overview.shift_gaps(desk, "F01", clock.now) == [(clock.now, clock.now + timedelta(hours=24))]
