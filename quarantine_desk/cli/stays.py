@@ -7,6 +7,7 @@ from typing import Any
 
 from quarantine_desk.cli.args import UsageError, parse_at, parse_date
 from quarantine_desk.cli.output import EXIT_OK, Output
+from quarantine_desk.domain.stays import TestKind, TestResult
 from quarantine_desk.services import medical, stays
 from quarantine_desk.services.context import Desk
 
@@ -60,7 +61,7 @@ def cmd_test(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     r = medical.record_test(desk, args.person, args.kind, args.result, at=parse_at(args.at))
 
     def text() -> str:
-        if r.result != "positive":
+        if r.result is not TestResult.POSITIVE:
             return "Đã ghi kết quả xét nghiệm."
         return (
             f"DƯƠNG TÍNH: đã đánh dấu chuyển điều trị; phòng {r.room_closed} bị phong tỏa; "
@@ -138,8 +139,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("test", help="ghi kết quả xét nghiệm")
     p.add_argument("person")
-    p.add_argument("--kind", required=True, choices=["rapid", "pcr"])
-    p.add_argument("--result", required=True, choices=["negative", "positive", "pending"])
+    p.add_argument("--kind", required=True, choices=[k.value for k in TestKind])
+    p.add_argument("--result", required=True, choices=[r.value for r in TestResult])
     p.add_argument("--at")
     p.set_defaults(handler=cmd_test)
 

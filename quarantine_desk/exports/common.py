@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from quarantine_desk.domain.errors import Cancelled
+from quarantine_desk.domain.stays import StayOutcome, TestKind, TestResult
 
 from .rows import TestCell
 
@@ -84,14 +85,16 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 _SEX = {"M": "Nam", "F": "Nữ"}
-_KIND = {"rapid": "Test nhanh", "pcr": "PCR"}
-_RESULT = {"negative": "âm tính", "positive": "dương tính", "pending": "chờ kết quả"}
-_OUTCOME = {
-    "completed": "Hoàn thành cách ly",
-    "transferred": "Chuyển điều trị",
-    "transferred_positive": "Chuyển điều trị",
-    "transfer": "Chuyển điều trị",
-    "other": "Khác",
+_KIND: dict[str, str] = {TestKind.RAPID: "Test nhanh", TestKind.PCR: "PCR"}
+_RESULT: dict[str, str] = {
+    TestResult.NEGATIVE: "âm tính",
+    TestResult.POSITIVE: "dương tính",
+    TestResult.PENDING: "chờ kết quả",
+}
+_OUTCOME: dict[str, str] = {
+    StayOutcome.COMPLETED: "Hoàn thành cách ly",
+    StayOutcome.TRANSFERRED: "Chuyển điều trị",
+    StayOutcome.OTHER: "Khác",
 }
 
 

@@ -38,6 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from quarantine_desk.domain.stays import TestKind
 from quarantine_desk.resources import resource_path
 
 from .common import (
@@ -609,7 +610,7 @@ def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list
             [
                 str(n),
                 dmy(t.sampled_at.date()),
-                "Test nhanh kháng nguyên" if t.kind == "rapid" else "RT-PCR",
+                "Test nhanh kháng nguyên" if t.kind == TestKind.RAPID else "RT-PCR",
                 result_label(t.result).capitalize(),
             ]
             for n, t in enumerate(cert.tests, start=1)

@@ -19,9 +19,6 @@ ROSTER_TITLES: dict[str, str] = {
     "positive": "DANH SÁCH NGƯỜI CÓ KẾT QUẢ DƯƠNG TÍNH / CHUYỂN ĐIỀU TRỊ",
 }
 
-TEST_KINDS = ("rapid", "pcr")
-TEST_RESULTS = ("negative", "positive", "pending")
-
 
 @dataclass(frozen=True)
 class TestCell:
@@ -30,8 +27,8 @@ class TestCell:
     __test__ = False  # not a pytest test class, despite the name
 
     sampled_at: datetime
-    kind: str  # "rapid" or "pcr"
-    result: str  # "negative", "positive" or "pending"
+    kind: str  # a TestKind value
+    result: str  # a TestResult value
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from quarantine_desk.domain.errors import AlreadyExists, DeskError, NoBedAvailable
 from quarantine_desk.domain.people import PROVINCE_CODES
+from quarantine_desk.domain.stays import TestKind, TestResult
 from quarantine_desk.services import facilities, meals, medical, people, shifts, stays, supplies
 from quarantine_desk.services.context import Desk
 
@@ -206,8 +207,8 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
         medical.record_test(
             desk,
             due.person,
-            rng.choice(["rapid", "pcr"]),
-            "negative",
+            rng.choice(list(TestKind)),
+            TestResult.NEGATIVE,
             at=datetime.combine(due.due, time(7, 30)),
         )
 
@@ -223,7 +224,9 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
     shared = [r for r in present if sum(1 for o in present if o.room == r.room) >= 3]
     if shared:
         case = shared[len(shared) // 2]
-        medical.record_test(desk, case.person, "pcr", "positive", at=datetime.combine(today, time(7, 0)))
+        medical.record_test(
+            desk, case.person, TestKind.PCR, TestResult.POSITIVE, at=datetime.combine(today, time(7, 0))
+        )
         stays.transfer(
             desk,
             case.person,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
 from quarantine_desk.domain.errors import AlreadyExists, BadFile, InvalidInput, NotFound
 from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.stays import StayOutcome, TestResult
 from quarantine_desk.exports import importer, pdf, xlsx
 from quarantine_desk.exports.rows import (
     CertificateData,
@@ -56,12 +57,14 @@ def _variant_condition(variant: str, on: date) -> ColumnElement[bool]:
     if variant == "admitted":
         return (Stay.admitted_at >= start) & (Stay.admitted_at < end)
     if variant == "released":
-        return (Stay.released_at >= start) & (Stay.released_at < end) & (Stay.outcome != "transferred")
+        return (
+            (Stay.released_at >= start) & (Stay.released_at < end) & (Stay.outcome != StayOutcome.TRANSFERRED)
+        )
     if variant == "due_tomorrow":
         return Stay.released_at.is_(None) & (Stay.planned_release == on + timedelta(days=1))
     if variant == "positive":
         return (Stay.positive_at >= start) & (Stay.positive_at < end) | (
-            (Stay.released_at >= start) & (Stay.released_at < end) & (Stay.outcome == "transferred")
+            (Stay.released_at >= start) & (Stay.released_at < end) & (Stay.outcome == StayOutcome.TRANSFERRED)
         )
     raise InvalidInput("variant", "bad_value", variant)
 
@@ -98,7 +101,7 @@ def _with_tests(
         tests.setdefault(stay_id, []).append(TestCell(sampled_at, kind, result))
     for stay, person, _code, _zone, room, bed, cohort in page:
         note = ""
-        if stay.positive_at and stay.outcome != "transferred":
+        if stay.positive_at and stay.outcome != StayOutcome.TRANSFERRED:
             note = "Dương tính – chờ chuyển điều trị"
         elif stay.transfer_to:
             note = f"Chuyển: {stay.transfer_to}"
@@ -188,12 +191,16 @@ def _figures(desk: Desk, session: Session, facility: Facility, on: date) -> Dail
         Stay.admitted_at < start, (Stay.released_at.is_(None)) | (Stay.released_at >= start)
     )
     admitted = count(Stay.admitted_at >= start, Stay.admitted_at < end)
-    released = count(Stay.released_at >= start, Stay.released_at < end, Stay.outcome != "transferred")
-    transferred = count(Stay.released_at >= start, Stay.released_at < end, Stay.outcome == "transferred")
+    released = count(
+        Stay.released_at >= start, Stay.released_at < end, Stay.outcome != StayOutcome.TRANSFERRED
+    )
+    transferred = count(
+        Stay.released_at >= start, Stay.released_at < end, Stay.outcome == StayOutcome.TRANSFERRED
+    )
     present_now = count(Stay.admitted_at < end, (Stay.released_at.is_(None)) | (Stay.released_at >= end))
     due_tomorrow = count(Stay.released_at.is_(None), Stay.planned_release == on + timedelta(days=1))
     tests = session.execute(
-        select(func.count(), func.sum(case((MedicalTest.result == "positive", 1), else_=0)))
+        select(func.count(), func.sum(case((MedicalTest.result == TestResult.POSITIVE, 1), else_=0)))
         .join(Stay, Stay.id == MedicalTest.stay_id)
         .where(Stay.facility_id == facility.id, MedicalTest.sampled_at >= start, MedicalTest.sampled_at < end)
     ).one()
@@ -347,7 +354,7 @@ def certificate(desk: Desk, person_ref: str | int, out: Path) -> CertificateData
         person = person_by_ref(session, person_ref)
         stay = session.scalar(
             select(Stay)
-            .where(Stay.person_id == person.id, Stay.outcome == "completed")
+            .where(Stay.person_id == person.id, Stay.outcome == StayOutcome.COMPLETED)
             .order_by(Stay.released_at.desc())
             .limit(1)
         )
@@ -375,7 +382,7 @@ def certificates(
             .join(Person)
             .where(
                 Stay.facility_id == facility.id,
-                Stay.outcome == "completed",
+                Stay.outcome == StayOutcome.COMPLETED,
                 Stay.released_at >= start,
                 Stay.released_at < end,
             )
@@ -411,7 +418,7 @@ def verify(desk: Desk, code: str) -> Verification:
         if facility is None or not hmac.compare_digest(verification_code(facility, stay_id), code):
             return Verification(code, False)
         stay = session.get(Stay, stay_id)
-        if stay is None or stay.outcome != "completed" or stay.released_at is None:
+        if stay is None or stay.outcome != StayOutcome.COMPLETED or stay.released_at is None:
             return Verification(code, False)
         person = session.get(Person, stay.person_id)
         assert person is not None

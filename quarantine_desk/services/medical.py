@@ -17,6 +17,7 @@ from quarantine_desk.db.models import Facility, HealthCheck, MedicalTest, Person
 from quarantine_desk.domain.errors import InvalidInput, NotFound
 from quarantine_desk.domain.policy import TestRecord, planned_release, tests_due
 from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.stays import FEVER_FROM, TestKind, TestResult
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
@@ -28,10 +29,6 @@ from quarantine_desk.services.stays import lock_open_stay, require_open_stay, st
 
 log = logging.getLogger(__name__)
 
-TEST_KINDS = ("rapid", "pcr")
-TEST_RESULTS = ("negative", "positive", "pending")
-FEVER_FROM = 37.5
-
 
 # --- rows handed to the views -------------------------------------------------------------------------------------
 
@@ -41,8 +38,8 @@ class TestResultRow:
     test: int
     person: int
     stay: int
-    kind: str
-    result: str
+    kind: TestKind
+    result: TestResult
     sampled_at: datetime
     # R5 consequences of a positive result:
     room_closed: str | None = None
@@ -66,23 +63,30 @@ class DueTest:
 @dataclass(frozen=True)
 class TestRow:
     id: int
-    kind: str
-    result: str
+    kind: TestKind
+    result: TestResult
     sampled_at: datetime
 
 
 # --- tests, positive cases (R5), health checks ---------------------------------------------------------------------
 
 
-def _check_test(kind: str, result: str) -> None:
-    if kind not in TEST_KINDS:
-        raise InvalidInput("kind", "bad_value", kind)
-    if result not in TEST_RESULTS:
-        raise InvalidInput("result", "bad_value", result)
+def _test_kind(kind: str) -> TestKind:
+    try:
+        return TestKind(kind)
+    except ValueError:
+        raise InvalidInput("kind", "bad_value", kind) from None
+
+
+def _test_result(result: str) -> TestResult:
+    try:
+        return TestResult(result)
+    except ValueError:
+        raise InvalidInput("result", "bad_value", result) from None
 
 
 def _add_test(
-    session: Session, desk: Desk, person: Person, stay: Stay, kind: str, result: str, at: datetime
+    session: Session, desk: Desk, person: Person, stay: Stay, kind: TestKind, result: TestResult, at: datetime
 ) -> MedicalTest:
     """The test row and its audit line; the caller holds the facility lock and the locked open stay."""
     if at < stay.admitted_at - timedelta(days=1):
@@ -90,9 +94,9 @@ def _add_test(
     test = MedicalTest(
         stay_id=stay.id,
         person_id=person.id,
-        kind=kind,
+        kind=kind.value,
         sampled_at=at,
-        result=result,
+        result=result.value,
         recorded_by=desk.username,
     )
     session.add(test)
@@ -118,13 +122,13 @@ def _record_test_in(
     facility: Facility,
     person: Person,
     stay: Stay,
-    kind: str,
-    result: str,
+    kind: TestKind,
+    result: TestResult,
     at: datetime,
 ) -> TestResultRow:
     """One result inside the caller's transaction, with R5 applied there for a positive."""
     test = _add_test(session, desk, person, stay, kind, result, at)
-    if result != "positive":
+    if result is not TestResult.POSITIVE:
         return TestResultRow(test.id, person.id, stay.id, kind, result, at)
     return _positive_case(session, desk, facility, person, stay, test)
 
@@ -134,11 +138,11 @@ def record_test(
 ) -> TestResultRow:
     """Record a test. A positive result, in the same transaction (R5): the person is marked for transfer, the
     room is closed to admissions, and every roommate's quarantine restarts from the day of the sample."""
-    _check_test(kind, result)
+    test_kind, test_result = _test_kind(kind), _test_result(result)
     at = moment(desk, at)
     with desk.write(Permission.RECORD_MEDICAL) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
-        return _record_test_in(session, desk, facility, person, stay, kind, result, at)
+        return _record_test_in(session, desk, facility, person, stay, test_kind, test_result, at)
 
 
 def _positive_case(
@@ -195,7 +199,14 @@ def _positive_case(
         "positive case in %s room %s; %d roommates restarted", facility.code, room.name, len(restarted)
     )
     return TestResultRow(
-        test.id, person.id, stay.id, test.kind, test.result, test.sampled_at, room.name, tuple(restarted)
+        test.id,
+        person.id,
+        stay.id,
+        TestKind(test.kind),
+        TestResult(test.result),
+        test.sampled_at,
+        room.name,
+        tuple(restarted),
     )
 
 
@@ -213,28 +224,28 @@ def record_room_tests(
     the other positives of the room are marked first, so they are not restarted as mere roommates."""
     if not results:
         raise InvalidInput("people", "empty")
-    for result in results.values():
-        _check_test(kind, result)
+    test_kind = _test_kind(kind)
+    parsed = {person_id: _test_result(result) for person_id, result in results.items()}
     at = moment(desk, at)
     with desk.write(Permission.RECORD_MEDICAL) as session:
         facility = facility_by_code(session, facility_code, lock=True)
         room = room_by_name(session, facility, room_name, lock=True)
-        entries: list[tuple[Person, Stay, MedicalTest]] = []
-        for person_id, result in results.items():
+        entries: list[tuple[Person, Stay, MedicalTest, TestResult]] = []
+        for person_id, result in parsed.items():
             person = person_by_ref(session, person_id)
             stay = require_open_stay(session, person)
             if stay.room_id != room.id:
                 raise NotFound("stay", f"{facility.code}/{room.name}: {person.full_name}")
-            test = _add_test(session, desk, person, stay, kind, result, at)
-            if result == "positive" and stay.positive_at is None:
+            test = _add_test(session, desk, person, stay, test_kind, result, at)
+            if result is TestResult.POSITIVE and stay.positive_at is None:
                 stay.positive_at = at
-            entries.append((person, stay, test))
+            entries.append((person, stay, test, result))
         rows = []
-        for person, stay, test in entries:
-            if test.result == "positive":
+        for person, stay, test, result in entries:
+            if result is TestResult.POSITIVE:
                 rows.append(_positive_case(session, desk, facility, person, stay, test))
             else:
-                rows.append(TestResultRow(test.id, person.id, stay.id, kind, test.result, at))
+                rows.append(TestResultRow(test.id, person.id, stay.id, test_kind, result, at))
         return rows
 
 
@@ -353,7 +364,7 @@ def recent_health_checks(desk: Desk, facility_code: str, since: datetime) -> lis
 def stay_tests(desk: Desk, stay_id: int) -> list[TestRow]:
     with desk.read() as session:
         return [
-            TestRow(t.id, t.kind, t.result, t.sampled_at)
+            TestRow(t.id, TestKind(t.kind), TestResult(t.result), t.sampled_at)
             for t in session.scalars(
                 select(MedicalTest).where(MedicalTest.stay_id == stay_id).order_by(MedicalTest.sampled_at)
             )
@@ -378,7 +389,9 @@ def tests_due_list(desk: Desk, facility_code: str, on: date | None = None) -> li
             .join(Stay, Stay.id == MedicalTest.stay_id)
             .where(Stay.facility_id == facility.id, Stay.released_at.is_(None))
         ).tuples():
-            tests_by_stay.setdefault(stay_id, []).append(TestRecord(sampled_at.date(), result == "positive"))
+            tests_by_stay.setdefault(stay_id, []).append(
+                TestRecord(sampled_at.date(), result == TestResult.POSITIVE)
+            )
         due: list[DueTest] = []
         for stay, person, _code, _zone, room, bed, _cohort in rows:
             for day, when in tests_due(

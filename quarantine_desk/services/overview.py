@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from quarantine_desk.db.models import Bed, Person, Room, Stay
 from quarantine_desk.domain.rooms import RoomState, natural_key
+from quarantine_desk.domain.stays import StayOutcome
 from quarantine_desk.services import documents
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import RoomRow, facility_by_code, occupancy_of, room_board
@@ -152,7 +153,7 @@ def day_figures(desk: Desk, facility_code: str, on: date | None = None) -> DayFi
             select(
                 count(on_day(Stay.admitted_at)),
                 count(on_day(Stay.released_at)),
-                count(and_(on_day(Stay.released_at), Stay.outcome == "transferred")),
+                count(and_(on_day(Stay.released_at), Stay.outcome == StayOutcome.TRANSFERRED)),
                 count(on_day(Stay.positive_at)),
             ).where(
                 Stay.facility_id == facility.id,

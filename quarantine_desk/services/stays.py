@@ -50,6 +50,7 @@ from quarantine_desk.domain.policy import (
 )
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import Arrival, RoomSnapshot, check_admission, fitting_rooms
+from quarantine_desk.domain.stays import StayOutcome, TestResult
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
@@ -111,7 +112,7 @@ class StayRow:
     period_start: date
     planned_release: date
     released_at: datetime | None
-    outcome: str | None
+    outcome: StayOutcome | None
     positive_at: datetime | None
     transfer_to: str | None
     sort_key: str
@@ -393,17 +394,19 @@ def _after_leaving(session: Session, room: Room) -> None:
 def _test_records(session: Session, stay: Stay) -> list[TestRecord]:
     """The stay's tests with a result, as the release rule (R6) reads them."""
     return [
-        TestRecord(t.sampled_at.date(), t.result == "positive")
+        TestRecord(t.sampled_at.date(), t.result == TestResult.POSITIVE)
         for t in session.scalars(
-            select(MedicalTest).where(MedicalTest.stay_id == stay.id, MedicalTest.result != "pending")
+            select(MedicalTest).where(
+                MedicalTest.stay_id == stay.id, MedicalTest.result != TestResult.PENDING
+            )
         )
     ]
 
 
-def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: str) -> None:
+def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: StayOutcome) -> None:
     """Close the stay and look after its room (closed until empty, then awaiting disinfection: R4, R5)."""
     stay.released_at = at
-    stay.outcome = outcome
+    stay.outcome = outcome.value
     stay.released_by = desk.username
     room = session.get(Room, stay.room_id, with_for_update=True)
     assert room is not None
@@ -422,7 +425,7 @@ def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None 
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
         stay.transfer_to = to[:200]
-        _end_stay(session, desk, stay, at, "transferred")
+        _end_stay(session, desk, stay, at, StayOutcome.TRANSFERRED)
         audit.record(
             session,
             desk,
@@ -464,7 +467,8 @@ def release(
             if len(override) < 5:
                 raise InvalidInput("override", "too_short", override, minimum=5)
         stay.override_reason = override if problems else None
-        outcome = "completed" if not any(p.kind == "positive" for p in problems) else "other"
+        positive = any(p.kind == "positive" for p in problems)
+        outcome = StayOutcome.OTHER if positive else StayOutcome.COMPLETED
         _end_stay(session, desk, stay, at, outcome)
         audit.record(
             session,
@@ -556,7 +560,7 @@ def _to_row(
         stay.period_start,
         stay.planned_release,
         stay.released_at,
-        stay.outcome,
+        StayOutcome(stay.outcome) if stay.outcome else None,
         stay.positive_at,
         stay.transfer_to,
         person.sort_key,

@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import natural_key
+from quarantine_desk.domain.stays import FEVER_FROM, TestResult
 from quarantine_desk.domain.text import fold
 from quarantine_desk.services import medical, stays
-from quarantine_desk.services.medical import FEVER_FROM, DueTest, RecentHealthCheck, TestResultRow
+from quarantine_desk.services.medical import DueTest, RecentHealthCheck, TestResultRow
 from quarantine_desk.services.stays import StayRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.interaction import error_text
@@ -191,7 +192,7 @@ class MedicalPage(QWidget):
         result = str(self.result.currentData())
         at = self.sampled_at.dateTime().toPython().replace(second=0, microsecond=0)
         names = ", ".join(d.full_name for d in chosen.values())
-        if result == "positive" and not self.ask.confirm(
+        if result == TestResult.POSITIVE and not self.ask.confirm(
             self.tr("Kết quả dương tính"),
             self.tr(
                 "Ghi kết quả DƯƠNG TÍNH cho: %1?\n\nPhòng sẽ bị phong tỏa, người dương tính chờ chuyển điều "

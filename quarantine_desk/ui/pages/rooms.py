@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.domain.stays import StayOutcome
 from quarantine_desk.services import facilities, stays
 from quarantine_desk.services.facilities import RoomRow
 from quarantine_desk.services.stays import StayRow
@@ -408,9 +409,9 @@ class RoomBoardPage(QWidget):
         return room_state_label(state)
 
     def outcome_text(self, stay: StayRow) -> str:
-        if stay.outcome == "transferred":
+        if stay.outcome is StayOutcome.TRANSFERRED:
             return self.tr("Chuyển điều trị: %1").replace("%1", stay.transfer_to or "")
-        if stay.outcome == "completed":
+        if stay.outcome is StayOutcome.COMPLETED:
             return self.tr("Hoàn thành")
         return self.tr("Khác")
 
