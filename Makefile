@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint translations bundle bundle-smoke benchmark clean
+.PHONY: run test lint forms translations bundle bundle-smoke benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,22 +15,26 @@ $(STAMP): pyproject.toml
 translations: $(STAMP)
 	$(BIN)/python scripts/build_translations.py
 
+## Compile the Qt Designer forms (forms/*.ui) into quarantine_desk/ui/forms_compiled/.
+forms: $(STAMP)
+	$(BIN)/python scripts/build_forms.py
+
 ## Set up and open the window on the embedded SQLite database.
-run: $(STAMP) translations
+run: $(STAMP) forms translations
 	$(BIN)/quarantine-desk
 
 ## Set up and run every test (SQLite and PostgreSQL), then the linters.
-test: $(STAMP) translations
+test: $(STAMP) forms translations
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/ruff check quarantine_desk tests scripts
 	$(BIN)/mypy
 
-lint: $(STAMP)
+lint: $(STAMP) forms
 	$(BIN)/ruff check quarantine_desk tests scripts
 	$(BIN)/mypy
 
 ## A one-folder program under dist/quarantine-desk (PyInstaller).
-bundle: $(STAMP) translations
+bundle: $(STAMP) forms translations
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
 ## Build, then run the built program headless: commands, exports, the window (scripts/bundle_smoke.py).

@@ -1,7 +1,8 @@
-"""Finds the program's bundled files (fonts, translations, icons, forms, migrations).
+"""Finds the program's bundled files (fonts, translations, icons, migrations).
 
 One helper for a source checkout and a PyInstaller bundle alike: in a bundle, ``sys._MEIPASS`` is the folder
-that holds ``resources/`` and ``forms/``; in a checkout, they sit beside the ``quarantine_desk`` package.
+that holds ``resources/``; in a checkout, it sits beside the ``quarantine_desk`` package. (The Designer forms are
+compiled to modules, ``quarantine_desk.ui.forms_compiled``, and need no file at run time.)
 """
 
 from __future__ import annotations
@@ -20,11 +21,6 @@ def _root() -> Path:
 def resource_path(*parts: str) -> Path:
     """A file under ``resources/``, e.g. ``resource_path("fonts", "DejaVuSans.ttf")``."""
     return _root().joinpath("resources", *parts)
-
-
-def form_path(name: str) -> Path:
-    """A Qt Designer form under ``forms/``."""
-    return _root().joinpath("forms", name)
 
 
 def migrations_path() -> Path:
