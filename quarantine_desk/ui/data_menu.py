@@ -14,11 +14,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +21,8 @@ from quarantine_desk.services import backup
 from quarantine_desk.services.context import Desk
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
-from quarantine_desk.ui.forms import dialog_buttons
+from quarantine_desk.ui.forms import ready_buttons
+from quarantine_desk.ui.forms_compiled.ui_database_choice_dialog import Ui_DatabaseChoiceDialog
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.tasks import run_task
 
@@ -115,35 +111,12 @@ class DatabaseChoiceDialog(QDialog):
 
     def __init__(self, current: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Cơ sở dữ liệu"))
-        self.setMinimumWidth(620)
-        now = QLabel(self.tr("Đang dùng: %1").replace("%1", current))
-        now.setWordWrap(True)
-        warning = QLabel(
-            self.tr(
-                "Một máy: tệp SQLite trên máy này. Nhiều máy dùng chung: máy chủ PostgreSQL "
-                "(postgresql://tên:mật-khẩu@máy-chủ:5432/tên-cơ-sở-dữ-liệu). Không đặt tệp SQLite trong thư mục chia "
-                "sẻ qua mạng: dữ liệu có thể bị hỏng."
-            )
-        )
-        warning.setWordWrap(True)
-        warning.setObjectName("networkShareWarning")
-        self.url = QLineEdit()
-        self.url.setObjectName("databaseUrl")
-        self.url.setPlaceholderText(self.tr("Đường dẫn tệp SQLite hoặc địa chỉ PostgreSQL"))
-        browse = QPushButton(self.tr("Chọn tệp…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.url, 1)
-        row.addWidget(browse)
-        note = QLabel(self.tr("Thay đổi có hiệu lực từ lần khởi động sau."))
-        buttons = dialog_buttons(self, self.tr("Lưu"))
-        layout = QVBoxLayout(self)
-        for widget in (now, warning):
-            layout.addWidget(widget)
-        layout.addLayout(row)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
+        self.ui = Ui_DatabaseChoiceDialog()
+        self.ui.setupUi(self)
+        self.ui.current.setText(self.tr("Đang dùng: %1").replace("%1", current))
+        self.url = self.ui.databaseUrl
+        self.ui.browse.clicked.connect(self._browse)
+        ready_buttons(self.ui.buttons, self.tr("Lưu"))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -6,22 +6,15 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.services import auth, setup
 from quarantine_desk.services.context import Desk
-from quarantine_desk.ui.forms import ErrorLine, dialog_buttons
+from quarantine_desk.ui.forms import ready_buttons
+from quarantine_desk.ui.forms_compiled.ui_database_dialog import Ui_DatabaseDialog
+from quarantine_desk.ui.forms_compiled.ui_first_admin_dialog import Ui_FirstAdminDialog
+from quarantine_desk.ui.forms_compiled.ui_login_dialog import Ui_LoginDialog
 from quarantine_desk.ui.interaction import error_text
 
 log = logging.getLogger(__name__)
@@ -34,31 +27,14 @@ class DatabaseDialog(QDialog):
 
     def __init__(self, problem: str, url: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Chọn cơ sở dữ liệu") + f" — {BRAND}")
-        self.setMinimumWidth(560)
-        message = QLabel(problem)
-        message.setWordWrap(True)
-        hint = QLabel(
-            self.tr(
-                "Nhập đường dẫn tệp SQLite hoặc địa chỉ máy chủ PostgreSQL "
-                "(postgresql://tên@máy-chủ/cơ-sở-dữ-liệu), hoặc thoát."
-            )
-        )
-        hint.setWordWrap(True)
-        self.url = QLineEdit(url)
-        self.url.setObjectName("databaseUrl")
-        browse = QPushButton(self.tr("Chọn tệp…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.url, 1)
-        row.addWidget(browse)
-        buttons = dialog_buttons(self, self.tr("Mở"))
-        buttons.button(buttons.StandardButton.Cancel).setText(self.tr("Thoát"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(message)
-        layout.addWidget(hint)
-        layout.addLayout(row)
-        layout.addWidget(buttons)
+        self.ui = Ui_DatabaseDialog()
+        self.ui.setupUi(self)
+        self.setWindowTitle(f"{self.windowTitle()} — {BRAND}")
+        self.ui.problem.setText(problem)
+        self.url = self.ui.databaseUrl
+        self.url.setText(url)
+        self.ui.browse.clicked.connect(self._browse)
+        ready_buttons(self.ui.buttons, self.tr("Mở"), self.tr("Thoát"))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -83,37 +59,21 @@ class FirstAdminDialog(QDialog):
         self._desk = desk
         self._lang = lang
         self.logged_in: Desk | None = None
-        self.setWindowTitle(self.tr("Tạo quản trị viên đầu tiên") + f" — {BRAND}")
-        self.setMinimumWidth(460)
-        intro = QLabel(
+        self.ui = Ui_FirstAdminDialog()
+        self.ui.setupUi(self)
+        self.setWindowTitle(f"{self.windowTitle()} — {BRAND}")
+        self.ui.intro.setText(
             self.tr(
                 "Cơ sở dữ liệu mới chưa có người dùng. Hãy tạo tài khoản quản trị viên đầu tiên; "
                 "mật khẩu có ít nhất {0} ký tự."
             ).format(auth.MIN_PASSWORD_LENGTH)
         )
-        intro.setWordWrap(True)
-        self.username = QLineEdit()
-        self.username.setObjectName("username")
-        self.full_name = QLineEdit()
-        self.full_name.setObjectName("fullName")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = QLineEdit()
-        self.repeat.setObjectName("repeat")
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow(self.tr("Tên đăng nhập:"), self.username)
-        form.addRow(self.tr("Họ và tên:"), self.full_name)
-        form.addRow(self.tr("Mật khẩu:"), self.password)
-        form.addRow(self.tr("Nhập lại mật khẩu:"), self.repeat)
-        self.error = ErrorLine()
-        self.buttons = dialog_buttons(self, self.tr("Tạo tài khoản"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.username = self.ui.username
+        self.full_name = self.ui.fullName
+        self.password = self.ui.password
+        self.repeat = self.ui.repeat
+        self.error = self.ui.error
+        self.buttons = ready_buttons(self.ui.buttons, self.tr("Tạo tài khoản"))
 
     def accept(self) -> None:
         if self.password.text() != self.repeat.text():
@@ -143,25 +103,14 @@ class LoginDialog(QDialog):
         self._desk = desk
         self._lang = lang
         self.logged_in: Desk | None = None
-        self.setWindowTitle(self.tr("Đăng nhập") + f" — {BRAND}")
-        self.setMinimumWidth(420)
-        where = QLabel(self.tr("Cơ sở dữ liệu: {0}").format(desk.display_url))
-        where.setWordWrap(True)
-        self.username = QLineEdit()
-        self.username.setObjectName("username")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow(self.tr("Tên đăng nhập:"), self.username)
-        form.addRow(self.tr("Mật khẩu:"), self.password)
-        self.error = ErrorLine()
-        self.buttons = dialog_buttons(self, self.tr("Đăng nhập"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(where)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.ui = Ui_LoginDialog()
+        self.ui.setupUi(self)
+        self.setWindowTitle(f"{self.windowTitle()} — {BRAND}")
+        self.ui.where.setText(self.tr("Cơ sở dữ liệu: {0}").format(desk.display_url))
+        self.username = self.ui.username
+        self.password = self.ui.password
+        self.error = self.ui.error
+        self.buttons = ready_buttons(self.ui.buttons, self.tr("Đăng nhập"))
 
     def accept(self) -> None:
         try:

@@ -1,24 +1,26 @@
-"""Small building blocks shared by the dialogs: OK/Cancel buttons in the interface language, an inline error line."""
+"""What the Designer forms (forms/*.ui, compiled into ``ui.forms_compiled``) leave to code: the OK/Cancel
+labels in the interface language, and the inline error line the forms place as a custom widget.
+
+A dialog takes its layout, tab order and buddies from its form (``self.ui = Ui_LoginDialog();
+self.ui.setupUi(self)``); the form connects its button box to ``accept``/``reject``, and ``ready_buttons`` names
+the buttons and makes OK the default, so that Enter in any field confirms and Esc cancels.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
 
 
-def dialog_buttons(dialog: QDialog, ok_text: str = "") -> QDialogButtonBox:
+def ready_buttons(box: QDialogButtonBox, ok_text: str = "", cancel_text: str = "") -> QDialogButtonBox:
     """OK and Cancel, labelled here so they read right even before Qt's own translation is loaded."""
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text or QCoreApplication.translate("Forms", "Đồng ý"))
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(
+        cancel_text or QCoreApplication.translate("Forms", "Hủy")
     )
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(
-        ok_text or QCoreApplication.translate("Forms", "Đồng ý")
-    )
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(QCoreApplication.translate("Forms", "Hủy"))
     # Enter in any field confirms, as people at the gate expect.
-    box.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
+    ok.setDefault(True)
     return box
 
 
@@ -27,7 +29,6 @@ class ErrorLine(QLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("errorLine")
         self.setWordWrap(True)
         self.setStyleSheet("color: #b00020;")
         self.hide()

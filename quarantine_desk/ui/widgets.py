@@ -77,7 +77,13 @@ def make_table(
     model: RowsModel, parent: QWidget | None = None, *, multi: bool = False, stretch_column: int | None = 0
 ) -> QTableView:
     """A read-only table view over ``model``: whole rows selected, sized to its text, keyboard-friendly."""
-    view = QTableView(parent)
+    return setup_table(QTableView(parent), model, multi=multi, stretch_column=stretch_column)
+
+
+def setup_table(
+    view: QTableView, model: RowsModel, *, multi: bool = False, stretch_column: int | None = 0
+) -> QTableView:
+    """``make_table`` for a view a form has placed."""
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(

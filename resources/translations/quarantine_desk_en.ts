@@ -271,42 +271,42 @@
 <context>
     <name>BulkRoomsDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="181"/>
+        <location filename="../../forms/bulk_rooms_dialog.ui" line="12"/>
         <source>Thêm phòng hàng loạt</source>
         <translation>Add rooms in bulk</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="185"/>
+        <location filename="../../forms/bulk_rooms_dialog.ui" line="40"/>
         <source>ví dụ: Tầng 2</source>
         <translation>e.g. Floor 2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="188"/>
+        <location filename="../../forms/bulk_rooms_dialog.ui" line="57"/>
         <source>ví dụ: 201-220, 225</source>
         <translation>e.g. 201-220, 225</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="196"/>
+        <location filename="../../forms/bulk_rooms_dialog.ui" line="20"/>
         <source>Khu cách ly:</source>
         <translation>Facility:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="197"/>
+        <location filename="../../forms/bulk_rooms_dialog.ui" line="30"/>
         <source>Khu / tầng:</source>
         <translation>Zone / floor:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="198"/>
+        <location filename="../../forms/bulk_rooms_dialog.ui" line="47"/>
         <source>Các phòng:</source>
         <translation>Rooms:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="199"/>
+        <location filename="../../forms/bulk_rooms_dialog.ui" line="64"/>
         <source>Số giường mỗi phòng:</source>
         <translation>Beds per room:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="200"/>
+        <location filename="../../forms/bulk_rooms_dialog.ui" line="84"/>
         <source>Giới tính:</source>
         <translation>Sex:</translation>
     </message>
@@ -810,48 +810,48 @@
 <context>
     <name>DataMenu</name>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="40"/>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="66"/>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="75"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="36"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="62"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="71"/>
         <source>Sao lưu dữ liệu</source>
         <translation>Back up data</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="42"/>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="52"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="38"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="48"/>
         <source>Bản sao lưu (*.sqlite3)</source>
         <translation>Backup (*.sqlite3)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="50"/>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="87"/>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="99"/>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="108"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="46"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="83"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="95"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="104"/>
         <source>Khôi phục dữ liệu</source>
         <translation>Restore data</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="63"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="59"/>
         <source>Đã sao lưu %1 dòng dữ liệu vào %2.</source>
         <translation>Backed up %1 rows to %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="71"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="67"/>
         <source>Đang sao lưu dữ liệu…</source>
         <translation>Backing up data…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="81"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="77"/>
         <source>Khôi phục sẽ THAY TOÀN BỘ dữ liệu hiện có bằng dữ liệu trong bản sao lưu %1. Dữ liệu hiện có được tự động sao lưu trước. Tiếp tục?</source>
         <translation>Restoring REPLACES ALL current data with the data in the backup %1. The current data is backed up automatically first. Continue?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="96"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="92"/>
         <source>Đã khôi phục %1 dòng dữ liệu. Hãy khởi động lại chương trình và đăng nhập lại.</source>
         <translation>Restored %1 rows. Please restart the program and log in again.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="104"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="100"/>
         <source>Đang khôi phục dữ liệu…</source>
         <translation>Restoring data…</translation>
     </message>
@@ -859,47 +859,47 @@
 <context>
     <name>DatabaseChoiceDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="118"/>
+        <location filename="../../forms/database_choice_dialog.ui" line="12"/>
         <source>Cơ sở dữ liệu</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="120"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="116"/>
         <source>Đang dùng: %1</source>
         <translation>In use: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="124"/>
+        <location filename="../../forms/database_choice_dialog.ui" line="25"/>
         <source>Một máy: tệp SQLite trên máy này. Nhiều máy dùng chung: máy chủ PostgreSQL (postgresql://tên:mật-khẩu@máy-chủ:5432/tên-cơ-sở-dữ-liệu). Không đặt tệp SQLite trong thư mục chia sẻ qua mạng: dữ liệu có thể bị hỏng.</source>
         <translation>One PC: a SQLite file on this PC. Several PCs sharing data: a PostgreSQL server (postgresql://name:password@server:5432/database). Never put the SQLite file in a folder shared over the network: the data can be damaged.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="133"/>
+        <location filename="../../forms/database_choice_dialog.ui" line="40"/>
         <source>Đường dẫn tệp SQLite hoặc địa chỉ PostgreSQL</source>
         <translation>SQLite file path or PostgreSQL address</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="134"/>
+        <location filename="../../forms/database_choice_dialog.ui" line="47"/>
         <source>Chọn tệp…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="139"/>
+        <location filename="../../forms/database_choice_dialog.ui" line="56"/>
         <source>Thay đổi có hiệu lực từ lần khởi động sau.</source>
         <translation>The change applies from the next start.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="140"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="119"/>
         <source>Lưu</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="151"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="124"/>
         <source>Tệp cơ sở dữ liệu</source>
         <translation>Database file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/data_menu.py" line="153"/>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="126"/>
         <source>Cơ sở dữ liệu SQLite (*.sqlite3 *.db)</source>
         <translation>SQLite database (*.sqlite3 *.db)</translation>
     </message>
@@ -907,37 +907,37 @@
 <context>
     <name>DatabaseDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="37"/>
+        <location filename="../../forms/database_dialog.ui" line="12"/>
         <source>Chọn cơ sở dữ liệu</source>
         <translation>Choose a database</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="43"/>
+        <location filename="../../forms/database_dialog.ui" line="25"/>
         <source>Nhập đường dẫn tệp SQLite hoặc địa chỉ máy chủ PostgreSQL (postgresql://tên@máy-chủ/cơ-sở-dữ-liệu), hoặc thoát.</source>
         <translation>Enter the path of a SQLite file or the address of a PostgreSQL server (postgresql://user@server/database), or quit.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="50"/>
+        <location filename="../../forms/database_dialog.ui" line="43"/>
         <source>Chọn tệp…</source>
         <translation>Choose a file…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="55"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="37"/>
         <source>Mở</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="56"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="37"/>
         <source>Thoát</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="66"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="42"/>
         <source>Tệp cơ sở dữ liệu</source>
         <translation>Database file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="68"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="44"/>
         <source>Cơ sở dữ liệu SQLite (*.sqlite3 *.db)</source>
         <translation>SQLite database (*.sqlite3 *.db)</translation>
     </message>
@@ -945,57 +945,57 @@
 <context>
     <name>DistributionDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="139"/>
+        <location filename="../../forms/distribution_dialog.ui" line="12"/>
         <source>Phân phối hàng cứu trợ</source>
         <translation>Distribute relief goods</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="151"/>
+        <location filename="../../forms/distribution_dialog.ui" line="70"/>
         <source>ví dụ: hàng cứu trợ của Mặt trận Tổ quốc huyện</source>
         <translation>e.g. relief goods from the district Fatherland Front</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="152"/>
+        <location filename="../../forms/distribution_dialog.ui" line="20"/>
         <source>Hàng:</source>
         <translation>Goods:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="153"/>
+        <location filename="../../forms/distribution_dialog.ui" line="30"/>
         <source>Còn trong kho:</source>
         <translation>In store:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="154"/>
+        <location filename="../../forms/distribution_dialog.ui" line="40"/>
         <source>Số lượng đem chia:</source>
         <translation>Quantity to share:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="155"/>
+        <location filename="../../forms/distribution_dialog.ui" line="57"/>
         <source>Nguồn / ghi chú:</source>
         <translation>Source / note:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="162"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="137"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="163"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="138"/>
         <source>Số người</source>
         <translation>People</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="164"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="139"/>
         <source>Được nhận</source>
         <translation>Share</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="175"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="145"/>
         <source>Ghi phân phối</source>
         <translation>Record distribution</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="196"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="166"/>
         <source>%1 người ở %2 phòng: mỗi người %3 %4. Phát %5 %4; còn lại %6 %4 trong kho.</source>
         <translation>%1 people in %2 rooms: %3 %4 each. Hand out %5 %4; %6 %4 stay in store.</translation>
     </message>
@@ -1088,7 +1088,7 @@
 <context>
     <name>FacilityDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="119"/>
+        <location filename="../../forms/facility_dialog.ui" line="12"/>
         <source>Thêm khu cách ly</source>
         <translation>Add a facility</translation>
     </message>
@@ -1098,42 +1098,42 @@
         <translation>Edit facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="124"/>
+        <location filename="../../forms/facility_dialog.ui" line="33"/>
         <source>ví dụ: KTX-DHQG</source>
         <translation>e.g. KTX-DHQG</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="137"/>
+        <location filename="../../forms/facility_dialog.ui" line="105"/>
         <source>không ghi</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="139"/>
+        <location filename="../../forms/facility_dialog.ui" line="20"/>
         <source>Mã khu:</source>
         <translation>Code:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="140"/>
+        <location filename="../../forms/facility_dialog.ui" line="40"/>
         <source>Tên khu cách ly:</source>
         <translation>Facility name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="141"/>
+        <location filename="../../forms/facility_dialog.ui" line="53"/>
         <source>Huyện:</source>
         <translation>District:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="142"/>
+        <location filename="../../forms/facility_dialog.ui" line="66"/>
         <source>Tỉnh:</source>
         <translation>Province:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="143"/>
+        <location filename="../../forms/facility_dialog.ui" line="79"/>
         <source>Địa chỉ:</source>
         <translation>Address:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="144"/>
+        <location filename="../../forms/facility_dialog.ui" line="92"/>
         <source>Sức chứa (người):</source>
         <translation>Capacity (people):</translation>
     </message>
@@ -1141,42 +1141,42 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="86"/>
+        <location filename="../../forms/first_admin_dialog.ui" line="12"/>
         <source>Tạo quản trị viên đầu tiên</source>
         <translation>Create the first administrator</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="90"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="67"/>
         <source>Cơ sở dữ liệu mới chưa có người dùng. Hãy tạo tài khoản quản trị viên đầu tiên; mật khẩu có ít nhất {0} ký tự.</source>
         <translation>The new database has no users yet. Create the first administrator&apos;s account; the password needs at least {0} characters.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="106"/>
+        <location filename="../../forms/first_admin_dialog.ui" line="27"/>
         <source>Tên đăng nhập:</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="107"/>
+        <location filename="../../forms/first_admin_dialog.ui" line="40"/>
         <source>Họ và tên:</source>
         <translation>Full name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="108"/>
+        <location filename="../../forms/first_admin_dialog.ui" line="53"/>
         <source>Mật khẩu:</source>
         <translation>Password:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="109"/>
+        <location filename="../../forms/first_admin_dialog.ui" line="70"/>
         <source>Nhập lại mật khẩu:</source>
         <translation>Repeat password:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="111"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="76"/>
         <source>Tạo tài khoản</source>
         <translation>Create account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="120"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="80"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -1184,12 +1184,12 @@
 <context>
     <name>Forms</name>
     <message>
-        <location filename="../../quarantine_desk/ui/forms.py" line="15"/>
+        <location filename="../../quarantine_desk/ui/forms.py" line="18"/>
         <source>Đồng ý</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/forms.py" line="17"/>
+        <location filename="../../quarantine_desk/ui/forms.py" line="20"/>
         <source>Hủy</source>
         <translation>Cancel</translation>
     </message>
@@ -1236,42 +1236,42 @@
 <context>
     <name>ItemDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="98"/>
+        <location filename="../../forms/item_dialog.ui" line="12"/>
         <source>Thêm vật tư</source>
         <translation>Add item</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="102"/>
+        <location filename="../../forms/item_dialog.ui" line="33"/>
         <source>ví dụ: KHAU-TRANG</source>
         <translation>e.g. MASKS</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="105"/>
+        <location filename="../../forms/item_dialog.ui" line="50"/>
         <source>ví dụ: Khẩu trang y tế (hộp 50 cái)</source>
         <translation>e.g. Medical masks (box of 50)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="108"/>
+        <location filename="../../forms/item_dialog.ui" line="67"/>
         <source>ví dụ: hộp, bộ, lít, kg, thùng</source>
         <translation>e.g. box, set, litre, kg, carton</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="112"/>
+        <location filename="../../forms/item_dialog.ui" line="20"/>
         <source>Mã vật tư:</source>
         <translation>Item code:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="113"/>
+        <location filename="../../forms/item_dialog.ui" line="40"/>
         <source>Tên vật tư:</source>
         <translation>Item name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="114"/>
+        <location filename="../../forms/item_dialog.ui" line="57"/>
         <source>Đơn vị tính:</source>
         <translation>Unit:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="115"/>
+        <location filename="../../forms/item_dialog.ui" line="74"/>
         <source>Tồn kho tối thiểu:</source>
         <translation>Minimum stock:</translation>
     </message>
@@ -1527,23 +1527,23 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="146"/>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="159"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="113"/>
+        <location filename="../../forms/login_dialog.ui" line="12"/>
         <source>Đăng nhập</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="148"/>
+        <location filename="../../quarantine_desk/ui/dialogs.py" line="109"/>
         <source>Cơ sở dữ liệu: {0}</source>
         <translation>Database: {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="156"/>
+        <location filename="../../forms/login_dialog.ui" line="27"/>
         <source>Tên đăng nhập:</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/dialogs.py" line="157"/>
+        <location filename="../../forms/login_dialog.ui" line="40"/>
         <source>Mật khẩu:</source>
         <translation>Password:</translation>
     </message>
@@ -2219,47 +2219,47 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>MovementDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="55"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="58"/>
         <source>Nhập kho</source>
         <translation>Receive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="55"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="58"/>
         <source>Xuất kho</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="69"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="68"/>
         <source>ví dụ: Sở Y tế cấp, nhà tài trợ ủng hộ</source>
         <translation>e.g. from the Health Department, a donor</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="71"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="70"/>
         <source>ví dụ: xét nghiệm ngày 7, phát cho khu A</source>
         <translation>e.g. day-7 tests, handed to zone A</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="73"/>
+        <location filename="../../forms/movement_dialog.ui" line="17"/>
         <source>Vật tư:</source>
         <translation>Item:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="74"/>
+        <location filename="../../forms/movement_dialog.ui" line="27"/>
         <source>Còn trong kho:</source>
         <translation>In store:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="75"/>
+        <location filename="../../forms/movement_dialog.ui" line="37"/>
         <source>Số lượng:</source>
         <translation>Quantity:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="76"/>
+        <location filename="../../forms/movement_dialog.ui" line="54"/>
         <source>Thời điểm:</source>
         <translation>Time:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="77"/>
+        <location filename="../../forms/movement_dialog.ui" line="74"/>
         <source>Lý do:</source>
         <translation>Reason:</translation>
     </message>
@@ -2305,25 +2305,22 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="369"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="326"/>
         <source>Đặt lại mật khẩu cho {0}</source>
         <translation>Reset the password of {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="375"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="333"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
-</context>
-<context>
-    <name>PasswordFields</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="325"/>
+        <location filename="../../forms/password_dialog.ui" line="17"/>
         <source>Mật khẩu:</source>
         <translation>Password:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="326"/>
+        <location filename="../../forms/password_dialog.ui" line="34"/>
         <source>Nhập lại mật khẩu:</source>
         <translation>Repeat password:</translation>
     </message>
@@ -2331,42 +2328,42 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="137"/>
+        <location filename="../../forms/plan_dialog.ui" line="12"/>
         <source>Lập lịch ca trực</source>
         <translation>Plan duty shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="144"/>
+        <location filename="../../forms/plan_dialog.ui" line="50"/>
         <source> ngày</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="147"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="145"/>
         <source>3 ca × 8 giờ (06–14, 14–22, 22–06)</source>
         <translation>3 shifts × 8 hours (06–14, 14–22, 22–06)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="148"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="146"/>
         <source>2 ca × 12 giờ (07–19, 19–07)</source>
         <translation>2 shifts × 12 hours (07–19, 19–07)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="149"/>
+        <location filename="../../forms/plan_dialog.ui" line="70"/>
         <source>Những ca đã lập trước đó được giữ nguyên, không tạo trùng.</source>
         <translation>Shifts planned before are kept as they are, never duplicated.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="151"/>
+        <location filename="../../forms/plan_dialog.ui" line="20"/>
         <source>Từ ngày:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="152"/>
+        <location filename="../../forms/plan_dialog.ui" line="40"/>
         <source>Số ngày:</source>
         <translation>Days:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="153"/>
+        <location filename="../../forms/plan_dialog.ui" line="57"/>
         <source>Kiểu phân ca:</source>
         <translation>Shift pattern:</translation>
     </message>
@@ -2392,52 +2389,52 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PolicyDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="262"/>
+        <location filename="../../forms/policy_dialog.ui" line="12"/>
         <source>Thêm quy định cách ly</source>
         <translation>Add a quarantine policy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="262"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="244"/>
         <source>Sửa quy định cách ly</source>
         <translation>Edit quarantine policy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="270"/>
+        <location filename="../../forms/policy_dialog.ui" line="65"/>
         <source>Có ngày hết hiệu lực</source>
         <translation>Has an end date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="291"/>
+        <location filename="../../forms/policy_dialog.ui" line="127"/>
         <source>ví dụ: 1,7,14</source>
         <translation>e.g. 1,7,14</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="292"/>
+        <location filename="../../forms/policy_dialog.ui" line="20"/>
         <source>Tên quy định:</source>
         <translation>Policy name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="293"/>
+        <location filename="../../forms/policy_dialog.ui" line="33"/>
         <source>Hiệu lực từ:</source>
         <translation>Effective from:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="294"/>
+        <location filename="../../forms/policy_dialog.ui" line="53"/>
         <source>Hiệu lực đến:</source>
         <translation>Effective to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="295"/>
+        <location filename="../../forms/policy_dialog.ui" line="84"/>
         <source>Áp dụng cho:</source>
         <translation>Applies to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="296"/>
+        <location filename="../../forms/policy_dialog.ui" line="97"/>
         <source>Số ngày cách ly:</source>
         <translation>Quarantine days:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="297"/>
+        <location filename="../../forms/policy_dialog.ui" line="117"/>
         <source>Ngày xét nghiệm:</source>
         <translation>Test days:</translation>
     </message>
@@ -2845,22 +2842,22 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>RoomDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="224"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="208"/>
         <source>Sửa phòng {0}</source>
         <translation>Edit room {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="233"/>
+        <location filename="../../forms/room_dialog.ui" line="17"/>
         <source>Khu / tầng:</source>
         <translation>Zone / floor:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="234"/>
+        <location filename="../../forms/room_dialog.ui" line="27"/>
         <source>Số giường:</source>
         <translation>Beds:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="235"/>
+        <location filename="../../forms/room_dialog.ui" line="44"/>
         <source>Giới tính:</source>
         <translation>Sex:</translation>
     </message>
@@ -2868,195 +2865,195 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>ShiftsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="212"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="198"/>
         <source>Ca trực</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="214"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="200"/>
         <source>◀ Tuần trước</source>
         <translation>◀ Previous week</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="217"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="203"/>
         <source>Tuần này</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="222"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="208"/>
         <source>Tuần sau ▶</source>
         <translation>Next week ▶</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="228"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="214"/>
         <source>Lập lịch ca…</source>
         <translation>Plan shifts…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="288"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="274"/>
         <source>Ca đang chọn</source>
         <translation>Chosen shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="289"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="503"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="275"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="489"/>
         <source>Chọn một ô trong lịch tuần.</source>
         <translation>Choose a cell in the week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="294"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="319"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="280"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="305"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="295"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="320"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="281"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="306"/>
         <source>Chức vụ</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="302"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="288"/>
         <source>Bỏ phân công</source>
         <translation>Take off the shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="316"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="302"/>
         <source>Nhân viên</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="321"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="307"/>
         <source>Điện thoại</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="330"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="316"/>
         <source>Phân công vào ca</source>
         <translation>Put on the shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="334"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="320"/>
         <source>Thêm nhân viên…</source>
         <translation>Add staff…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="350"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="336"/>
         <source>Thứ Hai</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="351"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="337"/>
         <source>Thứ Ba</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="352"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="338"/>
         <source>Thứ Tư</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="353"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="339"/>
         <source>Thứ Năm</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="354"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="340"/>
         <source>Thứ Sáu</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="355"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="341"/>
         <source>Thứ Bảy</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="356"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="342"/>
         <source>Chủ nhật</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="364"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="350"/>
         <source>Chưa có người</source>
         <translation>Nobody yet</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="367"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="353"/>
         <source>+%1 người</source>
         <translation>+%1 more</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="373"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="359"/>
         <source>Chưa lập lịch ca này.</source>
         <translation>This shift is not planned.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="382"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="368"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="419"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="405"/>
         <source>Tuần %1 – %2</source>
         <translation>Week %1 – %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="449"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="435"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="451"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="437"/>
         <source>Chưa lập lịch ca trực cho tuần này.</source>
         <translation>No shifts are planned for this week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="454"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="440"/>
         <source>Đủ người trực 24/24 cả tuần.</source>
         <translation>Someone is on duty around the clock all week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="456"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="442"/>
         <source>%1 ca chưa có người.</source>
         <translation>%1 shift(s) with nobody on them.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="460"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="446"/>
         <source>Không có ai trực: %1</source>
         <translation>Nobody on duty: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="526"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="512"/>
         <source>Chọn một ca trong lịch và một nhân viên trong danh sách.</source>
         <translation>Choose a shift in the week and a person in the staff list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="544"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="530"/>
         <source>Đã phân công %1 vào %2.</source>
         <translation>%1 is on %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="550"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="536"/>
         <source>Lưu ý: %1 trực %2 giờ trong 24 giờ (quá 16 giờ).</source>
         <translation>Note: %1 works %2 hours in 24 (more than 16).</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="571"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="557"/>
         <source>Đã bỏ phân công %1 khỏi %2.</source>
         <translation>%1 is off %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="590"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="576"/>
         <source>Đã lập %1 ca trực mới.</source>
         <translation>%1 new shift(s) planned.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="592"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="578"/>
         <source>%1 ca đã có từ trước.</source>
         <translation>%1 shift(s) were there already.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="604"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="590"/>
         <source>Đã thêm %1.</source>
         <translation>%1 added.</translation>
     </message>
@@ -3064,27 +3061,27 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="172"/>
+        <location filename="../../forms/staff_dialog.ui" line="12"/>
         <source>Thêm nhân viên trực</source>
         <translation>Add a staff member</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="182"/>
+        <location filename="../../forms/staff_dialog.ui" line="60"/>
         <source>ví dụ: 0905 123 456</source>
         <translation>e.g. 0905 123 456</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="183"/>
+        <location filename="../../forms/staff_dialog.ui" line="20"/>
         <source>Họ và tên:</source>
         <translation>Full name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="184"/>
+        <location filename="../../forms/staff_dialog.ui" line="33"/>
         <source>Chức vụ:</source>
         <translation>Position:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="185"/>
+        <location filename="../../forms/staff_dialog.ui" line="50"/>
         <source>Số điện thoại:</source>
         <translation>Phone:</translation>
     </message>
@@ -3092,163 +3089,163 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>SuppliesPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="223"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="193"/>
         <source>Vật tư</source>
         <translation>Supplies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="232"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="202"/>
         <source>Mã</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="233"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="203"/>
         <source>Tên vật tư</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="234"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="204"/>
         <source>Tồn kho</source>
         <translation>In store</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="235"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="205"/>
         <source>Đơn vị</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="236"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="206"/>
         <source>Tối thiểu</source>
         <translation>Minimum</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="237"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="207"/>
         <source>Đủ dùng</source>
         <translation>Lasts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="238"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="208"/>
         <source>Tình trạng</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="247"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="217"/>
         <source>Nhập kho</source>
         <translation>Receive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="250"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="220"/>
         <source>Xuất kho</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="253"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="223"/>
         <source>Phân phối hàng cứu trợ…</source>
         <translation>Distribute relief goods…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="256"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="226"/>
         <source>Thêm vật tư…</source>
         <translation>Add item…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="266"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="236"/>
         <source>Thời điểm</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="268"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="238"/>
         <source>Nhập / xuất</source>
         <translation>In / out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="268"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="238"/>
         <source>Nhập</source>
         <translation>In</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="268"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="238"/>
         <source>Xuất</source>
         <translation>Out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="270"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="240"/>
         <source>Số lượng</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="271"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="241"/>
         <source>Còn lại</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="272"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="242"/>
         <source>Lý do</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="273"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="243"/>
         <source>Người ghi</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="279"/>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="333"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="249"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="303"/>
         <source>Nhập, xuất gần đây</source>
         <translation>Recent receipts and issues</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="306"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="276"/>
         <source>%1 ngày</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="310"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="280"/>
         <source>Dưới mức tối thiểu</source>
         <translation>Below minimum</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="312"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="282"/>
         <source>Sắp hết</source>
         <translation>Running out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="313"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="283"/>
         <source>Đủ</source>
         <translation>Enough</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="331"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="301"/>
         <source>Nhập, xuất gần đây: %1</source>
         <translation>Recent receipts and issues: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="362"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="332"/>
         <source>Đã nhập %1 %2 %3; còn %4.</source>
         <translation>Received %1 %2 of %3; %4 in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="362"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="332"/>
         <source>Đã xuất %1 %2 %3; còn %4.</source>
         <translation>Issued %1 %2 of %3; %4 in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="374"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="344"/>
         <source>Đã thêm vật tư %1.</source>
         <translation>Added item %1.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="386"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="356"/>
         <source>Đã phân phối %1 %2 cho %3 người (mỗi người %4); còn lại %5 trong kho.</source>
         <translation>Distributed %1 %2 to %3 people (%4 each); %5 stay in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="418"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="388"/>
         <source>%1 vật tư dưới mức tối thiểu.</source>
         <translation>Items below their minimum: %1.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="420"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="390"/>
         <source>Không có vật tư nào dưới mức tối thiểu.</source>
         <translation>No item is below its minimum.</translation>
     </message>
@@ -3277,27 +3274,37 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="335"/>
+        <location filename="../../forms/user_dialog.ui" line="12"/>
         <source>Thêm người dùng</source>
         <translation>Add a user</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="344"/>
+        <location filename="../../forms/user_dialog.ui" line="20"/>
         <source>Tên đăng nhập:</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="345"/>
+        <location filename="../../forms/user_dialog.ui" line="33"/>
         <source>Họ và tên:</source>
         <translation>Full name:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="346"/>
+        <location filename="../../forms/user_dialog.ui" line="46"/>
         <source>Vai trò:</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="351"/>
+        <location filename="../../forms/user_dialog.ui" line="59"/>
+        <source>Mật khẩu:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <location filename="../../forms/user_dialog.ui" line="76"/>
+        <source>Nhập lại mật khẩu:</source>
+        <translation>Repeat password:</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="305"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from quarantine_desk.resources import resource_path
 from quarantine_desk.ui.app import install_translators
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.dialogs import LoginDialog
 from quarantine_desk.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,11 @@ def test_the_english_file_covers_every_string_in_the_window(tmp_path: Path) -> N
     if lupdate is None:
         pytest.skip("pyside6-lupdate is not installed")
     fresh = tmp_path / "fresh_en.ts"
-    sources = sorted(str(p) for p in (ROOT / "quarantine_desk" / "ui").rglob("*.py"))
+    # The window's code and its Designer forms (the compiled forms say the same as the .ui files).
+    code = (ROOT / "quarantine_desk" / "ui").rglob("*.py")
+    sources = sorted(str(p) for p in code if "forms_compiled" not in p.parts)
+    sources += sorted(str(p) for p in (ROOT / "forms").glob("*.ui"))
+    assert any(s.endswith("login_dialog.ui") for s in sources)
     subprocess.run(
         [lupdate, *sources, "-source-language", "vi", "-target-language", "en", "-silent", "-ts", str(fresh)],
         check=True,
@@ -97,3 +102,14 @@ def test_the_english_window(qtbot, ctx: UiContext, settings, translators: list[Q
         "Administration",
     ]
     assert "Administrator" in window.user_label.text()
+
+
+def test_a_form_in_english(qtbot, sqlite_only_desk, translators: list[QTranslator]) -> None:  # type: ignore[no-untyped-def]
+    """The strings of a Designer form go through the same translation as the code's."""
+    translators.extend(install_translators(QApplication.instance(), "en"))
+    dialog = LoginDialog(sqlite_only_desk.as_user(None), "en")
+    qtbot.addWidget(dialog)
+    assert dialog.ui.usernameLabel.text() == "User name:"
+    assert dialog.ui.passwordLabel.text() == "Password:"
+    assert dialog.windowTitle() == "Log in — Quarantine Desk"
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"

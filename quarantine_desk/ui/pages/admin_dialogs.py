@@ -13,20 +13,8 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QDate
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLineEdit, QWidget
 
 from quarantine_desk.domain.errors import DeskError, InvalidInput
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
@@ -35,7 +23,13 @@ from quarantine_desk.domain.rooms import RoomSex
 from quarantine_desk.services import auth, facilities, policies
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
 from quarantine_desk.ui.context import UiContext
-from quarantine_desk.ui.forms import ErrorLine, dialog_buttons
+from quarantine_desk.ui.forms import ErrorLine, ready_buttons
+from quarantine_desk.ui.forms_compiled.ui_bulk_rooms_dialog import Ui_BulkRoomsDialog
+from quarantine_desk.ui.forms_compiled.ui_facility_dialog import Ui_FacilityDialog
+from quarantine_desk.ui.forms_compiled.ui_password_dialog import Ui_PasswordDialog
+from quarantine_desk.ui.forms_compiled.ui_policy_dialog import Ui_PolicyDialog
+from quarantine_desk.ui.forms_compiled.ui_room_dialog import Ui_RoomDialog
+from quarantine_desk.ui.forms_compiled.ui_user_dialog import Ui_UserDialog
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import policy_kind_label, role_label, room_sex_label
 from quarantine_desk.ui.tasks import run_write, writing
@@ -43,7 +37,7 @@ from quarantine_desk.ui.tasks import run_write, writing
 DATE_FORMAT = "dd/MM/yyyy"
 
 
-def _qdate(value: date) -> QDate:
+def qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
@@ -52,14 +46,14 @@ def pydate(value: QDate) -> date:
 
 
 def date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(_qdate(value))
+    edit = QDateEdit(qdate(value))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DATE_FORMAT)
     return edit
 
 
-def sex_box(current: str = RoomSex.ANY.value) -> QComboBox:
-    box = QComboBox()
+def fill_sex_box(box: QComboBox, current: str = RoomSex.ANY.value) -> QComboBox:
+    """The room sexes, in the interface language, with ``current`` chosen."""
     for sex in (RoomSex.MALE, RoomSex.FEMALE, RoomSex.ANY):
         box.addItem(room_sex_label(sex), sex.value)
     box.setCurrentIndex(max(0, box.findData(current)))
@@ -67,19 +61,21 @@ def sex_box(current: str = RoomSex.ANY.value) -> QComboBox:
 
 
 class ServiceDialog(QDialog):
-    """A form whose confirmation calls a service; a refusal is shown in ``self.error`` and nothing changes."""
+    """A form whose confirmation calls a service; a refusal is shown in ``self.error`` and nothing changes.
+
+    A subclass builds its form (``self.ui.setupUi(self)``) and hands its error line and buttons to ``use_form``.
+    """
+
+    error: ErrorLine
+    buttons: QDialogButtonBox
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setMinimumWidth(460)
-        self.form = QFormLayout()
-        self.error = ErrorLine()
-        self.buttons = dialog_buttons(self)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+
+    def use_form(self, error: ErrorLine, buttons: QDialogButtonBox) -> None:
+        self.error = error
+        self.buttons = ready_buttons(buttons)
 
     def save(self) -> Callable[[], object]:
         """Read the fields (here, on the GUI thread) and give the service call that stores them."""
@@ -116,32 +112,27 @@ class FacilityDialog(ServiceDialog):
         self, ctx: UiContext, existing: FacilityRow | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, parent)
-        self.setWindowTitle(self.tr("Thêm khu cách ly") if existing is None else self.tr("Sửa khu cách ly"))
+        self.ui = Ui_FacilityDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
+        if existing is not None:
+            self.setWindowTitle(self.tr("Sửa khu cách ly"))
         self.existing = existing
-        self.code = QLineEdit(existing.code if existing else "")
-        self.code.setObjectName("code")
-        self.code.setMaxLength(20)
-        self.code.setPlaceholderText(self.tr("ví dụ: KTX-DHQG"))
-        self.code.setReadOnly(existing is not None)
-        self.name = QLineEdit(existing.name if existing else "")
-        self.name.setObjectName("name")
-        self.district = QLineEdit((existing.district or "") if existing else "")
-        self.district.setObjectName("district")
-        self.province = QLineEdit((existing.province or "") if existing else "")
-        self.province.setObjectName("province")
-        self.address = QLineEdit((existing.address or "") if existing else "")
-        self.address.setObjectName("address")
-        self.capacity = QSpinBox()
-        self.capacity.setObjectName("capacity")
-        self.capacity.setRange(0, 100_000)
-        self.capacity.setSpecialValueText(self.tr("không ghi"))
-        self.capacity.setValue((existing.capacity or 0) if existing else 0)
-        self.form.addRow(self.tr("Mã khu:"), self.code)
-        self.form.addRow(self.tr("Tên khu cách ly:"), self.name)
-        self.form.addRow(self.tr("Huyện:"), self.district)
-        self.form.addRow(self.tr("Tỉnh:"), self.province)
-        self.form.addRow(self.tr("Địa chỉ:"), self.address)
-        self.form.addRow(self.tr("Sức chứa (người):"), self.capacity)
+        self.code = self.ui.code
+        self.name = self.ui.name
+        self.district = self.ui.district
+        self.province = self.ui.province
+        self.address = self.ui.address
+        self.capacity = self.ui.capacity
+        if existing is not None:
+            self.code.setText(existing.code)
+            self.code.setReadOnly(True)
+            self.name.setText(existing.name)
+            self.district.setText(existing.district or "")
+            self.province.setText(existing.province or "")
+            self.address.setText(existing.address or "")
+            self.capacity.setValue(existing.capacity or 0)
+            self.name.setFocus()  # the code of a facility never changes
         self.saved: FacilityRow | None = None
 
     def save(self) -> Callable[[], object]:
@@ -178,26 +169,16 @@ class BulkRoomsDialog(ServiceDialog):
 
     def __init__(self, ctx: UiContext, facility_code: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.setWindowTitle(self.tr("Thêm phòng hàng loạt"))
+        self.ui = Ui_BulkRoomsDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
         self.facility_code = facility_code
-        self.zone = QLineEdit()
-        self.zone.setObjectName("zone")
-        self.zone.setPlaceholderText(self.tr("ví dụ: Tầng 2"))
-        self.rooms = QLineEdit()
-        self.rooms.setObjectName("rooms")
-        self.rooms.setPlaceholderText(self.tr("ví dụ: 201-220, 225"))
-        self.beds = QSpinBox()
-        self.beds.setObjectName("beds")
+        self.ui.facilityCode.setText(facility_code)
+        self.zone = self.ui.zone
+        self.rooms = self.ui.rooms
         # The service sets the real limits; the box only keeps the number sane.
-        self.beds.setRange(0, 999)
-        self.beds.setValue(4)
-        self.sex = sex_box()
-        self.sex.setObjectName("sex")
-        self.form.addRow(self.tr("Khu cách ly:"), QLabel(facility_code))
-        self.form.addRow(self.tr("Khu / tầng:"), self.zone)
-        self.form.addRow(self.tr("Các phòng:"), self.rooms)
-        self.form.addRow(self.tr("Số giường mỗi phòng:"), self.beds)
-        self.form.addRow(self.tr("Giới tính:"), self.sex)
+        self.beds = self.ui.beds
+        self.sex = fill_sex_box(self.ui.sex)
         self.added: list[str] = []
 
     def save(self) -> Callable[[], object]:
@@ -221,18 +202,16 @@ class RoomDialog(ServiceDialog):
         self, ctx: UiContext, facility_code: str, room: RoomRow, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, parent)
+        self.ui = Ui_RoomDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
         self.setWindowTitle(self.tr("Sửa phòng {0}").format(room.room))
         self.facility_code = facility_code
         self.room = room
-        self.beds = QSpinBox()
-        self.beds.setObjectName("beds")
-        self.beds.setRange(0, 999)
+        self.ui.zoneName.setText(room.zone)
+        self.beds = self.ui.beds
         self.beds.setValue(room.beds_in_service)
-        self.sex = sex_box(room.sex)
-        self.sex.setObjectName("sex")
-        self.form.addRow(self.tr("Khu / tầng:"), QLabel(room.zone))
-        self.form.addRow(self.tr("Số giường:"), self.beds)
-        self.form.addRow(self.tr("Giới tính:"), self.sex)
+        self.sex = fill_sex_box(self.ui.sex, room.sex)
 
     def save(self) -> Callable[[], object]:
         beds = self.beds.value() if self.beds.value() != self.room.beds_in_service else None
@@ -258,43 +237,32 @@ class PolicyDialog(ServiceDialog):
         self, ctx: UiContext, existing: PolicyProfile | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, parent)
-        self.setWindowTitle(
-            self.tr("Thêm quy định cách ly") if existing is None else self.tr("Sửa quy định cách ly")
-        )
+        self.ui = Ui_PolicyDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
+        if existing is not None:
+            self.setWindowTitle(self.tr("Sửa quy định cách ly"))
         self.existing = existing
         today = ctx.desk.now().date()
-        self.name = QLineEdit(existing.name if existing else "")
-        self.name.setObjectName("name")
-        self.effective_from = date_edit(existing.effective_from if existing else today)
-        self.effective_from.setObjectName("effectiveFrom")
-        self.has_end = QCheckBox(self.tr("Có ngày hết hiệu lực"))
-        self.has_end.setObjectName("hasEnd")
-        self.effective_to = date_edit((existing.effective_to if existing else None) or today)
-        self.effective_to.setObjectName("effectiveTo")
+        self.name = self.ui.name
+        self.name.setText(existing.name if existing else "")
+        self.effective_from = self.ui.effectiveFrom
+        self.effective_from.setDate(qdate(existing.effective_from if existing else today))
+        self.has_end = self.ui.hasEnd
+        self.effective_to = self.ui.effectiveTo
+        self.effective_to.setDate(qdate((existing.effective_to if existing else None) or today))
+        # The form connects the box to the date: checked, the end date can be entered.
         self.has_end.setChecked(bool(existing and existing.effective_to))
         self.effective_to.setEnabled(self.has_end.isChecked())
-        self.has_end.toggled.connect(self.effective_to.setEnabled)
-        end_row = QHBoxLayout()
-        end_row.addWidget(self.has_end)
-        end_row.addWidget(self.effective_to, 1)
-        self.kind = QComboBox()
-        self.kind.setObjectName("kind")
+        self.kind = self.ui.kind
         for kind in PolicyKind:
             self.kind.addItem(policy_kind_label(kind), kind.value)
         self.kind.setCurrentIndex(max(0, self.kind.findData(existing.kind.value if existing else "standard")))
-        self.days = QSpinBox()
-        self.days.setObjectName("days")
-        self.days.setRange(0, 365)
-        self.days.setValue(existing.days if existing else 14)
-        self.test_days = QLineEdit(",".join(map(str, existing.test_days)) if existing else "1,7,14")
-        self.test_days.setObjectName("testDays")
-        self.test_days.setPlaceholderText(self.tr("ví dụ: 1,7,14"))
-        self.form.addRow(self.tr("Tên quy định:"), self.name)
-        self.form.addRow(self.tr("Hiệu lực từ:"), self.effective_from)
-        self.form.addRow(self.tr("Hiệu lực đến:"), end_row)
-        self.form.addRow(self.tr("Áp dụng cho:"), self.kind)
-        self.form.addRow(self.tr("Số ngày cách ly:"), self.days)
-        self.form.addRow(self.tr("Ngày xét nghiệm:"), self.test_days)
+        self.days = self.ui.days
+        if existing is not None:
+            self.days.setValue(existing.days)
+        self.test_days = self.ui.testDays
+        self.test_days.setText(",".join(map(str, existing.test_days)) if existing else "1,7,14")
         self.saved: PolicyProfile | None = None
 
     def save(self) -> Callable[[], object]:
@@ -314,40 +282,26 @@ class PolicyDialog(ServiceDialog):
         self.saved = result
 
 
-class _PasswordFields:
-    def __init__(self, dialog: ServiceDialog) -> None:
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = QLineEdit()
-        self.repeat.setObjectName("repeat")
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        dialog.form.addRow(QCoreApplication.translate("PasswordFields", "Mật khẩu:"), self.password)
-        dialog.form.addRow(QCoreApplication.translate("PasswordFields", "Nhập lại mật khẩu:"), self.repeat)
-
-    def matching(self) -> bool:
-        return self.password.text() == self.repeat.text()
+def _matching(password: QLineEdit, repeat: QLineEdit) -> bool:
+    return password.text() == repeat.text()
 
 
 class UserDialog(ServiceDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.setWindowTitle(self.tr("Thêm người dùng"))
-        self.username = QLineEdit()
-        self.username.setObjectName("username")
-        self.full_name = QLineEdit()
-        self.full_name.setObjectName("fullName")
-        self.role = QComboBox()
-        self.role.setObjectName("role")
+        self.ui = Ui_UserDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
+        self.username = self.ui.username
+        self.full_name = self.ui.fullName
+        self.role = self.ui.role
         for role in (Role.MEDICAL, Role.MANAGER, Role.LOGISTICS, Role.VIEWER, Role.ADMIN):
             self.role.addItem(role_label(role), role.value)
-        self.form.addRow(self.tr("Tên đăng nhập:"), self.username)
-        self.form.addRow(self.tr("Họ và tên:"), self.full_name)
-        self.form.addRow(self.tr("Vai trò:"), self.role)
-        self.passwords = _PasswordFields(self)
+        self.password = self.ui.password
+        self.repeat = self.ui.repeat
 
     def accept(self) -> None:
-        if not self.passwords.matching():
+        if not _matching(self.password, self.repeat):
             self.error.show_error(self.tr("Hai lần nhập mật khẩu không khớp."))
             return
         super().accept()
@@ -357,7 +311,7 @@ class UserDialog(ServiceDialog):
             auth.create_user,
             self.ctx.desk,
             self.username.text(),
-            self.passwords.password.text(),
+            self.password.text(),
             self.role.currentData(),
             self.full_name.text().strip() or None,
         )
@@ -366,15 +320,19 @@ class UserDialog(ServiceDialog):
 class PasswordDialog(ServiceDialog):
     def __init__(self, ctx: UiContext, username: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.ui = Ui_PasswordDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
         self.setWindowTitle(self.tr("Đặt lại mật khẩu cho {0}").format(username))
         self.username = username
-        self.passwords = _PasswordFields(self)
+        self.password = self.ui.password
+        self.repeat = self.ui.repeat
 
     def accept(self) -> None:
-        if not self.passwords.matching():
+        if not _matching(self.password, self.repeat):
             self.error.show_error(self.tr("Hai lần nhập mật khẩu không khớp."))
             return
         super().accept()
 
     def save(self) -> Callable[[], object]:
-        return partial(auth.set_password, self.ctx.desk, self.username, self.passwords.password.text())
+        return partial(auth.set_password, self.ctx.desk, self.username, self.password.text())

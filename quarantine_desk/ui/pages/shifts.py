@@ -19,14 +19,11 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -39,9 +36,11 @@ from quarantine_desk.domain.shifts import MAX_PLAN_DAYS, Interval
 from quarantine_desk.services import shifts
 from quarantine_desk.services.shifts import GapReport, ShiftRow, StaffRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_plan_dialog import Ui_PlanDialog
+from quarantine_desk.ui.forms_compiled.ui_staff_dialog import Ui_StaffDialog
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
-from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog, date_edit, pydate
+from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog, pydate, qdate
 from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
 
@@ -133,24 +132,17 @@ class PlanDialog(ServiceDialog):
 
     def __init__(self, ctx: UiContext, start: date, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.setWindowTitle(self.tr("Lập lịch ca trực"))
-        self.start = date_edit(start)
-        self.start.setObjectName("plan_start")
-        self.days = QSpinBox()
-        self.days.setObjectName("plan_days")
+        self.ui = Ui_PlanDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
+        self.start = self.ui.plan_start
+        self.start.setDate(qdate(start))
+        self.days = self.ui.plan_days
         self.days.setRange(1, MAX_PLAN_DAYS)
         self.days.setValue(7)
-        self.days.setSuffix(self.tr(" ngày"))
-        self.pattern = QComboBox()
-        self.pattern.setObjectName("plan_pattern")
+        self.pattern = self.ui.plan_pattern
         self.pattern.addItem(self.tr("3 ca × 8 giờ (06–14, 14–22, 22–06)"), "3x8")
         self.pattern.addItem(self.tr("2 ca × 12 giờ (07–19, 19–07)"), "2x12")
-        note = QLabel(self.tr("Những ca đã lập trước đó được giữ nguyên, không tạo trùng."))
-        note.setWordWrap(True)
-        self.form.addRow(self.tr("Từ ngày:"), self.start)
-        self.form.addRow(self.tr("Số ngày:"), self.days)
-        self.form.addRow(self.tr("Kiểu phân ca:"), self.pattern)
-        self.form.addRow(note)
         self.planned: shifts.PlanResult | None = None
 
     def save(self) -> Callable[[], object]:
@@ -168,20 +160,14 @@ class StaffDialog(ServiceDialog):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.setWindowTitle(self.tr("Thêm nhân viên trực"))
-        self.name = QLineEdit()
-        self.name.setObjectName("staff_name")
-        self.position = QComboBox()
-        self.position.setObjectName("staff_position")
-        self.position.setEditable(True)
+        self.ui = Ui_StaffDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
+        self.name = self.ui.staff_name
+        self.position = self.ui.staff_position
         # The usual positions are data, like zone names: stored and exported as they are, in Vietnamese.
         self.position.addItems(list(shifts.POSITIONS))
-        self.phone = QLineEdit()
-        self.phone.setObjectName("staff_phone")
-        self.phone.setPlaceholderText(self.tr("ví dụ: 0905 123 456"))
-        self.form.addRow(self.tr("Họ và tên:"), self.name)
-        self.form.addRow(self.tr("Chức vụ:"), self.position)
-        self.form.addRow(self.tr("Số điện thoại:"), self.phone)
+        self.phone = self.ui.staff_phone
         self.saved: StaffRow | None = None
 
     def save(self) -> Callable[[], object]:

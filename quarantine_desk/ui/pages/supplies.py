@@ -14,14 +14,11 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
-    QDateTimeEdit,
     QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,9 +30,12 @@ from quarantine_desk.domain.supplies import MAX_QUANTITY, RoomShare
 from quarantine_desk.services import supplies
 from quarantine_desk.services.supplies import DistributionPlan, MovementRow, StockRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_distribution_dialog import Ui_DistributionDialog
+from quarantine_desk.ui.forms_compiled.ui_item_dialog import Ui_ItemDialog
+from quarantine_desk.ui.forms_compiled.ui_movement_dialog import Ui_MovementDialog
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog
-from quarantine_desk.ui.widgets import MessageLine, make_table, vn_datetime
+from quarantine_desk.ui.widgets import MessageLine, make_table, setup_table, vn_datetime
 
 log = logging.getLogger(__name__)
 
@@ -50,31 +50,25 @@ class MovementDialog(ServiceDialog):
 
     def __init__(self, ctx: UiContext, item: StockRow, incoming: bool, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.ui = Ui_MovementDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
         self.item = item
         self.incoming = incoming
         self.setWindowTitle(self.tr("Nhập kho") if incoming else self.tr("Xuất kho"))
-        self.quantity = QSpinBox()
-        self.quantity.setObjectName("quantity")
+        self.ui.itemName.setText(item.name)
+        self.ui.inStock.setText(f"{_number(item.quantity)} {item.unit}")
+        self.quantity = self.ui.quantity
         self.quantity.setRange(0, MAX_QUANTITY)
         self.quantity.setSuffix(f" {item.unit}")
-        self.quantity.setGroupSeparatorShown(True)
-        self.at = QDateTimeEdit(QDateTime(ctx.desk.now()))
-        self.at.setObjectName("at")
-        self.at.setDisplayFormat("HH:mm dd/MM/yyyy")
-        self.at.setCalendarPopup(True)
-        self.reason = QLineEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setMaxLength(200)
+        self.at = self.ui.at
+        self.at.setDateTime(QDateTime(ctx.desk.now()))
+        self.reason = self.ui.reason
         self.reason.setPlaceholderText(
             self.tr("ví dụ: Sở Y tế cấp, nhà tài trợ ủng hộ")
             if incoming
             else self.tr("ví dụ: xét nghiệm ngày 7, phát cho khu A")
         )
-        self.form.addRow(self.tr("Vật tư:"), QLabel(item.name))
-        self.form.addRow(self.tr("Còn trong kho:"), QLabel(f"{_number(item.quantity)} {item.unit}"))
-        self.form.addRow(self.tr("Số lượng:"), self.quantity)
-        self.form.addRow(self.tr("Thời điểm:"), self.at)
-        self.form.addRow(self.tr("Lý do:"), self.reason)
         self.saved: MovementRow | None = None
 
     def save(self) -> Callable[[], object]:
@@ -95,24 +89,14 @@ class ItemDialog(ServiceDialog):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.setWindowTitle(self.tr("Thêm vật tư"))
-        self.code = QLineEdit()
-        self.code.setObjectName("code")
-        self.code.setMaxLength(30)
-        self.code.setPlaceholderText(self.tr("ví dụ: KHAU-TRANG"))
-        self.name = QLineEdit()
-        self.name.setObjectName("name")
-        self.name.setPlaceholderText(self.tr("ví dụ: Khẩu trang y tế (hộp 50 cái)"))
-        self.unit = QLineEdit()
-        self.unit.setObjectName("unit")
-        self.unit.setPlaceholderText(self.tr("ví dụ: hộp, bộ, lít, kg, thùng"))
-        self.min_stock = QSpinBox()
-        self.min_stock.setObjectName("min_stock")
+        self.ui = Ui_ItemDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
+        self.code = self.ui.code
+        self.name = self.ui.name
+        self.unit = self.ui.unit
+        self.min_stock = self.ui.min_stock
         self.min_stock.setRange(0, MAX_QUANTITY)
-        self.form.addRow(self.tr("Mã vật tư:"), self.code)
-        self.form.addRow(self.tr("Tên vật tư:"), self.name)
-        self.form.addRow(self.tr("Đơn vị tính:"), self.unit)
-        self.form.addRow(self.tr("Tồn kho tối thiểu:"), self.min_stock)
         self.saved: StockRow | None = None
 
     def save(self) -> Callable[[], object]:
@@ -135,28 +119,19 @@ class DistributionDialog(ServiceDialog):
 
     def __init__(self, ctx: UiContext, item: StockRow, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.ui = Ui_DistributionDialog()
+        self.ui.setupUi(self)
+        self.use_form(self.ui.error, self.ui.buttons)
         self.item = item
-        self.setWindowTitle(self.tr("Phân phối hàng cứu trợ"))
-        self.setMinimumSize(560, 520)
-        self.quantity = QSpinBox()
-        self.quantity.setObjectName("quantity")
+        self.ui.itemName.setText(item.name)
+        self.ui.inStock.setText(f"{_number(item.quantity)} {item.unit}")
+        self.quantity = self.ui.quantity
         self.quantity.setRange(0, max(0, item.quantity))
         self.quantity.setValue(max(0, item.quantity))
         self.quantity.setSuffix(f" {item.unit}")
-        self.quantity.setGroupSeparatorShown(True)
         self.quantity.valueChanged.connect(self.update_plan)
-        self.reason = QLineEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setMaxLength(120)
-        self.reason.setPlaceholderText(self.tr("ví dụ: hàng cứu trợ của Mặt trận Tổ quốc huyện"))
-        self.form.addRow(self.tr("Hàng:"), QLabel(item.name))
-        self.form.addRow(self.tr("Còn trong kho:"), QLabel(f"{_number(item.quantity)} {item.unit}"))
-        self.form.addRow(self.tr("Số lượng đem chia:"), self.quantity)
-        self.form.addRow(self.tr("Nguồn / ghi chú:"), self.reason)
-        self.summary = QLabel()
-        self.summary.setObjectName("summary")
-        self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("font-weight: 600;")
+        self.reason = self.ui.reason
+        self.summary = self.ui.summary
         self.rooms = RowsModel[RoomShare](
             [
                 Column(self.tr("Phòng"), lambda r: r.room),
@@ -165,12 +140,7 @@ class DistributionDialog(ServiceDialog):
             ],
             parent=self,
         )
-        self.rooms_view = make_table(self.rooms, stretch_column=0)
-        self.rooms_view.setObjectName("plan")
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(1, self.summary)
-        layout.insertWidget(2, self.rooms_view, 1)
+        self.rooms_view = setup_table(self.ui.plan, self.rooms, stretch_column=0)
         self.ok = self.buttons.button(self.buttons.StandardButton.Ok)
         self.ok.setText(self.tr("Ghi phân phối"))
         self.plan: DistributionPlan | None = None
