@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -73,17 +74,11 @@ class MessageLine(QLabel):
         return self.isVisible() and "b3261e" in self.styleSheet()
 
 
-def make_table(
-    model: RowsModel, parent: QWidget | None = None, *, multi: bool = False, stretch_column: int | None = 0
-) -> QTableView:
-    """A read-only table view over ``model``: whole rows selected, sized to its text, keyboard-friendly."""
-    return setup_table(QTableView(parent), model, multi=multi, stretch_column=stretch_column)
-
-
 def setup_table(
-    view: QTableView, model: RowsModel, *, multi: bool = False, stretch_column: int | None = 0
+    view: QTableView, model: RowsModel[Any], *, multi: bool = False, stretch_column: int | None = 0
 ) -> QTableView:
-    """``make_table`` for a view a form has placed."""
+    """Makes ``view`` (placed by a page's form) a read-only table over ``model``: whole rows selected, sized to
+    its text, keyboard-friendly."""
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(

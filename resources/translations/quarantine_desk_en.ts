@@ -4,22 +4,22 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="689"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="625"/>
         <source>Người dùng</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="683"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="619"/>
         <source>Khu cách ly</source>
         <translation>Facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="684"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="620"/>
         <source>Quy định cách ly</source>
         <translation>Quarantine policies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="692"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="628"/>
         <source>Nhật ký</source>
         <translation>Audit trail</translation>
     </message>
@@ -27,174 +27,174 @@
 <context>
     <name>AdminTables</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="81"/>
         <source>Mã</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="82"/>
         <source>Tên khu cách ly</source>
         <translation>Facility name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="84"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="83"/>
         <source>Huyện</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="85"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="84"/>
         <source>Tỉnh</source>
         <translation>Province</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="87"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="86"/>
         <source>Địa chỉ</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="92"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="91"/>
         <source>Sức chứa</source>
         <translation>Capacity</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="97"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="126"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="183"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="96"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="125"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="182"/>
         <source>Trạng thái</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="99"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="98"/>
         <source>Đang hoạt động</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="101"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="100"/>
         <source>Đã đóng</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="111"/>
         <source>Khu / tầng</source>
         <translation>Zone / floor</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="113"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="112"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="114"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="113"/>
         <source>Giới tính</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="116"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="115"/>
         <source>Số giường</source>
         <translation>Beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="121"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="120"/>
         <source>Đang ở</source>
         <translation>Occupants</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="137"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="136"/>
         <source>Tên quy định</source>
         <translation>Policy name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="142"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="141"/>
         <source>Áp dụng cho</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="145"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="144"/>
         <source>Hiệu lực từ</source>
         <translation>Effective from</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="148"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="147"/>
         <source>Hiệu lực đến</source>
         <translation>Effective to</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="152"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="151"/>
         <source>không thời hạn</source>
         <translation>open-ended</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="156"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="155"/>
         <source>Số ngày</source>
         <translation>Days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="159"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="158"/>
         <source>Ngày xét nghiệm</source>
         <translation>Test days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="169"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="168"/>
         <source>Đã khóa</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="171"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="170"/>
         <source>Tạm khóa đến {0}</source>
         <translation>Locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="174"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="173"/>
         <source>Đang dùng</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="180"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="179"/>
         <source>Tên đăng nhập</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="181"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="180"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="182"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="181"/>
         <source>Vai trò</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="231"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="230"/>
         <source>có</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="233"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="232"/>
         <source>không</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="250"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="249"/>
         <source>Thời điểm</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="251"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="250"/>
         <source>Người dùng</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="252"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="251"/>
         <source>Thao tác</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="254"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="253"/>
         <source>Đối tượng</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="258"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="257"/>
         <source>Chi tiết</source>
         <translation>Details</translation>
     </message>
@@ -202,32 +202,32 @@
 <context>
     <name>Alerts</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="47"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="44"/>
         <source>Dương tính: %1, phòng %2 (mẫu lúc %3) – chờ chuyển điều trị</source>
         <translation>Positive: %1, room %2 (sampled %3) – awaiting transfer to treatment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="55"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="52"/>
         <source>Chưa lập báo cáo 16 giờ hôm nay</source>
         <translation>Today&apos;s 16:00 report has not been made</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="58"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="55"/>
         <source>Phòng %1 đang phong tỏa, còn %2 người ở</source>
         <translation>Room %1 is closed, %2 people still in it</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="63"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="60"/>
         <source>Phòng %1 chờ khử khuẩn trước khi nhận người mới</source>
         <translation>Room %1 must be disinfected before it takes new people</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="67"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="64"/>
         <source>Vật tư dưới mức tối thiểu: %1</source>
         <translation>Stock below minimum: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="72"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="69"/>
         <source>Ca trực thiếu người: %1 khoảng trống trong 24 giờ tới, khoảng đầu từ %2</source>
         <translation>Duty shifts short: %1 uncovered periods in the next 24 hours, the first from %2</translation>
     </message>
@@ -243,27 +243,27 @@
 <context>
     <name>AuditTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="637"/>
+        <location filename="../../forms/audit_tab.ui" line="23"/>
         <source>Tìm trong nhật ký (không cần dấu)</source>
         <translation>Search the audit trail</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="643"/>
+        <location filename="../../forms/audit_tab.ui" line="73"/>
         <source>Lọc</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="647"/>
+        <location filename="../../forms/audit_tab.ui" line="33"/>
         <source>Từ ngày:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="649"/>
+        <location filename="../../forms/audit_tab.ui" line="53"/>
         <source>đến ngày:</source>
         <translation>to:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="668"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="604"/>
         <source>{0} sự kiện</source>
         <translation>{0} events</translation>
     </message>
@@ -314,336 +314,336 @@
 <context>
     <name>CheckinPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="95"/>
+        <location filename="../../forms/checkin_page.ui" line="9"/>
         <source>Tiếp nhận người cách ly</source>
         <translation>Check-in</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="101"/>
+        <location filename="../../forms/checkin_page.ui" line="19"/>
         <source>Tìm theo họ tên, số CCCD/CMND/hộ chiếu hoặc số điện thoại; quét mã rồi Enter để thêm</source>
         <translation>Search by name, ID or passport number, or phone; scan a code and press Enter to add</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="105"/>
+        <location filename="../../forms/checkin_page.ui" line="28"/>
         <source>Tìm người</source>
         <translation>Find a person</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="111"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="175"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="251"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="287"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="344"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="97"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="165"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="193"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="212"/>
+        <location filename="../../forms/checkin_page.ui" line="123"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="113"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="253"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="99"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="167"/>
         <source>Năm sinh</source>
         <translation>Born</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="116"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="217"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="252"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="102"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="166"/>
+        <location filename="../../forms/checkin_page.ui" line="130"/>
         <source>Giới tính</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="117"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="255"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="103"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="169"/>
         <source>CCCD/CMND</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="118"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="220"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="104"/>
+        <location filename="../../forms/checkin_page.ui" line="178"/>
         <source>SĐT</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="119"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="105"/>
         <source>Đang ở</source>
         <translation>Occupants</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="127"/>
+        <location filename="../../forms/checkin_page.ui" line="88"/>
         <source>Thêm vào danh sách đến</source>
         <translation>Add to arrivals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="134"/>
+        <location filename="../../forms/checkin_page.ui" line="65"/>
         <source>Kết quả tìm kiếm</source>
         <translation>Search results</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="172"/>
+        <location filename="../../forms/checkin_page.ui" line="101"/>
         <source>Người mới</source>
         <translation>New person</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="177"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="133"/>
         <source>Nam</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="178"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="134"/>
         <source>Nữ</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="180"/>
+        <location filename="../../forms/checkin_page.ui" line="154"/>
         <source>1985 hoặc 15/03/1985</source>
         <translation>1985 or 15/03/1985</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="182"/>
+        <location filename="../../forms/checkin_page.ui" line="171"/>
         <source>12 số CCCD, 9 số CMND hoặc hộ chiếu</source>
         <translation>12-digit CCCD, 9-digit CMND or passport</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="185"/>
+        <location filename="../../forms/checkin_page.ui" line="250"/>
         <source>Xã/phường, huyện, tỉnh</source>
         <translation>Commune/ward, district, province</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="187"/>
+        <location filename="../../forms/checkin_page.ui" line="202"/>
         <source>Mã hộ, giống nhau cho cả nhà</source>
         <translation>Household code, the same for the whole family</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="191"/>
+        <location filename="../../forms/checkin_page.ui" line="233"/>
         <source>dd/mm/yyyy</source>
         <translation>dd/mm/yyyy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="212"/>
+        <location filename="../../forms/checkin_page.ui" line="113"/>
         <source>Họ và tên*</source>
         <translation>Full name*</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="218"/>
+        <location filename="../../forms/checkin_page.ui" line="144"/>
         <source>Năm/ngày sinh*</source>
         <translation>Year or date of birth*</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="219"/>
+        <location filename="../../forms/checkin_page.ui" line="161"/>
         <source>CCCD/CMND/hộ chiếu</source>
         <translation>ID / passport</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="221"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="254"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="168"/>
+        <location filename="../../forms/checkin_page.ui" line="192"/>
         <source>Hộ gia đình</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="222"/>
+        <location filename="../../forms/checkin_page.ui" line="209"/>
         <source>Số mũi tiêm</source>
         <translation>Vaccine doses</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="223"/>
+        <location filename="../../forms/checkin_page.ui" line="223"/>
         <source>Ngày tiêm mũi cuối</source>
         <translation>Date of last dose</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="232"/>
+        <location filename="../../forms/checkin_page.ui" line="240"/>
         <source>Địa chỉ</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="239"/>
+        <location filename="../../forms/checkin_page.ui" line="261"/>
         <source>Lưu và thêm vào danh sách đến</source>
         <translation>Save and add to arrivals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="248"/>
+        <location filename="../../forms/checkin_page.ui" line="293"/>
         <source>Đến cùng nhau (hộ gia đình hoặc cả nhóm)</source>
         <translation>Arriving together (household or group)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="264"/>
+        <location filename="../../forms/checkin_page.ui" line="331"/>
         <source>Bỏ khỏi danh sách</source>
         <translation>Remove from the list</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="274"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="183"/>
         <source>Chọn nhóm hoặc gõ tên nhóm mới</source>
         <translation>Pick a cohort or type a new one</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="277"/>
+        <location filename="../../forms/checkin_page.ui" line="342"/>
         <source>Đề xuất giường</source>
         <translation>Propose beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="280"/>
+        <location filename="../../forms/checkin_page.ui" line="362"/>
         <source>Nhận vào (Ctrl+Enter)</source>
         <translation>Admit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="288"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="329"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="345"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="194"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="213"/>
+        <location filename="../../forms/checkin_page.ui" line="387"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="289"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="331"/>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="346"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="195"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="214"/>
+        <location filename="../../forms/checkin_page.ui" line="407"/>
         <source>Giường</source>
         <translation>Bed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="290"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="196"/>
         <source>Lý do</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="300"/>
+        <location filename="../../forms/checkin_page.ui" line="305"/>
         <source>Nhóm cách ly*</source>
         <translation>Cohort*</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="315"/>
+        <location filename="../../forms/checkin_page.ui" line="381"/>
         <source>Chọn phòng khác cho người đang chọn</source>
         <translation>Choose another room for the selected person</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="325"/>
+        <location filename="../../forms/checkin_page.ui" line="427"/>
         <source>Nhận vào phòng này</source>
         <translation>Admit into this room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="341"/>
+        <location filename="../../forms/checkin_page.ui" line="441"/>
         <source>Vừa tiếp nhận</source>
         <translation>Just admitted</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="347"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="215"/>
         <source>Dự kiến ra</source>
         <translation>Planned release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="349"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="217"/>
         <source>Ngày xét nghiệm</source>
         <translation>Test days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="356"/>
+        <location filename="../../forms/checkin_page.ui" line="466"/>
         <source>In bản cam kết</source>
         <translation>Print the commitment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="372"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="231"/>
         <source>xếp cùng phòng với nhóm</source>
         <translation>with the same cohort</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="373"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="232"/>
         <source>mở phòng mới</source>
         <translation>opens a new room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="374"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="233"/>
         <source>giữ hộ gia đình cùng phòng</source>
         <translation>keeps the household together</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="375"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="234"/>
         <source>hộ quá đông, chia phòng</source>
         <translation>household too large, split over rooms</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="381"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="240"/>
         <source>%1, phòng %2</source>
         <translation>%1, room %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="385"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="244"/>
         <source>trống</source>
         <translation>free</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="386"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="245"/>
         <source>có người</source>
         <translation>occupied</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="387"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="246"/>
         <source>phong tỏa</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="388"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="247"/>
         <source>chờ khử khuẩn</source>
         <translation>awaiting disinfection</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="389"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="248"/>
         <source>ngừng sử dụng</source>
         <translation>out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="416"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="275"/>
         <source>%1 · %2 · %3 %4/%5</source>
         <translation>%1 · %2 · %3 %4/%5</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="444"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="303"/>
         <source>Tự chọn giường</source>
         <translation>Choose the bed myself</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="494"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="353"/>
         <source>%1 đã có trong danh sách đến.</source>
         <translation>%1 is already in the arrivals.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="500"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="359"/>
         <source>Đã thêm %1. Danh sách đến có %2 người.</source>
         <translation>%1 added. %2 people in the arrivals.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="565"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="424"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="568"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="427"/>
         <source>Danh sách đến đang trống: tìm hoặc quét mã người cần tiếp nhận.</source>
         <translation>The arrivals list is empty: search or scan the people to admit.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="593"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="452"/>
         <source>Đề xuất cho %1 người; nhấn Ctrl+Enter để nhận vào.</source>
         <translation>Beds proposed for %1 people; press Ctrl+Enter to admit.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="627"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="486"/>
         <source>Chưa chọn phòng.</source>
         <translation>No room chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="648"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="507"/>
         <source>Đã nhận %1 người (%2). Dự kiến ra: %3; xét nghiệm các ngày %4.</source>
         <translation>%1 people admitted (%2). Planned release: %3; tests on %4.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="664"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="523"/>
         <source>Chưa có mẫu in</source>
         <translation>No print template yet</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="676"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="535"/>
         <source>Lưu bản cam kết</source>
         <translation>Save the commitment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="687"/>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="546"/>
         <source>Đã lưu bản cam kết: %1</source>
         <translation>Commitment saved: %1</translation>
     </message>
@@ -651,158 +651,158 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="174"/>
+        <location filename="../../forms/dashboard_page.ui" line="36"/>
         <source>Tổng quan</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="186"/>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="195"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="179"/>
+        <location filename="../../forms/dashboard_page.ui" line="78"/>
         <source>Cần xử lý ngay</source>
         <translation>Needs action now</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="186"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="179"/>
         <source>Bấm để mở danh sách</source>
         <translation>Click to open the list</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="198"/>
+        <location filename="../../forms/dashboard_page.ui" line="88"/>
         <source>Không có việc cần xử lý ngay.</source>
         <translation>Nothing needs action right now.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="203"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="190"/>
         <source>Tổng số giường</source>
         <translation>Total beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="204"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="191"/>
         <source>Giường đang có người</source>
         <translation>Occupied beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="205"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="192"/>
         <source>Giường còn trống</source>
         <translation>Free beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="206"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="193"/>
         <source>Giường tạm đóng</source>
         <translation>Closed beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="207"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="194"/>
         <source>Người đang cách ly</source>
         <translation>People in quarantine</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="208"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="195"/>
         <source>Nhập khu hôm nay</source>
         <translation>Admitted today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="209"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="196"/>
         <source>Rời khu hôm nay</source>
         <translation>Left today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="210"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="197"/>
         <source>Đến hạn ra hôm nay</source>
         <translation>Due to leave today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="211"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="198"/>
         <source>Đến hạn ra ngày mai</source>
         <translation>Due to leave tomorrow</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="212"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="199"/>
         <source>Dương tính hôm nay</source>
         <translation>Positive today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="213"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="200"/>
         <source>Xét nghiệm đến hạn hôm nay</source>
         <translation>Tests due today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="214"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="201"/>
         <source>Xét nghiệm quá hạn</source>
         <translation>Overdue tests</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="215"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="202"/>
         <source>Phòng chờ khử khuẩn</source>
         <translation>Rooms awaiting disinfection</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="216"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="203"/>
         <source>Vật tư dưới mức tối thiểu</source>
         <translation>Items below minimum stock</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="217"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="204"/>
         <source>Khoảng trống ca trực 24 giờ tới</source>
         <translation>Shift gaps in the next 24 hours</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="233"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="218"/>
         <source>Khu</source>
         <translation>Zone</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="234"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="219"/>
         <source>Giường</source>
         <translation>Beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="235"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="220"/>
         <source>Có người</source>
         <translation>Occupied</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="236"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="221"/>
         <source>Còn trống</source>
         <translation>Free</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="237"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="222"/>
         <source>Tạm đóng</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="245"/>
+        <location filename="../../forms/dashboard_page.ui" line="114"/>
         <source>Giường theo khu</source>
         <translation>Beds by zone</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="311"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="270"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="331"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="290"/>
         <source>%1 – %2 · ngày %3</source>
         <translation>%1 – %2 · day %3</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="369"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="328"/>
         <source>%1 % số giường</source>
         <translation>%1 % of the beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="373"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="332"/>
         <source>%1 phòng phong tỏa</source>
         <translation>%1 rooms closed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="377"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="336"/>
         <source>%1 chuyển điều trị</source>
         <translation>%1 transferred to treatment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="389"/>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="348"/>
         <source>Đã dùng %1 % số giường của khu cách ly: cần chuẩn bị thêm chỗ.</source>
         <translation>%1 % of the facility&apos;s beds are in use: prepare more places.</translation>
     </message>
@@ -975,27 +975,27 @@
         <translation>Source / note:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="137"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="132"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="138"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="133"/>
         <source>Số người</source>
         <translation>People</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="139"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="134"/>
         <source>Được nhận</source>
         <translation>Share</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="145"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="140"/>
         <source>Ghi phân phối</source>
         <translation>Record distribution</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="166"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="161"/>
         <source>%1 người ở %2 phòng: mỗi người %3 %4. Phát %5 %4; còn lại %6 %4 trong kho.</source>
         <translation>%1 people in %2 rooms: %3 %4 each. Hand out %5 %4; %6 %4 stay in store.</translation>
     </message>
@@ -1003,84 +1003,84 @@
 <context>
     <name>FacilitiesTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="329"/>
+        <location filename="../../forms/facilities_tab.ui" line="46"/>
         <source>Thêm khu cách ly…</source>
         <translation>Add a facility…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="330"/>
+        <location filename="../../forms/facilities_tab.ui" line="53"/>
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="331"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="423"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="392"/>
+        <location filename="../../forms/facilities_tab.ui" line="60"/>
         <source>Đóng khu</source>
         <translation>Close facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="332"/>
+        <location filename="../../forms/facilities_tab.ui" line="67"/>
         <source>Làm việc với khu này</source>
         <translation>Work in this facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="342"/>
+        <location filename="../../forms/facilities_tab.ui" line="28"/>
         <source>Các khu cách ly</source>
         <translation>Facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="349"/>
+        <location filename="../../forms/facilities_tab.ui" line="105"/>
         <source>Thêm phòng hàng loạt…</source>
         <translation>Add rooms in bulk…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="350"/>
+        <location filename="../../forms/facilities_tab.ui" line="112"/>
         <source>Sửa phòng…</source>
         <translation>Edit room…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="351"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="432"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="401"/>
+        <location filename="../../forms/facilities_tab.ui" line="119"/>
         <source>Ngừng sử dụng phòng</source>
         <translation>Take room out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="404"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="373"/>
         <source>Khu / tầng và phòng của khu {0}</source>
         <translation>Zones and rooms of {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="411"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="380"/>
         <source>Khu / tầng và phòng (chưa chọn khu cách ly)</source>
         <translation>Zones and rooms (no facility chosen)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="423"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="392"/>
         <source>Mở lại khu</source>
         <translation>Reopen facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="430"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="399"/>
         <source>Đưa phòng vào sử dụng</source>
         <translation>Put room back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="454"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="423"/>
         <source>Đóng khu cách ly {0}? Khu đã đóng không nhận thêm người.</source>
         <translation>Close facility {0}? A closed facility admits nobody.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="458"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="427"/>
         <source>Mở lại khu cách ly {0} để nhận người?</source>
         <translation>Reopen facility {0} for admissions?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="491"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="460"/>
         <source>Đưa phòng {0} trở lại sử dụng?</source>
         <translation>Put room {0} back in service?</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="493"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="462"/>
         <source>Ngừng sử dụng phòng {0} (sửa chữa)? Phòng phải đang trống.</source>
         <translation>Take room {0} out of service (repairs)? The room must be empty.</translation>
     </message>
@@ -1093,7 +1093,7 @@
         <translation>Add a facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="119"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="110"/>
         <source>Sửa khu cách ly</source>
         <translation>Edit facility</translation>
     </message>
@@ -1761,140 +1761,140 @@ Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily 
 <context>
     <name>MealsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="51"/>
+        <location filename="../../forms/meals_page.ui" line="9"/>
         <source>Suất ăn</source>
         <translation>Meals</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="62"/>
+        <location filename="../../forms/meals_page.ui" line="45"/>
         <source>◀ Hôm trước</source>
         <translation>◀ Previous day</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="65"/>
+        <location filename="../../forms/meals_page.ui" line="52"/>
         <source>Hôm sau ▶</source>
         <translation>Next day ▶</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="68"/>
+        <location filename="../../forms/meals_page.ui" line="59"/>
         <source>Hôm nay</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="76"/>
+        <location filename="../../forms/meals_page.ui" line="98"/>
         <source>theo ca trực</source>
         <translation>from shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="78"/>
+        <location filename="../../forms/meals_page.ui" line="101"/>
         <source>Số lực lượng phục vụ ăn mỗi bữa; để “theo ca trực” để lấy từ lịch ca trực.</source>
         <translation>Staff eating each meal; leave “from shifts” to take them from the duty shifts.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="82"/>
+        <location filename="../../forms/meals_page.ui" line="25"/>
         <source>Ngày:</source>
         <translation>Date:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="84"/>
+        <location filename="../../forms/meals_page.ui" line="82"/>
         <source>Lực lượng phục vụ:</source>
         <translation>Staff:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="99"/>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="139"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="64"/>
+        <location filename="../../forms/meals_page.ui" line="149"/>
         <source>Bữa</source>
         <translation>Meal</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="100"/>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="123"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="65"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="85"/>
         <source>Người cách ly</source>
         <translation>Quarantined</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="101"/>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="124"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="66"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="86"/>
         <source>Lực lượng phục vụ</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="102"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="67"/>
         <source>Tổng số suất</source>
         <translation>Total portions</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="104"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="69"/>
         <source>Đã phát: người cách ly</source>
         <translation>Served: quarantined</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="108"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="73"/>
         <source>Đã phát: phục vụ</source>
         <translation>Served: staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="128"/>
+        <location filename="../../forms/meals_page.ui" line="187"/>
         <source> suất</source>
         <translation> portions</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="132"/>
+        <location filename="../../forms/meals_page.ui" line="207"/>
         <source>Ghi số suất đã phát</source>
         <translation>Record portions served</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="136"/>
+        <location filename="../../forms/meals_page.ui" line="143"/>
         <source>Ghi nhận suất ăn đã phát</source>
         <translation>Portions served</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="140"/>
+        <location filename="../../forms/meals_page.ui" line="163"/>
         <source>Đối tượng</source>
         <translation>Diners</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="141"/>
+        <location filename="../../forms/meals_page.ui" line="177"/>
         <source>Số suất</source>
         <translation>Portions</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="169"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="103"/>
         <source>Bữa sáng</source>
         <translation>Breakfast</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="170"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="104"/>
         <source>Bữa trưa</source>
         <translation>Lunch</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="171"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="105"/>
         <source>Bữa tối</source>
         <translation>Dinner</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="175"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="109"/>
         <source>chưa ghi</source>
         <translation>not recorded</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="242"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="176"/>
         <source>Đã ghi %1 suất %2 cho %3 ngày %4.</source>
         <translation>Recorded %1 portions of %2 for %3 on %4.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="268"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="202"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="274"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="208"/>
         <source>Ngày %1: %2 người cách ly. Cả ngày cần %3 suất: %4 cho người cách ly, %5 cho lực lượng phục vụ.</source>
         <translation>%1: %2 people in quarantine. The day needs %3 portions: %4 for the quarantined, %5 for the staff.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="284"/>
+        <location filename="../../quarantine_desk/ui/pages/meals.py" line="218"/>
         <source>Không có ai trong lịch ca trực ngày này: nhập số lực lượng phục vụ ở ô bên trên.</source>
         <translation>Nobody is on the duty shifts that day: type the number of staff in the box above.</translation>
     </message>
@@ -1902,141 +1902,141 @@ Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily 
 <context>
     <name>MedicalPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="73"/>
+        <location filename="../../forms/medical_page.ui" line="9"/>
         <source>Xét nghiệm &amp; theo dõi</source>
         <translation>Tests &amp; monitoring</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="78"/>
+        <location filename="../../forms/medical_page.ui" line="24"/>
         <source>Xét nghiệm đến hạn</source>
         <translation>Tests due</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="79"/>
+        <location filename="../../forms/medical_page.ui" line="121"/>
         <source>Theo dõi sức khỏe</source>
         <translation>Health checks</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="80"/>
+        <location filename="../../forms/medical_page.ui" line="215"/>
         <source>Ra khu cách ly</source>
         <translation>Releases</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="95"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="258"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="288"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="387"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="82"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="219"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="240"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="319"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="96"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="259"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="289"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="388"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="83"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="220"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="241"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="320"/>
         <source>Phòng</source>
         <translation>Room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="97"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="260"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="84"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="221"/>
         <source>Giường</source>
         <translation>Bed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="85"/>
         <source>Xét nghiệm</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="85"/>
         <source>ngày thứ %1</source>
         <translation>day %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="99"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="86"/>
         <source>Hạn</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="100"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="87"/>
         <source>Tình trạng</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="111"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="97"/>
         <source>Test nhanh</source>
         <translation>Rapid test</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="112"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="98"/>
         <source>RT-PCR</source>
         <translation>RT-PCR</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="114"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="100"/>
         <source>Âm tính</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="115"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="101"/>
         <source>Dương tính</source>
         <translation>Positive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="119"/>
+        <location filename="../../forms/medical_page.ui" line="101"/>
         <source>Chọn cả phòng</source>
         <translation>Select the whole room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="121"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="155"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="118"/>
+        <location filename="../../forms/medical_page.ui" line="108"/>
         <source>Ghi kết quả</source>
         <translation>Record results</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="128"/>
+        <location filename="../../forms/medical_page.ui" line="40"/>
         <source>Loại</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="129"/>
+        <location filename="../../forms/medical_page.ui" line="54"/>
         <source>Kết quả</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="130"/>
+        <location filename="../../forms/medical_page.ui" line="68"/>
         <source>Lấy mẫu lúc</source>
         <translation>Sampled at</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="148"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="111"/>
         <source>Quá hạn %1 ngày</source>
         <translation>%1 days overdue</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="149"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="421"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="112"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="341"/>
         <source>Hôm nay</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="155"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="118"/>
         <source>Ghi kết quả cho %1 người</source>
         <translation>Record results for %1 people</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="187"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="150"/>
         <source>Chưa chọn người nào trong danh sách.</source>
         <translation>Nobody selected in the list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="194"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="157"/>
         <source>Kết quả dương tính</source>
         <translation>Positive result</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="196"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="159"/>
         <source>Ghi kết quả DƯƠNG TÍNH cho: %1?
 
 Phòng sẽ bị phong tỏa, người dương tính chờ chuyển điều trị và những người cùng phòng phải cách ly lại từ ngày tiếp xúc.</source>
@@ -2045,173 +2045,173 @@ Phòng sẽ bị phong tỏa, người dương tính chờ chuyển điều tr�
 The room will be closed, the positive person awaits transfer to treatment and the roommates restart their quarantine from the day of contact.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="232"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="195"/>
         <source>Đã ghi %1 kết quả; dừng lại ở lỗi: %2</source>
         <translation>%1 results recorded; stopped at an error: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="238"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="201"/>
         <source>Đã ghi %1 kết quả.</source>
         <translation>%1 results recorded.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="242"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="205"/>
         <source>Phòng %1 đã bị phong tỏa; %2 người cùng phòng bắt đầu lại thời gian cách ly.</source>
         <translation>Room %1 is closed; %2 roommates restart their quarantine.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="253"/>
+        <location filename="../../forms/medical_page.ui" line="127"/>
         <source>Lọc theo tên hoặc phòng</source>
         <translation>Filter by name or room</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="261"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="222"/>
         <source>Nhóm</source>
         <translation>Cohort</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="262"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="389"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="223"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="321"/>
         <source>Dự kiến ra</source>
         <translation>Planned release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="279"/>
+        <location filename="../../forms/medical_page.ui" line="185"/>
         <source>Ho, sốt, đau họng, mất vị giác… (để trống nếu không có)</source>
         <translation>Cough, fever, sore throat, loss of taste… (blank if none)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="281"/>
+        <location filename="../../forms/medical_page.ui" line="192"/>
         <source>Ghi nhận</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="287"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="239"/>
         <source>Giờ</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="291"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="306"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="243"/>
+        <location filename="../../forms/medical_page.ui" line="143"/>
         <source>Nhiệt độ</source>
         <translation>Temperature</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="295"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="307"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="247"/>
+        <location filename="../../forms/medical_page.ui" line="175"/>
         <source>Triệu chứng</source>
         <translation>Symptoms</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="296"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="248"/>
         <source>Người ghi</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="314"/>
+        <location filename="../../forms/medical_page.ui" line="201"/>
         <source>Đã ghi hôm qua và hôm nay</source>
         <translation>Recorded yesterday and today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="349"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="281"/>
         <source>Chọn người cần ghi nhận trong danh sách.</source>
         <translation>Select the person in the list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="365"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="297"/>
         <source>Đã ghi nhận %1: %2 °C.</source>
         <translation>Recorded %1: %2 °C.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="370"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="302"/>
         <source>Sốt: báo bác sĩ trực.</source>
         <translation>Fever: tell the doctor on duty.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="390"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="322"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="391"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="323"/>
         <source>Vấn đề</source>
         <translation>Problems</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="401"/>
+        <location filename="../../forms/medical_page.ui" line="240"/>
         <source>Cho ra</source>
         <translation>Release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="404"/>
+        <location filename="../../forms/medical_page.ui" line="247"/>
         <source>Duyệt cho ra (cần lý do)</source>
         <translation>Approve release (reason needed)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="407"/>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="544"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="464"/>
+        <location filename="../../forms/medical_page.ui" line="254"/>
         <source>Chuyển điều trị</source>
         <translation>Transfer to treatment</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="422"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="342"/>
         <source>Ngày mai</source>
         <translation>Tomorrow</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="423"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="343"/>
         <source>Chờ chuyển</source>
         <translation>Awaiting transfer</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="429"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="349"/>
         <source>chưa hết thời gian</source>
         <translation>period not over</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="431"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="351"/>
         <source>dương tính</source>
         <translation>positive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="433"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="353"/>
         <source>thiếu xét nghiệm ngày %1</source>
         <translation>day-%1 test missing</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="438"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="358"/>
         <source>Đủ điều kiện</source>
         <translation>Ready for release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="505"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="425"/>
         <source>Duyệt cho ra</source>
         <translation>Approve release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="506"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="426"/>
         <source>%1: %2.
 Lý do cho ra (được ghi vào nhật ký):</source>
         <translation>%1: %2.
 Reason for the release (kept in the audit trail):</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="535"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="455"/>
         <source>%1 đã hoàn thành cách ly.</source>
         <translation>%1 has been released.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="545"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="465"/>
         <source>Chuyển %1 đến (bệnh viện, cơ sở điều trị):</source>
         <translation>Transfer %1 to (hospital, treatment facility):</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="553"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="473"/>
         <source>%1 đã được chuyển đến %2.</source>
         <translation>%1 has been transferred to %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/medical.py" line="583"/>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="503"/>
         <source>%1 xét nghiệm đến hạn hôm nay, trong đó %2 quá hạn.</source>
         <translation>%1 tests due today, %2 of them overdue.</translation>
     </message>
@@ -2219,22 +2219,22 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>MovementDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="58"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="53"/>
         <source>Nhập kho</source>
         <translation>Receive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="58"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="53"/>
         <source>Xuất kho</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="68"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="63"/>
         <source>ví dụ: Sở Y tế cấp, nhà tài trợ ủng hộ</source>
         <translation>e.g. from the Health Department, a donor</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="70"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="65"/>
         <source>ví dụ: xét nghiệm ngày 7, phát cho khu A</source>
         <translation>e.g. day-7 tests, handed to zone A</translation>
     </message>
@@ -2305,12 +2305,12 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="326"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="317"/>
         <source>Đặt lại mật khẩu cho {0}</source>
         <translation>Reset the password of {0}</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="333"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="324"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -2338,12 +2338,12 @@ Reason for the release (kept in the audit trail):</translation>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="145"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="138"/>
         <source>3 ca × 8 giờ (06–14, 14–22, 22–06)</source>
         <translation>3 shifts × 8 hours (06–14, 14–22, 22–06)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="146"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="139"/>
         <source>2 ca × 12 giờ (07–19, 19–07)</source>
         <translation>2 shifts × 12 hours (07–19, 19–07)</translation>
     </message>
@@ -2371,17 +2371,17 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>PoliciesTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="513"/>
+        <location filename="../../forms/policies_tab.ui" line="21"/>
         <source>Thời gian cách ly và ngày xét nghiệm theo quy định có hiệu lực vào ngày tiếp nhận. Sửa quy định chỉ áp dụng cho những người tiếp nhận sau đó.</source>
         <translation>The quarantine period and test days follow the policy in force on the admission date. A change applies only to people admitted afterwards.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="518"/>
+        <location filename="../../forms/policies_tab.ui" line="37"/>
         <source>Thêm quy định…</source>
         <translation>Add a policy…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="519"/>
+        <location filename="../../forms/policies_tab.ui" line="44"/>
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
@@ -2394,7 +2394,7 @@ Reason for the release (kept in the audit trail):</translation>
         <translation>Add a quarantine policy</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="244"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="235"/>
         <source>Sửa quy định cách ly</source>
         <translation>Edit quarantine policy</translation>
     </message>
@@ -2442,248 +2442,248 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="83"/>
+        <location filename="../../forms/reports_page.ui" line="9"/>
         <source>Báo cáo &amp; giấy tờ</source>
         <translation>Reports &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="128"/>
+        <location filename="../../forms/reports_page.ui" line="41"/>
         <source>Danh sách người cách ly</source>
         <translation>Roster</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="132"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="94"/>
         <source>Đang cách ly</source>
         <translation>In quarantine</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="133"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="95"/>
         <source>Vào trong ngày</source>
         <translation>Admitted today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="134"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="96"/>
         <source>Hoàn thành trong ngày</source>
         <translation>Released today</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="135"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="97"/>
         <source>Dự kiến ra ngày mai</source>
         <translation>Due for release tomorrow</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="136"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="98"/>
         <source>Dương tính / chuyển điều trị</source>
         <translation>Positive / transferred</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="140"/>
+        <location filename="../../forms/reports_page.ui" line="117"/>
         <source>Xuất Excel…</source>
         <translation>Export Excel…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="142"/>
+        <location filename="../../forms/reports_page.ui" line="124"/>
         <source>Xuất PDF…</source>
         <translation>Export PDF…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="146"/>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="170"/>
+        <location filename="../../forms/reports_page.ui" line="49"/>
+        <location filename="../../forms/reports_page.ui" line="161"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="148"/>
+        <location filename="../../forms/reports_page.ui" line="86"/>
         <source>Danh sách</source>
         <translation>Roster</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="155"/>
+        <location filename="../../forms/reports_page.ui" line="153"/>
         <source>Báo cáo 16 giờ</source>
         <translation>16:00 report</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="157"/>
+        <location filename="../../forms/reports_page.ui" line="198"/>
         <source>Khu hiện tại</source>
         <translation>Current facility</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="158"/>
+        <location filename="../../forms/reports_page.ui" line="208"/>
         <source>Tất cả các khu</source>
         <translation>All facilities</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="172"/>
+        <location filename="../../forms/reports_page.ui" line="232"/>
         <source>Xuất ra</source>
         <translation>Export to</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="177"/>
+        <location filename="../../forms/reports_page.ui" line="285"/>
         <source>Tổng hợp báo cáo các khu (cấp huyện)</source>
         <translation>Merge facility reports (district)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="178"/>
+        <location filename="../../forms/reports_page.ui" line="293"/>
         <source>Chọn các tệp báo cáo…</source>
         <translation>Choose report files…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="187"/>
+        <location filename="../../forms/reports_page.ui" line="322"/>
         <source>Giấy xác nhận hoàn thành cách ly</source>
         <translation>Release certificates</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="189"/>
+        <location filename="../../forms/reports_page.ui" line="350"/>
         <source>In giấy xác nhận (PDF)…</source>
         <translation>Print certificates (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="197"/>
+        <location filename="../../forms/reports_page.ui" line="330"/>
         <source>Ngày hoàn thành</source>
         <translation>Released on</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="205"/>
+        <location filename="../../forms/reports_page.ui" line="379"/>
         <source>Nhập danh sách F1</source>
         <translation>Import contact list (F1)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="206"/>
+        <location filename="../../forms/reports_page.ui" line="397"/>
         <source>Chọn tệp danh sách…</source>
         <translation>Choose a list file…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="214"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="145"/>
         <source>Dòng</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="215"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="146"/>
         <source>Lý do</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="228"/>
+        <location filename="../../forms/reports_page.ui" line="385"/>
         <source>Tệp Excel hoặc CSV của tổ truy vết. Chương trình kiểm tra từng dòng trước; chưa có ai được thêm cho tới khi bấm nút nhập.</source>
         <translation>An Excel or CSV file from the tracing team. Every row is checked first; nobody is added until you press the import button.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="262"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="175"/>
         <source>Lưu tệp</source>
         <translation>Save file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="272"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="185"/>
         <source>Chọn tệp</source>
         <translation>Choose file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="280"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="193"/>
         <source>Bảng tính Excel (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="281"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="194"/>
         <source>Tệp PDF (*.pdf)</source>
         <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="282"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="195"/>
         <source>Tệp JSON (*.json)</source>
         <translation>JSON file (*.json)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="317"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="230"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="333"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="246"/>
         <source>Đang xuất danh sách…</source>
         <translation>Exporting the roster…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="347"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="260"/>
         <source>Đã lưu danh sách: %1</source>
         <translation>Roster saved: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="364"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="277"/>
         <source>Đang lập báo cáo 16 giờ…</source>
         <translation>Preparing the 16:00 report…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="378"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="291"/>
         <source>Đã lưu báo cáo ngày %1: %2</source>
         <translation>Report of %1 saved: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="387"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="300"/>
         <source>Báo cáo các khu (*.xlsx *.json)</source>
         <translation>Facility reports (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="394"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="307"/>
         <source>Đang tổng hợp báo cáo…</source>
         <translation>Merging reports…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="401"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="314"/>
         <source>Đã tổng hợp %1 báo cáo: %2</source>
         <translation>%1 reports merged: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="419"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="332"/>
         <source>Đang in giấy xác nhận…</source>
         <translation>Printing certificates…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="426"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="339"/>
         <source>Đã in %1 giấy xác nhận: %2</source>
         <translation>%1 certificates printed: %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="434"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="347"/>
         <source>Danh sách F1 (*.xlsx *.csv)</source>
         <translation>Contact list (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="440"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="353"/>
         <source>Tệp: %1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="450"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="363"/>
         <source>Đang kiểm tra danh sách…</source>
         <translation>Checking the list…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="456"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="369"/>
         <source>Nhập %1 người vào danh sách chờ</source>
         <translation>Import %1 people into the waiting list</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="459"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="372"/>
         <source>Chưa chọn tệp.</source>
         <translation>No file chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="462"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="375"/>
         <source>Có thể nhập %1 người; %2 dòng bị từ chối (xem bảng dưới).</source>
         <translation>%1 people can be imported; %2 rows refused (see the table below).</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="468"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="381"/>
         <source>Đã nhập %1 người; %2 dòng không nhập.</source>
         <translation>%1 people imported; %2 rows not imported.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="487"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="400"/>
         <source>Đã nhập %1 người vào danh sách chờ.</source>
         <translation>%1 people imported into the waiting list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="494"/>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="407"/>
         <source>Đang nhập danh sách…</source>
         <translation>Importing the list…</translation>
     </message>
@@ -2691,150 +2691,150 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>RoomBoardPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="300"/>
+        <location filename="../../forms/room_board_page.ui" line="11"/>
         <source>Phòng &amp; giường</source>
         <translation>Rooms &amp; beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="355"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="459"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="403"/>
+        <location filename="../../forms/room_board_page.ui" line="147"/>
         <source>Chọn một phòng để xem người đang ở và lịch sử</source>
         <translation>Choose a room to see its occupants and history</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="360"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="495"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="536"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="439"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="480"/>
+        <location filename="../../forms/room_board_page.ui" line="169"/>
         <source>Ghi nhận khử khuẩn</source>
         <translation>Record disinfection</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="362"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="481"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="502"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="425"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="446"/>
+        <location filename="../../forms/room_board_page.ui" line="179"/>
         <source>Ngừng sử dụng</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="373"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="330"/>
         <source>Giường</source>
         <translation>Bed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="374"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="383"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="331"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="340"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="375"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="384"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="332"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="341"/>
         <source>Ngày vào</source>
         <translation>Admitted</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="376"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="333"/>
         <source>Dự kiến ra</source>
         <translation>Planned release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="385"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="342"/>
         <source>Ngày ra</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="386"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="343"/>
         <source>Kết quả</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="392"/>
+        <location filename="../../forms/room_board_page.ui" line="204"/>
         <source>Đang ở</source>
         <translation>Occupants</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="394"/>
+        <location filename="../../forms/room_board_page.ui" line="217"/>
         <source>Lịch sử phòng</source>
         <translation>Room history</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="412"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="356"/>
         <source>Chuyển điều trị: %1</source>
         <translation>Transferred to treatment: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="414"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="358"/>
         <source>Hoàn thành</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="415"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="359"/>
         <source>Khác</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="419"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="363"/>
         <source>còn %1 ngày</source>
         <translation>%1 days left</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="420"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="364"/>
         <source>đến hạn ra</source>
         <translation>due for release</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="440"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="384"/>
         <source>Giường: %1 · Đang có người: %2 · Còn trống: %3 · Tạm đóng: %4</source>
         <translation>Beds: %1 · Occupied: %2 · Free: %3 · Closed: %4</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="448"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="392"/>
         <source>Cảnh báo: đã dùng %1 % số giường</source>
         <translation>Warning: %1 % of the beds in use</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="464"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="408"/>
         <source>Phòng %1 · %2</source>
         <translation>Room %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="468"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="412"/>
         <source>%1/%2 giường</source>
         <translation>%1/%2 beds</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="471"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="415"/>
         <source>nhóm %1</source>
         <translation>cohort %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="474"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="418"/>
         <source>khử khuẩn lần cuối %1 (%2)</source>
         <translation>last disinfected %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="481"/>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="499"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="425"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="443"/>
         <source>Sử dụng lại</source>
         <translation>Back in service</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="537"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="481"/>
         <source>Phòng %1 đã được khử khuẩn. Người thực hiện:</source>
         <translation>Room %1 was disinfected. By:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="546"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="490"/>
         <source>Đã ghi nhận khử khuẩn phòng %1.</source>
         <translation>Disinfection of room %1 recorded.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="558"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="502"/>
         <source>Phòng %1 được sử dụng lại.</source>
         <translation>Room %1 is back in service.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="560"/>
+        <location filename="../../quarantine_desk/ui/pages/rooms.py" line="504"/>
         <source>Phòng %1 đã ngừng sử dụng.</source>
         <translation>Room %1 is out of service.</translation>
     </message>
@@ -2842,7 +2842,7 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>RoomDialog</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="208"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="199"/>
         <source>Sửa phòng {0}</source>
         <translation>Edit room {0}</translation>
     </message>
@@ -2865,195 +2865,195 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>ShiftsPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="198"/>
+        <location filename="../../forms/shifts_page.ui" line="11"/>
         <source>Ca trực</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="200"/>
+        <location filename="../../forms/shifts_page.ui" line="37"/>
         <source>◀ Tuần trước</source>
         <translation>◀ Previous week</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="203"/>
+        <location filename="../../forms/shifts_page.ui" line="44"/>
         <source>Tuần này</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="208"/>
+        <location filename="../../forms/shifts_page.ui" line="51"/>
         <source>Tuần sau ▶</source>
         <translation>Next week ▶</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="214"/>
+        <location filename="../../forms/shifts_page.ui" line="94"/>
         <source>Lập lịch ca…</source>
         <translation>Plan shifts…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="274"/>
+        <location filename="../../forms/shifts_page.ui" line="171"/>
         <source>Ca đang chọn</source>
         <translation>Chosen shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="275"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="489"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="416"/>
+        <location filename="../../forms/shifts_page.ui" line="177"/>
         <source>Chọn một ô trong lịch tuần.</source>
         <translation>Choose a cell in the week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="280"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="305"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="230"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="244"/>
         <source>Họ và tên</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="281"/>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="306"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="231"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="245"/>
         <source>Chức vụ</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="288"/>
+        <location filename="../../forms/shifts_page.ui" line="206"/>
         <source>Bỏ phân công</source>
         <translation>Take off the shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="302"/>
+        <location filename="../../forms/shifts_page.ui" line="218"/>
         <source>Nhân viên</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="307"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="246"/>
         <source>Điện thoại</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="316"/>
+        <location filename="../../forms/shifts_page.ui" line="250"/>
         <source>Phân công vào ca</source>
         <translation>Put on the shift</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="320"/>
+        <location filename="../../forms/shifts_page.ui" line="230"/>
         <source>Thêm nhân viên…</source>
         <translation>Add staff…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="336"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="263"/>
         <source>Thứ Hai</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="337"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="264"/>
         <source>Thứ Ba</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="338"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="265"/>
         <source>Thứ Tư</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="339"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="266"/>
         <source>Thứ Năm</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="340"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="267"/>
         <source>Thứ Sáu</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="341"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="268"/>
         <source>Thứ Bảy</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="342"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="269"/>
         <source>Chủ nhật</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="350"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="277"/>
         <source>Chưa có người</source>
         <translation>Nobody yet</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="353"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="280"/>
         <source>+%1 người</source>
         <translation>+%1 more</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="359"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="286"/>
         <source>Chưa lập lịch ca này.</source>
         <translation>This shift is not planned.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="368"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="295"/>
         <source>Ngày</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="405"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="332"/>
         <source>Tuần %1 – %2</source>
         <translation>Week %1 – %2</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="435"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="362"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="437"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="364"/>
         <source>Chưa lập lịch ca trực cho tuần này.</source>
         <translation>No shifts are planned for this week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="440"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="367"/>
         <source>Đủ người trực 24/24 cả tuần.</source>
         <translation>Someone is on duty around the clock all week.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="442"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="369"/>
         <source>%1 ca chưa có người.</source>
         <translation>%1 shift(s) with nobody on them.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="446"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="373"/>
         <source>Không có ai trực: %1</source>
         <translation>Nobody on duty: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="512"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="439"/>
         <source>Chọn một ca trong lịch và một nhân viên trong danh sách.</source>
         <translation>Choose a shift in the week and a person in the staff list.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="530"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="457"/>
         <source>Đã phân công %1 vào %2.</source>
         <translation>%1 is on %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="536"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="463"/>
         <source>Lưu ý: %1 trực %2 giờ trong 24 giờ (quá 16 giờ).</source>
         <translation>Note: %1 works %2 hours in 24 (more than 16).</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="557"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="484"/>
         <source>Đã bỏ phân công %1 khỏi %2.</source>
         <translation>%1 is off %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="576"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="503"/>
         <source>Đã lập %1 ca trực mới.</source>
         <translation>%1 new shift(s) planned.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="578"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="505"/>
         <source>%1 ca đã có từ trước.</source>
         <translation>%1 shift(s) were there already.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="590"/>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="517"/>
         <source>Đã thêm %1.</source>
         <translation>%1 added.</translation>
     </message>
@@ -3089,163 +3089,163 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>SuppliesPage</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="193"/>
+        <location filename="../../forms/supplies_page.ui" line="9"/>
         <source>Vật tư</source>
         <translation>Supplies</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="202"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="197"/>
         <source>Mã</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="203"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="198"/>
         <source>Tên vật tư</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="204"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="199"/>
         <source>Tồn kho</source>
         <translation>In store</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="205"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="200"/>
         <source>Đơn vị</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="206"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="201"/>
         <source>Tối thiểu</source>
         <translation>Minimum</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="207"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="202"/>
         <source>Đủ dùng</source>
         <translation>Lasts</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="208"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="203"/>
         <source>Tình trạng</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="217"/>
+        <location filename="../../forms/supplies_page.ui" line="61"/>
         <source>Nhập kho</source>
         <translation>Receive</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="220"/>
+        <location filename="../../forms/supplies_page.ui" line="68"/>
         <source>Xuất kho</source>
         <translation>Issue</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="223"/>
+        <location filename="../../forms/supplies_page.ui" line="75"/>
         <source>Phân phối hàng cứu trợ…</source>
         <translation>Distribute relief goods…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="226"/>
+        <location filename="../../forms/supplies_page.ui" line="82"/>
         <source>Thêm vật tư…</source>
         <translation>Add item…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="236"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="222"/>
         <source>Thời điểm</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="238"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="224"/>
         <source>Nhập / xuất</source>
         <translation>In / out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="238"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="224"/>
         <source>Nhập</source>
         <translation>In</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="238"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="224"/>
         <source>Xuất</source>
         <translation>Out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="240"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="226"/>
         <source>Số lượng</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="241"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="227"/>
         <source>Còn lại</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="242"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="228"/>
         <source>Lý do</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="243"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="229"/>
         <source>Người ghi</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="249"/>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="303"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="271"/>
+        <location filename="../../forms/supplies_page.ui" line="92"/>
         <source>Nhập, xuất gần đây</source>
         <translation>Recent receipts and issues</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="276"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="244"/>
         <source>%1 ngày</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="280"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="248"/>
         <source>Dưới mức tối thiểu</source>
         <translation>Below minimum</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="282"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="250"/>
         <source>Sắp hết</source>
         <translation>Running out</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="283"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="251"/>
         <source>Đủ</source>
         <translation>Enough</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="301"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="269"/>
         <source>Nhập, xuất gần đây: %1</source>
         <translation>Recent receipts and issues: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="332"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="300"/>
         <source>Đã nhập %1 %2 %3; còn %4.</source>
         <translation>Received %1 %2 of %3; %4 in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="332"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="300"/>
         <source>Đã xuất %1 %2 %3; còn %4.</source>
         <translation>Issued %1 %2 of %3; %4 in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="344"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="312"/>
         <source>Đã thêm vật tư %1.</source>
         <translation>Added item %1.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="356"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="324"/>
         <source>Đã phân phối %1 %2 cho %3 người (mỗi người %4); còn lại %5 trong kho.</source>
         <translation>Distributed %1 %2 to %3 people (%4 each); %5 stay in store.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="388"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="356"/>
         <source>%1 vật tư dưới mức tối thiểu.</source>
         <translation>Items below their minimum: %1.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="390"/>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="358"/>
         <source>Không có vật tư nào dưới mức tối thiểu.</source>
         <translation>No item is below its minimum.</translation>
     </message>
@@ -3304,7 +3304,7 @@ Reason for the release (kept in the audit trail):</translation>
         <translation>Repeat password:</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="305"/>
+        <location filename="../../quarantine_desk/ui/pages/admin_dialogs.py" line="296"/>
         <source>Hai lần nhập mật khẩu không khớp.</source>
         <translation>The two passwords differ.</translation>
     </message>
@@ -3312,33 +3312,33 @@ Reason for the release (kept in the audit trail):</translation>
 <context>
     <name>UsersTab</name>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="568"/>
+        <location filename="../../forms/users_tab.ui" line="27"/>
         <source>Thêm người dùng…</source>
         <translation>Add a user…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="569"/>
+        <location filename="../../forms/users_tab.ui" line="34"/>
         <source>Đặt lại mật khẩu…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="570"/>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="596"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="545"/>
+        <location filename="../../forms/users_tab.ui" line="41"/>
         <source>Khóa tài khoản</source>
         <translation>Deactivate account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="596"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="545"/>
         <source>Mở tài khoản</source>
         <translation>Reactivate account</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="616"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="565"/>
         <source>Khóa tài khoản {0}? Người này sẽ không đăng nhập được nữa.</source>
         <translation>Deactivate account {0}? The person can no longer log in.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/admin.py" line="618"/>
+        <location filename="../../quarantine_desk/ui/pages/admin.py" line="567"/>
         <source>Mở lại tài khoản {0}?</source>
         <translation>Reactivate account {0}?</translation>
     </message>

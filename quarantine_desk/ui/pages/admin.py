@@ -13,17 +13,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QGroupBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -40,6 +35,10 @@ from quarantine_desk.services.audit import AuditRow
 from quarantine_desk.services.auth import UserInfo
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_audit_tab import Ui_AuditTab
+from quarantine_desk.ui.forms_compiled.ui_facilities_tab import Ui_FacilitiesTab
+from quarantine_desk.ui.forms_compiled.ui_policies_tab import Ui_PoliciesTab
+from quarantine_desk.ui.forms_compiled.ui_users_tab import Ui_UsersTab
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.labels import (
     action_label,
@@ -56,7 +55,7 @@ from quarantine_desk.ui.pages.admin_dialogs import (
     PolicyDialog,
     RoomDialog,
     UserDialog,
-    date_edit,
+    qdate,
 )
 from quarantine_desk.ui.tasks import run_write, writing
 
@@ -267,9 +266,8 @@ def audit_model(lang: str, parent: QObject | None = None) -> RowsModel[AuditRow]
 # --- shared pieces ----------------------------------------------------------------------------------------------------
 
 
-def table_view(model: RowsModel[Any], name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
+def table_view(view: QTableView, model: RowsModel[Any]) -> QTableView:
+    """A list the tab's form has placed: whole rows, one at a time, read-only, compact."""
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -289,9 +287,7 @@ def selected(view: QTableView, model: RowsModel[R]) -> R | None:
     return model.row_at(rows[0].row()) if rows else None
 
 
-def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    widget = QPushButton(text)
-    widget.setObjectName(name)
+def button(widget: QPushButton, slot: Callable[[], None]) -> QPushButton:
     widget.clicked.connect(slot)
     return widget
 
@@ -324,51 +320,24 @@ class FacilitiesTab(_Tab):
         super().__init__(ctx, parent)
         can_manage = ctx.desk.can(Permission.MANAGE_FACILITY)
 
+        self.ui = Ui_FacilitiesTab()
+        self.ui.setupUi(self)
+        ui = self.ui
         self.facilities = facility_model(self)
-        self.facility_view = table_view(self.facilities, "facilityTable")
-        self.add_facility_button = button(self.tr("Thêm khu cách ly…"), "addFacility", self.add_facility)
-        self.edit_facility_button = button(self.tr("Sửa…"), "editFacility", self.edit_facility)
-        self.toggle_facility_button = button(self.tr("Đóng khu"), "toggleFacility", self.toggle_facility)
-        self.work_here_button = button(self.tr("Làm việc với khu này"), "useFacility", self.use_facility)
-        facility_buttons = QHBoxLayout()
-        for widget in (
-            self.add_facility_button,
-            self.edit_facility_button,
-            self.toggle_facility_button,
-            self.work_here_button,
-        ):
-            facility_buttons.addWidget(widget)
-        facility_buttons.addStretch(1)
-        facility_box = QGroupBox(self.tr("Các khu cách ly"))
-        facility_layout = QVBoxLayout(facility_box)
-        facility_layout.addWidget(self.facility_view)
-        facility_layout.addLayout(facility_buttons)
+        self.facility_view = table_view(ui.facilityTable, self.facilities)
+        self.add_facility_button = button(ui.addFacility, self.add_facility)
+        self.edit_facility_button = button(ui.editFacility, self.edit_facility)
+        self.toggle_facility_button = button(ui.toggleFacility, self.toggle_facility)
+        self.work_here_button = button(ui.useFacility, self.use_facility)
 
         self.rooms = room_model(self)
-        self.room_view = table_view(self.rooms, "roomTable")
-        self.bulk_button = button(self.tr("Thêm phòng hàng loạt…"), "bulkRooms", self.add_rooms)
-        self.edit_room_button = button(self.tr("Sửa phòng…"), "editRoom", self.edit_room)
-        self.toggle_room_button = button(self.tr("Ngừng sử dụng phòng"), "toggleRoom", self.toggle_room)
-        room_buttons = QHBoxLayout()
-        for widget in (self.bulk_button, self.edit_room_button, self.toggle_room_button):
-            room_buttons.addWidget(widget)
-        room_buttons.addStretch(1)
-        self.room_box = QGroupBox()
-        room_layout = QVBoxLayout(self.room_box)
-        room_layout.addWidget(self.room_view)
-        room_layout.addLayout(room_buttons)
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(facility_box)
-        splitter.addWidget(self.room_box)
-        splitter.setChildrenCollapsible(False)
+        self.room_view = table_view(ui.roomTable, self.rooms)
+        self.bulk_button = button(ui.bulkRooms, self.add_rooms)
+        self.edit_room_button = button(ui.editRoom, self.edit_room)
+        self.toggle_room_button = button(ui.toggleRoom, self.toggle_room)
+        self.room_box = ui.room_box
         # A province has a handful of facilities but a facility has hundreds of rooms: give the rooms the room.
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([180, 480])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(splitter)
+        ui.splitter.setSizes([180, 480])
 
         for widget in (
             self.add_facility_button,
@@ -506,26 +475,12 @@ class FacilitiesTab(_Tab):
 class PoliciesTab(_Tab):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.ui = Ui_PoliciesTab()
+        self.ui.setupUi(self)
         self.policies = policy_model(self)
-        self.view = table_view(self.policies, "policyTable")
-        note = QLabel(
-            self.tr(
-                "Thời gian cách ly và ngày xét nghiệm theo quy định có hiệu lực vào ngày tiếp nhận. "
-                "Sửa quy định chỉ áp dụng cho những người tiếp nhận sau đó."
-            )
-        )
-        note.setWordWrap(True)
-        self.add_button = button(self.tr("Thêm quy định…"), "addPolicy", self.add_policy)
-        self.edit_button = button(self.tr("Sửa…"), "editPolicy", self.edit_policy)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(note)
-        layout.addWidget(self.view)
-        layout.addLayout(buttons)
+        self.view = table_view(self.ui.policyTable, self.policies)
+        self.add_button = button(self.ui.addPolicy, self.add_policy)
+        self.edit_button = button(self.ui.editPolicy, self.edit_policy)
         can_manage = ctx.desk.can(Permission.MANAGE_POLICY)
         self.add_button.setVisible(can_manage)
         self.edit_button.setVisible(can_manage)
@@ -563,19 +518,13 @@ class PoliciesTab(_Tab):
 class UsersTab(_Tab):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.ui = Ui_UsersTab()
+        self.ui.setupUi(self)
         self.users = user_model(ctx.desk.now, self)
-        self.view = table_view(self.users, "userTable")
-        self.add_button = button(self.tr("Thêm người dùng…"), "addUser", self.add_user)
-        self.password_button = button(self.tr("Đặt lại mật khẩu…"), "resetPassword", self.reset_password)
-        self.toggle_button = button(self.tr("Khóa tài khoản"), "toggleUser", self.toggle_user)
-        buttons = QHBoxLayout()
-        for widget in (self.add_button, self.password_button, self.toggle_button):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.view)
-        layout.addLayout(buttons)
+        self.view = table_view(self.ui.userTable, self.users)
+        self.add_button = button(self.ui.addUser, self.add_user)
+        self.password_button = button(self.ui.resetPassword, self.reset_password)
+        self.toggle_button = button(self.ui.toggleUser, self.toggle_user)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
@@ -630,31 +579,18 @@ class AuditTab(_Tab):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         today = ctx.desk.now().date()
+        self.ui = Ui_AuditTab()
+        self.ui.setupUi(self)
         self.events = audit_model(ctx.lang, self)
-        self.view = table_view(self.events, "auditTable")
-        self.filter = QLineEdit()
-        self.filter.setObjectName("auditFilter")
-        self.filter.setPlaceholderText(self.tr("Tìm trong nhật ký (không cần dấu)"))
-        self.filter.setClearButtonEnabled(True)
-        self.since = date_edit(date.fromordinal(today.toordinal() - 30))
-        self.since.setObjectName("auditSince")
-        self.until = date_edit(today)
-        self.until.setObjectName("auditUntil")
-        self.apply_button = button(self.tr("Lọc"), "auditApply", self.refresh)
+        self.view = table_view(self.ui.auditTable, self.events)
+        self.filter = self.ui.auditFilter
+        self.since = self.ui.auditSince
+        self.since.setDate(qdate(date.fromordinal(today.toordinal() - 30)))
+        self.until = self.ui.auditUntil
+        self.until.setDate(qdate(today))
+        self.apply_button = button(self.ui.auditApply, self.refresh)
         self.filter.returnPressed.connect(self.refresh)
-        bar = QHBoxLayout()
-        bar.addWidget(self.filter, 1)
-        bar.addWidget(QLabel(self.tr("Từ ngày:")))
-        bar.addWidget(self.since)
-        bar.addWidget(QLabel(self.tr("đến ngày:")))
-        bar.addWidget(self.until)
-        bar.addWidget(self.apply_button)
-        self.count = QLabel()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(bar)
-        layout.addWidget(self.view)
-        layout.addWidget(self.count)
+        self.count = self.ui.count
 
     def refresh(self) -> None:
         since = self.since.date().toPython()

@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLineEdit, QWidget
 
 from quarantine_desk.domain.errors import DeskError, InvalidInput
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
@@ -34,8 +34,6 @@ from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import policy_kind_label, role_label, room_sex_label
 from quarantine_desk.ui.tasks import run_write, writing
 
-DATE_FORMAT = "dd/MM/yyyy"
-
 
 def qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
@@ -43,13 +41,6 @@ def qdate(value: date) -> QDate:
 
 def pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(qdate(value))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(DATE_FORMAT)
-    return edit
 
 
 def fill_sex_box(box: QComboBox, current: str = RoomSex.ANY.value) -> QComboBox:

@@ -17,18 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
-    QSizePolicy,
-    QSpinBox,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,10 +29,11 @@ from quarantine_desk.services import facilities, people, stays
 from quarantine_desk.services.people import NewPerson, PersonRow
 from quarantine_desk.services.stays import AdmitResult, Proposal
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_checkin_page import Ui_CheckinPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import Column, RowsModel
 from quarantine_desk.ui.tasks import run_write, writing
-from quarantine_desk.ui.widgets import MessageLine, make_table, sex_text, vn_date
+from quarantine_desk.ui.widgets import setup_table, sex_text, vn_date
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +79,12 @@ class CheckinPage(QWidget):
     # --- layout -----------------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        title = QLabel(self.tr("Tiếp nhận người cách ly"))
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        """The layout, tab order and buddies come from forms/checkin_page.ui; the models and signals from here."""
+        self.ui = Ui_CheckinPage()
+        self.ui.setupUi(self)
+        ui = self.ui
 
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(
-            self.tr("Tìm theo họ tên, số CCCD/CMND/hộ chiếu hoặc số điện thoại; quét mã rồi Enter để thêm")
-        )
-        self.search.setClearButtonEnabled(True)
-        self.search.setStyleSheet("QLineEdit { font-size: 13pt; padding: 4px; }")
-        self.search.setAccessibleName(self.tr("Tìm người"))
+        self.search = ui.search
         self.search.textEdited.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._search_entered)
 
@@ -116,45 +102,17 @@ class CheckinPage(QWidget):
             ],
             parent=self,
         )
-        self.results_view = make_table(self.results)
-        self.results_view.setObjectName("results")
+        self.results_view = setup_table(ui.results, self.results)
         self.results_view.activated.connect(lambda index: self.pick(self.results.row_at(index.row())))
         self.results_view.doubleClicked.connect(lambda index: self.pick(self.results.row_at(index.row())))
-        self.add_selected = QPushButton(self.tr("Thêm vào danh sách đến"))
+        self.add_selected = ui.add_selected
         self.add_selected.clicked.connect(self._pick_selected)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        results_head = QHBoxLayout()
-        results_head.addWidget(QLabel(self.tr("Kết quả tìm kiếm")))
-        results_head.addStretch(1)
-        results_head.addWidget(self.add_selected)
-        left_layout.addLayout(results_head)
-        left_layout.addWidget(self.results_view, 1)
-        left_layout.addWidget(self._build_new_person())
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self._build_arrivals(), 3)
-        right_layout.addWidget(self._build_manual())
-        self.message = MessageLine()
-        self.message.setObjectName("message")
-        right_layout.addWidget(self.message)
-        right_layout.addWidget(self._build_summary(), 2)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.search)
-        layout.addWidget(splitter, 1)
+        self._build_new_person()
+        self._build_arrivals()
+        self._build_manual()
+        self.message = ui.message
+        self._build_summary()
 
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -164,27 +122,20 @@ class CheckinPage(QWidget):
         focus_search.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         focus_search.activated.connect(self.focus_search)
 
-    def _build_new_person(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Người mới"))
-        box.setObjectName("new_person")
-        self.f_name = QLineEdit()
-        self.f_name.setAccessibleName(self.tr("Họ và tên"))
-        self.f_sex = QComboBox()
+    def _build_new_person(self) -> None:
+        ui = self.ui
+        self.f_name = ui.new_name
+        self.f_sex = ui.new_sex
         self.f_sex.addItem(self.tr("Nam"), "M")
         self.f_sex.addItem(self.tr("Nữ"), "F")
-        self.f_born = QLineEdit()
-        self.f_born.setPlaceholderText(self.tr("1985 hoặc 15/03/1985"))
-        self.f_id = QLineEdit()
-        self.f_id.setPlaceholderText(self.tr("12 số CCCD, 9 số CMND hoặc hộ chiếu"))
-        self.f_phone = QLineEdit()
-        self.f_address = QLineEdit()
-        self.f_address.setPlaceholderText(self.tr("Xã/phường, huyện, tỉnh"))
-        self.f_household = QLineEdit()
-        self.f_household.setPlaceholderText(self.tr("Mã hộ, giống nhau cho cả nhà"))
-        self.f_doses = QSpinBox()
+        self.f_born = ui.new_born
+        self.f_id = ui.new_id_number
+        self.f_phone = ui.new_phone
+        self.f_address = ui.new_address
+        self.f_household = ui.new_household
+        self.f_doses = ui.new_doses
         self.f_doses.setRange(0, people.MAX_DOSES)
-        self.f_last_dose = QLineEdit()
-        self.f_last_dose.setPlaceholderText(self.tr("dd/mm/yyyy"))
+        self.f_last_dose = ui.new_last_dose_on
         self._fields: dict[str, QWidget] = {
             "name": self.f_name,
             "sex": self.f_sex,
@@ -196,52 +147,15 @@ class CheckinPage(QWidget):
             "doses": self.f_doses,
             "last_dose_on": self.f_last_dose,
         }
-        for key, widget in self._fields.items():
-            widget.setObjectName(f"new_{key}")
+        for widget in self._fields.values():
             if isinstance(widget, QLineEdit):
                 widget.returnPressed.connect(self.add_new_person)
-
-        grid = QGridLayout(box)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
-        # The name is the field typed most and the longest: it gets a whole row.
-        name_label = QLabel(self.tr("Họ và tên*"))
-        name_label.setBuddy(self.f_name)
-        grid.addWidget(name_label, 0, 0)
-        grid.addWidget(self.f_name, 0, 1, 1, 3)
-        pairs = [
-            (self.tr("Giới tính"), self.f_sex),
-            (self.tr("Năm/ngày sinh*"), self.f_born),
-            (self.tr("CCCD/CMND/hộ chiếu"), self.f_id),
-            (self.tr("SĐT"), self.f_phone),
-            (self.tr("Hộ gia đình"), self.f_household),
-            (self.tr("Số mũi tiêm"), self.f_doses),
-            (self.tr("Ngày tiêm mũi cuối"), self.f_last_dose),
-        ]
-        for i, (label, widget) in enumerate(pairs):
-            row, col = divmod(i, 2)
-            row += 1
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            grid.addWidget(caption, row, col * 2)
-            grid.addWidget(widget, row, col * 2 + 1)
-        address_label = QLabel(self.tr("Địa chỉ"))
-        address_label.setBuddy(self.f_address)
-        grid.addWidget(address_label, 5, 0)
-        grid.addWidget(self.f_address, 5, 1, 1, 3)
-        self.form_error = MessageLine()
-        self.form_error.setObjectName("form_error")
-        grid.addWidget(self.form_error, 6, 0, 1, 4)
-        self.add_person_button = QPushButton(self.tr("Lưu và thêm vào danh sách đến"))
-        self.add_person_button.setObjectName("add_person")
+        self.form_error = ui.form_error
+        self.add_person_button = ui.add_person
         self.add_person_button.clicked.connect(self.add_new_person)
-        grid.addWidget(self.add_person_button, 7, 1, 1, 3, Qt.AlignmentFlag.AlignRight)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        return box
 
-    def _build_arrivals(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Đến cùng nhau (hộ gia đình hoặc cả nhóm)"))
+    def _build_arrivals(self) -> None:
+        ui = self.ui
         self.arrivals = RowsModel[PersonRow](
             [
                 Column(self.tr("Họ và tên"), lambda p: p.full_name),
@@ -252,30 +166,22 @@ class CheckinPage(QWidget):
             ],
             parent=self,
         )
-        self.arrivals_view = make_table(self.arrivals)
-        self.arrivals_view.setObjectName("arrivals")
+        self.arrivals_view = setup_table(ui.arrivals, self.arrivals)
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.arrivals_view)
         remove.setContext(Qt.ShortcutContext.WidgetShortcut)
         remove.activated.connect(self.remove_selected_arrival)
-        self.remove_button = QPushButton(self.tr("Bỏ khỏi danh sách"))
+        self.remove_button = ui.remove_arrival
         self.remove_button.clicked.connect(self.remove_selected_arrival)
 
-        self.cohort = QComboBox()
-        self.cohort.setObjectName("cohort")
-        self.cohort.setEditable(True)
-        self.cohort.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.cohort.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.cohort = ui.cohort
         line = self.cohort.lineEdit()
         assert line is not None
         line.setPlaceholderText(self.tr("Chọn nhóm hoặc gõ tên nhóm mới"))
         self.cohort.currentTextChanged.connect(lambda _text: self.proposals.set_rows([]))
 
-        self.propose_button = QPushButton(self.tr("Đề xuất giường"))
-        self.propose_button.setObjectName("propose")
+        self.propose_button = ui.propose
         self.propose_button.clicked.connect(self.propose)
-        self.admit_button = QPushButton(self.tr("Nhận vào (Ctrl+Enter)"))
-        self.admit_button.setObjectName("admit")
-        self.admit_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.admit_button = ui.admit
         self.admit_button.clicked.connect(self.admit_all)
 
         self.proposals = RowsModel[Proposal](
@@ -287,54 +193,16 @@ class CheckinPage(QWidget):
             ],
             parent=self,
         )
-        self.proposals_view = make_table(self.proposals, stretch_column=3)
-        self.proposals_view.setObjectName("proposals")
+        self.proposals_view = setup_table(ui.proposals, self.proposals, stretch_column=3)
 
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.arrivals_view, 2)
-        cohort_row = QHBoxLayout()
-        cohort_label = QLabel(self.tr("Nhóm cách ly*"))
-        cohort_label.setBuddy(self.cohort)
-        cohort_row.addWidget(cohort_label)
-        cohort_row.addWidget(self.cohort, 1)
-        cohort_row.addWidget(self.remove_button)
-        layout.addLayout(cohort_row)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.propose_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.admit_button)
-        layout.addLayout(buttons)
-        layout.addWidget(self.proposals_view, 2)
-        return box
-
-    def _build_manual(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Chọn phòng khác cho người đang chọn"))
-        self.room_combo = QComboBox()
-        self.room_combo.setObjectName("room")
-        self.room_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.room_combo.setMinimumContentsLength(18)
+    def _build_manual(self) -> None:
+        self.room_combo = self.ui.room
         self.room_combo.currentIndexChanged.connect(self._fill_beds)
-        self.bed_combo = QComboBox()
-        self.bed_combo.setObjectName("bed")
-        self.bed_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.bed_combo.setMinimumContentsLength(12)
-        self.admit_here_button = QPushButton(self.tr("Nhận vào phòng này"))
-        self.admit_here_button.setObjectName("admit_here")
+        self.bed_combo = self.ui.bed
+        self.admit_here_button = self.ui.admit_here
         self.admit_here_button.clicked.connect(self.admit_into_chosen_room)
-        row = QHBoxLayout(box)
-        room_label = QLabel(self.tr("Phòng"))
-        room_label.setBuddy(self.room_combo)
-        bed_label = QLabel(self.tr("Giường"))
-        bed_label.setBuddy(self.bed_combo)
-        row.addWidget(room_label)
-        row.addWidget(self.room_combo, 2)
-        row.addWidget(bed_label)
-        row.addWidget(self.bed_combo, 1)
-        row.addWidget(self.admit_here_button)
-        return box
 
-    def _build_summary(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Vừa tiếp nhận"))
+    def _build_summary(self) -> None:
         self.summary = RowsModel[AdmitResult](
             [
                 Column(self.tr("Họ và tên"), lambda r: r.full_name),
@@ -347,19 +215,10 @@ class CheckinPage(QWidget):
             ],
             parent=self,
         )
-        self.summary_view = make_table(self.summary)
-        self.summary_view.setObjectName("summary")
-        self.print_button = QPushButton(self.tr("In bản cam kết"))
-        self.print_button.setObjectName("print_commitment")
+        self.summary_view = setup_table(self.ui.summary, self.summary)
+        self.print_button = self.ui.print_commitment
         self.print_button.clicked.connect(self.print_commitment)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.summary_view, 1)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.print_button)
-        layout.addLayout(bottom)
         self._update_print_button()
-        return box
 
     # --- texts ------------------------------------------------------------------------------------------------
 

@@ -15,12 +15,9 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,10 +26,10 @@ from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.rooms import RoomState
 from quarantine_desk.services import facilities, medical, overview, stays
 from quarantine_desk.services.overview import Alert, AlertKind, ZoneOccupancy
-from quarantine_desk.ui.chart import OccupancyChart
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_dashboard_page import Ui_DashboardPage
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
-from quarantine_desk.ui.widgets import MessageLine, make_table
+from quarantine_desk.ui.widgets import setup_table
 
 log = logging.getLogger(__name__)
 
@@ -171,33 +168,23 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("dashboard_page")
-        title = QLabel(self.tr("Tổng quan"))
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.facility_line = QLabel()
-        self.facility_line.setStyleSheet("font-size: 11pt;")
-        head = QHBoxLayout()
-        head.addWidget(title)
-        head.addSpacing(16)
-        head.addWidget(self.facility_line, 1)
-        self.warning = MessageLine()
-        self.warning.setObjectName("occupancy_warning")
+        # The layout, tab order and buddies come from forms/dashboard_page.ui; cards, models and signals from here.
+        self.ui = Ui_DashboardPage()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.facility_line = ui.facility_line
+        self.warning = ui.occupancy_warning
 
         self.alerts = RowsModel[Alert](
             [Column(self.tr("Cần xử lý ngay"), alert_text, tooltip=lambda a: self.tr("Bấm để mở danh sách"))],
             parent=self,
             highlight=alert_colour,
         )
-        self.alerts_view = make_table(self.alerts)
-        self.alerts_view.setObjectName("alerts")
-        self.alerts_view.horizontalHeader().setVisible(False)
-        self.alerts_view.setAlternatingRowColors(False)
-        self.alerts_view.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.alerts_view.setAccessibleName(self.tr("Cần xử lý ngay"))
+        self.alerts_view = setup_table(ui.alerts, self.alerts)
+        self.alerts_view.setAlternatingRowColors(False)  # one line per alert, each with its own colour
         self.alerts_view.clicked.connect(self._open_alert)
         self.alerts_view.activated.connect(self._open_alert)
-        self.no_alerts = QLabel(self.tr("Không có việc cần xử lý ngay."))
-        self.no_alerts.setObjectName("no_alerts")
-        self.no_alerts.setStyleSheet("QLabel { color: #1b5e20; background: #e3f4e4; padding: 6px; }")
+        self.no_alerts = ui.no_alerts
 
         captions = {
             "beds": (self.tr("Tổng số giường"), "rooms", ""),
@@ -217,17 +204,21 @@ class DashboardPage(QWidget):
             "shift_gaps": (self.tr("Khoảng trống ca trực 24 giờ tới"), "shifts", ""),
         }
         self.cards: dict[str, Card] = {}
-        grid = QGridLayout()
-        grid.setSpacing(8)
+        grid = ui.cards
         for i, (key, (caption, area, target)) in enumerate(captions.items()):
             card = Card(caption, area, target)
             card.setObjectName(f"card_{key}")
             card.clicked.connect(lambda area=area, target=target: self.open_area.emit(area, target))
             self.cards[key] = card
             grid.addWidget(card, i // 5, i % 5)
+        # The figures are made here, after the form: Tab reaches them after the alerts, before the zones.
+        previous: QWidget = ui.alerts
+        for card in self.cards.values():
+            QWidget.setTabOrder(previous, card)
+            previous = card
+        QWidget.setTabOrder(previous, ui.zones)
 
-        self.chart = OccupancyChart()
-        self.chart.setObjectName("occupancy_chart")
+        self.chart = ui.occupancy_chart
         self.zones = RowsModel[ZoneOccupancy](
             [
                 Column(self.tr("Khu"), lambda z: z.zone),
@@ -239,34 +230,8 @@ class DashboardPage(QWidget):
             parent=self,
             highlight=lambda z: ATTENTION_BACKGROUND if z.beds and z.free == 0 else None,
         )
-        self.zones_view = make_table(self.zones)
-        self.zones_view.setObjectName("zones")
+        self.zones_view = setup_table(ui.zones, self.zones)
         self.zones_view.activated.connect(lambda _index: self.open_area.emit("rooms", ""))
-        zones_box = QGroupBox(self.tr("Giường theo khu"))
-        zones_layout = QVBoxLayout(zones_box)
-        zones_layout.setContentsMargins(6, 6, 6, 6)
-        zones_layout.addWidget(self.zones_view)
-        bottom = QHBoxLayout()
-        bottom.setSpacing(8)
-        bottom.addWidget(self.chart, 3)
-        bottom.addWidget(zones_box, 2)
-
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(head)
-        layout.addWidget(self.warning)
-        layout.addWidget(self.alerts_view)
-        layout.addWidget(self.no_alerts)
-        layout.addLayout(grid)
-        layout.addLayout(bottom, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.addWidget(scroll)
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()

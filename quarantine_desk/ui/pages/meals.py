@@ -11,17 +11,8 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
-    QComboBox,
-    QDateEdit,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,10 +21,11 @@ from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import meals
 from quarantine_desk.services.meals import MealCounts, MealLine, ServedRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_meals_page import Ui_MealsPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.tasks import run_write, writing
-from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
+from quarantine_desk.ui.widgets import setup_table, vn_date
 
 log = logging.getLogger(__name__)
 
@@ -48,52 +40,25 @@ class MealsPage(QWidget):
         self.ctx = ctx
         self.setObjectName("meals_page")
         self.counts: MealCounts | None = None
-        title = QLabel(self.tr("Suất ăn"))
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.message = MessageLine()
-        self.message.setObjectName("message")
+        # The layout, tab order and buddies come from forms/meals_page.ui; models and signals from here.
+        self.ui = Ui_MealsPage()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.message = ui.message
 
         today = ctx.desk.now().date()
-        self.day = QDateEdit(QDate(today.year, today.month, today.day))
-        self.day.setObjectName("day")
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day = ui.day
+        self.day.setDate(QDate(today.year, today.month, today.day))
         self.day.dateChanged.connect(lambda *_: self.refresh())
-        previous = QPushButton(self.tr("◀ Hôm trước"))
-        previous.setObjectName("previous_day")
-        previous.clicked.connect(lambda: self._shift_day(-1))
-        following = QPushButton(self.tr("Hôm sau ▶"))
-        following.setObjectName("next_day")
-        following.clicked.connect(lambda: self._shift_day(1))
-        today_button = QPushButton(self.tr("Hôm nay"))
-        today_button.setObjectName("today")
-        today_button.clicked.connect(self.go_to_today)
-        self.staff = QSpinBox()
-        self.staff.setObjectName("staff")
+        ui.previous_day.clicked.connect(lambda: self._shift_day(-1))
+        ui.next_day.clicked.connect(lambda: self._shift_day(1))
+        ui.today.clicked.connect(self.go_to_today)
+        self.staff = ui.staff
         self.staff.setRange(FROM_SHIFTS, 9_999)
         self.staff.setValue(FROM_SHIFTS)
-        self.staff.setMinimumWidth(130)
-        self.staff.setSpecialValueText(self.tr("theo ca trực"))
-        self.staff.setToolTip(
-            self.tr("Số lực lượng phục vụ ăn mỗi bữa; để “theo ca trực” để lấy từ lịch ca trực.")
-        )
         self.staff.valueChanged.connect(lambda *_: self.refresh())
-        top = QHBoxLayout()
-        day_label = QLabel(self.tr("Ngày:"))
-        day_label.setBuddy(self.day)
-        staff_label = QLabel(self.tr("Lực lượng phục vụ:"))
-        staff_label.setBuddy(self.staff)
-        for widget in (day_label, self.day, previous, following, today_button):
-            top.addWidget(widget)
-        top.addSpacing(24)
-        top.addWidget(staff_label)
-        top.addWidget(self.staff)
-        top.addStretch(1)
 
-        self.summary = QLabel()
-        self.summary.setObjectName("summary")
-        self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("font-size: 11pt;")
+        self.summary = ui.summary
         self.model = RowsModel[MealLine](
             [
                 Column(self.tr("Bữa"), lambda m: self.meal_name(m.meal)),
@@ -110,54 +75,23 @@ class MealsPage(QWidget):
             parent=self,
             highlight=self._short_colour,
         )
-        self.view = make_table(self.model, stretch_column=0)
-        self.view.setObjectName("meals")
+        self.view = setup_table(ui.meals, self.model, stretch_column=0)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._meal_chosen())
 
-        self.meal = QComboBox()
-        self.meal.setObjectName("meal")
+        self.meal = ui.meal
         for code in meals.MEALS:
             self.meal.addItem(self.meal_name(code), code)
-        self.diners = QComboBox()
-        self.diners.setObjectName("diners")
+        self.diners = ui.diners
         self.diners.addItem(self.tr("Người cách ly"), "quarantined")
         self.diners.addItem(self.tr("Lực lượng phục vụ"), "staff")
-        self.portions = QSpinBox()
-        self.portions.setObjectName("portions")
+        self.portions = ui.portions
         self.portions.setRange(0, meals.MAX_PORTIONS)
-        self.portions.setSuffix(self.tr(" suất"))
         # The meal in the box and the row in the table are the same choice.
         self.meal.currentIndexChanged.connect(lambda i: self.view.selectRow(i))
         self.diners.currentIndexChanged.connect(lambda *_: self._suggest_portions())
-        self.record_button = QPushButton(self.tr("Ghi số suất đã phát"))
-        self.record_button.setObjectName("record_served")
-        self.record_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.record_button = ui.record_served
         self.record_button.clicked.connect(self.record)
-        self.record_box = QGroupBox(self.tr("Ghi nhận suất ăn đã phát"))
-        entry = QHBoxLayout(self.record_box)
-        for label, widget in (
-            (self.tr("Bữa"), self.meal),
-            (self.tr("Đối tượng"), self.diners),
-            (self.tr("Số suất"), self.portions),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            entry.addWidget(caption)
-            entry.addWidget(widget)
-        entry.addStretch(1)
-        entry.addWidget(self.record_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.message)
-        layout.addLayout(top)
-        layout.addWidget(self.summary)
-        # Three rows: the table keeps their height and the entry sits right under it.
-        self.view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        layout.addWidget(self.view)
-        layout.addWidget(self.record_box)
-        layout.addStretch(1)
+        self.record_box = ui.record_box
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()

@@ -16,16 +16,6 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateTimeEdit,
-    QDoubleSpinBox,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,10 +28,11 @@ from quarantine_desk.services import medical, stays
 from quarantine_desk.services.medical import DueTest, RecentHealthCheck, TestResultRow
 from quarantine_desk.services.stays import StayRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_medical_page import Ui_MedicalPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.tasks import run_write, writing
-from quarantine_desk.ui.widgets import Ask, MessageLine, make_table, selected_rows, vn_date
+from quarantine_desk.ui.widgets import Ask, selected_rows, setup_table, vn_date
 
 log = logging.getLogger(__name__)
 
@@ -72,26 +63,22 @@ class MedicalPage(QWidget):
         self.setObjectName("medical_page")
         self.ask = Ask(self)
         self._today = ctx.desk.now().date()
-        title = QLabel(self.tr("Xét nghiệm & theo dõi"))
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.message = MessageLine()
-        self.message.setObjectName("message")
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_tests(), self.tr("Xét nghiệm đến hạn"))
-        self.tabs.addTab(self._build_health(), self.tr("Theo dõi sức khỏe"))
-        self.tabs.addTab(self._build_releases(), self.tr("Ra khu cách ly"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.message)
-        layout.addWidget(self.tabs, 1)
+        # The layout, tab order and buddies come from forms/medical_page.ui; models and signals from here.
+        self.ui = Ui_MedicalPage()
+        self.ui.setupUi(self)
+        self.message = self.ui.message
+        self.tabs = self.ui.tabs
+        self._build_tests()
+        self._build_health()
+        self._build_releases()
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
 
     # --- tests due --------------------------------------------------------------------------------------------
 
-    def _build_tests(self) -> QWidget:
-        tab = QWidget()
+    def _build_tests(self) -> None:
+        ui = self.ui
         self.due = RowsModel[DueTest](
             [
                 Column(self.tr("Họ và tên"), lambda d: d.full_name),
@@ -104,45 +91,21 @@ class MedicalPage(QWidget):
             parent=self,
             highlight=lambda d: WARNING_BACKGROUND if d.overdue(self._today) else None,
         )
-        self.due_view = make_table(self.due, multi=True)
-        self.due_view.setObjectName("due")
+        self.due_view = setup_table(ui.due, self.due, multi=True)
         self.due_view.selectionModel().selectionChanged.connect(self._update_test_buttons)
-        self.due_count = QLabel()
+        self.due_count = ui.due_count
 
-        self.kind = QComboBox()
+        self.kind = ui.kind
         self.kind.addItem(self.tr("Test nhanh"), "rapid")
         self.kind.addItem(self.tr("RT-PCR"), "pcr")
-        self.result = QComboBox()
+        self.result = ui.result
         self.result.addItem(self.tr("Âm tính"), "negative")
         self.result.addItem(self.tr("Dương tính"), "positive")
-        self.sampled_at = QDateTimeEdit()
-        self.sampled_at.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.sampled_at.setCalendarPopup(True)
-        self.select_room_button = QPushButton(self.tr("Chọn cả phòng"))
+        self.sampled_at = ui.sampled_at
+        self.select_room_button = ui.select_room
         self.select_room_button.clicked.connect(self.select_whole_room)
-        self.record_button = QPushButton(self.tr("Ghi kết quả"))
-        self.record_button.setObjectName("record_tests")
-        self.record_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.record_button = ui.record_tests
         self.record_button.clicked.connect(self.record_selected)
-
-        form = QHBoxLayout()
-        for label, widget in (
-            (self.tr("Loại"), self.kind),
-            (self.tr("Kết quả"), self.result),
-            (self.tr("Lấy mẫu lúc"), self.sampled_at),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            form.addWidget(caption)
-            form.addWidget(widget)
-        form.addStretch(1)
-        form.addWidget(self.select_room_button)
-        form.addWidget(self.record_button)
-        layout = QVBoxLayout(tab)
-        layout.addWidget(self.due_count)
-        layout.addWidget(self.due_view, 1)
-        layout.addLayout(form)
-        return tab
 
     def _due_state(self, due: DueTest) -> str:
         late = (self._today - due.due).days
@@ -249,11 +212,9 @@ class MedicalPage(QWidget):
 
     # --- health checks ----------------------------------------------------------------------------------------
 
-    def _build_health(self) -> QWidget:
-        tab = QWidget()
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(self.tr("Lọc theo tên hoặc phòng"))
-        self.filter.setClearButtonEnabled(True)
+    def _build_health(self) -> None:
+        ui = self.ui
+        self.filter = ui.filter
         self.filter.textChanged.connect(self._apply_filter)
         self.present = RowsModel[StayRow](
             [
@@ -265,23 +226,14 @@ class MedicalPage(QWidget):
             ],
             parent=self,
         )
-        self.present_view = make_table(self.present)
-        self.present_view.setObjectName("present")
+        self.present_view = setup_table(ui.present, self.present)
         self._roster: list[StayRow] = []
 
-        self.temperature = QDoubleSpinBox()
-        self.temperature.setObjectName("temperature")
-        self.temperature.setRange(34.0, 43.0)
-        self.temperature.setDecimals(1)
-        self.temperature.setSingleStep(0.1)
-        self.temperature.setSuffix(" °C")
-        self.temperature.setValue(36.5)
+        self.temperature = ui.temperature
         self.temperature.valueChanged.connect(self._mark_fever)
-        self.symptoms = QLineEdit()
-        self.symptoms.setPlaceholderText(self.tr("Ho, sốt, đau họng, mất vị giác… (để trống nếu không có)"))
+        self.symptoms = ui.symptoms
         self.symptoms.returnPressed.connect(self.record_health)
-        self.health_button = QPushButton(self.tr("Ghi nhận"))
-        self.health_button.setObjectName("record_health")
+        self.health_button = ui.record_health
         self.health_button.clicked.connect(self.record_health)
 
         self.checks = RowsModel[RecentHealthCheck](
@@ -300,27 +252,7 @@ class MedicalPage(QWidget):
             parent=self,
             highlight=lambda h: WARNING_BACKGROUND if h.fever else None,
         )
-        self.checks_view = make_table(self.checks, stretch_column=4)
-        self.checks_view.setObjectName("checks")
-
-        entry = QHBoxLayout()
-        for label, widget in (
-            (self.tr("Nhiệt độ"), self.temperature),
-            (self.tr("Triệu chứng"), self.symptoms),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            entry.addWidget(caption)
-            entry.addWidget(widget, 1 if widget is self.symptoms else 0)
-        entry.addWidget(self.health_button)
-        checks_box = QGroupBox(self.tr("Đã ghi hôm qua và hôm nay"))
-        QVBoxLayout(checks_box).addWidget(self.checks_view)
-        layout = QVBoxLayout(tab)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.present_view, 3)
-        layout.addLayout(entry)
-        layout.addWidget(checks_box, 2)
-        return tab
+        self.checks_view = setup_table(ui.checks, self.checks, stretch_column=4)
 
     def _apply_filter(self) -> None:
         words = fold(self.filter.text()).split()
@@ -382,8 +314,8 @@ class MedicalPage(QWidget):
 
     # --- releases ---------------------------------------------------------------------------------------------
 
-    def _build_releases(self) -> QWidget:
-        tab = QWidget()
+    def _build_releases(self) -> None:
+        ui = self.ui
         self.leaving = RowsModel[ReleaseLine](
             [
                 Column(self.tr("Họ và tên"), lambda r: r.full_name),
@@ -395,28 +327,16 @@ class MedicalPage(QWidget):
             parent=self,
             highlight=self._leaving_colour,
         )
-        self.leaving_view = make_table(self.leaving, stretch_column=4)
-        self.leaving_view.setObjectName("leaving")
+        self.leaving_view = setup_table(ui.leaving, self.leaving, stretch_column=4)
         self.leaving_view.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_release_buttons()
         )
-        self.release_button = QPushButton(self.tr("Cho ra"))
-        self.release_button.setObjectName("release")
+        self.release_button = ui.release
         self.release_button.clicked.connect(self.release_selected)
-        self.override_button = QPushButton(self.tr("Duyệt cho ra (cần lý do)"))
-        self.override_button.setObjectName("override")
+        self.override_button = ui.override
         self.override_button.clicked.connect(self.override_selected)
-        self.transfer_button = QPushButton(self.tr("Chuyển điều trị"))
-        self.transfer_button.setObjectName("transfer")
+        self.transfer_button = ui.transfer
         self.transfer_button.clicked.connect(self.transfer_selected)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.release_button, self.override_button, self.transfer_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(tab)
-        layout.addWidget(self.leaving_view, 1)
-        layout.addLayout(buttons)
-        return tab
 
     def _when_text(self, line: ReleaseLine) -> str:
         return {

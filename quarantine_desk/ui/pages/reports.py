@@ -16,19 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
     QDateEdit,
     QFileDialog,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,10 +26,11 @@ from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.services import documents
 from quarantine_desk.services.documents import ImportResult, Rejected
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_reports_page import Ui_ReportsPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import Column, RowsModel
 from quarantine_desk.ui.tasks import Progress, ShouldStop, Task, run_task
-from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
+from quarantine_desk.ui.widgets import MessageLine, setup_table, vn_date
 
 log = logging.getLogger(__name__)
 
@@ -80,54 +71,25 @@ class ReportsPage(QWidget):
         self._folder = Path.home()
         today = ctx.desk.now().date()
 
-        title = QLabel(self.tr("Báo cáo & giấy tờ"))
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        content = QWidget()
-        grid = QGridLayout(content)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self._build_roster(today), 0, 0)
-        grid.addWidget(self._build_daily(today), 1, 0)
-        grid.addWidget(self._build_merge(), 2, 0)
-        grid.addWidget(self._build_certificates(today), 3, 0)
-        grid.addWidget(self._build_import(), 0, 1, 5, 1)
-        grid.setRowStretch(4, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(scroll, 1)
+        # The layout, tab order and buddies come from forms/reports_page.ui; models and signals from here.
+        self.ui = Ui_ReportsPage()
+        self.ui.setupUi(self)
+        self._build_roster(today)
+        self._build_daily(today)
+        self._build_merge()
+        self._build_certificates(today)
+        self._build_import()
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
 
     # --- building ------------------------------------------------------------------------------------------------
 
-    def _date_edit(self, day: date) -> QDateEdit:
-        edit = QDateEdit(_qdate(day))
-        edit.setDisplayFormat("dd/MM/yyyy")
-        edit.setCalendarPopup(True)
-        return edit
-
-    def _row(self, *widgets: QWidget, caption: str = "", buddy: QWidget | None = None) -> QHBoxLayout:
-        row = QHBoxLayout()
-        if caption:
-            label = QLabel(caption)
-            if buddy is not None:
-                label.setBuddy(buddy)
-            row.addWidget(label)
-        for widget in widgets:
-            row.addWidget(widget)
-        row.addStretch(1)
-        return row
-
-    def _build_roster(self, today: date) -> QGroupBox:
-        box = QGroupBox(self.tr("Danh sách người cách ly"))
-        self.roster_date = self._date_edit(today)
-        self.roster_variant = QComboBox()
+    def _build_roster(self, today: date) -> None:
+        ui = self.ui
+        self.roster_date = ui.roster_date
+        self.roster_date.setDate(_qdate(today))
+        self.roster_variant = ui.roster_variant
         labels = {
             "present": self.tr("Đang cách ly"),
             "admitted": self.tr("Vào trong ngày"),
@@ -137,78 +99,47 @@ class ReportsPage(QWidget):
         }
         for variant in documents.VARIANTS:
             self.roster_variant.addItem(labels.get(variant, variant), variant)
-        self.roster_xlsx = QPushButton(self.tr("Xuất Excel…"))
+        self.roster_xlsx = ui.roster_xlsx
         self.roster_xlsx.clicked.connect(lambda: self.export_roster(".xlsx"))
-        self.roster_pdf = QPushButton(self.tr("Xuất PDF…"))
+        self.roster_pdf = ui.roster_pdf
         self.roster_pdf.clicked.connect(lambda: self.export_roster(".pdf"))
-        self.roster_message = MessageLine()
-        layout = QVBoxLayout(box)
-        layout.addLayout(self._row(self.roster_date, caption=self.tr("Ngày"), buddy=self.roster_date))
-        layout.addLayout(
-            self._row(self.roster_variant, caption=self.tr("Danh sách"), buddy=self.roster_variant)
-        )
-        layout.addLayout(self._row(self.roster_xlsx, self.roster_pdf))
-        layout.addWidget(self.roster_message)
-        return box
+        self.roster_message = ui.roster_message
 
-    def _build_daily(self, today: date) -> QGroupBox:
-        box = QGroupBox(self.tr("Báo cáo 16 giờ"))
-        self.daily_date = self._date_edit(today)
-        self.daily_current = QRadioButton(self.tr("Khu hiện tại"))
-        self.daily_all = QRadioButton(self.tr("Tất cả các khu"))
-        self.daily_current.setChecked(True)
-        group = QButtonGroup(box)
-        group.addButton(self.daily_current)
-        group.addButton(self.daily_all)
-        self.daily_buttons: dict[str, QPushButton] = {}
-        for suffix, text in ((".xlsx", "Excel…"), (".pdf", "PDF…"), (".json", "JSON…")):
-            button = QPushButton(text)
+    def _build_daily(self, today: date) -> None:
+        ui = self.ui
+        self.daily_date = ui.daily_date
+        self.daily_date.setDate(_qdate(today))
+        # One group box holds both: they exclude each other.
+        self.daily_current = ui.daily_current
+        self.daily_all = ui.daily_all
+        self.daily_buttons: dict[str, QPushButton] = {
+            ".xlsx": ui.daily_xlsx,
+            ".pdf": ui.daily_pdf,
+            ".json": ui.daily_json,
+        }
+        for suffix, button in self.daily_buttons.items():
             button.clicked.connect(lambda _checked=False, s=suffix: self.write_daily_report(s))
-            self.daily_buttons[suffix] = button
-        self.daily_message = MessageLine()
-        layout = QVBoxLayout(box)
-        layout.addLayout(self._row(self.daily_date, caption=self.tr("Ngày"), buddy=self.daily_date))
-        layout.addLayout(self._row(self.daily_current, self.daily_all))
-        layout.addLayout(self._row(*self.daily_buttons.values(), caption=self.tr("Xuất ra")))
-        layout.addWidget(self.daily_message)
-        return box
+        self.daily_message = ui.daily_message
 
-    def _build_merge(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Tổng hợp báo cáo các khu (cấp huyện)"))
-        self.merge_button = QPushButton(self.tr("Chọn các tệp báo cáo…"))
+    def _build_merge(self) -> None:
+        self.merge_button = self.ui.merge
         self.merge_button.clicked.connect(self.merge_reports)
-        self.merge_message = MessageLine()
-        layout = QVBoxLayout(box)
-        layout.addLayout(self._row(self.merge_button))
-        layout.addWidget(self.merge_message)
-        return box
+        self.merge_message = self.ui.merge_message
 
-    def _build_certificates(self, today: date) -> QGroupBox:
-        box = QGroupBox(self.tr("Giấy xác nhận hoàn thành cách ly"))
-        self.certificate_date = self._date_edit(today)
-        self.certificate_button = QPushButton(self.tr("In giấy xác nhận (PDF)…"))
+    def _build_certificates(self, today: date) -> None:
+        ui = self.ui
+        self.certificate_date = ui.certificate_date
+        self.certificate_date.setDate(_qdate(today))
+        self.certificate_button = ui.certificate
         self.certificate_button.clicked.connect(self.print_certificates)
-        self.certificate_message = MessageLine()
-        layout = QVBoxLayout(box)
-        layout.addLayout(
-            self._row(
-                self.certificate_date,
-                self.certificate_button,
-                caption=self.tr("Ngày hoàn thành"),
-                buddy=self.certificate_date,
-            )
-        )
-        layout.addWidget(self.certificate_message)
-        return box
+        self.certificate_message = ui.certificate_message
 
-    def _build_import(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Nhập danh sách F1"))
-        self.import_choose = QPushButton(self.tr("Chọn tệp danh sách…"))
+    def _build_import(self) -> None:
+        ui = self.ui
+        self.import_choose = ui.import_choose
         self.import_choose.clicked.connect(self.choose_import_file)
-        self.import_file = QLabel()
-        self.import_file.setWordWrap(True)
-        self.import_summary = QLabel()
-        self.import_summary.setWordWrap(True)
+        self.import_file = ui.import_file
+        self.import_summary = ui.import_summary
         self.rejected = RowsModel[Rejected](
             [
                 Column(self.tr("Dòng"), lambda r: str(r.row), align_right=True),
@@ -216,30 +147,12 @@ class ReportsPage(QWidget):
             ],
             parent=self,
         )
-        self.rejected_view = make_table(self.rejected, stretch_column=1)
-        self.rejected_view.setObjectName("rejected")
+        self.rejected_view = setup_table(ui.rejected, self.rejected, stretch_column=1)
         self.rejected_view.setWordWrap(True)
-        self.import_button = QPushButton()
-        self.import_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.import_button = ui.import_people
         self.import_button.clicked.connect(self.import_for_real)
-        self.import_message = MessageLine()
-        note = QLabel(
-            self.tr(
-                "Tệp Excel hoặc CSV của tổ truy vết. Chương trình kiểm tra từng dòng trước; "
-                "chưa có ai được thêm cho tới khi bấm nút nhập."
-            )
-        )
-        note.setWordWrap(True)
-        layout = QVBoxLayout(box)
-        layout.addWidget(note)
-        layout.addLayout(self._row(self.import_choose))
-        layout.addWidget(self.import_file)
-        layout.addWidget(self.import_summary)
-        layout.addWidget(self.rejected_view, 1)
-        layout.addLayout(self._row(self.import_button))
-        layout.addWidget(self.import_message)
+        self.import_message = ui.import_message
         self._show_preview(None)
-        return box
 
     # --- shared ---------------------------------------------------------------------------------------------------
 

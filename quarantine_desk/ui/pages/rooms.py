@@ -28,16 +28,9 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
     QToolTip,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -48,11 +41,12 @@ from quarantine_desk.services import facilities, stays
 from quarantine_desk.services.facilities import RoomRow
 from quarantine_desk.services.stays import StayRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_room_board_page import Ui_RoomBoardPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import room_sex_label, room_state_label
 from quarantine_desk.ui.models import Column, RowsModel
 from quarantine_desk.ui.tasks import run_write, writing
-from quarantine_desk.ui.widgets import Ask, MessageLine, make_table, vn_date, vn_datetime
+from quarantine_desk.ui.widgets import Ask, setup_table, vn_date, vn_datetime
 
 log = logging.getLogger(__name__)
 
@@ -298,76 +292,39 @@ class RoomBoardPage(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        title = QLabel(self.tr("Phòng & giường"))
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.occupancy = QLabel()
-        self.occupancy.setObjectName("occupancy")
-        self.occupancy.setTextFormat(Qt.TextFormat.PlainText)
-        self.occupancy.setStyleSheet("font-size: 11pt;")
-        self.warning = QLabel()
-        self.warning.setObjectName("occupancy_warning")
-        self.warning.setStyleSheet("QLabel { color: #b3261e; font-weight: 600; }")
-        self.warning.setVisible(False)
-        head = QHBoxLayout()
-        head.addWidget(title)
-        head.addSpacing(24)
-        head.addWidget(self.occupancy)
-        head.addSpacing(12)
-        head.addWidget(self.warning)
-        head.addStretch(1)
+        """The layout, tab order and buddies come from forms/room_board_page.ui; the board, the legend's colours,
+        the models and the signals from here."""
+        self.ui = Ui_RoomBoardPage()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.occupancy = ui.occupancy
+        self.warning = ui.occupancy_warning
 
-        legend = QHBoxLayout()
-        legend.setSpacing(14)
         for state in RoomState:
             fill, border = STATE_COLOURS[state]
             swatch = QLabel()
             swatch.setFixedSize(16, 16)
             swatch.setStyleSheet(f"background: {fill}; border: 2px solid {border}; border-radius: 3px;")
-            legend.addWidget(swatch)
-            legend.addWidget(QLabel(self.state_text(state)))
-        legend.addStretch(1)
+            ui.legend.addWidget(swatch)
+            ui.legend.addWidget(QLabel(self.state_text(state)))
+        ui.legend.addStretch(1)
 
         self.board = RoomBoard()
         self.board.setObjectName("board")
         self.board.room_chosen.connect(self.show_room)
         self.board.menu_requested.connect(self._show_menu)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.board)
+        ui.scroll.setWidget(self.board)
+        self._build_panel()
+        self.message = ui.message
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
-        splitter.addWidget(self._build_panel())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-
-        self.message = MessageLine()
-        layout = QVBoxLayout(self)
-        layout.addLayout(head)
-        layout.addLayout(legend)
-        layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
-
-    def _build_panel(self) -> QWidget:
-        panel = QWidget()
-        panel.setMinimumWidth(360)
-        self.room_title = QLabel(self.tr("Chọn một phòng để xem người đang ở và lịch sử"))
-        self.room_title.setWordWrap(True)
-        self.room_title.setStyleSheet("font-size: 12pt; font-weight: 600;")
-        self.room_details = QLabel()
-        self.room_details.setWordWrap(True)
-        self.disinfect_button = QPushButton(self.tr("Ghi nhận khử khuẩn"))
+    def _build_panel(self) -> None:
+        ui = self.ui
+        self.room_title = ui.room_title
+        self.room_details = ui.room_details
+        self.disinfect_button = ui.disinfect
         self.disinfect_button.clicked.connect(lambda: self.disinfect_room(self.board.selected or ""))
-        self.service_button = QPushButton(self.tr("Ngừng sử dụng"))
+        self.service_button = ui.out_of_service
         self.service_button.clicked.connect(self._toggle_service_of_selected)
-        for button in (self.disinfect_button, self.service_button):
-            button.setEnabled(False)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.disinfect_button)
-        buttons.addWidget(self.service_button)
-        buttons.addStretch(1)
 
         self.occupants = RowsModel[StayRow](
             [
@@ -378,7 +335,7 @@ class RoomBoardPage(QWidget):
             ],
             parent=self,
         )
-        self.occupants_view = make_table(self.occupants, stretch_column=1)
+        self.occupants_view = setup_table(ui.occupants, self.occupants, stretch_column=1)
         self.history = RowsModel[StayRow](
             [
                 Column(self.tr("Họ và tên"), lambda s: s.full_name, tooltip=lambda s: s.cohort),
@@ -388,20 +345,7 @@ class RoomBoardPage(QWidget):
             ],
             parent=self,
         )
-        self.history_view = make_table(self.history, stretch_column=0)
-
-        occupants_box = QGroupBox(self.tr("Đang ở"))
-        QVBoxLayout(occupants_box).addWidget(self.occupants_view)
-        history_box = QGroupBox(self.tr("Lịch sử phòng"))
-        QVBoxLayout(history_box).addWidget(self.history_view)
-        layout = QVBoxLayout(panel)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.room_title)
-        layout.addWidget(self.room_details)
-        layout.addLayout(buttons)
-        layout.addWidget(occupants_box, 3)
-        layout.addWidget(history_box, 2)
-        return panel
+        self.history_view = setup_table(ui.history, self.history, stretch_column=0)
 
     # --- texts ------------------------------------------------------------------------------------------------
 

@@ -18,15 +18,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGroupBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,12 +29,13 @@ from quarantine_desk.services import shifts
 from quarantine_desk.services.shifts import GapReport, ShiftRow, StaffRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_plan_dialog import Ui_PlanDialog
+from quarantine_desk.ui.forms_compiled.ui_shifts_page import Ui_ShiftsPage
 from quarantine_desk.ui.forms_compiled.ui_staff_dialog import Ui_StaffDialog
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog, pydate, qdate
 from quarantine_desk.ui.tasks import run_write, writing
-from quarantine_desk.ui.widgets import MessageLine, make_table, vn_date
+from quarantine_desk.ui.widgets import setup_table, vn_date
 
 log = logging.getLogger(__name__)
 
@@ -194,86 +187,43 @@ class ShiftsPage(QWidget):
         self.gap_report: GapReport | None = None
         can_manage = ctx.desk.can(Permission.MANAGE_SHIFTS)
 
-        title = QLabel(self.tr("Ca trực"))
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.previous_button = QPushButton(self.tr("◀ Tuần trước"))
-        self.previous_button.setObjectName("previous_week")
+        # The layout, tab order and buddies come from forms/shifts_page.ui; models and signals from here.
+        self.ui = Ui_ShiftsPage()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.previous_button = ui.previous_week
         self.previous_button.clicked.connect(lambda: self.show_week(self.monday - timedelta(days=7)))
-        self.this_week_button = QPushButton(self.tr("Tuần này"))
-        self.this_week_button.setObjectName("this_week")
+        self.this_week_button = ui.this_week
         self.this_week_button.clicked.connect(
             lambda: self.show_week(self._today - timedelta(days=self._today.weekday()))
         )
-        self.next_button = QPushButton(self.tr("Tuần sau ▶"))
-        self.next_button.setObjectName("next_week")
+        self.next_button = ui.next_week
         self.next_button.clicked.connect(lambda: self.show_week(self.monday + timedelta(days=7)))
-        self.week_label = QLabel()
-        self.week_label.setObjectName("week_label")
-        self.week_label.setStyleSheet("font-weight: 600;")
-        self.plan_button = QPushButton(self.tr("Lập lịch ca…"))
-        self.plan_button.setObjectName("plan")
+        self.week_label = ui.week_label
+        self.plan_button = ui.plan
         self.plan_button.clicked.connect(self.plan)
         self.plan_button.setVisible(can_manage)
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addSpacing(16)
-        top.addWidget(self.previous_button)
-        top.addWidget(self.this_week_button)
-        top.addWidget(self.next_button)
-        top.addSpacing(8)
-        top.addWidget(self.week_label)
-        top.addStretch(1)
-        top.addWidget(self.plan_button)
 
-        self.message = MessageLine()
-        self.message.setObjectName("message")
-        self.summary = QLabel()
-        self.summary.setObjectName("gap_summary")
-        self.summary.setWordWrap(True)
+        self.message = ui.message
+        self.summary = ui.gap_summary
 
         self.week = self._week_model([])
-        self.week_view = QTableView()
-        self.week_view.setObjectName("week")
-        self.week_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.week_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.week_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.week_view.setTabKeyNavigation(False)
-        self.week_view.setWordWrap(False)
-        self.week_view.verticalHeader().setVisible(False)
-        self.week_view.horizontalHeader().setHighlightSections(False)
+        self.week_view = ui.week
         self.week_view.setModel(self.week)
         self.week_view.selectionModel().currentChanged.connect(self._cell_chosen)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self._build_shift_box(can_manage), 2)
-        right_layout.addWidget(self._build_staff_box(can_manage), 3)
+        self._build_shift_box(can_manage)
+        self._build_staff_box(can_manage)
+        ui.splitter.setSizes([700, 420])
 
-        splitter = QSplitter()
-        splitter.addWidget(self.week_view)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([700, 420])
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.message)
-        layout.addWidget(self.summary)
-        layout.addWidget(splitter, 1)
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
 
     # --- building --------------------------------------------------------------------------------------------
 
-    def _build_shift_box(self, can_manage: bool) -> QGroupBox:
-        box = QGroupBox(self.tr("Ca đang chọn"))
-        self.shift_label = QLabel(self.tr("Chọn một ô trong lịch tuần."))
-        self.shift_label.setObjectName("shift_label")
-        self.shift_label.setWordWrap(True)
+    def _build_shift_box(self, can_manage: bool) -> None:
+        self.shift_label = self.ui.shift_label
         self.on_shift = RowsModel[StaffRow](
             [
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
@@ -281,24 +231,13 @@ class ShiftsPage(QWidget):
             ],
             parent=self,
         )
-        self.on_shift_view = make_table(self.on_shift)
-        self.on_shift_view.setObjectName("on_shift")
+        self.on_shift_view = setup_table(self.ui.on_shift, self.on_shift)
         self.on_shift_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        self.unassign_button = QPushButton(self.tr("Bỏ phân công"))
-        self.unassign_button.setObjectName("unassign")
+        self.unassign_button = self.ui.unassign
         self.unassign_button.clicked.connect(self.unassign_selected)
         self.unassign_button.setVisible(can_manage)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.unassign_button)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.shift_label)
-        layout.addWidget(self.on_shift_view, 1)
-        layout.addLayout(buttons)
-        return box
 
-    def _build_staff_box(self, can_manage: bool) -> QGroupBox:
-        box = QGroupBox(self.tr("Nhân viên"))
+    def _build_staff_box(self, can_manage: bool) -> None:
         self.staff = RowsModel[StaffRow](
             [
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
@@ -307,28 +246,16 @@ class ShiftsPage(QWidget):
             ],
             parent=self,
         )
-        self.staff_view = make_table(self.staff)
-        self.staff_view.setObjectName("staff")
+        self.staff_view = setup_table(self.ui.staff, self.staff)
         self.staff_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         if can_manage:
             self.staff_view.doubleClicked.connect(lambda *_: self.assign_selected())
-        self.assign_button = QPushButton(self.tr("Phân công vào ca"))
-        self.assign_button.setObjectName("assign")
-        self.assign_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 12px; }")
+        self.assign_button = self.ui.assign
         self.assign_button.clicked.connect(self.assign_selected)
-        self.add_staff_button = QPushButton(self.tr("Thêm nhân viên…"))
-        self.add_staff_button.setObjectName("add_staff")
+        self.add_staff_button = self.ui.add_staff
         self.add_staff_button.clicked.connect(self.add_staff)
         for button in (self.assign_button, self.add_staff_button):
             button.setVisible(can_manage)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_staff_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.assign_button)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.staff_view, 1)
-        layout.addLayout(buttons)
-        return box
 
     def _day_text(self, day: date) -> str:
         names = [

@@ -12,15 +12,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QDialog,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,9 +27,10 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_distribution_dialog import Ui_DistributionDialog
 from quarantine_desk.ui.forms_compiled.ui_item_dialog import Ui_ItemDialog
 from quarantine_desk.ui.forms_compiled.ui_movement_dialog import Ui_MovementDialog
+from quarantine_desk.ui.forms_compiled.ui_supplies_page import Ui_SuppliesPage
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog
-from quarantine_desk.ui.widgets import MessageLine, make_table, setup_table, vn_datetime
+from quarantine_desk.ui.widgets import setup_table, vn_datetime
 
 log = logging.getLogger(__name__)
 
@@ -190,12 +185,12 @@ class SuppliesPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("supplies_page")
-        title = QLabel(self.tr("Vật tư"))
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.message = MessageLine()
-        self.message.setObjectName("message")
-        self.low_count = QLabel()
-        self.low_count.setObjectName("low_count")
+        # The layout, tab order and buddies come from forms/supplies_page.ui; models and signals from here.
+        self.ui = Ui_SuppliesPage()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.message = ui.message
+        self.low_count = ui.low_count
 
         self.stock = RowsModel[StockRow](
             [
@@ -210,26 +205,17 @@ class SuppliesPage(QWidget):
             parent=self,
             highlight=lambda r: WARNING_BACKGROUND if r.low else None,
         )
-        self.stock_view = make_table(self.stock, stretch_column=1)
-        self.stock_view.setObjectName("stock")
+        self.stock_view = setup_table(ui.stock, self.stock, stretch_column=1)
         self.stock_view.selectionModel().currentRowChanged.connect(lambda *_: self._item_chosen())
 
-        self.receive_button = QPushButton(self.tr("Nhập kho"))
-        self.receive_button.setObjectName("receive")
+        self.receive_button = ui.receive
         self.receive_button.clicked.connect(self.receive_selected)
-        self.issue_button = QPushButton(self.tr("Xuất kho"))
-        self.issue_button.setObjectName("issue")
+        self.issue_button = ui.issue
         self.issue_button.clicked.connect(self.issue_selected)
-        self.distribute_button = QPushButton(self.tr("Phân phối hàng cứu trợ…"))
-        self.distribute_button.setObjectName("distribute")
+        self.distribute_button = ui.distribute
         self.distribute_button.clicked.connect(self.distribute_selected)
-        self.add_button = QPushButton(self.tr("Thêm vật tư…"))
-        self.add_button.setObjectName("add_item")
+        self.add_button = ui.add_item
         self.add_button.clicked.connect(self.add_item)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.low_count, 1)
-        for button in (self.receive_button, self.issue_button, self.distribute_button, self.add_button):
-            buttons.addWidget(button)
 
         self.moves = RowsModel[MovementRow](
             [
@@ -244,26 +230,8 @@ class SuppliesPage(QWidget):
             ],
             parent=self,
         )
-        self.moves_view = make_table(self.moves, stretch_column=4)
-        self.moves_view.setObjectName("movements")
-        self.moves_box = QGroupBox(self.tr("Nhập, xuất gần đây"))
-        QVBoxLayout(self.moves_box).addWidget(self.moves_view)
-
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.stock_view, 1)
-        top_layout.addLayout(buttons)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.moves_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
+        self.moves_view = setup_table(ui.movements, self.moves, stretch_column=4)
+        self.moves_box = ui.moves_box
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
