@@ -404,3 +404,37 @@ def test_staff(qtbot, facility: UiContext) -> None:  # type: ignore[no-untyped-d
         "Điều dưỡng",
         "0912345678",
     )
+
+
+ESCAPABLE = {
+    "login": lambda ctx: LoginDialog(ctx.desk.as_user(None)),
+    "first_admin": lambda ctx: FirstAdminDialog(ctx.desk),
+    "database": lambda ctx: DatabaseDialog("Không mở được cơ sở dữ liệu.", ""),
+    "database_choice": lambda ctx: DatabaseChoiceDialog(ctx.desk.display_url),
+    "facility": lambda ctx: FacilityDialog(ctx),
+    "bulk_rooms": lambda ctx: BulkRoomsDialog(ctx, "KTX-A"),
+    "room": lambda ctx: RoomDialog(ctx, "KTX-A", facilities.room_board(ctx.desk, "KTX-A")[0]),
+    "policy": lambda ctx: PolicyDialog(ctx),
+    "user": lambda ctx: UserDialog(ctx),
+    "password": lambda ctx: PasswordDialog(ctx, "admin"),
+    "receipt": lambda ctx: MovementDialog(ctx, supplies.list_stock(ctx.desk, "KTX-A")[0], incoming=True),
+    "item": lambda ctx: ItemDialog(ctx),
+    "distribution": lambda ctx: DistributionDialog(ctx, supplies.list_stock(ctx.desk, "KTX-A")[0]),
+    "shift_plan": lambda ctx: PlanDialog(ctx, ctx.desk.now().date()),
+    "staff": lambda ctx: StaffDialog(ctx),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPABLE))
+def test_escape_cancels_and_changes_nothing(qtbot, facility: UiContext, name: str) -> None:  # type: ignore[no-untyped-def]
+    before = (facilities.list_facilities(facility.desk), facilities.room_board(facility.desk, "KTX-A"))
+    dialog = ESCAPABLE[name](facility)
+    open_dialog(qtbot, dialog)
+    widget = QApplication.focusWidget()
+    type_text(qtbot, widget, "1")
+    qtbot.keyClick(widget, Qt.Key.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
+    assert (
+        facilities.list_facilities(facility.desk),
+        facilities.room_board(facility.desk, "KTX-A"),
+    ) == before
