@@ -400,7 +400,8 @@
     </message>
     <message>
         <source>Return</source>
-        <translation>Enter</translation>
+        <translatorcomment>Each key name must stay distinct: Qt reads key sequences typed as text through these names, and "Enter" here would make Ctrl+Return and Ctrl+Enter one key, ambiguous.</translatorcomment>
+        <translation>Return</translation>
     </message>
     <message>
         <source>Esc</source>

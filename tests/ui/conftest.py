@@ -1,19 +1,51 @@
-"""Fixtures for the window tests: a UiContext on a fresh SQLite database, settings in a temporary file, and a
-recorder in place of message boxes so that no modal box blocks a test."""
+"""Fixtures for the window tests: a UiContext on a fresh SQLite database, settings in a temporary file, a
+recorder in place of message boxes so that no modal box blocks a test, and the Vietnamese translations of Qt's
+own strings (qt_vi, qtbase_vi) installed as the program installs them, so a test sees what the gate sees."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from quarantine_desk.ui import interaction as interaction_module
+from quarantine_desk.ui.app import install_translators
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.settings import Settings
 from quarantine_desk.ui.tasks import writing
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def built_translations() -> None:
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_translations.py")], check=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def vietnamese(qapp: QApplication, built_translations: None) -> Iterator[list[QTranslator]]:
+    """The window's default language, Qt's own strings included (key names in shortcuts, standard buttons)."""
+    installed = install_translators(qapp, "vi")
+    yield installed
+    for translator in installed:
+        qapp.removeTranslator(translator)
+
+
+@pytest.fixture
+def english(qapp: QApplication, vietnamese: list[QTranslator]) -> Iterator[list[QTranslator]]:
+    """The English window: the Vietnamese translators out, the program's English strings in; back after."""
+    for translator in vietnamese:
+        qapp.removeTranslator(translator)
+    installed = install_translators(qapp, "en")
+    yield installed
+    for translator in installed:
+        qapp.removeTranslator(translator)
+    vietnamese[:] = install_translators(qapp, "vi")
 
 
 class Recorder(interaction_module.Interaction):

@@ -6,15 +6,13 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox
 
 from quarantine_desk.resources import resource_path
-from quarantine_desk.ui.app import install_translators
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.dialogs import LoginDialog
 from quarantine_desk.ui.main_window import MainWindow
@@ -61,21 +59,8 @@ def test_the_english_file_covers_every_string_in_the_window(tmp_path: Path) -> N
     assert missing == [], "run pyside6-lupdate and translate the new strings"
 
 
-@pytest.fixture(scope="module")
-def built_translations() -> None:
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_translations.py")], check=True)
-
-
-@pytest.fixture
-def translators(qapp: QApplication, built_translations: None) -> Iterator[list[QTranslator]]:
-    installed: list[QTranslator] = []
-    yield installed
-    for translator in installed:
-        qapp.removeTranslator(translator)
-
-
-def test_vietnamese_for_qts_own_buttons_and_menus(qapp: QApplication, translators: list[QTranslator]) -> None:
-    translators.extend(install_translators(qapp, "vi"))
+def test_vietnamese_for_qts_own_buttons_and_menus(vietnamese: list[QTranslator]) -> None:
+    assert vietnamese, "the window tests run with Qt's Vietnamese strings installed"
     t = QCoreApplication.translate
     assert t("QPlatformTheme", "Cancel") == "Hủy"
     assert t("QPlatformTheme", "OK") == "Đồng ý"
@@ -84,8 +69,7 @@ def test_vietnamese_for_qts_own_buttons_and_menus(qapp: QApplication, translator
     assert t("QWidgetTextControl", "&Paste") == "&Dán"
 
 
-def test_the_english_window(qtbot, ctx: UiContext, settings, translators: list[QTranslator]) -> None:  # type: ignore[no-untyped-def]
-    translators.extend(install_translators(QApplication.instance(), "en"))
+def test_the_english_window(qtbot, ctx: UiContext, settings, english: list[QTranslator]) -> None:  # type: ignore[no-untyped-def]
     ctx.lang = "en"
     window = MainWindow(ctx, settings)
     qtbot.addWidget(window)
@@ -104,9 +88,8 @@ def test_the_english_window(qtbot, ctx: UiContext, settings, translators: list[Q
     assert "Administrator" in window.user_label.text()
 
 
-def test_a_form_in_english(qtbot, sqlite_only_desk, translators: list[QTranslator]) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_in_english(qtbot, sqlite_only_desk, english: list[QTranslator]) -> None:  # type: ignore[no-untyped-def]
     """The strings of a Designer form go through the same translation as the code's."""
-    translators.extend(install_translators(QApplication.instance(), "en"))
     dialog = LoginDialog(sqlite_only_desk.as_user(None), "en")
     qtbot.addWidget(dialog)
     assert dialog.ui.usernameLabel.text() == "User name:"

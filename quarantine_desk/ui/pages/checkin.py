@@ -114,11 +114,17 @@ class CheckinPage(QWidget):
         self.message = ui.message
         self._build_summary()
 
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.admit_all)
-        focus_search = QShortcut(QKeySequence("Ctrl+F"), self)
+        # Keys as key codes, never as text: text is read through the translated key names of the language.
+        admit = QShortcut(self)
+        admit.setKeys(
+            [
+                QKeySequence(Qt.KeyboardModifier.ControlModifier | Qt.Key.Key_Return),
+                QKeySequence(Qt.KeyboardModifier.ControlModifier | Qt.Key.Key_Enter),
+            ]
+        )
+        admit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        admit.activated.connect(self.admit_all)
+        focus_search = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         focus_search.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         focus_search.activated.connect(self.focus_search)
 
