@@ -46,6 +46,7 @@ from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.labels import database_kind_label, role_label
 from quarantine_desk.ui.pages.dashboard import alert_target, alert_text
 from quarantine_desk.ui.pages.placeholder import UnderConstructionPage
+from quarantine_desk.ui.permissions import restrict
 from quarantine_desk.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,16 @@ def sqlite_file(url: str) -> str:
     """The file behind a SQLite URL, which says more to a facility manager than the URL does."""
     prefix = "sqlite:///"
     return url[len(prefix) :] or url if url.startswith(prefix) else url
+
+
+DEMO_PERMISSIONS = (
+    Permission.MANAGE_FACILITY,
+    Permission.REGISTER_PERSON,
+    Permission.ADMIT,
+    Permission.RECORD_MEDICAL,
+    Permission.MANAGE_STOCK,
+    Permission.MANAGE_SHIFTS,
+)
 
 
 class MainWindow(QMainWindow):
@@ -360,12 +371,15 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&Tệp"))
+        file_menu.setToolTipsVisible(True)  # why an action is off
         self.demo_action = QAction(self.tr("Tạo dữ liệu mẫu"), self)
         self.demo_action.setObjectName("demoAction")
         self.demo_action.triggered.connect(self.build_demo)
         if importlib.util.find_spec(DEMO_MODULE) is None:
             self.demo_action.setEnabled(False)
             self.demo_action.setToolTip(self.tr("Chưa có trong phiên bản này."))
+        # The demo sets up a facility and fills every area of it.
+        restrict(self.ctx.desk, [self.demo_action], *DEMO_PERMISSIONS)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
         self.backup_action = QAction(self.tr("Sao lưu dữ liệu…"), self)

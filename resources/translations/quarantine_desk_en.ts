@@ -3361,4 +3361,11 @@ Reason for the release (kept in the audit trail):</translation>
         <translation>Notice</translation>
     </message>
 </context>
+<context>
+    <name>Permissions</name>
+    <message>
+        <source>Chỉ %1 được làm việc này.</source>
+        <translation>Only %1 may do this.</translation>
+    </message>
+</context>
 </TS>

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from quarantine_desk.domain.errors import DeskError, InvalidInput, PersonAlreadyStaying
 from quarantine_desk.domain.people import normalise_id_number
+from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import RoomState
 from quarantine_desk.services import facilities, people, stays
 from quarantine_desk.services.people import NewPerson, PersonRow
@@ -32,6 +33,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_checkin_page import Ui_CheckinPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.permissions import restrict
 from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import setup_table, sex_text, vn_date
 
@@ -72,6 +74,13 @@ class CheckinPage(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
         self._build()
+        self.new_person_box = self.ui.new_person
+        self.arrivals_box = self.ui.arrivals_box
+        self.manual_box = self.ui.manual_box
+        self.may_admit = restrict(ctx.desk, [self.arrivals_box, self.manual_box], Permission.ADMIT)
+        restrict(
+            ctx.desk, [self.new_person_box, self.add_selected], Permission.REGISTER_PERSON, Permission.ADMIT
+        )
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
@@ -344,7 +353,7 @@ class CheckinPage(QWidget):
 
     def pick(self, person: PersonRow | None) -> None:
         """Add a person to the arriving list (once; not someone already in quarantine)."""
-        if person is None:
+        if person is None or not self.may_admit:
             return
         if person.facility:
             self.message.error(

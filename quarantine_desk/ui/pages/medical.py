@@ -31,6 +31,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_medical_page import Ui_MedicalPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.permissions import restrict
 from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import Ask, selected_rows, setup_table, vn_date
 
@@ -71,9 +72,17 @@ class MedicalPage(QWidget):
         self._build_tests()
         self._build_health()
         self._build_releases()
+        self._restrict()
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
+
+    def _restrict(self) -> None:
+        """What the role may not do is off, with who may as tooltip (the services refuse it anyway)."""
+        medical: list[QWidget] = [self.kind, self.result, self.sampled_at, self.select_room_button]
+        medical += [self.record_button, self.temperature, self.symptoms, self.health_button]
+        restrict(self.ctx.desk, medical, Permission.RECORD_MEDICAL)
+        restrict(self.ctx.desk, [self.release_button, self.transfer_button], Permission.RELEASE)
 
     # --- tests due --------------------------------------------------------------------------------------------
 

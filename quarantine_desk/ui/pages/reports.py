@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import documents
 from quarantine_desk.services.documents import ImportResult, Rejected
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_reports_page import Ui_ReportsPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.permissions import restrict
 from quarantine_desk.ui.tasks import Progress, ShouldStop, Task, run_task
 from quarantine_desk.ui.widgets import MessageLine, setup_table, vn_date
 
@@ -153,6 +155,7 @@ class ReportsPage(QWidget):
         self.import_button.clicked.connect(self.import_for_real)
         self.import_message = ui.import_message
         self._show_preview(None)
+        restrict(self.ctx.desk, [self.import_choose, self.import_button], Permission.REGISTER_PERSON)
 
     # --- shared ---------------------------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import RoomState
 from quarantine_desk.domain.stays import StayOutcome
 from quarantine_desk.services import facilities, stays
@@ -45,6 +46,7 @@ from quarantine_desk.ui.forms_compiled.ui_room_board_page import Ui_RoomBoardPag
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import room_sex_label, room_state_label
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.permissions import restrict
 from quarantine_desk.ui.tasks import run_write, writing
 from quarantine_desk.ui.widgets import Ask, setup_table, vn_date, vn_datetime
 
@@ -287,6 +289,8 @@ class RoomBoardPage(QWidget):
         self.ask = Ask(self)
         self.rows: list[RoomRow] = []
         self._build()
+        restrict(ctx.desk, [self.disinfect_button], Permission.DISINFECT)
+        restrict(ctx.desk, [self.service_button], Permission.MANAGE_FACILITY)
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
@@ -441,13 +445,16 @@ class RoomBoardPage(QWidget):
         disinfect = menu.addAction(self.tr("Ghi nhận khử khuẩn"))
         disinfect.triggered.connect(lambda: self.disinfect_room(room))
         disinfect.setEnabled(row is not None and row.occupants == 0)
+        restrict(self.ctx.desk, [disinfect], Permission.DISINFECT)
         if row is not None and row.state is RoomState.OUT_OF_SERVICE:
             back = menu.addAction(self.tr("Sử dụng lại"))
             back.triggered.connect(lambda: self.set_in_service(room, True))
+            restrict(self.ctx.desk, [back], Permission.MANAGE_FACILITY)
         else:
             stop = menu.addAction(self.tr("Ngừng sử dụng"))
             stop.triggered.connect(lambda: self.set_in_service(room, False))
             stop.setEnabled(row is not None and row.occupants == 0)
+            restrict(self.ctx.desk, [stop], Permission.MANAGE_FACILITY)
         return menu
 
     def _show_menu(self, room: str, where: QPoint) -> None:
