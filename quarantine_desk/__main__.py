@@ -12,6 +12,14 @@ def main() -> int:
     code = cli.run(sys.argv[1:])
     if code != -1:
         return code
+    from quarantine_desk.ui import platform_check
+
+    if platform_check.uses_xcb():
+        missing = platform_check.missing_packages()
+        if missing:
+            # Qt would abort with a misleading message; say what to install instead.
+            print(platform_check.missing_text(missing), file=sys.stderr)
+            return 1
     from quarantine_desk.ui.app import run_window
 
     args = cli.build_parser().parse_args(sys.argv[1:])
