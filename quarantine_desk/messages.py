@@ -282,6 +282,12 @@ def _vi(err: e.DeskError) -> str:
             return "Đã hủy; không có gì được ghi."
         case e.NotFound():
             return f"Không tìm thấy {KINDS[lang].get(err.kind, err.kind)} “{err.key}”."
+        case e.IdNumberTaken():
+            born = f", sinh {err.birth_year}" if err.birth_year else ""
+            where = (
+                f"đang ở {err.facility}, phòng {err.room}" if err.facility else "hiện không ở khu cách ly nào"
+            )
+            return f"Số giấy tờ “{err.id_number}” đã là của {err.full_name}{born}, {where}."
         case e.AlreadyExists():
             return f"{KINDS[lang].get(err.kind, err.kind).capitalize()} “{err.key}” đã có."
         case e.NotAllowed():
@@ -369,6 +375,10 @@ def _en(err: e.DeskError) -> str:
             return f"File {err.path} {reason}." if err.path else f"The reports {reason}."
         case e.NotFound():
             return f"No {KINDS[lang].get(err.kind, err.kind)} “{err.key}”."
+        case e.IdNumberTaken():
+            born = f", born {err.birth_year}" if err.birth_year else ""
+            where = f"staying in {err.facility}, room {err.room}" if err.facility else "not in quarantine now"
+            return f"ID number “{err.id_number}” already belongs to {err.full_name}{born}, {where}."
         case e.AlreadyExists():
             return f"{KINDS[lang].get(err.kind, err.kind).capitalize()} “{err.key}” already exists."
         case e.NotAllowed():

@@ -84,6 +84,25 @@ class AlreadyExists(DeskError):
         self.key = key
 
 
+class IdNumberTaken(AlreadyExists):
+    """Another person already holds this ID number: who, born when, and where they stay now (if anywhere)."""
+
+    def __init__(
+        self,
+        id_number: str,
+        full_name: str,
+        birth_year: int | None,
+        facility: str | None = None,
+        room: str | None = None,
+    ) -> None:
+        super().__init__("person", id_number)
+        self.id_number = id_number
+        self.full_name = full_name
+        self.birth_year = birth_year
+        self.facility = facility
+        self.room = room
+
+
 # --- login and roles (exit 5) ----------------------------------------------------------------------------------
 
 

@@ -129,6 +129,14 @@ def parse_id_number(raw: str) -> tuple[IdKind, str]:
     raise InvalidInput("id_number", "bad_format", raw)
 
 
+def sex_from_id(kind: IdKind, number: str) -> Sex | None:
+    """The sex a 12-digit CCCD gives in its fourth digit (even: male, odd: female; the digit also says the
+    century of birth); None for the other papers, which do not say."""
+    if kind is not IdKind.CCCD or len(number) != 12 or not number[3].isdigit():
+        return None
+    return Sex.MALE if int(number[3]) % 2 == 0 else Sex.FEMALE
+
+
 def parse_phone(raw: str) -> str:
     """A Vietnamese phone number as 10 digits beginning with 0; "+84 912 345 678" gives "0912345678"."""
     number = _PHONE_SEPARATORS.sub("", raw)

@@ -14,7 +14,7 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, Household, Person, PersonToken, Room, Stay
-from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound
+from quarantine_desk.domain.errors import IdNumberTaken, InvalidInput, NotFound
 from quarantine_desk.domain.people import (
     Sex,
     is_protected,
@@ -24,6 +24,7 @@ from quarantine_desk.domain.people import (
     parse_name,
     parse_phone,
     parse_sex,
+    sex_from_id,
 )
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.text import fold, name_sort_key, nfc
@@ -108,13 +109,17 @@ def _optional_date(raw: str, field: str, today: date) -> date | None:
 def check_new_person(new: NewPerson, today: date) -> CheckedPerson:
     """Validate a person's fields; raises InvalidInput naming the first bad field."""
     full_name = parse_name(new.name)
-    sex = parse_sex(new.sex)
+    sex = parse_sex(new.sex) if nfc(new.sex) else None
     birth_year, birth_date = parse_birth(nfc(new.born), today)
     id_kind: str | None = None
     id_number: str | None = None
     if nfc(new.id_number):
         kind, id_number = parse_id_number(new.id_number)
         id_kind = kind.value
+        sex = sex or sex_from_id(kind, id_number)
+    if sex is None:
+        # Never a default: the sex decides the room (R3). Chosen, or read from a CCCD.
+        raise InvalidInput("sex", "empty")
     phone = parse_phone(new.phone) if nfc(new.phone) else None
     address = nfc(new.address) or None
     if address and len(address) > 300:
@@ -143,6 +148,34 @@ def check_new_person(new: NewPerson, today: date) -> CheckedPerson:
     )
 
 
+def _where_staying(session: Session, person_id: int) -> tuple[str, str] | None:
+    """The facility code and room of the person's open stay, if any."""
+    return (
+        session.execute(
+            select(Facility.code, Room.name)
+            .join(Stay, Stay.facility_id == Facility.id)
+            .join(Room, Room.id == Stay.room_id)
+            .where(Stay.person_id == person_id, Stay.released_at.is_(None))
+        )
+        .tuples()
+        .first()
+    )
+
+
+def _refuse_taken_id(session: Session, id_number: str) -> None:
+    """IdNumberTaken naming who holds ``id_number`` (so the gate can tell a typo from a second registration)."""
+    holder = session.scalar(select(Person).where(Person.id_number == id_number))
+    if holder is not None:
+        where = _where_staying(session, holder.id)
+        raise IdNumberTaken(
+            id_number,
+            holder.full_name,
+            holder.birth_year,
+            where[0] if where else None,
+            where[1] if where else None,
+        )
+
+
 def search_tokens(full_name: str, id_number: str | None, phone: str | None) -> set[str]:
     """The words a person is found by: the folded name words, the ID number, the phone."""
     return {w[:60] for w in (*fold(full_name).split(), id_number or "", phone or "") if w}
@@ -169,8 +202,8 @@ def _household(session: Session, code: str | None, address: str | None) -> House
 
 def insert_person(session: Session, desk: Desk, checked: CheckedPerson, *, pre_registered: bool) -> Person:
     """Add a checked person inside an open transaction (used by registration and by the import)."""
-    if checked.id_number and session.scalar(select(Person.id).where(Person.id_number == checked.id_number)):
-        raise AlreadyExists("person", checked.id_number)
+    if checked.id_number:
+        _refuse_taken_id(session, checked.id_number)
     household = _household(session, checked.household, checked.address)
     person = Person(
         full_name=checked.full_name,
@@ -215,12 +248,8 @@ def update_person(desk: Desk, ref: str | int, new: NewPerson) -> PersonRow:
     checked = check_new_person(new, desk.now().date())
     with desk.write(Permission.REGISTER_PERSON) as session:
         person = person_by_ref(session, ref)
-        if (
-            checked.id_number
-            and checked.id_number != person.id_number
-            and session.scalar(select(Person.id).where(Person.id_number == checked.id_number))
-        ):
-            raise AlreadyExists("person", checked.id_number)
+        if checked.id_number and checked.id_number != person.id_number:
+            _refuse_taken_id(session, checked.id_number)
         before = _row(person, None)
         person.full_name = checked.full_name
         person.sex = checked.sex.value
@@ -288,17 +317,7 @@ def _row(person: Person, where: tuple[str, str] | None) -> PersonRow:
 def get_person(desk: Desk, ref: str | int) -> PersonRow:
     with desk.read() as session:
         person = person_by_ref(session, ref)
-        where = (
-            session.execute(
-                select(Facility.code, Room.name)
-                .join(Stay, Stay.facility_id == Facility.id)
-                .join(Room, Room.id == Stay.room_id)
-                .where(Stay.person_id == person.id, Stay.released_at.is_(None))
-            )
-            .tuples()
-            .first()
-        )
-        return _row(person, where)
+        return _row(person, _where_staying(session, person.id))
 
 
 def search_people(

@@ -452,7 +452,8 @@ def release(
     """Release at the end of the period with the required tests negative (R6); otherwise only a manager may,
     with a reason. Releasing the last occupant leaves the room awaiting disinfection."""
     at = moment(desk, at)
-    override = nfc(override) if override else None
+    # An override given empty is refused below, never read as no override at all.
+    override = nfc(override) if override is not None else None
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
@@ -461,9 +462,11 @@ def release(
             stay.period_start, profile_of(stay.policy), _test_records(session, stay), at.date()
         )
         if problems:
-            if not override:
+            if override is None:
                 raise ReleaseNeedsOverride(person.full_name, problems)
             desk.require(Permission.OVERRIDE_RELEASE)
+            if not override:
+                raise InvalidInput("override", "empty")
             if len(override) < 5:
                 raise InvalidInput("override", "too_short", override, minimum=5)
         stay.override_reason = override if problems else None

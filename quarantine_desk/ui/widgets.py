@@ -116,6 +116,12 @@ class Ask:
         value, ok = QInputDialog.getText(self._parent, title, label, text=default)
         return value.strip() if ok and value.strip() else None
 
+    def reason(self, title: str, label: str) -> str | None:
+        """A required reason: None when the user cancels, the text (empty too) when they confirm, so that the
+        service can refuse an empty one with its message instead of the dialog closing without a word."""
+        value, ok = QInputDialog.getText(self._parent, title, label)
+        return value.strip() if ok else None
+
     def choice(self, title: str, label: str, items: Sequence[str]) -> str | None:
         value, ok = QInputDialog.getItem(self._parent, title, label, list(items), 0, True)
         return value.strip() if ok and value.strip() else None

@@ -647,6 +647,26 @@
         <source>Đã lưu bản cam kết: %1</source>
         <translation>Commitment saved: %1</translation>
     </message>
+    <message>
+        <source>Đăng ký người mới</source>
+        <translation>Register a new person</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy “%1”</source>
+        <translation>Nobody found for “%1”</translation>
+    </message>
+    <message>
+        <source>Chưa có trong danh sách: nhập thông tin người mới rồi nhấn Enter.</source>
+        <translation>Not on the list: enter the new person&apos;s details, then press Enter.</translation>
+    </message>
+    <message>
+        <source>— chọn —</source>
+        <translation>— choose —</translation>
+    </message>
+    <message>
+        <source>Giới tính*</source>
+        <translation>Sex*</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound
-from quarantine_desk.services import people
+from quarantine_desk.domain.errors import AlreadyExists, IdNumberTaken, InvalidInput, NotFound
+from quarantine_desk.domain.people import Sex
+from quarantine_desk.messages import describe
+from quarantine_desk.services import people, stays
 from quarantine_desk.services.people import NewPerson
-from tests.services.fixtures import person
+from tests.services.fixtures import AUG1, facility, person
 
 
 def test_search_without_diacritics(desk):
@@ -66,6 +68,46 @@ def test_duplicate_id_number(desk):
     person(desk, "Võ Văn Em", id_number="062090000123")
     with pytest.raises(AlreadyExists):
         person(desk, "Võ Văn Khác", id_number="062 090 000 123")
+
+
+def test_the_duplicate_id_names_who_holds_it_and_where_they_stay(desk):
+    holder = person(desk, "Võ Văn Em", born="1990", id_number="062090000123")
+    with pytest.raises(IdNumberTaken) as free:
+        person(desk, "Võ Văn Khác", id_number="062090000123")
+    assert (free.value.full_name, free.value.birth_year, free.value.facility) == ("Võ Văn Em", 1990, None)
+    assert (
+        describe(free.value)
+        == "Số giấy tờ “062090000123” đã là của Võ Văn Em, sinh 1990, hiện không ở khu cách ly nào."
+    )
+    facility(desk)
+    stays.admit(desk, holder, "F01", "Nhóm A", room="102", at=AUG1)
+    other = person(desk, "Võ Văn Khác", id_number="062090000124")
+    with pytest.raises(IdNumberTaken) as staying:
+        people.update_person(desk, other, NewPerson("Võ Văn Khác", "M", "1990", id_number="062090000123"))
+    assert describe(staying.value, "en") == (
+        "ID number “062090000123” already belongs to Võ Văn Em, born 1990, staying in F01, room 102."
+    )
+    assert people.get_person(desk, other).id_number == "062090000124"
+
+
+def test_sex_has_no_default(desk):
+    with pytest.raises(InvalidInput) as info:
+        people.add_person(desk, NewPerson("Võ Văn Em", "", "1990", id_number="123456789"))
+    assert info.value.field == "sex"
+    assert people.search_people(desk, "") == []
+
+
+@pytest.mark.parametrize(
+    ("number", "sex"),
+    [
+        ("062090000123", Sex.MALE),
+        ("062190000123", Sex.FEMALE),
+        ("062203000123", Sex.MALE),
+        ("062305000123", Sex.FEMALE),
+    ],
+)
+def test_sex_comes_from_the_cccd_when_not_chosen(desk, number, sex):
+    assert people.add_person(desk, NewPerson("Võ Em", "", "1990", id_number=number)).sex is sex
 
 
 def test_person_by_id_number_or_number(desk):

@@ -23,6 +23,7 @@ from quarantine_desk.domain.errors import (
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.messages import describe
 from quarantine_desk.services import audit, facilities, medical, policies, stays
 from tests.helpers import as_role
 from tests.services.fixtures import AUG1, facility, person
@@ -190,6 +191,12 @@ def test_r6_early_release_needs_manager_and_reason(desk, clock):
         stays.release(nurse, a, override="Gia đình có việc gấp")
     with pytest.raises(InvalidInput):
         stays.release(desk, a, override="x")
+    for empty in ("", "   "):
+        with pytest.raises(InvalidInput) as info:
+            stays.release(desk, a, override=empty)
+        assert (info.value.field, info.value.reason) == ("override", "empty")
+        assert describe(info.value) == "Lý do không được để trống."
+    assert stays.roster(desk, "F01")[0].person == a
     row = stays.release(desk, a, override="Có quyết định của Ban chỉ đạo huyện")
     assert row.outcome == "completed"
 

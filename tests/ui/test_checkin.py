@@ -83,11 +83,67 @@ def test_bad_id_number_in_the_new_person_form_shows_the_error(ctx, page, qtbot) 
 
 def test_new_person_is_registered_and_joins_the_arrivals(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
     type_text(page.f_name, "Lê Văn Tám")
+    qtbot.keyClicks(page.f_sex, "N")  # the first item starting with N: "Nam"
     qtbot.keyClicks(page.f_born, "15/03/1990")
     qtbot.keyClick(page.f_born, Qt.Key.Key_Return)
     wait_for_writes(qtbot)
     assert not page.form_error.is_error
     assert [p.full_name for p in page.arrivals.rows()] == ["Lê Văn Tám"]
+    assert page.arrivals.row_at(0).sex.value == "M"
+    # The next person's sex is chosen again, never carried over.
+    assert page.f_sex.currentData() == ""
+
+
+def test_sex_must_be_chosen(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert page.f_sex.currentData() == ""
+    type_text(page.f_name, "Lê Văn Tám")
+    qtbot.keyClicks(page.f_born, "1990")
+    qtbot.keyClick(page.f_born, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    assert page.form_error.is_error and "Giới tính" in page.form_error.text()
+    assert page.f_sex.hasFocus()
+    assert people.search_people(ctx.desk, "le van tam") == []
+
+
+def test_an_unknown_id_scanned_starts_the_registration_with_it(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(page.search, "001190099999")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.f_id.text() == "001190099999"
+    assert page.f_sex.currentData() == "F"  # the CCCD says so
+    assert page.f_name.hasFocus()
+    type_text(page.f_name, "Hoàng Thị Mai")
+    qtbot.keyClicks(page.f_born, "1990")
+    qtbot.keyClick(page.f_born, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    assert [(p.full_name, p.id_number) for p in page.arrivals.rows()] == [("Hoàng Thị Mai", "001190099999")]
+
+
+def test_a_name_not_found_is_offered_for_registration(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    add(ctx.desk, "Trần Văn Nam", "M", "001085000111")
+    type_text(page.search, "Lò Văn Pó")
+    page.run_search()
+    assert page.register_new.isVisible()
+    assert page.results_label.text() == "Không tìm thấy “Lò Văn Pó”"
+    qtbot.mouseClick(page.register_new, Qt.MouseButton.LeftButton)
+    assert page.f_name.text() == "Lò Văn Pó" and page.f_id.text() == ""
+    assert page.f_sex.hasFocus()
+    assert not page.register_new.isVisible() and page.search.text() == ""
+    qtbot.keyClicks(page.search, "0905123456")
+    page.run_search()
+    qtbot.mouseClick(page.register_new, Qt.MouseButton.LeftButton)
+    assert page.f_phone.text() == "0905123456"
+
+
+def test_the_duplicate_id_says_who_holds_it(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    add(ctx.desk, "Trần Văn Nam", "M", "001085000111")
+    type_text(page.f_name, "Trần Văn Năm")
+    qtbot.keyClicks(page.f_born, "1986")
+    qtbot.keyClicks(page.f_id, "001085000111")
+    qtbot.keyClick(page.f_id, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    assert page.form_error.text() == (
+        "Số giấy tờ “001085000111” đã là của Trần Văn Nam, sinh 1985, hiện không ở khu cách ly nào."
+    )
 
 
 def test_ctrl_enter_admits_a_household_into_one_room(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -177,6 +233,7 @@ def test_enter_twice_while_saving_registers_the_person_once(ctx, page, qtbot, mo
 
     monkeypatch.setattr(people, "add_person", slow)
     type_text(page.f_name, "Lê Văn Tám")
+    qtbot.keyClicks(page.f_sex, "N")
     qtbot.keyClicks(page.f_born, "1990")
     qtbot.keyClick(page.f_born, Qt.Key.Key_Return)
     assert not page.add_person_button.isEnabled()

@@ -171,11 +171,32 @@ def test_release_problems_and_override_by_a_manager(ctx, page, clock, qtbot) -> 
     page.leaving_view.selectRow(0)
     assert not page.release_button.isEnabled()
     assert page.override_button.isVisible() and page.override_button.isEnabled()
-    page.ask.text = lambda *args: "Quyết định của Ban chỉ đạo huyện"
+    page.ask.reason = lambda *args: "Quyết định của Ban chỉ đạo huyện"
     page.override_selected()
     wait_for_writes(qtbot)
     assert page.leaving.rowCount() == 2
     assert "hoàn thành cách ly" in page.message.text()
+
+
+def test_an_empty_override_reason_is_refused(ctx, page, clock, qtbot, on_dialog) -> None:  # type: ignore[no-untyped-def]
+    clock.now += timedelta(days=13)
+    page.refresh()
+    page.tabs.setCurrentIndex(2)
+    page.leaving_view.selectRow(0)
+    name = page.leaving.row_at(0).full_name
+
+    def confirm_empty(dialog) -> None:  # type: ignore[no-untyped-def]
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    seen = on_dialog(confirm_empty)
+    qtbot.mouseClick(page.override_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
+    assert seen, "the reason was asked"
+    assert page.message.is_error
+    assert page.message.text() == "Lý do không được để trống."
+    assert page.leaving.rowCount() == 3
+    assert stays.person_stays(ctx.desk, page.leaving.row_at(0).person)[0].released_at is None
+    assert page.leaving.row_at(0).full_name == name
 
 
 def test_medical_staff_do_not_see_the_override(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]

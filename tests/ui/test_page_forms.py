@@ -142,9 +142,10 @@ def test_a_buddy_takes_the_focus_to_its_field(qtbot, facility: UiContext) -> Non
 def test_the_person_editor_reads_row_by_row() -> None:
     """At the gate: the search, its results, then the new person's fields as they stand on the screen, left to
     right and row by row, and the button that saves them."""
-    assert _tabstops("checkin_page")[:13] == [
+    assert _tabstops("checkin_page")[:14] == [
         "search",
         "results",
+        "register_new",
         "add_selected",
         "new_name",
         "new_sex",

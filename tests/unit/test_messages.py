@@ -16,6 +16,8 @@ SAMPLES = [
     e.Cancelled(),
     e.NotFound("facility", "F09"),
     e.AlreadyExists("facility", "F01"),
+    e.IdNumberTaken("001085000111", "Tran Van Nam", 1985, "F01", "101"),
+    e.IdNumberTaken("001085000111", "Tran Van Nam", None),
     e.NotAllowed("admit", "viewer"),
     e.LoginFailed("admin", 3),
     e.AccountLocked("admin", 5),

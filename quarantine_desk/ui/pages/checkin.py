@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk.domain.errors import DeskError, InvalidInput, PersonAlreadyStaying
-from quarantine_desk.domain.people import normalise_id_number
+from quarantine_desk.domain.people import normalise_id_number, parse_id_number, parse_phone, sex_from_id
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import RoomState
 from quarantine_desk.services import facilities, people, stays
@@ -41,6 +41,27 @@ log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250  # long enough to skip the keystrokes of a scanner, short enough to feel immediate
 INVALID_STYLE = "border: 2px solid #b3261e;"
+
+
+def looks_like(text: str) -> str:
+    """Which field of the new person a searched text belongs in: "id_number", "phone" or "name"."""
+    for field, parse in (("id_number", parse_id_number), ("phone", parse_phone)):
+        try:
+            parse(text)
+        except InvalidInput:
+            continue
+        return field
+    return "name"
+
+
+def sex_of_id(text: str) -> str:
+    """The sex ("M" or "F") a CCCD number gives in its fourth digit; "" for anything else."""
+    try:
+        kind, number = parse_id_number(text)
+    except InvalidInput:
+        return ""
+    sex = sex_from_id(kind, number)
+    return sex.value if sex else ""
 
 
 def commitment_printer() -> object | None:
@@ -78,8 +99,11 @@ class CheckinPage(QWidget):
         self.arrivals_box = self.ui.arrivals_box
         self.manual_box = self.ui.manual_box
         self.may_admit = restrict(ctx.desk, [self.arrivals_box, self.manual_box], Permission.ADMIT)
-        restrict(
-            ctx.desk, [self.new_person_box, self.add_selected], Permission.REGISTER_PERSON, Permission.ADMIT
+        self.may_register = restrict(
+            ctx.desk,
+            [self.new_person_box, self.add_selected, self.register_new],
+            Permission.REGISTER_PERSON,
+            Permission.ADMIT,
         )
         ctx.facility_changed.connect(self.refresh)
         ctx.data_changed.connect(self.refresh)
@@ -116,6 +140,10 @@ class CheckinPage(QWidget):
         self.results_view.doubleClicked.connect(lambda index: self.pick(self.results.row_at(index.row())))
         self.add_selected = ui.add_selected
         self.add_selected.clicked.connect(self._pick_selected)
+        # Shown when a search finds nobody: the typed text becomes the new person's name or ID number.
+        self.results_label = ui.resultsLabel
+        self.register_new = ui.register_new
+        self.register_new.clicked.connect(self.start_registration)
 
         self._build_new_person()
         self._build_arrivals()
@@ -141,10 +169,13 @@ class CheckinPage(QWidget):
         ui = self.ui
         self.f_name = ui.new_name
         self.f_sex = ui.new_sex
+        # No default: the sex decides the room (R3); a CCCD number fills it in.
+        self.f_sex.addItem(self.tr("— chọn —"), "")
         self.f_sex.addItem(self.tr("Nam"), "M")
         self.f_sex.addItem(self.tr("Nữ"), "F")
         self.f_born = ui.new_born
         self.f_id = ui.new_id_number
+        self.f_id.textChanged.connect(self._sex_from_id)
         self.f_phone = ui.new_phone
         self.f_address = ui.new_address
         self.f_household = ui.new_household
@@ -323,6 +354,7 @@ class CheckinPage(QWidget):
     def run_search(self) -> None:
         self._search_timer.stop()
         text = self.search.text().strip()
+        self._show_no_hit("")
         if not text:
             self.results.set_rows([])
             return
@@ -333,6 +365,41 @@ class CheckinPage(QWidget):
             return
         if self.results.rowCount():
             self.results_view.selectRow(0)
+        else:
+            self._show_no_hit(text)
+
+    def _show_no_hit(self, text: str) -> None:
+        """Say that nobody was found and offer to register the person (or go back to the plain heading)."""
+        self.register_new.setVisible(bool(text))
+        self.add_selected.setVisible(not text)
+        self.results_label.setText(
+            self.tr("Không tìm thấy “%1”").replace("%1", text) if text else self.tr("Kết quả tìm kiếm")
+        )
+
+    def start_registration(self) -> None:
+        """Move the searched text into the new person's form, into the field it looks like, and go there."""
+        text = self.search.text().strip()
+        if not self.may_register or not text:
+            return
+        for widget in (self.f_name, self.f_id, self.f_phone):
+            widget.clear()
+        target = {"id_number": self.f_id, "phone": self.f_phone}.get(looks_like(text), self.f_name)
+        target.setText(text)
+        self.search.clear()
+        self.results.set_rows([])
+        self._show_no_hit("")
+        self.form_error.clear_message()
+        # The next field to type: the name after a scanned number, the sex after a typed name.
+        (self.f_sex if target is self.f_name else self.f_name).setFocus(Qt.FocusReason.OtherFocusReason)
+        self.message.done(self.tr("Chưa có trong danh sách: nhập thông tin người mới rồi nhấn Enter."))
+
+    def _sex_from_id(self, text: str) -> None:
+        """A CCCD says the sex; fill it in while nobody has chosen one."""
+        if self.f_sex.currentIndex() != 0:
+            return
+        sex = sex_of_id(text)
+        if sex:
+            self.f_sex.setCurrentIndex(self.f_sex.findData(sex))
 
     def _search_entered(self) -> None:
         self.run_search()
@@ -345,6 +412,8 @@ class CheckinPage(QWidget):
             self.pick(self.results.row_at(0))
         elif self.results.rowCount():
             self.results_view.setFocus()
+        elif self.search.text().strip():
+            self.start_registration()
 
     def _pick_selected(self) -> None:
         index = self.results_view.currentIndex()
@@ -423,7 +492,8 @@ class CheckinPage(QWidget):
         log.info("registered person %s at the gate", person.id)
         for widget in (self.f_name, self.f_born, self.f_id, self.f_phone, self.f_last_dose):
             widget.clear()
-        # Address and household stay: the next person is often of the same family.
+        # Address and household stay: the next person is often of the same family. The sex never does.
+        self.f_sex.setCurrentIndex(0)
         self.f_doses.setValue(0)
         self.pick(person)
         self.ctx.notify_changed()

@@ -432,7 +432,7 @@ class MedicalPage(QWidget):
         line = self._current_leaving()
         if line is None:
             return
-        reason = self.ask.text(
+        reason = self.ask.reason(
             self.tr("Duyệt cho ra"),
             self.tr("%1: %2.\nLý do cho ra (được ghi vào nhật ký):")
             .replace("%1", line.full_name)
