@@ -365,6 +365,11 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text)
+    # What the event is about, taken from the summary, so the log filters and searches in SQL (services/audit.py).
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    facility: Mapped[str | None] = mapped_column(String(20))
+    room: Mapped[str | None] = mapped_column(String(50), index=True)
+    search: Mapped[str] = mapped_column(Text, server_default="")
 
 
 class Setting(Base):

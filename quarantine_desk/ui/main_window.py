@@ -38,10 +38,12 @@ from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import facilities, overview
 from quarantine_desk.services.overview import Alert, AlertKind
+from quarantine_desk.services.setup import setup_progress
 from quarantine_desk.ui import data_menu
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.dialogs import BRAND
+from quarantine_desk.ui.guide import SECTIONS, FirstSteps, GuideWindow
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.labels import database_kind_label, role_label
 from quarantine_desk.ui.pages.dashboard import alert_target, alert_text
@@ -117,6 +119,11 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
         central_layout.addWidget(self._build_banner())
+        self.first_steps = FirstSteps(ctx.desk)
+        self.first_steps.step_chosen.connect(self.first_step)
+        self.first_steps.setVisible(False)
+        central_layout.addWidget(self.first_steps)
+        self.guide: GuideWindow | None = None
         central_layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -351,6 +358,7 @@ class MainWindow(QMainWindow):
         self.facility_box.setCurrentIndex(index)
         self.facility_box.blockSignals(False)
         self._facility_chosen(index)
+        self.refresh_first_steps()
 
     @Slot(int)
     def _facility_chosen(self, index: int) -> None:
@@ -414,6 +422,11 @@ class MainWindow(QMainWindow):
             self.language_actions[code] = action
 
         help_menu = self.menuBar().addMenu(self.tr("Trợ &giúp"))
+        self.guide_action = QAction(self.tr("Hướng dẫn sử dụng"), self)
+        self.guide_action.setObjectName("guideAction")
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.guide_action.triggered.connect(lambda: self.show_guide())
+        help_menu.addAction(self.guide_action)
         about = QAction(self.tr("Giới thiệu"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -445,6 +458,38 @@ class MainWindow(QMainWindow):
                 self.tr("Cơ sở dữ liệu mới sẽ được dùng khi khởi động lại chương trình."),
                 self.tr("Cơ sở dữ liệu"),
             )
+
+    def current_area(self) -> str:
+        row = self.navigation.currentRow()
+        return self.areas[row].key if 0 <= row < len(self.areas) else "dashboard"
+
+    def show_guide(self, section: str | None = None) -> None:
+        """The user guide at ``section``, else at the section of the page in front (F1)."""
+        if self.guide is None:
+            self.guide = GuideWindow(self.ctx.lang, self)
+        self.guide.show_section(section if section is not None else SECTIONS.get(self.current_area(), ""))
+
+    @Slot(str)
+    def first_step(self, step: str) -> None:
+        """A button of the first steps: the dialog or page that does it."""
+        if step == "guide":
+            self.show_guide("bat-dau")
+        elif step == "facility":
+            self.select_area("admin")
+            self.page("admin").facilities_tab.add_facility()  # type: ignore[attr-defined]
+        elif step == "rooms":
+            self.select_area("admin")
+            self.page("admin").facilities_tab.add_rooms()  # type: ignore[attr-defined]
+        elif step == "people":
+            self.select_area("checkin")
+        elif step == "import":
+            self.open_area("reports", "import_choose")
+
+    def refresh_first_steps(self) -> None:
+        try:
+            self.first_steps.show_progress(setup_progress(self.ctx.desk))
+        except DeskError as err:
+            log.warning("set-up progress could not be read: %s", err)
 
     def show_about(self) -> None:
         text = self.tr(

@@ -267,6 +267,58 @@
         <source>{0} sự kiện</source>
         <translation>{0} events</translation>
     </message>
+    <message>
+        <source>%2 sự kiện</source>
+        <translation>%2 events</translation>
+    </message>
+    <message>
+        <source>Họ tên hoặc số giấy tờ</source>
+        <translation>Name or ID number</translation>
+    </message>
+    <message>
+        <source>Người cách ly</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Người dùng</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>Phòng</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <source>Số phòng</source>
+        <translation>Room number</translation>
+    </message>
+    <message>
+        <source>Tìm</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>Tìm trong nhật ký (không cần dấu), ví dụ: duong tinh</source>
+        <translation>Search the log (accents not needed), e.g. positive</translation>
+    </message>
+    <message>
+        <source>Tất cả</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Từ ngày</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Việc</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Đang hiện %1 trong %2 sự kiện; cuộn xuống để xem thêm.</source>
+        <translation>Showing %1 of %2 events; scroll down for more.</translation>
+    </message>
+    <message>
+        <source>đến ngày</source>
+        <translation>to</translation>
+    </message>
 </context>
 <context>
     <name>BulkRoomsDialog</name>
@@ -1776,6 +1828,10 @@ Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily 
         <location filename="../../quarantine_desk/ui/main_window.py" line="501"/>
         <source>Khu cách ly: {0}</source>
         <translation>Facility: {0}</translation>
+    </message>
+    <message>
+        <source>Hướng dẫn sử dụng</source>
+        <translation>User guide</translation>
     </message>
 </context>
 <context>
@@ -3386,6 +3442,462 @@ Reason for the release (kept in the audit trail):</translation>
     <message>
         <source>Chỉ %1 được làm việc này.</source>
         <translation>Only %1 may do this.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditText</name>
+    <message>
+        <source>nhận</source>
+        <translation>accepted</translation>
+    </message>
+    <message>
+        <source>sau</source>
+        <translation>after</translation>
+    </message>
+    <message>
+        <source>lúc</source>
+        <translation>at</translation>
+    </message>
+    <message>
+        <source>giường</source>
+        <translation>bed</translation>
+    </message>
+    <message>
+        <source>số giường</source>
+        <translation>beds</translation>
+    </message>
+    <message>
+        <source>trước</source>
+        <translation>before</translation>
+    </message>
+    <message>
+        <source>người làm</source>
+        <translation>by</translation>
+    </message>
+    <message>
+        <source>mã</source>
+        <translation>code</translation>
+    </message>
+    <message>
+        <source>nhóm</source>
+        <translation>cohort</translation>
+    </message>
+    <message>
+        <source>ngày tiếp xúc</source>
+        <translation>contact day</translation>
+    </message>
+    <message>
+        <source>đã tạo</source>
+        <translation>created</translation>
+    </message>
+    <message>
+        <source>số ngày</source>
+        <translation>days</translation>
+    </message>
+    <message>
+        <source>số người ăn</source>
+        <translation>diners</translation>
+    </message>
+    <message>
+        <source>đã phát</source>
+        <translation>distributed</translation>
+    </message>
+    <message>
+        <source>hiệu lực từ</source>
+        <translation>effective from</translation>
+    </message>
+    <message>
+        <source>hiệu lực đến</source>
+        <translation>effective to</translation>
+    </message>
+    <message>
+        <source>đã có</source>
+        <translation>existing</translation>
+    </message>
+    <message>
+        <source>khu</source>
+        <translation>facility</translation>
+    </message>
+    <message>
+        <source>tệp</source>
+        <translation>file</translation>
+    </message>
+    <message>
+        <source>tài khoản đầu tiên</source>
+        <translation>first account</translation>
+    </message>
+    <message>
+        <source>số giờ trong 24 giờ</source>
+        <translation>hours in 24</translation>
+    </message>
+    <message>
+        <source>số giấy tờ</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>vật tư</source>
+        <translation>item</translation>
+    </message>
+    <message>
+        <source>loại</source>
+        <translation>kind</translation>
+    </message>
+    <message>
+        <source>bữa</source>
+        <translation>meal</translation>
+    </message>
+    <message>
+        <source>tồn tối thiểu</source>
+        <translation>minimum stock</translation>
+    </message>
+    <message>
+        <source>họ tên</source>
+        <translation>name</translation>
+    </message>
+    <message>
+        <source>ngày</source>
+        <translation>day</translation>
+    </message>
+    <message>
+        <source>lý do duyệt</source>
+        <translation>approval reason</translation>
+    </message>
+    <message>
+        <source>kiểu ca</source>
+        <translation>shift pattern</translation>
+    </message>
+    <message>
+        <source>số người</source>
+        <translation>people</translation>
+    </message>
+    <message>
+        <source>mỗi người</source>
+        <translation>per person</translation>
+    </message>
+    <message>
+        <source>người cách ly</source>
+        <translation>person</translation>
+    </message>
+    <message>
+        <source>dự kiến ra</source>
+        <translation>planned release</translation>
+    </message>
+    <message>
+        <source>quy định</source>
+        <translation>policy</translation>
+    </message>
+    <message>
+        <source>số suất</source>
+        <translation>portions</translation>
+    </message>
+    <message>
+        <source>chức vụ</source>
+        <translation>position</translation>
+    </message>
+    <message>
+        <source>dương tính</source>
+        <translation>positive</translation>
+    </message>
+    <message>
+        <source>ca dương tính</source>
+        <translation>positive case</translation>
+    </message>
+    <message>
+        <source>dữ liệu cũ giữ ở</source>
+        <translation>previous data kept in</translation>
+    </message>
+    <message>
+        <source>vấn đề</source>
+        <translation>problems</translation>
+    </message>
+    <message>
+        <source>số lượng</source>
+        <translation>quantity</translation>
+    </message>
+    <message>
+        <source>lý do</source>
+        <translation>reason</translation>
+    </message>
+    <message>
+        <source>bị loại</source>
+        <translation>rejected</translation>
+    </message>
+    <message>
+        <source>còn lại</source>
+        <translation>remainder</translation>
+    </message>
+    <message>
+        <source>kết quả</source>
+        <translation>result</translation>
+    </message>
+    <message>
+        <source>vai trò</source>
+        <translation>role</translation>
+    </message>
+    <message>
+        <source>phòng</source>
+        <translation>room</translation>
+    </message>
+    <message>
+        <source>người cùng phòng tính lại</source>
+        <translation>roommates restarted</translation>
+    </message>
+    <message>
+        <source>số dòng</source>
+        <translation>rows</translation>
+    </message>
+    <message>
+        <source>lấy mẫu</source>
+        <translation>sampled</translation>
+    </message>
+    <message>
+        <source>giới tính</source>
+        <translation>sex</translation>
+    </message>
+    <message>
+        <source>ca</source>
+        <translation>shift</translation>
+    </message>
+    <message>
+        <source>nhân viên</source>
+        <translation>staff</translation>
+    </message>
+    <message>
+        <source>từ ngày</source>
+        <translation>from</translation>
+    </message>
+    <message>
+        <source>bắt đầu</source>
+        <translation>starts</translation>
+    </message>
+    <message>
+        <source>tồn kho</source>
+        <translation>stock</translation>
+    </message>
+    <message>
+        <source>triệu chứng</source>
+        <translation>symptoms</translation>
+    </message>
+    <message>
+        <source>nhiệt độ</source>
+        <translation>temperature</translation>
+    </message>
+    <message>
+        <source>ngày xét nghiệm</source>
+        <translation>test days</translation>
+    </message>
+    <message>
+        <source>chuyển đến</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>đơn vị</source>
+        <translation>unit</translation>
+    </message>
+    <message>
+        <source>tên đăng nhập</source>
+        <translation>user name</translation>
+    </message>
+    <message>
+        <source>khu vực</source>
+        <translation>zone</translation>
+    </message>
+    <message>
+        <source>chọn giường</source>
+        <translation>bed chosen by</translation>
+    </message>
+    <message>
+        <source>năm sinh</source>
+        <translation>year of birth</translation>
+    </message>
+    <message>
+        <source>điện thoại</source>
+        <translation>phone</translation>
+    </message>
+    <message>
+        <source>địa chỉ</source>
+        <translation>address</translation>
+    </message>
+    <message>
+        <source>hộ gia đình</source>
+        <translation>household</translation>
+    </message>
+    <message>
+        <source>số mũi tiêm</source>
+        <translation>doses</translation>
+    </message>
+    <message>
+        <source>Xét nghiệm nhanh</source>
+        <translation>Rapid test</translation>
+    </message>
+    <message>
+        <source>RT-PCR</source>
+        <translation>RT-PCR</translation>
+    </message>
+    <message>
+        <source>âm tính</source>
+        <translation>negative</translation>
+    </message>
+    <message>
+        <source>chương trình chọn</source>
+        <translation>chosen by the program</translation>
+    </message>
+    <message>
+        <source>người dùng chọn</source>
+        <translation>chosen by the user</translation>
+    </message>
+    <message>
+        <source>người cùng phòng dương tính</source>
+        <translation>a roommate tested positive</translation>
+    </message>
+    <message>
+        <source>chưa hết thời gian cách ly</source>
+        <translation>period not over</translation>
+    </message>
+    <message>
+        <source>thiếu xét nghiệm</source>
+        <translation>missing test</translation>
+    </message>
+    <message>
+        <source>bữa sáng</source>
+        <translation>breakfast</translation>
+    </message>
+    <message>
+        <source>bữa trưa</source>
+        <translation>lunch</translation>
+    </message>
+    <message>
+        <source>bữa tối</source>
+        <translation>dinner</translation>
+    </message>
+    <message>
+        <source>Sao lưu dữ liệu</source>
+        <translation>Data backed up</translation>
+    </message>
+    <message>
+        <source>Khôi phục dữ liệu</source>
+        <translation>Data restored</translation>
+    </message>
+    <message>
+        <source>Nhập danh sách</source>
+        <translation>List imported</translation>
+    </message>
+    <message>
+        <source>Thêm nhân viên trực</source>
+        <translation>Staff added</translation>
+    </message>
+    <message>
+        <source>Lập lịch ca trực</source>
+        <translation>Shifts planned</translation>
+    </message>
+    <message>
+        <source>Phân công vào ca</source>
+        <translation>Assigned to a shift</translation>
+    </message>
+    <message>
+        <source>Bỏ phân công</source>
+        <translation>Unassigned from a shift</translation>
+    </message>
+    <message>
+        <source>có</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>không</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>%1: %2, lấy mẫu %3</source>
+        <translation>%1: %2, sampled %3</translation>
+    </message>
+    <message>
+        <source>phòng %1, giường %2, nhóm %3, dự kiến ra %4 (%5)</source>
+        <translation>room %1, bed %2, cohort %3, planned release %4 (%5)</translation>
+    </message>
+    <message>
+        <source>ra lúc %1</source>
+        <translation>left at %1</translation>
+    </message>
+    <message>
+        <source>duyệt sớm: %1 (%2)</source>
+        <translation>approved early: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>phòng %1 phong tỏa vì có ca dương tính; %2 người cùng phòng tính lại thời gian cách ly</source>
+        <translation>room %1 closed after a positive case; %2 roommates restart their quarantine</translation>
+    </message>
+    <message>
+        <source>tính lại từ ngày tiếp xúc %1 (%2)</source>
+        <translation>restarted from the contact day %1 (%2)</translation>
+    </message>
+    <message>
+        <source>không có triệu chứng</source>
+        <translation>no symptoms</translation>
+    </message>
+    <message>
+        <source>chuyển đến %1 lúc %2</source>
+        <translation>transferred to %1 at %2</translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <source>Thời điểm</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>Người dùng</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>Việc</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Người cách ly</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Phòng</source>
+        <translation>Room</translation>
+    </message>
+    <message>
+        <source>Chi tiết</source>
+        <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>FirstSteps</name>
+    <message>
+        <source>1. Tạo khu cách ly</source>
+        <translation>1. Create the facility</translation>
+    </message>
+    <message>
+        <source>2. Thêm phòng</source>
+        <translation>2. Add rooms</translation>
+    </message>
+    <message>
+        <source>3. Đăng ký người cách ly</source>
+        <translation>3. Register people</translation>
+    </message>
+    <message>
+        <source>Bắt đầu với cơ sở dữ liệu mới:</source>
+        <translation>Getting started with a new database:</translation>
+    </message>
+    <message>
+        <source>Hướng dẫn (F1)</source>
+        <translation>Guide (F1)</translation>
+    </message>
+    <message>
+        <source>hoặc nhập danh sách…</source>
+        <translation>or import a list…</translation>
+    </message>
+</context>
+<context>
+    <name>GuideWindow</name>
+    <message>
+        <source>Hướng dẫn sử dụng</source>
+        <translation>User guide</translation>
     </message>
 </context>
 </TS>

@@ -119,3 +119,30 @@ def test_people_registered_before_the_token_index_are_found_after_the_upgrade(tm
     assert [p.full_name for p in people.search_people(desk, "nguyen thi huong")] == ["Nguyễn Thị Hường"]
     assert [p.full_name for p in people.search_people(desk, "0621800")] == ["Nguyễn Thị Hường"]
     desk.close()
+
+
+def test_audit_events_recorded_before_the_upgrade_are_found_by_person_room_and_words(tmp_path):
+    from quarantine_desk.services import audit
+    from quarantine_desk.services.audit import AuditFilter
+    from tests.helpers import as_admin
+
+    path = tmp_path / "0003.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine, url, "0003")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO app_user (username, role, password_hash, active, failed_logins, created_at) "
+            "VALUES ('admin', 'admin', '!', 1, 0, '2021-08-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO audit_event (at, username, action, entity, entity_id, summary) VALUES "
+            "('2021-08-02 07:40:00', 'yta1', 'room.disinfect', 'room', 3, "
+            '\'{"by": "Tổ khử khuẩn", "facility": "F01", "room": "101"}\')'
+        )
+    engine.dispose()
+    desk = as_admin(open_desk(url))
+    [event] = audit.events(desk, AuditFilter(room="101"))
+    assert (event.facility, event.action) == ("F01", "room.disinfect")
+    assert audit.count_events(desk, AuditFilter(text="to khu khuan")) == 1
+    desk.close()

@@ -7,7 +7,6 @@ Every list is a ``RowsModel``; every change goes through a dialog or a confirmat
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
@@ -27,21 +26,16 @@ from PySide6.QtWidgets import (
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.policy import PolicyProfile
-from quarantine_desk.domain.roles import Permission, Role
-from quarantine_desk.domain.rooms import RoomSex
-from quarantine_desk.messages import FIELDS, KINDS
-from quarantine_desk.services import audit, auth, facilities, policies
-from quarantine_desk.services.audit import AuditRow
+from quarantine_desk.domain.roles import Permission
+from quarantine_desk.services import auth, facilities, policies
 from quarantine_desk.services.auth import UserInfo
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
 from quarantine_desk.ui.context import UiContext
-from quarantine_desk.ui.forms_compiled.ui_audit_tab import Ui_AuditTab
 from quarantine_desk.ui.forms_compiled.ui_facilities_tab import Ui_FacilitiesTab
 from quarantine_desk.ui.forms_compiled.ui_policies_tab import Ui_PoliciesTab
 from quarantine_desk.ui.forms_compiled.ui_users_tab import Ui_UsersTab
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.labels import (
-    action_label,
     policy_kind_label,
     role_label,
     room_sex_label,
@@ -55,8 +49,8 @@ from quarantine_desk.ui.pages.admin_dialogs import (
     PolicyDialog,
     RoomDialog,
     UserDialog,
-    qdate,
 )
+from quarantine_desk.ui.pages.audit import AuditTab
 from quarantine_desk.ui.tasks import run_write, writing
 
 log = logging.getLogger(__name__)
@@ -180,84 +174,6 @@ def user_model(now: Callable[[], datetime], parent: QObject | None = None) -> Ro
             Column(QCoreApplication.translate("AdminTables", "Họ và tên"), lambda u: u.full_name or ""),
             Column(QCoreApplication.translate("AdminTables", "Vai trò"), lambda u: role_label(u.role)),
             Column(QCoreApplication.translate("AdminTables", "Trạng thái"), lambda u: _user_state(u, now())),
-        ],
-        parent,
-    )
-
-
-_EXTRA_KEYS = {
-    "vi": {
-        "name": "Tên",
-        "facility": "Khu cách ly",
-        "before": "Trước",
-        "after": "Sau",
-        "first": "Đầu tiên",
-        "effective_from": "Hiệu lực từ",
-        "bed": "Giường",
-        "person": "Người",
-        "stay": "Đợt cách ly",
-    },
-    "en": {
-        "name": "Name",
-        "facility": "Facility",
-        "before": "Before",
-        "after": "After",
-        "first": "First",
-        "effective_from": "Effective from",
-        "bed": "Bed",
-        "person": "Person",
-        "stay": "Stay",
-    },
-}
-
-
-def summary_text(summary: str, lang: str) -> str:
-    """The audit summary (JSON with English keys) as "Khóa: giá trị; …" in the interface language."""
-    try:
-        values = json.loads(summary)
-    except ValueError:
-        return summary
-    if not isinstance(values, dict):
-        return str(values)
-    names = {**FIELDS.get(lang, FIELDS["vi"]), **_EXTRA_KEYS.get(lang, _EXTRA_KEYS["vi"])}
-
-    def show(value: Any) -> str:
-        if isinstance(value, dict):
-            return "{" + ", ".join(f"{names.get(k, k)}: {show(v)}" for k, v in value.items()) + "}"
-        if isinstance(value, list):
-            return ", ".join(show(v) for v in value)
-        if value is True:
-            return QCoreApplication.translate("AdminTables", "có")
-        if value is False:
-            return QCoreApplication.translate("AdminTables", "không")
-        return "" if value is None else str(value)
-
-    def value_of(key: str, value: Any) -> str:
-        if key == "role" and isinstance(value, str) and value in set(Role):
-            return role_label(value)
-        if key == "sex" and isinstance(value, str) and value in set(RoomSex):
-            return room_sex_label(value)
-        return show(value)
-
-    return "; ".join(f"{names.get(k, k)}: {value_of(k, v)}" for k, v in values.items())
-
-
-def audit_model(lang: str, parent: QObject | None = None) -> RowsModel[AuditRow]:
-    kinds = {**KINDS.get(lang, KINDS["vi"]), "quarantine_policy": KINDS.get(lang, KINDS["vi"])["policy"]}
-    return RowsModel(
-        [
-            Column(QCoreApplication.translate("AdminTables", "Thời điểm"), lambda e: _moment(e.at)),
-            Column(QCoreApplication.translate("AdminTables", "Người dùng"), lambda e: e.username or ""),
-            Column(QCoreApplication.translate("AdminTables", "Thao tác"), lambda e: action_label(e.action)),
-            Column(
-                QCoreApplication.translate("AdminTables", "Đối tượng"),
-                lambda e: kinds.get(e.entity, e.entity),
-            ),
-            Column(
-                QCoreApplication.translate("AdminTables", "Chi tiết"),
-                lambda e: summary_text(e.summary, lang),
-                tooltip=lambda e: summary_text(e.summary, lang),
-            ),
         ],
         parent,
     )
@@ -573,36 +489,6 @@ class UsersTab(_Tab):
 
 
 # --- Nhật ký --------------------------------------------------------------------------------------------------------------
-
-
-class AuditTab(_Tab):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        today = ctx.desk.now().date()
-        self.ui = Ui_AuditTab()
-        self.ui.setupUi(self)
-        self.events = audit_model(ctx.lang, self)
-        self.view = table_view(self.ui.auditTable, self.events)
-        self.filter = self.ui.auditFilter
-        self.since = self.ui.auditSince
-        self.since.setDate(qdate(date.fromordinal(today.toordinal() - 30)))
-        self.until = self.ui.auditUntil
-        self.until.setDate(qdate(today))
-        self.apply_button = button(self.ui.auditApply, self.refresh)
-        self.filter.returnPressed.connect(self.refresh)
-        self.count = self.ui.count
-
-    def refresh(self) -> None:
-        since = self.since.date().toPython()
-        until = self.until.date().toPython()
-        try:
-            rows = audit.list_events(self.ctx.desk, text=self.filter.text(), since=since, until=until)
-        except DeskError as err:
-            self.fail(err)
-            return
-        self.events.set_rows(rows)
-        self.count.setText(self.tr("{0} sự kiện").format(len(rows)))
-        self.view.resizeColumnsToContents()
 
 
 # --- the page --------------------------------------------------------------------------------------------------------------
