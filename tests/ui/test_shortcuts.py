@@ -39,11 +39,12 @@ def _room(ctx: UiContext) -> facilities.RoomRow:
 
 
 def _dialog_factories() -> dict[str, DialogFactory]:
-    from quarantine_desk.ui import data_menu, dialogs
+    from quarantine_desk.ui import data_menu, dialogs, guide
     from quarantine_desk.ui.pages import admin_dialogs, shifts
     from quarantine_desk.ui.pages import supplies as supplies_page
 
     return {
+        "GuideWindow": lambda ctx: guide.GuideWindow(ctx.lang),
         "DatabaseDialog": lambda ctx: dialogs.DatabaseDialog("không mở được", "sqlite:///x.sqlite3"),
         "FirstAdminDialog": lambda ctx: dialogs.FirstAdminDialog(ctx.desk, ctx.lang),
         "LoginDialog": lambda ctx: dialogs.LoginDialog(ctx.desk, ctx.lang),
