@@ -4,10 +4,12 @@ Run after `make bundle` (or as `make bundle-smoke`, which builds first):
 
     .venv/bin/python scripts/bundle_smoke.py [--exe PATH]
 
-In a fresh, throw-away profile it runs ``--version``, ``init --admin admin``, ``--user admin demo`` and
-``--user admin --json rooms KT01``; then the document commands the build offers (``export roster`` to .xlsx and
-.pdf, ``report daily``), checking the files; then opens the window on Qt's offscreen platform and checks it is
-still running after a few seconds. Exits 1 with the failing step named, 0 when every step passed.
+The bundle holds two programs: ``quarantine-desk`` (windowed, for the desktop) and ``quarantine-desk-cli``
+(console, for scripts). In a fresh, throw-away profile the check runs ``--version`` through both, then through the
+command-line one ``init --admin admin``, ``--user admin demo`` and ``--user admin --json rooms KT01``, the document
+commands the build offers (``export roster`` to .xlsx and .pdf, ``report daily``), checking the files; then opens
+the window with the windowed one on Qt's offscreen platform and checks it is still running after a few seconds.
+Exits 1 with the failing step named, 0 when every step passed.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EXE = (
-    ROOT / "dist" / "quarantine-desk" / ("quarantine-desk.exe" if os.name == "nt" else "quarantine-desk")
-)
+SUFFIX = ".exe" if os.name == "nt" else ""
+DEFAULT_EXE = ROOT / "dist" / "quarantine-desk" / f"quarantine-desk{SUFFIX}"
+CLI_NAME = f"quarantine-desk-cli{SUFFIX}"
 PASSWORD = "smoke-check-2021"
 FACILITY = "KT01"
 COMMAND_TIMEOUT = 600  # seconds; the demo facility takes a while on a slow PC
@@ -37,8 +39,9 @@ class SmokeFailure(Exception):
 
 
 class Smoke:
-    def __init__(self, exe: Path, work: Path) -> None:
-        self.exe = exe
+    def __init__(self, exe: Path, cli: Path, work: Path) -> None:
+        self.window_exe = exe
+        self.exe = cli  # every command goes through the console program
         self.work = work
         self.logs = work / "logs"
         self.env = self._environment()
@@ -68,12 +71,12 @@ class Smoke:
 
     # --- helpers -------------------------------------------------------------------------------------------------
 
-    def run(self, step: str, *args: str) -> str:
-        """Runs the bundle with ``args``; returns stdout; a non-zero exit fails ``step``."""
+    def run(self, step: str, *args: str, exe: Path | None = None) -> str:
+        """Runs the command-line program (or ``exe``) with ``args``; returns stdout; a non-zero exit fails ``step``."""
         started = time.monotonic()
         try:
             done = subprocess.run(
-                [str(self.exe), *args],
+                [str(exe or self.exe), *args],
                 env=self.env,
                 cwd=self.work,
                 capture_output=True,
@@ -127,9 +130,11 @@ class Smoke:
     def version(self) -> None:
         text = (ROOT / "quarantine_desk" / "__init__.py").read_text(encoding="utf-8")
         expected = re.search(r'__version__\s*=\s*"([^"]+)"', text)
-        out = self.run("--version", "--version")
-        if expected and expected.group(1) not in out:
-            raise SmokeFailure(f"--version: printed {out.strip()!r}, expected version {expected.group(1)}")
+        for exe in (self.exe, self.window_exe):
+            step = f"{exe.name} --version"
+            out = self.run(step, "--version", exe=exe)
+            if expected and expected.group(1) not in out:
+                raise SmokeFailure(f"{step}: printed {out.strip()!r}, expected version {expected.group(1)}")
 
     def database(self) -> None:
         self.run("init --admin admin", "init", "--admin", "admin")
@@ -184,11 +189,11 @@ class Smoke:
                 raise SmokeFailure(f"{step}: {path.name} has {rows} rows")
 
     def window(self) -> None:
-        step = f"window (offscreen, {WINDOW_SECONDS} s)"
+        step = f"{self.window_exe.name}: the window (offscreen, {WINDOW_SECONDS} s)"
         out_file = self.work / "window.out"
         with out_file.open("wb") as out:
             process = subprocess.Popen(
-                [str(self.exe)],
+                [str(self.window_exe)],
                 env=self.env,
                 cwd=self.work,
                 stdout=out,
@@ -221,20 +226,25 @@ class Smoke:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
-        "--exe", type=Path, default=DEFAULT_EXE, help=f"the built program (default {DEFAULT_EXE})"
+        "--exe",
+        type=Path,
+        default=DEFAULT_EXE,
+        help=f"the built windowed program (default {DEFAULT_EXE}); {CLI_NAME} is beside it",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args(argv)
     exe = args.exe.resolve()
-    if not exe.is_file():
-        print(
-            f"bundle smoke check FAILED: {exe} does not exist; build it first with `make bundle`",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"bundle smoke check of {exe}")
+    cli = exe.with_name(CLI_NAME)
+    for program in (exe, cli):
+        if not program.is_file():
+            print(
+                f"bundle smoke check FAILED: {program} does not exist; build it first with `make bundle`",
+                file=sys.stderr,
+            )
+            return 1
+    print(f"bundle smoke check of {exe} and {cli.name}")
     work = Path(tempfile.mkdtemp(prefix="qd-bundle-smoke-"))
-    smoke = Smoke(exe, work)
+    smoke = Smoke(exe, cli, work)
     try:
         smoke.version()
         smoke.database()
