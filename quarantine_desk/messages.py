@@ -7,7 +7,9 @@ The domain and services never build sentences themselves.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from quarantine_desk.domain import errors as e
 
@@ -123,9 +125,13 @@ REASONS = {
         "in_future": "không được ở tương lai",
         "too_old": "quá xa trong quá khứ",
         "bad_province_code": "có mã tỉnh (3 số đầu) không tồn tại",
+        "sex_mismatch": "không khớp với giới tính (số thứ 4 của CCCD chỉ giới tính và thế kỷ sinh)",
+        "century_mismatch": "không khớp với năm sinh {year} (số thứ 4 của CCCD chỉ giới tính và thế kỷ sinh)",
         "out_of_range": "phải từ {minimum} đến {maximum}",
         "too_short": "quá ngắn (ít nhất {minimum} ký tự)",
         "duplicate": "bị trùng",
+        "duplicate_in_file": "trùng với dòng {row} của tệp",
+        "belongs_to_other": "đã là số giấy tờ của {name} trong chương trình",
         "bad_range": "có khoảng không hợp lệ",
         "too_many": "quá nhiều (tối đa {maximum})",
         "before_admission": "trước ngày vào cách ly",
@@ -141,9 +147,13 @@ REASONS = {
         "in_future": "must not be in the future",
         "too_old": "is too far back",
         "bad_province_code": "has a province code (first 3 digits) that does not exist",
+        "sex_mismatch": "does not match the sex (the 4th digit of a CCCD gives the sex and century of birth)",
+        "century_mismatch": "does not match the birth year {year} (the 4th digit gives the sex and century)",
         "out_of_range": "must be from {minimum} to {maximum}",
         "too_short": "is too short (at least {minimum})",
         "duplicate": "is repeated",
+        "duplicate_in_file": "repeats row {row} of the file",
+        "belongs_to_other": "is already the ID number of {name} in the program",
         "bad_range": "has a wrong range",
         "too_many": "has too many (at most {maximum})",
         "before_admission": "is before the admission",
@@ -193,12 +203,76 @@ SEX = {
     "en": {"M": "male", "F": "female", "any": "mixed", "household": "one household"},
 }
 
+#: What an imported list's column gives, as "Cột C → Họ và tên" says it.
+IMPORT_COLUMNS = {
+    "vi": {
+        "family_name": "Họ và tên đệm (ghép với Tên thành Họ và tên)",
+        "given_name": "Tên (ghép với Họ và tên đệm thành Họ và tên)",
+        "born_male": "Năm sinh của nam (giới tính Nam)",
+        "born_female": "Năm sinh của nữ (giới tính Nữ)",
+        "sex_male": "Giới tính: đánh dấu là Nam",
+        "sex_female": "Giới tính: đánh dấu là Nữ",
+        "dose_1_on": "Ngày tiêm mũi 1",
+        "dose_2_on": "Ngày tiêm mũi 2",
+        "dose_3_on": "Ngày tiêm mũi 3",
+        "commune": "Xã/phường (ghép vào Địa chỉ)",
+        "district": "Quận/huyện (ghép vào Địa chỉ)",
+        "province": "Tỉnh/thành phố (ghép vào Địa chỉ)",
+        "f_level": "Phân loại F",
+        "exposure": "Ca F0 / nơi tiếp xúc",
+        "relative_name": "Người thân",
+        "relative_phone": "Số điện thoại người thân",
+        "conditions": "Bệnh nền",
+        "pregnant": "Có thai",
+        "note": "Ghi chú",
+    },
+    "en": {
+        "family_name": "Family and middle name (joined with the given name)",
+        "given_name": "Given name (joined with the family and middle name)",
+        "born_male": "Birth year of a man (sex: male)",
+        "born_female": "Birth year of a woman (sex: female)",
+        "sex_male": "Sex: marked male",
+        "sex_female": "Sex: marked female",
+        "dose_1_on": "Date of dose 1",
+        "dose_2_on": "Date of dose 2",
+        "dose_3_on": "Date of dose 3",
+        "commune": "Commune/ward (added to the address)",
+        "district": "District (added to the address)",
+        "province": "Province (added to the address)",
+        "f_level": "Contact level (F)",
+        "exposure": "F0 case / exposure place",
+        "relative_name": "Relative",
+        "relative_phone": "Relative's phone",
+        "conditions": "Underlying conditions",
+        "pregnant": "Pregnant",
+        "note": "Notes",
+    },
+}
+
+
+def import_mapping(found: Sequence[Any], lang: str = "vi") -> str:
+    """The columns of a list by field, short: "Họ và tên: B + C; Năm sinh / ngày sinh: D + E; …"."""
+    by_field: dict[str, list[str]] = {}
+    for column in found:
+        by_field.setdefault(column.field, []).append(column.letter)
+    return "; ".join(
+        f"{(FIELDS[lang].get(f) or IMPORT_COLUMNS[lang].get(f, f)).split(' (')[0]}: {' + '.join(letters)}"
+        for f, letters in by_field.items()
+    )
+
+
+def import_column(role: str, lang: str = "vi") -> str:
+    """What a column of an imported list gives, in words."""
+    return IMPORT_COLUMNS[lang].get(role) or FIELDS[lang].get(role, role)
+
+
 FILE_REASONS = {
     "vi": {
         "unreadable": "không đọc được (không phải tệp Excel/CSV hoặc tệp bị hỏng)",
         "encrypted": "đang được đặt mật khẩu; hãy bỏ mật khẩu rồi thử lại",
         "empty": "không có dòng dữ liệu nào",
-        "no_name_column": 'không có cột "Họ và tên"',
+        "no_name_column": ": không tìm thấy dòng tiêu đề có cột Họ và tên trong 30 dòng đầu",
+        "xls": "là tệp .xls (Excel 97–2003): hãy lưu lại thành .xlsx (Tệp > Lưu thành > Sổ làm việc Excel)",
         "not_a_daily_report": "không phải báo cáo ngày của chương trình",
         "duplicate_facility": "có hai báo cáo của cùng một khu trong cùng một ngày ({facility}, {on})",
         "different_dates": "các báo cáo không cùng một ngày",
@@ -210,7 +284,8 @@ FILE_REASONS = {
         "unreadable": "cannot be read (not an Excel/CSV file, or damaged)",
         "encrypted": "is password-protected; remove the password and try again",
         "empty": "has no data rows",
-        "no_name_column": 'has no "Full name" column',
+        "no_name_column": ': no header row with a "Full name" column in the first 30 rows',
+        "xls": "is an .xls file (Excel 97–2003): save it again as .xlsx (File > Save As > Excel Workbook)",
         "not_a_daily_report": "is not a daily report of this program",
         "duplicate_facility": "holds two reports of one facility for one day ({facility}, {on})",
         "different_dates": "are not all for the same day",
@@ -266,6 +341,10 @@ def _invalid(err: e.InvalidInput, lang: str) -> str:
     return f"{field}{value} {reason}."
 
 
+def _gap(reason: str) -> str:
+    return "" if reason.startswith(":") else " "
+
+
 def _file_reason(err: e.BadFile, lang: str) -> str:
     return FILE_REASONS[lang].get(err.reason, err.reason).format(**{"facility": "", "on": "", **err.params})
 
@@ -277,7 +356,11 @@ def _vi(err: e.DeskError) -> str:
             return _invalid(err, lang)
         case e.BadFile():
             reason = _file_reason(err, lang)
-            return f"Tệp {err.path} {reason}." if err.path else f"Không tổng hợp được: các báo cáo {reason}."
+            return (
+                f"Tệp {err.path}{_gap(reason)}{reason}."
+                if err.path
+                else f"Không tổng hợp được: các báo cáo {reason}."
+            )
         case e.Cancelled():
             return "Đã hủy; không có gì được ghi."
         case e.NotFound():
@@ -372,7 +455,7 @@ def _en(err: e.DeskError) -> str:
             return _invalid(err, lang)
         case e.BadFile():
             reason = _file_reason(err, lang)
-            return f"File {err.path} {reason}." if err.path else f"The reports {reason}."
+            return f"File {err.path}{_gap(reason)}{reason}." if err.path else f"The reports {reason}."
         case e.NotFound():
             return f"No {KINDS[lang].get(err.kind, err.kind)} “{err.key}”."
         case e.IdNumberTaken():

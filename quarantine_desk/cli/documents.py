@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 from quarantine_desk.cli.args import Parser, parse_date
-from quarantine_desk.cli.output import Output
+from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output, jsonable
+from quarantine_desk.exports.importer import ImportSheet
 from quarantine_desk.services import documents
 from quarantine_desk.services.context import Desk
 
@@ -72,18 +74,99 @@ def cmd_verify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_import_people(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    result = documents.import_people(desk, Path(args.file), dry_run=args.dry_run, lang=args.lang)
+    from quarantine_desk.messages import import_column
+    from quarantine_desk.services import imports
+
+    lang = args.lang
+    source = Path(args.file)
+
+    def show_columns(sheet: ImportSheet) -> None:
+        """The mapping, before anything is written, so a wrong column is seen in time."""
+        if out.as_json:
+            return
+        rows = "–".join(str(n) for n in sheet.header_rows)
+        print(f"Dòng tiêu đề: {rows}" if lang == "vi" else f"Header row: {rows}")
+        for column in sheet.found:
+            left_out = (" (chưa có chỗ lưu: bỏ qua)" if lang == "vi" else " (not kept yet)") * (
+                column.role in imports.NOT_KEPT
+            )
+            print(f"Cột {column.letter} → {import_column(column.role, lang)}{left_out}  («{column.header}»)")
+
+    def show_progress(done: int, total: int) -> None:
+        if total < imports.BATCH:
+            return  # a short list needs no progress lines
+        print(f"… {done}/{total} dòng" if lang == "vi" else f"… {done}/{total} rows", file=sys.stderr)
+
+    result = imports.import_people(
+        desk,
+        source,
+        dry_run=args.dry_run,
+        update_existing=args.update_existing,
+        lang=lang,
+        progress=show_progress,
+        on_columns=show_columns,
+    )
+    saved = imports.save_rejected(result, source, lang=lang) if result.rejected else None
 
     def text() -> str:
-        lines = [
-            f"{'Kiểm tra' if result.dry_run else 'Đã nhập'}: {result.accepted} dòng hợp lệ, "
-            f"{len(result.rejected)} dòng bị từ chối."
+        vi = lang == "vi"
+        lines = []
+        if result.ignored:
+            listed = ", ".join(str(n) for n in result.ignored)
+            lines.append(
+                f"Bỏ qua các dòng không phải người (chữ ký, tổng cộng, ghi chú): {listed}."
+                if vi
+                else f"Left out the rows that are not people (signatures, totals, notes): {listed}."
+            )
+        lines += [_match_line(m, result.update_existing, vi) for m in result.matched]
+        lines += [
+            f"Dòng {r.row}: {r.message}" if vi else f"Row {r.row}: {r.message}" for r in result.rejected
         ]
-        lines += [f"Dòng {r.row}: {r.message}" for r in result.rejected]
+        if vi:
+            lines.append(
+                f"{'Kiểm tra (chưa ghi gì)' if result.dry_run else 'Đã nhập'}: {result.accepted} người mới, "
+                f"{len(result.matched)} người đã có, {len(result.rejected)} dòng bị từ chối"
+                + (f", {result.updated} người được bổ sung thông tin." if result.update_existing else ".")
+            )
+        else:
+            lines.append(
+                f"{'Checked (nothing written)' if result.dry_run else 'Imported'}: {result.accepted} new, "
+                f"{len(result.matched)} already registered, {len(result.rejected)} rejected"
+                + (f", {result.updated} completed." if result.update_existing else ".")
+            )
+        if saved is not None:
+            lines.append(
+                f"Các dòng bị từ chối (kèm lý do) đã lưu vào {saved}."
+                if vi
+                else f"The rejected rows, with the reasons, are in {saved}."
+            )
         return "\n".join(lines)
 
-    out.result(result, text)
-    return 0
+    out.result({**jsonable(result), "updated": result.updated, "rejected_file": saved}, text)
+    return EXIT_RULE if result.rejected else EXIT_OK
+
+
+def _match_line(m: Any, update_existing: bool, vi: bool) -> str:
+    from quarantine_desk.messages import FIELDS
+
+    lang = "vi" if vi else "en"
+    how = {
+        "id_number": ("cùng số giấy tờ", "same ID number"),
+        "name_born": ("cùng họ tên và năm sinh", "same name and birth year"),
+    }[m.by][0 if vi else 1]
+    staying = (" đang ở khu cách ly" if vi else " now in a stay") if m.staying else ""
+    filled = ", ".join(FIELDS[lang].get(f, f) for f in m.filled)
+    if vi:
+        line = f"Dòng {m.row}: đã có {m.name} (số {m.person}, {how}){staying}; không thêm lần nữa"
+        if filled:
+            line += f"; {'đã bổ sung' if update_existing else 'có thể bổ sung (--update-existing)'}: {filled}"
+    else:
+        line = (
+            f"Row {m.row}: {m.name} is already registered (no. {m.person}, {how}){staying}; not added again"
+        )
+        if filled:
+            line += f"; {'filled in' if update_existing else 'could fill in (--update-existing)'}: {filled}"
+    return line + "."
 
 
 def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
@@ -155,6 +238,11 @@ def register(sub: Any) -> None:
     p = imports.add_parser("people", help="danh sách F1 (.xlsx hoặc .csv)")
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument(
+        "--update-existing",
+        action="store_true",
+        help="bổ sung các ô còn trống của người đã có (không ghi đè)",
+    )
     p.set_defaults(handler=cmd_import_people)
 
     p = sub.add_parser("backup", help="sao lưu toàn bộ dữ liệu vào một tệp")

@@ -137,6 +137,16 @@ def sex_from_id(kind: IdKind, number: str) -> Sex | None:
     return Sex.MALE if int(number[3]) % 2 == 0 else Sex.FEMALE
 
 
+def check_cccd_digit(number: str, sex: Sex, birth_year: int) -> None:
+    """The 4th digit of a CCCD gives the century of birth and the sex (Circular 07/2016/TT-BCA: 0/1 a man/woman
+    born 1900-1999, 2/3 born 2000-2099, and so on by century); raises InvalidInput when it contradicts them."""
+    digit = int(number[3])
+    if digit % 2 != (0 if sex is Sex.MALE else 1):
+        raise InvalidInput("id_number", "sex_mismatch", number, sex=sex.value)
+    if 19 + digit // 2 != birth_year // 100:
+        raise InvalidInput("id_number", "century_mismatch", number, year=birth_year)
+
+
 def parse_phone(raw: str) -> str:
     """A Vietnamese phone number as 10 digits beginning with 0; "+84 912 345 678" gives "0912345678"."""
     number = _PHONE_SEPARATORS.sub("", raw)

@@ -19,10 +19,10 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
-from quarantine_desk.domain.errors import AlreadyExists, BadFile, InvalidInput, NotFound
+from quarantine_desk.domain.errors import BadFile, InvalidInput, NotFound
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import StayOutcome, TestResult
-from quarantine_desk.exports import importer, pdf, xlsx
+from quarantine_desk.exports import pdf, xlsx
 from quarantine_desk.exports.rows import (
     CertificateData,
     CommitmentData,
@@ -32,11 +32,10 @@ from quarantine_desk.exports.rows import (
     RosterRow,
     TestCell,
 )
-from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, occupancy_of, room_board
 from quarantine_desk.services.moments import day_bounds
-from quarantine_desk.services.people import CheckedPerson, check_new_person, insert_person, person_by_ref
+from quarantine_desk.services.people import person_by_ref
 from quarantine_desk.services.shifts import staff_on_duty
 from quarantine_desk.services.stays import present_condition, stay_query
 from quarantine_desk.services.supplies import stock_alerts
@@ -465,131 +464,3 @@ def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
             cohort,
         )
     return pdf.write_commitment_pdf(data, Path(out))
-
-
-# --- importing tracing teams' lists ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rejected:
-    row: int
-    field: str
-    reason: str
-    message: str
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    accepted: int
-    rejected: tuple[Rejected, ...]
-    dry_run: bool
-    columns: dict[str, str]
-
-
-def import_people(desk: Desk, path: Path, *, dry_run: bool = False, lang: str = "vi") -> ImportResult:
-    """Check every row; with no dry run, add the good rows to the pre-registration list in one transaction."""
-    from quarantine_desk.messages import describe
-    from quarantine_desk.services.people import NewPerson
-
-    desk.require(Permission.REGISTER_PERSON)
-    sheet = importer.read_people_sheet(Path(path))
-    today = desk.now().date()
-    rejected: list[Rejected] = []
-    good: list[tuple[int, CheckedPerson]] = []
-    seen: dict[str, int] = {}
-    for raw in sheet.rows:
-        values = raw.values
-        try:
-            checked = check_new_person(
-                NewPerson(
-                    name=values.get("name", ""),
-                    sex=values.get("sex", ""),
-                    born=values.get("born", ""),
-                    id_number=values.get("id_number", ""),
-                    phone=values.get("phone", ""),
-                    address=values.get("address", ""),
-                    household=values.get("household", ""),
-                    doses=values.get("doses", "") or "0",
-                ),
-                today,
-            )
-        except InvalidInput as exc:
-            rejected.append(Rejected(raw.row_number, exc.field, exc.reason, describe(exc, lang)))
-            continue
-        if checked.id_number and checked.id_number in seen:
-            error = InvalidInput("id_number", "duplicate", checked.id_number)
-            rejected.append(
-                Rejected(
-                    raw.row_number,
-                    "id_number",
-                    "duplicate_in_file",
-                    describe(error, lang) + f" (dòng {seen[checked.id_number]})",
-                )
-            )
-            continue
-        if checked.id_number:
-            seen[checked.id_number] = raw.row_number
-        good.append((raw.row_number, checked))
-    accepted = 0
-    try:
-        accepted = _insert_rows(desk, good, rejected, Path(path).name, dry_run, lang)
-    except _DryRunDone as done:
-        accepted = done.accepted
-    rejected.sort(key=lambda r: r.row)
-    return ImportResult(accepted, tuple(rejected), dry_run, dict(sheet.columns))
-
-
-class _DryRunDone(Exception):
-    """Leaves the transaction of a dry run by rolling it back, with the count it would have added."""
-
-    def __init__(self, accepted: int) -> None:
-        super().__init__(accepted)
-        self.accepted = accepted
-
-
-def _insert_rows(
-    desk: Desk,
-    good: list[tuple[int, CheckedPerson]],
-    rejected: list[Rejected],
-    file_name: str,
-    dry_run: bool,
-    lang: str,
-) -> int:
-    from quarantine_desk.messages import describe
-
-    with desk.write(Permission.REGISTER_PERSON) as session:
-        accepted = 0
-        for row_number, checked in good:
-            if checked.id_number:
-                existing = session.scalar(select(Person).where(Person.id_number == checked.id_number))
-                if existing is not None:
-                    staying = session.scalar(
-                        select(Stay.id).where(Stay.person_id == existing.id, Stay.released_at.is_(None))
-                    )
-                    reason = "already_staying" if staying else "already_registered"
-                    text = (
-                        ("đang ở trong khu cách ly" if staying else "đã có trong danh sách")
-                        if lang == "vi"
-                        else ("is already in a stay" if staying else "is already registered")
-                    )
-                    rejected.append(Rejected(row_number, "id_number", reason, f"{checked.id_number} {text}."))
-                    continue
-            try:
-                insert_person(session, desk, checked, pre_registered=True)
-            except AlreadyExists as exc:
-                rejected.append(Rejected(row_number, "id_number", "duplicate", describe(exc, lang)))
-                continue
-            accepted += 1
-        if dry_run:
-            raise _DryRunDone(accepted)
-        audit.record(
-            session,
-            desk,
-            "person.import",
-            "person",
-            None,
-            file=file_name,
-            accepted=accepted,
-            rejected=len(rejected),
-        )
-        return accepted

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from quarantine_desk.db.models import Facility, Household, Person, PersonToken, Room, Stay
 from quarantine_desk.domain.errors import IdNumberTaken, InvalidInput, NotFound
 from quarantine_desk.domain.people import (
+    IdKind,
     Sex,
+    check_cccd_digit,
     is_protected,
     normalise_id_number,
     parse_birth,
@@ -120,6 +122,8 @@ def check_new_person(new: NewPerson, today: date) -> CheckedPerson:
     if sex is None:
         # Never a default: the sex decides the room (R3). Chosen, or read from a CCCD.
         raise InvalidInput("sex", "empty")
+    if id_kind == IdKind.CCCD.value and id_number:
+        check_cccd_digit(id_number, sex, birth_year)
     phone = parse_phone(new.phone) if nfc(new.phone) else None
     address = nfc(new.address) or None
     if address and len(address) > 300:

@@ -2744,14 +2744,24 @@ Reason for the release (kept in the audit trail):</translation>
         <translation>No file chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="375"/>
-        <source>Có thể nhập %1 người; %2 dòng bị từ chối (xem bảng dưới).</source>
-        <translation>%1 people can be imported; %2 rows refused (see the table below).</translation>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="380"/>
+        <source>Có thể nhập %1 người; %2 người đã có (không thêm lần nữa); %3 dòng bị từ chối (xem bảng dưới).</source>
+        <translation>%1 people can be imported; %2 already registered (not added again); %3 rows refused (see the table below).</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="381"/>
-        <source>Đã nhập %1 người; %2 dòng không nhập.</source>
-        <translation>%1 people imported; %2 rows not imported.</translation>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="389"/>
+        <source>Các cột: %1</source>
+        <translation>Columns: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="393"/>
+        <source>Đã nhập %1 người; %2 người đã có; %3 dòng không nhập.</source>
+        <translation>%1 people imported; %2 already registered; %3 rows not imported.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/reports.py" line="423"/>
+        <source>Các dòng bị từ chối, kèm lý do, đã lưu vào %1.</source>
+        <translation>The refused rows, with the reasons, were saved to %1.</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/reports.py" line="400"/>

@@ -156,7 +156,7 @@ def test_headers_are_matched_without_accents_or_case() -> None:
     assert header_field("HO VA TEN") == "name"
     assert header_field("số điện thoại") == "phone"
     assert header_field("Hộ") == "household"
-    assert header_field("Họ") is None  # a family-name column, not the household
+    assert header_field("Họ") == "family_name"  # a family-name column (beside "Tên"), not the household
     assert header_field("Số mũi") == "doses"
     assert header_field("Quốc tịch") is None
 
@@ -170,7 +170,7 @@ def test_headers_are_matched_without_accents_or_case() -> None:
         ("text.xlsx", "Họ và tên;Năm sinh\n".encode(), "unreadable"),
         ("zip.xlsx", b"PK\x03\x04 not really a zip", "unreadable"),
         ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "encrypted"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "unreadable"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "xls"),
         ("binary.csv", b"\x00\x01\x02\x03", "unreadable"),
         ("photo.jpg", b"\xff\xd8\xff\xe0 JFIF", "unreadable"),
     ],
@@ -187,7 +187,7 @@ def test_bad_files(tmp_path: Path, name: str, content: bytes, reason: str) -> No
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(BadFile) as err:
         read_people_sheet(tmp_path / "none.xlsx")
-    assert err.value.reason == "unreadable"
+    assert err.value.reason == "not_found"
 
 
 def test_no_name_column(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from quarantine_desk.domain.errors import BadFile, NotFound
-from quarantine_desk.services import documents, medical, people, stays
+from quarantine_desk.services import documents, imports, medical, people, stays
 from tests.services.fixtures import AUG1, facility, person
 
 
@@ -128,17 +128,17 @@ def test_import_lists_every_rejected_row_and_adds_the_rest_at_once(desk, tmp_pat
     sheet.append([7, "Võ Thị Bảy", 1995, "Nữ", "", "0905000007", ""])
     path = tmp_path / "f1.xlsx"
     book.save(path)
-    trial = documents.import_people(desk, path, dry_run=True)
+    trial = imports.import_people(desk, path, dry_run=True)
     assert trial.accepted == 2
     assert [(r.row, r.field) for r in trial.rejected] == [
         (5, "name"),
         (6, "born"),
         (7, "id_number"),
         (8, "id_number"),
-        (9, "id_number"),
     ]
+    assert [(m.row, m.name, m.by) for m in trial.matched] == [(9, "Người Đã Có", "id_number")]
     assert people.search_people(desk, "nguyen van mot") == []
-    result = documents.import_people(desk, path)
+    result = imports.import_people(desk, path)
     assert result.accepted == 2
     found = people.search_people(desk, "nguyen van mot")
     assert found and found[0].pre_registered
@@ -148,7 +148,7 @@ def test_import_refuses_a_file_that_is_not_a_spreadsheet(desk, tmp_path):
     path = tmp_path / "f1.xlsx"
     path.write_text("hello")
     with pytest.raises(BadFile):
-        documents.import_people(desk, path)
+        imports.import_people(desk, path)
 
 
 def test_commitment_form(desk, tmp_path):

@@ -90,3 +90,35 @@ def test_import_checks_first_then_adds_the_good_rows(
     assert people.search_people(ctx.desk, "vo thi ba")
     assert changes
     assert not page.import_button.isEnabled()
+
+
+def test_a_commune_list_shows_its_columns_and_a_second_import_adds_nobody(
+    page, ctx, qtbot, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.services import imports
+    from tests.exports.commune_lists import moh_form
+
+    path = moh_form(tmp_path / "f1.xlsx")
+    monkeypatch.setattr(page, "_ask_open_paths", lambda file_filter: [path])
+    seen: list[tuple[int, int]] = []
+    real = imports.import_people
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        progress = kwargs["progress"]
+        kwargs["progress"] = lambda done, total: (seen.append((done, total)), progress(done, total))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "import_people", watched)
+    page.import_choose.click()
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    summary = page.import_summary.text()
+    assert "Có thể nhập 4 người; 0 người đã có" in summary
+    assert "Họ và tên: B + C; Năm sinh / ngày sinh: D + E; Số CCCD/CMND/hộ chiếu: F" in summary
+    assert seen and seen[-1] == (4, 4)  # the page's progress bar is fed (done, total)
+    page.import_button.click()
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    page.import_choose.click()
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    assert "Có thể nhập 0 người; 4 người đã có (không thêm lần nữa)" in page.import_summary.text()
+    assert not page.import_button.isEnabled()
+    page.grab().save(str(tmp_path / "import.png"))

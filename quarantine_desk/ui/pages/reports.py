@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.services import documents
-from quarantine_desk.services.documents import ImportResult, Rejected
+from quarantine_desk.messages import import_mapping
+from quarantine_desk.services import documents, imports
+from quarantine_desk.services.imports import ImportResult, Rejected
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_reports_page import Ui_ReportsPage
 from quarantine_desk.ui.interaction import error_text
@@ -142,6 +144,8 @@ class ReportsPage(QWidget):
         self.import_choose.clicked.connect(self.choose_import_file)
         self.import_file = ui.import_file
         self.import_summary = ui.import_summary
+        # two lines (counts, then the columns found): the table below gives way, never the summary
+        self.import_summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.rejected = RowsModel[Rejected](
             [
                 Column(self.tr("Dòng"), lambda r: str(r.row), align_right=True),
@@ -356,14 +360,23 @@ class ReportsPage(QWidget):
         self.import_file.setText(self.tr("Tệp: %1").replace("%1", path.name))
         desk, lang = self.ctx.desk, self.ctx.lang
 
+        text = self.tr("Đang kiểm tra danh sách…")
+
         def work(progress: Progress, should_stop: ShouldStop) -> ImportResult:
-            return documents.import_people(desk, path, dry_run=True, lang=lang)
+            return imports.import_people(
+                desk,
+                path,
+                dry_run=True,
+                lang=lang,
+                progress=_percent(progress, text),
+                should_stop=should_stop,
+            )
 
         def done(result: ImportResult) -> None:
             self.import_path = path
             self._show_preview(result)
 
-        self._run(self.tr("Đang kiểm tra danh sách…"), work, done, self.import_message)
+        self._run(text, work, done, self.import_message)
 
     def _show_preview(self, result: ImportResult | None) -> None:
         self.preview = result
@@ -374,16 +387,23 @@ class ReportsPage(QWidget):
         if result is None:
             self.import_summary.setText(self.tr("Chưa chọn tệp."))
         elif result.dry_run:
+            columns = import_mapping(result.found, self.ctx.lang)
             self.import_summary.setText(
-                self.tr("Có thể nhập %1 người; %2 dòng bị từ chối (xem bảng dưới).")
+                self.tr(
+                    "Có thể nhập %1 người; %2 người đã có (không thêm lần nữa); %3 dòng bị từ chối (xem bảng dưới)."
+                )
                 .replace("%1", str(result.accepted))
-                .replace("%2", str(len(result.rejected)))
+                .replace("%2", str(len(result.matched)))
+                .replace("%3", str(len(result.rejected)))
+                + "\n"
+                + self.tr("Các cột: %1").replace("%1", columns)
             )
         else:
             self.import_summary.setText(
-                self.tr("Đã nhập %1 người; %2 dòng không nhập.")
+                self.tr("Đã nhập %1 người; %2 người đã có; %3 dòng không nhập.")
                 .replace("%1", str(result.accepted))
-                .replace("%2", str(len(result.rejected)))
+                .replace("%2", str(len(result.matched)))
+                .replace("%3", str(len(result.rejected)))
             )
 
     def import_for_real(self) -> None:
@@ -393,18 +413,28 @@ class ReportsPage(QWidget):
         self.import_button.setEnabled(False)
         desk, lang = self.ctx.desk, self.ctx.lang
 
-        def work(progress: Progress, should_stop: ShouldStop) -> ImportResult:
-            return documents.import_people(desk, path, lang=lang)
+        text = self.tr("Đang nhập danh sách…")
 
-        def done(result: ImportResult) -> None:
+        def work(progress: Progress, should_stop: ShouldStop) -> tuple[ImportResult, Path | None]:
+            result = imports.import_people(
+                desk, path, lang=lang, progress=_percent(progress, text), should_stop=should_stop
+            )
+            saved = imports.save_rejected(result, path, lang=lang) if result.rejected else None
+            return result, saved
+
+        def done(outcome: tuple[ImportResult, Path | None]) -> None:
+            result, saved = outcome
             self.import_path = None
             self._show_preview(result)
-            self.import_message.done(
-                self.tr("Đã nhập %1 người vào danh sách chờ.").replace("%1", str(result.accepted))
-            )
+            message = self.tr("Đã nhập %1 người vào danh sách chờ.").replace("%1", str(result.accepted))
+            if saved is not None:
+                message += " " + self.tr("Các dòng bị từ chối, kèm lý do, đã lưu vào %1.").replace(
+                    "%1", str(saved)
+                )
+            self.import_message.done(message)
             self.ctx.notify_changed()
 
         def failed() -> None:
             self.import_button.setEnabled(self.import_path is not None)  # the checked list can be tried again
 
-        self._run(self.tr("Đang nhập danh sách…"), work, done, self.import_message, failed)
+        self._run(text, work, done, self.import_message, failed)
