@@ -5,13 +5,30 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from quarantine_desk.cli.args import Parser
+from quarantine_desk.cli.args import Parser, UsageError
 from quarantine_desk.cli.output import EXIT_OK, Output
 from quarantine_desk.services import people
 from quarantine_desk.services.context import Desk
 
 
 def cmd_person_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    if args.qr is not None:
+        given = [f"--{k}" for k in ("name", "sex", "born", "id_number", "address") if getattr(args, k)]
+        if given:
+            raise UsageError(f"{', '.join(given).replace('_', '-')}: đã có trong mã QR (--qr)")
+        row = people.add_person_from_qr(
+            desk,
+            args.qr,
+            phone=args.phone or "",
+            household=args.household or "",
+            doses=str(args.doses),
+            last_dose_on=args.last_dose or "",
+            recovered_on=args.recovered or "",
+        )
+        return _added(row, out)
+    missing = [f"--{k}" for k in ("name", "sex", "born") if not getattr(args, k)]
+    if missing:
+        raise UsageError(f"thiếu {', '.join(missing)} (hoặc --qr với mã QR của CCCD gắn chip)")
     row = people.add_person(
         desk,
         people.NewPerson(
@@ -27,6 +44,10 @@ def cmd_person_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
             recovered_on=args.recovered or "",
         ),
     )
+    return _added(row, out)
+
+
+def _added(row: people.PersonRow, out: Output) -> int:
     out.result(
         {
             "person": row.id,
@@ -75,9 +96,12 @@ def register(sub: Any) -> None:
         dest="action", required=True, parser_class=Parser
     )
     p = person.add_parser("add")
-    p.add_argument("--name", required=True)
-    p.add_argument("--sex", required=True)
-    p.add_argument("--born", required=True)
+    p.add_argument(
+        "--qr", help="mã QR của CCCD gắn chip: CCCD|CMND cũ|Họ tên|ddmmyyyy|Nam/Nữ|địa chỉ|ngày cấp"
+    )
+    p.add_argument("--name")
+    p.add_argument("--sex")
+    p.add_argument("--born")
     p.add_argument("--id-number")
     p.add_argument("--phone")
     p.add_argument("--address")

@@ -7,13 +7,14 @@ an ID number and Enter brings the person up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, Household, Person, PersonToken, Room, Stay
+from quarantine_desk.domain.chip_id import id_number_in, parse_chip_qr
 from quarantine_desk.domain.errors import IdNumberTaken, InvalidInput, NotFound
 from quarantine_desk.domain.people import (
     IdKind,
@@ -328,8 +329,9 @@ def search_people(
     desk: Desk, text: str, *, limit: int = 50, pre_registered_only: bool = False
 ) -> list[PersonRow]:
     """People with, for every word typed, a name word, ID number or phone starting with it (diacritics and case
-    ignored: "nguyen thi huong" finds "Nguyễn Thị Hường"), in Vietnamese order."""
-    words = fold(text).split()
+    ignored: "nguyen thi huong" finds "Nguyễn Thị Hường"), in Vietnamese order. A chip ID's whole QR text
+    (scanned into the search) searches by the ID number in it."""
+    words = fold(id_number_in(text) or text).split()
     with desk.read() as session:
         query = (
             select(Person, Facility.code, Room.name)
@@ -354,3 +356,21 @@ def search_people(
 
 def protected_on(person: Person, on: date) -> bool:
     return is_protected(person.doses, person.last_dose_on, person.recovered_on, on)
+
+
+def new_person_from_qr(text: str, today: date) -> NewPerson:
+    """The new-person entry a chip ID's QR text fills in; InvalidInput when the text is not whole."""
+    card = parse_chip_qr(text, today)
+    return NewPerson(
+        name=card.full_name,
+        sex=card.sex.value,
+        born=card.born,
+        id_number=card.id_number,
+        address=card.address,
+    )
+
+
+def add_person_from_qr(desk: Desk, text: str, **more: str) -> PersonRow:
+    """Register the person of a chip ID's QR text (``more``: the phone and other fields the card lacks)."""
+    base = new_person_from_qr(text, desk.now().date())
+    return add_person(desk, replace(base, **{k: v for k, v in more.items() if v}))

@@ -708,6 +708,14 @@
         <translation>Nobody found for “%1”</translation>
     </message>
     <message>
+        <source>Không đọc được mã QR của CCCD: %1</source>
+        <translation>The ID card's QR code cannot be read: %1</translation>
+    </message>
+    <message>
+        <source>Đã đọc CCCD của %1: thêm số điện thoại nếu có rồi nhấn Enter để đăng ký.</source>
+        <translation>ID card of %1 read: add the phone number if there is one, then press Enter to register.</translation>
+    </message>
+    <message>
         <source>Chưa có trong danh sách: nhập thông tin người mới rồi nhấn Enter.</source>
         <translation>Not on the list: enter the new person&apos;s details, then press Enter.</translation>
     </message>

@@ -98,16 +98,27 @@ def test_sex_has_no_default(desk):
 
 
 @pytest.mark.parametrize(
-    ("number", "sex"),
+    ("number", "born", "sex"),
     [
-        ("062090000123", Sex.MALE),
-        ("062190000123", Sex.FEMALE),
-        ("062203000123", Sex.MALE),
-        ("062305000123", Sex.FEMALE),
+        ("062090000123", "1990", Sex.MALE),
+        ("062190000123", "1990", Sex.FEMALE),
+        ("062203000123", "2003", Sex.MALE),  # 2 and 3: born in the 2000s
+        ("062305000123", "2005", Sex.FEMALE),
     ],
 )
-def test_sex_comes_from_the_cccd_when_not_chosen(desk, number, sex):
-    assert people.add_person(desk, NewPerson("Võ Em", "", "1990", id_number=number)).sex is sex
+def test_sex_comes_from_the_cccd_when_not_chosen(desk, number, born, sex):
+    assert people.add_person(desk, NewPerson("Võ Em", "", born, id_number=number)).sex is sex
+
+
+@pytest.mark.parametrize(
+    ("sex", "born", "reason"),
+    [("F", "1990", "sex_mismatch"), ("M", "2003", "century_mismatch")],
+)
+def test_a_cccd_contradicting_the_sex_or_century_is_refused(desk, sex, born, reason):
+    with pytest.raises(InvalidInput) as err:
+        people.add_person(desk, NewPerson("Võ Em", sex, born, id_number="062090000123"))
+    assert (err.value.field, err.value.reason) == ("id_number", reason)
+    assert people.search_people(desk, "vo em") == []
 
 
 def test_person_by_id_number_or_number(desk):

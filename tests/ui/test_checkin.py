@@ -243,3 +243,59 @@ def test_enter_twice_while_saving_registers_the_person_once(ctx, page, qtbot, mo
     assert page.add_person_button.isEnabled()
     assert [p.full_name for p in page.arrivals.rows()] == ["Lê Văn Tám"]
     assert len(people.search_people(ctx.desk, "le van tam")) == 1
+
+
+CARD = "062085000111|233123456|Nguyễn Văn Sơn|15031985|Nam|Thôn 1, Hà Mòn, Đắk Hà, Kon Tum|10052021"
+
+
+def scan(qtbot, page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A USB scanner types the QR text like a keyboard, key by key, then Enter. QTest's keyClicks takes ASCII
+    only (Qt aborts on other letters), so a Vietnamese letter goes as a key event carrying its text, as the
+    scanner's keyboard emulation delivers it."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(page.search, char)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(page.search, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+
+
+def test_a_scanned_chip_id_fills_the_new_person_form_for_one_enter(ctx, page, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page.resize(1366, 768)
+    scan(qtbot, page, CARD)
+    assert page.search.text() == ""
+    assert page.f_name.text() == "Nguyễn Văn Sơn"
+    assert (page.f_sex.currentData(), page.f_born.text()) == ("M", "15/03/1985")
+    assert (page.f_id.text(), page.f_address.text()) == ("062085000111", "Thôn 1, Hà Mòn, Đắk Hà, Kon Tum")
+    assert page.f_phone.hasFocus()
+    assert people.search_people(ctx.desk, "062085000111") == []  # nothing written before the confirmation
+    page.grab().save(str(tmp_path / "checkin-qr.png"))
+    qtbot.keyClicks(page.f_phone, "0905111222")
+    qtbot.keyClick(page.f_phone, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    assert not page.form_error.is_error, page.form_error.text()
+    assert [(p.full_name, p.phone) for p in page.arrivals.rows()] == [("Nguyễn Văn Sơn", "0905111222")]
+
+
+def test_a_scanned_chip_id_of_someone_registered_picks_the_person(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    add(ctx.desk, "Nguyễn Văn Sơn", "M", "062085000111")
+    add(ctx.desk, "Nguyễn Văn Sơn", "M", "062085000112")
+    scan(qtbot, page, CARD)
+    assert [p.id_number for p in page.arrivals.rows()] == ["062085000111"]
+    assert page.f_name.text() == ""
+
+
+def test_a_damaged_qr_text_fills_nothing_and_says_why(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    scan(qtbot, page, CARD.replace("|Nam|", "|Nữ|"))
+    assert page.message.is_error
+    assert "không khớp với giới tính" in page.message.text()
+    assert page.f_name.text() == "" and page.f_id.text() == ""
+    assert page.arrivals.rowCount() == 0
+    scan(qtbot, page, "062085000111|233123456|Nguy")  # the scanner stopped half-way
+    assert "cần 7" in page.message.text()
+    assert page.f_name.text() == ""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quarantine_desk.domain.chip_id import looks_like_chip_qr
 from quarantine_desk.domain.errors import DeskError, InvalidInput, PersonAlreadyStaying
 from quarantine_desk.domain.people import normalise_id_number, parse_id_number, parse_phone, sex_from_id
 from quarantine_desk.domain.roles import Permission
@@ -402,6 +403,9 @@ class CheckinPage(QWidget):
             self.f_sex.setCurrentIndex(self.f_sex.findData(sex))
 
     def _search_entered(self) -> None:
+        if looks_like_chip_qr(self.search.text()):
+            self._card_scanned(self.search.text())
+            return
         self.run_search()
         wanted = normalise_id_number(self.search.text())
         exact = [p for p in self.results.rows() if p.id_number and p.id_number == wanted]
@@ -414,6 +418,44 @@ class CheckinPage(QWidget):
             self.results_view.setFocus()
         elif self.search.text().strip():
             self.start_registration()
+
+    def _card_scanned(self, text: str) -> None:
+        """A chip ID's QR code typed by the scanner: the person of that ID number joins the arrivals; someone
+        not yet registered fills the new person's form, for one Enter to confirm. A damaged code fills nothing."""
+        try:
+            entry = people.new_person_from_qr(text, self.ctx.desk.now().date())
+        except InvalidInput as err:
+            self.message.error(
+                self.tr("Không đọc được mã QR của CCCD: %1").replace("%1", error_text(err, self.ctx.lang))
+            )
+            self.search.selectAll()
+            return
+        self.run_search()  # by the ID number in the code
+        known = [p for p in self.results.rows() if p.id_number == entry.id_number]
+        if known:
+            self.pick(known[0])
+            return
+        if not self.may_register:
+            self.message.error(self.tr("Không tìm thấy “%1”").replace("%1", entry.id_number))
+            return
+        for widget in (self.f_phone, self.f_household, self.f_last_dose):
+            widget.clear()
+        self.f_doses.setValue(0)
+        self.f_name.setText(entry.name)
+        self.f_sex.setCurrentIndex(self.f_sex.findData(entry.sex))
+        self.f_born.setText(entry.born)
+        self.f_id.setText(entry.id_number)
+        self.f_address.setText(entry.address)
+        self.search.clear()
+        self.results.set_rows([])
+        self._show_no_hit("")
+        self.form_error.clear_message()
+        self.f_phone.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.message.done(
+            self.tr("Đã đọc CCCD của %1: thêm số điện thoại nếu có rồi nhấn Enter để đăng ký.").replace(
+                "%1", entry.name
+            )
+        )
 
     def _pick_selected(self) -> None:
         index = self.results_view.currentIndex()
