@@ -42,8 +42,8 @@ def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
     widget.insert(text)
 
 
-def add(desk, name: str, sex: str, id_number: str, household: str = "") -> int:  # type: ignore[no-untyped-def]
-    return people.add_person(desk, NewPerson(name, sex, "1985", id_number=id_number, household=household)).id
+def add(desk, name: str, sex: str, id_number: str, household: str = "", born: str = "1985") -> int:  # type: ignore[no-untyped-def]
+    return people.add_person(desk, NewPerson(name, sex, born, id_number=id_number, household=household)).id
 
 
 def test_search_without_diacritics_finds_the_person(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -147,12 +147,12 @@ def test_the_duplicate_id_says_who_holds_it(ctx, page, qtbot) -> None:  # type: 
 
 
 def test_ctrl_enter_admits_a_household_into_one_room(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
-    for name, sex, number in (
-        ("Phạm Văn Bình", "M", "001085000001"),
-        ("Đỗ Thị Lan", "F", "001185000002"),
-        ("Phạm Minh Khôi", "M", "001215000003"),
+    for name, sex, number, born in (
+        ("Phạm Văn Bình", "M", "001085000001", "1985"),
+        ("Đỗ Thị Lan", "F", "001185000002", "1985"),
+        ("Phạm Minh Khôi", "M", "001215000003", "2015"),  # the 4th digit 2: a boy born in the 2000s
     ):
-        add(ctx.desk, name, sex, number, household="HGD-07")
+        add(ctx.desk, name, sex, number, household="HGD-07", born=born)
         qtbot.keyClicks(page.search, number)
         qtbot.keyClick(page.search, Qt.Key.Key_Return)
     assert page.arrivals.rowCount() == 3
