@@ -25,6 +25,36 @@ def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_export_handover(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.services import handover
+
+    on = parse_date(args.date) or desk.now().date()
+    summary = handover.export_handover(desk, args.facility, on, Path(args.out), commune=args.commune)
+    out.result(
+        {"file": summary.path, "people": summary.people, "communes": list(summary.communes), "date": on},
+        lambda: (
+            f"Đã ghi danh sách bàn giao ngày {on:%d/%m/%Y}: {summary.people} người, "
+            f"{len(summary.communes)} xã/phường ({', '.join(summary.communes)}) vào {summary.path}."
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_export_not_arrived(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.services import handover
+
+    on = parse_date(args.date) or desk.now().date()
+    summary = handover.export_not_arrived(desk, args.days, Path(args.out), on=on, commune=args.commune)
+    out.result(
+        {"file": summary.path, "people": summary.people, "communes": list(summary.communes), "date": on},
+        lambda: (
+            f"Đã ghi danh sách {summary.people} người trong danh sách F1 chưa đến sau {args.days} ngày "
+            f"vào {summary.path}."
+        ),
+    )
+    return EXIT_OK
+
+
 def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     path = documents.write_daily_report(
         desk, Path(args.out), facility_code=args.facility, on=parse_date(args.date)
@@ -205,6 +235,21 @@ def register(sub: Any) -> None:
     p.add_argument("--date")
     p.add_argument("--variant", default="present", choices=documents.VARIANTS)
     p.set_defaults(handler=cmd_export_roster)
+
+    p = export.add_parser(
+        "handover", help="danh sách bàn giao về địa phương trong ngày, theo xã (.xlsx hoặc .pdf)"
+    )
+    p.add_argument("facility")
+    p.add_argument("--date")
+    p.add_argument("--commune", help="chỉ xã/phường này")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_export_handover)
+    p = export.add_parser("not-arrived", help="người trong danh sách F1 chưa đến sau N ngày, theo xã")
+    p.add_argument("--days", type=int, default=2)
+    p.add_argument("--date")
+    p.add_argument("--commune")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_export_not_arrived)
 
     report = sub.add_parser("report", help="báo cáo").add_subparsers(
         dest="action", required=True, parser_class=Parser

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from quarantine_desk.domain.address import split_address
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.people import (
     IdKind,
@@ -77,17 +78,6 @@ def _ddmmyyyy(raw: str, field: str, today: date) -> date:
     if year < 1900:
         raise InvalidInput(field, "too_old", raw)
     return value
-
-
-def split_address(address: str) -> tuple[str | None, str | None, str | None, str | None]:
-    """(street, commune, district, province) of an address written from the house to the province, its parts
-    divided by commas: "Số 5, Lê Lợi, Phường Vĩnh Ninh, Thành phố Huế, Thừa Thiên Huế"."""
-    parts = [p.strip() for p in address.split(",") if p.strip()]
-    province = parts.pop() if parts else None
-    district = parts.pop() if parts else None
-    commune = parts.pop() if parts else None
-    street = ", ".join(parts) or None
-    return street, commune, district, province
 
 
 def parse_chip_qr(text: str, today: date) -> ChipId:

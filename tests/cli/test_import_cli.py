@@ -112,3 +112,30 @@ def test_update_existing_on_the_command_line(qd, tmp_path):
     assert out.splitlines()[-1].endswith("1 người được bổ sung thông tin.")
     code, out, _ = qd("--json", "people", "search", "0905123123")
     assert [p["name"] for p in json.loads(out)] == ["Tạ Văn Cũ"]
+
+
+def test_export_handover_and_not_arrived(qd, tmp_path):
+    assert qd("facility", "add", "F01", "Khu cách ly Trường Quân sự", "--province", "Kon Tum")[0] == 0
+    assert qd("room", "add", "F01", "Tầng 1", "101", "--beds", "2")[0] == 0
+    path = rows_xlsx(
+        tmp_path / "f1.xlsx",
+        [
+            ["Họ và tên", "Năm sinh", "Giới tính", "CCCD", "Địa chỉ"],
+            ["Hà Văn Về", 1985, "Nam", "062085000111", "Thôn 1, Hà Mòn, Đắk Hà, Kon Tum"],
+            ["Hà Văn Chưa", 1986, "Nam", "062086000222", "Thôn 2, Hà Mòn, Đắk Hà, Kon Tum"],
+        ],
+    )
+    assert qd("import", "people", str(path))[0] == 0
+    assert qd("admit", "062085000111", "--facility", "F01", "--cohort", "F1 Hà Mòn")[0] == 0
+    code, out, _ = qd("release", "062085000111", "--override", "Về cách ly tại nhà theo chỉ đạo")
+    assert code == 0, out
+    code, out, _ = qd(
+        "--json", "export", "handover", "F01", "--commune", "Hà Mòn", "--out", str(tmp_path / "bg.xlsx")
+    )
+    assert code == 0, out
+    assert (json.loads(out)["people"], json.loads(out)["communes"]) == (1, ["Hà Mòn"])
+    code, out, _ = qd("export", "not-arrived", "--days", "0", "--out", str(tmp_path / "chua-den.pdf"))
+    assert code == 0, out
+    assert "1 người" in out and (tmp_path / "chua-den.pdf").exists()
+    code, out, err = qd("export", "handover", "F01", "--out", str(tmp_path / "bg.doc"))
+    assert code == 6 and "Traceback" not in err

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from quarantine_desk.domain.chip_id import id_number_in, looks_like_chip_qr, parse_chip_qr, split_address
+from quarantine_desk.domain.address import home_commune, same_commune, split_address
+from quarantine_desk.domain.chip_id import id_number_in, looks_like_chip_qr, parse_chip_qr
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.people import Sex
 
@@ -89,3 +90,26 @@ def test_address_parts() -> None:
     assert split_address("Kon Tum") == (None, None, None, "Kon Tum")
     assert split_address("Đắk Hà, Kon Tum") == (None, None, "Đắk Hà", "Kon Tum")
     assert split_address("Hà Mòn,  Đắk Hà ,Kon Tum") == (None, "Hà Mòn", "Đắk Hà", "Kon Tum")
+
+
+@pytest.mark.parametrize(
+    ("address", "commune"),
+    [
+        ("Thôn 1, Hà Mòn, Đắk Hà, Kon Tum", "Hà Mòn"),
+        ("Thôn 1, Hà Mòn", "Hà Mòn"),
+        ("Số 5, Lê Lợi, Phường Vĩnh Ninh, Thành phố Huế, Thừa Thiên Huế", "Phường Vĩnh Ninh"),
+        ("Thôn 1, Xã Hà Mòn, Huyện Đắk Hà", "Xã Hà Mòn"),
+        ("Thôn 2, Hà Mòn, Huyện Đắk Hà", "Hà Mòn"),
+        ("Hà Mòn, Đắk Hà, Tỉnh Kon Tum", "Hà Mòn"),
+        ("Kon Tum", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_home_commune(address: str | None, commune: str | None) -> None:
+    assert home_commune(address) == commune
+
+
+def test_same_commune() -> None:
+    assert same_commune("Xã Hà Mòn", "ha mon") and same_commune("Phường Vĩnh Ninh", "P. Vĩnh Ninh")
+    assert not same_commune("Hà Mòn", "Đắk Mar") and not same_commune(None, "Hà Mòn")
