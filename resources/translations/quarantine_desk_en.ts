@@ -417,7 +417,7 @@
     <message>
         <location filename="../../quarantine_desk/ui/pages/checkin.py" line="105"/>
         <source>Đang ở</source>
-        <translation>Occupants</translation>
+        <translation>Staying in</translation>
     </message>
     <message>
         <location filename="../../forms/checkin_page.ui" line="88"/>
@@ -446,13 +446,13 @@
     </message>
     <message>
         <location filename="../../forms/checkin_page.ui" line="154"/>
-        <source>1985 hoặc 15/03/1985</source>
-        <translation>1985 or 15/03/1985</translation>
+        <source>1985, 15/03/1985</source>
+        <translation>1985, 15/03/1985</translation>
     </message>
     <message>
         <location filename="../../forms/checkin_page.ui" line="171"/>
-        <source>12 số CCCD, 9 số CMND hoặc hộ chiếu</source>
-        <translation>12-digit CCCD, 9-digit CMND or passport</translation>
+        <source>Số trên giấy tờ</source>
+        <translation>Card number</translation>
     </message>
     <message>
         <location filename="../../forms/checkin_page.ui" line="250"/>
@@ -461,8 +461,8 @@
     </message>
     <message>
         <location filename="../../forms/checkin_page.ui" line="202"/>
-        <source>Mã hộ, giống nhau cho cả nhà</source>
-        <translation>Household code, the same for the whole family</translation>
+        <source>Giống nhau cả nhà</source>
+        <translation>Same for the family</translation>
     </message>
     <message>
         <location filename="../../forms/checkin_page.ui" line="233"/>
@@ -647,7 +647,7 @@
     <message>
         <location filename="../../quarantine_desk/ui/pages/checkin.py" line="303"/>
         <source>Tự chọn giường</source>
-        <translation>Choose the bed myself</translation>
+        <translation>Any free bed</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/checkin.py" line="353"/>
@@ -726,6 +726,10 @@
     <message>
         <source>Giới tính*</source>
         <translation>Sex*</translation>
+    </message>
+    <message>
+        <source>phòng %1</source>
+        <translation>room %1</translation>
     </message>
 </context>
 <context>

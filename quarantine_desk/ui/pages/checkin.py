@@ -124,7 +124,7 @@ class CheckinPage(QWidget):
 
         self.results = RowsModel[PersonRow](
             [
-                Column(self.tr("Họ và tên"), lambda p: p.full_name),
+                Column(self.tr("Họ và tên"), lambda p: p.full_name, tooltip=lambda p: p.full_name),
                 Column(
                     self.tr("Năm sinh"),
                     lambda p: vn_date(p.birth_date) if p.birth_date else str(p.birth_year or ""),
@@ -205,7 +205,7 @@ class CheckinPage(QWidget):
         ui = self.ui
         self.arrivals = RowsModel[PersonRow](
             [
-                Column(self.tr("Họ và tên"), lambda p: p.full_name),
+                Column(self.tr("Họ và tên"), lambda p: p.full_name, tooltip=lambda p: p.full_name),
                 Column(self.tr("Giới tính"), lambda p: sex_text(p.sex.value)),
                 Column(self.tr("Năm sinh"), lambda p: str(p.birth_year or "")),
                 Column(self.tr("Hộ gia đình"), lambda p: p.household or ""),
@@ -233,7 +233,7 @@ class CheckinPage(QWidget):
 
         self.proposals = RowsModel[Proposal](
             [
-                Column(self.tr("Họ và tên"), lambda p: p.full_name),
+                Column(self.tr("Họ và tên"), lambda p: p.full_name, tooltip=lambda p: p.full_name),
                 Column(self.tr("Phòng"), lambda p: f"{p.room} ({p.zone})"),
                 Column(self.tr("Giường"), lambda p: p.bed),
                 Column(self.tr("Lý do"), lambda p: self.reason_text(p.reason)),
@@ -252,7 +252,7 @@ class CheckinPage(QWidget):
     def _build_summary(self) -> None:
         self.summary = RowsModel[AdmitResult](
             [
-                Column(self.tr("Họ và tên"), lambda r: r.full_name),
+                Column(self.tr("Họ và tên"), lambda r: r.full_name, tooltip=lambda r: r.full_name),
                 Column(self.tr("Phòng"), lambda r: r.room),
                 Column(self.tr("Giường"), lambda r: r.bed),
                 Column(self.tr("Dự kiến ra"), lambda r: vn_date(r.planned_release)),
@@ -280,6 +280,8 @@ class CheckinPage(QWidget):
     def _where_text(self, person: PersonRow) -> str:
         if not person.facility:
             return ""
+        if person.facility == self.ctx.facility:  # the facility at work here goes without saying
+            return self.tr("phòng %1").replace("%1", person.room or "")
         return self.tr("%1, phòng %2").replace("%1", person.facility).replace("%2", person.room or "")
 
     def _state_text(self, state: RoomState) -> str:
@@ -336,12 +338,19 @@ class CheckinPage(QWidget):
             if chosen_room is not None and data.room == chosen_room.room:
                 self.room_combo.setCurrentIndex(i)
                 break
+        # The closed box shows what fits of a long label; the list opens wide enough for every label.
+        metrics = self.room_combo.fontMetrics()
+        labels = [self.room_combo.itemText(i) for i in range(self.room_combo.count())]
+        self.room_combo.view().setMinimumWidth(
+            max((metrics.horizontalAdvance(t) for t in labels), default=0) + 40
+        )
         self._fill_beds()
         if self.search.text().strip():
             self.run_search()
         self._update_print_button()
 
     def _fill_beds(self) -> None:
+        self.room_combo.setToolTip(self.room_combo.currentText())  # the whole label of the chosen room
         self.bed_combo.clear()
         self.bed_combo.addItem(self.tr("Tự chọn giường"), None)
         choice = self.room_combo.currentData()

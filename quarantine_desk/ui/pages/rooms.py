@@ -61,10 +61,19 @@ STATE_COLOURS: dict[RoomState, tuple[str, str]] = {
     RoomState.OUT_OF_SERVICE: ("#e0e0e0", "#616161"),
 }
 
-TILE = QSize(128, 66)
+TILE = QSize(128, 84)  # four lines: room and beds, the cohort on up to two, days left
 GAP = 8
 MARGIN = 8
 ZONE_HEADER = 28
+
+
+def short_cohort_name(name: str) -> str:
+    """What a tile has room for: a cohort named "F1 ca BN 12410 – công ty may Sao Mai" is "F1 ca BN 12410" (the
+    part before the dash tells cohorts apart; the tooltip gives the whole name)."""
+    for dash in (" – ", " - ", " — "):
+        if dash in name:
+            return name.split(dash, 1)[0].strip()
+    return name
 
 
 @dataclass(frozen=True)
@@ -110,10 +119,24 @@ class RoomBoard(QWidget):
         return next((t.row for t in self._tiles if t.rect.contains(point)), None)
 
     def state_line(self, row: RoomRow) -> str:
-        """The second line of a tile: the cohort of an occupied room, else the state."""
+        """The middle of a tile: the cohort's short name in an occupied room, else the state."""
         if row.state is RoomState.OCCUPIED:
-            return row.cohort or ""
+            return short_cohort_name(row.cohort or "")
         return self._texts.get(row.state.value, row.state.value)
+
+    def middle_lines(self, row: RoomRow, metrics: QFontMetrics, width: int) -> list[str]:
+        """The cohort (or the state) on up to two lines, broken between words; only what still does not fit is
+        elided (the tooltip gives it whole)."""
+        words = self.state_line(row).split()
+        first: list[str] = []
+        while words and metrics.horizontalAdvance(" ".join([*first, words[0]])) <= width:
+            first.append(words.pop(0))
+        if not first and words:  # one word longer than the tile
+            return [metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width)]
+        lines = [" ".join(first)] if first else []
+        if words:
+            lines.append(metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width))
+        return lines
 
     def days_line(self, row: RoomRow) -> str:
         days = row.days_to_release(self._today)
@@ -199,18 +222,18 @@ class RoomBoard(QWidget):
                 f"{row.occupants}/{row.beds_in_service}",
             )
             painter.setFont(base)
-            second = metrics.elidedText(self.state_line(row), Qt.TextElideMode.ElideRight, inner.width())
-            painter.drawText(
-                QRect(inner.left(), inner.top() + line, inner.width(), line),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                second,
-            )
-            third = self.days_line(row)
-            if third:
+            for i, text in enumerate(self.middle_lines(row, metrics, inner.width()), start=1):
                 painter.drawText(
-                    QRect(inner.left(), inner.top() + 2 * line, inner.width(), line),
+                    QRect(inner.left(), inner.top() + i * line, inner.width(), line),
                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                    third,
+                    text,
+                )
+            days = self.days_line(row)
+            if days:
+                painter.drawText(
+                    QRect(inner.left(), inner.top() + 3 * line, inner.width(), line),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    days,
                 )
         if self.hasFocus() and self.selected is None and self._tiles:
             painter.setPen(QPen(self.palette().highlight().color(), 1, Qt.PenStyle.DashLine))
