@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 
@@ -143,6 +144,14 @@ def test_no_text_is_clipped_at_1366x768(
         window.select_area(area.key)
         QApplication.processEvents()
         found[area.key] = clipped(window)
+        for tabs in window.page(area.key).findChildren(
+            QTabWidget
+        ):  # every tab of the page, not only the first
+            for index in range(1, tabs.count()):
+                tabs.setCurrentIndex(index)
+                QApplication.processEvents()
+                found[area.key] += clipped(window)
+            tabs.setCurrentIndex(0)
     assert checkin.results.rowCount() > 3
     found["tiles"] = clipped_tiles(window.page("rooms").board)
     assert found == {**{area.key: [] for area in window.areas}, "tiles": []}
