@@ -280,31 +280,29 @@ def _match(
         ids = {g.person.id_number for g in batch if g.person.id_number}
         names = {g.person.full_name for g in batch}
         years = {g.person.birth_year for g in batch}
-        known = (
-            session.scalars(
-                select(Person).where(
+        # One query a batch: the people of these ID numbers or these names and years, with their open stay
+        found = (
+            session.execute(
+                select(Person, Stay.id)
+                .outerjoin(Stay, and_(Stay.person_id == Person.id, Stay.released_at.is_(None)))
+                .where(
                     or_(
                         Person.id_number.in_(ids),
                         and_(Person.full_name.in_(names), Person.birth_year.in_(years)),
                     )
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
             if batch
             else []
         )
+        known = [p for p, _ in found]
+        staying = {p.id for p, stay in found if stay is not None}
         known_by_id = {p.id_number: p for p in known if p.id_number}
         known_by_name: dict[tuple[str, int | None], list[Person]] = {}
         for p in known:
             known_by_name.setdefault((fold(p.full_name), p.birth_year), []).append(p)
-        staying = set(
-            session.scalars(
-                select(Stay.person_id).where(
-                    Stay.person_id.in_([p.id for p in known]), Stay.released_at.is_(None)
-                )
-            )
-            if known
-            else ()
-        )
         for g in batch:
             c = g.person
             person: Person | None = None

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from quarantine_desk.db.models import Person
 from quarantine_desk.domain.errors import BadFile, Cancelled
-from quarantine_desk.services import imports, people
+from quarantine_desk.services import imports, people, stays
 from tests.exports.commune_lists import MOH_PEOPLE, cp1258, moh_form, rows_xlsx
-from tests.services.fixtures import person
+from tests.services.fixtures import facility, person
 
 
 def _count(desk) -> int:
@@ -58,6 +58,8 @@ def test_the_moh_form_imports_every_person_as_written(desk, tmp_path):
 def test_a_second_import_creates_nobody_twice_and_reports_each_match(desk, tmp_path):
     path = moh_form(tmp_path / "f1.xlsx")
     imports.import_people(desk, path)
+    facility(desk)
+    stays.admit(desk, "062085000111", "F01", "F1 Hà Mòn")
     before = _count(desk)
     again = imports.import_people(desk, path)
     assert _count(desk) == before
@@ -69,6 +71,7 @@ def test_a_second_import_creates_nobody_twice_and_reports_each_match(desk, tmp_p
         (18, "id_number"),
     ]
     assert all(m.filled == () for m in again.matched)
+    assert [m.staying for m in again.matched] == [True, False, False, False]  # Sơn is already in the facility
 
 
 def test_update_existing_fills_only_empty_fields(desk, tmp_path):
