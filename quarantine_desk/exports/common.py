@@ -5,17 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 from quarantine_desk.domain.errors import Cancelled
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.stays import StayOutcome, TestKind, TestResult
 
 from .rows import TestCell
-
-Progress = Callable[[int, int], None]
-ShouldStop = Callable[[], bool]
 
 
 @contextlib.contextmanager

@@ -22,9 +22,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, LongTable, PageBreak, Spacer
 
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.text import name_sort_key
 
-from .common import MOTTO, NATION, Progress, ShouldStop, atomic_output, check_stop, place_and_date
+from .common import MOTTO, NATION, atomic_output, check_stop, place_and_date
 from .pdf import (
     SIGN_HINT,
     _build,

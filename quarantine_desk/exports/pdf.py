@@ -38,14 +38,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.stays import TestKind
 from quarantine_desk.resources import resource_path
 
 from .common import (
     MOTTO,
     NATION,
-    Progress,
-    ShouldStop,
     Ticker,
     atomic_output,
     check_stop,

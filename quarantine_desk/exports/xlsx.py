@@ -28,12 +28,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from quarantine_desk.domain.errors import BadFile
+from quarantine_desk.domain.progress import Progress, ShouldStop
 
 from .common import (
     MOTTO,
     NATION,
-    Progress,
-    ShouldStop,
     Ticker,
     atomic_output,
     check_stop,

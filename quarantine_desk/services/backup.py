@@ -12,7 +12,6 @@ import logging
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,14 +23,13 @@ from quarantine_desk.db.engine import READ_ONLY, data_dir, make_engine
 from quarantine_desk.db.migrate import current_revision, head_revision, upgrade
 from quarantine_desk.db.models import Base
 from quarantine_desk.domain.errors import BadFile, Cancelled
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.services import audit
+from quarantine_desk.services import audit, changes
 from quarantine_desk.services.context import Desk
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
-ShouldStop = Callable[[], bool]
 BATCH = 2000
 
 
@@ -174,6 +172,7 @@ def restore(
             counts = _copy(source, desk.engine, progress, should_stop, clear_target=True)
         finally:
             source.dispose()
+    changes.record(changes.EVERYTHING)  # the copy writes through the engine, which the session cannot see
     with desk.write(None) as session:
         audit.record(
             session,

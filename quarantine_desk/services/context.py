@@ -27,6 +27,7 @@ from quarantine_desk.domain.errors import (
     NotAllowed,
 )
 from quarantine_desk.domain.roles import Permission, Role, allows
+from quarantine_desk.services import changes
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class Desk:
         self.user = user
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        changes.watch(self._sessions)
         self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}))
 
     @property
@@ -94,6 +96,7 @@ class Desk:
         try:
             with session.begin():
                 yield session
+            changes.committed(session)
         except IntegrityError as exc:
             log.warning("write refused by the database: %s", exc.orig)
             raise ConcurrentChange() from exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
 from quarantine_desk.domain.errors import BadFile, InvalidInput, NotFound
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import StayOutcome, TestResult
 from quarantine_desk.exports import pdf, xlsx
@@ -39,9 +40,6 @@ from quarantine_desk.services.people import person_by_ref
 from quarantine_desk.services.shifts import staff_on_duty
 from quarantine_desk.services.stays import present_condition, stay_query
 from quarantine_desk.services.supplies import stock_alerts
-
-Progress = Callable[[int, int], None]
-ShouldStop = Callable[[], bool]
 
 VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
 

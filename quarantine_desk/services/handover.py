@@ -15,8 +15,9 @@ from sqlalchemy import select
 from quarantine_desk.db.models import Facility, Person, Stay
 from quarantine_desk.domain.address import commune_key, home_commune, same_commune
 from quarantine_desk.domain.errors import BadFile
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.exports.common import Progress, ShouldStop, dmy, outcome_label, sex_label
+from quarantine_desk.exports.common import dmy, outcome_label, sex_label
 from quarantine_desk.exports.handover import Cell, CommuneLists, group_rows, write_commune_lists
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code

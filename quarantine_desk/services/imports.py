@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Household, Person, PersonToken, Stay
 from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.text import fold, name_sort_key
 from quarantine_desk.exports import importer
-from quarantine_desk.exports.common import Progress, ShouldStop, check_stop
+from quarantine_desk.exports.common import check_stop
 from quarantine_desk.services import audit
+from quarantine_desk.services.changes import wrote
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.people import CheckedPerson, NewPerson, check_new_person, search_tokens
 
@@ -421,6 +423,7 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
     ]
     # Core statements, not the ORM's bulk insert: the ORM's bookkeeping per row doubles the time of a long list.
     connection = session.connection()
+    wrote(session, "person", "person_token")  # written on the connection, past the session
     if connection.dialect.name == "postgresql":
         # Numbers taken from the sequence first, then COPY: psycopg parses a multi-row INSERT of this size slowly
         ids = (

@@ -2,7 +2,7 @@
 
 ``alerts`` lists what needs someone now, most urgent first: people positive and waiting for a transfer (R5),
 the 16:00 report not yet made from 15:30, closed rooms, rooms to disinfect (R4), low stock and holes in the
-24/24 duty cover. Stock and shifts are asked of their own services when those are installed.
+24/24 duty cover.
 """
 
 from __future__ import annotations
@@ -19,10 +19,20 @@ from sqlalchemy.orm import InstrumentedAttribute
 from quarantine_desk.db.models import Bed, Person, Room, Stay
 from quarantine_desk.domain.rooms import RoomState, natural_key
 from quarantine_desk.domain.stays import StayOutcome
-from quarantine_desk.services import documents
+from quarantine_desk.services import documents, medical, stays
 from quarantine_desk.services.context import Desk
-from quarantine_desk.services.facilities import RoomRow, facility_by_code, occupancy_of, room_board
+from quarantine_desk.services.facilities import (
+    FacilityRow,
+    Occupancy,
+    RoomRow,
+    facility_by_code,
+    get_facility,
+    occupancy_of,
+    room_board,
+)
+from quarantine_desk.services.shifts import gaps
 from quarantine_desk.services.stays import present_condition
+from quarantine_desk.services.supplies import stock_alerts
 
 log = logging.getLogger(__name__)
 
@@ -179,23 +189,15 @@ def report_due(desk: Desk, facility_code: str, now: datetime) -> bool:
     )
 
 
-def low_stock(desk: Desk, facility_code: str) -> tuple[str, ...] | None:
-    """One sentence per item below its minimum; None while the stock module is not installed."""
-    try:
-        from quarantine_desk.services.supplies import stock_alerts
-    except ImportError:
-        return None
+def low_stock(desk: Desk, facility_code: str) -> tuple[str, ...]:
+    """One sentence per item below its minimum."""
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         return tuple(stock_alerts(session, facility.id))
 
 
-def shift_gaps(desk: Desk, facility_code: str, now: datetime) -> list[tuple[datetime, datetime]] | None:
-    """The periods of the next 24 hours that no staffed shift covers; None while shifts are not installed."""
-    try:
-        from quarantine_desk.services.shifts import gaps
-    except ImportError:
-        return None
+def shift_gaps(desk: Desk, facility_code: str, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The periods of the next 24 hours that no staffed shift covers."""
     end = now + SHIFT_LOOKAHEAD
     report = gaps(desk, facility_code, now.date(), end.date() + timedelta(days=1))
     periods = []
@@ -204,24 +206,6 @@ def shift_gaps(desk: Desk, facility_code: str, now: datetime) -> list[tuple[date
         if start < stop:
             periods.append((start, stop))
     return periods
-
-
-def stock_watched() -> bool:
-    """Whether this installation keeps stock (the supplies module is there)."""
-    try:
-        from quarantine_desk.services.supplies import stock_alerts  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def shifts_watched() -> bool:
-    """Whether this installation plans duty shifts (the shifts module is there)."""
-    try:
-        from quarantine_desk.services.shifts import gaps  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def alerts(
@@ -249,9 +233,69 @@ def alerts(
             found.append(Alert(AlertKind.ROOM_CLOSED, room=row.room, count=row.occupants))
         elif row.state is RoomState.AWAITING_DISINFECTION:
             found.append(Alert(AlertKind.DISINFECT, room=row.room))
-    found.extend(Alert(AlertKind.LOW_STOCK, sentence) for sentence in low_stock(desk, code) or ())
+    found.extend(Alert(AlertKind.LOW_STOCK, sentence) for sentence in low_stock(desk, code))
     periods = shift_gaps(desk, code, now)
     if periods:
         found.append(Alert(AlertKind.SHIFT_GAP, count=len(periods), at=periods[0][0]))
     found.sort(key=lambda a: URGENCY.index(a.kind))  # stable: each kind keeps its own order
     return found
+
+
+# --- the overview page in one read ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the overview page shows of one facility, read at once."""
+
+    facility: FacilityRow
+    today: date
+    occupancy: Occupancy
+    zones: tuple[ZoneOccupancy, ...]
+    present: int
+    figures: DayFigures
+    due_today: int  # planned releases today (or overdue)
+    due_tomorrow: int  # planned for tomorrow, not already counted today
+    tests_today: int
+    tests_overdue: int
+    rooms_to_disinfect: int
+    closed_rooms: int
+    alerts: tuple[Alert, ...]
+    history: tuple[DayOccupancy, ...]
+
+    @property
+    def low_stock(self) -> int:
+        return sum(1 for a in self.alerts if a.kind is AlertKind.LOW_STOCK)
+
+    @property
+    def shift_gaps(self) -> int:
+        return sum(a.count for a in self.alerts if a.kind is AlertKind.SHIFT_GAP)
+
+
+def dashboard(desk: Desk, facility_code: str, now: datetime | None = None, history_days: int = 30) -> Dashboard:
+    """The overview of a facility: beds, people, today's movements, tests due, alerts and the last days."""
+    now = now or desk.now()
+    today = now.date()
+    facility = get_facility(desk, facility_code)
+    board = room_board(desk, facility.code)
+    due_today = stays.releases_due(desk, facility.code, today)
+    today_ids = {r.stay for r in due_today}
+    due_tomorrow = stays.releases_due(desk, facility.code, today + timedelta(days=1))
+    tests = medical.tests_due_list(desk, facility.code, today)
+    overdue = sum(1 for t in tests if t.overdue(today))
+    return Dashboard(
+        facility=facility,
+        today=today,
+        occupancy=occupancy_of(board),
+        zones=tuple(zones_of(board)),
+        present=sum(1 for s in stays.roster(desk, facility.code, today) if s.released_at is None),
+        figures=day_figures(desk, facility.code, today),
+        due_today=len(due_today),
+        due_tomorrow=sum(1 for r in due_tomorrow if r.stay not in today_ids),
+        tests_today=len(tests) - overdue,
+        tests_overdue=overdue,
+        rooms_to_disinfect=sum(1 for r in board if r.state is RoomState.AWAITING_DISINFECTION),
+        closed_rooms=sum(1 for r in board if r.state is RoomState.CLOSED),
+        alerts=tuple(alerts(desk, facility.code, now, board=board)),
+        history=tuple(occupancy_history(desk, facility.code, history_days, today)),
+    )

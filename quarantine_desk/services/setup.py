@@ -3,14 +3,26 @@ far a new database is from its first check-in (the window shows the steps left).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from quarantine_desk.db.engine import ENV_URL, safe_url
 from quarantine_desk.db.models import Facility, Person, Room
 from quarantine_desk.services import auth
 from quarantine_desk.services.context import Desk, UserRow, open_desk
 from quarantine_desk.services.policies import ensure_default_policies
+
+
+def url_from_environment() -> str | None:
+    """The database named by the environment variable, if any (``open_desk`` reads it when given no URL)."""
+    return os.environ.get(ENV_URL) or None
+
+
+def display_url(url: str) -> str:
+    """A database URL fit to show: without its password."""
+    return safe_url(url)
 
 
 def initialise(

@@ -7,23 +7,23 @@ may pick another one or quit.
 from __future__ import annotations
 
 import logging
-import os
 import sys
+from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from quarantine_desk import __version__
-from quarantine_desk.db.engine import ENV_URL, safe_url
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.resources import resource_path
-from quarantine_desk.services import auth
+from quarantine_desk.services import auth, setup
 from quarantine_desk.services.context import Desk, open_desk
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.dialogs import DatabaseDialog, FirstAdminDialog, LoginDialog
 from quarantine_desk.ui.interaction import error_text, interaction
+from quarantine_desk.ui.tasks import call_off_thread
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def _start_url(db_url: str | None, settings: opts.Settings) -> str | None:
     """``--db``, then the environment variable (``open_desk`` reads it), then the last database used here."""
     if db_url:
         return db_url
-    if os.environ.get(ENV_URL):
+    if setup.url_from_environment():
         return None
     return settings.get(opts.DATABASE_URL) or None
 
@@ -106,14 +106,14 @@ def open_database(url: str | None, lang: str) -> Desk | None:
     """Open the database; on failure explain why and let the user choose another one, or quit (None)."""
     while True:
         try:
-            return open_desk(url)
+            return call_off_thread(partial(open_desk, url))
         except DeskError as err:
             problem = error_text(err, lang)
         except Exception as exc:  # a broken file or schema must not end in a traceback
             log.exception("database could not be opened")
             problem = error_text(exc, lang)
         interaction().error(None, problem, QCoreApplication.translate("App", "Không mở được cơ sở dữ liệu"))
-        dialog = DatabaseDialog(problem, safe_url(url) if url else "")
+        dialog = DatabaseDialog(problem, setup.display_url(url) if url else "")
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen_url():
             return None
         url = dialog.chosen_url()
@@ -122,7 +122,7 @@ def open_database(url: str | None, lang: str) -> Desk | None:
 def sign_in(desk: Desk, lang: str) -> Desk | None:
     """The first administrator on a new database, else the login; None when the user gives up."""
     try:
-        first_start = not auth.has_users(desk)
+        first_start = not call_off_thread(lambda: auth.has_users(desk))
     except DeskError as err:
         interaction().error(None, error_text(err, lang))
         return None

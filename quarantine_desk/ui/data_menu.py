@@ -24,7 +24,8 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms import ready_buttons
 from quarantine_desk.ui.forms_compiled.ui_database_choice_dialog import Ui_DatabaseChoiceDialog
 from quarantine_desk.ui.interaction import error_text, interaction
-from quarantine_desk.ui.tasks import run_task
+from quarantine_desk.ui.operations import task
+from quarantine_desk.ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def ask_restore_path(parent: QWidget) -> str:
     return path
 
 
-def start_backup(parent: QWidget, ctx: UiContext, path: str) -> None:
+def start_backup(parent: QWidget, ctx: UiContext, path: str) -> Task:
     desk = ctx.desk
 
     def done(summary: backup.BackupSummary) -> None:
@@ -62,7 +63,8 @@ def start_backup(parent: QWidget, ctx: UiContext, path: str) -> None:
             QCoreApplication.translate("DataMenu", "Sao lưu dữ liệu"),
         )
 
-    run_task(
+    return task(
+        ctx,
         parent,
         QCoreApplication.translate("DataMenu", "Đang sao lưu dữ liệu…"),
         lambda progress, should_stop: backup.backup(desk, Path(path), progress, should_stop),
@@ -86,7 +88,6 @@ def start_restore(parent: QWidget, ctx: UiContext, path: str) -> None:
     desk: Desk = ctx.desk
 
     def done(summary: backup.BackupSummary) -> None:
-        ctx.notify_changed()
         interaction().info(
             parent,
             QCoreApplication.translate(
@@ -95,7 +96,8 @@ def start_restore(parent: QWidget, ctx: UiContext, path: str) -> None:
             QCoreApplication.translate("DataMenu", "Khôi phục dữ liệu"),
         )
 
-    run_task(
+    task(
+        ctx,
         parent,
         QCoreApplication.translate("DataMenu", "Đang khôi phục dữ liệu…"),
         lambda progress, should_stop: backup.restore(desk, Path(path), progress, should_stop),

@@ -8,14 +8,14 @@ import logging
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.services import auth, setup
-from quarantine_desk.services.context import Desk
+from quarantine_desk.services.context import Desk, UserRow
 from quarantine_desk.ui.forms import ready_buttons
 from quarantine_desk.ui.forms_compiled.ui_database_dialog import Ui_DatabaseDialog
 from quarantine_desk.ui.forms_compiled.ui_first_admin_dialog import Ui_FirstAdminDialog
 from quarantine_desk.ui.forms_compiled.ui_login_dialog import Ui_LoginDialog
 from quarantine_desk.ui.interaction import error_text
+from quarantine_desk.ui.tasks import run_write, writing
 
 log = logging.getLogger(__name__)
 
@@ -76,23 +76,34 @@ class FirstAdminDialog(QDialog):
         self.buttons = ready_buttons(self.ui.buttons, self.tr("Tạo tài khoản"))
 
     def accept(self) -> None:
+        if writing(self):
+            return  # a second Enter while the account is being created
         if self.password.text() != self.repeat.text():
             self.error.show_error(self.tr("Hai lần nhập mật khẩu không khớp."))
             self.repeat.setFocus()
             return
-        try:
+        desk, username, password = self._desk, self.username.text(), self.password.text()
+        full_name = self.full_name.text().strip() or None
+
+        def create() -> UserRow:
             # initialise() adds the default quarantine policies of 2021 to a new database (idempotent).
-            policies_desk, _ = setup.initialise(self._desk.url)
+            policies_desk, _ = setup.initialise(desk.url)
             policies_desk.close()
-            user = auth.create_first_admin(
-                self._desk, self.username.text(), self.password.text(), self.full_name.text().strip() or None
-            )
-        except DeskError as err:
-            self.error.show_error(error_text(err, self._lang))
-            return
+            return auth.create_first_admin(desk, username, password, full_name)
+
+        run_write(self, create, self._created, self._refused, busy=[self.buttons])
+
+    def _created(self, user: UserRow) -> None:
         log.info("first administrator created: %s", user.username)
         self.logged_in = self._desk.as_user(user)
-        super().accept()
+        QDialog.accept(self)
+
+    def _refused(self, err: BaseException) -> None:
+        self.error.show_error(error_text(err, self._lang))
+
+    def reject(self) -> None:
+        if not writing(self):  # Esc while the account is being created would hide whether it was
+            super().reject()
 
 
 class LoginDialog(QDialog):
@@ -113,11 +124,26 @@ class LoginDialog(QDialog):
         self.buttons = ready_buttons(self.ui.buttons, self.tr("Đăng nhập"))
 
     def accept(self) -> None:
-        try:
-            self.logged_in = auth.login(self._desk, self.username.text().strip(), self.password.text())
-        except DeskError as err:
-            self.error.show_error(error_text(err, self._lang))
-            self.password.clear()
-            self.password.setFocus()
-            return
-        super().accept()
+        if writing(self):
+            return  # a second Enter while the password is being checked
+        desk, username, password = self._desk, self.username.text().strip(), self.password.text()
+        run_write(
+            self,
+            lambda: auth.login(desk, username, password),
+            self._logged_in,
+            self._refused,
+            busy=[self.buttons],
+        )
+
+    def _logged_in(self, desk: Desk) -> None:
+        self.logged_in = desk
+        QDialog.accept(self)
+
+    def _refused(self, err: BaseException) -> None:
+        self.error.show_error(error_text(err, self._lang))
+        self.password.clear()
+        self.password.setFocus()
+
+    def reject(self) -> None:
+        if not writing(self):  # Esc while the password is being checked would hide whether it was right
+            super().reject()

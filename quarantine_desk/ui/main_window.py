@@ -7,7 +7,6 @@ page: the window never pretends with sample data.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,9 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk import __version__
-from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.services import facilities, overview
+from quarantine_desk.services import demo, facilities, overview
+from quarantine_desk.services.changes import Area as Data
+from quarantine_desk.services.facilities import FacilityRow
 from quarantine_desk.services.overview import Alert, AlertKind
 from quarantine_desk.services.setup import setup_progress
 from quarantine_desk.ui import data_menu
@@ -46,14 +47,16 @@ from quarantine_desk.ui.dialogs import BRAND
 from quarantine_desk.ui.guide import SECTIONS, FirstSteps, GuideWindow
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.labels import database_kind_label, role_label
+from quarantine_desk.ui.operations import query, task
 from quarantine_desk.ui.pages.dashboard import alert_target, alert_text
-from quarantine_desk.ui.pages.placeholder import UnderConstructionPage
 from quarantine_desk.ui.permissions import restrict
-from quarantine_desk.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
-DEMO_MODULE = "quarantine_desk.services.demo"
+# What the banner's alerts are made of (the same as the overview's, less the figures it does not show).
+BANNER_AREAS = frozenset(
+    {Data.FACILITIES, Data.ROOMS, Data.PEOPLE, Data.STAYS, Data.TESTS, Data.STOCK, Data.SHIFTS, Data.REPORTS}
+)
 BANNER_REFRESH_MS = 60_000  # the 15:30 reminder appears within a minute without anyone touching the window
 
 
@@ -133,7 +136,7 @@ class MainWindow(QMainWindow):
 
         self.navigation.currentRowChanged.connect(self.show_area)
         ctx.facility_changed.connect(self._facility_changed)
-        ctx.data_changed.connect(self.reload_facilities)
+        ctx.changed.connect(self._data_changed)
         self.banner_timer = QTimer(self)
         self.banner_timer.setInterval(BANNER_REFRESH_MS)
         self.banner_timer.timeout.connect(self.refresh_banner)
@@ -158,15 +161,9 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, area: Area) -> QWidget:
         name = f"quarantine_desk.ui.pages.{area.module}"
-        try:
-            module = importlib.import_module(name)
-            page_class: Callable[..., QWidget] = getattr(module, area.page_class)
-        except ImportError:
-            log.info("page %s not available yet", name)
-            return UnderConstructionPage(area.title)
-        except AttributeError:
-            log.warning("%s has no %s", name, area.page_class)
-            return UnderConstructionPage(area.title)
+        # Imported when first shown, so the window opens fast; a page that fails to import fails loudly.
+        module = importlib.import_module(name)
+        page_class: Callable[..., QWidget] = getattr(module, area.page_class)
         page = page_class(self.ctx)
         open_area = getattr(page, "open_area", None)
         if open_area is not None:
@@ -180,6 +177,7 @@ class MainWindow(QMainWindow):
             page = self._make_page(self.areas[index])
             page.setObjectName(f"page_{key}")
             old = self.stack.widget(index)
+            assert old is not None
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -190,14 +188,8 @@ class MainWindow(QMainWindow):
     def show_area(self, row: int) -> None:
         if not 0 <= row < len(self.areas):
             return
-        page = self.page(self.areas[row].key)
-        self.stack.setCurrentWidget(page)
-        refresh: Any = getattr(page, "refresh", None)
-        if callable(refresh):
-            try:
-                refresh()
-            except DeskError as err:
-                interaction().error(self, self.ctx.describe(err))
+        # A page built now reads its data; one shown again reloads if what it shows changed meanwhile.
+        self.stack.setCurrentWidget(self.page(self.areas[row].key))
 
     def select_area(self, key: str) -> None:
         row = next(i for i, a in enumerate(self.areas) if a.key == key)
@@ -272,12 +264,17 @@ class MainWindow(QMainWindow):
     @Slot()
     def refresh_banner(self) -> None:
         """The most urgent alert of the current facility, and the 16:00 report reminder; hidden when all is well."""
-        code = self.ctx.facility
-        try:
-            alerts = overview.alerts(self.ctx.desk, code) if code else []
-        except DeskError as err:
-            log.warning("alerts could not be read: %s", err)
-            alerts = []
+        code, desk = self.ctx.facility, self.ctx.desk
+        if not code:
+            self.show_banner([])
+            return
+        query(self, lambda: overview.alerts(desk, code), self.show_banner, self._banner_failed, key="banner")
+
+    def _banner_failed(self, error: BaseException) -> None:
+        log.warning("alerts could not be read: %s", error)
+        self.show_banner([])
+
+    def show_banner(self, alerts: list[Alert]) -> None:
         self.banner_alert = alerts[0] if alerts else None
         if not alerts:
             self.banner.setVisible(False)
@@ -306,6 +303,16 @@ class MainWindow(QMainWindow):
     def _open_banner_alert(self) -> None:
         if self.banner_alert is not None:
             self.open_area(*alert_target(self.banner_alert))
+
+    @Slot(object)
+    def _data_changed(self, areas: frozenset[Data]) -> None:
+        # The window is always on show: the switcher and the banner reload at once when their data changed.
+        if Data.FACILITIES in areas:
+            self.reload_facilities()  # and the first steps with it
+        elif areas & {Data.ROOMS, Data.PEOPLE}:
+            self.refresh_first_steps()
+        if areas & BANNER_AREAS:
+            self.refresh_banner()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -337,11 +344,20 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def reload_facilities(self) -> None:
-        try:
-            rows = facilities.list_facilities(self.ctx.desk)
-        except DeskError as err:
-            log.warning("facilities could not be listed: %s", err)
-            rows = []
+        desk = self.ctx.desk
+        query(
+            self,
+            lambda: facilities.list_facilities(desk),
+            self.show_facilities,
+            self._facilities_failed,
+            key="facilities",
+        )
+
+    def _facilities_failed(self, error: BaseException) -> None:
+        log.warning("facilities could not be listed: %s", error)
+        self.show_facilities([])
+
+    def show_facilities(self, rows: list[FacilityRow]) -> None:
         wanted = self.ctx.facility or self.settings.get(opts.LAST_FACILITY)
         self.facility_box.blockSignals(True)
         self.facility_box.clear()
@@ -383,9 +399,6 @@ class MainWindow(QMainWindow):
         self.demo_action = QAction(self.tr("Tạo dữ liệu mẫu"), self)
         self.demo_action.setObjectName("demoAction")
         self.demo_action.triggered.connect(self.build_demo)
-        if importlib.util.find_spec(DEMO_MODULE) is None:
-            self.demo_action.setEnabled(False)
-            self.demo_action.setToolTip(self.tr("Chưa có trong phiên bản này."))
         # The demo sets up a facility and fills every area of it.
         restrict(self.ctx.desk, [self.demo_action], *DEMO_PERMISSIONS)
         file_menu.addAction(self.demo_action)
@@ -486,10 +499,14 @@ class MainWindow(QMainWindow):
             self.open_area("reports", "import_choose")
 
     def refresh_first_steps(self) -> None:
-        try:
-            self.first_steps.show_progress(setup_progress(self.ctx.desk))
-        except DeskError as err:
-            log.warning("set-up progress could not be read: %s", err)
+        desk = self.ctx.desk
+        query(
+            self,
+            lambda: setup_progress(desk),
+            self.first_steps.show_progress,
+            lambda err: log.warning("set-up progress could not be read: %s", err),
+            key="first_steps",
+        )
 
     def show_about(self) -> None:
         text = self.tr(
@@ -511,12 +528,10 @@ class MainWindow(QMainWindow):
             return
         desk = self.ctx.desk
 
-        def work(progress: Callable[[int, str], None], should_stop: Callable[[], bool]) -> object:
-            demo = importlib.import_module(DEMO_MODULE)
+        def work(progress: Progress, should_stop: ShouldStop) -> object:
             return demo.build_demo(desk)
 
         def done(result: object) -> None:
-            self.ctx.notify_changed()
             code = getattr(result, "facility", "")
             if isinstance(code, str) and code:
                 self.ctx.set_facility(code)
@@ -525,7 +540,7 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             interaction().error(self, error_text(error, self.ctx.lang))
 
-        self.demo_task = run_task(self, self.tr("Đang tạo dữ liệu mẫu…"), work, done, failed)
+        self.demo_task = task(self.ctx, self, self.tr("Đang tạo dữ liệu mẫu…"), work, done, failed)
 
     # --- status bar ------------------------------------------------------------------------------------------------
 

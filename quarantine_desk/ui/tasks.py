@@ -1,8 +1,9 @@
 """Work off the GUI thread: ``run_task`` shows a progress dialog with Cancel and calls back on the main thread;
 ``run_write`` does the same for a write of a fraction of a second, with a busy cursor instead of a dialog.
 
-The work is a plain function ``func(progress, should_stop)`` that knows nothing of Qt: ``progress(percent, text)``
-reports, ``should_stop()`` says the user pressed Cancel (the function decides where it is safe to stop, and raises
+The work is a plain function ``func(progress, should_stop)`` that knows nothing of Qt: ``progress(done, total)``
+counts items (the one progress shape of the services and exports; ``percent`` turns it into the bar's value),
+``should_stop()`` says the user pressed Cancel (the function decides where it is safe to stop, and raises
 ``Cancelled`` so nothing half-done is kept). Tasks run one after another on a single worker thread, so two
 database writes from this window never race each other. Each service call opens its own session inside the
 worker; a session never crosses threads.
@@ -17,57 +18,70 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from itertools import count
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from shiboken6 import isValid
 
+from quarantine_desk.domain.progress import Progress, ShouldStop
+from quarantine_desk.services import changes
+from quarantine_desk.services.changes import Area
+
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, str], None]
-ShouldStop = Callable[[], bool]
 Work = Callable[[Progress, ShouldStop], Any]
+Changes = frozenset[Area]
 T = TypeVar("T")
 
-_pool: QThreadPool | None = None
-_running: set[Task] = set()  # keeps each task (and its signal channel) alive until it has reported
+_running: dict[int, Task] = {}  # each task by its number, alive until it has reported
+_numbers = count(1)
 
 
-def pool() -> QThreadPool:
-    """The one serial worker that every task shares."""
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        _pool.setMaxThreadCount(1)
-    return _pool
+class Bridge(QObject):
+    """Lives on the main thread for the whole run. A worker thread never touches a page's objects: it hands the
+    bridge a call without arguments, and Qt runs it on the main thread (a queued signal)."""
+
+    arrived = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.arrived.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _run(self, call: Callable[[], None]) -> None:
+        call()
 
 
-class _Channel(QObject):
-    """Lives on the main thread; the worker emits, Qt queues the calls onto the main thread."""
-
-    progress = Signal(int, str)
-    result = Signal(object)
-    error = Signal(object)
+_bridge: Bridge | None = None
+_writer: ThreadPoolExecutor | None = None
 
 
-class _Job(QRunnable):
-    def __init__(self, func: Work, channel: _Channel, stop: threading.Event) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._func = func
-        self._channel = channel
-        self._stop = stop
+def bridge() -> Bridge:
+    """The bridge to the main thread (made on first use, which is on the main thread)."""
+    global _bridge
+    if _bridge is None:
+        _bridge = Bridge()
+    return _bridge
 
-    def run(self) -> None:
-        try:
-            value = self._func(self._channel.progress.emit, self._stop.is_set)
-        except Exception as exc:  # every failure goes back to the window, never lost in the thread
-            log.info("task failed: %r", exc)
-            self._channel.error.emit(exc)
-        else:
-            self._channel.result.emit(value)
+
+def writer() -> ThreadPoolExecutor:
+    """The one serial worker that every task shares: two writes from this window never interleave."""
+    global _writer
+    if _writer is None:
+        _writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
+    return _writer
+
+
+def percent(done: int, total: int) -> int:
+    """The one converter from ``(done, total)`` to the progress bar's 0–100; an unknown total shows 0."""
+    if total <= 0:
+        return 0
+    return max(0, min(100, done * 100 // total))
 
 
 class Task(QObject):
@@ -83,20 +97,18 @@ class Task(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None] | None,
         busy: Iterable[QWidget] = (),
+        on_changes: Callable[[Changes], None] | None = None,
     ) -> None:
         # No Qt parent: the task must outlive a closed page until the worker has reported.
         super().__init__(None)
         self.parent_widget = parent
         self._on_done = on_done
         self._on_error = on_error
+        self._on_changes = on_changes
         self._stop = threading.Event()
         self._busy = [(w, w.isEnabled()) for w in busy]
         self._focus: QWidget | None = None
         self._cursor = False
-        self.channel = _Channel()
-        self.channel.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
-        self.channel.result.connect(self._result, Qt.ConnectionType.QueuedConnection)
-        self.channel.error.connect(self._error, Qt.ConnectionType.QueuedConnection)
         self.dialog: QProgressDialog | None = None
         if title is not None:
             self.dialog = QProgressDialog(title, self.tr("Hủy"), 0, 0, parent)
@@ -106,10 +118,11 @@ class Task(QObject):
             self.dialog.setAutoClose(False)
             self.dialog.setAutoReset(False)
             self.dialog.canceled.connect(self.cancel)
-        self._job = _Job(func, self.channel, self._stop)
+        self._func = func
+        self.number = next(_numbers)
 
     def start(self) -> None:
-        _running.add(self)
+        _running[self.number] = self
         if self.dialog is None:
             QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BusyCursor))
             self._cursor = True
@@ -118,7 +131,7 @@ class Task(QObject):
             if focus is not None and (focus is widget or widget.isAncestorOf(focus)):
                 self._focus = focus
             widget.setEnabled(False)
-        pool().start(self._job)
+        writer().submit(_work, self.number, self._func, self._stop, bridge())
 
     @property
     def cancelled(self) -> bool:
@@ -130,31 +143,33 @@ class Task(QObject):
         if self.dialog is not None and isValid(self.dialog):
             self.dialog.setLabelText(self.tr("Đang dừng…"))
 
-    @Slot(int, str)
-    def _progress(self, percent: int, text: str) -> None:
+    def _progress(self, done: int, total: int) -> None:
         if self.dialog is None or not isValid(self.dialog):
             return
         if self.dialog.maximum() == 0:
             self.dialog.setRange(0, 100)
-        self.dialog.setValue(max(0, min(100, percent)))
-        if text and not self.cancelled:
-            self.dialog.setLabelText(text)
+        self.dialog.setValue(percent(done, total))
 
     def _page_gone(self) -> bool:
         """The page that asked was closed meanwhile: its callbacks would touch deleted widgets."""
         return self.parent_widget is not None and not isValid(self.parent_widget)
 
-    @Slot(object)
-    def _result(self, value: object) -> None:
+    def _changed(self, areas: Changes) -> None:
+        # Told even when the page that asked is gone: the data changed all the same, and other pages show it.
+        if areas and self._on_changes is not None:
+            self._on_changes(areas)
+
+    def _result(self, value: object, areas: Changes) -> None:
         self._finish()
+        self._changed(areas)
         if self._page_gone():
             log.info("task finished after its page was closed")
             return
         self._on_done(value)
 
-    @Slot(object)
-    def _error(self, exc: BaseException) -> None:
+    def _error(self, exc: BaseException, areas: Changes) -> None:
         self._finish()
+        self._changed(areas)
         if self._on_error is not None and not self._page_gone():
             self._on_error(exc)
         else:
@@ -174,8 +189,39 @@ class Task(QObject):
         # Disabling the focused button moved the focus on; give it back before the callbacks move it on purpose.
         if self._focus is not None and isValid(self._focus) and self._focus.isEnabled():
             self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
-        _running.discard(self)
+        _running.pop(self.number, None)
         self.finished.emit()
+
+
+def _work(number: int, func: Work, stop: threading.Event, to_main: Bridge) -> None:
+    """On the worker: the work, its progress, result or failure handed to the main thread by the task's number.
+
+    The worker holds no Qt object of the window (only the number), so none is ever freed on this thread.
+    """
+
+    def progress(done: int, total: int) -> None:
+        to_main.arrived.emit(partial(_deliver, number, "progress", (done, total)))
+
+    with changes.track() as changed:
+        try:
+            value = func(progress, stop.is_set)
+        except Exception as exc:  # every failure goes back to the window, never lost in the thread
+            log.info("task failed: %r", exc)
+            to_main.arrived.emit(partial(_deliver, number, "error", (exc, frozenset(changed))))
+            return
+    to_main.arrived.emit(partial(_deliver, number, "result", (value, frozenset(changed))))
+
+
+def _deliver(number: int, kind: str, args: tuple[Any, ...]) -> None:
+    task = _running.get(number)
+    if task is None:
+        return
+    if kind == "progress":
+        task._progress(*args)
+    elif kind == "result":
+        task._result(*args)
+    else:
+        task._error(*args)
 
 
 def run_task(
@@ -184,9 +230,12 @@ def run_task(
     func: Work,
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
+    *,
+    on_changes: Callable[[Changes], None] | None = None,
 ) -> Task:
-    """Run ``func(progress, should_stop)`` on the worker; ``on_done(result)`` or ``on_error(exc)`` on this thread."""
-    task = Task(parent, title, func, on_done, on_error)
+    """Run ``func(progress, should_stop)`` on the worker; ``on_done(result)`` or ``on_error(exc)`` on this thread,
+    after ``on_changes(areas)`` when the work changed data."""
+    task = Task(parent, title, func, on_done, on_error, on_changes=on_changes)
     task.start()
     return task
 
@@ -198,6 +247,7 @@ def run_write(
     on_error: Callable[[BaseException], None],
     *,
     busy: Iterable[QWidget] = (),
+    on_changes: Callable[[Changes], None] | None = None,
 ) -> Task:
     """Run the write ``func()`` on the worker; ``on_done(result)`` or ``on_error(exc)`` on this thread.
 
@@ -208,14 +258,37 @@ def run_write(
     def work(progress: Progress, should_stop: ShouldStop) -> T:
         return func()
 
-    task = Task(parent, None, work, on_done, on_error, busy)
+    task = Task(parent, None, work, on_done, on_error, busy, on_changes)
     task.start()
     return task
 
 
+def call_off_thread(func: Callable[[], T]) -> T:
+    """Run ``func()`` on the worker and wait for it while this thread keeps handling events: for the start-up
+    steps that come before any window (opening the database, asking whether it has users)."""
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(value: T) -> None:
+        outcome["value"] = value
+        loop.quit()
+
+    def failed(error: BaseException) -> None:
+        outcome["error"] = error
+        loop.quit()
+
+    run_write(None, func, done, failed)
+    while not outcome:
+        loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]
+    value: T = outcome["value"]
+    return value
+
+
 def writing(parent: QWidget) -> bool:
     """A task started by ``parent`` has not reported yet: a second Enter or shortcut must not write again."""
-    return any(task.parent_widget is parent for task in _running)
+    return any(task.parent_widget is parent for task in _running.values())
 
 
 def idle() -> bool:

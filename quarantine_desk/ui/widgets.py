@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,6 +22,25 @@ from PySide6.QtWidgets import (
 
 from quarantine_desk.ui.interaction import interaction
 from quarantine_desk.ui.models import RowsModel
+
+
+def to_qdatetime(moment: datetime) -> QDateTime:
+    """A Python moment for a date-time editor (the stubs know no ``QDateTime(datetime)``)."""
+    return QDateTime(
+        QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute, moment.second)
+    )
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    moment = value.toPython()
+    assert isinstance(moment, datetime)
+    return moment
+
+
+def from_qdate(value: QDate) -> date:
+    day = value.toPython()
+    assert isinstance(day, date)
+    return day
 
 
 def vn_date(day: date | datetime | None) -> str:

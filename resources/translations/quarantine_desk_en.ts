@@ -366,6 +366,11 @@
 <context>
     <name>CheckinPage</name>
     <message>
+        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="591"/>
+        <source>Đang in bản cam kết…</source>
+        <translation>Printing the commitment…</translation>
+    </message>
+    <message>
         <location filename="../../forms/checkin_page.ui" line="9"/>
         <source>Tiếp nhận người cách ly</source>
         <translation>Check-in</translation>
@@ -683,11 +688,6 @@
         <location filename="../../quarantine_desk/ui/pages/checkin.py" line="507"/>
         <source>Đã nhận %1 người (%2). Dự kiến ra: %3; xét nghiệm các ngày %4.</source>
         <translation>%1 people admitted (%2). Planned release: %3; tests on %4.</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/checkin.py" line="523"/>
-        <source>Chưa có mẫu in</source>
-        <translation>No print template yet</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/checkin.py" line="535"/>
@@ -1735,11 +1735,6 @@
         <location filename="../../quarantine_desk/ui/main_window.py" line="464"/>
         <source>Tạo dữ liệu mẫu</source>
         <translation>Create demo data</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/main_window.py" line="368"/>
-        <source>Chưa có trong phiên bản này.</source>
-        <translation>Not in this version yet.</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/main_window.py" line="371"/>
@@ -3359,14 +3354,6 @@ Reason for the release (kept in the audit trail):</translation>
         <location filename="../../quarantine_desk/ui/tasks.py" line="131"/>
         <source>Đang dừng…</source>
         <translation>Stopping…</translation>
-    </message>
-</context>
-<context>
-    <name>UnderConstructionPage</name>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/placeholder.py" line="19"/>
-        <source>Chức năng này đang được xây dựng; chưa dùng được trong phiên bản này.</source>
-        <translation>This part is being built; it cannot be used in this version.</translation>
     </message>
 </context>
 <context>

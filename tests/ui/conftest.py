@@ -1,23 +1,68 @@
 """Fixtures for the window tests: a UiContext on a fresh SQLite database, settings in a temporary file, a
-recorder in place of message boxes so that no modal box blocks a test, and the Vietnamese translations of Qt's
-own strings (qt_vi, qtbase_vi) installed as the program installs them, so a test sees what the gate sees."""
+recorder in place of message boxes so that no modal box blocks a test, the Vietnamese translations of Qt's
+own strings (qt_vi, qtbase_vi) installed as the program installs them, so a test sees what the gate sees, and the
+guard that fails a test whose window code runs a database query on the GUI thread."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from sqlalchemy import Engine, event
 
 from quarantine_desk.ui import interaction as interaction_module
 from quarantine_desk.ui.app import install_translators
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.settings import Settings
 from quarantine_desk.ui.tasks import writing
+from tests.ui.writes import wait_for_writes
+
+WINDOW_CODE = str(Path(__file__).resolve().parents[2] / "quarantine_desk" / "ui")
+
+
+def _window_frame() -> str | None:
+    """The innermost frame of the window's own code on the current stack, as ``file:line function``."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(WINDOW_CODE):
+            return (
+                f"{frame.f_code.co_filename[len(WINDOW_CODE) + 1 :]}:{frame.f_lineno} {frame.f_code.co_name}"
+            )
+        frame = frame.f_back
+    return None
+
+
+@pytest.fixture(autouse=True)
+def no_query_on_the_gui_thread() -> Iterator[list[str]]:
+    """Every statement sent to a database while window code is on the GUI thread's stack fails the test.
+
+    The tests themselves may read and write on the GUI thread (they set the scene and check the result, as
+    another PC would); the window may not: a slow server would freeze it.
+    """
+    offences: list[str] = []
+
+    def check(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        where = _window_frame()
+        if where is not None:
+            offences.append(f"{where}: {statement.split(chr(10))[0][:80]}")
+
+    event.listen(Engine, "before_cursor_execute", check)
+    try:
+        yield offences
+    finally:
+        event.remove(Engine, "before_cursor_execute", check)
+    if offences:
+        pytest.fail("database queries on the GUI thread:\n" + "\n".join(dict.fromkeys(offences)))
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,8 +127,10 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def ctx(qapp: QApplication, sqlite_only_desk, recorder: Recorder) -> UiContext:  # type: ignore[no-untyped-def]
-    return UiContext(sqlite_only_desk, "vi")
+def ctx(qapp: QApplication, qtbot, sqlite_only_desk, recorder: Recorder) -> Iterator[UiContext]:  # type: ignore[no-untyped-def]
+    yield UiContext(sqlite_only_desk, "vi")
+    # Nothing may still be reading or writing when the database is closed.
+    wait_for_writes(qtbot, timeout=20_000)
 
 
 DialogHandler = Callable[[QDialog], None]

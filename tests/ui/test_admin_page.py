@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QSpinBox
 
 from quarantine_desk.domain.policy import PolicyKind
 from quarantine_desk.domain.roles import Role
-from quarantine_desk.services import auth, facilities, policies
+from quarantine_desk.services import audit, auth, facilities, policies
 from quarantine_desk.services.audit import AuditFilter
 from quarantine_desk.services.context import Desk, UserRow
 from quarantine_desk.ui.context import UiContext
@@ -26,7 +26,7 @@ from quarantine_desk.ui.pages.admin import (
 from quarantine_desk.ui.pages.admin_dialogs import BulkRoomsDialog, parse_test_days
 from quarantine_desk.ui.pages.audit import AuditModel
 from tests.ui.keys import type_text
-from tests.ui.writes import wait_for_writes
+from tests.ui.writes import settle, wait_for_writes
 
 
 def click_ok(qtbot, dialog: QDialog) -> None:  # type: ignore[no-untyped-def]
@@ -56,6 +56,7 @@ def page(qtbot, ctx: UiContext) -> AdminPage:  # type: ignore[no-untyped-def]
     qtbot.addWidget(p)
     p.resize(1150, 680)
     p.show()
+    settle()
     return p
 
 
@@ -80,6 +81,7 @@ def test_adds_a_facility_by_clicks_and_keys(qtbot, page: AdminPage, ctx: UiConte
         "Phường Đông Hòa",
         350,
     )
+    wait_for_writes(qtbot)
     assert [f.code for f in page.facilities_tab.facilities.rows()] == ["KTX-B"]
     assert ctx.facility == "KTX-B"  # the first facility becomes the one being worked on
 
@@ -87,6 +89,7 @@ def test_adds_a_facility_by_clicks_and_keys(qtbot, page: AdminPage, ctx: UiConte
 def test_adds_rooms_in_bulk(qtbot, page: AdminPage, ctx: UiContext, on_dialog) -> None:  # type: ignore[no-untyped-def]
     facilities.add_facility(ctx.desk, "KTX-A", "Ký túc xá khu A")
     ctx.set_facility("KTX-A")
+    settle()  # the pages reload for the facility in the background
 
     def enter(dialog: QDialog) -> None:
         fill(qtbot, dialog, "zone", "Tầng 2")
@@ -102,6 +105,7 @@ def test_adds_rooms_in_bulk(qtbot, page: AdminPage, ctx: UiContext, on_dialog) -
     board = facilities.room_board(ctx.desk, "KTX-A")
     assert [r.room for r in board] == [str(n) for n in range(201, 221)]
     assert {(r.zone, r.beds, r.sex) for r in board} == {("Tầng 2", 6, "F")}
+    wait_for_writes(qtbot)  # the tab reloads the rooms it lists
     assert page.facilities_tab.rooms.rowCount() == 20
 
 
@@ -110,6 +114,7 @@ def test_an_invalid_bulk_add_shows_the_error_and_adds_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     facilities.add_facility(ctx.desk, "KTX-A", "Ký túc xá khu A")
     ctx.set_facility("KTX-A")
+    settle()  # the pages reload for the facility in the background
     shown: list[str] = []
 
     def enter(dialog: QDialog) -> None:
@@ -172,6 +177,7 @@ def test_edits_a_room_and_takes_it_out_of_service(
     facilities.add_facility(ctx.desk, "KTX-A", "Ký túc xá khu A")
     facilities.add_rooms(ctx.desk, "KTX-A", "Tầng 1", "101-102", 4, "M")
     ctx.set_facility("KTX-A")
+    settle()  # the pages reload for the facility in the background
     tab = page.facilities_tab
     tab.room_view.selectRow(0)
 
@@ -200,6 +206,7 @@ def test_edits_a_room_and_takes_it_out_of_service(
 def test_closes_and_reopens_a_facility(qtbot, page: AdminPage, ctx: UiContext, recorder) -> None:  # type: ignore[no-untyped-def]
     facilities.add_facility(ctx.desk, "KTX-A", "Ký túc xá khu A")
     page.refresh()
+    settle()
     tab = page.facilities_tab
     tab.facility_view.selectRow(0)
     qtbot.mouseClick(tab.toggle_facility_button, Qt.MouseButton.LeftButton)
@@ -297,6 +304,7 @@ def test_audit_tab_filters_without_diacritics(qtbot, page: AdminPage, ctx: UiCon
     page.tabs.setCurrentWidget(audit_tab)
     type_text(qtbot, audit_tab.filter, "duc thang")
     qtbot.keyClick(audit_tab.filter, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
     rows = audit_tab.events.rows()
     assert [r.action for r in rows] == ["facility.add"]
     assert audit_tab.events.data(audit_tab.events.index(0, 2)) == "Thêm khu cách ly"
@@ -340,6 +348,8 @@ def test_models_pass_the_model_tester(qtmodeltester, ctx: UiContext) -> None:  #
         model.set_rows([])
         qtmodeltester.check(model)
     events = AuditModel(ctx.desk)
-    events.load(AuditFilter())
+    events.show(
+        AuditFilter(), audit.count_events(ctx.desk, AuditFilter()), audit.events(ctx.desk, AuditFilter())
+    )
     assert events.rowCount()
     qtmodeltester.check(events)

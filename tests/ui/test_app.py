@@ -13,6 +13,7 @@ from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.main_window import MainWindow
 from tests.helpers import ADMIN_PASSWORD
+from tests.ui.writes import settle
 
 
 @pytest.fixture
@@ -40,6 +41,7 @@ def test_first_start_creates_the_administrator_and_opens_the_window(
         dialog.password.setText("mật khẩu an toàn")
         dialog.repeat.setText("mật khẩu an toàn")
         dialog.accept()
+        settle()  # the account is checked on the worker
         return int(dialog.result())
 
     monkeypatch.setattr(app_module.FirstAdminDialog, "exec", fill)
@@ -60,6 +62,7 @@ def test_later_starts_ask_for_the_password(
         dialog.username.setText("admin")
         dialog.password.setText(ADMIN_PASSWORD)
         dialog.accept()
+        settle()  # the account is checked on the worker
         return int(dialog.result())
 
     monkeypatch.setattr(app_module.LoginDialog, "exec", log_in)
@@ -94,5 +97,6 @@ def test_demo_data_is_built_in_the_background(qtbot, ctx: UiContext, recorder, s
     assert recorder.infos == ["Đã tạo dữ liệu mẫu."]
     codes = [f.code for f in facilities.list_facilities(ctx.desk)]
     assert codes and ctx.facility in codes
+    settle()  # the switcher reloads the facilities in the background
     assert window.facility_box.currentData() == ctx.facility
     assert auth.has_users(ctx.desk)

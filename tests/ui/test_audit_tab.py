@@ -17,6 +17,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages.audit import AuditTab
 from tests.helpers import as_role
 from tests.ui.keys import type_text
+from tests.ui.writes import settle
 
 AUG1 = datetime(2021, 8, 1, 8, 0)
 
@@ -44,6 +45,7 @@ def tab(qtbot, staffed: UiContext) -> AuditTab:  # type: ignore[no-untyped-def]
     widget.show()
     widget.since.setDate(widget.since.date().addYears(-1))
     widget.refresh()
+    settle()
     return widget
 
 
@@ -68,6 +70,7 @@ def test_the_log_shows_words_not_codes(tab: AuditTab) -> None:
 def test_duong_tinh_finds_the_positive_case(qtbot, tab: AuditTab) -> None:  # type: ignore[no-untyped-def]
     type_text(qtbot, tab.filter, "duong tinh")
     qtbot.keyClick(tab.filter, Qt.Key.Key_Return)
+    settle()
     actions = {r.action for r in tab.events.rows()}
     assert "test.record" in actions and "room.close" in actions
     [closed] = [r for r in tab.events.rows() if r.action == "room.close"]
@@ -82,18 +85,22 @@ def test_duong_tinh_finds_the_positive_case(qtbot, tab: AuditTab) -> None:  # ty
 def test_filters_by_user_action_person_and_room(qtbot, tab: AuditTab) -> None:  # type: ignore[no-untyped-def]
     tab.user.setCurrentIndex(tab.user.findData("yta1"))
     tab.refresh()
+    settle()
     assert {r.username for r in tab.events.rows()} == {"yta1"}
     tab.user.setCurrentIndex(0)
     tab.action.setCurrentIndex(tab.action.findData("stay.admit"))
     tab.refresh()
+    settle()
     assert {r.action for r in tab.events.rows()} == {"stay.admit"}
     tab.action.setCurrentIndex(0)
     type_text(qtbot, tab.person, "tran van nam")
     qtbot.keyClick(tab.person, Qt.Key.Key_Return)
+    settle()
     assert {r.person_name for r in tab.events.rows()} == {"Trần Văn Nam"}
     tab.person.clear()
     type_text(qtbot, tab.room, "102")
     qtbot.keyClick(tab.room, Qt.Key.Key_Return)
+    settle()
     assert tab.events.rowCount() and {r.room for r in tab.events.rows()} == {"102"}
 
 
@@ -106,12 +113,14 @@ def test_a_long_log_is_fetched_a_page_at_a_time_with_the_total(
     qtbot.addWidget(tab)
     tab.since.setDate(tab.since.date().addYears(-1))
     tab.refresh()
+    settle()
     total = audit.count_events(staffed.desk, tab.current_filter())
     assert total > PAGE
     assert tab.events.rowCount() == PAGE
     assert tab.count.text() == f"Đang hiện {PAGE} trong {total} sự kiện; cuộn xuống để xem thêm."
     assert tab.events.canFetchMore(QModelIndex())
     tab.events.fetchMore(QModelIndex())
+    settle()
     assert tab.events.rowCount() == total
     assert not tab.events.canFetchMore(QModelIndex())
     assert tab.count.text() == f"{total} sự kiện"

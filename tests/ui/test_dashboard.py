@@ -14,6 +14,7 @@ from quarantine_desk.ui.chart import OccupancyChart, nice_step
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.models import WARNING_BACKGROUND
 from quarantine_desk.ui.pages.dashboard import DashboardPage, alert_target, alert_text
+from tests.ui.writes import changed_elsewhere, settle
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -36,6 +37,7 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
+    settle()
     return widget
 
 
@@ -50,19 +52,19 @@ def test_figures_follow_the_facility(ctx, page, clock) -> None:  # type: ignore[
     first = admit(ctx, "Trần Văn Nam", "001085000111", "101")
     admit(ctx, "Vũ Văn Hải", "001085000222", "101")
     admit(ctx, "Lê Văn Tám", "001085000333", "102")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert page.value("occupied") == 3 and page.value("present") == 3 and page.value("free") == 3
     assert page.value("tests_today") == 3 and page.value("tests_overdue") == 0
     clock.now += timedelta(days=1)
     medical.record_test(ctx.desk, first, "pcr", "positive")
     stays.transfer(ctx.desk, first, "Bệnh viện dã chiến số 2")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     # Room 102's day-1 test is late; the roommate restarted from today, so theirs is due today.
     assert page.value("tests_overdue") == 1 and page.value("tests_today") == 1
     assert page.value("closed") == 1  # the free bed of the closed room 101
     assert page.value("present") == 2
     clock.now += timedelta(days=12)
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert page.value("due_tomorrow") == 1  # room 102's stay ends on day 14; 101's restarted
 
 
@@ -75,7 +77,7 @@ def test_ninety_percent_warning(ctx, page) -> None:  # type: ignore[no-untyped-d
         )
     ):
         admit(ctx, f"Nguyễn Văn {name}", f"0010850001{i:02d}", room)
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert page.warning.is_error and "100 %" in page.warning.text()
 
 
@@ -106,7 +108,7 @@ def test_today_figures_alerts_and_zones(ctx, page, clock, qtmodeltester) -> None
     sick = admit(ctx, "Trần Văn Nam", "001085000111", "101")
     admit(ctx, "Vũ Văn Hải", "001085000222", "101")
     medical.record_test(ctx.desk, sick, "pcr", "positive")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
 
     assert page.value("admitted_today") == 2 and page.value("positives_today") == 1
     assert (
@@ -125,7 +127,7 @@ def test_today_figures_alerts_and_zones(ctx, page, clock, qtmodeltester) -> None
     qtmodeltester.check(page.zones)
 
     stays.transfer(ctx.desk, sick, "Bệnh viện dã chiến số 2")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert page.value("released_today") == 1
     assert page.cards["released_today"].note.text() == "1 chuyển điều trị"
     assert not any(t.startswith("Dương tính") for t in page.alert_texts())
@@ -134,7 +136,7 @@ def test_today_figures_alerts_and_zones(ctx, page, clock, qtmodeltester) -> None
 def test_an_alert_opens_the_list_behind_it(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
     person = admit(ctx, "Trần Văn Nam", "001085000111", "102")
     stays.release(ctx.desk, person, override="Chuyển cách ly tại nhà")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert page.alert_texts() == ["Phòng 102 chờ khử khuẩn trước khi nhận người mới"]
     rect = page.alerts_view.visualRect(page.alerts.index(0, 0))
     with qtbot.waitSignal(page.open_area) as opened:
@@ -159,7 +161,7 @@ def test_alert_sentences_and_targets() -> None:
 
 def test_the_chart_shows_thirty_days(ctx, page, clock) -> None:  # type: ignore[no-untyped-def]
     admit(ctx, "Trần Văn Nam", "001085000111", "101")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     points = page.chart.points
     assert len(points) == 30 and points[-1] == DayOccupancy(date(2021, 8, 10), 1, 6)
     assert points[0].day == date(2021, 7, 12)

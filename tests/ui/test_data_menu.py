@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QLabel
+import logging
+
+from PySide6.QtWidgets import QDialog, QLabel, QProgressBar
 
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.services import facilities
@@ -37,6 +39,26 @@ def test_backup_then_restore_through_the_window(qtbot, ctx: UiContext, settings,
     qtbot.waitUntil(lambda: len(recorder.infos) == 2, timeout=20_000)
     assert "THAY TOÀN BỘ" in recorder.questions[-1]
     assert [f.code for f in facilities.list_facilities(ctx.desk)] == ["F01"]
+
+
+def test_backup_progress_climbs_step_by_step(
+    qtbot, ctx: UiContext, settings, recorder, tmp_path, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """The services count (done, total); the bar shows the share done, not 100 % from the first step."""
+    for number in range(1, 6):
+        facilities.add_facility(ctx.desk, f"F0{number}", f"Khu cách ly số {number}")
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    task = data_menu.start_backup(window, ctx, str(tmp_path / "sao-luu.sqlite3"))
+    assert task.dialog is not None
+    bar = task.dialog.findChild(QProgressBar)
+    values: list[int] = []
+    bar.valueChanged.connect(values.append)
+    qtbot.waitUntil(lambda: bool(recorder.infos), timeout=20_000)
+    assert not recorder.errors
+    assert values == sorted(values) and values[-1] == 100
+    assert any(0 < value < 100 for value in values), values
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_restore_refused_when_the_user_says_no(qtbot, ctx: UiContext, settings, recorder, tmp_path) -> None:  # type: ignore[no-untyped-def]

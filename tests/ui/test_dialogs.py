@@ -13,6 +13,7 @@ from quarantine_desk.ui import app as app_module
 from quarantine_desk.ui.dialogs import FirstAdminDialog, LoginDialog
 from tests.helpers import ADMIN_PASSWORD
 from tests.ui.keys import type_text
+from tests.ui.writes import wait_for_writes
 
 
 def _ok(box: QDialogButtonBox):  # type: ignore[no-untyped-def]
@@ -31,6 +32,7 @@ def test_first_admin_dialog_creates_the_administrator(qtbot, tmp_path: Path) -> 
         type_text(qtbot, dialog.password, "mật khẩu an toàn")
         type_text(qtbot, dialog.repeat, "mật khẩu an toàn")
         qtbot.mouseClick(_ok(dialog.buttons), Qt.MouseButton.LeftButton)
+        wait_for_writes(qtbot)
         assert dialog.result() == FirstAdminDialog.DialogCode.Accepted
         assert dialog.logged_in is not None and dialog.logged_in.username == "quantri"
         assert auth.has_users(desk)
@@ -49,10 +51,12 @@ def test_first_admin_dialog_refuses_a_short_or_mistyped_password(qtbot, tmp_path
         type_text(qtbot, dialog.password, "ngắn")
         type_text(qtbot, dialog.repeat, "ngắn")
         qtbot.mouseClick(_ok(dialog.buttons), Qt.MouseButton.LeftButton)
+        wait_for_writes(qtbot)
         assert "quá ngắn" in dialog.error.text()
         assert not dialog.error.isHidden()
         dialog.repeat.setText("khác hẳn")
         qtbot.mouseClick(_ok(dialog.buttons), Qt.MouseButton.LeftButton)
+        wait_for_writes(qtbot)
         assert dialog.error.text() == "Hai lần nhập mật khẩu không khớp."
         assert not auth.has_users(desk)
         assert dialog.logged_in is None
@@ -68,12 +72,14 @@ def test_login_refuses_a_wrong_password_in_vietnamese(qtbot, sqlite_only_desk: D
     type_text(qtbot, dialog.username, "admin")
     type_text(qtbot, dialog.password, "sai-mật-khẩu")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
     assert dialog.error.text() == "Sai tên đăng nhập hoặc mật khẩu. Còn 4 lần thử."
     assert dialog.logged_in is None
     assert dialog.password.text() == ""
 
     type_text(qtbot, dialog.password, ADMIN_PASSWORD)
     qtbot.mouseClick(_ok(dialog.buttons), Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert dialog.logged_in is not None and dialog.logged_in.username == "admin"
 
 
@@ -85,6 +91,7 @@ def test_five_wrong_passwords_lock_the_account(qtbot, sqlite_only_desk: Desk) ->
     for _ in range(5):
         type_text(qtbot, dialog.password, "sai")
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        wait_for_writes(qtbot)
     assert dialog.error.text().startswith("Tài khoản bị khóa tạm thời")
 
 

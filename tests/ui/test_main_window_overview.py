@@ -15,6 +15,7 @@ from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.main_window import BANNER_REFRESH_MS, MainWindow
 from quarantine_desk.ui.pages.dashboard import DashboardPage
+from tests.ui.writes import changed_elsewhere, settle
 
 REMINDER = "Chưa lập báo cáo 16 giờ hôm nay"
 
@@ -30,6 +31,7 @@ def window(qtbot, ctx: UiContext, settings: opts.Settings, monkeypatch) -> MainW
     w.resize(1366, 768)
     w.show()
     qtbot.waitExposed(w)
+    settle()
     return w
 
 
@@ -70,8 +72,9 @@ def test_cards_switch_the_area_and_the_tab(qtbot, window: MainWindow) -> None:  
 def test_a_room_alert_opens_the_room_on_the_board(window: MainWindow, ctx: UiContext) -> None:
     person = admit(ctx, "Trần Văn Nam", "001085000111", "103")
     stays.release(ctx.desk, person, override="Chuyển cách ly tại nhà")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     window.open_area("rooms", "room:103")
+    settle()
     rooms = window.page("rooms")
     assert window.stack.currentWidget() is rooms
     assert rooms.board.selected == "103"  # type: ignore[attr-defined]
@@ -90,7 +93,7 @@ def test_a_positive_result_shows_in_the_banner(qtbot, window: MainWindow, ctx: U
     sick = admit(ctx, "Trần Văn Nam", "001085000111", "101")
     admit(ctx, "Vũ Văn Hải", "001085000222", "101")
     medical.record_test(ctx.desk, sick, "rapid", "positive")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
 
     assert window.banner.isVisible()
     text = window.banner_text.text()
@@ -105,7 +108,7 @@ def test_a_positive_result_shows_in_the_banner(qtbot, window: MainWindow, ctx: U
     assert medical_page.tabs.currentWidget().isAncestorOf(medical_page.leaving_view)  # type: ignore[attr-defined]
 
     stays.transfer(ctx.desk, sick, "Bệnh viện dã chiến số 2")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert window.banner_text.text() == "Phòng 101 đang phong tỏa, còn 1 người ở"
 
 
@@ -114,10 +117,12 @@ def test_the_report_reminder_from_half_past_three(
 ) -> None:  # type: ignore[no-untyped-def]
     clock.now = datetime(2021, 8, 10, 15, 29)
     window.banner_timer.timeout.emit()
+    settle()
     assert not window.banner.isVisible()
 
     clock.now = datetime(2021, 8, 10, 15, 40)
     window.banner_timer.timeout.emit()  # what the minute timer does
+    settle()
     assert window.banner.isVisible()
     assert window.banner_text.text() == REMINDER
     assert window.banner_report.isVisible() and window.banner_report.text() == "Lập báo cáo"
@@ -128,7 +133,7 @@ def test_the_report_reminder_from_half_past_three(
     assert window.navigation.currentItem().text() == "Báo cáo"
 
     documents.write_daily_report(ctx.desk, tmp_path / "bao-cao.xlsx", facility_code="KTX-A")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert not window.banner.isVisible()
 
 
@@ -136,7 +141,7 @@ def test_the_reminder_comes_second_to_a_positive(window: MainWindow, ctx: UiCont
     sick = admit(ctx, "Trần Văn Nam", "001085000111", "101")
     medical.record_test(ctx.desk, sick, "rapid", "positive")
     clock.now = datetime(2021, 8, 10, 16, 10)
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     first, second = window.banner_text.text().split("\n")
     assert first.startswith("Dương tính: Trần Văn Nam")
     assert second == REMINDER
@@ -158,7 +163,8 @@ def test_the_banner_follows_the_facility(window: MainWindow, ctx: UiContext) -> 
     person = people.add_person(ctx.desk, NewPerson("Lê Văn Tám", "M", "1975", id_number="001075000333")).id
     stays.admit(ctx.desk, person, "TDT", "Nhóm 2", room="1")
     medical.record_test(ctx.desk, person, "pcr", "positive")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert not window.banner.isVisible()  # another facility's case
     window.facility_box.setCurrentIndex(window.facility_box.findData("TDT"))
+    settle()
     assert window.banner.isVisible() and "Lê Văn Tám" in window.banner_text.text()

@@ -14,7 +14,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND
 from quarantine_desk.ui.pages.meals import MealsPage
 from tests.helpers import as_role
-from tests.ui.writes import wait_for_writes
+from tests.ui.writes import settle, wait_for_writes
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -40,6 +40,7 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
     widget.resize(1200, 700)
     widget.show()
     qtbot.waitExposed(widget)
+    settle()
     return widget
 
 
@@ -59,6 +60,7 @@ def test_staff_typed_in(page, qtbot) -> None:  # type: ignore[no-untyped-def]
     page.staff.setFocus()
     qtbot.keyClick(page.staff, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(page.staff, "12")
+    settle()
     assert page.staff.value() == 12
     assert cell(page, 0, 3) == "14"
     assert page.summary.text() == (
@@ -68,12 +70,16 @@ def test_staff_typed_in(page, qtbot) -> None:  # type: ignore[no-untyped-def]
 
 def test_other_days(page, qtbot) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(page.findChild(type(page.record_button), "previous_day"), Qt.MouseButton.LeftButton)
+    settle()
     qtbot.mouseClick(page.findChild(type(page.record_button), "previous_day"), Qt.MouseButton.LeftButton)
+    settle()
     assert page.chosen_day().isoformat() == "2021-08-08"
     assert cell(page, 0, 1) == "0"  # before the admissions
     qtbot.mouseClick(page.findChild(type(page.record_button), "today"), Qt.MouseButton.LeftButton)
+    settle()
     assert cell(page, 0, 1) == "2"
     qtbot.mouseClick(page.findChild(type(page.record_button), "next_day"), Qt.MouseButton.LeftButton)
+    settle()
     assert not page.record_button.isEnabled()  # no portions served in the future
 
 
@@ -110,5 +116,6 @@ def test_recording_only_for_stock_keepers(ctx, qtbot, role: Role, visible: bool)
     widget = MealsPage(reader)
     qtbot.addWidget(widget)
     widget.show()
+    settle()
     assert widget.model.rowCount() == 3
     assert widget.record_box.isVisible() is visible

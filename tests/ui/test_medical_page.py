@@ -15,7 +15,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.models import WARNING_BACKGROUND
 from quarantine_desk.ui.pages.medical import MedicalPage
 from tests.helpers import as_role
-from tests.ui.writes import wait_for_writes
+from tests.ui.writes import changed_elsewhere, settle, wait_for_writes
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -43,6 +43,7 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
+    settle()
     return widget
 
 
@@ -55,6 +56,7 @@ def test_due_tests_listed_and_overdue_highlighted(ctx, page, clock) -> None:  # 
     assert page.due.data(page.due.index(0, 5)) == "Hôm nay"
     clock.now += timedelta(days=2)
     page.refresh()
+    settle()
     assert page.due.data(page.due.index(0, 5)) == "Quá hạn 2 ngày"
     assert page.due.data(page.due.index(0, 0), Qt.ItemDataRole.BackgroundRole).color() == WARNING_BACKGROUND
 
@@ -73,6 +75,7 @@ def test_negative_results_for_a_whole_room(ctx, page, qtbot) -> None:  # type: i
 def test_positive_result_closes_the_room_after_confirmation(ctx, page, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
     clock.now += timedelta(days=3)  # a contact after the admission day restarts the roommates' period
     page.refresh()
+    settle()
     asked: list[str] = []
     page.ask.confirm = lambda title, text: asked.append(text) or False
     page.result.setCurrentIndex(page.result.findData("positive"))
@@ -94,7 +97,7 @@ def test_positive_result_closes_the_room_after_confirmation(ctx, page, qtbot, cl
 
 def test_transfer_asks_where_to(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
     medical.record_test(ctx.desk, "001085000111", "rapid", "positive")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     page.tabs.setCurrentIndex(2)
     page.leaving_view.selectRow(0)
     page.ask.text = lambda *args: "Bệnh viện dã chiến số 2"
@@ -127,6 +130,7 @@ def test_past_health_checks_of_today_and_yesterday_are_listed(ctx, page, qtbot, 
     medical.record_health_check(ctx.desk, "001085000222", 37.5, "Sốt nhẹ", at=now - timedelta(days=1))
     medical.record_health_check(ctx.desk, "001085000111", 36.8, at=now - timedelta(hours=1))
     page.refresh()
+    settle()
     page.tabs.setCurrentIndex(1)
     assert [(c.full_name, c.temperature) for c in page.checks.rows()] == [
         ("Trần Văn Nam", 36.8),
@@ -162,6 +166,7 @@ def test_a_room_is_recorded_whole_or_not_at_all(ctx, page, qtbot) -> None:  # ty
 def test_release_problems_and_override_by_a_manager(ctx, page, clock, qtbot) -> None:  # type: ignore[no-untyped-def]
     clock.now += timedelta(days=13)  # the day before the planned release: "tomorrow" list
     page.refresh()
+    settle()
     page.tabs.setCurrentIndex(2)
     assert page.leaving.rowCount() == 3
     line = page.leaving.row_at(0)
@@ -181,6 +186,7 @@ def test_release_problems_and_override_by_a_manager(ctx, page, clock, qtbot) -> 
 def test_an_empty_override_reason_is_refused(ctx, page, clock, qtbot, on_dialog) -> None:  # type: ignore[no-untyped-def]
     clock.now += timedelta(days=13)
     page.refresh()
+    settle()
     page.tabs.setCurrentIndex(2)
     page.leaving_view.selectRow(0)
     name = page.leaving.row_at(0).full_name
@@ -205,6 +211,7 @@ def test_medical_staff_do_not_see_the_override(ctx, qtbot) -> None:  # type: ign
     widget = MedicalPage(nurse)
     qtbot.addWidget(widget)
     widget.show()
+    settle()
     widget.tabs.setCurrentIndex(2)
     assert not widget.override_button.isVisible()
 

@@ -8,9 +8,11 @@ import openpyxl
 import pytest
 
 from quarantine_desk.services import people, stays
+from quarantine_desk.services.changes import Area
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages.reports import ReportsPage
 from tests.services.fixtures import facility, person
+from tests.ui.writes import settle
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -32,6 +34,7 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
     widget.resize(1366, 768)
     widget.show()
     qtbot.waitExposed(widget)
+    settle()
     return widget
 
 
@@ -67,8 +70,8 @@ def test_import_checks_first_then_adds_the_good_rows(
     path = tmp_path / "f1.xlsx"
     book.save(path)
     monkeypatch.setattr(page, "_ask_open_paths", lambda file_filter: [path])
-    changes: list[None] = []
-    ctx.data_changed.connect(lambda: changes.append(None))
+    changes: list[frozenset[Area]] = []
+    ctx.changed.connect(changes.append)
 
     page.import_choose.click()
     qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
@@ -88,7 +91,7 @@ def test_import_checks_first_then_adds_the_good_rows(
     found = people.search_people(ctx.desk, "nguyen van mot")
     assert found and found[0].pre_registered
     assert people.search_people(ctx.desk, "vo thi ba")
-    assert changes
+    assert changes and Area.PEOPLE in changes[-1]  # the pages that list people reload
     assert not page.import_button.isEnabled()
 
 

@@ -12,7 +12,7 @@ from quarantine_desk.services import facilities, medical, people, stays
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages.rooms import RoomBoardPage
-from tests.ui.writes import wait_for_writes
+from tests.ui.writes import changed_elsewhere, settle, wait_for_writes
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -35,13 +35,14 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
     widget.resize(1200, 700)
     widget.show()
     qtbot.waitExposed(widget)
+    settle()
     return widget
 
 
 def admit(ctx, name: str, number: str, room: str, cohort: str = "Nhóm 1") -> int:  # type: ignore[no-untyped-def]
     person = people.add_person(ctx.desk, NewPerson(name, "M", "1980", id_number=number)).id
     stays.admit(ctx.desk, person, "F01", cohort, room=room)
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     return person
 
 
@@ -60,13 +61,13 @@ def test_tiles_follow_admit_positive_release_and_disinfect(ctx, page, clock, qtb
     assert page.board.state_line(row) == "Nhóm 1"
     assert page.board.days_line(row) == "còn 14 ngày"
     medical.record_test(ctx.desk, first, "rapid", "positive")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert state(page, "101") is RoomState.CLOSED
     assert page.board.state_line(page.row_of("101")) == "Phong tỏa"
     stays.transfer(ctx.desk, first, "Bệnh viện dã chiến số 2")
     clock.now += timedelta(days=15)
     stays.release(ctx.desk, "001085000222", override="Đã đủ thời gian theo quyết định")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert state(page, "101") is RoomState.AWAITING_DISINFECTION
     assert page.board.state_line(page.row_of("101")) == "Chờ khử khuẩn"
     page.ask.text = lambda *args: "Tổ khử khuẩn số 1"
@@ -98,11 +99,13 @@ def test_out_of_service_refused_for_an_occupied_room(ctx, page, qtbot) -> None: 
 def test_click_on_a_tile_shows_occupants_and_history(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
     admit(ctx, "Trần Văn Nam", "001085000111", "102")
     qtbot.mouseClick(page.board, Qt.MouseButton.LeftButton, pos=page.board.tile_rect("102").center())
+    wait_for_writes(qtbot)
     assert page.board.selected == "102"
     assert page.occupants.rowCount() == 1
     assert page.occupants.row_at(0).full_name == "Trần Văn Nam"
     assert "102" in page.room_title.text()
     qtbot.keyClick(page.board, Qt.Key.Key_Right)
+    wait_for_writes(qtbot)
     assert page.board.selected == "103"
     assert page.occupants.rowCount() == 0
 

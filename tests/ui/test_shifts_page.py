@@ -15,7 +15,7 @@ from quarantine_desk.ui.models import WARNING_BACKGROUND
 from quarantine_desk.ui.pages.shifts import PlanDialog, ShiftsPage, StaffDialog
 from tests.helpers import as_role
 from tests.ui.keys import type_text
-from tests.ui.writes import wait_for_writes
+from tests.ui.writes import settle, wait_for_writes
 
 TODAY = date(2021, 8, 10)  # the test clock: Tuesday
 
@@ -37,6 +37,7 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
     widget.resize(1180, 680)
     widget.show()
     qtbot.waitExposed(widget)
+    settle()
     return widget
 
 
@@ -115,6 +116,7 @@ def test_more_than_16_hours_in_24_is_a_warning(page: ShiftsPage, qtbot) -> None:
 def test_overlap_refused(ctx, page: ShiftsPage, qtbot) -> None:  # type: ignore[no-untyped-def]
     shifts.plan_shifts(ctx.desk, "KT01", TODAY, 1, "2x12")
     page.refresh()
+    settle()
     assert page.week.columnCount() == 6  # 06, 07, 14, 19, 22
     click_cell(qtbot, page, datetime(2021, 8, 10, 6))
     busy = page.on_shift.rows()[0].full_name
@@ -140,19 +142,24 @@ def test_unassign(page: ShiftsPage, qtbot) -> None:  # type: ignore[no-untyped-d
 
 def test_week_navigation(page: ShiftsPage, qtbot) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.week_label.text() == "Tuần 16/08 – 22/08/2021"
     assert page.week.data(page.week.index(0, 1))  # the plan runs to the 17th
     assert page.week.data(page.week.index(6, 1)) == "—"
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.summary.text() == "Chưa lập lịch ca trực cho tuần này."
     qtbot.mouseClick(page.this_week_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.week_label.text() == "Tuần 09/08 – 15/08/2021"
     qtbot.mouseClick(page.previous_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert page.week_label.text() == "Tuần 02/08 – 08/08/2021"
 
 
 def test_plan_dialog(page: ShiftsPage, qtbot, on_dialog) -> None:  # type: ignore[no-untyped-def]
     page.show_week(date(2021, 8, 23))
+    wait_for_writes(qtbot)
     assert page.week.columnCount() == 1
 
     def fill(dialog: QDialog) -> None:
@@ -166,6 +173,7 @@ def test_plan_dialog(page: ShiftsPage, qtbot, on_dialog) -> None:  # type: ignor
 
     seen = on_dialog(fill)
     qtbot.mouseClick(page.plan_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert seen
     assert page.message.text() == "Đã lập 6 ca trực mới."
     assert page.week.columnCount() == 3
@@ -191,6 +199,7 @@ def test_add_staff_dialog_keeps_open_on_a_bad_phone(page: ShiftsPage, qtbot, on_
     count = page.staff.rowCount()
     seen = on_dialog(fill)
     qtbot.mouseClick(page.add_staff_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert seen
     assert page.staff.rowCount() == count + 1
     assert page.message.text() == "Đã thêm Lò Thị Xuân."
@@ -205,6 +214,7 @@ def test_buttons_hidden_without_the_permission(ctx, qtbot, role: Role) -> None: 
     page = ShiftsPage(other)
     qtbot.addWidget(page)
     page.show()
+    wait_for_writes(qtbot)
     for button in (page.plan_button, page.assign_button, page.unassign_button, page.add_staff_button):
         assert not button.isVisible()
     assert page.week.rowCount() == 7 and page.staff.rowCount() == 14

@@ -15,6 +15,7 @@ from quarantine_desk.ui.models import WARNING_BACKGROUND
 from quarantine_desk.ui.pages.supplies import DistributionDialog, ItemDialog, MovementDialog, SuppliesPage
 from tests.helpers import as_role
 from tests.ui.keys import type_text
+from tests.ui.writes import settle, wait_for_writes
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -49,6 +50,7 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
     widget.resize(1200, 700)
     widget.show()
     qtbot.waitExposed(widget)
+    settle()
     return widget
 
 
@@ -84,6 +86,7 @@ def test_receive_through_the_dialog(page, qtbot, on_dialog) -> None:  # type: ig
 
     seen = on_dialog(fill)
     qtbot.mouseClick(page.receive_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)  # the list reloads in the background
     assert seen
     assert page.message.text() == "Đã nhập 80 hộp Test nhanh kháng nguyên; còn 120."
     row = page.stock.rows()[row_of(page, "TEST-NHANH")]
@@ -108,6 +111,7 @@ def test_an_issue_above_the_stock_stays_in_the_dialog(page, qtbot, on_dialog) ->
 
     on_dialog(fill)
     qtbot.mouseClick(page.issue_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)  # the list reloads in the background
     assert errors == ["Số lượng (“41”) lớn hơn số còn trong kho (40 hộp)."]
     assert page.stock.rows()[row_of(page, "TEST-NHANH")].quantity == 25
 
@@ -123,6 +127,7 @@ def test_add_an_item(page, qtbot, on_dialog) -> None:  # type: ignore[no-untyped
 
     on_dialog(fill)
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)  # the list reloads in the background
     assert page.current_item().code == "KHAU-TRANG"
     assert page.current_item().low  # nothing received yet
     assert page.message.text() == "Đã thêm vật tư Khẩu trang y tế."
@@ -136,9 +141,11 @@ def test_fair_distribution_is_shown_before_it_is_recorded(page, qtbot, on_dialog
         assert isinstance(dialog, DistributionDialog)
         qtmodeltester.check(dialog.rooms)
         dialog.quantity.setValue(2)
+        wait_for_writes(qtbot)  # the plan is worked out off the GUI thread
         assert not dialog.ok.isEnabled()
         assert "ít hơn số người đang cách ly (3 người)" in dialog.error.text()
         dialog.quantity.setValue(32)
+        wait_for_writes(qtbot)
         assert dialog.ok.isEnabled()
         assert [(r.room, r.people, r.share) for r in dialog.rooms.rows()] == [("101", 2, 20), ("102", 1, 10)]
         shown.append(dialog.summary.text())
@@ -146,6 +153,7 @@ def test_fair_distribution_is_shown_before_it_is_recorded(page, qtbot, on_dialog
 
     on_dialog(check)
     qtbot.mouseClick(page.distribute_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
     assert shown == ["3 người ở 2 phòng: mỗi người 10 kg. Phát 30 kg; còn lại 2 kg trong kho."]
     assert page.message.text() == "Đã phân phối 30 kg cho 3 người (mỗi người 10); còn lại 2 trong kho."
     assert page.stock.rows()[row_of(page, "GAO")].quantity == 470
@@ -155,6 +163,7 @@ def test_cancelled_distribution_records_nothing(page, qtbot, on_dialog) -> None:
     page.stock_view.selectRow(row_of(page, "GAO"))
     on_dialog(lambda dialog: dialog.reject())
     qtbot.mouseClick(page.distribute_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)  # the list reloads in the background
     assert page.stock.rows()[row_of(page, "GAO")].quantity == 500
 
 
@@ -167,6 +176,7 @@ def test_buttons_only_for_stock_keepers(ctx, qtbot, role: Role, visible: bool) -
     widget = SuppliesPage(reader)
     qtbot.addWidget(widget)
     widget.show()
+    wait_for_writes(qtbot)
     assert widget.stock.rowCount() == 2
     assert widget.receive_button.isVisible() is visible
     assert widget.distribute_button.isVisible() is visible

@@ -2,7 +2,7 @@
 
 The services decide what each role may do; this page only hides or disables what the role cannot use.
 Every list is a ``RowsModel``; every change goes through a dialog or a confirmation, runs on the write worker
-(``ui.tasks.run_write``) and then tells the other pages with ``ctx.notify_changed()``.
+(``ui.operations.write``), which tells the pages what changed; each tab reloads when its own areas did.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.policy import PolicyProfile
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import auth, facilities, policies
 from quarantine_desk.services.auth import UserInfo
+from quarantine_desk.services.changes import Area
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
+from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_facilities_tab import Ui_FacilitiesTab
 from quarantine_desk.ui.forms_compiled.ui_policies_tab import Ui_PoliciesTab
@@ -42,6 +44,7 @@ from quarantine_desk.ui.labels import (
     room_state_label,
 )
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.pages.admin_dialogs import (
     BulkRoomsDialog,
     FacilityDialog,
@@ -51,7 +54,7 @@ from quarantine_desk.ui.pages.admin_dialogs import (
     UserDialog,
 )
 from quarantine_desk.ui.pages.audit import AuditTab
-from quarantine_desk.ui.tasks import run_write, writing
+from quarantine_desk.ui.tasks import writing
 
 log = logging.getLogger(__name__)
 
@@ -209,9 +212,20 @@ def button(widget: QPushButton, slot: Callable[[], None]) -> QPushButton:
 
 
 class _Tab(QWidget):
+    """One tab of the page: it reloads itself when the areas it shows change (``AREAS``), or when shown again
+    after they changed while it was hidden."""
+
+    AREAS: frozenset[Area] = frozenset()
+    FOLLOWS_FACILITY = False
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.follower = follow(self, ctx, self.AREAS, self.refresh, facility=self.FOLLOWS_FACILITY)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follower.shown()  # reload what changed while the page was hidden
 
     def refresh(self) -> None:
         raise NotImplementedError
@@ -219,19 +233,18 @@ class _Tab(QWidget):
     def fail(self, err: BaseException) -> None:
         interaction().error(self, error_text(err, self.ctx.lang))
 
-    def changed(self) -> None:
-        """After a write: every page (this one too) reloads."""
-        self.ctx.notify_changed()
-
     def write(self, func: Callable[[], object], button: QPushButton) -> None:
         """A change confirmed on this tab, on the write worker; the button waits for the answer."""
-        run_write(self, func, lambda _result: self.changed(), self.fail, busy=[button])
+        operations.write(self.ctx, self, func, lambda _result: None, self.fail, busy=[button])
 
 
 # --- Khu cách ly -------------------------------------------------------------------------------------------------------
 
 
 class FacilitiesTab(_Tab):
+    AREAS = frozenset({Area.FACILITIES, Area.ROOMS, Area.STAYS})
+    FOLLOWS_FACILITY = True  # the rooms listed are the current facility's
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         can_manage = ctx.desk.can(Permission.MANAGE_FACILITY)
@@ -268,30 +281,29 @@ class FacilitiesTab(_Tab):
         self.room_view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.facility_view.doubleClicked.connect(lambda _index: self.edit_facility())
         self.room_view.doubleClicked.connect(lambda _index: self.edit_room())
-        ctx.facility_changed.connect(lambda _code: self.refresh_rooms())
 
     def refresh(self) -> None:
+        """Read the facilities, and the rooms of the current one, off the GUI thread."""
+        desk, code = self.ctx.desk, self.ctx.facility
+        query(
+            self,
+            lambda: (facilities.list_facilities(desk), facilities.room_board(desk, code) if code else []),
+            lambda loaded: self.show_facilities(*loaded),
+            self.fail,
+        )
+
+    def show_facilities(self, rows: list[FacilityRow], rooms: list[RoomRow]) -> None:
         chosen = selected(self.facility_view, self.facilities)
-        try:
-            self.facilities.set_rows(facilities.list_facilities(self.ctx.desk))
-        except DeskError as err:
-            self.fail(err)
+        self.facilities.set_rows(rows)
         if chosen is not None:
             for row, facility in enumerate(self.facilities.rows()):
                 if facility.code == chosen.code:
                     self.facility_view.selectRow(row)
         self.facility_view.resizeColumnsToContents()
-        self.refresh_rooms()
-
-    def refresh_rooms(self) -> None:
         code = self.ctx.facility
         if code:
             self.room_box.setTitle(self.tr("Khu / tầng và phòng của khu {0}").format(code))
-            try:
-                self.rooms.set_rows(facilities.room_board(self.ctx.desk, code))
-            except DeskError as err:
-                self.rooms.set_rows([])
-                self.fail(err)
+            self.rooms.set_rows(rooms)
         else:
             self.room_box.setTitle(self.tr("Khu / tầng và phòng (chưa chọn khu cách ly)"))
             self.rooms.set_rows([])
@@ -319,17 +331,17 @@ class FacilitiesTab(_Tab):
 
     def add_facility(self) -> None:
         dialog = FacilityDialog(self.ctx, None, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            if not self.ctx.facility and dialog.saved is not None:
-                self.ctx.set_facility(dialog.saved.code)
-            self.changed()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted and not self.ctx.facility and dialog.saved is not None:
+            self.ctx.set_facility(dialog.saved.code)
 
     def edit_facility(self) -> None:
         facility = selected(self.facility_view, self.facilities)
         if facility is None or not self.ctx.desk.can(Permission.MANAGE_FACILITY):
             return
-        if FacilityDialog(self.ctx, facility, self).exec() == QDialog.DialogCode.Accepted:
-            self.changed()
+        FacilityDialog(
+            self.ctx, facility, self
+        ).exec()  # it saves on the write worker; the pages hear what changed from there
 
     def toggle_facility(self) -> None:
         facility = selected(self.facility_view, self.facilities)
@@ -357,15 +369,17 @@ class FacilitiesTab(_Tab):
     def add_rooms(self) -> None:
         if not self.ctx.facility:
             return
-        if BulkRoomsDialog(self.ctx, self.ctx.facility, self).exec() == QDialog.DialogCode.Accepted:
-            self.changed()
+        BulkRoomsDialog(
+            self.ctx, self.ctx.facility, self
+        ).exec()  # it saves on the write worker; the pages hear what changed from there
 
     def edit_room(self) -> None:
         room = selected(self.room_view, self.rooms)
         if room is None or not self.ctx.facility or not self.ctx.desk.can(Permission.MANAGE_FACILITY):
             return
-        if RoomDialog(self.ctx, self.ctx.facility, room, self).exec() == QDialog.DialogCode.Accepted:
-            self.changed()
+        RoomDialog(
+            self.ctx, self.ctx.facility, room, self
+        ).exec()  # it saves on the write worker; the pages hear what changed from there
 
     def toggle_room(self) -> None:
         room = selected(self.room_view, self.rooms)
@@ -389,6 +403,8 @@ class FacilitiesTab(_Tab):
 
 
 class PoliciesTab(_Tab):
+    AREAS = frozenset({Area.POLICIES})
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.ui = Ui_PoliciesTab()
@@ -405,10 +421,11 @@ class PoliciesTab(_Tab):
         self._update_buttons()
 
     def refresh(self) -> None:
-        try:
-            self.policies.set_rows(policies.list_policies(self.ctx.desk))
-        except DeskError as err:
-            self.fail(err)
+        desk = self.ctx.desk
+        query(self, lambda: policies.list_policies(desk), self.show_policies, self.fail)
+
+    def show_policies(self, rows: list[PolicyProfile]) -> None:
+        self.policies.set_rows(rows)
         self.view.resizeColumnsToContents()
         self._update_buttons()
 
@@ -417,21 +434,25 @@ class PoliciesTab(_Tab):
         self.edit_button.setEnabled(selected(self.view, self.policies) is not None)
 
     def add_policy(self) -> None:
-        if PolicyDialog(self.ctx, None, self).exec() == QDialog.DialogCode.Accepted:
-            self.changed()
+        PolicyDialog(
+            self.ctx, None, self
+        ).exec()  # it saves on the write worker; the pages hear what changed from there
 
     def edit_policy(self) -> None:
         policy = selected(self.view, self.policies)
         if policy is None or not self.ctx.desk.can(Permission.MANAGE_POLICY):
             return
-        if PolicyDialog(self.ctx, policy, self).exec() == QDialog.DialogCode.Accepted:
-            self.changed()
+        PolicyDialog(
+            self.ctx, policy, self
+        ).exec()  # it saves on the write worker; the pages hear what changed from there
 
 
 # --- Người dùng ------------------------------------------------------------------------------------------------------------
 
 
 class UsersTab(_Tab):
+    AREAS = frozenset({Area.USERS})
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.ui = Ui_UsersTab()
@@ -445,10 +466,11 @@ class UsersTab(_Tab):
         self._update_buttons()
 
     def refresh(self) -> None:
-        try:
-            self.users.set_rows(auth.list_users(self.ctx.desk))
-        except DeskError as err:
-            self.fail(err)
+        desk = self.ctx.desk
+        query(self, lambda: auth.list_users(desk), self.show_users, self.fail)
+
+    def show_users(self, rows: list[UserInfo]) -> None:
+        self.users.set_rows(rows)
         self.view.resizeColumnsToContents()
         self._update_buttons()
 
@@ -462,16 +484,14 @@ class UsersTab(_Tab):
         )
 
     def add_user(self) -> None:
-        if UserDialog(self.ctx, self).exec() == QDialog.DialogCode.Accepted:
-            self.changed()
+        UserDialog(
+            self.ctx, self
+        ).exec()  # it saves on the write worker; the pages hear what changed from there
 
     def reset_password(self) -> None:
         user = selected(self.view, self.users)
-        if (
-            user is not None
-            and PasswordDialog(self.ctx, user.username, self).exec() == QDialog.DialogCode.Accepted
-        ):
-            self.changed()
+        if user is not None:
+            PasswordDialog(self.ctx, user.username, self).exec()
 
     def toggle_user(self) -> None:
         user = selected(self.view, self.users)
@@ -515,10 +535,9 @@ class AdminPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        ctx.data_changed.connect(self.refresh)
         self.refresh()
 
-    def tab_widgets(self) -> list[_Tab]:
+    def tab_widgets(self) -> list[_Tab | AuditTab]:
         return [t for t in (self.facilities_tab, self.policies_tab, self.users_tab, self.audit_tab) if t]
 
     @Slot()

@@ -2,7 +2,7 @@
 
 Each dialog calls its service when the user confirms. A refusal (``DeskError``) is shown in the dialog beside
 the fields and the dialog stays open; nothing is written until the service accepts the whole entry. The fields
-are read here; the service call runs on the write worker (``ui.tasks.run_write``) and the dialog closes when
+are read here; the service call runs on the write worker (``ui.operations.write``) and the dialog closes when
 it has answered.
 """
 
@@ -22,6 +22,7 @@ from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomSex
 from quarantine_desk.services import auth, facilities, policies
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
+from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms import ErrorLine, ready_buttons
 from quarantine_desk.ui.forms_compiled.ui_bulk_rooms_dialog import Ui_BulkRoomsDialog
@@ -32,7 +33,7 @@ from quarantine_desk.ui.forms_compiled.ui_room_dialog import Ui_RoomDialog
 from quarantine_desk.ui.forms_compiled.ui_user_dialog import Ui_UserDialog
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import policy_kind_label, role_label, room_sex_label
-from quarantine_desk.ui.tasks import run_write, writing
+from quarantine_desk.ui.tasks import writing
 
 
 def qdate(value: date) -> QDate:
@@ -83,7 +84,7 @@ class ServiceDialog(QDialog):
         except DeskError as err:
             self.error.show_error(self.ctx.describe(err))
             return
-        run_write(self, write, self._saved, self._refused, busy=[self.buttons])
+        operations.write(self.ctx, self, write, self._saved, self._refused, busy=[self.buttons])
 
     def _saved(self, result: object) -> None:
         self.stored(result)

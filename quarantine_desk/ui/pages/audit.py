@@ -1,24 +1,31 @@
 """Nhật ký: the audit log in the user's words, filtered by text, user, action, person, room and dates, with the
-total count; rows are fetched a page at a time as the list is scrolled (``canFetchMore``/``fetchMore``)."""
+total count; rows are fetched a page at a time as the list is scrolled (``canFetchMore``/``fetchMore``). Every
+read runs off the GUI thread (``ui.operations.query``): the rows arrive a moment later."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
-from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.services import audit, people
 from quarantine_desk.services.audit import PAGE, AuditFilter, AuditRow
+from quarantine_desk.services.changes import Area
 from quarantine_desk.services.context import Desk
 from quarantine_desk.ui.audit_text import action_text, codes_matching, event_text
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_audit_tab import Ui_AuditTab
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.pages.admin_dialogs import pydate, qdate
 from quarantine_desk.ui.widgets import setup_table
+
+log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -46,20 +53,34 @@ class AuditModel(RowsModel[AuditRow]):
         self.desk = desk
         self.filter = AuditFilter()
         self.total = 0
+        self._fetching = False
 
-    def load(self, wanted: AuditFilter) -> None:
+    def show(self, wanted: AuditFilter, total: int, rows: list[AuditRow]) -> None:
         """The first page of the events matching ``wanted``, and how many there are in all."""
         self.filter = wanted
-        self.total = audit.count_events(self.desk, wanted)
-        self.set_rows(audit.events(self.desk, wanted, limit=PAGE))
+        self.total = total
+        self._fetching = False  # a page still on its way belongs to the filter before: ``query`` drops it
+        self.set_rows(rows)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
-        return not parent.isValid() and self.rowCount() < self.total
+        return not parent.isValid() and not self._fetching and self.rowCount() < self.total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
-        if parent.isValid():
+        """The next page, read off the GUI thread; the rows are inserted when it arrives."""
+        if parent.isValid() or self._fetching:
             return
-        more = audit.events(self.desk, self.filter, offset=self.rowCount(), limit=PAGE)
+        self._fetching = True
+        desk, wanted, offset = self.desk, self.filter, self.rowCount()
+        query(
+            self,
+            lambda: audit.events(desk, wanted, offset=offset, limit=PAGE),
+            self._more,
+            self._no_more,
+            key=f"more{id(wanted)}",
+        )
+
+    def _more(self, more: list[AuditRow]) -> None:
+        self._fetching = False
         if not more:
             self.total = self.rowCount()
             return
@@ -67,6 +88,21 @@ class AuditModel(RowsModel[AuditRow]):
         self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
         self._rows.extend(more)
         self.endInsertRows()
+
+    def _no_more(self, err: BaseException) -> None:
+        self._fetching = False
+        log.warning("more audit events could not be read: %s", err)
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One read of the tab: the choices of user and action, the filter, its total and the first rows."""
+
+    users: list[str]
+    actions: list[str]
+    filter: AuditFilter
+    total: int
+    rows: list[AuditRow]
 
 
 class AuditTab(QWidget):
@@ -97,9 +133,13 @@ class AuditTab(QWidget):
         self.action.activated.connect(lambda _i: self.refresh())
         self.count = self.ui.count
         self.events.rowsInserted.connect(lambda *_: self._show_count())
+        self.follower = follow(self, ctx, {Area.AUDIT}, self.refresh, facility=False)
 
-    def _fill_choices(self) -> None:
-        users, actions = audit.choices(self.ctx.desk)
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follower.shown()  # reload if events were recorded while the tab was hidden
+
+    def _fill_choices(self, users: list[str], actions: list[str]) -> None:
         chosen_user, chosen_action = self.user.currentData(), self.action.currentData()
         self.user.clear()
         self.user.addItem(self.tr("Tất cả"), None)
@@ -113,29 +153,44 @@ class AuditTab(QWidget):
         self.action.setCurrentIndex(max(0, self.action.findData(chosen_action)))
 
     def current_filter(self) -> AuditFilter:
-        person_ids = None
-        who = self.person.text().strip()
-        if who:
-            person_ids = [p.id for p in people.search_people(self.ctx.desk, who)]
-        text = self.filter.text()
-        return AuditFilter(
-            text=text,
-            codes=codes_matching(text),
-            action=self.action.currentData(),
-            username=self.user.currentData(),
-            person_ids=person_ids,
-            room=self.room.text().strip() or None,
-            since=pydate(self.since.date()),
-            until=pydate(self.until.date()),
-        )
+        """The filter of the events on show."""
+        return self.events.filter
 
     def refresh(self) -> None:
-        try:
-            self._fill_choices()
-            self.events.load(self.current_filter())
-        except DeskError as err:
-            interaction().error(self, error_text(err, self.ctx.lang))
-            return
+        """Read the events matching the fields (and the users and actions to choose from) off the GUI thread."""
+        desk, text, who = self.ctx.desk, self.filter.text(), self.person.text().strip()
+        action, username = self.action.currentData(), self.user.currentData()
+        room = self.room.text().strip() or None
+        since, until = pydate(self.since.date()), pydate(self.until.date())
+
+        def read() -> AuditPage:
+            person_ids = [p.id for p in people.search_people(desk, who)] if who else None
+            wanted = AuditFilter(
+                text=text,
+                codes=codes_matching(text),
+                action=action,
+                username=username,
+                person_ids=person_ids,
+                room=room,
+                since=since,
+                until=until,
+            )
+            users, actions = audit.choices(desk)
+            return AuditPage(
+                users,
+                actions,
+                wanted,
+                audit.count_events(desk, wanted),
+                audit.events(desk, wanted, limit=PAGE),
+            )
+
+        query(
+            self, read, self.show_page, lambda err: interaction().error(self, error_text(err, self.ctx.lang))
+        )
+
+    def show_page(self, page: AuditPage) -> None:
+        self._fill_choices(page.users, page.actions)
+        self.events.show(page.filter, page.total, page.rows)
         self._show_count()
 
     def _show_count(self) -> None:

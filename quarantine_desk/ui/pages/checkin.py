@@ -3,18 +3,18 @@
 Built for the keyboard and the barcode scanner: the search field has the focus, a scanner types an ID number
 and Enter, and the person joins the "arriving together" list; Ctrl+Enter admits the whole list with the beds
 the program proposes (R1–R5 are checked by the services; a refusal is shown in words, never as a traceback).
-Registering and admitting run on the write worker (``ui.tasks.run_write``), so a slow server never freezes
+Registering and admitting run on the write worker (``ui.operations.write``), so a slow server never freezes
 the gate; the search field stays usable meanwhile.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QKeyCombination, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,23 +23,28 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk.domain.chip_id import looks_like_chip_qr
-from quarantine_desk.domain.errors import DeskError, InvalidInput, PersonAlreadyStaying
+from quarantine_desk.domain.errors import InvalidInput, PersonAlreadyStaying
 from quarantine_desk.domain.people import normalise_id_number, parse_id_number, parse_phone, sex_from_id
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import RoomState
-from quarantine_desk.services import facilities, people, stays
+from quarantine_desk.services import documents, facilities, people, stays
+from quarantine_desk.services.changes import Area
+from quarantine_desk.services.facilities import RoomRow
 from quarantine_desk.services.people import NewPerson, PersonRow
 from quarantine_desk.services.stays import AdmitResult, Proposal
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_checkin_page import Ui_CheckinPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.operations import follow, query, task, write
 from quarantine_desk.ui.permissions import restrict
-from quarantine_desk.ui.tasks import run_write, writing
+from quarantine_desk.ui.tasks import writing
 from quarantine_desk.ui.widgets import setup_table, sex_text, vn_date
 
 log = logging.getLogger(__name__)
 
+# The rooms and cohorts offered, and the people found: a write to any of these reloads the page.
+AREAS = frozenset({Area.FACILITIES, Area.ROOMS, Area.STAYS, Area.PEOPLE})
 SEARCH_DELAY_MS = 250  # long enough to skip the keystrokes of a scanner, short enough to feel immediate
 INVALID_STYLE = "border: 2px solid #b3261e;"
 
@@ -65,15 +70,6 @@ def sex_of_id(text: str) -> str:
     return sex.value if sex else ""
 
 
-def commitment_printer() -> object | None:
-    """``services.documents.commitment_pdf`` when another part of the program provides it, else None."""
-    try:
-        module = importlib.import_module("quarantine_desk.services.documents")
-    except ImportError:
-        return None
-    return getattr(module, "commitment_pdf", None)
-
-
 @dataclass(frozen=True)
 class RoomChoice:
     room: str
@@ -95,6 +91,7 @@ class CheckinPage(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
+        self._entered = 0  # Enters in the search field so far: each one's read is kept apart
         self._build()
         self.new_person_box = self.ui.new_person
         self.arrivals_box = self.ui.arrivals_box
@@ -106,8 +103,7 @@ class CheckinPage(QWidget):
             Permission.REGISTER_PERSON,
             Permission.ADMIT,
         )
-        ctx.facility_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
+        self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
 
     # --- layout -----------------------------------------------------------------------------------------------
@@ -156,8 +152,8 @@ class CheckinPage(QWidget):
         admit = QShortcut(self)
         admit.setKeys(
             [
-                QKeySequence(Qt.KeyboardModifier.ControlModifier | Qt.Key.Key_Return),
-                QKeySequence(Qt.KeyboardModifier.ControlModifier | Qt.Key.Key_Enter),
+                QKeySequence(QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Return)),
+                QKeySequence(QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Enter)),
             ]
         )
         admit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -224,7 +220,7 @@ class CheckinPage(QWidget):
         line = self.cohort.lineEdit()
         assert line is not None
         line.setPlaceholderText(self.tr("Chọn nhóm hoặc gõ tên nhóm mới"))
-        self.cohort.currentTextChanged.connect(lambda _text: self.proposals.set_rows([]))
+        self.cohort.currentTextChanged.connect(lambda _text: self._clear_proposals())
 
         self.propose_button = ui.propose
         self.propose_button.clicked.connect(self.propose)
@@ -297,6 +293,7 @@ class CheckinPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.follower.shown()  # reload what changed while the page was hidden
         # After the window has shown the page, so the focus is not taken back by the page switcher.
         QTimer.singleShot(0, self.focus_search)
 
@@ -305,34 +302,48 @@ class CheckinPage(QWidget):
         self.search.selectAll()
 
     def refresh(self) -> None:
-        code = self.ctx.facility
+        """Reload the cohorts and rooms of the facility (off the GUI thread), and the search results shown."""
+        code, desk = self.ctx.facility, self.ctx.desk
+        if code:
+            query(
+                self,
+                lambda: (stays.cohorts(desk, code), facilities.room_board(desk, code)),
+                lambda loaded: self._show_choices(*loaded),
+                self._load_failed,
+                key="choices",
+            )
+        else:
+            self._show_choices([], [])
+        if self.search.text().strip():
+            self.run_search()
+        self._update_print_button()
+
+    def _load_failed(self, err: BaseException) -> None:
+        self.message.error(error_text(err, self.ctx.lang))
+
+    def _show_choices(self, cohorts: list[str], rooms: list[RoomRow]) -> None:
         typed = self.cohort.currentText()
         chosen_room = self.room_combo.currentData()
         self.cohort.blockSignals(True)
         self.cohort.clear()
         self.room_combo.blockSignals(True)
         self.room_combo.clear()
-        try:
-            if code:
-                self.cohort.addItems(stays.cohorts(self.ctx.desk, code))
-                for row in facilities.room_board(self.ctx.desk, code):
-                    label = (
-                        self.tr("%1 · %2 · %3 %4/%5")
-                        .replace("%1", row.room)
-                        .replace("%2", row.zone)
-                        .replace("%3", self._state_text(row.state))
-                        .replace("%4", str(row.occupants))
-                        .replace("%5", str(row.beds_in_service))
-                    )
-                    if row.cohort:
-                        label += f" · {row.cohort}"
-                    self.room_combo.addItem(label, RoomChoice(row.room, row.zone, row.beds, label))
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-        finally:
-            self.cohort.setEditText(typed)
-            self.cohort.blockSignals(False)
-            self.room_combo.blockSignals(False)
+        self.cohort.addItems(cohorts)
+        for row in rooms:
+            label = (
+                self.tr("%1 · %2 · %3 %4/%5")
+                .replace("%1", row.room)
+                .replace("%2", row.zone)
+                .replace("%3", self._state_text(row.state))
+                .replace("%4", str(row.occupants))
+                .replace("%5", str(row.beds_in_service))
+            )
+            if row.cohort:
+                label += f" · {row.cohort}"
+            self.room_combo.addItem(label, RoomChoice(row.room, row.zone, row.beds, label))
+        self.cohort.setEditText(typed)
+        self.cohort.blockSignals(False)
+        self.room_combo.blockSignals(False)
         for i in range(self.room_combo.count()):
             data = self.room_combo.itemData(i)
             if chosen_room is not None and data.room == chosen_room.room:
@@ -345,9 +356,6 @@ class CheckinPage(QWidget):
             max((metrics.horizontalAdvance(t) for t in labels), default=0) + 40
         )
         self._fill_beds()
-        if self.search.text().strip():
-            self.run_search()
-        self._update_print_button()
 
     def _fill_beds(self) -> None:
         self.room_combo.setToolTip(self.room_combo.currentText())  # the whole label of the chosen room
@@ -361,22 +369,26 @@ class CheckinPage(QWidget):
 
     # --- search and picking -----------------------------------------------------------------------------------
 
-    def run_search(self) -> None:
+    def run_search(self, then: Callable[[], None] | None = None) -> None:
+        """Search off the GUI thread; the answer to the latest search is shown, then ``then()`` runs."""
         self._search_timer.stop()
         text = self.search.text().strip()
         self._show_no_hit("")
         if not text:
             self.results.set_rows([])
             return
-        try:
-            self.results.set_rows(people.search_people(self.ctx.desk, text))
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
-        if self.results.rowCount():
-            self.results_view.selectRow(0)
-        else:
-            self._show_no_hit(text)
+        desk = self.ctx.desk
+
+        def found(rows: list[PersonRow]) -> None:
+            self.results.set_rows(rows)
+            if self.results.rowCount():
+                self.results_view.selectRow(0)
+            else:
+                self._show_no_hit(text)
+            if then is not None:
+                then()
+
+        query(self, lambda: people.search_people(desk, text), found, self._load_failed, key="search")
 
     def _show_no_hit(self, text: str) -> None:
         """Say that nobody was found and offer to register the person (or go back to the plain heading)."""
@@ -412,21 +424,47 @@ class CheckinPage(QWidget):
             self.f_sex.setCurrentIndex(self.f_sex.findData(sex))
 
     def _search_entered(self) -> None:
+        """Enter (a scanner ends each card with it): find what was typed and pick the person it names.
+
+        The field is emptied at once, so the next card can be scanned while the server answers; each Enter is
+        its own read, so a quick second scan never drops the first.
+        """
         if looks_like_chip_qr(self.search.text()):
             self._card_scanned(self.search.text())
             return
-        self.run_search()
-        wanted = normalise_id_number(self.search.text())
-        exact = [p for p in self.results.rows() if p.id_number and p.id_number == wanted]
-        if exact:
-            self.pick(exact[0])
+        text = self.search.text().strip()
+        if not text:
             return
-        if self.results.rowCount() == 1:
-            self.pick(self.results.row_at(0))
-        elif self.results.rowCount():
-            self.results_view.setFocus()
-        elif self.search.text().strip():
-            self.start_registration()
+        self._search_timer.stop()
+        self.search.clear()
+        self._entered += 1
+        desk, wanted = self.ctx.desk, normalise_id_number(text)
+
+        def found(rows: list[PersonRow]) -> None:
+            exact = [p for p in rows if p.id_number and p.id_number == wanted]
+            if exact or len(rows) == 1:
+                self.pick((exact or rows)[0], clear=False)
+                return
+            # Several or none: show what was found, with the text back if nothing else was typed since.
+            typed_since = bool(self.search.text())
+            if not typed_since:
+                self.search.setText(text)
+            self.results.set_rows(rows)
+            if rows:
+                self.results_view.selectRow(0)
+                self.results_view.setFocus()
+            elif typed_since:
+                self._show_no_hit(text)
+            else:
+                self.start_registration()  # nobody by that name or number: register the person
+
+        query(
+            self,
+            lambda: people.search_people(desk, text),
+            found,
+            self._load_failed,
+            key=f"enter{self._entered}",
+        )
 
     def _card_scanned(self, text: str) -> None:
         """A chip ID's QR code typed by the scanner: the person of that ID number joins the arrivals; someone
@@ -439,10 +477,24 @@ class CheckinPage(QWidget):
             )
             self.search.selectAll()
             return
-        self.run_search()  # by the ID number in the code
-        known = [p for p in self.results.rows() if p.id_number == entry.id_number]
+        # The search finds the person by the ID number in the code, off the GUI thread; the field is free at once.
+        self._search_timer.stop()
+        self.search.clear()
+        self._entered += 1
+        desk = self.ctx.desk
+        query(
+            self,
+            lambda: people.search_people(desk, text),
+            lambda rows: self._card_found(entry, rows),
+            self._load_failed,
+            key=f"enter{self._entered}",
+        )
+
+    def _card_found(self, entry: NewPerson, rows: list[PersonRow]) -> None:
+        known = [p for p in rows if p.id_number == entry.id_number]
         if known:
-            self.pick(known[0])
+            self.results.set_rows(rows)
+            self.pick(known[0], clear=False)
             return
         if not self.may_register:
             self.message.error(self.tr("Không tìm thấy “%1”").replace("%1", entry.id_number))
@@ -455,7 +507,6 @@ class CheckinPage(QWidget):
         self.f_born.setText(entry.born)
         self.f_id.setText(entry.id_number)
         self.f_address.setText(entry.address)
-        self.search.clear()
         self.results.set_rows([])
         self._show_no_hit("")
         self.form_error.clear_message()
@@ -471,8 +522,12 @@ class CheckinPage(QWidget):
         if index.isValid():
             self.pick(self.results.row_at(index.row()))
 
-    def pick(self, person: PersonRow | None) -> None:
-        """Add a person to the arriving list (once; not someone already in quarantine)."""
+    def _clear_proposals(self) -> None:
+        self.proposals.set_rows([])
+
+    def pick(self, person: PersonRow | None, *, clear: bool = True) -> None:
+        """Add a person to the arriving list (once; not someone already in quarantine). ``clear``: empty the
+        search and take the focus back to it (not after a scan: the next card may be arriving in it)."""
         if person is None or not self.may_admit:
             return
         if person.facility:
@@ -491,9 +546,10 @@ class CheckinPage(QWidget):
                 .replace("%1", person.full_name)
                 .replace("%2", str(self.arrivals.rowCount()))
             )
-        self.search.clear()
-        self.results.set_rows([])
-        self.focus_search()
+        if clear:
+            self.search.clear()
+            self.results.set_rows([])
+            self.focus_search()
 
     def remove_selected_arrival(self) -> None:
         index = self.arrivals_view.currentIndex()
@@ -523,7 +579,8 @@ class CheckinPage(QWidget):
             widget.setStyleSheet("")
         self.form_error.clear_message()
         desk, entry = self.ctx.desk, self._new_person()
-        run_write(
+        write(
+            self.ctx,
             self,
             lambda: people.add_person(desk, entry),
             self._person_added,
@@ -547,7 +604,6 @@ class CheckinPage(QWidget):
         self.f_sex.setCurrentIndex(0)
         self.f_doses.setValue(0)
         self.pick(person)
-        self.ctx.notify_changed()
 
     # --- admission --------------------------------------------------------------------------------------------
 
@@ -568,17 +624,22 @@ class CheckinPage(QWidget):
     def propose(self) -> None:
         if not self._ready():
             return
-        try:
-            proposals = stays.propose_beds(
-                self.ctx.desk,
-                [p.id for p in self.arrivals.rows()],
-                self.ctx.facility,
-                self.cohort.currentText().strip(),
-            )
-        except DeskError as err:
+        desk, facility, cohort = self.ctx.desk, self.ctx.facility, self.cohort.currentText().strip()
+        ids = [p.id for p in self.arrivals.rows()]
+
+        def refused(err: BaseException) -> None:
             self.proposals.set_rows([])
-            self.message.error(self.ctx.describe(err))
-            return
+            self.message.error(error_text(err, self.ctx.lang))
+
+        query(
+            self,
+            lambda: stays.propose_beds(desk, ids, facility, cohort),
+            self._proposed,
+            refused,
+            key="propose",
+        )
+
+    def _proposed(self, proposals: list[Proposal]) -> None:
         self.proposals.set_rows(proposals)
         self.message.done(
             self.tr("Đề xuất cho %1 người; nhấn Ctrl+Enter để nhận vào.").replace("%1", str(len(proposals)))
@@ -596,7 +657,8 @@ class CheckinPage(QWidget):
             return
         desk, facility, cohort = self.ctx.desk, self.ctx.facility, self.cohort.currentText().strip()
         ids = [p.id for p in self.arrivals.rows()]
-        run_write(
+        write(
+            self.ctx,
             self,
             lambda: stays.admit_group(desk, ids, facility, cohort),
             self._after_admission,
@@ -619,7 +681,8 @@ class CheckinPage(QWidget):
             return
         desk, facility, cohort = self.ctx.desk, self.ctx.facility, self.cohort.currentText().strip()
         bed = self.bed_combo.currentData()
-        run_write(
+        write(
+            self.ctx,
             self,
             lambda: stays.admit(desk, person.id, facility, cohort, room=choice.room, bed=bed),
             lambda result: self._after_admission([result]),
@@ -633,6 +696,7 @@ class CheckinPage(QWidget):
         self.arrivals.set_rows([p for p in self.arrivals.rows() if p.id not in admitted])
         self.proposals.set_rows([])
         self.summary.set_rows(results)
+        self._update_print_button()
         first = results[0]
         where = ", ".join(f"{r.full_name}: {r.room}/{r.bed}" for r in results)
         self.message.done(
@@ -644,20 +708,16 @@ class CheckinPage(QWidget):
         )
         log.info("admitted %d people into %s", len(results), self.ctx.facility)
         self.admitted.emit(results)
-        self.ctx.notify_changed()
         self.focus_search()
 
     # --- commitment -------------------------------------------------------------------------------------------
 
     def _update_print_button(self) -> None:
-        available = commitment_printer() is not None
-        self.print_button.setEnabled(available and self.summary.rowCount() > 0)
-        self.print_button.setToolTip("" if available else self.tr("Chưa có mẫu in"))
+        self.print_button.setEnabled(self.summary.rowCount() > 0)
 
     def print_commitment(self) -> None:
-        printer = commitment_printer()
         index = self.summary_view.currentIndex()
-        if printer is None or not self.summary.rowCount():
+        if not self.summary.rowCount():
             return
         result = self.summary.row_at(index.row() if index.isValid() else 0)
         if result is None:
@@ -670,9 +730,16 @@ class CheckinPage(QWidget):
         )
         if not path:
             return
-        try:
-            printer(self.ctx.desk, result.person, Path(path))  # type: ignore[operator]
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
-            return
-        self.message.done(self.tr("Đã lưu bản cam kết: %1").replace("%1", path))
+        desk, person = self.ctx.desk, result.person
+
+        def printed(_written: Path) -> None:
+            self.message.done(self.tr("Đã lưu bản cam kết: %1").replace("%1", path))
+
+        task(
+            self.ctx,
+            self,
+            self.tr("Đang in bản cam kết…"),
+            lambda _progress, _should_stop: documents.commitment_pdf(desk, person, Path(path)),
+            printed,
+            self._load_failed,
+        )

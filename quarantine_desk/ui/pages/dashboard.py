@@ -9,10 +9,9 @@ area and, when there is one, what to show in it (a widget of the page, by object
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,18 +21,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quarantine_desk.domain.errors import DeskError
-from quarantine_desk.domain.rooms import RoomState
-from quarantine_desk.services import facilities, medical, overview, stays
-from quarantine_desk.services.overview import Alert, AlertKind, ZoneOccupancy
+from quarantine_desk.services import overview
+from quarantine_desk.services.changes import Area
+from quarantine_desk.services.overview import Alert, AlertKind, Dashboard, ZoneOccupancy
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_dashboard_page import Ui_DashboardPage
+from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.widgets import setup_table
 
 log = logging.getLogger(__name__)
 
 HISTORY_DAYS = 30
+# What the overview shows: beds, people, movements, tests, and the alerts on stock, shifts and the report.
+AREAS = frozenset(Area) - {Area.MEALS, Area.USERS, Area.AUDIT, Area.POLICIES}
 
 
 def alert_text(alert: Alert) -> str:
@@ -163,6 +165,7 @@ class DashboardPage(QWidget):
     # The area ("rooms", "medical", …) and what to show in it: a list's object name ("due", "leaving"),
     # "room:<name>", or "" for the page as it is.
     open_area = Signal(str, str)
+    loaded = Signal()  # the figures of the latest read are on show
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -232,9 +235,12 @@ class DashboardPage(QWidget):
         )
         self.zones_view = setup_table(ui.zones, self.zones)
         self.zones_view.activated.connect(lambda _index: self.open_area.emit("rooms", ""))
-        ctx.facility_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
+        self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follower.shown()  # reload what changed while the page was hidden
 
     def value(self, key: str) -> int:
         text = self.cards[key].number.text()
@@ -270,61 +276,52 @@ class DashboardPage(QWidget):
         self.chart.set_history([])
 
     def refresh(self) -> None:
+        """Read the overview of the current facility off the GUI thread; it is shown when it arrives."""
         code = self.ctx.facility
-        self.warning.clear_message()
         if not code:
+            self.warning.clear_message()
             self.facility_line.setText(self.tr("Chưa chọn khu cách ly."))
             self._clear()
             return
         desk = self.ctx.desk
-        now = desk.now()
-        today = now.date()
-        try:
-            facility = facilities.get_facility(desk, code)
-            rooms = facilities.room_board(desk, code)
-            present = [s for s in stays.roster(desk, code, today) if s.released_at is None]
-            due_today = stays.releases_due(desk, code, today)
-            due_tomorrow = stays.releases_due(desk, code, today + timedelta(days=1))
-            tests = medical.tests_due_list(desk, code, today)
-            figures = overview.day_figures(desk, code, today)
-            alerts = overview.alerts(desk, code, now, board=rooms)
-            history = overview.occupancy_history(desk, code, HISTORY_DAYS, today)
-        except DeskError as err:
-            self.warning.error(self.ctx.describe(err))
-            return
+        query(
+            self,
+            lambda: overview.dashboard(desk, code, history_days=HISTORY_DAYS),
+            self.show_dashboard,
+            self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.warning.error(error_text(error, self.ctx.lang))
+
+    def show_dashboard(self, board: Dashboard) -> None:
+        self.warning.clear_message()
+        facility, today, occupancy, figures = board.facility, board.today, board.occupancy, board.figures
         self.facility_line.setText(
             self.tr("%1 – %2 · ngày %3")
             .replace("%1", facility.code)
             .replace("%2", facility.name)
             .replace("%3", today.strftime("%d/%m/%Y"))
         )
-        self._show_alerts(alerts)
-        self.zones.set_rows(overview.zones_of(rooms))
-        self.chart.set_history(history)
-
-        occupancy = facilities.occupancy_of(rooms)
-        overdue = sum(1 for t in tests if t.overdue(today))
-        awaiting = sum(1 for r in rooms if r.state is RoomState.AWAITING_DISINFECTION)
-        closed_rooms = sum(1 for r in rooms if r.state is RoomState.CLOSED)
-        today_ids = {r.stay for r in due_today}
-        low_stock = sum(1 for a in alerts if a.kind is AlertKind.LOW_STOCK)
-        gaps = sum(a.count for a in alerts if a.kind is AlertKind.SHIFT_GAP)
+        self._show_alerts(list(board.alerts))
+        self.zones.set_rows(list(board.zones))
+        self.chart.set_history(list(board.history))
         values: dict[str, int | None] = {
             "beds": occupancy.beds,
             "occupied": occupancy.occupied,
             "free": occupancy.free,
             "closed": occupancy.closed,
-            "present": len(present),
+            "present": board.present,
             "admitted_today": figures.admitted,
             "released_today": figures.released,
-            "due_today": len(due_today),
-            "due_tomorrow": sum(1 for r in due_tomorrow if r.stay not in today_ids),
+            "due_today": board.due_today,
+            "due_tomorrow": board.due_tomorrow,
             "positives_today": figures.positives,
-            "tests_today": len(tests) - overdue,
-            "tests_overdue": overdue,
-            "disinfect": awaiting,
-            "low_stock": low_stock if overview.stock_watched() else None,
-            "shift_gaps": gaps if overview.shifts_watched() else None,
+            "tests_today": board.tests_today,
+            "tests_overdue": board.tests_overdue,
+            "disinfect": board.rooms_to_disinfect,
+            "low_stock": board.low_stock,
+            "shift_gaps": board.shift_gaps,
         }
         for key, value in values.items():
             self.cards[key].set_value(value)
@@ -332,9 +329,9 @@ class DashboardPage(QWidget):
             self.cards["occupied"].set_value(
                 occupancy.occupied, self.tr("%1 % số giường").replace("%1", str(occupancy.percent))
             )
-        if closed_rooms:
+        if board.closed_rooms:
             self.cards["closed"].set_value(
-                occupancy.closed, self.tr("%1 phòng phong tỏa").replace("%1", str(closed_rooms))
+                occupancy.closed, self.tr("%1 phòng phong tỏa").replace("%1", str(board.closed_rooms))
             )
         if figures.transferred:
             self.cards["released_today"].set_value(
@@ -342,15 +339,16 @@ class DashboardPage(QWidget):
             )
         self.cards["occupied"].set_tone("alert" if occupancy.warning else "normal")
         self.cards["free"].set_tone("alert" if occupancy.warning else "calm")
-        self.cards["tests_overdue"].set_tone("alert" if overdue else "normal")
-        self.cards["disinfect"].set_tone("alert" if awaiting else "normal")
-        self.cards["closed"].set_tone("alert" if closed_rooms else "normal")
+        self.cards["tests_overdue"].set_tone("alert" if board.tests_overdue else "normal")
+        self.cards["disinfect"].set_tone("alert" if board.rooms_to_disinfect else "normal")
+        self.cards["closed"].set_tone("alert" if board.closed_rooms else "normal")
         self.cards["positives_today"].set_tone("alert" if figures.positives else "normal")
-        self.cards["low_stock"].set_tone("alert" if low_stock else "normal")
-        self.cards["shift_gaps"].set_tone("alert" if gaps else "normal")
+        self.cards["low_stock"].set_tone("alert" if board.low_stock else "normal")
+        self.cards["shift_gaps"].set_tone("alert" if board.shift_gaps else "normal")
         if occupancy.warning:
             self.warning.error(
                 self.tr("Đã dùng %1 % số giường của khu cách ly: cần chuẩn bị thêm chỗ.").replace(
                     "%1", str(occupancy.percent)
                 )
             )
+        self.loaded.emit()

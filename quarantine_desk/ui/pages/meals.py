@@ -12,23 +12,27 @@ import logging
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import meals
+from quarantine_desk.services.changes import Area
 from quarantine_desk.services.meals import MealCounts, MealLine, ServedRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_meals_page import Ui_MealsPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, Column, RowsModel
-from quarantine_desk.ui.tasks import run_write, writing
+from quarantine_desk.ui.operations import follow, query, write
+from quarantine_desk.ui.tasks import writing
 from quarantine_desk.ui.widgets import setup_table, vn_date
 
 log = logging.getLogger(__name__)
 
+# The people present (stays), the staff on duty (shifts) and the portions served.
+AREAS = frozenset({Area.FACILITIES, Area.STAYS, Area.SHIFTS, Area.MEALS})
 FROM_SHIFTS = -1  # the staff box's special value: take the staff on duty from the shifts
 
 
@@ -92,11 +96,14 @@ class MealsPage(QWidget):
         self.record_button = ui.record_served
         self.record_button.clicked.connect(self.record)
         self.record_box = ui.record_box
-        ctx.facility_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
+        self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
 
     # --- texts ----------------------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follower.shown()  # reload what changed while the page was hidden
 
     def meal_name(self, meal: str) -> str:
         return {
@@ -160,7 +167,8 @@ class MealsPage(QWidget):
             self.portions.value(),
         )
         diners_text = self.diners.currentText().lower()
-        run_write(
+        write(
+            self.ctx,
             self,
             lambda: meals.record_served(desk, code, on, meal, diners, portions),
             lambda row: self._recorded(row, diners_text, on),
@@ -179,20 +187,21 @@ class MealsPage(QWidget):
             .replace("%3", diners_text)
             .replace("%4", vn_date(on))
         )
-        self.ctx.notify_changed()
 
     # --- loading ----------------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        code = self.ctx.facility
+        """Count the day's meals off the GUI thread (a newer day or staff figure wins over an older read)."""
+        code, desk, day = self.ctx.facility, self.ctx.desk, self.chosen_day()
         staff = None if self.staff.value() == FROM_SHIFTS else self.staff.value()
-        allowed = self.ctx.desk.can(Permission.MANAGE_STOCK)
-        self.record_box.setVisible(allowed)
-        try:
-            self.counts = meals.meal_counts(self.ctx.desk, code, self.chosen_day(), staff) if code else None
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
+        self.record_box.setVisible(self.ctx.desk.can(Permission.MANAGE_STOCK))
+        if not code:
+            self.show_counts(None)
             return
+        query(self, lambda: meals.meal_counts(desk, code, day, staff), self.show_counts, self._refused)
+
+    def show_counts(self, counts: MealCounts | None) -> None:
+        self.counts = counts
         current = self.view.currentIndex().row()
         self.model.set_rows(self.counts.meals if self.counts else [])
         self.record_button.setEnabled(

@@ -4,7 +4,7 @@ A positive result is confirmed first and then reported with what rule R5 did in 
 closed, the roommates' quarantine restarted). A release with problems (early, a missing test, a positive) is
 offered only to a user allowed to override, and only with a reason (R6); the services check both again.
 Results of one room are recorded in one transaction (``medical.record_room_tests``); every write runs on the
-write worker (``ui.tasks.run_write``), so a slow server never freezes the window.
+write worker (``ui.operations.write``), so a slow server never freezes the window.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QWidget,
 )
@@ -25,15 +26,18 @@ from quarantine_desk.domain.rooms import natural_key
 from quarantine_desk.domain.stays import FEVER_FROM, TestResult
 from quarantine_desk.domain.text import fold
 from quarantine_desk.services import medical, stays
+from quarantine_desk.services.changes import Area
 from quarantine_desk.services.medical import DueTest, RecentHealthCheck, TestResultRow
-from quarantine_desk.services.stays import StayRow
+from quarantine_desk.services.stays import ReleaseRow, StayRow
+from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_medical_page import Ui_MedicalPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.permissions import restrict
-from quarantine_desk.ui.tasks import run_write, writing
-from quarantine_desk.ui.widgets import Ask, selected_rows, setup_table, vn_date
+from quarantine_desk.ui.tasks import writing
+from quarantine_desk.ui.widgets import Ask, from_qdatetime, selected_rows, setup_table, to_qdatetime, vn_date
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,20 @@ class ReleaseLine:
     problems: tuple[str, ...]  # codes from stays.release_check: "early:14:…", "missing_test:7:…", "positive"
     when: str  # "today", "tomorrow" or "positive"
 
+
+@dataclass(frozen=True)
+class MedicalLists:
+    """What the page shows, read at once off the GUI thread."""
+
+    due: tuple[DueTest, ...]
+    present: tuple[StayRow, ...]
+    due_today: tuple[ReleaseRow, ...]
+    due_tomorrow: tuple[ReleaseRow, ...]
+    checks: tuple[RecentHealthCheck, ...]
+
+
+# The people present, their tests, checks and releases; a write to any of these reloads the page.
+AREAS = frozenset({Area.FACILITIES, Area.ROOMS, Area.PEOPLE, Area.STAYS, Area.TESTS, Area.POLICIES})
 
 # What a recording of several rooms wrote, and the refusal that stopped it at a room (None when all went in).
 RoomResults = tuple[list[TestResultRow], DeskError | None]
@@ -73,8 +91,7 @@ class MedicalPage(QWidget):
         self._build_health()
         self._build_releases()
         self._restrict()
-        ctx.facility_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
+        self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
 
     def _restrict(self) -> None:
@@ -85,6 +102,10 @@ class MedicalPage(QWidget):
         restrict(self.ctx.desk, [self.release_button, self.transfer_button], Permission.RELEASE)
 
     # --- tests due --------------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follower.shown()  # reload what changed while the page was hidden
 
     def _build_tests(self) -> None:
         ui = self.ui
@@ -162,7 +183,7 @@ class MedicalPage(QWidget):
             return
         kind = str(self.kind.currentData())
         result = str(self.result.currentData())
-        at = self.sampled_at.dateTime().toPython().replace(second=0, microsecond=0)
+        at = from_qdatetime(self.sampled_at.dateTime()).replace(second=0, microsecond=0)
         names = ", ".join(d.full_name for d in chosen.values())
         if result == TestResult.POSITIVE and not self.ask.confirm(
             self.tr("Kết quả dương tính"),
@@ -187,7 +208,8 @@ class MedicalPage(QWidget):
                     return done, err
             return done, None
 
-        run_write(
+        operations.write(
+            self.ctx,
             self,
             record,
             self._tests_recorded,
@@ -200,8 +222,6 @@ class MedicalPage(QWidget):
 
     def _tests_recorded(self, outcome: RoomResults) -> None:
         done, refusal = outcome
-        if done:
-            self.ctx.notify_changed()
         if refusal is not None:
             recorded = self.tr("Đã ghi %1 kết quả; dừng lại ở lỗi: %2").replace("%1", str(len(done)))
             self.message.error(recorded.replace("%2", self.ctx.describe(refusal)))
@@ -294,7 +314,8 @@ class MedicalPage(QWidget):
         temperature = round(self.temperature.value(), 1)
         symptoms = self.symptoms.text().strip()
         desk = self.ctx.desk
-        run_write(
+        operations.write(
+            self.ctx,
             self,
             lambda: medical.record_health_check(desk, stay.person, temperature, symptoms),
             lambda _check: self._health_recorded(stay, temperature),
@@ -303,7 +324,6 @@ class MedicalPage(QWidget):
         )
 
     def _health_recorded(self, stay: StayRow, temperature: float) -> None:
-        self.ctx.notify_changed()  # the list of checks below reloads with this one on top
         text = (
             self.tr("Đã ghi nhận %1: %2 °C.")
             .replace("%1", stay.full_name)
@@ -386,12 +406,12 @@ class MedicalPage(QWidget):
         self.override_button.setEnabled(line is not None and bool(line.problems))
         self.transfer_button.setEnabled(line is not None)
 
-    def _leaving_lines(self, code: str) -> list[ReleaseLine]:
-        today, tomorrow = self._today, self._today + timedelta(days=1)
+    def _leaving_lines(self, lists: MedicalLists) -> list[ReleaseLine]:
+        today = self._today
         lines: list[ReleaseLine] = []
         seen: set[int] = set()
-        for when, on in (("today", today), ("tomorrow", tomorrow)):
-            for row in stays.releases_due(self.ctx.desk, code, on):
+        for when, rows in (("today", lists.due_today), ("tomorrow", lists.due_tomorrow)):
+            for row in rows:
                 if row.stay in seen:
                     continue
                 seen.add(row.stay)
@@ -443,15 +463,11 @@ class MedicalPage(QWidget):
 
     def _leave(self, write: Callable[[], object], done: Callable[[], None]) -> None:
         """A release or a transfer on the write worker; the buttons wait for its answer."""
-
-        def finished(_row: object) -> None:
-            self.ctx.notify_changed()
-            done()
-
-        run_write(
+        operations.write(
+            self.ctx,
             self,
             write,
-            finished,
+            lambda _row: done(),
             self._refused,
             busy=[self.release_button, self.override_button, self.transfer_button],
         )
@@ -488,26 +504,33 @@ class MedicalPage(QWidget):
     # --- loading ----------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self._today = self.ctx.desk.now().date()
-        code = self.ctx.facility
-        self.sampled_at.setDateTime(self.ctx.desk.now())
-        try:
-            due = medical.tests_due_list(self.ctx.desk, code, self._today) if code else []
-            present = (
-                [s for s in stays.roster(self.ctx.desk, code, self._today) if s.released_at is None]
-                if code
-                else []
-            )
-            # Health checks go room by room, so the list follows the corridors rather than the names.
-            self._roster = sorted(
-                present, key=lambda s: (natural_key(s.zone), natural_key(s.room), natural_key(s.bed))
-            )
-            leaving = self._leaving_lines(code) if code else []
-            since = datetime.combine(self._today - timedelta(days=1), time.min)
-            checks = medical.recent_health_checks(self.ctx.desk, code, since) if code else []
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
+        """Read the tests due, the people present, those leaving and the recent checks off the GUI thread."""
+        self._today = today = self.ctx.desk.now().date()
+        code, desk = self.ctx.facility, self.ctx.desk
+        self.sampled_at.setDateTime(to_qdatetime(self.ctx.desk.now()))
+        if not code:
+            self.show_lists(MedicalLists((), (), (), (), ()))
             return
+
+        def load() -> MedicalLists:
+            since = datetime.combine(today - timedelta(days=1), time.min)
+            return MedicalLists(
+                due=tuple(medical.tests_due_list(desk, code, today)),
+                present=tuple(s for s in stays.roster(desk, code, today) if s.released_at is None),
+                due_today=tuple(stays.releases_due(desk, code, today)),
+                due_tomorrow=tuple(stays.releases_due(desk, code, today + timedelta(days=1))),
+                checks=tuple(medical.recent_health_checks(desk, code, since)),
+            )
+
+        query(self, load, self.show_lists, self._refused)
+
+    def show_lists(self, lists: MedicalLists) -> None:
+        due, checks = list(lists.due), list(lists.checks)
+        # Health checks go room by room, so the list follows the corridors rather than the names.
+        self._roster = sorted(
+            lists.present, key=lambda s: (natural_key(s.zone), natural_key(s.room), natural_key(s.bed))
+        )
+        leaving = self._leaving_lines(lists)
         self.due.set_rows(due)
         overdue = sum(1 for d in due if d.overdue(self._today))
         self.due_count.setText(

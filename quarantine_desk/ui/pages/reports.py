@@ -1,7 +1,7 @@
 """The reports page: rosters, the 16:00 daily report and its district merge, release certificates, and the
 import of tracing teams' F1 lists.
 
-Every file is written off the GUI thread through ``ui.tasks.run_task`` (progress and Cancel); a file is chosen
+Every file is written off the GUI thread through ``ui.operations.task`` (progress and Cancel); a file is chosen
 through ``_ask_save_path`` / ``_ask_open_paths`` so the tests answer without a file dialog. An import is always
 checked first (a dry run listing the rejected rows by their row number) and only then written.
 """
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.messages import import_mapping
 from quarantine_desk.services import documents, imports
@@ -32,8 +33,9 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_reports_page import Ui_ReportsPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.operations import task
 from quarantine_desk.ui.permissions import restrict
-from quarantine_desk.ui.tasks import Progress, ShouldStop, Task, run_task
+from quarantine_desk.ui.tasks import Task
 from quarantine_desk.ui.widgets import MessageLine, setup_table, vn_date
 
 log = logging.getLogger(__name__)
@@ -51,15 +53,6 @@ def _day(edit: QDateEdit) -> date:
 def _with_suffix(path: Path, suffix: str) -> Path:
     """The chosen path, with the format's extension added when the user typed a name without it."""
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
-
-
-def _percent(progress: Progress, text: str) -> Callable[[int, int], None]:
-    """The services count ``(done, total)``; the progress dialog wants a percentage and a line of text."""
-
-    def report(done: int, total: int) -> None:
-        progress(int(done * 100 / total) if total else 0, text)
-
-    return report
 
 
 class ReportsPage(QWidget):
@@ -83,8 +76,9 @@ class ReportsPage(QWidget):
         self._build_merge()
         self._build_certificates(today)
         self._build_import()
-        ctx.facility_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
+        ctx.facility_changed.connect(
+            self.refresh
+        )  # nothing here is read from the database: no areas to follow
         self.refresh()
 
     # --- building ------------------------------------------------------------------------------------------------
@@ -230,7 +224,7 @@ class ReportsPage(QWidget):
             if after_error is not None:
                 after_error()
 
-        self.task = run_task(self, title, work, finished, failed)
+        self.task = task(self.ctx, self, title, work, finished, failed)
 
     def _need_facility(self, message: MessageLine) -> str | None:
         if not self.ctx.facility:
@@ -259,7 +253,7 @@ class ReportsPage(QWidget):
                 path,
                 on=on,
                 variant=variant,
-                progress=_percent(progress, text),
+                progress=progress,
                 should_stop=should_stop,
             )
 
@@ -289,7 +283,7 @@ class ReportsPage(QWidget):
                 path,
                 facility_code=facility,
                 on=on,
-                progress=_percent(progress, text),
+                progress=progress,
                 should_stop=should_stop,
             )
 
@@ -297,7 +291,6 @@ class ReportsPage(QWidget):
             self.daily_message.done(
                 self.tr("Đã lưu báo cáo ngày %1: %2").replace("%1", vn_date(on)).replace("%2", str(written))
             )
-            self.ctx.notify_changed()  # the 15:30 reminder stops on every page
 
         self._run(text, work, done, self.daily_message)
 
@@ -339,7 +332,7 @@ class ReportsPage(QWidget):
         text = self.tr("Đang in giấy xác nhận…")
 
         def work(progress: Progress, should_stop: ShouldStop) -> int:
-            return documents.certificates(desk, facility, on, path, _percent(progress, text), should_stop)
+            return documents.certificates(desk, facility, on, path, progress, should_stop)
 
         def done(count: int) -> None:
             self.certificate_message.done(
@@ -368,7 +361,7 @@ class ReportsPage(QWidget):
                 path,
                 dry_run=True,
                 lang=lang,
-                progress=_percent(progress, text),
+                progress=progress,
                 should_stop=should_stop,
             )
 
@@ -417,7 +410,7 @@ class ReportsPage(QWidget):
 
         def work(progress: Progress, should_stop: ShouldStop) -> tuple[ImportResult, Path | None]:
             result = imports.import_people(
-                desk, path, lang=lang, progress=_percent(progress, text), should_stop=should_stop
+                desk, path, lang=lang, progress=progress, should_stop=should_stop
             )
             saved = imports.save_rejected(result, path, lang=lang) if result.rejected else None
             return result, saved
@@ -432,7 +425,6 @@ class ReportsPage(QWidget):
                     "%1", str(saved)
                 )
             self.import_message.done(message)
-            self.ctx.notify_changed()
 
         def failed() -> None:
             self.import_button.setEnabled(self.import_path is not None)  # the checked list can be tried again

@@ -3,7 +3,7 @@
 The board is one painted widget rather than a widget per room, so a facility of a few hundred rooms repaints
 in a few milliseconds. Colours follow the room state of the rules: ready, occupied, closed after a positive case
 (R5), awaiting disinfection (R4), out of service. Right-click (or the panel buttons) records a disinfection or
-takes a room out of service; the services check the rules, on the write worker (``ui.tasks.run_write``).
+takes a room out of service; the services check the rules, on the write worker (``ui.operations.write``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QLabel,
@@ -34,23 +35,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import RoomState
 from quarantine_desk.domain.stays import StayOutcome
 from quarantine_desk.services import facilities, stays
+from quarantine_desk.services.changes import Area
 from quarantine_desk.services.facilities import RoomRow
 from quarantine_desk.services.stays import StayRow
+from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_room_board_page import Ui_RoomBoardPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import room_sex_label, room_state_label
 from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.permissions import restrict
-from quarantine_desk.ui.tasks import run_write, writing
+from quarantine_desk.ui.tasks import writing
 from quarantine_desk.ui.widgets import Ask, setup_table, vn_date, vn_datetime
 
 log = logging.getLogger(__name__)
+
+# The board shows rooms, who is in them (their names and cohorts) and when they leave.
+AREAS = frozenset({Area.FACILITIES, Area.ROOMS, Area.STAYS, Area.PEOPLE, Area.TESTS})
 
 # Fill and border of a tile per state: green ready, blue occupied, red closed, amber to disinfect, grey unused.
 STATE_COLOURS: dict[RoomState, tuple[str, str]] = {
@@ -314,9 +320,12 @@ class RoomBoardPage(QWidget):
         self._build()
         restrict(ctx.desk, [self.disinfect_button], Permission.DISINFECT)
         restrict(ctx.desk, [self.service_button], Permission.MANAGE_FACILITY)
-        ctx.facility_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
+        self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follower.shown()  # reload what changed while the page was hidden
 
     def _build(self) -> None:
         """The layout, tab order and buddies come from forms/room_board_page.ui; the board, the legend's colours,
@@ -395,13 +404,21 @@ class RoomBoardPage(QWidget):
     # --- loading ----------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        code = self.ctx.facility
+        """Read the room board off the GUI thread; it is shown when it arrives."""
+        code, desk = self.ctx.facility, self.ctx.desk
+        if not code:
+            self.show_board([])
+            return
+
+        def failed(err: BaseException) -> None:
+            self.show_board([])
+            self.message.error(error_text(err, self.ctx.lang))
+
+        query(self, lambda: facilities.room_board(desk, code), self.show_board, failed)
+
+    def show_board(self, rows: list[RoomRow]) -> None:
         self.message.clear_message()
-        try:
-            self.rows = facilities.room_board(self.ctx.desk, code) if code else []
-        except DeskError as err:
-            self.rows = []
-            self.message.error(self.ctx.describe(err))
+        self.rows = rows
         self.board.set_rooms(self.rows, self.ctx.desk.now().date(), self._tile_texts())
         self._show_occupancy()
         self.show_room(self.board.selected or "")
@@ -453,11 +470,19 @@ class RoomBoardPage(QWidget):
         self.service_button.setText(
             self.tr("Sử dụng lại") if row.state is RoomState.OUT_OF_SERVICE else self.tr("Ngừng sử dụng")
         )
-        try:
-            self.occupants.set_rows(stays.room_occupants(self.ctx.desk, self.ctx.facility, row.room))
-            self.history.set_rows(stays.room_history(self.ctx.desk, self.ctx.facility, row.room))
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
+        desk, code, room = self.ctx.desk, self.ctx.facility, row.room
+
+        def shown(loaded: tuple[list[StayRow], list[StayRow]]) -> None:
+            self.occupants.set_rows(loaded[0])
+            self.history.set_rows(loaded[1])
+
+        query(
+            self,
+            lambda: (stays.room_occupants(desk, code, room), stays.room_history(desk, code, room)),
+            shown,
+            lambda err: self.message.error(error_text(err, self.ctx.lang)),
+            key="room",
+        )
 
     # --- actions ----------------------------------------------------------------------------------------------
 
@@ -491,16 +516,12 @@ class RoomBoardPage(QWidget):
             self.set_in_service(row.room, row.state is RoomState.OUT_OF_SERVICE)
 
     def _write(self, write: Callable[[], object], done: Callable[[], None]) -> None:
-        """A change of a room on the write worker; every page reloads once it is in."""
-
-        def finished(_result: object) -> None:
-            self.ctx.notify_changed()
-            done()
-
-        run_write(
+        """A change of a room on the write worker; the pages that show rooms reload once it is in."""
+        operations.write(
+            self.ctx,
             self,
             write,
-            finished,
+            lambda _result: done(),
             lambda err: self.message.error(error_text(err, self.ctx.lang)),
             busy=[self.disinfect_button, self.service_button],
         )

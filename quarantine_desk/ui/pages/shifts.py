@@ -3,7 +3,7 @@
 "Phân ca trực nghiêm túc 24/24": a manager sees at a glance which shift has nobody on it, chooses a cell, and
 puts a person from the staff list on it (or takes them off). A double booking is refused by the service with a
 sentence naming both shifts; more than 16 hours in 24 is allowed with a warning. Assignments run on the write
-worker (``ui.tasks.run_write``); planning and adding staff are saved by their dialogs. Users without the shift
+worker (``ui.operations.write``); planning and adding staff are saved by their dialogs. Users without the shift
 permission see the week and the staff, not the buttons.
 """
 
@@ -16,16 +16,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QHeaderView,
     QWidget,
 )
 
-from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.shifts import MAX_PLAN_DAYS, Interval
 from quarantine_desk.services import shifts
+from quarantine_desk.services.changes import Area
 from quarantine_desk.services.shifts import GapReport, ShiftRow, StaffRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_plan_dialog import Ui_PlanDialog
@@ -33,11 +33,15 @@ from quarantine_desk.ui.forms_compiled.ui_shifts_page import Ui_ShiftsPage
 from quarantine_desk.ui.forms_compiled.ui_staff_dialog import Ui_StaffDialog
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.operations import follow, query, write
 from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog, pydate, qdate
-from quarantine_desk.ui.tasks import run_write, writing
+from quarantine_desk.ui.tasks import writing
 from quarantine_desk.ui.widgets import setup_table, vn_date
 
 log = logging.getLogger(__name__)
+
+# The shifts, their staff and the facility's staff list.
+AREAS = frozenset({Area.FACILITIES, Area.SHIFTS})
 
 GAP_TEXT = QColor("#b3261e")
 TODAY_BACKGROUND = QColor("#e8f0fe")
@@ -216,11 +220,15 @@ class ShiftsPage(QWidget):
         self._build_staff_box(can_manage)
         ui.splitter.setSizes([700, 420])
 
-        ctx.facility_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
+        self._wanted_staff: int | None = None
+        self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
 
     # --- building --------------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follower.shown()  # reload what changed while the page was hidden
 
     def _build_shift_box(self, can_manage: bool) -> None:
         self.shift_label = self.ui.shift_label
@@ -316,20 +324,33 @@ class ShiftsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the week's shifts, their gaps and the staff off the GUI thread."""
         self._today = self.ctx.desk.now().date()
-        code = self.ctx.facility
-        end = self.monday + timedelta(days=7)
-        try:
-            rows = shifts.roster_of_shifts(self.ctx.desk, code, self.monday, end) if code else []
-            report = shifts.gaps(self.ctx.desk, code, self.monday, end) if code else None
-            staff = shifts.list_staff(self.ctx.desk, code) if code else []
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
+        code, desk, monday = self.ctx.facility, self.ctx.desk, self.monday
+        end = monday + timedelta(days=7)
+        if not code:
+            self.show_plan(monday, [], None, [])
             return
+        query(
+            self,
+            lambda: (
+                monday,
+                shifts.roster_of_shifts(desk, code, monday, end),
+                shifts.gaps(desk, code, monday, end),
+                shifts.list_staff(desk, code),
+            ),
+            lambda loaded: self.show_plan(*loaded),
+            self._refused,
+        )
+
+    def show_plan(
+        self, monday: date, rows: list[ShiftRow], report: GapReport | None, staff: list[StaffRow]
+    ) -> None:
+        end = monday + timedelta(days=7)
         self.gap_report = report
         self.week_label.setText(
             self.tr("Tuần %1 – %2")
-            .replace("%1", f"{self.monday:%d/%m}")
+            .replace("%1", f"{monday:%d/%m}")
             .replace("%2", vn_date(end - timedelta(1)))
         )
         slots = slots_of(rows)
@@ -340,9 +361,13 @@ class ShiftsPage(QWidget):
             self.week_view.setModel(self.week)
             self.week_view.selectionModel().currentChanged.connect(self._cell_chosen)
             old.deleteLater()
-        self.week.set_rows(week_lines(self.monday, slots, rows))
+        self.week.set_rows(week_lines(monday, slots, rows))
         self._size_week()
         self.staff.set_rows(staff)
+        wanted, self._wanted_staff = self._wanted_staff, None
+        for row, person in enumerate(staff):
+            if person.id == wanted:
+                self.staff_view.selectRow(row)
         self.summary.setText(self._summary_text(rows, report))
         self._reselect()
         self._update_buttons()
@@ -438,7 +463,8 @@ class ShiftsPage(QWidget):
             self.message.error(self.tr("Chọn một ca trong lịch và một nhân viên trong danh sách."))
             return
         desk, code = self.ctx.desk, self.ctx.facility
-        run_write(
+        write(
+            self.ctx,
             self,
             lambda: shifts.assign(desk, code, shift.id, person.id),
             self._assigned,
@@ -451,7 +477,6 @@ class ShiftsPage(QWidget):
 
     def _assigned(self, result: shifts.AssignResult) -> None:
         shift, person = result.shift, result.staff
-        self.ctx.notify_changed()
         text = (
             self.tr("Đã phân công %1 vào %2.")
             .replace("%1", person.full_name)
@@ -478,14 +503,14 @@ class ShiftsPage(QWidget):
         desk, code = self.ctx.desk, self.ctx.facility
 
         def done(row: ShiftRow) -> None:
-            self.ctx.notify_changed()
             self.message.done(
                 self.tr("Đã bỏ phân công %1 khỏi %2.")
                 .replace("%1", person.full_name)
                 .replace("%2", f"{row.name} {self._span(row.starts_at, row.ends_at)}")
             )
 
-        run_write(
+        write(
+            self.ctx,
             self,
             lambda: shifts.unassign(desk, code, shift.id, person.id),
             done,
@@ -498,7 +523,6 @@ class ShiftsPage(QWidget):
         if not dialog.exec() or dialog.planned is None:
             return
         result = dialog.planned
-        self.ctx.notify_changed()
         text = self.tr("Đã lập %1 ca trực mới.").replace("%1", str(result.created))
         if result.existing:
             text += " " + self.tr("%1 ca đã có từ trước.").replace("%1", str(result.existing))
@@ -509,8 +533,10 @@ class ShiftsPage(QWidget):
         if not dialog.exec() or dialog.saved is None:
             return
         saved = dialog.saved
-        self.ctx.notify_changed()
+        # Chosen in the list now if the reload is already in, else when it comes.
+        self._wanted_staff = saved.id
         for row, person in enumerate(self.staff.rows()):
             if person.id == saved.id:
                 self.staff_view.selectRow(row)
+                self._wanted_staff = None
         self.message.done(self.tr("Đã thêm %1.").replace("%1", saved.full_name))

@@ -12,27 +12,32 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QWidget,
 )
 
-from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.supplies import MAX_QUANTITY, RoomShare
 from quarantine_desk.services import supplies
+from quarantine_desk.services.changes import Area
 from quarantine_desk.services.supplies import DistributionPlan, MovementRow, StockRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_distribution_dialog import Ui_DistributionDialog
 from quarantine_desk.ui.forms_compiled.ui_item_dialog import Ui_ItemDialog
 from quarantine_desk.ui.forms_compiled.ui_movement_dialog import Ui_MovementDialog
 from quarantine_desk.ui.forms_compiled.ui_supplies_page import Ui_SuppliesPage
+from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog
-from quarantine_desk.ui.widgets import setup_table, vn_datetime
+from quarantine_desk.ui.widgets import setup_table, to_qdatetime, vn_datetime
 
 log = logging.getLogger(__name__)
+
+# The stock, and the people present in each room for a fair distribution.
+AREAS = frozenset({Area.FACILITIES, Area.STOCK})
 
 
 def _number(value: int) -> str:
@@ -57,7 +62,7 @@ class MovementDialog(ServiceDialog):
         self.quantity.setRange(0, MAX_QUANTITY)
         self.quantity.setSuffix(f" {item.unit}")
         self.at = self.ui.at
-        self.at.setDateTime(QDateTime(ctx.desk.now()))
+        self.at.setDateTime(to_qdatetime(ctx.desk.now()))
         self.reason = self.ui.reason
         self.reason.setPlaceholderText(
             self.tr("ví dụ: Sở Y tế cấp, nhà tài trợ ủng hộ")
@@ -145,27 +150,35 @@ class DistributionDialog(ServiceDialog):
     def update_plan(self) -> None:
         """The plan for the quantity now in the box; nothing can be recorded without one."""
         self.plan = None
+        self.ok.setEnabled(False)
+        desk, code, item, quantity = self.ctx.desk, self.ctx.facility, self.item.code, self.quantity.value()
+        query(
+            self,
+            lambda: supplies.distribution_plan(desk, code, item, quantity),
+            self.show_plan,
+            self._no_plan,
+        )
+
+    def _no_plan(self, err: BaseException) -> None:
         self.error.clear_error()
-        try:
-            self.plan = supplies.distribution_plan(
-                self.ctx.desk, self.ctx.facility, self.item.code, self.quantity.value()
-            )
-        except DeskError as err:
-            self.rooms.set_rows([])
-            self.summary.setText("")
-            self.error.show_error(self.ctx.describe(err))
-        else:
-            shares = self.plan.shares
-            self.rooms.set_rows(shares.rooms)
-            self.summary.setText(
-                self.tr("%1 người ở %2 phòng: mỗi người %3 %4. Phát %5 %4; còn lại %6 %4 trong kho.")
-                .replace("%1", _number(shares.people))
-                .replace("%2", str(len(shares.rooms)))
-                .replace("%3", _number(shares.per_person))
-                .replace("%4", self.item.unit)
-                .replace("%5", _number(shares.distributed))
-                .replace("%6", _number(shares.remainder))
-            )
+        self.rooms.set_rows([])
+        self.summary.setText("")
+        self.error.show_error(error_text(err, self.ctx.lang))
+
+    def show_plan(self, plan: DistributionPlan) -> None:
+        self.error.clear_error()
+        self.plan = plan
+        shares = self.plan.shares
+        self.rooms.set_rows(shares.rooms)
+        self.summary.setText(
+            self.tr("%1 người ở %2 phòng: mỗi người %3 %4. Phát %5 %4; còn lại %6 %4 trong kho.")
+            .replace("%1", _number(shares.people))
+            .replace("%2", str(len(shares.rooms)))
+            .replace("%3", _number(shares.per_person))
+            .replace("%4", self.item.unit)
+            .replace("%5", _number(shares.distributed))
+            .replace("%6", _number(shares.remainder))
+        )
         self.ok.setEnabled(self.plan is not None)
 
     def save(self) -> Callable[[], object]:
@@ -232,11 +245,15 @@ class SuppliesPage(QWidget):
         )
         self.moves_view = setup_table(ui.movements, self.moves, stretch_column=4)
         self.moves_box = ui.moves_box
-        ctx.facility_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
+        self._wanted = ""  # an item to choose once the list is back (the one just added or moved)
+        self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
 
     # --- texts ----------------------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follower.shown()  # reload what changed while the page was hidden
 
     def _days_text(self, row: StockRow) -> str:
         if row.days_left is None:
@@ -258,13 +275,17 @@ class SuppliesPage(QWidget):
 
     def _item_chosen(self) -> None:
         item = self.current_item()
-        rows: list[MovementRow] = []
-        if item is not None and self.ctx.facility:
-            try:
-                rows = supplies.movements(self.ctx.desk, self.ctx.facility, item.code, 200)
-            except DeskError as err:
-                self.message.error(self.ctx.describe(err))
-        self.moves.set_rows(rows)
+        code, desk = self.ctx.facility, self.ctx.desk
+        if item is not None and code:
+            query(
+                self,
+                lambda: supplies.movements(desk, code, item.code, 200),
+                self.moves.set_rows,
+                self._failed,
+                key="moves",
+            )
+        else:
+            self.moves.set_rows([])
         self.moves_box.setTitle(
             self.tr("Nhập, xuất gần đây: %1").replace("%1", item.name)
             if item
@@ -331,7 +352,9 @@ class SuppliesPage(QWidget):
         self._changed(item.code)
 
     def _changed(self, code: str) -> None:
-        self.ctx.notify_changed()
+        # The list reloads because the stock changed: the item just written is chosen now if the new list is
+        # already in, else when it comes.
+        self._wanted = "" if any(r.code == code for r in self.stock.rows()) else code
         self.select_item(code)
 
     def select_item(self, code: str) -> None:
@@ -343,13 +366,19 @@ class SuppliesPage(QWidget):
     # --- loading --------------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        code = self.ctx.facility
-        chosen = self.current_item()
-        try:
-            rows = supplies.list_stock(self.ctx.desk, code) if code else []
-        except DeskError as err:
-            self.message.error(self.ctx.describe(err))
+        """Read the stock off the GUI thread; the item chosen stays chosen."""
+        code, desk = self.ctx.facility, self.ctx.desk
+        if not code:
+            self.show_stock([])
             return
+        query(self, lambda: supplies.list_stock(desk, code), self.show_stock, self._failed)
+
+    def _failed(self, err: BaseException) -> None:
+        self.message.error(error_text(err, self.ctx.lang))
+
+    def show_stock(self, rows: list[StockRow]) -> None:
+        chosen = self.current_item()
+        wanted, self._wanted = self._wanted or (chosen.code if chosen is not None else ""), ""
         self.stock.set_rows(rows)
         low = sum(1 for r in rows if r.low)
         self.low_count.setText(
@@ -358,8 +387,8 @@ class SuppliesPage(QWidget):
             else self.tr("Không có vật tư nào dưới mức tối thiểu.")
         )
         self.low_count.setStyleSheet("color: #b3261e; font-weight: 600;" if low else "")
-        if chosen is not None:
-            self.select_item(chosen.code)
+        if wanted and any(r.code == wanted for r in rows):
+            self.select_item(wanted)
         elif rows:
             self.stock_view.selectRow(0)
         self._item_chosen()
