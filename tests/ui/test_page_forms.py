@@ -23,6 +23,7 @@ from quarantine_desk.ui.pages.reports import ReportsPage
 from quarantine_desk.ui.pages.rooms import RoomBoardPage
 from quarantine_desk.ui.pages.shifts import ShiftsPage
 from quarantine_desk.ui.pages.supplies import SuppliesPage
+from tests.ui.writes import wait_for_writes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,6 +77,7 @@ def test_tab_goes_through_the_page_in_the_forms_order(qtbot, facility: UiContext
     page.resize(1366, 700)
     page.show()
     qtbot.waitExposed(page)
+    wait_for_writes(qtbot)  # the page's data (and the buttons it enables) are read in the background
     names = _tabstops(form)
     assert names, f"{form} has no tab order"
     widgets = {name: page.findChild(QWidget, name) for name in names}

@@ -148,9 +148,8 @@ class DistributionDialog(ServiceDialog):
         self.update_plan()
 
     def update_plan(self) -> None:
-        """The plan for the quantity now in the box; nothing can be recorded without one."""
-        self.plan = None
-        self.ok.setEnabled(False)
+        """The plan for the quantity now in the box, worked out off the GUI thread. OK follows the last plan
+        shown (a refused quantity disables it); the service checks the quantity again when it records."""
         desk, code, item, quantity = self.ctx.desk, self.ctx.facility, self.item.code, self.quantity.value()
         query(
             self,
@@ -160,6 +159,8 @@ class DistributionDialog(ServiceDialog):
         )
 
     def _no_plan(self, err: BaseException) -> None:
+        self.plan = None
+        self.ok.setEnabled(False)
         self.error.clear_error()
         self.rooms.set_rows([])
         self.summary.setText("")
