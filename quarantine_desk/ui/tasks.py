@@ -15,6 +15,7 @@ while the server answers.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -23,7 +24,7 @@ from functools import partial
 from itertools import count
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from shiboken6 import isValid
@@ -40,21 +41,44 @@ T = TypeVar("T")
 
 _running: dict[int, Task] = {}  # each task by its number, alive until it has reported
 _numbers = count(1)
+COLLECT_EVERY_MS = 500
 
 
 class Bridge(QObject):
     """Lives on the main thread for the whole run. A worker thread never touches a page's objects: it hands the
-    bridge a call without arguments, and Qt runs it on the main thread (a queued signal)."""
+    bridge a call without arguments, and Qt runs it on the main thread (a queued signal).
+
+    It also takes Python's cycle collector onto the main thread: left automatic, it runs in whichever thread
+    happens to allocate, and a cycle holding a widget would then free that widget on a worker, which Qt does
+    not survive. The collection runs from a timer here, with Python's own thresholds.
+    """
 
     arrived = Signal(object)
 
     def __init__(self) -> None:
         super().__init__(None)
         self.arrived.connect(self._run, Qt.ConnectionType.QueuedConnection)
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._collector = QTimer(self)
+        self._collector.setInterval(COLLECT_EVERY_MS)
+        self._collector.timeout.connect(self.collect)
+        self._collector.start()
 
     @Slot(object)
     def _run(self, call: Callable[[], None]) -> None:
         call()
+
+    @Slot()
+    def collect(self) -> None:
+        """What the automatic collector would have done by now, on this (the main) thread."""
+        young, middle, old = gc.get_count()
+        if young > self._thresholds[0]:
+            gc.collect(0)
+            if middle > self._thresholds[1]:
+                gc.collect(1)
+                if old > self._thresholds[2]:
+                    gc.collect(2)
 
 
 _bridge: Bridge | None = None
