@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from quarantine_desk.domain.roles import Permission, Role, allows
 from quarantine_desk.services import facilities, people, stays, supplies
@@ -18,6 +18,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.main_window import DEMO_PERMISSIONS, MainWindow
 from quarantine_desk.ui.permissions import REFUSED, refusal_text
 from tests.helpers import as_role
+from tests.ui.writes import wait_for_writes
 
 # (area, path from the page to the widget or action, what it needs); "window" is the main window itself.
 ACTIONS: list[tuple[str, str, tuple[Permission, ...]]] = [
@@ -85,7 +86,7 @@ def _window(qtbot, desk, role: Role, settings) -> MainWindow:  # type: ignore[no
     qtbot.waitExposed(window)
     for row in range(window.navigation.count()):
         window.navigation.setCurrentRow(row)
-    QApplication.processEvents()
+    wait_for_writes(qtbot)  # every page has read its data
     return window
 
 
@@ -142,6 +143,7 @@ def test_a_district_official_sees_the_work_off_with_the_reason(qtbot, staffed, s
     window.select_area("checkin")
     qtbot.keyClicks(checkin.search, "001085000111")
     qtbot.keyClick(checkin.search, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
     assert checkin.results.rowCount() == 1
     assert checkin.arrivals.rowCount() == 0
 

@@ -443,6 +443,7 @@ class CheckinPage(QWidget):
         def found(rows: list[PersonRow]) -> None:
             exact = [p for p in rows if p.id_number and p.id_number == wanted]
             if exact or len(rows) == 1:
+                self.results.set_rows(rows)  # still shown when the person cannot be picked (and says why)
                 self.pick((exact or rows)[0], clear=False)
                 return
             # Several or none: show what was found, with the text back if nothing else was typed since.
@@ -546,9 +547,9 @@ class CheckinPage(QWidget):
                 .replace("%1", person.full_name)
                 .replace("%2", str(self.arrivals.rowCount()))
             )
+        self.results.set_rows([])
         if clear:
             self.search.clear()
-            self.results.set_rows([])
             self.focus_search()
 
     def remove_selected_arrival(self) -> None:
