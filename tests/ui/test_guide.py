@@ -18,6 +18,7 @@ from quarantine_desk.ui.guide import SECTIONS
 from quarantine_desk.ui.main_window import MainWindow
 from quarantine_desk.ui.pages.admin_dialogs import FacilityDialog
 from tests.helpers import as_role
+from tests.ui.writes import changed_elsewhere, settle
 
 
 def _window(qtbot, ctx: UiContext, settings) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -26,6 +27,7 @@ def _window(qtbot, ctx: UiContext, settings) -> MainWindow:  # type: ignore[no-u
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
+    settle()  # the window reads the facilities and the first steps in the background
     return window
 
 
@@ -53,11 +55,11 @@ def test_an_empty_database_shows_the_first_steps(qtbot, ctx: UiContext, settings
     assert seen and isinstance(seen[0], FacilityDialog)
 
     facilities.add_facility(ctx.desk, "F01", "Ký túc xá")
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert steps.facility_button.text() == "✓ 1. Tạo khu cách ly" and steps.rooms_button.isDefault()
     facilities.add_rooms(ctx.desk, "F01", "Khu A", "101-102", 4)
     people.add_person(ctx.desk, NewPerson("Trần Văn Nam", "M", "1985"))
-    ctx.notify_changed()
+    changed_elsewhere(ctx)
     assert not steps.isVisible()
 
 
