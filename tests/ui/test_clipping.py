@@ -23,6 +23,7 @@ from quarantine_desk.services import demo
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.main_window import MainWindow
 from quarantine_desk.ui.pages.rooms import TILE, RoomBoard
+from tests.ui.writes import wait_for_writes
 
 
 def _shown(widget: QWidget, window: QWidget) -> bool:
@@ -139,9 +140,11 @@ def test_no_text_is_clipped_at_1366x768(
     checkin = window.page("checkin")
     checkin.search.setText("thi")  # a search with names in it
     checkin.run_search()
+    wait_for_writes(qtbot)  # the pages read their data in the background
     found = {}
     for area in window.areas:
         window.select_area(area.key)
+        wait_for_writes(qtbot)
         QApplication.processEvents()
         found[area.key] = clipped(window)
         for tabs in window.page(area.key).findChildren(

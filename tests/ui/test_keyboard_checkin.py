@@ -55,11 +55,13 @@ def test_a_household_of_three_is_admitted_by_keyboard(
     for number in ("001085000001", "001185000002"):
         qtbot.keyClicks(page.search, number)
         qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)  # both cards are looked up off the GUI thread, the second without waiting for the first
     assert [p.full_name for p in page.arrivals.rows()] == ["Phạm Văn Bình", "Đỗ Thị Lan"]
 
     # The child is not: the scan finds nobody, Enter starts the registration with the number in place.
     qtbot.keyClicks(page.search, "001215000003")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
     assert page.f_id.text() == "001215000003" and page.f_name.hasFocus()
     type_text(qtbot, page.f_name, "Phạm Minh Khôi")
     _tab_to(qtbot, window, page.f_born)
@@ -86,4 +88,5 @@ def test_a_household_of_three_is_admitted_by_keyboard(
     monkeypatch.setattr(checkin.QFileDialog, "getSaveFileName", lambda *args: (str(out), ""))
     _tab_to(qtbot, window, page.print_button)
     qtbot.keyClick(page.print_button, Qt.Key.Key_Space)
+    wait_for_writes(qtbot)  # the form is printed on the worker
     assert out.exists() and out.stat().st_size > 0

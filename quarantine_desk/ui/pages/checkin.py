@@ -92,6 +92,10 @@ class CheckinPage(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.run_search)
         self._entered = 0  # Enters in the search field so far: each one's read is kept apart
+        self._scans: list[
+            int
+        ] = []  # the Enters still waiting for their answer, in the order they were pressed
+        self._answers: dict[int, Callable[[], None]] = {}  # answers that came before an earlier one's
         self._build()
         self.new_person_box = self.ui.new_person
         self.arrivals_box = self.ui.arrivals_box
@@ -435,10 +439,7 @@ class CheckinPage(QWidget):
         text = self.search.text().strip()
         if not text:
             return
-        self._search_timer.stop()
-        self.search.clear()
-        self._entered += 1
-        desk, wanted = self.ctx.desk, normalise_id_number(text)
+        wanted = normalise_id_number(text)
 
         def found(rows: list[PersonRow]) -> None:
             exact = [p for p in rows if p.id_number and p.id_number == wanted]
@@ -459,12 +460,28 @@ class CheckinPage(QWidget):
             else:
                 self.start_registration()  # nobody by that name or number: register the person
 
+        self._look_up(text, found)
+
+    def _look_up(self, text: str, found: Callable[[list[PersonRow]], None]) -> None:
+        """A scanned card's search, off the GUI thread, with the field emptied at once for the next card. Each
+        card is its own read, so none is dropped, and the answers are acted on in the order of the scans."""
+        self._search_timer.stop()
+        self.search.clear()
+        self._entered += 1
+        number, desk = self._entered, self.ctx.desk
+        self._scans.append(number)
+
+        def answered(act: Callable[[], None]) -> None:
+            self._answers[number] = act
+            while self._scans and self._scans[0] in self._answers:
+                self._answers.pop(self._scans.pop(0))()
+
         query(
             self,
             lambda: people.search_people(desk, text),
-            found,
-            self._load_failed,
-            key=f"enter{self._entered}",
+            lambda rows: answered(lambda: found(rows)),
+            lambda err: answered(lambda: self._load_failed(err)),
+            key=f"enter{number}",
         )
 
     def _card_scanned(self, text: str) -> None:
@@ -478,18 +495,8 @@ class CheckinPage(QWidget):
             )
             self.search.selectAll()
             return
-        # The search finds the person by the ID number in the code, off the GUI thread; the field is free at once.
-        self._search_timer.stop()
-        self.search.clear()
-        self._entered += 1
-        desk = self.ctx.desk
-        query(
-            self,
-            lambda: people.search_people(desk, text),
-            lambda rows: self._card_found(entry, rows),
-            self._load_failed,
-            key=f"enter{self._entered}",
-        )
+        # The search finds the person by the ID number in the code.
+        self._look_up(text, lambda rows: self._card_found(entry, rows))
 
     def _card_found(self, entry: NewPerson, rows: list[PersonRow]) -> None:
         known = [p for p in rows if p.id_number == entry.id_number]
