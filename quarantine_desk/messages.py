@@ -65,6 +65,13 @@ FIELDS = {
         "plan_days": "Số ngày lập lịch",
         "pattern": "Kiểu phân ca",
         "from": "Từ ngày",
+        "outcome": "Hình thức ra khỏi khu cách ly",
+        "home_address": "Địa chỉ cách ly tại nhà",
+        "exposure_date": "Ngày phơi nhiễm / ngày đến",
+        "source": "Nguồn lây / chuyến bay / chốt",
+        "dose": "Ngày tiêm",
+        "vaccine": "Loại vắc xin",
+        "policy": "Quy định cách ly",
     },
     "en": {
         "name": "Full name",
@@ -117,6 +124,13 @@ FIELDS = {
         "plan_days": "Days to plan",
         "pattern": "Shift pattern",
         "from": "From date",
+        "outcome": "How the stay ended",
+        "home_address": "Home quarantine address",
+        "exposure_date": "Exposure / arrival date",
+        "source": "Source / flight / checkpoint",
+        "dose": "Dose date",
+        "vaccine": "Vaccine",
+        "policy": "Quarantine policy",
     },
 }
 
@@ -142,6 +156,7 @@ REASONS = {
         "bad_range": "có khoảng không hợp lệ",
         "too_many": "quá nhiều (tối đa {maximum})",
         "before_admission": "trước ngày vào cách ly",
+        "after_admission": "sau ngày vào cách ly",
         "before_start": "trước ngày bắt đầu hiệu lực",
         "more_than_stock": "lớn hơn số còn trong kho ({stock} {unit})",
         "less_than_people": "ít hơn số người đang cách ly ({people} người): không chia đều được",
@@ -167,6 +182,7 @@ REASONS = {
         "bad_range": "has a wrong range",
         "too_many": "has too many (at most {maximum})",
         "before_admission": "is before the admission",
+        "after_admission": "is after the admission",
         "before_start": "is before the start date",
         "more_than_stock": "is more than the store holds ({stock} {unit})",
         "less_than_people": "is less than the number of people present ({people}): it cannot be shared equally",
@@ -184,7 +200,8 @@ KINDS = {
         "policy": "quy định cách ly",
         "first_admin": "quản trị viên đầu tiên",
         "stay": "đợt cách ly",
-        "certificate": "giấy xác nhận",
+        "certificate": "giấy xác nhận hoàn thành cách ly",
+        "release_paper": "giấy xác nhận thời gian cách ly (ra sớm, về nhà hoặc lý do khác)",
         "supply_item": "vật tư",
         "staff": "nhân viên",
         "shift": "ca trực",
@@ -200,7 +217,8 @@ KINDS = {
         "policy": "policy",
         "first_admin": "first administrator",
         "stay": "stay",
-        "certificate": "certificate",
+        "certificate": "completion certificate",
+        "release_paper": "release paper (early, home quarantine or other)",
         "supply_item": "supply item",
         "staff": "staff member",
         "shift": "shift",
@@ -334,6 +352,14 @@ def _problems(err: e.ReleaseNeedsOverride, lang: str) -> str:
     return "; ".join(parts)
 
 
+def _day(iso: str) -> str:
+    """An ISO day as people write it: 24/11/2021."""
+    try:
+        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
 def _shift_time(iso: str) -> str:
     """An ISO start time as people write it: 22:00 11/08/2021."""
     try:
@@ -416,9 +442,41 @@ def _vi(err: e.DeskError) -> str:
         case e.PersonAlreadyStaying():
             return f"{err.person} đang cách ly tại {err.facility}, phòng {err.room}."
         case e.RoomCohortConflict():
+            if err.room_day and err.person_day and err.room_day != err.person_day:
+                return (
+                    f"Phòng {err.room} đang cách ly nhóm “{err.room_cohort}”, bắt đầu ngày {_day(err.room_day)}; "
+                    f"người vào ngày {_day(err.person_day)} không được ở chung (cuốn chiếu, tránh lây nhiễm chéo). "
+                    "Trưởng ban có thể nhận là tiếp xúc gần: cả phòng bắt đầu lại thời gian cách ly."
+                    + _options(err, lang)
+                )
             return (
                 f"Phòng {err.room} đang cách ly nhóm “{err.room_cohort}”; không thể đưa người của nhóm "
                 f"“{err.person_cohort}” vào (tránh lây nhiễm chéo)." + _options(err, lang)
+            )
+        case e.CohortDayConflict():
+            return (
+                f"Nhóm “{err.cohort}” đã vào cách ly ngày {_day(err.cohort_day)}; người vào ngày "
+                f"{_day(err.admitted_on)} thuộc một nhóm mới (một nhóm là những người vào cùng ngày)."
+            )
+        case e.ChildAlone():
+            who = f"{err.person} " if err.person else ""
+            if err.reason == "no_household":
+                return (
+                    f"Trẻ {who}dưới 16 tuổi không được ở một mình: cần mã hộ gia đình và một người lớn cùng hộ "
+                    "ở cùng phòng."
+                )
+            return (
+                f"Trẻ {who}dưới 16 tuổi không được ở một mình: phòng {err.room} không có người lớn cùng hộ "
+                "gia đình." + _options(err, lang)
+            )
+        case e.ChildWouldBeLeftAlone():
+            return (
+                f"Không thể cho {err.person} ra: trẻ {err.child} sẽ ở lại một mình; cho trẻ ra cùng "
+                "hoặc có người lớn khác cùng hộ ở lại."
+            )
+        case e.FacilityNotEmpty():
+            return (
+                f"Khu cách ly {err.facility} còn {err.people} người đang cách ly; chỉ đóng được khi đã trống."
             )
         case e.RoomSexConflict():
             return (
@@ -483,10 +541,40 @@ def _en(err: e.DeskError) -> str:
                 f"The account is locked after too many wrong passwords. Try again in {err.minutes} minutes."
             )
         case e.RoomCohortConflict():
+            if err.room_day and err.person_day and err.room_day != err.person_day:
+                return (
+                    f"Room {err.room} holds cohort “{err.room_cohort}”, whose quarantine started on "
+                    f"{_day(err.room_day)}; a person arriving on {_day(err.person_day)} cannot join it. A manager "
+                    "may accept the person as a contact: the whole room then restarts its quarantine."
+                    + _options(err, lang)
+                )
             return (
                 f"Room {err.room} holds cohort “{err.room_cohort}”; a person of cohort “{err.person_cohort}” "
                 "cannot enter it." + _options(err, lang)
             )
+        case e.CohortDayConflict():
+            return (
+                f"Cohort “{err.cohort}” was admitted on {_day(err.cohort_day)}; a person arriving on "
+                f"{_day(err.admitted_on)} belongs to a new cohort (a cohort is the people admitted on one day)."
+            )
+        case e.ChildAlone():
+            who = f"{err.person} " if err.person else ""
+            if err.reason == "no_household":
+                return (
+                    f"The child {who}is under 16 and may not be placed alone: a household code and an adult of "
+                    "that household in the same room are needed."
+                )
+            return (
+                f"The child {who}is under 16 and may not be placed alone: room {err.room} has no adult of the "
+                "same household." + _options(err, lang)
+            )
+        case e.ChildWouldBeLeftAlone():
+            return (
+                f"{err.person} cannot be released: the child {err.child} would stay alone; release the child too "
+                "or keep another adult of the household."
+            )
+        case e.FacilityNotEmpty():
+            return f"Facility {err.facility} still has {err.people} people in quarantine; it closes only when empty."
         case e.ReleaseNeedsOverride():
             return f"{err.person} cannot be released yet: {_problems(err, lang)}. A manager must approve with a reason."
         case e.Cancelled():

@@ -162,13 +162,22 @@ class PersonToken(Base):
 
 
 class Cohort(Base):
+    """People of one exposure admitted on one day (R2), in one facility."""
+
     __tablename__ = "cohort"
-    __table_args__ = (UniqueConstraint("facility_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("facility_id", "name"),
+        CheckConstraint("kind IN ('f1_contact', 'returnee', 'other')", name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    exposure: Mapped[str | None] = mapped_column(String(300))
+    # The exposure or arrival date; by default the day its people were admitted.
+    exposure_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12), default="other")
+    # The F0 case code, the flight, the checkpoint.
+    source: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -186,6 +195,8 @@ class QuarantinePolicy(Base):
     kind: Mapped[str] = mapped_column(String(10))
     days: Mapped[int] = mapped_column(Integer)
     test_days: Mapped[str] = mapped_column(String(100))  # "1,7,14"
+    # Raised by each edit; a stay keeps the version (and the period) it was admitted under.
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Stay(Base):
@@ -207,8 +218,11 @@ class Stay(Base):
             postgresql_where=text("released_at IS NULL"),
         ),
         CheckConstraint(
-            "outcome IS NULL OR outcome IN ('completed', 'transferred', 'other')", name="outcome"
+            "outcome IS NULL OR outcome IN "
+            "('completed', 'released_early', 'transferred', 'home_quarantine', 'other')",
+            name="outcome",
         ),
+        CheckConstraint("policy_days > 0", name="policy_days"),
         CheckConstraint("(released_at IS NULL) = (outcome IS NULL)", name="open_or_ended"),
         # The roster, the room board and the due lists all ask for a facility's stays by time.
         Index("ix_stay_facility_times", "facility_id", "admitted_at", "released_at"),
@@ -225,12 +239,20 @@ class Stay(Base):
     # Day 1 of the quarantine period; moved forward when a roommate tests positive (R5).
     period_start: Mapped[date] = mapped_column(Date)
     planned_release: Mapped[date] = mapped_column(Date, index=True)
+    # The policy as it was when the stay was admitted (or restarted): later edits of the policy never change it.
+    policy_name: Mapped[str] = mapped_column(String(200))
+    policy_version: Mapped[int] = mapped_column(Integer)
+    policy_kind: Mapped[str] = mapped_column(String(10))
+    policy_days: Mapped[int] = mapped_column(Integer)
+    policy_test_days: Mapped[str] = mapped_column(String(100))  # "1,7,14"
     # R5: a positive result marks the person for transfer; the transfer itself ends the stay.
     positive_at: Mapped[datetime | None] = mapped_column(DateTime)
     released_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    outcome: Mapped[str | None] = mapped_column(String(12))
+    outcome: Mapped[str | None] = mapped_column(String(20))
     transfer_to: Mapped[str | None] = mapped_column(String(200))
+    # The reason of a release that is not "completed" (early, home quarantine, other), as the manager gave it.
     override_reason: Mapped[str | None] = mapped_column(Text)
+    home_address: Mapped[str | None] = mapped_column(String(300))
     released_by: Mapped[str | None] = mapped_column(String(100))
 
     person: Mapped[Person] = relationship()
@@ -238,6 +260,33 @@ class Stay(Base):
     bed: Mapped[Bed] = relationship()
     cohort: Mapped[Cohort] = relationship()
     policy: Mapped[QuarantinePolicy] = relationship()
+
+
+class Vaccination(Base):
+    """One dose of a person's vaccination history; the date may be unknown for doses recorded only by count."""
+
+    __tablename__ = "vaccination"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    given_on: Mapped[date | None] = mapped_column(Date)
+    vaccine: Mapped[str | None] = mapped_column(String(60))
+
+
+class RoomStateChange(Base):
+    """A room's state from ``at`` on, written at every change, so that the beds of a past moment are known
+    (the 16:00 report of a past day). Who is in a bed at a moment comes from the stays themselves."""
+
+    __tablename__ = "room_state_change"
+    __table_args__ = (Index("ix_room_state_change_room_at", "room_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    in_service: Mapped[bool] = mapped_column(Boolean)
+    closed: Mapped[bool] = mapped_column(Boolean)
+    needs_disinfection: Mapped[bool] = mapped_column(Boolean)
+    beds_in_service: Mapped[int] = mapped_column(Integer)
 
 
 class MedicalTest(Base):

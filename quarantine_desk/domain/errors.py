@@ -2,7 +2,7 @@
 
 Each error carries what went wrong as data (codes, names, numbers), never a translated sentence: the command
 line and the window turn them into text through ``quarantine_desk.messages``. ``code`` is the stable
-machine-readable name (used in ``--json`` output); ``rule`` names the rule of DESIGN.md (R1–R8) where one applies;
+machine-readable name (used in ``--json`` output); ``rule`` names the rule of DESIGN.md (R1–R9) where one applies;
 ``exit_code`` is the command line's exit status for it.
 """
 
@@ -174,7 +174,7 @@ class ConcurrentChange(DeskError):
     exit_code = 3
 
 
-# --- the rules R1–R8 (exit 3) --------------------------------------------------------------------------------------
+# --- the rules R1–R9 (exit 3) --------------------------------------------------------------------------------------
 
 
 class RuleViolation(DeskError):
@@ -221,13 +221,62 @@ class RoomCohortConflict(_WithOptions):
     rule = "R2"
 
     def __init__(
-        self, room: str, room_cohort: str, person_cohort: str, options: Sequence[RoomOption] = ()
+        self,
+        room: str,
+        room_cohort: str,
+        person_cohort: str,
+        options: Sequence[RoomOption] = (),
+        room_day: str | None = None,
+        person_day: str | None = None,
     ) -> None:
         super().__init__(room, room_cohort, person_cohort)
         self.room = room
         self.room_cohort = room_cohort
         self.person_cohort = person_cohort
         self.options = tuple(options)
+        # ISO days the room's occupants and the arrival started their quarantine on, when they differ.
+        self.room_day = room_day
+        self.person_day = person_day
+
+
+class CohortDayConflict(RuleViolation):
+    """Joining a cohort on another day than the one its people were admitted on (R2): a new day is a new cohort."""
+
+    code = "cohort_day_conflict"
+    rule = "R2"
+
+    def __init__(self, cohort: str, cohort_day: str, admitted_on: str) -> None:
+        super().__init__(cohort, cohort_day, admitted_on)
+        self.cohort = cohort
+        self.cohort_day = cohort_day
+        self.admitted_on = admitted_on
+
+
+class ChildAlone(_WithOptions):
+    """A child under 16 placed without an adult of the same household in the room (R9). ``reason``:
+    ``no_household`` (the child has no household code) or ``no_adult`` (no adult of it in the room)."""
+
+    code = "child_alone"
+    rule = "R9"
+
+    def __init__(self, person: str, room: str, reason: str, options: Sequence[RoomOption] = ()) -> None:
+        super().__init__(person, room, reason)
+        self.person = person
+        self.room = room
+        self.reason = reason
+        self.options = tuple(options)
+
+
+class ChildWouldBeLeftAlone(RuleViolation):
+    """Releasing the last adult of a household whose child stays in the room (R9)."""
+
+    code = "child_would_be_left_alone"
+    rule = "R9"
+
+    def __init__(self, person: str, child: str) -> None:
+        super().__init__(person, child)
+        self.person = person
+        self.child = child
 
 
 class RoomSexConflict(_WithOptions):
@@ -295,6 +344,18 @@ class NoBedAvailable(RuleViolation):
         self.facility = facility
         self.cohort = cohort
         self.arrivals = arrivals
+
+
+class FacilityNotEmpty(RuleViolation):
+    """Closing a facility that still has people in stays (R7): it closes only when empty."""
+
+    code = "facility_not_empty"
+    rule = "R7"
+
+    def __init__(self, facility: str, people: int) -> None:
+        super().__init__(facility, people)
+        self.facility = facility
+        self.people = people
 
 
 class FacilityInactive(RuleViolation):

@@ -68,7 +68,8 @@ def _groups(arrivals: Sequence[Arrival]) -> list[_Group]:
         else:
             households.setdefault(arrival.household_id, []).append(arrival)
     for household_id, members in households.items():
-        groups.append(_Group(household_id, tuple(sorted(members, key=lambda a: a.person_id))))
+        # Adults first: a child is placed only beside an adult of the household already in the room (R9).
+        groups.append(_Group(household_id, tuple(sorted(members, key=lambda a: (a.child, a.person_id)))))
     return sorted(groups, key=_Group.order)
 
 
@@ -88,6 +89,7 @@ class _Plan:
         self.cohort_id = cohort_id
         self.cohort_name = cohort_name
         self.unplaced = Counter(a.sex for a in arrivals)
+        self.starts_on = next((a.starts_on for a in arrivals), None)
         self.assignments: list[Assignment] = []
         self.any_rooms_last = any_rooms_last
 
@@ -105,7 +107,14 @@ class _Plan:
         return beds
 
     def _occupant(self, arrival: Arrival) -> Occupant:
-        return Occupant(arrival.person_id, arrival.sex, arrival.household_id, self.cohort_id)
+        return Occupant(
+            arrival.person_id,
+            arrival.sex,
+            arrival.household_id,
+            self.cohort_id,
+            arrival.starts_on,
+            arrival.child,
+        )
 
     def _other_sex_needs_any_rooms(self, sex: Sex) -> bool:
         """Whether the people of the other sex still to come need more beds than rooms not "any" offer them."""
@@ -113,7 +122,7 @@ class _Plan:
         need = self.unplaced[other]
         if need == 0:
             return False
-        probe = Arrival(-1, other, None)
+        probe = Arrival(-1, other, None, self.starts_on)
         capacity = sum(
             len(room.free_beds)
             for index, room in enumerate(self.rooms)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from quarantine_desk.domain.errors import NoPolicy, ReleaseProblem
 
@@ -28,6 +29,7 @@ class PolicyProfile:
     kind: PolicyKind
     days: int
     test_days: tuple[int, ...]
+    version: int = 1  # raised by each edit; a stay records the version it was admitted under
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
@@ -64,6 +66,16 @@ DEFAULT_PROFILES: tuple[PolicyProfile, ...] = (
 )
 
 
+class Period(Protocol):
+    """What the release rule reads of a policy: a live profile or the copy kept on a stay."""
+
+    @property
+    def days(self) -> int: ...
+
+    @property
+    def test_days(self) -> tuple[int, ...]: ...
+
+
 @dataclass(frozen=True)
 class TestRecord:
     __test__ = False  # a value type, not a pytest test class
@@ -88,12 +100,12 @@ def choose_policy(profiles: Sequence[PolicyProfile], admitted_on: date, protecte
     raise NoPolicy(admitted_on.isoformat())
 
 
-def planned_release(period_start: date, profile: PolicyProfile) -> date:
+def planned_release(period_start: date, profile: Period) -> date:
     """The release date: the morning after the last day of the period."""
     return period_start + timedelta(days=profile.days)
 
 
-def test_schedule(period_start: date, profile: PolicyProfile) -> tuple[tuple[int, date], ...]:
+def test_schedule(period_start: date, profile: Period) -> tuple[tuple[int, date], ...]:
     """(day number, due date) of each required test, in day order."""
     return tuple((day, period_start + timedelta(days=day - 1)) for day in sorted(set(profile.test_days)))
 
@@ -128,7 +140,7 @@ def _satisfied(
 
 
 def release_problems(
-    period_start: date, profile: PolicyProfile, tests: Sequence[TestRecord], release_on: date
+    period_start: date, profile: Period, tests: Sequence[TestRecord], release_on: date
 ) -> tuple[ReleaseProblem, ...]:
     """Why releasing on ``release_on`` needs a manager and a reason; empty when it does not (R6).
 
@@ -149,7 +161,7 @@ def release_problems(
 
 
 def tests_due(
-    period_start: date, profile: PolicyProfile, tests: Sequence[TestRecord], on: date
+    period_start: date, profile: Period, tests: Sequence[TestRecord], on: date
 ) -> tuple[tuple[int, date], ...]:
     """Required tests due on or before ``on`` that have no negative sample yet (due today and overdue)."""
     schedule = test_schedule(period_start, profile)

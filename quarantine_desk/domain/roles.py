@@ -28,6 +28,7 @@ class Permission(StrEnum):
     RECORD_MEDICAL = "record_medical"
     RELEASE = "release"
     OVERRIDE_RELEASE = "override_release"
+    ACCEPT_CONTACT = "accept_contact"  # admit a later arrival into a room as a contact, restarting it (R2)
     DISINFECT = "disinfect"
     MANAGE_STOCK = "manage_stock"
     MANAGE_SHIFTS = "manage_shifts"
@@ -49,6 +50,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.RECORD_MEDICAL: frozenset(_STAFF),
     Permission.RELEASE: frozenset(_STAFF),
     Permission.OVERRIDE_RELEASE: frozenset({Role.ADMIN, Role.MANAGER}),
+    Permission.ACCEPT_CONTACT: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.DISINFECT: frozenset({Role.ADMIN, Role.MANAGER, Role.MEDICAL, Role.LOGISTICS}),
     Permission.MANAGE_STOCK: frozenset({Role.ADMIN, Role.MANAGER, Role.LOGISTICS}),
     Permission.MANAGE_SHIFTS: frozenset({Role.ADMIN, Role.MANAGER}),

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from quarantine_desk.domain.errors import (
     BedTaken,
+    ChildAlone,
     RoomAwaitingDisinfection,
     RoomClosed,
     RoomCohortConflict,
@@ -47,6 +49,9 @@ class Occupant:
     sex: Sex
     household_id: int | None
     cohort_id: int
+    # Day 1 of the occupant's quarantine (R2 by day); None when not known (then only the cohort is compared).
+    starts_on: date | None = None
+    child: bool = False  # under 16 (R9)
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,12 @@ class RoomSnapshot:
         return occupants[0].cohort_id if occupants else None
 
     @property
+    def starts_on(self) -> date | None:
+        """The day the occupants' quarantine started (R2: one day per room); None when empty or not known."""
+        days = [o.starts_on for o in self.occupants if o.starts_on is not None]
+        return min(days) if days else None
+
+    @property
     def state(self) -> RoomState:
         if not self.in_service:
             return RoomState.OUT_OF_SERVICE
@@ -108,6 +119,8 @@ class Arrival:
     person_id: int
     sex: Sex
     household_id: int | None
+    starts_on: date | None = None  # the admission day: day 1 of the quarantine
+    child: bool = False  # under 16 on the admission day (R9)
 
 
 _DIGITS = re.compile(r"(\d+)")
@@ -158,11 +171,15 @@ def check_admission(
     cohort_name: str,
     bed_id: int | None,
     options: Sequence[RoomOption] = (),
+    *,
+    as_contact: bool = False,
 ) -> BedSnapshot:
     """The bed ``arrival`` of cohort ``cohort_id`` takes in ``room``, or the rule that forbids it.
 
     ``bed_id`` None means the first free bed in label order. ``options`` (rooms that would fit) are carried
-    by the raised error so the window and the command line can offer them.
+    by the raised error so the window and the command line can offer them. ``as_contact``: a manager accepts the
+    arrival as a contact of the room's occupants, whose quarantine then restarts (the caller does that): R2 then
+    lets another cohort or day in. Nothing else does.
     """
     if not room.in_service:
         raise RoomOutOfService(room.name, options)
@@ -171,11 +188,30 @@ def check_admission(
     occupants = room.occupants
     if not occupants and room.needs_disinfection:
         raise RoomAwaitingDisinfection(room.name, options)
-    # Any occupant of another cohort is a conflict, not only the first one's cohort.
-    if any(o.cohort_id != cohort_id for o in occupants):
-        raise RoomCohortConflict(room.name, room.cohort_name or "", cohort_name, options)
+    if not as_contact:
+        # Any occupant of another cohort is a conflict, not only the first one's cohort; and within one cohort,
+        # occupants whose quarantine started on another day (R2 "cuốn chiếu").
+        other_day = arrival.starts_on is not None and any(
+            o.starts_on is not None and o.starts_on != arrival.starts_on for o in occupants
+        )
+        if other_day or any(o.cohort_id != cohort_id for o in occupants):
+            room_day = room.starts_on
+            raise RoomCohortConflict(
+                room.name,
+                room.cohort_name or "",
+                cohort_name,
+                options,
+                room_day.isoformat() if room_day else None,
+                arrival.starts_on.isoformat() if arrival.starts_on else None,
+            )
     if not _sex_allows(room, arrival):
         raise RoomSexConflict(room.name, sex_of_room(room), arrival.sex.value, options)
+    if arrival.child:
+        # R9: a child only beside an adult of the same household.
+        if arrival.household_id is None:
+            raise ChildAlone("", room.name, "no_household", options)
+        if not any(o.household_id == arrival.household_id and not o.child for o in occupants):
+            raise ChildAlone("", room.name, "no_adult", options)
     if bed_id is None:
         free = room.free_beds
         if not free:
@@ -199,6 +235,7 @@ def admits(room: RoomSnapshot, arrival: Arrival, cohort_id: int, cohort_name: st
         RoomAwaitingDisinfection,
         RoomCohortConflict,
         RoomSexConflict,
+        ChildAlone,
         BedTaken,
     ):
         return False

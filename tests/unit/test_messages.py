@@ -40,6 +40,12 @@ SAMPLES = [
     ),
     e.NoPolicy("2020-01-01"),
     e.NoOpenStay("Nguyen Van An"),
+    e.RoomCohortConflict("101", "Nhom A", "Nhom A", OPTIONS, "2021-11-24", "2021-12-01"),
+    e.CohortDayConflict("Nhom A", "2021-11-24", "2021-12-01"),
+    e.ChildAlone("Be Na", "101", "no_household"),
+    e.ChildAlone("Be Na", "101", "no_adult", OPTIONS),
+    e.ChildWouldBeLeftAlone("Nguyen Van An", "Be Na"),
+    e.FacilityNotEmpty("F01", 10),
 ]
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 FALLBACK = "Đã xảy ra lỗi; chi tiết trong nhật ký."
@@ -57,3 +63,8 @@ def test_each_error_has_its_own_sentence(error):
 def test_refusals_offer_the_rooms_that_fit():
     text = describe(e.RoomCohortConflict("101", "Nhóm A", "Nhóm B", OPTIONS))
     assert "Nhóm A" in text and "102 (3)" in text
+
+
+def test_a_late_arrival_is_told_the_days_and_the_contact_way():
+    text = describe(e.RoomCohortConflict("101", "Nhóm A", "Nhóm A", OPTIONS, "2021-11-24", "2021-12-01"))
+    assert "24/11/2021" in text and "01/12/2021" in text and "tiếp xúc" in text and "102 (3)" in text
