@@ -11,11 +11,13 @@ from pathlib import Path
 
 import psycopg
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from quarantine_desk.db.engine import make_engine
 from quarantine_desk.db.models import Base, User
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.services.context import Desk, UserRow
+from quarantine_desk.services.policies import ensure_default_policies
 from quarantine_desk.services.setup import initialise
 
 PG_ADMIN_URL = os.environ.get("QD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -70,12 +72,15 @@ def drop_pg_database(url: str) -> None:
 def pg_desk(url: str, clock: Clock) -> Desk:
     """The run's PostgreSQL database emptied to the state of a new one (policies and the administrator kept)."""
     engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    keep = {"quarantine_policy", "app_user", "alembic_version"}
+    keep = {"app_user", "alembic_version"}
     tables = [t.name for t in Base.metadata.sorted_tables if t.name not in keep]
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         conn.execute(text("DELETE FROM app_user WHERE username <> 'admin'"))
         conn.execute(text("UPDATE app_user SET failed_logins = 0, locked_until = NULL, active = true"))
+    # The policies as a new database has them: a test that edits one must not change the next test's.
+    with Session(engine) as session, session.begin():
+        ensure_default_policies(session)
     return as_admin(Desk(engine, url.replace("postgresql://", "postgresql+psycopg://"), clock=clock))
 
 

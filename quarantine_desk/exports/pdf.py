@@ -66,6 +66,13 @@ FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 
 CERTIFICATE_TITLE = "GIẤY XÁC NHẬN HOÀN THÀNH CÁCH LY Y TẾ TẬP TRUNG"
+# A stay that ended otherwise (early, moved to home quarantine, other) gets this paper: the dates and the reason.
+RELEASE_PAPER_TITLE = "GIẤY XÁC NHẬN THỜI GIAN CÁCH LY Y TẾ TẬP TRUNG"
+RELEASE_WAYS = {
+    "released_early": "Ra khỏi khu cách ly trước thời hạn theo quyết định của Ban quản lý",
+    "home_quarantine": "Chuyển sang cách ly tại nhà",
+    "other": "Ra khỏi khu cách ly",
+}
 COMMITMENT_TITLE = "BẢN CAM KẾT THỰC HIỆN CÁCH LY Y TẾ TẬP TRUNG"
 SIGN_HINT = "(Ký, ghi rõ họ tên)"
 
@@ -521,7 +528,7 @@ def write_daily_report_pdf(
     story: list[Flowable] = [
         _national_header(st, width, name, None, None),
         _p(REPORT_TITLE, st.title),
-        _p(f"(Số liệu tính đến 16 giờ ngày {dmy(report.on)})", st.subtitle),
+        _p(report.as_of_text, st.subtitle),
         table,
         Spacer(1, 0.4 * cm),
     ]
@@ -569,7 +576,64 @@ def _details(rows: Iterable[tuple[str, str]], width: float, style: ParagraphStyl
     return table
 
 
+def _release_paper_story(st: _Styles, cert: CertificateData, width: float) -> list[Flowable]:
+    """The paper of a stay that did not run its full period: what happened, never that it was completed."""
+    body = _style("cbody", 11.5, leading=17, align=TA_JUSTIFY)
+    where = escape(cert.facility_name) + (
+        f" ({escape(cert.facility_address)})" if cert.facility_address else ""
+    )
+    way = RELEASE_WAYS.get(cert.outcome, RELEASE_WAYS["other"])
+    story: list[Flowable] = [
+        _national_header(
+            st, width, cert.facility_name, cert.district, cert.province, f"Số: {cert.stay_id}/GXN-RA"
+        ),
+        Spacer(1, 0.6 * cm),
+        _p(RELEASE_PAPER_TITLE, st.title),
+        Spacer(1, 0.4 * cm),
+        _p(f"Ban quản lý {cert.facility_name} xác nhận:", body),
+        Spacer(1, 0.15 * cm),
+        _details(
+            [
+                ("Ông/Bà", cert.full_name),
+                ("Ngày sinh" if "/" in cert.birth else "Năm sinh", cert.birth),
+                ("Giới tính", sex_label(cert.sex)),
+                ("Số CCCD/CMND", cert.id_number or "—"),
+                ("Nơi cư trú", cert.address or "—"),
+            ],
+            width,
+            body,
+        ),
+        Spacer(1, 0.2 * cm),
+        Paragraph(
+            f"Đã cách ly y tế tập trung tại {where} từ ngày <b>{dmy(cert.admitted_on)}</b> đến ngày "
+            f"<b>{dmy(cert.released_on)}</b>, tổng cộng <b>{cert.days} ngày</b>.",
+            body,
+        ),
+        Spacer(1, 0.1 * cm),
+        Paragraph(f"Hình thức: <b>{escape(way)}</b>.", body),
+        Paragraph(f"Lý do: {escape(cert.reason or '—')}.", body),
+        Spacer(1, 0.3 * cm),
+        _p(
+            "Người được xác nhận tiếp tục tự theo dõi sức khỏe và thực hiện các biện pháp phòng, chống dịch "
+            "theo hướng dẫn của cơ quan y tế địa phương.",
+            body,
+        ),
+        Spacer(1, 0.5 * cm),
+    ]
+    sign = [
+        _p(place_and_date(cert.issued_on, cert.province, cert.district), st.center),
+        _p("TRƯỞNG BAN QUẢN LÝ KHU CÁCH LY", st.center_bold),
+        _p("(Ký, ghi rõ họ tên, đóng dấu)", st.small),
+    ]
+    bottom = Table([["", sign]], colWidths=[width * 0.4, width * 0.6])
+    bottom.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story.append(KeepTogether([bottom]))
+    return story
+
+
 def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list[Flowable]:
+    if not cert.completed:
+        return _release_paper_story(st, cert, width)
     body = _style("cbody", 11.5, leading=17, align=TA_JUSTIFY)
     story: list[Flowable] = [
         _national_header(
@@ -670,7 +734,8 @@ def write_certificates_pdf(
     if not story:
         story.append(_p("Không có giấy xác nhận nào.", st.center))
     with atomic_output(path) as temp:
-        _build(temp, story, A4, CERTIFICATE_TITLE, should_stop, margins=2 * cm)
+        title = CERTIFICATE_TITLE if all(c.completed for c in certs) else RELEASE_PAPER_TITLE
+        _build(temp, story, A4, title, should_stop, margins=2 * cm)
     ticker.finish()
     return path
 

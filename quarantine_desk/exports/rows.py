@@ -115,6 +115,18 @@ class DailyReport:
     made_at: datetime
     scope: str
     facilities: tuple[DailyFigures, ...] = field(default_factory=tuple)
+    # The moment the figures are taken at: 16:00 of ``on``, or when the report was made if that was earlier.
+    as_of: datetime | None = None
+
+    @property
+    def as_of_text(self) -> str:
+        """The line under the title that says when the figures were taken."""
+        if self.as_of is None or (self.as_of.date(), self.as_of.hour, self.as_of.minute) == (self.on, 16, 0):
+            return f"(Số liệu tính đến 16 giờ ngày {self.on:%d/%m/%Y})"
+        return (
+            f"(Số liệu tính đến {self.as_of:%H:%M} ngày {self.as_of:%d/%m/%Y}, lúc lập báo cáo, "
+            "chưa đến 16 giờ)"
+        )
 
     def totals(self) -> DailyFigures:
         sums = {name: sum(getattr(f, name) for f in self.facilities) for name in FIGURE_FIELDS}
@@ -148,6 +160,14 @@ class CertificateData:
     tests: tuple[TestCell, ...]
     stay_id: int
     issued_on: date
+    # Anything but "completed" makes a release paper instead (dates, real days, reason; no "completed" wording).
+    outcome: str = "completed"
+    reason: str | None = None
+    days: int | None = None
+
+    @property
+    def completed(self) -> bool:
+        return self.outcome == "completed"
 
 
 @dataclass(frozen=True)

@@ -370,7 +370,7 @@ def write_daily_report_xlsx(
     put(1, split + 1, NATION, font=_BOLD, alignment=_CENTER)
     put(2, split + 1, MOTTO, font=_MOTTO, alignment=_CENTER)
     put(4, 1, REPORT_TITLE, font=_TITLE, alignment=_CENTER)
-    put(5, 1, f"(Số liệu tính đến 16 giờ ngày {dmy(report.on)})", font=_ITALIC, alignment=_CENTER)
+    put(5, 1, report.as_of_text, font=_ITALIC, alignment=_CENTER)
     for r in (1, 2):
         ws.merge_cells(f"A{r}:{get_column_letter(split)}{r}")
         ws.merge_cells(f"{get_column_letter(split + 1)}{r}:{last}{r}")
@@ -454,6 +454,7 @@ def report_to_dict(report: DailyReport) -> dict[str, Any]:
         "version": REPORT_VERSION,
         "on": report.on.isoformat(),
         "made_at": report.made_at.isoformat(),
+        "as_of": report.as_of.isoformat() if report.as_of else None,
         "scope": report.scope,
         "facilities": [
             {
@@ -515,6 +516,7 @@ def _report_from_dict(path: Path, data: object) -> DailyReport:
         version = int(data.get("version", 0))
         on = date.fromisoformat(str(data["on"]))
         made_at = datetime.fromisoformat(str(data["made_at"]))
+        as_of = datetime.fromisoformat(str(data["as_of"])) if data.get("as_of") else None
         scope = str(data["scope"])
         items = data["facilities"]
     except (KeyError, ValueError, TypeError):
@@ -524,7 +526,7 @@ def _report_from_dict(path: Path, data: object) -> DailyReport:
     if not isinstance(items, list):
         raise BadFile(str(path), "not_a_daily_report")
     return DailyReport(
-        on=on, made_at=made_at, scope=scope, facilities=tuple(_figures(path, i) for i in items)
+        on=on, made_at=made_at, scope=scope, facilities=tuple(_figures(path, i) for i in items), as_of=as_of
     )
 
 
@@ -588,4 +590,6 @@ def merge_daily_reports(reports: Sequence[DailyReport] | Iterable[DailyReport]) 
         made_at=max(r.made_at for r in reports),
         scope="ALL",
         facilities=tuple(seen[code] for code in sorted(seen)),
+        # A merge is as old as its oldest part.
+        as_of=min((r.as_of for r in reports if r.as_of), default=None),
     )

@@ -12,17 +12,24 @@ import hmac
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
 from quarantine_desk.domain.errors import BadFile, InvalidInput, NotFound
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.domain.stays import StayOutcome, TestResult
+from quarantine_desk.domain.stays import (
+    ReportMoment,
+    StayOutcome,
+    TestResult,
+    days_stayed,
+    report_moment,
+    roster_moment,
+)
 from quarantine_desk.exports import pdf, xlsx
 from quarantine_desk.exports.rows import (
     CertificateData,
@@ -34,11 +41,12 @@ from quarantine_desk.exports.rows import (
     TestCell,
 )
 from quarantine_desk.services.context import Desk
-from quarantine_desk.services.facilities import facility_by_code, occupancy_of, room_board
+from quarantine_desk.services.facilities import facility_by_code
 from quarantine_desk.services.moments import day_bounds
 from quarantine_desk.services.people import person_by_ref
+from quarantine_desk.services.presence import bed_figures_at, present_at, present_between, present_count
 from quarantine_desk.services.shifts import staff_on_duty
-from quarantine_desk.services.stays import present_condition, stay_query
+from quarantine_desk.services.stays import stay_query
 from quarantine_desk.services.supplies import stock_alerts
 
 VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
@@ -47,10 +55,11 @@ VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
 # --- rosters -------------------------------------------------------------------------------------------------------
 
 
-def _variant_condition(variant: str, on: date) -> ColumnElement[bool]:
+def _variant_condition(variant: str, on: date, moment: datetime) -> ColumnElement[bool]:
+    """``present``: the people in the facility at ``moment``; the others: what happened on day ``on``."""
     start, end = day_bounds(on)
     if variant == "present":
-        return present_condition(on)
+        return present_at(moment)
     if variant == "admitted":
         return (Stay.admitted_at >= start) & (Stay.admitted_at < end)
     if variant == "released":
@@ -66,12 +75,14 @@ def _variant_condition(variant: str, on: date) -> ColumnElement[bool]:
     raise InvalidInput("variant", "bad_value", variant)
 
 
-def roster_rows(desk: Desk, facility_id: int, variant: str, on: date) -> Iterator[RosterRow]:
+def roster_rows(
+    desk: Desk, facility_id: int, variant: str, on: date, moment: datetime
+) -> Iterator[RosterRow]:
     """Rows streamed from the database in Vietnamese order, a page at a time (constant memory)."""
     with desk.read(Permission.EXPORT) as session:
         query = (
             stay_query()
-            .where(Stay.facility_id == facility_id, _variant_condition(variant, on))
+            .where(Stay.facility_id == facility_id, _variant_condition(variant, on, moment))
             .order_by(Person.sort_key, Person.id)
             .execution_options(yield_per=500)
         )
@@ -132,11 +143,16 @@ def export_roster(
     *,
     on: date | None = None,
     variant: str = "present",
+    at: datetime | None = None,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
 ) -> Path:
-    """Write the roster of a facility on a day as .xlsx or .pdf (by the file's extension)."""
-    on = on or desk.now().date()
+    """Write the roster of a facility on a day as .xlsx or .pdf (by the file's extension).
+
+    The "present" roster lists the people in the facility at the end of day ``on`` (now for today), or at ``at``.
+    """
+    moment = at if at is not None else roster_moment(on, desk.now())
+    on = on or moment.date()
     out = Path(out)
     if variant not in VARIANTS:
         raise InvalidInput("variant", "bad_value", variant)
@@ -149,7 +165,7 @@ def export_roster(
             session.scalar(
                 select(func.count())
                 .select_from(Stay)
-                .where(Stay.facility_id == facility.id, _variant_condition(variant, on))
+                .where(Stay.facility_id == facility.id, _variant_condition(variant, on, moment))
             )
             or 0
         )
@@ -161,7 +177,7 @@ def export_roster(
         header[4],
         on,
         variant,
-        roster_rows(desk, header[0], variant, on),
+        roster_rows(desk, header[0], variant, on, moment),
         total,
     )
     writer = xlsx.write_roster_xlsx if suffix == ".xlsx" else pdf.write_roster_pdf
@@ -171,10 +187,14 @@ def export_roster(
 # --- the daily report ------------------------------------------------------------------------------------------------
 
 
-def _figures(desk: Desk, session: Session, facility: Facility, on: date) -> DailyFigures:
-    start, end = day_bounds(on)
-    board = room_board(desk, facility.code)
-    occupancy = occupancy_of(board)
+def _figures(session: Session, facility: Facility, moment: ReportMoment) -> DailyFigures:
+    """One facility's figures as of ``moment.at``: people and beds then, movements since 16:00 the day before.
+
+    ``present_start + admitted - released - transferred == present_now`` by construction: all four count the
+    same stays against the same two moments.
+    """
+    since, at = moment.since, moment.at
+    beds = bed_figures_at(session, facility.id, at)
 
     def count(*conditions: ColumnElement[bool]) -> int:
         return (
@@ -184,57 +204,60 @@ def _figures(desk: Desk, session: Session, facility: Facility, on: date) -> Dail
             or 0
         )
 
-    present_start = count(
-        Stay.admitted_at < start, (Stay.released_at.is_(None)) | (Stay.released_at >= start)
-    )
-    admitted = count(Stay.admitted_at >= start, Stay.admitted_at < end)
-    released = count(
-        Stay.released_at >= start, Stay.released_at < end, Stay.outcome != StayOutcome.TRANSFERRED
-    )
-    transferred = count(
-        Stay.released_at >= start, Stay.released_at < end, Stay.outcome == StayOutcome.TRANSFERRED
-    )
-    present_now = count(Stay.admitted_at < end, (Stay.released_at.is_(None)) | (Stay.released_at >= end))
-    due_tomorrow = count(Stay.released_at.is_(None), Stay.planned_release == on + timedelta(days=1))
+    def left(transferred: bool) -> int:
+        outcome = Stay.outcome == StayOutcome.TRANSFERRED.value
+        return count(Stay.released_at > since, Stay.released_at <= at, outcome if transferred else ~outcome)
+
     tests = session.execute(
         select(func.count(), func.sum(case((MedicalTest.result == TestResult.POSITIVE, 1), else_=0)))
         .join(Stay, Stay.id == MedicalTest.stay_id)
-        .where(Stay.facility_id == facility.id, MedicalTest.sampled_at >= start, MedicalTest.sampled_at < end)
+        .where(Stay.facility_id == facility.id, MedicalTest.sampled_at > since, MedicalTest.sampled_at <= at)
     ).one()
-    staff = staff_on_duty(session, facility.id, start, end)
+    day_start, day_end = day_bounds(moment.day)
     return DailyFigures(
         facility_code=facility.code,
         facility_name=facility.name,
-        beds_total=occupancy.beds,
-        beds_occupied=occupancy.occupied,
-        beds_free=occupancy.free,
-        beds_closed=occupancy.closed,
-        present_start=present_start,
-        admitted=admitted,
-        released=released,
-        transferred_positive=transferred,
-        present_now=present_now,
-        due_tomorrow=due_tomorrow,
+        beds_total=beds.beds,
+        beds_occupied=beds.occupied,
+        beds_free=beds.free,
+        beds_closed=beds.closed,
+        present_start=present_count(session, facility.id, since),
+        admitted=count(Stay.admitted_at > since, Stay.admitted_at <= at),
+        released=left(False),
+        transferred_positive=left(True),
+        present_now=present_count(session, facility.id, at),
+        due_tomorrow=count(present_at(at), Stay.planned_release == moment.day + timedelta(days=1)),
         tests_taken=int(tests[0] or 0),
         positives=int(tests[1] or 0),
-        staff_on_duty=staff,
+        staff_on_duty=staff_on_duty(session, facility.id, day_start, day_end),
         stock_alerts=stock_alerts(session, facility.id),
     )
 
 
 def daily_report(desk: Desk, facility_code: str | None = None, on: date | None = None) -> DailyReport:
-    """The 16:00 figures of one facility, or of every active facility."""
-    on = on or desk.now().date()
+    """The figures of day ``on`` as of 16:00 (or as of now, when that is earlier: the report says so), of one
+    facility, or of every facility that is open or had people in that time."""
+    now = desk.now()
+    moment = report_moment(on or now.date(), now)
     with desk.read(Permission.EXPORT) as session:
         if facility_code:
             chosen = [facility_by_code(session, facility_code)]
         else:
+            had_people = select(Stay.facility_id).where(present_between(moment.since, moment.at))
             chosen = list(
-                session.scalars(select(Facility).where(Facility.active.is_(True)).order_by(Facility.code))
+                session.scalars(
+                    select(Facility)
+                    .where(or_(Facility.active.is_(True), Facility.id.in_(had_people)))
+                    .order_by(Facility.code)
+                )
             )
-        figures = tuple(_figures(desk, session, f, on) for f in chosen)
+        figures = tuple(_figures(session, f, moment) for f in chosen)
     return DailyReport(
-        on=on, made_at=desk.now(), scope=facility_code.upper() if facility_code else "ALL", facilities=figures
+        on=moment.day,
+        made_at=now,
+        scope=facility_code.upper() if facility_code else "ALL",
+        facilities=figures,
+        as_of=moment.at,
     )
 
 
@@ -342,6 +365,9 @@ def _certificate(session: Session, stay: Stay, on: date) -> CertificateData:
         tests=tests,
         stay_id=stay.id,
         issued_on=on,
+        outcome=stay.outcome or "",
+        reason=stay.override_reason or stay.home_address,
+        days=days_stayed(stay.admitted_at, stay.released_at),
     )
 
 
@@ -357,6 +383,32 @@ def certificate(desk: Desk, person_ref: str | int, out: Path) -> CertificateData
         )
         if stay is None:
             raise NotFound("certificate", person.full_name)
+        data = _certificate(session, stay, desk.now().date())
+    pdf.write_certificates_pdf([data], Path(out))
+    return data
+
+
+# The outcomes that get a release paper rather than the completion certificate.
+PAPER_OUTCOMES = (
+    StayOutcome.RELEASED_EARLY.value,
+    StayOutcome.HOME_QUARANTINE.value,
+    StayOutcome.OTHER.value,
+)
+
+
+def release_paper(desk: Desk, person_ref: str | int, out: Path) -> CertificateData:
+    """The release paper of the person's last stay that ended early, at home or otherwise: the dates, the real
+    number of days and the reason. Never the completion certificate, which only a completed stay gets."""
+    with desk.read(Permission.EXPORT) as session:
+        person = person_by_ref(session, person_ref)
+        stay = session.scalar(
+            select(Stay)
+            .where(Stay.person_id == person.id, Stay.outcome.in_(PAPER_OUTCOMES))
+            .order_by(Stay.released_at.desc())
+            .limit(1)
+        )
+        if stay is None:
+            raise NotFound("release_paper", person.full_name)
         data = _certificate(session, stay, desk.now().date())
     pdf.write_certificates_pdf([data], Path(out))
     return data

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from quarantine_desk.db.models import Bed, Cohort, Facility, Person, Room, Stay, Zone
 from quarantine_desk.domain.errors import (
     AlreadyExists,
+    FacilityNotEmpty,
     InvalidInput,
     NotFound,
     RoomNotEmpty,
@@ -32,9 +33,11 @@ from quarantine_desk.domain.rooms import (
     near_full,
     percent_used,
 )
+from quarantine_desk.domain.stays import is_child
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
+from quarantine_desk.services.presence import record_room_state
 
 MAX_BEDS_PER_ROOM = 50
 MAX_ROOMS_AT_ONCE = 500
@@ -187,8 +190,21 @@ def update_facility(
 
 
 def set_facility_active(desk: Desk, code: str, active: bool) -> FacilityRow:
+    """Close a facility (it takes nobody more) or reopen it, audited. A facility closes only when empty (R7):
+    closing one with people in stays would drop them from the reports while its roster still lists them."""
     with desk.write(Permission.MANAGE_FACILITY) as session:
         facility = facility_by_code(session, code, lock=True)
+        if not active:
+            people = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Stay)
+                    .where(Stay.facility_id == facility.id, Stay.released_at.is_(None))
+                )
+                or 0
+            )
+            if people:
+                raise FacilityNotEmpty(facility.code, int(people))
         facility.active = active
         audit.record(
             session,
@@ -286,6 +302,7 @@ def add_rooms(
             zone = Zone(facility_id=facility.id, name=zone_name)
             session.add(zone)
             session.flush()
+        added: list[Room] = []
         for name in names:
             room = Room(
                 facility_id=facility.id,
@@ -297,7 +314,10 @@ def add_rooms(
             )
             room.beds = [Bed(label=str(i), position=i, in_service=True) for i in range(1, beds + 1)]
             session.add(room)
+            added.append(room)
         session.flush()
+        for room in added:
+            record_room_state(session, room, desk.now())
         audit.record(
             session,
             desk,
@@ -385,6 +405,7 @@ def update_room(
                 raise AlreadyExists("room", new_name)
             room.name = new_name
         session.flush()
+        record_room_state(session, room, desk.now())
         audit.record(
             session,
             desk,
@@ -406,6 +427,7 @@ def set_room_in_service(desk: Desk, facility_code: str, room_name: str, in_servi
         if not in_service and occupants:
             raise RoomNotEmpty(room.name, occupants)
         room.in_service = in_service
+        record_room_state(session, room, desk.now())
         audit.record(
             session,
             desk,
@@ -431,6 +453,7 @@ def set_bed_in_service(
         ):
             raise RoomNotEmpty(room.name, 1)
         bed.in_service = in_service
+        record_room_state(session, room, desk.now())
         audit.record(
             session,
             desk,
@@ -457,13 +480,25 @@ def room_snapshots(session: Session, facility_id: int) -> list[RoomSnapshot]:
     occupants: dict[int, Occupant] = {}
     cohort_names: dict[int, str] = {}
     rows = session.execute(
-        select(Stay.bed_id, Person.id, Person.sex, Person.household_id, Stay.cohort_id, Cohort.name)
+        select(
+            Stay.bed_id,
+            Person.id,
+            Person.sex,
+            Person.household_id,
+            Stay.cohort_id,
+            Cohort.name,
+            Stay.period_start,
+            Stay.admitted_at,
+            Person.birth_year,
+            Person.birth_date,
+        )
         .join(Person, Person.id == Stay.person_id)
         .join(Cohort, Cohort.id == Stay.cohort_id)
         .where(Stay.facility_id == facility_id, Stay.released_at.is_(None))
     ).tuples()
-    for bed_id, person_id, sex, household_id, cohort_id, cohort_name in rows:
-        occupants[bed_id] = Occupant(person_id, Sex(sex), household_id, cohort_id)
+    for bed_id, person_id, sex, household_id, cohort_id, cohort_name, start, admitted, year, born in rows:
+        child = is_child(year, born, admitted.date())
+        occupants[bed_id] = Occupant(person_id, Sex(sex), household_id, cohort_id, start, child)
         cohort_names[cohort_id] = cohort_name
     snapshots = []
     for room in rooms:

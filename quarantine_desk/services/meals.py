@@ -14,17 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import MealRecord, Stay
+from quarantine_desk.db.models import MealRecord
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.stays import roster_moment
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
+from quarantine_desk.services.presence import present_count
 from quarantine_desk.services.shifts import staff_on_duty
-from quarantine_desk.services.stays import present_condition
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class MealLine:
 class MealCounts:
     facility: str
     on: date
-    quarantined: int  # people present that day
+    quarantined: int  # the roster of the day: present at its end, or now for today
     staff_source: str  # "given", "shifts" or "none"
     meals: tuple[MealLine, ...]
 
@@ -100,14 +101,8 @@ def meal_counts(desk: Desk, facility: str, on: date | None = None, staff: int | 
         raise InvalidInput("staff", "out_of_range", staff, minimum=0, maximum=MAX_PORTIONS)
     with desk.read() as session:
         place = facility_by_code(session, facility)
-        present = int(
-            session.scalar(
-                select(func.count())
-                .select_from(Stay)
-                .where(Stay.facility_id == place.id, present_condition(on))
-            )
-            or 0
-        )
+        # The roster of the day: the people present at its end, or now for today.
+        present = present_count(session, place.id, roster_moment(on, desk.now()))
         counter = None if staff is not None else _staff_counter()
         source = "given" if staff is not None else ("shifts" if counter else "none")
         served = {(r.meal, r.diners): r.portions for r in _served(session, place.id, on)}

@@ -24,7 +24,8 @@ from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, room_by_name
 from quarantine_desk.services.moments import moment
 from quarantine_desk.services.people import person_by_ref
-from quarantine_desk.services.policies import profile_of
+from quarantine_desk.services.policies import stay_policy
+from quarantine_desk.services.presence import record_room_state
 from quarantine_desk.services.stays import lock_open_stay, require_open_stay, stay_query
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,7 @@ def _positive_case(
         stay.positive_at = test.sampled_at
     if room.closed_at is None:
         room.closed_at = test.sampled_at
+        record_room_state(session, room, test.sampled_at)
     restarted = []
     roommates = session.scalars(
         select(Stay)
@@ -164,7 +166,7 @@ def _positive_case(
     for mate in roommates:
         if mate.positive_at is not None:
             continue
-        profile = profile_of(mate.policy)
+        profile = stay_policy(mate)
         new_start = max(mate.period_start, contact_day)
         new_release = planned_release(new_start, profile)
         if new_release > mate.planned_release or new_start > mate.period_start:
@@ -395,7 +397,7 @@ def tests_due_list(desk: Desk, facility_code: str, on: date | None = None) -> li
         due: list[DueTest] = []
         for stay, person, _code, _zone, room, bed, _cohort in rows:
             for day, when in tests_due(
-                stay.period_start, profile_of(stay.policy), tests_by_stay.get(stay.id, []), on
+                stay.period_start, stay_policy(stay), tests_by_stay.get(stay.id, []), on
             ):
                 due.append(DueTest(stay.id, person.id, person.full_name, room, bed, day, when))
         due.sort(key=lambda d: (d.due, d.room, d.bed))

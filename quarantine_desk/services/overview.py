@@ -18,7 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from quarantine_desk.db.models import Bed, Person, Room, Stay
 from quarantine_desk.domain.rooms import RoomState, natural_key
-from quarantine_desk.domain.stays import StayOutcome
+from quarantine_desk.domain.stays import StayOutcome, roster_moment
 from quarantine_desk.services import documents, medical, stays
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import (
@@ -30,8 +30,8 @@ from quarantine_desk.services.facilities import (
     occupancy_of,
     room_board,
 )
+from quarantine_desk.services.presence import present_at
 from quarantine_desk.services.shifts import gaps
-from quarantine_desk.services.stays import present_condition
 from quarantine_desk.services.supplies import stock_alerts
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ SHIFT_LOOKAHEAD = timedelta(hours=24)
 @dataclass(frozen=True)
 class DayOccupancy:
     day: date
-    present: int  # people in the facility at some time that day
+    present: int  # people in the facility at the end of that day (now, for today): the roster's length then
     beds: int  # beds in service (today's count: the database keeps no history of beds)
 
 
@@ -96,16 +96,19 @@ def _day_start(day: date) -> datetime:
 def occupancy_history(
     desk: Desk, facility_code: str, days: int = 30, today: date | None = None
 ) -> list[DayOccupancy]:
-    """People present on each of the last ``days`` days up to ``today``, oldest first.
+    """People present at the end of each of the last ``days`` days up to ``today`` (now, for today), oldest
+    first: each the length of that moment's roster.
 
     One query and one pass over the stays that overlap the window: a count per day as a sum of
-    ``present_condition(day)``, the same condition as the roster's.
+    ``present_at(moment)``, the same condition as the roster's.
     """
     if days < 1:
         return []
     today = today or desk.now().date()
     first = today - timedelta(days=days - 1)
     day_list = [first + timedelta(days=i) for i in range(days)]
+    now = desk.now()
+    moments = [roster_moment(day, now) for day in day_list]
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         beds = (
@@ -116,7 +119,7 @@ def occupancy_history(
             )
             or 0
         )
-        counts = [func.sum(case((present_condition(day), 1), else_=0)) for day in day_list]
+        counts = [func.sum(case((present_at(moment), 1), else_=0)) for moment in moments]
         row = session.execute(
             select(*counts).where(
                 Stay.facility_id == facility.id,
@@ -272,7 +275,9 @@ class Dashboard:
         return sum(a.count for a in self.alerts if a.kind is AlertKind.SHIFT_GAP)
 
 
-def dashboard(desk: Desk, facility_code: str, now: datetime | None = None, history_days: int = 30) -> Dashboard:
+def dashboard(
+    desk: Desk, facility_code: str, now: datetime | None = None, history_days: int = 30
+) -> Dashboard:
     """The overview of a facility: beds, people, today's movements, tests due, alerts and the last days."""
     now = now or desk.now()
     today = now.date()

@@ -7,13 +7,14 @@ an ID number and Enter brings the person up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import Facility, Household, Person, PersonToken, Room, Stay
+from quarantine_desk.db.models import Facility, Household, Person, PersonToken, Room, Stay, Vaccination
 from quarantine_desk.domain.chip_id import id_number_in, parse_chip_qr
 from quarantine_desk.domain.errors import IdNumberTaken, InvalidInput, NotFound
 from quarantine_desk.domain.people import (
@@ -230,6 +231,8 @@ def insert_person(session: Session, desk: Desk, checked: CheckedPerson, *, pre_r
     session.add(person)
     session.flush()
     _set_tokens(session, person)
+    if checked.doses:
+        set_doses(session, person, doses_from_count(checked.doses, checked.last_dose_on))
     return person
 
 
@@ -246,42 +249,92 @@ def add_person(desk: Desk, new: NewPerson, *, pre_registered: bool = False) -> P
             name=person.full_name,
             id_number=person.id_number,
         )
-        return _row(person, None)
+        return person_row(person, None)
 
 
 def update_person(desk: Desk, ref: str | int, new: NewPerson) -> PersonRow:
+    """Replace a person's record with the fields of a form; a change of vaccination or recovery that changes the
+    policy of the open stay recomputes its planned release (``vaccination.recompute_open_stay``)."""
+    from quarantine_desk.services.vaccination import recompute_open_stay  # it builds on this module
+
     checked = check_new_person(new, desk.now().date())
     with desk.write(Permission.REGISTER_PERSON) as session:
-        person = person_by_ref(session, ref)
-        if checked.id_number and checked.id_number != person.id_number:
-            _refuse_taken_id(session, checked.id_number)
-        before = _row(person, None)
-        person.full_name = checked.full_name
-        person.sex = checked.sex.value
-        person.birth_year = checked.birth_year
-        person.birth_date = checked.birth_date
-        person.id_number = checked.id_number
-        person.id_kind = checked.id_kind
-        person.phone = checked.phone
-        person.address = checked.address
-        person.household = _household(session, checked.household, checked.address)
-        person.doses = checked.doses
-        person.last_dose_on = checked.last_dose_on
-        person.recovered_on = checked.recovered_on
-        person.sort_key = name_sort_key(checked.full_name)
-        session.flush()
-        _set_tokens(session, person)
-        after = _row(person, None)
-        audit.record(
-            session,
-            desk,
-            "person.update",
-            "person",
-            person.id,
-            before={k: v for k, v in before.__dict__.items() if v != after.__dict__[k]},
-            after={k: v for k, v in after.__dict__.items() if v != before.__dict__[k]},
-        )
+        person = person_by_ref(session, ref, lock=True)
+        after = update_person_in(session, desk, person, checked, keep_doses=False)
+        recompute_open_stay(session, desk, person)
         return after
+
+
+def update_person_in(
+    session: Session, desk: Desk, person: Person, checked: CheckedPerson, *, keep_doses: bool
+) -> PersonRow:
+    """Write ``checked`` over ``person`` inside the caller's transaction, audited. ``keep_doses``: the dose
+    history is set by the caller; otherwise a changed count or last date rebuilds it from them."""
+    if checked.id_number and checked.id_number != person.id_number:
+        _refuse_taken_id(session, checked.id_number)
+    before = person_row(person, None)
+    person.full_name = checked.full_name
+    person.sex = checked.sex.value
+    person.birth_year = checked.birth_year
+    person.birth_date = checked.birth_date
+    person.id_number = checked.id_number
+    person.id_kind = checked.id_kind
+    person.phone = checked.phone
+    person.address = checked.address
+    person.household = _household(session, checked.household, checked.address)
+    if not keep_doses and (checked.doses, checked.last_dose_on) != (person.doses, person.last_dose_on):
+        set_doses(session, person, doses_from_count(checked.doses, checked.last_dose_on))
+    person.recovered_on = checked.recovered_on
+    person.sort_key = name_sort_key(checked.full_name)
+    session.flush()
+    _set_tokens(session, person)
+    after = person_row(person, None)
+    audit.record(
+        session,
+        desk,
+        "person.update",
+        "person",
+        person.id,
+        before={k: v for k, v in before.__dict__.items() if v != after.__dict__[k]},
+        after={k: v for k, v in after.__dict__.items() if v != before.__dict__[k]},
+    )
+    return after
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One vaccination dose; ``given_on`` None for a dose known only by the count."""
+
+    given_on: date | None
+    vaccine: str | None = None
+
+
+def doses_from_count(count: int, last_dose_on: date | None) -> tuple[Dose, ...]:
+    """A history from a count and the last date, as forms and imports give it: the earlier dates unknown."""
+    if count <= 0:
+        return ()
+    return (*(Dose(None) for _ in range(count - 1)), Dose(last_dose_on))
+
+
+def doses_of(session: Session, person_id: int) -> tuple[Dose, ...]:
+    """The doses, undated first, then by date."""
+    rows = session.scalars(
+        select(Vaccination).where(Vaccination.person_id == person_id).order_by(Vaccination.id)
+    )
+    return tuple(
+        sorted(
+            (Dose(v.given_on, v.vaccine) for v in rows), key=lambda d: (d.given_on is not None, d.given_on)
+        )
+    )
+
+
+def set_doses(session: Session, person: Person, doses: Sequence[Dose]) -> None:
+    """Replace the dose history; the count and the last date kept on the person follow it."""
+    session.execute(delete(Vaccination).where(Vaccination.person_id == person.id))
+    session.add_all(Vaccination(person_id=person.id, given_on=d.given_on, vaccine=d.vaccine) for d in doses)
+    person.doses = len(doses)
+    dates = [d.given_on for d in doses if d.given_on is not None]
+    person.last_dose_on = max(dates) if dates else None
 
 
 def person_by_ref(session: Session, ref: str | int, *, lock: bool = False) -> Person:
@@ -298,7 +351,7 @@ def person_by_ref(session: Session, ref: str | int, *, lock: bool = False) -> Pe
     return person
 
 
-def _row(person: Person, where: tuple[str, str] | None) -> PersonRow:
+def person_row(person: Person, where: tuple[str, str] | None) -> PersonRow:
     return PersonRow(
         id=person.id,
         full_name=person.full_name,
@@ -322,7 +375,7 @@ def _row(person: Person, where: tuple[str, str] | None) -> PersonRow:
 def get_person(desk: Desk, ref: str | int) -> PersonRow:
     with desk.read() as session:
         person = person_by_ref(session, ref)
-        return _row(person, _where_staying(session, person.id))
+        return person_row(person, _where_staying(session, person.id))
 
 
 def search_people(
@@ -351,7 +404,9 @@ def search_people(
         if pre_registered_only:
             query = query.where(Person.pre_registered.is_(True))
         query = query.order_by(Person.sort_key, Person.id).limit(limit)
-        return [_row(p, (code, room) if code else None) for p, code, room in session.execute(query).tuples()]
+        return [
+            person_row(p, (code, room) if code else None) for p, code, room in session.execute(query).tuples()
+        ]
 
 
 def protected_on(person: Person, on: date) -> bool:

@@ -1,21 +1,33 @@
 """Quarantine policies (R6): the effective-dated profiles that give a stay its period and test days.
 
 The 2021 profiles are added to a new database; a manager may add or change profiles, which apply to admissions from
-then on (a stay copies its period at admission).
+then on: a stay keeps a copy of its policy from admission. Only ``apply_policy``, listed first and confirmed,
+changes the policy of stays in progress.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import QuarantinePolicy
+from quarantine_desk.db.models import Person, QuarantinePolicy, Room, Stay
 from quarantine_desk.domain.errors import InvalidInput, NotFound
-from quarantine_desk.domain.policy import DEFAULT_PROFILES, PolicyKind, PolicyProfile
+from quarantine_desk.domain.policy import (
+    DEFAULT_PROFILES,
+    PolicyKind,
+    PolicyProfile,
+    planned_release,
+    test_schedule,
+)
 from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.stays import StayPolicy
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
+from quarantine_desk.services.facilities import facility_by_code
 
 
 def profile_of(policy: QuarantinePolicy) -> PolicyProfile:
@@ -28,7 +40,31 @@ def profile_of(policy: QuarantinePolicy) -> PolicyProfile:
         kind=PolicyKind(policy.kind),
         days=policy.days,
         test_days=tuple(int(d) for d in policy.test_days.split(",") if d.strip()),
+        version=policy.version,
     )
+
+
+def stay_policy(stay: Stay) -> StayPolicy:
+    """The policy as copied onto the stay: what its release and tests are judged by."""
+    return StayPolicy(
+        stay.policy_id,
+        stay.policy_name,
+        stay.policy_version,
+        PolicyKind(stay.policy_kind),
+        stay.policy_days,
+        tuple(int(d) for d in stay.policy_test_days.split(",") if d.strip()),
+    )
+
+
+def copy_policy(stay: Stay, profile: PolicyProfile) -> None:
+    """Keep ``profile`` on the stay as it is now (at admission, and when a manager applies a new one)."""
+    assert profile.id is not None
+    stay.policy_id = profile.id
+    stay.policy_name = profile.name
+    stay.policy_version = profile.version
+    stay.policy_kind = profile.kind.value
+    stay.policy_days = profile.days
+    stay.policy_test_days = ",".join(str(d) for d in sorted(set(profile.test_days)))
 
 
 def profiles(session: Session) -> list[PolicyProfile]:
@@ -92,6 +128,8 @@ def save_policy(desk: Desk, profile: PolicyProfile) -> PolicyProfile:
         policy.kind = profile.kind.value
         policy.days = profile.days
         policy.test_days = ",".join(str(d) for d in sorted(set(profile.test_days)))
+        # Each edit is a new version; stays keep the copy they were admitted under.
+        policy.version = 1 if profile.id is None else (policy.version or 1) + 1
         session.flush()
         audit.record(
             session,
@@ -107,3 +145,112 @@ def save_policy(desk: Desk, profile: PolicyProfile) -> PolicyProfile:
             test_days=policy.test_days,
         )
         return profile_of(policy)
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """A stay in progress as applying a policy would change it."""
+
+    stay: int
+    person: int
+    full_name: str
+    room: str
+    policy_before: str
+    planned_before: date
+    planned_after: date
+    test_days_after: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class PolicyApplication:
+    policy: str
+    facility: str
+    changes: tuple[PolicyChange, ...]
+    applied: bool
+
+
+def apply_policy(
+    desk: Desk, policy_id: int, facility_code: str, *, confirm: bool = False
+) -> PolicyApplication:
+    """Apply a policy to the stays in progress of a facility that are under a policy of the same kind (standard
+    or protected) and would change: the only way an edited or new policy reaches a stay already admitted.
+
+    Without ``confirm`` nothing changes: the stays it would change are listed, for the manager to confirm. With
+    it, each stay takes a copy of the policy and a planned release counted from its own day 1, audited.
+    """
+    permission = Permission.MANAGE_POLICY
+    scope = desk.write(permission) if confirm else desk.read(permission)
+    with scope as session:
+        facility = (
+            facility_by_code(session, facility_code, lock=True)
+            if confirm
+            else facility_by_code(session, facility_code)
+        )
+        found = session.get(QuarantinePolicy, policy_id)
+        if found is None:
+            raise NotFound("policy", policy_id)
+        profile = profile_of(found)
+        query = (
+            select(Stay, Person.full_name, Room.name)
+            .join(Person, Person.id == Stay.person_id)
+            .join(Room, Room.id == Stay.room_id)
+            .where(
+                Stay.facility_id == facility.id,
+                Stay.released_at.is_(None),
+                Stay.positive_at.is_(None),
+                Stay.policy_kind == profile.kind.value,
+            )
+            .order_by(Person.sort_key, Person.id)
+        )
+        if confirm:
+            query = query.with_for_update(of=Stay)
+        changes = []
+        for stay, name, room in session.execute(query).tuples():
+            kept = stay_policy(stay)
+            if (kept.policy_id, kept.version) == (profile.id, profile.version) and not kept.differs_from(
+                profile
+            ):
+                continue
+            after = planned_release(stay.period_start, profile)
+            changes.append(
+                PolicyChange(
+                    stay.id,
+                    stay.person_id,
+                    name,
+                    room,
+                    kept.name,
+                    stay.planned_release,
+                    after,
+                    tuple(due for _, due in test_schedule(stay.period_start, profile)),
+                )
+            )
+            if confirm:
+                copy_policy(stay, profile)
+                stay.planned_release = after
+                audit.record(
+                    session,
+                    desk,
+                    "stay.policy_apply",
+                    "stay",
+                    stay.id,
+                    person=stay.person_id,
+                    name=name,
+                    policy_before=kept.name,
+                    policy_after=profile.name,
+                    version=profile.version,
+                    planned_before=changes[-1].planned_before,
+                    planned_after=after,
+                )
+        if confirm:
+            audit.record(
+                session,
+                desk,
+                "policy.apply",
+                "quarantine_policy",
+                profile.id,
+                facility=facility.code,
+                policy=profile.name,
+                version=profile.version,
+                stays=[c.stay for c in changes],
+            )
+        return PolicyApplication(profile.name, facility.code, tuple(changes), confirm)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import (
@@ -29,7 +29,10 @@ from quarantine_desk.db.models import (
     Room,
     Stay,
 )
+from quarantine_desk.domain.cohorts import CohortKind, check_joins_cohort, parse_source
 from quarantine_desk.domain.errors import (
+    ChildAlone,
+    ChildWouldBeLeftAlone,
     FacilityInactive,
     InvalidInput,
     NoBedAvailable,
@@ -50,14 +53,15 @@ from quarantine_desk.domain.policy import (
 )
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import Arrival, RoomSnapshot, check_admission, fitting_rooms
-from quarantine_desk.domain.stays import StayOutcome, TestResult
+from quarantine_desk.domain.stays import StayOutcome, TestResult, is_child, roster_moment
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, room_by_name, room_snapshots
-from quarantine_desk.services.moments import day_bounds, moment
+from quarantine_desk.services.moments import moment
 from quarantine_desk.services.people import person_by_ref, protected_on
-from quarantine_desk.services.policies import profile_of, profiles
+from quarantine_desk.services.policies import copy_policy, profiles, stay_policy
+from quarantine_desk.services.presence import present_at, record_room_state
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +120,18 @@ class StayRow:
     positive_at: datetime | None
     transfer_to: str | None
     sort_key: str
+    override_reason: str | None = None
+    home_address: str | None = None
+    policy: str = ""
+
+    @property
+    def reason(self) -> str | None:
+        """Why the stay ended as it did: the manager's reason, where the person was transferred, the home."""
+        if self.outcome == StayOutcome.TRANSFERRED:
+            return self.transfer_to
+        if self.outcome == StayOutcome.HOME_QUARANTINE:
+            return self.home_address
+        return self.override_reason
 
 
 @dataclass(frozen=True)
@@ -131,7 +147,32 @@ class ReleaseRow:
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def _cohort(session: Session, desk: Desk, facility: Facility, name: str, *, create: bool) -> Cohort:
+def cohort_day(session: Session, cohort_id: int) -> date | None:
+    """The day a cohort's people were admitted (the earliest, for cohorts older than the rule); None if nobody."""
+    first = session.scalar(select(func.min(Stay.admitted_at)).where(Stay.cohort_id == cohort_id))
+    return first.date() if first is not None else None
+
+
+@dataclass(frozen=True)
+class NewCohort:
+    """What the gate knows of a new cohort besides its name; an existing cohort keeps what it has."""
+
+    kind: CohortKind = CohortKind.OTHER
+    exposure_date: date | None = None  # the admission day when not given
+    source: str | None = None
+
+
+def _cohort(
+    session: Session,
+    desk: Desk,
+    facility: Facility,
+    name: str,
+    *,
+    create: bool,
+    on: date,
+    new: NewCohort | None = None,
+) -> Cohort:
+    """The facility's cohort of that name, joined on day ``on`` (R2: only on the day its people were admitted)."""
     name = nfc(name)
     if not name:
         raise InvalidInput("cohort", "empty")
@@ -141,10 +182,34 @@ def _cohort(session: Session, desk: Desk, facility: Facility, name: str, *, crea
     if cohort is None:
         if not create:
             raise NotFound("cohort", name)
-        cohort = Cohort(facility_id=facility.id, name=name, created_at=desk.now())
+        new = new or NewCohort()
+        exposure = new.exposure_date or on
+        if exposure > on:
+            raise InvalidInput("exposure_date", "after_admission", exposure.isoformat())
+        cohort = Cohort(
+            facility_id=facility.id,
+            name=name,
+            exposure_date=exposure,
+            kind=new.kind.value,
+            source=parse_source(new.source),
+            created_at=desk.now(),
+        )
         session.add(cohort)
         session.flush()
-        audit.record(session, desk, "cohort.add", "cohort", cohort.id, facility=facility.code, name=name)
+        audit.record(
+            session,
+            desk,
+            "cohort.add",
+            "cohort",
+            cohort.id,
+            facility=facility.code,
+            name=name,
+            kind=cohort.kind,
+            exposure_date=cohort.exposure_date,
+            source=cohort.source,
+        )
+        return cohort
+    check_joins_cohort(cohort.name, cohort_day(session, cohort.id), on)
     return cohort
 
 
@@ -175,8 +240,15 @@ def lock_open_stay(session: Session, person_ref: str | int) -> tuple[Person, Fac
     return person, facility, require_open_stay(session, person)
 
 
-def _arrival(person: Person) -> Arrival:
-    return Arrival(person.id, Sex(person.sex), person.household_id)
+def _arrival(person: Person, on: date) -> Arrival:
+    """The person as the room rules see them when admitted on ``on`` (day 1 of the quarantine)."""
+    return Arrival(
+        person.id,
+        Sex(person.sex),
+        person.household_id,
+        on,
+        is_child(person.birth_year, person.birth_date, on),
+    )
 
 
 def _snapshot(snapshots: Sequence[RoomSnapshot], room_id: int) -> RoomSnapshot:
@@ -214,14 +286,15 @@ def _start_stay(
         room_id=room.id,
         bed_id=bed.id,
         cohort_id=cohort.id,
-        policy_id=profile.id,
         admitted_at=at,
         period_start=start,
         planned_release=planned_release(start, profile),
     )
+    copy_policy(stay, profile)
     session.add(stay)
     person.pre_registered = False
     room.needs_disinfection = False
+    record_room_state(session, room, at)
     session.flush()
     schedule = tuple(due for _, due in test_schedule(start, profile))
     audit.record(
@@ -264,21 +337,32 @@ def admit(
     room: str | None = None,
     bed: str | None = None,
     at: datetime | None = None,
+    as_contact: bool = False,
+    new_cohort: NewCohort | None = None,
 ) -> AdmitResult:
-    """Admit one person. Without a room, the program chooses the bed; with one, the rules are checked."""
+    """Admit one person. Without a room, the program chooses the bed; with one, the rules are checked.
+
+    ``as_contact``: a manager accepts the person into a room of another cohort or an earlier day as a contact of
+    its occupants; every occupant's quarantine then restarts from the admission day (as in R5), in the same
+    transaction, audited. The program never proposes such a room by itself.
+    """
     if room is None:
-        return admit_group(desk, [person_ref], facility_code, cohort_name, at=at)[0]
+        if as_contact:
+            raise InvalidInput("room", "empty")
+        return admit_group(desk, [person_ref], facility_code, cohort_name, at=at, new_cohort=new_cohort)[0]
     at = moment(desk, at)
     with desk.write(Permission.ADMIT) as session:
+        if as_contact:
+            desk.require(Permission.ACCEPT_CONTACT)
         facility = _lock_facility_for_stays(session, facility_code)
         if not facility.active:
             raise FacilityInactive(facility.code)
         person = person_by_ref(session, person_ref, lock=True)
-        cohort = _cohort(session, desk, facility, cohort_name, create=True)
+        cohort = _cohort(session, desk, facility, cohort_name, create=True, on=at.date(), new=new_cohort)
         target = room_by_name(session, facility, room, lock=True)
         snapshots = room_snapshots(session, facility.id)
         snap = _snapshot(snapshots, target.id)
-        arrival = _arrival(person)
+        arrival = _arrival(person, at.date())
         bed_id = None
         if bed is not None:
             bed_row = next((b for b in target.beds if b.label == nfc(bed)), None)
@@ -287,16 +371,93 @@ def admit(
             bed_id = bed_row.id
         # A refusal names the rooms that would fit, so the person at the gate can move on.
         options = fitting_rooms(snapshots, arrival, cohort.id, cohort.name)
-        chosen = check_admission(snap, arrival, cohort.id, cohort.name, bed_id, options)
+        try:
+            chosen = check_admission(
+                snap, arrival, cohort.id, cohort.name, bed_id, options, as_contact=as_contact
+            )
+        except ChildAlone as exc:
+            raise ChildAlone(person.full_name, exc.room, exc.reason, exc.options) from exc
         bed_row = next(b for b in target.beds if b.id == chosen.bed_id)
+        if as_contact:
+            _restart_as_contacts(session, desk, facility, target, at, person)
         return _start_stay(session, desk, person, facility, cohort, target, bed_row, at, None)
 
 
+def _restart_as_contacts(
+    session: Session, desk: Desk, facility: Facility, room: Room, at: datetime, newcomer: Person
+) -> list[int]:
+    """Every occupant of ``room`` becomes a contact of ``newcomer``: their quarantine restarts from ``at``'s day
+    with the tests that implies (R2 accepted as a contact, like R5). Returns the person ids restarted."""
+    day = at.date()
+    restarted = []
+    for mate in session.scalars(
+        select(Stay).where(Stay.room_id == room.id, Stay.released_at.is_(None)).with_for_update()
+    ):
+        if mate.positive_at is not None or mate.period_start >= day:
+            continue
+        before = (mate.period_start, mate.planned_release)
+        mate.period_start = day
+        mate.planned_release = planned_release(day, stay_policy(mate))
+        restarted.append(mate.person_id)
+        audit.record(
+            session,
+            desk,
+            "stay.restart",
+            "stay",
+            mate.id,
+            person=mate.person_id,
+            reason="accepted_contact",
+            contact=newcomer.id,
+            before=before,
+            after=(mate.period_start, mate.planned_release),
+        )
+    audit.record(
+        session,
+        desk,
+        "room.accept_contact",
+        "room",
+        room.id,
+        facility=facility.code,
+        room=room.name,
+        person=newcomer.id,
+        name=newcomer.full_name,
+        roommates_restarted=restarted,
+    )
+    return restarted
+
+
+def _check_children(session: Session, facility: Facility, people: Sequence[Person], on: date) -> None:
+    """R9 before any bed is chosen: each child arrives with, or joins, an adult of the same household."""
+    for person in people:
+        if not is_child(person.birth_year, person.birth_date, on):
+            continue
+        if person.household_id is None:
+            raise ChildAlone(person.full_name, "", "no_household")
+        with_adult = any(
+            p.household_id == person.household_id and not is_child(p.birth_year, p.birth_date, on)
+            for p in people
+        )
+        if not with_adult:
+            adults_here = session.scalars(
+                select(Person)
+                .join(Stay, Stay.person_id == Person.id)
+                .where(
+                    Stay.facility_id == facility.id,
+                    Stay.released_at.is_(None),
+                    Person.household_id == person.household_id,
+                )
+            )
+            with_adult = any(not is_child(p.birth_year, p.birth_date, on) for p in adults_here)
+        if not with_adult:
+            raise ChildAlone(person.full_name, "", "no_adult")
+
+
 def _place(
-    session: Session, facility: Facility, people: Sequence[Person], cohort: Cohort
+    session: Session, facility: Facility, people: Sequence[Person], cohort: Cohort, on: date
 ) -> tuple[Assignment, ...]:
+    _check_children(session, facility, people, on)
     snapshots = room_snapshots(session, facility.id)
-    arrivals = [_arrival(p) for p in people]
+    arrivals = [_arrival(p, on) for p in people]
     try:
         return choose_beds(snapshots, arrivals, cohort.id, cohort.name)
     except NoBedAvailable as exc:
@@ -315,8 +476,10 @@ def propose_beds(
         )
         if cohort is None:
             # A new cohort has no rooms yet; id -1 matches none.
-            cohort = Cohort(id=-1, facility_id=facility.id, name=nfc(cohort_name))
-        assignments = _place(session, facility, people, cohort)
+            cohort = Cohort(
+                id=-1, facility_id=facility.id, name=nfc(cohort_name), exposure_date=desk.now().date()
+            )
+        assignments = _place(session, facility, people, cohort, desk.now().date())
         rooms = {r.id: r for r in session.scalars(select(Room).where(Room.facility_id == facility.id))}
         beds = {
             b.id: b.label
@@ -344,6 +507,7 @@ def admit_group(
     cohort_name: str,
     *,
     at: datetime | None = None,
+    new_cohort: NewCohort | None = None,
 ) -> list[AdmitResult]:
     """Admit people arriving together; the program chooses their beds. All are admitted, or none."""
     if not person_refs:
@@ -364,8 +528,8 @@ def admit_group(
                 raise PersonAlreadyStaying(
                     person.full_name, other.code if other else "", where.name if where else ""
                 )
-        cohort = _cohort(session, desk, facility, cohort_name, create=True)
-        assignments = _place(session, facility, people, cohort)
+        cohort = _cohort(session, desk, facility, cohort_name, create=True, on=at.date(), new=new_cohort)
+        assignments = _place(session, facility, people, cohort, at.date())
         by_id = {p.id: p for p in people}
         results = []
         for a in assignments:
@@ -381,7 +545,7 @@ def admit_group(
 # --- leaving: transfer, release; the room afterwards (R4) -----------------------------------------------------------
 
 
-def _after_leaving(session: Session, room: Room) -> None:
+def _after_leaving(session: Session, room: Room, at: datetime) -> None:
     """The last occupant gone: a closed room reopens only after disinfection, like every emptied room (R4)."""
     left = session.scalar(
         select(func.count()).select_from(Stay).where(Stay.room_id == room.id, Stay.released_at.is_(None))
@@ -389,6 +553,7 @@ def _after_leaving(session: Session, room: Room) -> None:
     if not left:
         room.closed_at = None
         room.needs_disinfection = True
+        record_room_state(session, room, at)
 
 
 def _test_records(session: Session, stay: Stay) -> list[TestRecord]:
@@ -411,7 +576,7 @@ def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: S
     room = session.get(Room, stay.room_id, with_for_update=True)
     assert room is not None
     session.flush()
-    _after_leaving(session, room)
+    _after_leaving(session, room, at)
 
 
 def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None = None) -> StayRow:
@@ -442,36 +607,104 @@ def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None 
 
 
 def release_check(session: Session, stay: Stay, on: date) -> tuple[str, ...]:
-    problems = release_problems(stay.period_start, profile_of(stay.policy), _test_records(session, stay), on)
+    problems = release_problems(stay.period_start, stay_policy(stay), _test_records(session, stay), on)
     return tuple(p.kind if p.day is None else f"{p.kind}:{p.day}:{p.due}" for p in problems)
 
 
+def _check_child_not_left_alone(session: Session, stay: Stay, person: Person) -> None:
+    """R9: the last adult of a household may not leave while a child of it stays in the room."""
+    if person.household_id is None or is_child(person.birth_year, person.birth_date, stay.admitted_at.date()):
+        return
+    household = [
+        (mate, p)
+        for mate, p in session.execute(
+            select(Stay, Person)
+            .join(Person, Person.id == Stay.person_id)
+            .where(
+                Stay.room_id == stay.room_id,
+                Stay.released_at.is_(None),
+                Stay.id != stay.id,
+                Person.household_id == person.household_id,
+            )
+        ).tuples()
+    ]
+    children = [p for mate, p in household if is_child(p.birth_year, p.birth_date, mate.admitted_at.date())]
+    adults = len(household) - len(children)
+    if children and not adults:
+        raise ChildWouldBeLeftAlone(person.full_name, children[0].full_name)
+
+
+# Outcomes a release may be given; "transferred" has its own use case (``transfer``).
+RELEASE_OUTCOMES = (
+    StayOutcome.COMPLETED,
+    StayOutcome.RELEASED_EARLY,
+    StayOutcome.HOME_QUARANTINE,
+    StayOutcome.OTHER,
+)
+
+
 def release(
-    desk: Desk, person_ref: str | int, *, at: datetime | None = None, override: str | None = None
+    desk: Desk,
+    person_ref: str | int,
+    *,
+    at: datetime | None = None,
+    override: str | None = None,
+    outcome: StayOutcome | str | None = None,
+    home_address: str | None = None,
 ) -> StayRow:
-    """Release at the end of the period with the required tests negative (R6); otherwise only a manager may,
-    with a reason. Releasing the last occupant leaves the room awaiting disinfection."""
+    """End a stay with its outcome as it happened.
+
+    Without ``outcome``: ``completed`` at the end of the period with the required tests negative (R6; medical
+    staff may); otherwise only a manager may, with a reason (``override``), and the outcome is ``released_early``
+    (``other`` when a test was positive). ``home_quarantine`` (moved to quarantine at home) needs the address
+    (the person's own when not given); ``other`` needs a reason. Releasing the last occupant leaves the room
+    awaiting disinfection; the last adult of a household may not leave a child alone in the room (R9).
+    """
     at = moment(desk, at)
     # An override given empty is refused below, never read as no override at all.
     override = nfc(override) if override is not None else None
+    if outcome is not None:
+        try:
+            outcome = StayOutcome(outcome)
+        except ValueError:
+            raise InvalidInput("outcome", "bad_value", outcome) from None
+        if outcome not in RELEASE_OUTCOMES:
+            raise InvalidInput("outcome", "bad_value", outcome.value)
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
         problems = release_problems(
-            stay.period_start, profile_of(stay.policy), _test_records(session, stay), at.date()
+            stay.period_start, stay_policy(stay), _test_records(session, stay), at.date()
         )
-        if problems:
-            if override is None:
+        if outcome is None:
+            if not problems:
+                outcome = StayOutcome.COMPLETED
+            elif any(p.kind == "positive" for p in problems):
+                outcome = StayOutcome.OTHER
+            else:
+                outcome = StayOutcome.RELEASED_EARLY
+        if outcome is StayOutcome.COMPLETED and problems:
+            raise ReleaseNeedsOverride(person.full_name, problems)
+        if outcome in (StayOutcome.OTHER, StayOutcome.RELEASED_EARLY) and not override and not problems:
+            raise InvalidInput("override", "empty")
+        if outcome is not StayOutcome.COMPLETED:
+            if problems and override is None and outcome is not StayOutcome.HOME_QUARANTINE:
                 raise ReleaseNeedsOverride(person.full_name, problems)
-            desk.require(Permission.OVERRIDE_RELEASE)
-            if not override:
-                raise InvalidInput("override", "empty")
-            if len(override) < 5:
-                raise InvalidInput("override", "too_short", override, minimum=5)
-        stay.override_reason = override if problems else None
-        positive = any(p.kind == "positive" for p in problems)
-        outcome = StayOutcome.OTHER if positive else StayOutcome.COMPLETED
+            if problems:
+                desk.require(Permission.OVERRIDE_RELEASE)
+            if outcome is not StayOutcome.HOME_QUARANTINE or override is not None:
+                if not override:
+                    raise InvalidInput("override", "empty")
+                if len(override) < 5:
+                    raise InvalidInput("override", "too_short", override, minimum=5)
+        if outcome is StayOutcome.HOME_QUARANTINE:
+            address = nfc(home_address or "") or person.address
+            if not address:
+                raise InvalidInput("home_address", "empty")
+            stay.home_address = address[:300]
+        _check_child_not_left_alone(session, stay, person)
+        stay.override_reason = override if outcome is not StayOutcome.COMPLETED else None
         _end_stay(session, desk, stay, at, outcome)
         audit.record(
             session,
@@ -482,7 +715,9 @@ def release(
             person=person.id,
             name=person.full_name,
             at=at,
-            override=override if problems else None,
+            outcome=outcome.value,
+            override=stay.override_reason,
+            home_address=stay.home_address,
             problems=[p.kind for p in problems],
         )
         return _stay_rows(session, [stay.id])[0]
@@ -510,6 +745,7 @@ def disinfect(
         room.closed_at = None
         room.disinfected_at = at
         room.disinfected_by = nfc(by) if by else desk.username
+        record_room_state(session, room, at)
         audit.record(
             session,
             desk,
@@ -567,6 +803,9 @@ def _to_row(
         stay.positive_at,
         stay.transfer_to,
         person.sort_key,
+        stay.override_reason,
+        stay.home_address,
+        stay.policy_name,
     )
 
 
@@ -575,20 +814,17 @@ def _stay_rows(session: Session, ids: Sequence[int]) -> list[StayRow]:
     return [_to_row(*r) for r in rows]
 
 
-def present_condition(on: date) -> ColumnElement[bool]:
-    """Stays present at some time on the day ``on``: admitted before its end, not ended before its start."""
-    start, end = day_bounds(on)
-    return and_(Stay.admitted_at < end, or_(Stay.released_at.is_(None), Stay.released_at >= start))
-
-
-def roster(desk: Desk, facility_code: str, on: date | None = None) -> list[StayRow]:
-    """The people in the facility on that day, in Vietnamese name order."""
-    on = on or desk.now().date()
+def roster(
+    desk: Desk, facility_code: str, on: date | None = None, *, at: datetime | None = None
+) -> list[StayRow]:
+    """The people present in the facility at a moment, in Vietnamese name order: ``at``, else the end of day
+    ``on`` (now for today). Those who left earlier that day are not on it (see ``left_on``)."""
+    moment = at if at is not None else roster_moment(on, desk.now())
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         query = (
             stay_query()
-            .where(Stay.facility_id == facility.id, present_condition(on))
+            .where(Stay.facility_id == facility.id, present_at(moment))
             .order_by(Person.sort_key, Person.id)
         )
         return [_to_row(*r) for r in session.execute(query).tuples()]

@@ -29,10 +29,11 @@ def test_history_counts_the_people_present_each_day(desk, clock) -> None:  # typ
     history = overview.occupancy_history(desk, "F01", days=10, today=date(2021, 8, 10))
 
     assert [h.day for h in history] == [date(2021, 8, 1) + timedelta(days=i) for i in range(10)]
-    # The day of release still counts: the person was there that morning, as on the roster.
-    assert [h.present for h in history] == [1, 1, 1, 2, 2, 2, 1, 1, 1, 1]
+    # Each day is counted at its end, as the roster of that day: the person released at 10:00 on 6 August is
+    # no longer there.
+    assert [h.present for h in history] == [1, 1, 1, 2, 2, 1, 1, 1, 1, 1]
     assert {h.beds for h in history} == {6}
-    assert history[5] == DayOccupancy(date(2021, 8, 6), 2, 6)
+    assert history[5] == DayOccupancy(date(2021, 8, 6), 1, 6)
     for h in history:
         roster = stays.roster(desk, "F01", h.day)
         assert h.present == len(roster)
@@ -62,7 +63,9 @@ def test_zone_occupancy_counts_like_the_room_board(desk) -> None:  # type: ignor
     facilities.add_rooms(desk, "F01", "Tầng 2", "201", 3)
     sick = person(desk, "Nguyễn Văn An")
     stays.admit(desk, sick, "F01", "Nhóm 1", room="101", at=AUG1)
-    stays.admit(desk, person(desk, "Lê Văn Cường", id_number="001085000333"), "F01", "Nhóm 1", room="201")
+    stays.admit(
+        desk, person(desk, "Lê Văn Cường", id_number="001085000333"), "F01", "Nhóm 1", room="201", at=AUG1
+    )
     medical.record_test(desk, sick, "pcr", "positive")
 
     zones = overview.zone_occupancy(desk, "F01")
@@ -96,7 +99,9 @@ def test_a_positive_waits_for_transfer_at_the_top(desk, clock) -> None:  # type:
     facility(desk)
     sick = person(desk, "Trần Văn Nam", id_number="001085000111")
     stays.admit(desk, sick, "F01", "Nhóm 1", room="103", at=AUG1)
-    stays.admit(desk, person(desk, "Vũ Văn Hải", id_number="001085000222"), "F01", "Nhóm 1", room="103")
+    stays.admit(
+        desk, person(desk, "Vũ Văn Hải", id_number="001085000222"), "F01", "Nhóm 1", room="103", at=AUG1
+    )
     assert kinds(desk) == []
 
     medical.record_test(desk, sick, "pcr", "positive")

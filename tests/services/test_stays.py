@@ -48,7 +48,7 @@ def test_fully_vaccinated_get_seven_days(desk):
     before = stays.admit(desk, pid, "F01", "Nhóm 1", at=datetime(2021, 8, 3, 8))
     assert before.planned_release == date(2021, 8, 17)
     stays.release(desk, pid, override="Thử quy định mới", at=datetime(2021, 8, 3, 9))
-    result = stays.admit(desk, pid, "F01", "Nhóm 1", at=datetime(2021, 8, 10, 8))
+    result = stays.admit(desk, pid, "F01", "Nhóm 2", at=datetime(2021, 8, 10, 8))
     assert result.planned_release == date(2021, 8, 17)
     assert result.test_days == (date(2021, 8, 10), date(2021, 8, 16))
 
@@ -147,7 +147,7 @@ def test_r5_positive_closes_room_and_restarts_roommates(desk, clock):
     assert mate.period_start == date(2021, 8, 6)
     assert mate.planned_release == date(2021, 8, 20)
     with pytest.raises(RoomClosed):
-        stays.admit(desk, person(desk, "Lê Văn Cường"), "F01", "Nhóm A", room="101")
+        stays.admit(desk, person(desk, "Lê Văn Cường"), "F01", "Nhóm B", room="101")
     actions = [e.action for e in audit.list_events(desk)]
     assert {"test.record", "room.close", "stay.restart"} <= set(actions)
     # The closed room stays closed until its last occupant has left, then awaits disinfection (R4).
@@ -198,7 +198,7 @@ def test_r6_early_release_needs_manager_and_reason(desk, clock):
         assert describe(info.value) == "Lý do không được để trống."
     assert stays.roster(desk, "F01")[0].person == a
     row = stays.release(desk, a, override="Có quyết định của Ban chỉ đạo huyện")
-    assert row.outcome == "completed"
+    assert row.outcome == "released_early"
 
 
 def test_r6_release_on_time_with_tests_by_medical_staff(desk, clock):
@@ -237,7 +237,7 @@ def test_roster_on_a_day(desk, clock):
     a = person(desk, "Nguyễn Văn An")
     b = person(desk, "Trần Văn Bình")
     stays.admit(desk, a, "F01", "Nhóm A", at=AUG1)
-    stays.admit(desk, b, "F01", "Nhóm A", at=datetime(2021, 8, 3, 8))
+    stays.admit(desk, b, "F01", "Nhóm B", at=datetime(2021, 8, 3, 8))
     assert [r.full_name for r in stays.roster(desk, "F01", date(2021, 8, 2))] == ["Nguyễn Văn An"]
     assert [r.full_name for r in stays.roster(desk, "F01", date(2021, 8, 3))] == [
         "Nguyễn Văn An",

@@ -1,0 +1,147 @@
+"""Who is in a facility at a moment: the one definition every list, count, chart, meal count and report uses.
+
+A stay is present at moment ``t`` when it was admitted at or before ``t`` and had not ended by ``t``
+(``domain.stays.is_present``). The roster of a moment is the list of those stays; every figure for that moment is
+its length, so the roster, the room board, the overview, the kitchen's count and the 16:00 report cannot
+disagree. The beds of a past moment come from the rooms' recorded states (``RoomStateChange``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from quarantine_desk.db.models import Room, RoomStateChange, Stay
+from quarantine_desk.domain.rooms import RoomState
+
+
+def present_at(at: datetime) -> ColumnElement[bool]:
+    """Stays present at moment ``at`` (the SQL form of ``domain.stays.is_present``)."""
+    return and_(Stay.admitted_at <= at, or_(Stay.released_at.is_(None), Stay.released_at > at))
+
+
+def present_between(since: datetime, until: datetime) -> ColumnElement[bool]:
+    """Stays present at some moment from ``since`` to ``until`` (both included)."""
+    return and_(Stay.admitted_at <= until, or_(Stay.released_at.is_(None), Stay.released_at > since))
+
+
+def present_count(session: Session, facility_id: int, at: datetime) -> int:
+    """How many people are in the facility at ``at``: always the length of the roster of that moment."""
+    return int(
+        session.scalar(
+            select(func.count()).select_from(Stay).where(Stay.facility_id == facility_id, present_at(at))
+        )
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class RoomAtMoment:
+    room_id: int
+    state: RoomState
+    beds_in_service: int
+    occupants: int
+
+
+@dataclass(frozen=True)
+class BedFigures:
+    """A facility's beds at a moment: in service, occupied, and closed (empty beds in rooms that take nobody)."""
+
+    beds: int
+    occupied: int
+    closed: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.beds - self.occupied - self.closed)
+
+
+def rooms_at(session: Session, facility_id: int, at: datetime) -> list[RoomAtMoment]:
+    """Each room of the facility as it was at ``at``: its recorded state then, and who was in it then.
+
+    A room with no state recorded by ``at`` did not exist yet and is left out.
+    """
+    latest: dict[int, RoomStateChange] = {}
+    first: dict[int, RoomStateChange] = {}
+    for change in session.scalars(
+        select(RoomStateChange)
+        .join(Room, Room.id == RoomStateChange.room_id)
+        .where(Room.facility_id == facility_id)
+        .order_by(RoomStateChange.room_id, RoomStateChange.at, RoomStateChange.id)
+    ):
+        first.setdefault(change.room_id, change)
+        if change.at <= at:
+            latest[change.room_id] = change
+    occupants = dict(
+        session.execute(
+            select(Stay.room_id, func.count())
+            .where(Stay.facility_id == facility_id, present_at(at))
+            .group_by(Stay.room_id)
+        )
+        .tuples()
+        .all()
+    )
+    rooms = []
+    for room_id, change in latest.items():
+        people = int(occupants.get(room_id, 0))
+        if not change.in_service:
+            state = RoomState.OUT_OF_SERVICE
+        elif change.closed:
+            state = RoomState.CLOSED
+        elif people:
+            state = RoomState.OCCUPIED
+        elif change.needs_disinfection:
+            state = RoomState.AWAITING_DISINFECTION
+        else:
+            state = RoomState.READY
+        rooms.append(RoomAtMoment(room_id, state, change.beds_in_service, people))
+    # A stay entered with an earlier time than the room's first record: the room was there, as first recorded.
+    for room_id, people in occupants.items():
+        if room_id not in latest and room_id in first:
+            change = first[room_id]
+            state = RoomState.OUT_OF_SERVICE if not change.in_service else RoomState.OCCUPIED
+            rooms.append(RoomAtMoment(room_id, state, change.beds_in_service, int(people)))
+    return rooms
+
+
+def bed_figures(rooms: Iterable[RoomAtMoment]) -> BedFigures:
+    """Counted as the room board counts beds (``facilities.occupancy_of``)."""
+    beds = occupied = closed = 0
+    for room in rooms:
+        beds += room.beds_in_service
+        occupied += room.occupants
+        if room.state not in (RoomState.READY, RoomState.OCCUPIED):
+            closed += max(0, room.beds_in_service - room.occupants)
+    return BedFigures(beds, occupied, closed)
+
+
+def bed_figures_at(session: Session, facility_id: int, at: datetime) -> BedFigures:
+    return bed_figures(rooms_at(session, facility_id, at))
+
+
+def record_room_state(session: Session, room: Room, at: datetime) -> None:
+    """Write the room's state from ``at`` on; called by every change to a room (admission, departure, positive
+    case, disinfection, service, beds), so the beds of any past moment can be told."""
+    from quarantine_desk.db.models import Bed
+
+    session.flush()
+    beds = (
+        session.scalar(
+            select(func.count()).select_from(Bed).where(Bed.room_id == room.id, Bed.in_service.is_(True))
+        )
+        or 0
+    )
+    session.add(
+        RoomStateChange(
+            room_id=room.id,
+            at=at,
+            in_service=room.in_service,
+            closed=room.closed_at is not None,
+            needs_disinfection=room.needs_disinfection,
+            beds_in_service=int(beds),
+        )
+    )
