@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from quarantine_desk import __version__
-from quarantine_desk.cli import admin, documents, logistics, people, shifts, stays
+from quarantine_desk.cli import admin, documents, logistics, people, policies, shifts, stays
 from quarantine_desk.cli.args import Parser, UsageError, password
 from quarantine_desk.cli.output import EXIT_USAGE, Output
 from quarantine_desk.domain.errors import DeskError, LoginRequired
@@ -26,7 +26,7 @@ from quarantine_desk.services.context import Desk, open_desk
 log = logging.getLogger(__name__)
 
 # Each area adds its commands with register(subparsers), in the order the help lists them.
-AREAS = (admin, people, stays, documents, shifts, logistics)
+AREAS = (admin, people, stays, policies, documents, shifts, logistics)
 
 
 def build_parser() -> argparse.ArgumentParser:

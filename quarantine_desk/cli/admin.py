@@ -77,6 +77,17 @@ def cmd_facility_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def cmd_facility_close(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    """Close (takes nobody more; refused while people stay there) or reopen a facility."""
+    opening = args.action == "open"
+    row = facilities.set_facility_active(desk, args.code, opening)
+    out.result(
+        row,
+        lambda: f"Đã mở lại khu cách ly {row.code}." if opening else f"Đã đóng khu cách ly {row.code}.",
+    )
+    return EXIT_OK
+
+
 def cmd_room_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     names = facilities.add_rooms(desk, args.facility, args.zone, args.room, args.beds, args.sex)
     out.result(
@@ -163,6 +174,12 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_facility_add)
     p = facility.add_parser("list")
     p.set_defaults(handler=cmd_facility_list)
+    p = facility.add_parser("close", help="đóng khu (chỉ khi không còn ai đang cách ly)")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_facility_close)
+    p = facility.add_parser("open", help="mở lại khu")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_facility_close)
 
     room = sub.add_parser("room", help="phòng").add_subparsers(
         dest="action", required=True, parser_class=Parser

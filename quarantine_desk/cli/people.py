@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from quarantine_desk.cli.args import Parser, UsageError
+from quarantine_desk.cli.args import Parser, UsageError, parse_date
 from quarantine_desk.cli.output import EXIT_OK, Output
-from quarantine_desk.services import people
+from quarantine_desk.services import people, vaccination
 from quarantine_desk.services.context import Desk
+from quarantine_desk.services.people import Dose
 
 
 def cmd_person_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
@@ -90,6 +91,69 @@ def cmd_people_search(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _dose(text: str) -> Dose:
+    """``DATE`` or ``DATE:VACCINE`` ("2021-08-01:AstraZeneca"); ``?`` for a dose whose date is not known."""
+    day, _, vaccine = text.partition(":")
+    given = None if day.strip() in ("", "?") else parse_date(day.strip(), "dose")
+    return Dose(given, vaccine.strip() or None)
+
+
+def cmd_person_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    if args.no_doses and args.dose:
+        raise UsageError("--no-doses và --dose không dùng cùng nhau")
+    doses = [_dose(d) for d in args.dose] if args.dose else ([] if args.no_doses else None)
+    recovered = parse_date(args.recovered, "recovered_on") if args.recovered else None
+    result = vaccination.edit_person(
+        desk,
+        args.person,
+        vaccination.PersonEdit(
+            name=args.name,
+            sex=args.sex,
+            born=args.born,
+            id_number=args.id_number,
+            phone=args.phone,
+            address=args.address,
+            household=args.household,
+            doses=doses,
+            recovered_on=recovered,
+            clear_recovered=args.not_recovered,
+        ),
+    )
+    row, moved = result.person, result.recomputed
+
+    def text() -> str:
+        line = f"Đã sửa thông tin {row.full_name} (số {row.id}); {len(result.doses)} mũi tiêm."
+        if moved is not None:
+            line += (
+                f" Quy định cách ly đổi từ “{moved.policy_before}” sang “{moved.policy_after}”: dự kiến ra "
+                f"{moved.planned_before:%d/%m/%Y} → {moved.planned_after:%d/%m/%Y}."
+            )
+        return line
+
+    out.result(
+        {
+            "person": row.id,
+            "id_number": row.id_number,
+            "name": row.full_name,
+            "born": row.born,
+            "sex": row.sex.value,
+            "doses": [{"date": d.given_on, "vaccine": d.vaccine} for d in result.doses],
+            "recovered_on": row.recovered_on,
+            "recomputed": None
+            if moved is None
+            else {
+                "stay": moved.stay,
+                "policy_before": moved.policy_before,
+                "policy_after": moved.policy_after,
+                "planned_before": moved.planned_before,
+                "planned_after": moved.planned_after,
+            },
+        },
+        text,
+    )
+    return EXIT_OK
+
+
 def register(sub: Any) -> None:
     """Adds ``person`` and ``people`` to the main parser's sub-commands."""
     person = sub.add_parser("person", help="người cách ly").add_subparsers(
@@ -110,6 +174,23 @@ def register(sub: Any) -> None:
     p.add_argument("--last-dose")
     p.add_argument("--recovered")
     p.set_defaults(handler=cmd_person_add)
+
+    p = person.add_parser("edit", help="sửa thông tin; mũi tiêm và ngày khỏi bệnh tính lại ngày ra dự kiến")
+    p.add_argument("person")
+    p.add_argument("--name")
+    p.add_argument("--sex")
+    p.add_argument("--born")
+    p.add_argument("--id-number")
+    p.add_argument("--phone")
+    p.add_argument("--address")
+    p.add_argument("--household")
+    p.add_argument(
+        "--dose", action="append", metavar="DATE[:VẮC-XIN]", help="mỗi mũi một lần; thay toàn bộ lịch sử tiêm"
+    )
+    p.add_argument("--no-doses", action="store_true", help="xóa lịch sử tiêm (chưa tiêm)")
+    p.add_argument("--recovered", metavar="DATE")
+    p.add_argument("--not-recovered", action="store_true")
+    p.set_defaults(handler=cmd_person_edit)
 
     search = sub.add_parser("people", help="tìm người").add_subparsers(
         dest="action", required=True, parser_class=Parser

@@ -7,6 +7,7 @@ from typing import Any
 
 from quarantine_desk.cli.args import UsageError, parse_at, parse_date
 from quarantine_desk.cli.output import EXIT_OK, Output
+from quarantine_desk.domain.cohorts import parse_kind
 from quarantine_desk.domain.stays import TestKind, TestResult
 from quarantine_desk.services import medical, stays
 from quarantine_desk.services.context import Desk
@@ -28,13 +29,23 @@ def _admit_payload(r: stays.AdmitResult) -> dict[str, Any]:
     }
 
 
+def _new_cohort(args: argparse.Namespace) -> stays.NewCohort:
+    return stays.NewCohort(
+        parse_kind(args.kind), parse_date(args.exposure_date, "exposure_date"), args.source or None
+    )
+
+
 def cmd_admit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     if args.bed and not args.room:
         raise UsageError("--bed cần đi kèm --room")
+    if args.as_contact and not args.room:
+        raise UsageError("--as-contact cần đi kèm --room")
     if len(args.person) > 1:
         if args.room:
             raise UsageError("--room chỉ dùng khi nhận một người")
-        results = stays.admit_group(desk, args.person, args.facility, args.cohort, at=parse_at(args.at))
+        results = stays.admit_group(
+            desk, args.person, args.facility, args.cohort, at=parse_at(args.at), new_cohort=_new_cohort(args)
+        )
         out.result(
             [_admit_payload(r) for r in results],
             lambda: "\n".join(
@@ -44,7 +55,15 @@ def cmd_admit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
         )
         return EXIT_OK
     r = stays.admit(
-        desk, args.person[0], args.facility, args.cohort, room=args.room, bed=args.bed, at=parse_at(args.at)
+        desk,
+        args.person[0],
+        args.facility,
+        args.cohort,
+        room=args.room,
+        bed=args.bed,
+        at=parse_at(args.at),
+        as_contact=args.as_contact,
+        new_cohort=_new_cohort(args),
     )
     out.result(
         _admit_payload(r),
@@ -72,9 +91,37 @@ def cmd_test(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+RELEASE_SENTENCES = {
+    "completed": "{name} đã hoàn thành cách ly ({at}).",
+    "released_early": "{name} ra khỏi khu cách ly trước thời hạn ({at}); lý do: {reason}.",
+    "home_quarantine": "{name} chuyển sang cách ly tại nhà ({at}): {reason}.",
+    "other": "{name} ra khỏi khu cách ly ({at}); lý do: {reason}.",
+}
+
+
 def cmd_release(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    r = stays.release(desk, args.person, at=parse_at(args.at), override=args.override)
-    out.result(r, lambda: f"{r.full_name} đã hoàn thành cách ly ({r.released_at:%d/%m/%Y %H:%M}).")
+    r = stays.release(
+        desk,
+        args.person,
+        at=parse_at(args.at),
+        override=args.override,
+        outcome=args.outcome,
+        home_address=args.home,
+    )
+    assert r.released_at is not None and r.outcome is not None
+    out.result(
+        {
+            "stay": r.stay,
+            "person": r.person,
+            "name": r.full_name,
+            "released_at": r.released_at,
+            "outcome": r.outcome,
+            "reason": r.reason,
+        },
+        lambda: RELEASE_SENTENCES.get(r.outcome or "", RELEASE_SENTENCES["other"]).format(
+            name=r.full_name, at=f"{r.released_at:%d/%m/%Y %H:%M}", reason=r.reason or ""
+        ),
+    )
     return EXIT_OK
 
 
@@ -111,7 +158,9 @@ def _roster_payload(r: stays.StayRow) -> dict[str, Any]:
 
 
 def cmd_roster(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    rows = stays.roster(desk, args.facility, parse_date(args.date))
+    if args.date and args.at:
+        raise UsageError("--date và --at không dùng cùng nhau")
+    rows = stays.roster(desk, args.facility, parse_date(args.date), at=parse_at(args.at))
     out.result(
         [_roster_payload(r) for r in rows],
         lambda: (
@@ -135,6 +184,14 @@ def register(sub: Any) -> None:
     p.add_argument("--room")
     p.add_argument("--bed")
     p.add_argument("--at")
+    p.add_argument(
+        "--as-contact",
+        action="store_true",
+        help="trưởng ban nhận vào phòng của nhóm khác/ngày trước như người tiếp xúc: cả phòng tính lại từ đầu",
+    )
+    p.add_argument("--kind", choices=["f1_contact", "returnee", "other"], help="loại nhóm mới")
+    p.add_argument("--exposure-date", metavar="DATE", help="ngày phơi nhiễm / ngày đến của nhóm mới")
+    p.add_argument("--source", help="nguồn của nhóm mới: mã ca F0, chuyến bay, chốt")
     p.set_defaults(handler=cmd_admit)
 
     p = sub.add_parser("test", help="ghi kết quả xét nghiệm")
@@ -144,10 +201,12 @@ def register(sub: Any) -> None:
     p.add_argument("--at")
     p.set_defaults(handler=cmd_test)
 
-    p = sub.add_parser("release", help="hoàn thành cách ly")
+    p = sub.add_parser("release", help="cho ra khỏi khu cách ly (hoàn thành, ra sớm, về nhà, khác)")
     p.add_argument("person")
     p.add_argument("--at")
-    p.add_argument("--override", metavar="REASON")
+    p.add_argument("--override", metavar="REASON", help="lý do (trưởng ban duyệt khi chưa đủ điều kiện)")
+    p.add_argument("--outcome", choices=[o.value for o in stays.RELEASE_OUTCOMES])
+    p.add_argument("--home", metavar="ADDRESS", help="địa chỉ cách ly tại nhà (--outcome home_quarantine)")
     p.set_defaults(handler=cmd_release)
 
     p = sub.add_parser("transfer", help="chuyển đi (cơ sở điều trị)")
@@ -163,7 +222,10 @@ def register(sub: Any) -> None:
     p.add_argument("--by")
     p.set_defaults(handler=cmd_disinfect)
 
-    p = sub.add_parser("roster", help="danh sách người trong khu vào một ngày")
+    p = sub.add_parser(
+        "roster", help="những người đang ở trong khu: cuối ngày --date (bây giờ nếu là hôm nay) hoặc lúc --at"
+    )
     p.add_argument("facility")
     p.add_argument("--date")
+    p.add_argument("--at")
     p.set_defaults(handler=cmd_roster)
