@@ -73,6 +73,19 @@ class RoomRow:
     earliest_release: date | None
     disinfected_at: str | None
     disinfected_by: str | None
+    # The day the occupants' quarantine started (R2: one per room); None when empty.
+    starts_on: date | None = None
+
+    def takes_arrivals_of(self, day: date) -> bool:
+        """Whether a newcomer admitted on ``day`` may join, as far as the room's state and day go (R2, R4, R5):
+        the check-in page offers these rooms first. Cohort and sex are checked when admitting."""
+        if self.state is RoomState.READY:
+            return True
+        return (
+            self.state is RoomState.OCCUPIED
+            and self.starts_on == day
+            and self.occupants < self.beds_in_service
+        )
 
     def days_to_release(self, today: date) -> int | None:
         return (self.earliest_release - today).days if self.earliest_release else None
@@ -558,6 +571,7 @@ def room_board(desk: Desk, facility_code: str) -> list[RoomRow]:
                     earliest_release=earliest.get(snap.room_id),
                     disinfected_at=room.disinfected_at.isoformat() if room.disinfected_at else None,
                     disinfected_by=room.disinfected_by,
+                    starts_on=snap.starts_on,
                 )
             )
         return rows

@@ -110,6 +110,11 @@ def _optional_date(raw: str, field: str, today: date) -> date | None:
     return day
 
 
+def parse_day(raw: str, field: str, today: date) -> date | None:
+    """A date typed in a form ("15/03/2021", "2021-03-15"), None when empty; ``InvalidInput`` names ``field``."""
+    return _optional_date(raw, field, today)
+
+
 def check_new_person(new: NewPerson, today: date) -> CheckedPerson:
     """Validate a person's fields; raises InvalidInput naming the first bad field."""
     full_name = parse_name(new.name)

@@ -176,11 +176,33 @@ def test_release_problems_and_override_by_a_manager(ctx, page, clock, qtbot) -> 
     page.leaving_view.selectRow(0)
     assert not page.release_button.isEnabled()
     assert page.override_button.isVisible() and page.override_button.isEnabled()
+    offered: list[list[str]] = []
+
+    def choose(title: str, label: str, items: list[str]) -> str:
+        offered.append(items)
+        return items[0]
+
+    page.ask.choice = choose
     page.ask.reason = lambda *args: "Quyết định của Ban chỉ đạo huyện"
     page.override_selected()
     wait_for_writes(qtbot)
     assert page.leaving.rowCount() == 2
-    assert "hoàn thành cách ly" in page.message.text()
+    # An early release is said as such, never as a completed quarantine.
+    assert "trước thời hạn" in page.message.text() and "hoàn thành" not in page.message.text()
+    assert len(offered[0]) == 3
+    # Moving someone to home quarantine keeps the address given.
+    page.leaving_view.selectRow(0)
+    page.ask.choice = lambda title, label, items: items[1]
+    page.ask.text = lambda *args: "Thôn 5, xã Hà Mòn"
+    page.ask.reason = lambda *args: "Theo chỉ đạo của huyện"
+    page.override_selected()
+    wait_for_writes(qtbot)
+    assert "cách ly tại nhà" in page.message.text()
+    ended = [s for p in (1, 2, 3) for s in stays.person_stays(ctx.desk, p) if s.released_at]
+    assert sorted((s.outcome, s.reason) for s in ended) == [
+        ("home_quarantine", "Thôn 5, xã Hà Mòn"),
+        ("released_early", "Quyết định của Ban chỉ đạo huyện"),
+    ]
 
 
 def test_an_empty_override_reason_is_refused(ctx, page, clock, qtbot, on_dialog) -> None:  # type: ignore[no-untyped-def]
@@ -194,6 +216,7 @@ def test_an_empty_override_reason_is_refused(ctx, page, clock, qtbot, on_dialog)
     def confirm_empty(dialog) -> None:  # type: ignore[no-untyped-def]
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
+    page.ask.choice = lambda title, label, items: items[0]  # an early release; then the reason is asked
     seen = on_dialog(confirm_empty)
     qtbot.mouseClick(page.override_button, Qt.MouseButton.LeftButton)
     wait_for_writes(qtbot)

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QKeyCombination, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QLineEdit,
     QWidget,
 )
 
 from quarantine_desk.domain.chip_id import looks_like_chip_qr
-from quarantine_desk.domain.errors import InvalidInput, PersonAlreadyStaying
+from quarantine_desk.domain.errors import InvalidInput, PersonAlreadyStaying, RoomCohortConflict
 from quarantine_desk.domain.people import normalise_id_number, parse_id_number, parse_phone, sex_from_id
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import RoomState
@@ -38,8 +39,9 @@ from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import Column, RowsModel
 from quarantine_desk.ui.operations import follow, query, task, write
 from quarantine_desk.ui.permissions import restrict
+from quarantine_desk.ui.person_dialog import PersonDialog
 from quarantine_desk.ui.tasks import writing
-from quarantine_desk.ui.widgets import setup_table, sex_text, vn_date
+from quarantine_desk.ui.widgets import Ask, setup_table, sex_text, vn_date
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,9 @@ class CheckinPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("checkin_page")
+        self.ask = Ask(self)
+        # The arrival, room and bed of the last admission into a chosen room (to offer "accept as contact").
+        self._chosen: tuple[PersonRow, str, str | None] | None = None
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -108,6 +113,7 @@ class CheckinPage(QWidget):
             Permission.ADMIT,
         )
         self.follower = follow(self, ctx, AREAS, self.refresh)
+        self._wire_person_editor()
         self.refresh()
 
     # --- layout -----------------------------------------------------------------------------------------------
@@ -333,7 +339,10 @@ class CheckinPage(QWidget):
         self.room_combo.blockSignals(True)
         self.room_combo.clear()
         self.cohort.addItems(cohorts)
-        for row in rooms:
+        today = self.ctx.desk.now().date()
+        # Rooms that take today's arrivals first; a room whose people started earlier is never offered first, and
+        # says so (R2: a later day never joins it, except as a manager's accepted contact).
+        for row in sorted(rooms, key=lambda r: not r.takes_arrivals_of(today)):
             label = (
                 self.tr("%1 · %2 · %3 %4/%5")
                 .replace("%1", row.room)
@@ -344,6 +353,10 @@ class CheckinPage(QWidget):
             )
             if row.cohort:
                 label += f" · {row.cohort}"
+            if row.starts_on is not None:
+                label += " " + self.tr("(từ %1)").replace("%1", row.starts_on.strftime("%d/%m"))
+                if row.starts_on != today:
+                    label += " · " + self.tr("không nhận người đến sau")
             self.room_combo.addItem(label, RoomChoice(row.room, row.zone, row.beds, label))
         self.cohort.setEditText(typed)
         self.cohort.blockSignals(False)
@@ -653,11 +666,69 @@ class CheckinPage(QWidget):
             self.tr("Đề xuất cho %1 người; nhấn Ctrl+Enter để nhận vào.").replace("%1", str(len(proposals)))
         )
 
+    # --- correcting a person (doses, recovery) --------------------------------------------------------------
+
+    def _wire_person_editor(self) -> None:
+        """F2 or the context menu on a search result opens the person editor."""
+        action = QAction(self.tr("Sửa thông tin, mũi tiêm…"), self.results_view)
+        action.setShortcut(QKeySequence("F2"))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(self.edit_selected_person)
+        self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.results_view.addAction(action)
+
+    def person_dialog(self, person: PersonRow) -> PersonDialog:
+        return PersonDialog(self.ctx.desk, person, self.ctx.lang, self)
+
+    def edit_selected_person(self) -> None:
+        index = self.results_view.currentIndex()
+        person = self.results.row_at(index.row()) if index.isValid() else None
+        if person is None:
+            return
+        dialog = self.person_dialog(person)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.message.done(dialog.summary())
+            self.ctx.notify({Area.PEOPLE, Area.STAYS})
+
     def _admit_buttons(self) -> list[QWidget]:
         return [self.admit_button, self.admit_here_button, self.propose_button]
 
     def _admission_refused(self, err: BaseException) -> None:
         self.message.error(error_text(err, self.ctx.lang))
+        self._offer_contact(err)
+
+    def _offer_contact(self, err: BaseException) -> None:
+        """A room of an earlier day refused the arrival (R2): a manager may accept the person as a contact of its
+        occupants, after a confirmation that says the whole room restarts its quarantine."""
+        if not (
+            isinstance(err, RoomCohortConflict)
+            and err.room_day
+            and err.person_day
+            and err.room_day != err.person_day
+            and self.ctx.desk.can(Permission.ACCEPT_CONTACT)
+            and self._chosen is not None
+        ):
+            return
+        person, room, bed = self._chosen
+        question = (
+            self.tr(
+                "Nhận %1 vào phòng %2 như người tiếp xúc gần với những người đang ở đó?\n"
+                "Tất cả người trong phòng sẽ tính lại thời gian cách ly từ hôm nay."
+            )
+            .replace("%1", person.full_name)
+            .replace("%2", room)
+        )
+        if not self.ask.confirm(self.tr("Nhận là người tiếp xúc"), question):
+            return
+        desk, facility, cohort = self.ctx.desk, self.ctx.facility, self.cohort.currentText().strip()
+        write(
+            self.ctx,
+            self,
+            lambda: stays.admit(desk, person.id, facility, cohort, room=room, bed=bed, as_contact=True),
+            lambda result: self._after_admission([result]),
+            lambda failure: self.message.error(error_text(failure, self.ctx.lang)),
+            busy=self._admit_buttons(),
+        )
 
     def admit_all(self) -> None:
         """Admit everyone on the arriving list with the beds the program chooses, all or none."""
@@ -689,6 +760,7 @@ class CheckinPage(QWidget):
             return
         desk, facility, cohort = self.ctx.desk, self.ctx.facility, self.cohort.currentText().strip()
         bed = self.bed_combo.currentData()
+        self._chosen = (person, choice.room, bed)
         write(
             self.ctx,
             self,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import natural_key
-from quarantine_desk.domain.stays import FEVER_FROM, TestResult
+from quarantine_desk.domain.stays import FEVER_FROM, StayOutcome, TestResult
 from quarantine_desk.domain.text import fold
 from quarantine_desk.services import medical, stays
 from quarantine_desk.services.changes import Area
@@ -448,40 +448,82 @@ class MedicalPage(QWidget):
         if line is not None:
             self._release(line, None)
 
+    def outcome_choices(self) -> dict[str, StayOutcome]:
+        """How a stay that has not run its course may end, as the manager picks it."""
+        return {
+            self.tr("Ra sớm theo quyết định của Ban quản lý"): StayOutcome.RELEASED_EARLY,
+            self.tr("Chuyển cách ly tại nhà"): StayOutcome.HOME_QUARANTINE,
+            self.tr("Ra khỏi khu vì lý do khác"): StayOutcome.OTHER,
+        }
+
     def override_selected(self) -> None:
         line = self._current_leaving()
         if line is None:
             return
-        reason = self.ask.reason(
+        choices = self.outcome_choices()
+        picked = self.ask.choice(
             self.tr("Duyệt cho ra"),
-            self.tr("%1: %2.\nLý do cho ra (được ghi vào nhật ký):")
+            self.tr("%1: %2.\nHình thức ra khỏi khu cách ly:")
             .replace("%1", line.full_name)
             .replace("%2", self.problems_text(line)),
+            list(choices),
+        )
+        outcome = choices.get(picked or "")
+        if outcome is None:
+            return
+        home = None
+        if outcome is StayOutcome.HOME_QUARANTINE:
+            home = self.ask.text(
+                self.tr("Chuyển cách ly tại nhà"),
+                self.tr("Địa chỉ cách ly tại nhà của %1 (để trống: địa chỉ đã đăng ký):").replace(
+                    "%1", line.full_name
+                ),
+            )
+        # A required reason: an empty one reaches the service, which says why it is refused.
+        reason = self.ask.reason(
+            self.tr("Duyệt cho ra"),
+            self.tr("Lý do (được ghi vào nhật ký và in trên giấy xác nhận):"),
         )
         if reason is not None:
-            self._release(line, reason)
+            self._release(line, reason, outcome, home)
 
-    def _leave(self, write: Callable[[], object], done: Callable[[], None]) -> None:
+    def _leave(self, write: Callable[[], StayRow], done: Callable[[StayRow], None]) -> None:
         """A release or a transfer on the write worker; the buttons wait for its answer."""
         operations.write(
             self.ctx,
             self,
             write,
-            lambda _row: done(),
+            done,
             self._refused,
             busy=[self.release_button, self.override_button, self.transfer_button],
         )
 
-    def _release(self, line: ReleaseLine, override: str | None) -> None:
+    def _release(
+        self,
+        line: ReleaseLine,
+        override: str | None,
+        outcome: StayOutcome | None = None,
+        home: str | None = None,
+    ) -> None:
         if writing(self):
             return
         desk = self.ctx.desk
+        done = {
+            StayOutcome.COMPLETED: self.tr("%1 đã hoàn thành cách ly."),
+            StayOutcome.RELEASED_EARLY: self.tr("%1 đã ra khỏi khu cách ly trước thời hạn."),
+            StayOutcome.HOME_QUARANTINE: self.tr("%1 đã chuyển sang cách ly tại nhà."),
+            StayOutcome.OTHER: self.tr("%1 đã ra khỏi khu cách ly."),
+        }
 
-        def released() -> None:
-            log.info("stay %s released%s", line.stay, " with override" if override else "")
-            self.message.done(self.tr("%1 đã hoàn thành cách ly.").replace("%1", line.full_name))
+        def released(row: StayRow) -> None:
+            log.info("stay %s ended: %s", line.stay, row.outcome)
+            text = done.get(StayOutcome(row.outcome or "other"), done[StayOutcome.OTHER])
+            self.message.done(text.replace("%1", line.full_name))
 
-        self._leave(lambda: stays.release(desk, line.person, override=override), released)
+        self._leave(
+            lambda: stays.release(desk, line.person, override=override, outcome=outcome, home_address=home),
+            released,
+        )
 
     def transfer_selected(self) -> None:
         line = self._current_leaving()
@@ -496,7 +538,7 @@ class MedicalPage(QWidget):
         desk = self.ctx.desk
         self._leave(
             lambda: stays.transfer(desk, line.person, to),
-            lambda: self.message.done(
+            lambda _row: self.message.done(
                 self.tr("%1 đã được chuyển đến %2.").replace("%1", line.full_name).replace("%2", to)
             ),
         )

@@ -393,7 +393,11 @@ class RoomBoardPage(QWidget):
             return self.tr("Chuyển điều trị: %1").replace("%1", stay.transfer_to or "")
         if stay.outcome is StayOutcome.COMPLETED:
             return self.tr("Hoàn thành")
-        return self.tr("Khác")
+        if stay.outcome == "released_early":
+            return self.tr("Ra sớm: %1").replace("%1", stay.reason or "")
+        if stay.outcome == "home_quarantine":
+            return self.tr("Cách ly tại nhà: %1").replace("%1", stay.reason or "")
+        return self.tr("Khác: %1").replace("%1", stay.reason or "")
 
     def _tile_texts(self) -> dict[str, str]:
         texts = {state.value: self.state_text(state) for state in RoomState}

@@ -1,0 +1,152 @@
+"""The person editor: correct a person's details, vaccination doses (each with its date and vaccine) and recovery.
+
+Saving goes through ``vaccination.edit_person`` on the write worker; when the correction changes the policy of an
+open stay, the dialog says how the planned release moved (the service recomputes and audits it).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.services import vaccination
+from quarantine_desk.services.context import Desk
+from quarantine_desk.services.people import Dose, PersonRow, parse_day
+from quarantine_desk.ui.forms import ErrorLine, dialog_buttons
+from quarantine_desk.ui.interaction import error_text
+from quarantine_desk.ui.tasks import run_write
+
+
+def _dmy(value: object) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else ""  # type: ignore[attr-defined]
+
+
+class PersonDialog(QDialog):
+    """Edit one person; ``result`` holds the service's answer once saved."""
+
+    def __init__(
+        self, desk: Desk, person: PersonRow, lang: str = "vi", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.person = person
+        self.lang = lang
+        self.result_row: vaccination.EditResult | None = None
+        self.setWindowTitle(self.tr("Sửa thông tin người cách ly"))
+        self.setMinimumWidth(520)
+        self.name = QLineEdit(person.full_name)
+        self.phone = QLineEdit(person.phone or "")
+        self.address = QLineEdit(person.address or "")
+        self.household = QLineEdit(person.household or "")
+        self.recovered = QLineEdit(_dmy(person.recovered_on))
+        self.recovered.setPlaceholderText(self.tr("dd/mm/yyyy; để trống nếu chưa mắc"))
+        form = QFormLayout()
+        form.addRow(self.tr("Họ và tên"), self.name)
+        form.addRow(self.tr("Số điện thoại"), self.phone)
+        form.addRow(self.tr("Địa chỉ"), self.address)
+        form.addRow(self.tr("Hộ gia đình"), self.household)
+        form.addRow(self.tr("Ngày khỏi bệnh"), self.recovered)
+        self.doses = QTableWidget(0, 2)
+        self.doses.setObjectName("doses")
+        self.doses.setHorizontalHeaderLabels([self.tr("Ngày tiêm"), self.tr("Loại vắc xin")])
+        self.doses.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for dose in vaccination.person_doses(desk, person.id):
+            self.add_dose(_dmy(dose.given_on), dose.vaccine or "")
+        add = QPushButton(self.tr("Thêm mũi"))
+        add.clicked.connect(lambda: self.add_dose("", ""))
+        remove = QPushButton(self.tr("Xóa mũi đang chọn"))
+        remove.clicked.connect(self.remove_dose)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Các mũi tiêm (ngày để trống nếu không rõ)")), 1)
+        row.addWidget(add)
+        row.addWidget(remove)
+        self.error = ErrorLine()
+        self.buttons = dialog_buttons(self, self.tr("Lưu"))
+        self.buttons.accepted.disconnect()
+        self.buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.doses)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def add_dose(self, day: str, vaccine: str) -> None:
+        row = self.doses.rowCount()
+        self.doses.insertRow(row)
+        self.doses.setItem(row, 0, QTableWidgetItem(day))
+        self.doses.setItem(row, 1, QTableWidgetItem(vaccine))
+
+    def remove_dose(self) -> None:
+        row = self.doses.currentRow()
+        if row >= 0:
+            self.doses.removeRow(row)
+
+    def entered_doses(self) -> list[Dose]:
+        today = self.desk.now().date()
+        doses = []
+        for row in range(self.doses.rowCount()):
+            day = self.doses.item(row, 0)
+            vaccine = self.doses.item(row, 1)
+            given = parse_day(day.text() if day else "", "dose", today)
+            doses.append(Dose(given, (vaccine.text().strip() if vaccine else "") or None))
+        return doses
+
+    def edit(self) -> vaccination.PersonEdit:
+        today = self.desk.now().date()
+        recovered = parse_day(self.recovered.text(), "recovered_on", today)
+        return vaccination.PersonEdit(
+            name=self.name.text(),
+            phone=self.phone.text(),
+            address=self.address.text(),
+            household=self.household.text(),
+            doses=self.entered_doses(),
+            recovered_on=recovered,
+            clear_recovered=recovered is None,
+        )
+
+    def save(self) -> None:
+        try:
+            edit = self.edit()
+        except DeskError as err:
+            self.error.show_error(error_text(err, self.lang))
+            return
+        desk, person = self.desk, self.person.id
+        run_write(
+            self,
+            lambda: vaccination.edit_person(desk, person, edit),
+            self._saved,
+            lambda err: self.error.show_error(error_text(err, self.lang)),
+            busy=[self.buttons],
+        )
+
+    def _saved(self, result: vaccination.EditResult) -> None:
+        self.result_row = result
+        self.accept()
+
+    def summary(self) -> str:
+        """What the page tells the user after saving (the planned release, when it moved)."""
+        if self.result_row is None:
+            return ""
+        text = self.tr("Đã lưu thông tin %1.").replace("%1", self.result_row.person.full_name)
+        moved = self.result_row.recomputed
+        if moved is not None:
+            text += " " + (
+                self.tr("Quy định cách ly đổi sang “%1”: ngày ra dự kiến %2 → %3.")
+                .replace("%1", moved.policy_after)
+                .replace("%2", _dmy(moved.planned_before))
+                .replace("%3", _dmy(moved.planned_after))
+            )
+        return text
