@@ -1,7 +1,9 @@
 """A realistic demo facility, so that a newcomer sees a living program.
 
-Three zones, 60 rooms, 240 beds, about 150 people in stays of several cohorts (households kept together),
-tests on their scheduled days, one positive case with its room closed, one room awaiting disinfection.
+Three zones, 60 rooms, 240 beds, about 150 people in stays of several cohorts (households kept together, children
+with their parents), tests on their scheduled days, one positive case transferred with its room closed, an early
+release and a move to home quarantine with their reasons, and a policy change half-way: the later cohorts are
+admitted under a new, shorter policy while the earlier ones keep theirs.
 Everything goes through the same services as the window, so the demo obeys every rule. Deterministic: the same
 seed gives the same people.
 """
@@ -12,10 +14,12 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from quarantine_desk.domain.cohorts import CohortKind
 from quarantine_desk.domain.errors import AlreadyExists, DeskError, NoBedAvailable
 from quarantine_desk.domain.people import PROVINCE_CODES
-from quarantine_desk.domain.stays import TestKind, TestResult
-from quarantine_desk.services import facilities, meals, medical, people, shifts, stays, supplies
+from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
+from quarantine_desk.domain.stays import StayOutcome, TestKind, TestResult
+from quarantine_desk.services import facilities, meals, medical, people, policies, shifts, stays, supplies
 from quarantine_desk.services.context import Desk
 
 FAMILY = [
@@ -100,6 +104,16 @@ COHORTS = [
     "Người về từ TP.HCM đợt 3",
     "F1 ca BN 12688 – khu dân cư tổ 5",
 ]
+# What the gate knows of each cohort: its kind and source (the F0 case, the checkpoint).
+COHORT_FACTS = [
+    (CohortKind.F1_CONTACT, "BN 12345"),
+    (CohortKind.F1_CONTACT, "BN 12410"),
+    (CohortKind.F1_CONTACT, "BN 12502"),
+    (CohortKind.RETURNEE, "Chốt kiểm dịch Km 1480, QL14"),
+    (CohortKind.F1_CONTACT, "BN 12688"),
+]
+# The province shortens the period half-way through the demo; the cohorts already in keep theirs.
+NEW_POLICY = "10 ngày, xét nghiệm ngày 1, 5, 10 (quy định mới của tỉnh)"
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,14 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
     facilities.add_rooms(desk, code, "Khu B – Gia đình", "B101-B120", 4, "any")
 
     today = desk.now().date()
+    # The new policy takes effect with the fourth cohort (six days ago).
+    if not any(p.name == NEW_POLICY for p in policies.list_policies(desk)):
+        policies.save_policy(
+            desk,
+            PolicyProfile(
+                None, NEW_POLICY, today - timedelta(days=6), None, PolicyKind.STANDARD, 10, (1, 5, 10)
+            ),
+        )
     # Cohorts arrive over the last twelve days, so release dates spread over the coming days.
     arrivals: list[tuple[str, datetime, list[int]]] = []
     made = 0
@@ -152,7 +174,8 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
         group: list[int] = []
         while len(group) < size:
             family = rng.choice(FAMILY)
-            if rng.random() < 0.25 and size - len(group) >= 3:
+            # Every cohort has at least one family with a child; about a quarter of arrivals come as families.
+            if (not group or rng.random() < 0.25) and size - len(group) >= 3:
                 household_no += 1
                 members = [
                     ("M", 1975 + rng.randrange(15)),
@@ -191,16 +214,18 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
                 made += 1
         arrivals.append((cohort, at, group))
 
-    for cohort, at, group in arrivals:
+    for index, (cohort, at, group) in enumerate(arrivals):
+        kind, source = COHORT_FACTS[index % len(COHORT_FACTS)]
+        new = stays.NewCohort(kind, at.date(), source)
         try:
-            stays.admit_group(desk, group, code, cohort, at=at)
+            stays.admit_group(desk, group, code, cohort, at=at, new_cohort=new)
         except NoBedAvailable:
             # A larger demo than the facility: admit whoever still fits, one by one.
             for pid in group:
                 try:
-                    stays.admit(desk, pid, code, cohort, at=at)
+                    stays.admit(desk, pid, code, cohort, at=at, new_cohort=new)
                 except DeskError:
-                    break
+                    continue
 
     # Tests on the scheduled days that have passed; medical staff record them in the morning.
     for due in medical.tests_due_list(desk, code, today - timedelta(days=1)):
@@ -234,6 +259,26 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
             at=datetime.combine(today, time(9, 0)),
         )
         transferred = 1
+
+    # A manager lets one person go early (a death in the family) and moves another to home quarantine: both
+    # get a release paper with the real days and the reason, never the completion certificate.
+    alone = [
+        r
+        for r in stays.roster(desk, code, at=datetime.combine(today, time(9, 30)))
+        if r.positive_at is None and r.planned_release > today + timedelta(days=1)
+    ]
+    ways = (
+        (StayOutcome.RELEASED_EARLY, "Gia đình có tang, Ban chỉ đạo huyện đồng ý cho về"),
+        (StayOutcome.HOME_QUARANTINE, "Theo đề nghị của Trạm y tế xã, chuyển cách ly tại nhà"),
+    )
+    for (outcome, reason), chosen in zip(ways, alone[::17], strict=False):
+        try:
+            stays.release(
+                desk, chosen.person, at=datetime.combine(today, time(10, 0)), override=reason, outcome=outcome
+            )
+            released += 1
+        except DeskError:
+            continue  # a parent whose child would stay alone (R9): another person is picked next time
 
     # The other areas' demo data: stock with one item below its minimum, 24/7 shifts with one gap, meals served.
     supplies.seed_demo(desk, code, today)
