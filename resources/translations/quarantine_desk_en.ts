@@ -731,6 +731,28 @@
         <source>phòng %1</source>
         <translation>room %1</translation>
     </message>
+    <message>
+        <source>(từ %1)</source>
+        <translation>(since %1)</translation>
+    </message>
+    <message>
+        <source>không nhận người đến sau</source>
+        <translation>takes no later arrivals</translation>
+    </message>
+    <message>
+        <source>Sửa thông tin, mũi tiêm…</source>
+        <translation>Edit details, vaccine doses…</translation>
+    </message>
+    <message>
+        <source>Nhận %1 vào phòng %2 như người tiếp xúc gần với những người đang ở đó?
+Tất cả người trong phòng sẽ tính lại thời gian cách ly từ hôm nay.</source>
+        <translation>Admit %1 into room %2 as a close contact of the people there?
+Everyone in the room restarts their quarantine from today.</translation>
+    </message>
+    <message>
+        <source>Nhận là người tiếp xúc</source>
+        <translation>Accept as a contact</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
@@ -2298,6 +2320,44 @@ Reason for the release (kept in the audit trail):</translation>
         <source>%1 xét nghiệm đến hạn hôm nay, trong đó %2 quá hạn.</source>
         <translation>%1 tests due today, %2 of them overdue.</translation>
     </message>
+    <message>
+        <source>Ra sớm theo quyết định của Ban quản lý</source>
+        <translation>Early release decided by the management</translation>
+    </message>
+    <message>
+        <source>Chuyển cách ly tại nhà</source>
+        <translation>Move to home quarantine</translation>
+    </message>
+    <message>
+        <source>Ra khỏi khu vì lý do khác</source>
+        <translation>Leaves for another reason</translation>
+    </message>
+    <message>
+        <source>%1: %2.
+Hình thức ra khỏi khu cách ly:</source>
+        <translation>%1: %2.
+How does the stay end?</translation>
+    </message>
+    <message>
+        <source>Địa chỉ cách ly tại nhà của %1 (để trống: địa chỉ đã đăng ký):</source>
+        <translation>Home quarantine address of %1 (empty: the registered address):</translation>
+    </message>
+    <message>
+        <source>Lý do (được ghi vào nhật ký và in trên giấy xác nhận):</source>
+        <translation>Reason (kept in the audit trail and printed on the release paper):</translation>
+    </message>
+    <message>
+        <source>%1 đã ra khỏi khu cách ly trước thời hạn.</source>
+        <translation>%1 has left the facility before the end of the period.</translation>
+    </message>
+    <message>
+        <source>%1 đã chuyển sang cách ly tại nhà.</source>
+        <translation>%1 has moved to home quarantine.</translation>
+    </message>
+    <message>
+        <source>%1 đã ra khỏi khu cách ly.</source>
+        <translation>%1 has left the facility.</translation>
+    </message>
 </context>
 <context>
     <name>MovementDialog</name>
@@ -2930,6 +2990,18 @@ Reason for the release (kept in the audit trail):</translation>
         <location filename="../../quarantine_desk/ui/pages/rooms.py" line="504"/>
         <source>Phòng %1 đã ngừng sử dụng.</source>
         <translation>Room %1 is out of service.</translation>
+    </message>
+    <message>
+        <source>Ra sớm: %1</source>
+        <translation>Released early: %1</translation>
+    </message>
+    <message>
+        <source>Cách ly tại nhà: %1</source>
+        <translation>Home quarantine: %1</translation>
+    </message>
+    <message>
+        <source>Khác: %1</source>
+        <translation>Other: %1</translation>
     </message>
 </context>
 <context>
@@ -3907,6 +3979,69 @@ Reason for the release (kept in the audit trail):</translation>
     <message>
         <source>Hướng dẫn sử dụng</source>
         <translation>User guide</translation>
+    </message>
+</context>
+<context>
+    <name>PersonDialog</name>
+    <message>
+        <source>Sửa thông tin người cách ly</source>
+        <translation>Edit a person in quarantine</translation>
+    </message>
+    <message>
+        <source>dd/mm/yyyy; để trống nếu chưa mắc</source>
+        <translation>dd/mm/yyyy; empty if never infected</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Số điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Hộ gia đình</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Ngày khỏi bệnh</source>
+        <translation>Date of recovery</translation>
+    </message>
+    <message>
+        <source>Ngày tiêm</source>
+        <translation>Dose date</translation>
+    </message>
+    <message>
+        <source>Loại vắc xin</source>
+        <translation>Vaccine</translation>
+    </message>
+    <message>
+        <source>Thêm mũi</source>
+        <translation>Add a dose</translation>
+    </message>
+    <message>
+        <source>Xóa mũi đang chọn</source>
+        <translation>Remove the selected dose</translation>
+    </message>
+    <message>
+        <source>Các mũi tiêm (ngày để trống nếu không rõ)</source>
+        <translation>Vaccine doses (leave the date empty if unknown)</translation>
+    </message>
+    <message>
+        <source>Lưu</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Đã lưu thông tin %1.</source>
+        <translation>Saved the details of %1.</translation>
+    </message>
+    <message>
+        <source>Quy định cách ly đổi sang “%1”: ngày ra dự kiến %2 → %3.</source>
+        <translation>Quarantine policy changed to “%1”: planned release %2 → %3.</translation>
     </message>
 </context>
 </TS>
