@@ -76,9 +76,10 @@ def _variant_condition(variant: str, on: date, moment: datetime) -> ColumnElemen
 
 
 def roster_rows(
-    desk: Desk, facility_id: int, variant: str, on: date, moment: datetime
+    desk: Desk, facility_id: int, variant: str, on: date, moment: datetime | None = None
 ) -> Iterator[RosterRow]:
     """Rows streamed from the database in Vietnamese order, a page at a time (constant memory)."""
+    moment = moment or roster_moment(on, desk.now())
     with desk.read(Permission.EXPORT) as session:
         query = (
             stay_query()

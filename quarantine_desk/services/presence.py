@@ -63,19 +63,18 @@ class BedFigures:
 def rooms_at(session: Session, facility_id: int, at: datetime) -> list[RoomAtMoment]:
     """Each room of the facility as it was at ``at``: its recorded state then, and who was in it then.
 
-    A room with no state recorded by ``at`` did not exist yet and is left out.
+    A room's first recorded state also stands for the time before it: the rooms were there before they were
+    entered into the program, and stays are often entered with an earlier time.
     """
-    latest: dict[int, RoomStateChange] = {}
-    first: dict[int, RoomStateChange] = {}
+    states: dict[int, RoomStateChange] = {}
     for change in session.scalars(
         select(RoomStateChange)
         .join(Room, Room.id == RoomStateChange.room_id)
         .where(Room.facility_id == facility_id)
         .order_by(RoomStateChange.room_id, RoomStateChange.at, RoomStateChange.id)
     ):
-        first.setdefault(change.room_id, change)
-        if change.at <= at:
-            latest[change.room_id] = change
+        if change.room_id not in states or change.at <= at:
+            states[change.room_id] = change
     occupants = dict(
         session.execute(
             select(Stay.room_id, func.count())
@@ -86,7 +85,7 @@ def rooms_at(session: Session, facility_id: int, at: datetime) -> list[RoomAtMom
         .all()
     )
     rooms = []
-    for room_id, change in latest.items():
+    for room_id, change in states.items():
         people = int(occupants.get(room_id, 0))
         if not change.in_service:
             state = RoomState.OUT_OF_SERVICE
@@ -99,12 +98,6 @@ def rooms_at(session: Session, facility_id: int, at: datetime) -> list[RoomAtMom
         else:
             state = RoomState.READY
         rooms.append(RoomAtMoment(room_id, state, change.beds_in_service, people))
-    # A stay entered with an earlier time than the room's first record: the room was there, as first recorded.
-    for room_id, people in occupants.items():
-        if room_id not in latest and room_id in first:
-            change = first[room_id]
-            state = RoomState.OUT_OF_SERVICE if not change.in_service else RoomState.OCCUPIED
-            rooms.append(RoomAtMoment(room_id, state, change.beds_in_service, int(people)))
     return rooms
 
 

@@ -33,10 +33,11 @@ def test_counts_follow_the_roster_and_the_staff_given(desk, f01) -> None:  # typ
     assert counts.quarantined == 3 and counts.staff_source == "given"
     assert all((m.quarantined, m.staff, m.total) == (3, 12, 15) for m in counts.meals)
     assert all(m.served_quarantined is None for m in counts.meals)
-    # Before the admissions nobody is there; a person released today still eats that day.
+    # Before the admissions nobody is there; the kitchen cooks for the roster of the day, so a person who has
+    # left is no longer counted, today or later.
     assert meals.meal_counts(desk, f01, TODAY - timedelta(days=3), staff=0).quarantined == 0
     stays.transfer(desk, "001085000100", "Bệnh viện tỉnh")
-    assert meals.meal_counts(desk, f01, TODAY).quarantined == 3
+    assert meals.meal_counts(desk, f01, TODAY).quarantined == 2 == len(stays.roster(desk, f01, TODAY))
     assert meals.meal_counts(desk, f01, TODAY + timedelta(days=1)).quarantined == 2
 
 
