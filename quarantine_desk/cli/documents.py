@@ -81,6 +81,21 @@ def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_release_paper(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    data = documents.release_paper(desk, args.person, Path(args.out))
+    out.result(
+        {
+            "file": args.out,
+            "stay": data.stay_id,
+            "outcome": data.outcome,
+            "days": data.days,
+            "reason": data.reason,
+        },
+        lambda: f"Đã ghi giấy xác nhận thời gian cách ly của {data.full_name} ({data.days} ngày).",
+    )
+    return 0
+
+
 def cmd_certificates(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     on = parse_date(args.date) or desk.now().date()
     count = documents.certificates(desk, args.facility, on, Path(args.out))
@@ -268,6 +283,12 @@ def register(sub: Any) -> None:
     p.add_argument("person")
     p.add_argument("--out", required=True)
     p.set_defaults(handler=cmd_certificate)
+    p = sub.add_parser(
+        "release-paper", help="giấy xác nhận thời gian cách ly của người ra sớm, về nhà hoặc vì lý do khác"
+    )
+    p.add_argument("person")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_release_paper)
     p = sub.add_parser("certificates", help="giấy xác nhận của mọi người ra trong ngày")
     p.add_argument("facility")
     p.add_argument("--date")

@@ -91,8 +91,10 @@ _RESULT: dict[str, str] = {
 }
 _OUTCOME: dict[str, str] = {
     StayOutcome.COMPLETED: "Hoàn thành cách ly",
+    StayOutcome.RELEASED_EARLY: "Ra sớm",
     StayOutcome.TRANSFERRED: "Chuyển điều trị",
-    StayOutcome.OTHER: "Khác",
+    StayOutcome.HOME_QUARANTINE: "Chuyển cách ly tại nhà",
+    StayOutcome.OTHER: "Ra khỏi khu (lý do khác)",
 }
 
 

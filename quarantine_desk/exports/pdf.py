@@ -796,6 +796,16 @@ def write_commitment_pdf(
             "nhắc nhở tôi thực hiện đúng các nội dung trên.",
             body,
         ),
+    ]
+    if data.guardian:
+        # A child does not sign: the adult of the household with the child signs for the child (R9).
+        story.append(
+            _p(
+                f"Người cách ly dưới 16 tuổi; người giám hộ cùng cách ly ký cam kết thay: {data.guardian}.",
+                body,
+            )
+        )
+    story.append(
         _signatures(
             st,
             width,
@@ -803,12 +813,12 @@ def write_commitment_pdf(
             data.province,
             data.district,
             columns=(
-                ("Người cách ly", SIGN_HINT),
+                ("Người giám hộ" if data.guardian else "Người cách ly", SIGN_HINT),
                 ("Đại diện gia đình", SIGN_HINT),
                 ("Đại diện Ban quản lý", SIGN_HINT),
             ),
-        ),
-    ]
+        )
+    )
     with atomic_output(path) as temp:
         _build(temp, story, A4, COMMITMENT_TITLE, should_stop, margins=2 * cm)
     if progress is not None:

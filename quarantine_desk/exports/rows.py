@@ -188,3 +188,5 @@ class CommitmentData:
     admitted_at: datetime
     planned_release: date
     cohort: str
+    # For a child under 16 (R9): the adult of the household who signs for the child.
+    guardian: str | None = None

@@ -77,7 +77,8 @@ FIGURE_HEADERS: dict[str, str] = {
     "beds_closed": "Giường tạm đóng",
     "present_start": "Số người đầu ngày",
     "admitted": "Tiếp nhận trong ngày",
-    "released": "Hoàn thành cách ly",
+    # Completed, early, to home quarantine, other: every departure but the transfers.
+    "released": "Ra khỏi khu cách ly",
     "transferred_positive": "Dương tính, chuyển điều trị",
     "present_now": "Đang cách ly",
     "due_tomorrow": "Dự kiến ra ngày mai",

@@ -27,6 +27,7 @@ from quarantine_desk.domain.stays import (
     StayOutcome,
     TestResult,
     days_stayed,
+    is_child,
     report_moment,
     roster_moment,
 )
@@ -498,6 +499,24 @@ def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
         facility = session.get(Facility, stay.facility_id)
         assert facility is not None
         birth = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year or "")
+        guardian = None
+        admitted_on = stay.admitted_at.date()
+        if is_child(person.birth_year, person.birth_date, admitted_on) and person.household_id is not None:
+            # R9: the adult of the household in the same room signs for the child.
+            adults = session.scalars(
+                select(Person)
+                .join(Stay, Stay.person_id == Person.id)
+                .where(
+                    Stay.room_id == stay.room_id,
+                    Stay.released_at.is_(None),
+                    Person.household_id == person.household_id,
+                    Person.id != person.id,
+                )
+                .order_by(Person.birth_year, Person.id)
+            )
+            guardian = next(
+                (a.full_name for a in adults if not is_child(a.birth_year, a.birth_date, admitted_on)), None
+            )
         data = CommitmentData(
             person.full_name,
             birth,
@@ -513,5 +532,6 @@ def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
             stay.admitted_at,
             stay.planned_release,
             cohort,
+            guardian,
         )
     return pdf.write_commitment_pdf(data, Path(out))

@@ -11,7 +11,7 @@ def setup(qd) -> None:  # noqa: F811
     assert qd("room", "add", "F01", "Tầng 1", "1-3", "--beds", "2")[0] == 0
 
 
-def test_release_json_and_the_roster_of_a_moment(qd):  # noqa: F811
+def test_release_json_and_the_roster_of_a_moment(qd, tmp_path):  # noqa: F811
     setup(qd)
     a = add(qd, "Nguyễn Văn An")
     b = add(qd, "Trần Văn Bình")
@@ -33,6 +33,14 @@ def test_release_json_and_the_roster_of_a_moment(qd):  # noqa: F811
     _, end_of_day = qd("roster", "F01", "--date", "2021-12-01")
     assert [r["person"] for r in before] == [a, b]
     assert [r["person"] for r in end_of_day] == [b]
+    code, paper = qd("release-paper", str(a), "--out", str(tmp_path / "p.pdf"))
+    assert code == 0 and (paper["outcome"], paper["days"], paper["reason"]) == (
+        "released_early",
+        7,
+        "gia đình có tang",
+    )
+    code, refused = qd("certificate", str(a), "--out", str(tmp_path / "c.pdf"))
+    assert code == 4 and refused["error"] == "not_found"
     code, text = qd(
         "release",
         str(b),

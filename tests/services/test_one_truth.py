@@ -402,3 +402,19 @@ def test_a_facility_closes_only_when_empty_and_reports_keep_it_that_day(desk, cl
     facilities.set_facility_active(desk, "F01", True)
     assert {"facility.close", "facility.activate"} <= set(actions(desk))
     assert facilities.room_board(desk, "F01")[0].state is RoomState.AWAITING_DISINFECTION
+
+
+def test_the_commitment_of_a_child_is_signed_by_the_adult_of_the_household(desk, clock, tmp_path):
+    clock.now = DEC1
+    facility(desk)
+    mother = person(desk, "Trần Thị Mai", sex="F", born="1988", household="HK-01")
+    child = person(desk, "Nguyễn Minh Khôi", sex="M", born="2015-03-02", household="HK-01")
+    stays.admit_group(desk, [child, mother], "F01", "Nhóm A")
+    from pypdf import PdfReader
+
+    documents.commitment_pdf(desk, child, tmp_path / "child.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "child.pdf").pages)
+    assert "Trần Thị Mai" in text and "giám hộ" in text
+    documents.commitment_pdf(desk, mother, tmp_path / "mother.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "mother.pdf").pages)
+    assert "giám hộ" not in text
