@@ -2528,6 +2528,26 @@ How does the stay end?</translation>
         <source>Sửa…</source>
         <translation>Edit…</translation>
     </message>
+    <message>
+        <source>Áp dụng cho người đang cách ly…</source>
+        <translation>Apply to people in quarantine…</translation>
+    </message>
+    <message>
+        <source>Không có người đang cách ly nào thay đổi theo quy định “%1”.</source>
+        <translation>Nobody in quarantine would change under “%1”.</translation>
+    </message>
+    <message>
+        <source>… và %1 người khác</source>
+        <translation>… and %1 more</translation>
+    </message>
+    <message>
+        <source>Áp dụng “%1” cho %2 người đang cách ly tại %3? Ngày ra dự kiến sẽ đổi:</source>
+        <translation>Apply “%1” to %2 people in quarantine at %3? Their planned releases change:</translation>
+    </message>
+    <message>
+        <source>Áp dụng quy định</source>
+        <translation>Apply the policy</translation>
+    </message>
 </context>
 <context>
     <name>PolicyDialog</name>

@@ -98,3 +98,34 @@ def test_the_person_editor_keeps_doses_and_moves_the_planned_release(ctx, page, 
     again.add_dose("31/13/2021", "")
     again.save()
     assert again.result_row is None and "Ngày tiêm" in again.error.text()
+
+
+def test_a_policy_reaches_stays_in_progress_only_after_the_list_is_confirmed(
+    qtbot, ctx, clock, recorder
+) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
+    from quarantine_desk.services import policies
+    from quarantine_desk.ui.pages.admin import AdminPage
+
+    person = add(ctx.desk, "Trần Văn Nam", "M", "001085000111")
+    stays.admit(ctx.desk, person, "F01", "Nhóm A", at=clock.now - timedelta(days=2))
+    new = policies.save_policy(
+        ctx.desk, PolicyProfile(None, "10 ngày", clock.now.date(), None, PolicyKind.STANDARD, 10, (1, 5, 10))
+    )
+    admin = AdminPage(ctx)
+    qtbot.addWidget(admin)
+    admin.show()
+    tab = admin.policies_tab
+    tab.refresh()
+    row = next(i for i in range(tab.policies.rowCount()) if tab.policies.row_at(i).id == new.id)
+    tab.view.selectRow(row)
+    before = stays.roster(ctx.desk, "F01")[0].planned_release
+    recorder.answer = False
+    tab.apply_to_stays()
+    wait_for_writes(qtbot)
+    assert "Trần Văn Nam" in recorder.questions[-1]
+    assert stays.roster(ctx.desk, "F01")[0].planned_release == before
+    recorder.answer = True
+    tab.apply_to_stays()
+    wait_for_writes(qtbot)
+    assert stays.roster(ctx.desk, "F01")[0].planned_release == before - timedelta(days=4)

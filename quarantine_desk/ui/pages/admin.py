@@ -12,8 +12,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -419,6 +419,67 @@ class PoliciesTab(_Tab):
         self.view.doubleClicked.connect(lambda _index: self.edit_policy())
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
+        self._wire_apply()
+
+    def _wire_apply(self) -> None:
+        """The context menu of a policy: apply it to the stays in progress of the facility, after a list."""
+        if not self.ctx.desk.can(Permission.MANAGE_POLICY):
+            return
+        action = QAction(self.tr("Áp dụng cho người đang cách ly…"), self.view)
+        action.triggered.connect(self.apply_to_stays)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.addAction(action)
+
+    def apply_to_stays(self) -> None:
+        """List the stays in progress the policy would change, ask, then apply it (audited by the service)."""
+        policy = selected(self.view, self.policies)
+        code = self.ctx.facility
+        if policy is None or policy.id is None or not code or writing(self):
+            return
+        policy_id, name, desk = policy.id, policy.name, self.ctx.desk
+        # The list is read off the GUI thread; the question comes when it is there.
+        query(
+            self,
+            lambda: policies.apply_policy(desk, policy_id, code),
+            lambda listed: self._confirm_apply(listed, policy_id, name, code),
+            self.fail,
+            key="apply_policy",
+        )
+
+    def _confirm_apply(
+        self, listed: policies.PolicyApplication, policy_id: int, name: str, code: str
+    ) -> None:
+        if not listed.changes:
+            interaction().info(
+                self,
+                self.tr("Không có người đang cách ly nào thay đổi theo quy định “%1”.").replace("%1", name),
+            )
+            return
+        lines = "\n".join(
+            f"{c.full_name} ({c.room}): {c.planned_before:%d/%m/%Y} → {c.planned_after:%d/%m/%Y}"
+            for c in listed.changes[:30]
+        )
+        more = len(listed.changes) - 30
+        if more > 0:
+            lines += "\n" + self.tr("… và %1 người khác").replace("%1", str(more))
+        question = (
+            self.tr("Áp dụng “%1” cho %2 người đang cách ly tại %3? Ngày ra dự kiến sẽ đổi:")
+            .replace("%1", name)
+            .replace("%2", str(len(listed.changes)))
+            .replace("%3", code)
+            + "\n"
+            + lines
+        )
+        if not interaction().confirm(self, question, self.tr("Áp dụng quy định")):
+            return
+        desk = self.ctx.desk
+        operations.write(
+            self.ctx,
+            self,
+            lambda: policies.apply_policy(desk, policy_id, code, confirm=True),
+            lambda _result: None,
+            self.fail,
+        )
 
     def refresh(self) -> None:
         desk = self.ctx.desk
