@@ -265,7 +265,10 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
     alone = [
         r
         for r in stays.roster(desk, code, at=datetime.combine(today, time(9, 30)))
-        if r.positive_at is None and r.planned_release > today + timedelta(days=1)
+        if r.positive_at is None
+        and r.planned_release > today + timedelta(days=1)
+        and r.birth_year is not None
+        and r.birth_year <= today.year - 18  # adults: a child leaves with the family, not alone
     ]
     ways = (
         (StayOutcome.RELEASED_EARLY, "Gia đình có tang, Ban chỉ đạo huyện đồng ý cho về"),
