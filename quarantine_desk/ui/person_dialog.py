@@ -6,25 +6,14 @@ open stay, the dialog says how the planned release moved (the service recomputes
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidgetItem, QWidget
 
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.services import vaccination
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.people import Dose, PersonRow, parse_day
-from quarantine_desk.ui.forms import ErrorLine, dialog_buttons
+from quarantine_desk.ui.forms import ready_buttons
+from quarantine_desk.ui.forms_compiled.ui_person_dialog import Ui_PersonDialog
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.tasks import run_write
 
@@ -44,44 +33,30 @@ class PersonDialog(QDialog):
         self.person = person
         self.lang = lang
         self.result_row: vaccination.EditResult | None = None
-        self.setWindowTitle(self.tr("Sửa thông tin người cách ly"))
-        self.setMinimumWidth(520)
-        self.name = QLineEdit(person.full_name)
-        self.phone = QLineEdit(person.phone or "")
-        self.address = QLineEdit(person.address or "")
-        self.household = QLineEdit(person.household or "")
-        self.recovered = QLineEdit(_dmy(person.recovered_on))
-        self.recovered.setPlaceholderText(self.tr("dd/mm/yyyy; để trống nếu chưa mắc"))
-        form = QFormLayout()
-        form.addRow(self.tr("Họ và tên"), self.name)
-        form.addRow(self.tr("Số điện thoại"), self.phone)
-        form.addRow(self.tr("Địa chỉ"), self.address)
-        form.addRow(self.tr("Hộ gia đình"), self.household)
-        form.addRow(self.tr("Ngày khỏi bệnh"), self.recovered)
-        self.doses = QTableWidget(0, 2)
-        self.doses.setObjectName("doses")
-        self.doses.setHorizontalHeaderLabels([self.tr("Ngày tiêm"), self.tr("Loại vắc xin")])
+        # Layout, tab order and buddies from forms/person_dialog.ui; OK saves on the write worker.
+        self.ui = Ui_PersonDialog()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.name, self.phone, self.address = ui.name, ui.phone, ui.address
+        self.household, self.recovered, self.doses, self.error = (
+            ui.household,
+            ui.recovered,
+            ui.doses,
+            ui.error,
+        )
+        self.name.setText(person.full_name)
+        self.phone.setText(person.phone or "")
+        self.address.setText(person.address or "")
+        self.household.setText(person.household or "")
+        self.recovered.setText(_dmy(person.recovered_on))
         self.doses.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for dose in vaccination.person_doses(desk, person.id):
             self.add_dose(_dmy(dose.given_on), dose.vaccine or "")
-        add = QPushButton(self.tr("Thêm mũi"))
-        add.clicked.connect(lambda: self.add_dose("", ""))
-        remove = QPushButton(self.tr("Xóa mũi đang chọn"))
-        remove.clicked.connect(self.remove_dose)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Các mũi tiêm (ngày để trống nếu không rõ)")), 1)
-        row.addWidget(add)
-        row.addWidget(remove)
-        self.error = ErrorLine()
-        self.buttons = dialog_buttons(self, self.tr("Lưu"))
-        self.buttons.accepted.disconnect()
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(row)
-        layout.addWidget(self.doses)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        ui.addDose.clicked.connect(lambda: self.add_dose("", ""))
+        ui.removeDose.clicked.connect(self.remove_dose)
+        # The form wires OK to accept(), which saves first and closes only when the server has answered.
+        self.buttons = ready_buttons(ui.buttons, self.tr("Lưu"))
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def add_dose(self, day: str, vaccine: str) -> None:
         row = self.doses.rowCount()
@@ -129,8 +104,14 @@ class PersonDialog(QDialog):
             lambda: vaccination.edit_person(desk, person, edit),
             self._saved,
             lambda err: self.error.show_error(error_text(err, self.lang)),
-            busy=[self.buttons],
+            busy=[self.save_button],
         )
+
+    def accept(self) -> None:
+        if self.result_row is None:
+            self.save()
+            return
+        super().accept()
 
     def _saved(self, result: vaccination.EditResult) -> None:
         self.result_row = result

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 import quarantine_desk.ui
 from quarantine_desk.resources import resource_path
-from quarantine_desk.services import facilities, supplies
+from quarantine_desk.services import facilities, people, supplies
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.main_window import MainWindow
 from tests.ui.shortcuts import ambiguous, bindings
@@ -38,8 +38,13 @@ def _room(ctx: UiContext) -> facilities.RoomRow:
     return facilities.room_board(ctx.desk, "F01")[0]
 
 
+def _person(ctx: UiContext) -> people.PersonRow:
+    found = people.search_people(ctx.desk, "Nguyễn Văn Mẫu")
+    return found[0] if found else people.add_person(ctx.desk, people.NewPerson("Nguyễn Văn Mẫu", "M", "1990"))
+
+
 def _dialog_factories() -> dict[str, DialogFactory]:
-    from quarantine_desk.ui import data_menu, dialogs, guide
+    from quarantine_desk.ui import data_menu, dialogs, guide, person_dialog
     from quarantine_desk.ui.pages import admin_dialogs, shifts
     from quarantine_desk.ui.pages import supplies as supplies_page
 
@@ -60,6 +65,7 @@ def _dialog_factories() -> dict[str, DialogFactory]:
         "MovementDialog": lambda ctx: supplies_page.MovementDialog(ctx, _stock(ctx), True),
         "ItemDialog": lambda ctx: supplies_page.ItemDialog(ctx),
         "DistributionDialog": lambda ctx: supplies_page.DistributionDialog(ctx, _stock(ctx)),
+        "PersonDialog": lambda ctx: person_dialog.PersonDialog(ctx.desk, _person(ctx), ctx.lang),
     }
 
 
