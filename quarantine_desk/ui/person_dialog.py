@@ -15,6 +15,7 @@ from quarantine_desk.services.people import Dose, PersonRow, parse_day
 from quarantine_desk.ui.forms import ready_buttons
 from quarantine_desk.ui.forms_compiled.ui_person_dialog import Ui_PersonDialog
 from quarantine_desk.ui.interaction import error_text
+from quarantine_desk.ui.operations import query
 from quarantine_desk.ui.tasks import run_write
 
 
@@ -50,13 +51,22 @@ class PersonDialog(QDialog):
         self.household.setText(person.household or "")
         self.recovered.setText(_dmy(person.recovered_on))
         self.doses.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for dose in vaccination.person_doses(desk, person.id):
-            self.add_dose(_dmy(dose.given_on), dose.vaccine or "")
+        # The dose history is read off the GUI thread and shown when it arrives.
+        query(self, lambda: vaccination.person_doses(desk, person.id), self._show_doses, self._failed)
         ui.addDose.clicked.connect(lambda: self.add_dose("", ""))
         ui.removeDose.clicked.connect(self.remove_dose)
         # The form wires OK to accept(), which saves first and closes only when the server has answered.
         self.buttons = ready_buttons(ui.buttons, self.tr("Lưu"))
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _show_doses(self, doses: tuple[Dose, ...]) -> None:
+        for dose in reversed(doses):  # above any row typed meanwhile
+            self.doses.insertRow(0)
+            self.doses.setItem(0, 0, QTableWidgetItem(_dmy(dose.given_on)))
+            self.doses.setItem(0, 1, QTableWidgetItem(dose.vaccine or ""))
+
+    def _failed(self, err: BaseException) -> None:
+        self.error.show_error(error_text(err, self.lang))
 
     def add_dose(self, day: str, vaccine: str) -> None:
         row = self.doses.rowCount()

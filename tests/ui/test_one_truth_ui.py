@@ -12,7 +12,7 @@ from quarantine_desk.services.people import Dose
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages.checkin import CheckinPage
 from tests.ui.test_checkin import add
-from tests.ui.writes import wait_for_writes
+from tests.ui.writes import settle, wait_for_writes
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -33,6 +33,7 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
+    settle()
     return widget
 
 
@@ -44,6 +45,7 @@ def test_rooms_show_their_day_and_an_earlier_room_comes_last(ctx, page, clock) -
     early = add(ctx.desk, "Trần Văn Nam", "M", "001085000111")
     stays.admit(ctx.desk, early, "F01", "Nhóm A", room="101", at=clock.now - timedelta(days=3))
     page.refresh()
+    settle()
     texts = labels(page)
     assert texts[-1].startswith("101") and "Nhóm A" in texts[-1]
     assert (clock.now - timedelta(days=3)).strftime("%d/%m") in texts[-1]
@@ -56,8 +58,10 @@ def test_a_manager_accepts_a_late_arrival_as_a_contact(ctx, page, qtbot, clock, 
     stays.admit(ctx.desk, early, "F01", "Nhóm A", room="101", at=clock.now - timedelta(days=3))
     add(ctx.desk, "Vũ Văn Hải", "M", "001085000222")
     page.refresh()
+    settle()
     page.search.insert("001085000222")
     page._search_entered()
+    settle()
     page.cohort.setEditText("Nhóm B")
     page.room_combo.setCurrentIndex(
         next(i for i in range(page.room_combo.count()) if page.room_combo.itemData(i).room == "101")
@@ -79,8 +83,10 @@ def test_the_person_editor_keeps_doses_and_moves_the_planned_release(ctx, page, 
     stays.admit(ctx.desk, person, "F01", "Nhóm A", at=clock.now)
     page.search.insert("001085000111")
     page.run_search()
+    settle()
     dialog = page.person_dialog(page.results.row_at(0))
     qtbot.addWidget(dialog)
+    settle()
     dialog.add_dose("01/08/2021", "AstraZeneca")
     dialog.add_dose("01/10/2021", "")
     dialog.save()
@@ -95,6 +101,7 @@ def test_the_person_editor_keeps_doses_and_moves_the_planned_release(ctx, page, 
     # A bad date is refused in the dialog, with the field named, and nothing is saved.
     again = page.person_dialog(page.results.row_at(0))
     qtbot.addWidget(again)
+    settle()
     again.add_dose("31/13/2021", "")
     again.save()
     assert again.result_row is None and "Ngày tiêm" in again.error.text()
@@ -117,6 +124,7 @@ def test_a_policy_reaches_stays_in_progress_only_after_the_list_is_confirmed(
     admin.show()
     tab = admin.policies_tab
     tab.refresh()
+    settle()
     row = next(i for i in range(tab.policies.rowCount()) if tab.policies.row_at(i).id == new.id)
     tab.view.selectRow(row)
     before = stays.roster(ctx.desk, "F01")[0].planned_release
