@@ -393,9 +393,9 @@ class RoomBoardPage(QWidget):
             return self.tr("Chuyển điều trị: %1").replace("%1", stay.transfer_to or "")
         if stay.outcome is StayOutcome.COMPLETED:
             return self.tr("Hoàn thành")
-        if stay.outcome == "released_early":
+        if stay.outcome is StayOutcome.RELEASED_EARLY:
             return self.tr("Ra sớm: %1").replace("%1", stay.reason or "")
-        if stay.outcome == "home_quarantine":
+        if stay.outcome is StayOutcome.HOME_QUARANTINE:
             return self.tr("Cách ly tại nhà: %1").replace("%1", stay.reason or "")
         return self.tr("Khác: %1").replace("%1", stay.reason or "")
 
