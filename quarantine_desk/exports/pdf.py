@@ -7,8 +7,9 @@ covers all Vietnamese letters. Files are written beside the target and moved int
 
 from __future__ import annotations
 
+import io
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -158,19 +159,95 @@ def _numbered_canvas(should_stop: ShouldStop | None) -> type[canvas.Canvas]:
             self._startPage()
 
         def save(self) -> None:
-            total = len(self._pages)
+            totals: dict[int, int] = {}
+            for state in self._pages:
+                document = state.get("_qd_document", 0)
+                totals[document] = totals.get(document, 0) + 1
             for state in self._pages:
                 self.__dict__.update(state)
-                self._draw_page_number(total)
+                document = state.get("_qd_document", 0)
+                number = self._pageNumber - state.get("_qd_first_page", 1) + 1
+                self._draw_page_number(number, totals[document])
                 super().showPage()
             super().save()
 
-        def _draw_page_number(self, total: int) -> None:
+        def _draw_page_number(self, number: int, total: int) -> None:
             width, _ = self._pagesize
             self.setFont(FONT, 8)
-            self.drawCentredString(width / 2, 0.8 * cm, f"Trang {self._pageNumber}/{total}")
+            self.drawCentredString(width / 2, 0.8 * cm, f"Trang {number}/{total}")
 
     return NumberedCanvas
+
+
+class _NewDocument(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """Marks where the next document of a bulk file begins (on a fresh page), so that its pages are numbered
+    from 1: "Trang 1/1" on each person's certificate, not "Trang 4/8"."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._qd_document = getattr(self.canv, "_qd_document", 0) + 1
+        self.canv._qd_first_page = self.canv.getPageNumber()
+
+
+def _height(flowables: Sequence[Flowable], width: float, canv: Any) -> float:
+    """The height ``flowables`` take one after the other, space before and after included (a KeepTogether
+    by its content: its own wrap answers "too tall" whenever the content is taller than the space given)."""
+    total = 0.0
+    for f in flowables:
+        if isinstance(f, KeepTogether):
+            total += _height(f._content, width, canv)
+            continue
+        _, h = f.wrapOn(canv, width, 1e6)
+        total += h + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
+class _KeepWithLastRows(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A document's last table and what follows it (the total, the signatures), laid out so that what
+    follows never stands alone on a page: at least ``keep`` rows of the table go with it.
+
+    It always asks to be split; the split puts as many rows as fit on this page (fewer, when the rest would
+    leave the followers without rows) and hands the remainder on as another of its kind.
+    """
+
+    def __init__(
+        self,
+        make_table: Callable[[list[list[object]]], Table],
+        lines: list[list[object]],
+        tail: list[Flowable],
+        keep: int = 2,
+    ) -> None:
+        super().__init__()
+        self.make_table = make_table
+        self.lines = lines
+        self.tail = tail
+        self.keep = keep
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return availWidth, availHeight + 1  # never drawn whole: see split
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        canv = self.canv
+        whole = self.make_table(self.lines)
+        _, height = whole.wrapOn(canv, availWidth, availHeight)
+        tail_height = _height(self.tail, availWidth, canv)
+        if height + tail_height <= availHeight:
+            return [whole, *self.tail]
+        keep = min(self.keep, len(self.lines))
+        if height <= availHeight:
+            first = len(self.lines) - keep
+        else:
+            parts = whole.splitOn(canv, availWidth, availHeight)
+            if not parts:
+                return []
+            fitting = len(parts[0]._cellvalues) - parts[0].repeatRows
+            first = min(fitting, len(self.lines) - keep)
+        if first <= 0:
+            return []  # to the next page, rows and followers together
+        rest = _KeepWithLastRows(self.make_table, self.lines[first:], self.tail, self.keep)
+        return [self.make_table(self.lines[:first]), rest]
 
 
 def _build(
@@ -256,8 +333,10 @@ def _signatures(
     province: str | None,
     district: str | None,
     columns: Sequence[tuple[str, str]] = (("Người lập biểu", SIGN_HINT), ("Trưởng ban quản lý", SIGN_HINT)),
+    lead: Sequence[Flowable] = (),
 ) -> KeepTogether:
-    """The place-and-date line over the last column, then a signature column per signer."""
+    """The place-and-date line over the last column, then a signature column per signer; ``lead``, the text
+    the signatures must not be parted from, goes first."""
     n = len(columns)
     place = place_and_date(on, province, district)
     names = [[_p(who, st.center_bold), _p(hint, st.small)] for who, hint in columns]
@@ -269,7 +348,7 @@ def _signatures(
         date_row = [""] * (n - 1) + [_p(place, st.center)]
     table = Table([date_row, names, [""] * n], colWidths=[width / n] * n, rowHeights=[None, None, 2.2 * cm])
     table.setStyle(_table_style(commands))
-    return KeepTogether([Spacer(1, 0.4 * cm), table])
+    return KeepTogether([*lead, Spacer(1, 0.4 * cm), table])
 
 
 # --- roster ------------------------------------------------------------------------------------------------------
@@ -371,6 +450,8 @@ def _roster_line(st: _Styles, number: int, row: RosterRow) -> list[object]:
 #: Rows per table of a roster. One long table is re-measured at every page split (time grows with the square of
 #: the rows); tables of a few hundred rows keep a 20,000-row roster linear. Each starts with the header row.
 ROSTER_CHUNK = 300
+#: Rows of a table that go to the next page with the signatures rather than leave them alone there.
+KEEP_ROWS = 2
 
 
 class _LazyStory(list):  # type: ignore[type-arg]
@@ -442,21 +523,20 @@ def write_roster_pdf(
         for count, row in enumerate(doc.rows, start=1):
             lines.append(_roster_line(st, count, row))
             ticker.tick()
-            if len(lines) == ROSTER_CHUNK:
-                yield [_roster_table(st, lines, False)]
-                lines = []
+            if len(lines) == ROSTER_CHUNK + KEEP_ROWS:  # the last rows wait: they may be the ones to keep
+                yield [_roster_table(st, lines[:ROSTER_CHUNK], False)]
+                lines = lines[ROSTER_CHUNK:]
         if count == 0:
             empty = [_p("Không có người nào trong danh sách.", st.cell)] + [""] * (
                 len(ROSTER_PDF_COLUMNS) - 1
             )
             lines = [empty]
-        if lines:
-            yield [_roster_table(st, lines, count == 0)]
-        yield [
+        tail = [
             Spacer(1, 0.2 * cm),
             _p(f"Tổng số: {count} người.", _style("total", 10, bold=True)),
             _signatures(st, width, doc.on, doc.province, doc.district),
         ]
+        yield [_KeepWithLastRows(lambda part: _roster_table(st, part, count == 0), lines, tail)]
 
     story = _LazyStory(
         [
@@ -496,48 +576,65 @@ def write_daily_report_pdf(
     head = _style("rhead", 7.5, bold=True, leading=9, align=TA_CENTER)
     cell = _style("rcell", 8.5, leading=10.5)
     cell_bold = _style("rcellb", 8.5, bold=True, leading=10.5)
-    data: list[list[object]] = [
-        [_p("STT", head), _p("Khu cách ly", head), *(_p(FIGURE_HEADERS[f], head) for f in FIGURE_FIELDS)]
+    header: list[object] = [
+        _p("STT", head),
+        _p("Khu cách ly", head),
+        *(_p(FIGURE_HEADERS[f], head) for f in FIGURE_FIELDS),
     ]
-    for n, figures in enumerate(report.facilities, start=1):
-        data.append(
-            [str(n), _p(figures.facility_name, cell), *(str(getattr(figures, f)) for f in FIGURE_FIELDS)]
-        )
+    lines: list[list[object]] = [
+        [str(n), _p(figures.facility_name, cell), *(str(getattr(figures, f)) for f in FIGURE_FIELDS)]
+        for n, figures in enumerate(report.facilities, start=1)
+    ]
     totals = report.totals()
-    data.append(["", _p(totals.facility_name, cell_bold), *(str(getattr(totals, f)) for f in FIGURE_FIELDS)])
+    totals_line: list[object] = [
+        "",
+        _p(totals.facility_name, cell_bold),
+        *(str(getattr(totals, f)) for f in FIGURE_FIELDS),
+    ]
+    lines.append(totals_line)
     name_width = 150.0
     rest = (width - 28 - name_width) / len(FIGURE_FIELDS)
-    table = Table(data, colWidths=[28, name_width] + [rest] * len(FIGURE_FIELDS), repeatRows=1)
-    table.setStyle(
-        _table_style(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT, 8.5, 10.5),
+
+    def make_table(part: list[list[object]]) -> Table:
+        table = Table([header, *part], colWidths=[28, name_width] + [rest] * len(FIGURE_FIELDS), repeatRows=1)
+        commands: list[tuple[Any, ...]] = [
+            ("FONT", (0, 0), (-1, -1), FONT, 8.5, 10.5),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (0, 1), (0, -1), "CENTER"),
+            ("ALIGN", (2, 1), (-1, -1), "CENTER"),
+        ]
+        if part and part[-1] is totals_line:
+            commands += [
                 ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8.5, 10.5),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
                 ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (0, 1), (0, -1), "CENTER"),
-                ("ALIGN", (2, 1), (-1, -1), "CENTER"),
             ]
-        )
-    )
+        table.setStyle(_table_style(commands))
+        return table
+
     name = (
         report.facilities[0].facility_name if len(report.facilities) == 1 else "Ban chỉ đạo phòng, chống dịch"
     )
+    alerts = [_p(f"– {a}", _style("alert", 10, leftIndent=12)) for a in totals.stock_alerts]
+    heading = _p(
+        "Cảnh báo vật tư:" if alerts else "Cảnh báo vật tư: không có.", _style("alerts", 10, bold=True)
+    )
+    signatures = _signatures(st, width, report.on, None, None)
+    # the signatures go with the last alerts, the first alerts with the table's last rows: never alone
+    if len(alerts) <= 3:
+        tail: list[Flowable] = [Spacer(1, 0.4 * cm), heading, *alerts, signatures]
+        after: list[Flowable] = []
+    else:
+        tail = [Spacer(1, 0.4 * cm), heading, alerts[0]]
+        after = [*alerts[1:-2], _signatures(st, width, report.on, None, None, lead=alerts[-2:])]
     story: list[Flowable] = [
         _national_header(st, width, name, None, None),
         _p(REPORT_TITLE, st.title),
         _p(report.as_of_text, st.subtitle),
-        table,
-        Spacer(1, 0.4 * cm),
+        _KeepWithLastRows(make_table, lines, tail),
+        *after,
     ]
-    alerts = totals.stock_alerts
-    story.append(
-        _p("Cảnh báo vật tư:" if alerts else "Cảnh báo vật tư: không có.", _style("alerts", 10, bold=True))
-    )
-    story += [_p(f"– {a}", _style("alert", 10, leftIndent=12)) for a in alerts]
-    story.append(_signatures(st, width, report.on, None, None))
     with atomic_output(path) as temp:
         _build(temp, story, pagesize, REPORT_TITLE, should_stop, margins=margin)
     if progress is not None:
@@ -631,43 +728,77 @@ def _release_paper_story(st: _Styles, cert: CertificateData, width: float) -> li
     return story
 
 
-def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list[Flowable]:
+#: Tests listed one per line on a certificate; a longer list is summarised so the certificate keeps to one page.
+CERTIFICATE_TESTS = 6
+#: The longest name, address or facility text a certificate prints whole; longer ones are cut with "…".
+CERTIFICATE_TEXT = 160
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _tests_summary(tests: Sequence[TestCell]) -> str:
+    """``13 lần từ 21/07/2021 đến 02/08/2021 (5 RT-PCR, 8 test nhanh): 13 âm tính.``"""
+    kinds = [
+        f"{count} {name}"
+        for kind, name in (("pcr", "RT-PCR"), ("rapid", "test nhanh"))
+        if (count := sum(1 for t in tests if t.kind == kind))
+    ]
+    results = [
+        f"{count} {result_label(result)}"
+        for result in ("negative", "positive", "pending")
+        if (count := sum(1 for t in tests if t.result == result))
+    ]
+    return (
+        f"Đã xét nghiệm {len(tests)} lần từ ngày {dmy(tests[0].sampled_at.date())} đến ngày "
+        f"{dmy(tests[-1].sampled_at.date())} ({', '.join(kinds)}): {', '.join(results)}. Các lần gần nhất:"
+    )
+
+
+def _certificate_story(st: _Styles, cert: CertificateData, width: float, compact: int = 0) -> list[Flowable]:
+    """The certificate's flowables; ``compact`` 1 summarises a long list of tests, 2 also tightens the type and
+    the spacing, 3 also cuts over-long texts: the writer takes the first that fits on one page."""
     if not cert.completed:
         return _release_paper_story(st, cert, width)
-    body = _style("cbody", 11.5, leading=17, align=TA_JUSTIFY)
+    size, leading, gap = (11.5, 17.0, 1.0) if compact < 2 else (10.5, 14.0, 0.6)
+    body = _style("cbody", size, leading=leading, align=TA_JUSTIFY)
+    limit = CERTIFICATE_TEXT if compact >= 3 else 100_000
+    name, address = _clip(cert.full_name, limit), _clip(cert.address or "—", limit)
+    facility, facility_address = _clip(cert.facility_name, limit), _clip(cert.facility_address or "", limit)
     story: list[Flowable] = [
-        _national_header(
-            st, width, cert.facility_name, cert.district, cert.province, f"Số: {cert.stay_id}/GXN-CL"
-        ),
-        Spacer(1, 0.6 * cm),
+        _national_header(st, width, facility, cert.district, cert.province, f"Số: {cert.stay_id}/GXN-CL"),
+        Spacer(1, 0.6 * cm * gap),
         _p(CERTIFICATE_TITLE, st.title),
-        Spacer(1, 0.4 * cm),
-        _p(f"Ban quản lý {cert.facility_name} xác nhận:", body),
+        Spacer(1, 0.4 * cm * gap),
+        _p(f"Ban quản lý {facility} xác nhận:", body),
         Spacer(1, 0.15 * cm),
         _details(
             [
-                ("Ông/Bà", cert.full_name),
+                ("Ông/Bà", name),
                 ("Ngày sinh" if "/" in cert.birth else "Năm sinh", cert.birth),
                 ("Giới tính", sex_label(cert.sex)),
                 ("Số CCCD/CMND", cert.id_number or "—"),
-                ("Nơi cư trú", cert.address or "—"),
+                ("Nơi cư trú", address),
             ],
             width,
             body,
         ),
-        Spacer(1, 0.2 * cm),
+        Spacer(1, 0.2 * cm * gap),
         Paragraph(
             "Đã hoàn thành thời gian cách ly y tế tập trung từ ngày "
             f"<b>{dmy(cert.admitted_on)}</b> đến ngày <b>{dmy(cert.released_on)}</b> tại "
-            f"{escape(cert.facility_name)}"
-            + (f" ({escape(cert.facility_address)})" if cert.facility_address else "")
-            + ".",
+            f"{escape(facility)}" + (f" ({escape(facility_address)})" if facility_address else "") + ".",
             body,
         ),
-        Spacer(1, 0.2 * cm),
+        Spacer(1, 0.2 * cm * gap),
     ]
     if cert.tests:
+        tests = list(enumerate(cert.tests, start=1))
         story.append(_p("Kết quả xét nghiệm SARS-CoV-2 trong thời gian cách ly:", body))
+        if compact >= 1 and len(tests) > CERTIFICATE_TESTS:
+            story.append(_p(_tests_summary(cert.tests), body))
+            tests = tests[-3:]
         data: list[list[object]] = [["Lần", "Ngày lấy mẫu", "Loại xét nghiệm", "Kết quả"]]
         data += [
             [
@@ -676,9 +807,9 @@ def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list
                 "Test nhanh kháng nguyên" if t.kind == TestKind.RAPID else "RT-PCR",
                 result_label(t.result).capitalize(),
             ]
-            for n, t in enumerate(cert.tests, start=1)
+            for n, t in tests
         ]
-        table = Table(data, colWidths=[1.5 * cm, 4 * cm, 5.5 * cm, 4 * cm], hAlign="CENTER")
+        table = Table(data, colWidths=[1.5 * cm, 4 * cm, 5.5 * cm, 4 * cm], hAlign="CENTER", repeatRows=1)
         table.setStyle(
             _table_style(
                 [
@@ -691,14 +822,14 @@ def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list
         )
         story += [Spacer(1, 0.1 * cm), table]
     story += [
-        Spacer(1, 0.3 * cm),
+        Spacer(1, 0.3 * cm * gap),
         _p(
             "Giấy xác nhận này là căn cứ để người được xác nhận hưởng chính sách hỗ trợ theo Nghị quyết số "
             "68/NQ-CP ngày 01/7/2021 của Chính phủ về một số chính sách hỗ trợ người lao động và người sử dụng "
             "lao động gặp khó khăn do đại dịch COVID-19.",
             body,
         ),
-        Spacer(1, 0.5 * cm),
+        Spacer(1, 0.5 * cm * gap),
     ]
     qr = [_qr(cert.verification_code, 3.2 * cm), _p(f"Mã xác thực: {cert.verification_code}", st.code)]
     sign = [
@@ -712,24 +843,40 @@ def _certificate_story(st: _Styles, cert: CertificateData, width: float) -> list
     return story
 
 
+#: The certificate's frame on A4 portrait: 2 cm margins left and right, 1.2 cm top, 1.5 cm bottom, less the
+#: frame's own padding of 6 pt above and below.
+_CERTIFICATE_FRAME = (A4[0] - 4 * cm, A4[1] - 2.7 * cm - 12)
+
+
+def _one_page_certificate(st: _Styles, cert: CertificateData) -> list[Flowable]:
+    """The least compact form of the certificate that fits on one A4 page."""
+    width, height = _CERTIFICATE_FRAME
+    measure = canvas.Canvas(io.BytesIO(), initialFontName=FONT)
+    story: list[Flowable] = []
+    for compact in range(4):
+        story = _certificate_story(st, cert, width, compact)
+        if _height(story, width, measure) <= height:
+            break
+    return story
+
+
 def write_certificates_pdf(
     certs: Sequence[CertificateData],
     path: Path,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
 ) -> Path:
-    """One A4 page per certificate, each with a QR code of its verification code."""
+    """One A4 page per certificate, each with a QR code of its verification code and its own "Trang 1/1"."""
     path = Path(path)
     register_fonts()
     st = _Styles()
     ticker = Ticker(len(certs), progress, should_stop, step=1)
     ticker.start()
-    width = A4[0] - 4 * cm
     story: list[Flowable] = []
     for n, cert in enumerate(certs):
         if n:
             story.append(PageBreak())
-        story += _certificate_story(st, cert, width)
+        story += [_NewDocument(), *_one_page_certificate(st, cert)]
         ticker.tick()
     if not story:
         story.append(_p("Không có giấy xác nhận nào.", st.center))
@@ -791,15 +938,17 @@ def write_commitment_pdf(
     story += [_p(f"{n}. {text}", item) for n, text in enumerate(COMMITMENTS, start=1)]
     story += [
         Spacer(1, 0.1 * cm),
+    ]
+    lead: list[Flowable] = [
         _p(
             "Nếu vi phạm, tôi xin hoàn toàn chịu trách nhiệm trước pháp luật. Gia đình tôi cam kết cùng giám sát, "
             "nhắc nhở tôi thực hiện đúng các nội dung trên.",
             body,
-        ),
+        )
     ]
     if data.guardian:
         # A child does not sign: the adult of the household with the child signs for the child (R9).
-        story.append(
+        lead.append(
             _p(
                 f"Người cách ly dưới 16 tuổi; người giám hộ cùng cách ly ký cam kết thay: {data.guardian}.",
                 body,
@@ -817,6 +966,7 @@ def write_commitment_pdf(
                 ("Đại diện gia đình", SIGN_HINT),
                 ("Đại diện Ban quản lý", SIGN_HINT),
             ),
+            lead=lead,
         )
     )
     with atomic_output(path) as temp:

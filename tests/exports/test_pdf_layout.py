@@ -1,0 +1,145 @@
+"""Layout rules every PDF keeps, read back page by page with pypdf: the signatures never stand alone on a
+page, a certificate is one A4 page whatever its data, and each document of a bulk file numbers its own pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from quarantine_desk.exports.pdf import (
+    write_certificates_pdf,
+    write_commitment_pdf,
+    write_daily_report_pdf,
+    write_roster_pdf,
+)
+from quarantine_desk.exports.rows import TestCell
+
+from .export_samples import certificate, commitment, daily_report, roster_doc, roster_row
+
+LONG_ADDRESS = (
+    "Thôn Phú Lộc Đông, xã Phú Lộc, huyện Phú Vang, tỉnh Thừa Thiên Huế, gần chợ cũ, sau nhà văn hóa thôn, "
+    "kiệt 3 rẽ trái, nhà có cổng sắt sơn xanh, số nhà 123/45/6"
+)
+
+#: What a signature block prints, and the page number: a page with nothing else holds the signatures alone.
+_SIGNATURE_TEXT = re.compile(
+    r"Người lập biểu|Trưởng ban quản lý|\(Ký, ghi rõ họ tên\)|Thừa Thiên Huế, ngày \d+ tháng \d+ năm \d+"
+    r"|Ngày \d+ tháng \d+ năm \d+|Trang \d+/\d+|\s"
+)
+
+
+def _pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def _signed_page(pages: list[str]) -> str:
+    signed = [page for page in pages if "Trưởng ban quản lý" in page]
+    assert len(signed) == 1, [len(p) for p in pages]
+    assert _SIGNATURE_TEXT.sub("", signed[0]), "the signatures stand alone on their page"
+    return signed[0]
+
+
+def test_the_check_sees_signatures_alone() -> None:
+    with pytest.raises(AssertionError):
+        _signed_page(
+            [
+                "STT Họ và tên …",
+                "Thừa Thiên Huế, ngày 27 tháng 07 năm 2021\nNgười lập biểu "
+                "Trưởng ban quản lý\n(Ký, ghi rõ họ tên) (Ký, ghi rõ họ tên)\nTrang 2/2",
+            ]
+        )
+
+
+@pytest.mark.parametrize("count", range(1, 61))
+def test_roster_signatures_go_with_the_last_rows(tmp_path: Path, count: int) -> None:
+    rows = [roster_row(n, name=f"Người số {n:03d}") for n in range(1, count + 1)]
+    pages = _pages(write_roster_pdf(roster_doc(rows, count), tmp_path / "ds.pdf"))
+    page = _signed_page(pages)
+    assert page is pages[-1]
+    assert f"Người số {count:03d}" in page and f"Tổng số: {count} người." in page
+    if count > 1:  # at least the last two rows, and the table's header above them
+        assert f"Người số {count - 1:03d}" in page and "Họ và tên" in page
+    for n, text in enumerate(pages, start=1):
+        assert f"Trang {n}/{len(pages)}" in text
+
+
+@pytest.mark.parametrize("facilities", [1, 5, 9, 10, 11, 12, 13, 14, 15, 20, 24, 25, 26, 27, 28, 40])
+@pytest.mark.parametrize("alerts", [0, 1, 8])
+def test_daily_report_signatures_go_with_the_figures(tmp_path: Path, facilities: int, alerts: int) -> None:
+    report = daily_report(*(f"F{n:02d}" for n in range(1, facilities + 1)))
+    first = dataclasses.replace(
+        report.facilities[0], stock_alerts=tuple(f"Vật tư số {k}: còn ít" for k in range(1, alerts + 1))
+    )
+    report = report.with_facilities([first, *report.facilities[1:]])
+    pages = _pages(write_daily_report_pdf(report, tmp_path / "bc.pdf"))
+    page = _signed_page(pages)
+    assert page is pages[-1]
+    if alerts:
+        assert f"Vật tư số {alerts}: còn ít" in page
+    else:
+        assert "Tổng cộng" in page and "Cảnh báo vật tư: không có." in page
+    for n, text in enumerate(pages, start=1):
+        assert f"Trang {n}/{len(pages)}" in text
+        if "Trường Chính trị tỉnh" in text:  # a page of the table repeats its header
+            assert "Tiếp nhận trong ngày" in text
+
+
+def _long_certificate(n: int, tests: int) -> object:
+    start = datetime(2021, 7, 21, 8)
+    return dataclasses.replace(
+        certificate(n),
+        address=LONG_ADDRESS,
+        tests=tuple(
+            TestCell(start + timedelta(days=k), "pcr" if k % 3 == 0 else "rapid", "negative")
+            for k in range(tests)
+        ),
+    )
+
+
+@pytest.mark.parametrize("tests", [0, 1, 6, 7, 13, 30])
+def test_a_certificate_is_one_page_with_its_code_and_signature(tmp_path: Path, tests: int) -> None:
+    cert = _long_certificate(1, tests)
+    pages = _pages(write_certificates_pdf([cert], tmp_path / "gxn.pdf"))  # type: ignore[list-item]
+    assert len(pages) == 1
+    page = pages[0]
+    for expected in (
+        "TRƯỞNG BAN QUẢN LÝ KHU CÁCH LY",
+        "Mã xác thực: QD-F01-000001-7K3M",
+        "Trang 1/1",
+        "cổng",
+    ):
+        assert expected in page, expected
+    if tests >= 13:  # too many for the page: summarised, the count, the span, the results, the latest tests
+        assert f"Đã xét nghiệm {tests} lần" in page and f"{tests} âm tính" in page
+        assert str(tests) in page.split("Các lần gần nhất:")[1]
+
+
+def test_a_certificate_with_absurdly_long_texts_is_still_one_page(tmp_path: Path) -> None:
+    cert = dataclasses.replace(
+        _long_certificate(1, 20),
+        address="Đường rất dài " * 200,
+        full_name="Nguyễn " * 80,  # type: ignore[type-var]
+    )
+    pages = _pages(write_certificates_pdf([cert], tmp_path / "gxn.pdf"))
+    assert len(pages) == 1 and "TRƯỞNG BAN QUẢN LÝ KHU CÁCH LY" in pages[0] and "…" in pages[0]
+
+
+def test_bulk_certificates_number_their_pages_each(tmp_path: Path) -> None:
+    certs = [_long_certificate(n, 13 if n % 2 else 2) for n in range(1, 9)]
+    pages = _pages(write_certificates_pdf(certs, tmp_path / "gxn.pdf"))  # type: ignore[arg-type]
+    assert len(pages) == 8
+    for n, page in enumerate(pages, start=1):
+        assert "Trang 1/1" in page and f"QD-F01-{n:06d}-7K3M" in page
+        assert "Trang 4/8" not in page
+
+
+def test_commitment_signatures_go_with_the_last_paragraph(tmp_path: Path) -> None:
+    data = dataclasses.replace(commitment(), address=LONG_ADDRESS * 6, cohort="Đợt 20/07 " * 30)
+    pages = _pages(write_commitment_pdf(data, tmp_path / "ck.pdf"))
+    signed = [page for page in pages if "Người cách ly" in page]
+    assert len(signed) == 1 and "Nếu vi phạm" in signed[0]
