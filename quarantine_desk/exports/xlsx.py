@@ -50,23 +50,25 @@ log = logging.getLogger(__name__)
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
-TEST_COLUMNS = 4
+TEST_COLUMNS = 3
 
-#: (header, width in characters) of the roster table.
+#: (header, width in characters) of the roster table: narrow enough to print across an A4 landscape page at
+#: 70 % or more (see print_layout); long names, addresses and notes wrap, and their rows grow to fit.
 ROSTER_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("STT", 6),
-    ("Họ và tên", 26),
-    ("Năm sinh", 11),
-    ("Giới tính", 8),
-    ("Số CCCD/CMND", 15),
-    ("Số điện thoại", 13),
-    ("Địa chỉ", 44),
-    ("Nhóm (đợt) cách ly", 40),
-    ("Phòng – giường", 12),
-    ("Ngày vào", 16),
-    ("Ngày dự kiến ra", 12),
-    *((f"Xét nghiệm lần {n}", 24) for n in range(1, TEST_COLUMNS + 1)),
-    ("Ghi chú", 30),
+    ("STT", 5),
+    ("Họ và tên", 21),
+    ("Năm sinh", 6.5),
+    ("Ngày sinh", 10.5),
+    ("Giới tính", 5.5),
+    ("Số CCCD/CMND", 13.5),
+    ("Số điện thoại", 11.5),
+    ("Địa chỉ", 24),
+    ("Nhóm (đợt) cách ly", 15),
+    ("Phòng – giường", 8.5),
+    ("Ngày vào", 15.5),
+    ("Ngày dự kiến ra", 10.5),
+    *((f"Xét nghiệm lần {n}", 12) for n in range(1, TEST_COLUMNS + 1)),
+    ("Ghi chú", 16),
 )
 
 #: The daily report's columns: (field, header, width).
@@ -109,7 +111,8 @@ _TOP = Alignment(vertical="top")
 
 def roster_cells(row: RosterRow) -> list[object]:
     """The values of one roster line after STT, in column order, shared by the PDF roster."""
-    born: object = row.birth_date if row.birth_date is not None else row.birth_year
+    # one type per column, so that both sort: the year always a number, the date a date or empty
+    year = row.birth_date.year if row.birth_date is not None else row.birth_year
     tests = [test_label(t) for t in row.tests[:TEST_COLUMNS]]
     tests += [""] * (TEST_COLUMNS - len(tests))
     note = release_note(row.outcome, row.released_at, row.note)
@@ -118,7 +121,8 @@ def roster_cells(row: RosterRow) -> list[object]:
         note = "; ".join([*extra, note] if note else extra)
     return [
         row.full_name,
-        born,
+        year,
+        row.birth_date,
         sex_label(row.sex),
         row.id_number or "",
         row.phone or "",
@@ -130,6 +134,37 @@ def roster_cells(row: RosterRow) -> list[object]:
         *tests,
         note,
     ]
+
+
+#: Points per line of 11-point text in a row, as Excel sets a row of one line; of 12-point Times New Roman.
+LINE_HEIGHT = 15.0
+_TIMES_LINE = 16.0
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` characters wide.
+
+    Column widths count the widest digit of the default font; a letter is narrower on average (0.85 of it,
+    as measured in LibreOffice's print of the roster) and a capital wider. A character is left for the cell's
+    margins. It errs on the tall side: a row a little too tall prints, one too short hides text.
+    """
+    room = max(width - 1.0, 1.0)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            size = sum(1.15 if c.isupper() or c in "MWmw" else 0.85 for c in word)
+            gap = 0.45 if used else 0.0
+            if used and used + gap + size > room:
+                lines += 1
+                used = 0.0
+                gap = 0.0
+            while size > room:  # a word longer than the column is broken anywhere
+                lines += 1
+                size -= room
+            used += gap + size
+    return max(lines, 1)
 
 
 class _RowWriter:
@@ -188,8 +223,25 @@ class _RowWriter:
         values: Sequence[object],
         wrapped: frozenset[int] = frozenset(),
         kinds: Sequence[str | None] = (),
+        widths: Sequence[float] = (),
     ) -> str:
-        """One ``<row>``; ``kinds`` overrides the style of the first cells (None: by value, no border)."""
+        """One ``<row>``; ``kinds`` overrides the style of the first cells (None: by value, no border).
+
+        With ``widths``, the row is as tall as its wrapped cells' lines need: neither Excel nor LibreOffice
+        grows a row whose height the file does not give, and the text would print over the next row.
+        """
+        height = ""
+        if widths:
+            lines = max(
+                (
+                    wrapped_lines(v, widths[i])
+                    for i, v in enumerate(values)
+                    if i in wrapped and isinstance(v, str) and i < len(widths)
+                ),
+                default=1,
+            )
+            if lines > 1:
+                height = f' ht="{lines * LINE_HEIGHT:g}" customHeight="1"'
         parts = []
         for i, value in enumerate(values):
             ref = f"{self.letters[i]}{number}"
@@ -198,7 +250,7 @@ class _RowWriter:
                     parts.append(self.cell(ref, value, kind=kinds[i]))
             else:
                 parts.append(self.cell(ref, value, i in wrapped))
-        return f'<row r="{number}">{"".join(parts)}</row>'
+        return f'<row r="{number}"{height}>{"".join(parts)}</row>'
 
 
 def write_roster_xlsx(
@@ -225,12 +277,13 @@ def write_roster_xlsx(
     ws.title = "Danh sách"
     writer = _RowWriter(ws)
     # Name, address, cohort, note: wide enough for the usual values on one line; longer ones wrap.
-    wrapped = frozenset({1, 6, 7, 16})
+    wrapped = frozenset({1, 7, 8, *range(12, 12 + TEST_COLUMNS), 12 + TEST_COLUMNS})
+    widths = [width for _, width in ROSTER_COLUMNS]
     with atomic_output(path) as temp, _scratch(temp, ".rows") as rows_file, _scratch(temp, ".frame") as frame:
         count = 0
         with open(rows_file, "w", encoding="utf-8") as out:
             for count, row in enumerate(doc.rows, start=1):
-                out.write(writer.row(header_row + count, [count, *roster_cells(row)], wrapped))
+                out.write(writer.row(header_row + count, [count, *roster_cells(row)], wrapped, widths=widths))
                 ticker.tick()
             footer = header_row + count + 2
             out.write(writer.row(footer, [f"Tổng số: {count} người"], kinds=("bold",)))
@@ -265,7 +318,7 @@ def _roster_frame(ws: Any, doc: RosterDocument, header_row: int) -> None:
     """The title block, the table header and the sheet's layout: everything but the table's lines."""
     ncols = len(ROSTER_COLUMNS)
     last = get_column_letter(ncols)
-    split = 5  # the facility block takes columns A..E, the national header the rest
+    split = 7  # the facility block takes columns A..G, the national header the rest
     place = ", ".join(p for p in (doc.district, doc.province) if p)
 
     def put(row: int, col: int, value: str, **style: Any) -> None:
@@ -285,14 +338,15 @@ def _roster_frame(ws: Any, doc: RosterDocument, header_row: int) -> None:
         ws.merge_cells(f"{get_column_letter(split + 1)}{r}:{last}{r}")
     for r in (4, 5):
         ws.merge_cells(f"A{r}:{last}{r}")
-    ws.row_dimensions[1].height = 20
+    facility_width = sum(width for _, width in ROSTER_COLUMNS[:split]) * 0.8  # bold Times capitals: wider
+    ws.row_dimensions[1].height = 18 * wrapped_lines(doc.facility_name.upper(), facility_width)
     ws.row_dimensions[4].height = 22
     ws.row_dimensions[header_row].height = 32
     for col, (name, width) in enumerate(ROSTER_COLUMNS, start=1):
         put(header_row, col, name, font=_BOLD, alignment=_CENTER, fill=_HEADER_FILL, border=_BORDER)
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"C{header_row + 1}"
-    _print_setup(ws, header_row)
+    _print_setup(ws, header_row, [width for _, width in ROSTER_COLUMNS], title_columns="A:B")
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
@@ -319,15 +373,52 @@ def _splice_rows(frame: Path, rows_file: Path, target: Path, dimension: str) -> 
                 sheet.write(sep + tail)
 
 
-def _print_setup(ws: Any, header_row: int) -> None:
-    ws.page_setup.orientation = "landscape"
+#: A4 in points, and the side margins the sheets print with (0.3 inch each side).
+_A4 = (595.3, 841.9)
+_SIDE_MARGINS = 2 * 0.3 * 72
+#: Below this scale, fitting the columns to the page's width makes text too small to read on paper.
+MIN_FIT_SCALE = 0.7
+
+
+def column_points(width: float) -> float:
+    """The printed width of a column ``width`` characters wide (default font: 7 pixels a character, plus 5
+    pixels of padding, at 96 pixels an inch)."""
+    return (int(width * 7 + 5)) * 0.75
+
+
+def print_layout(widths: Sequence[float]) -> tuple[str, float | None]:
+    """The orientation and the fit-to-width scale for columns this wide: portrait at 100 % when they fit on
+    it, else landscape at 100 %, else landscape scaled down to the width if the scale stays readable (at
+    least ``MIN_FIT_SCALE``); else landscape at 100 % across several pages (scale ``None``)."""
+    total = sum(column_points(w) for w in widths)
+    portrait, landscape = _A4[0] - _SIDE_MARGINS, _A4[1] - _SIDE_MARGINS
+    if total <= portrait:
+        return "portrait", 1.0
+    if total <= landscape:
+        return "landscape", 1.0
+    scale = landscape / total
+    return ("landscape", scale) if scale >= MIN_FIT_SCALE else ("landscape", None)
+
+
+def _print_setup(ws: Any, header_row: int, widths: Sequence[float], title_columns: str | None = None) -> None:
+    """A4, the header row repeated on every printed page, and a scale that keeps the text readable: fitted to
+    the page's width only when that stays at 70 % or more; a wider table prints at 100 % across pages, each
+    page repeating ``title_columns`` (the number and the name) so a page on its own still says who."""
+    orientation, scale = print_layout(widths)
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if scale is not None and scale < 1:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = 100
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        if scale is None and title_columns:
+            ws.print_title_cols = title_columns
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_options.horizontalCentered = scale is not None
+    ws.page_margins.left = ws.page_margins.right = 0.3
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = "Trang &P/&N"
 
@@ -379,9 +470,10 @@ def write_daily_report_xlsx(
         ws.merge_cells(f"A{r}:{last}{r}")
     header_row = 7
     ws.row_dimensions[header_row].height = 48
+    widths = [6.0, 30.0, *([12.0] * len(FIGURE_FIELDS))]
     for col, name in enumerate(headers, start=1):
         put(header_row, col, name, font=_BOLD, alignment=_CENTER, fill=_HEADER_FILL, border=_BORDER)
-        ws.column_dimensions[get_column_letter(col)].width = 30 if col == 2 else (6 if col == 1 else 12)
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
     lines: list[tuple[str, DailyFigures]] = [(str(n), f) for n, f in enumerate(report.facilities, start=1)]
     lines.append(("", report.totals()))
     row = header_row
@@ -391,6 +483,9 @@ def write_daily_report_xlsx(
         font = _BOLD if bold else Font(name="Times New Roman", size=12)
         put(row, 1, int(number) if number else "", border=_BORDER, font=font, alignment=_CENTER)
         put(row, 2, figures.facility_name, border=_BORDER, font=font, alignment=_LEFT_WRAP)
+        name_lines = wrapped_lines(figures.facility_name, widths[1])
+        if name_lines > 1:  # else the name prints over the next line
+            ws.row_dimensions[row].height = name_lines * _TIMES_LINE
         for col, name in enumerate(FIGURE_FIELDS, start=3):
             put(row, col, getattr(figures, name), border=_BORDER, font=font, alignment=_CENTER)
     ws.freeze_panes = f"C{header_row + 1}"
@@ -407,7 +502,7 @@ def write_daily_report_xlsx(
         f"Lập lúc {report.made_at:%H:%M} ngày {dmy(report.made_at.date())}",
         font=_ITALIC,
     )
-    _print_setup(ws, header_row)
+    _print_setup(ws, header_row, widths)
     _write_data_sheet(wb, report)
     wb.properties.title = REPORT_TITLE
     wb.properties.keywords = REPORT_FORMAT

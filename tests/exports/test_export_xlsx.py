@@ -45,27 +45,27 @@ def test_roster_has_title_header_and_rows(tmp_path: Path) -> None:
     path = write_roster_xlsx(roster_doc(iter(rows), len(rows)), tmp_path / "ds.xlsx")
     ws = load_workbook(path).active
     assert ws is not None
-    assert ws["F1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    assert ws["F2"].value == "Độc lập - Tự do - Hạnh phúc"
+    assert ws["H1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert ws["H2"].value == "Độc lập - Tự do - Hạnh phúc"
     assert ws["A1"].value == "KHU CÁCH LY TẬP TRUNG KÝ TÚC XÁ ĐẠI HỌC HUẾ"
     assert ws["A4"].value == "DANH SÁCH NGƯỜI ĐANG CÁCH LY"
     assert ws["A5"].value == "Ngày 27/07/2021"
     header = [c.value for c in ws[HEADER_ROW]]
     assert header == [name for name, _ in ROSTER_COLUMNS]
-    assert header[:3] == ["STT", "Họ và tên", "Năm sinh"]
-    assert "Xét nghiệm lần 4" in header and header[-1] == "Ghi chú"
+    assert header[:4] == ["STT", "Họ và tên", "Năm sinh", "Ngày sinh"]
+    assert "Xét nghiệm lần 3" in header and header[-1] == "Ghi chú"
     assert all(c.font.b for c in ws[HEADER_ROW])
     first = [c.value for c in ws[HEADER_ROW + 1]]
     assert first[0] == 1
     assert first[1] == NAMES[1]
-    assert first[3] == "Nam"
-    assert first[4] == "000000000001"
-    assert first[5] == "0900000001"  # a phone number keeps its leading zero: text, not a number
-    assert first[8] == "A101 – 2"
-    assert first[11] == "20/07 PCR âm tính"
-    assert first[12] == "27/07 Test nhanh âm tính"
-    assert first[13] is None or first[13] == ""
-    assert [c.value for c in ws[HEADER_ROW + 2]][3] == "Nữ"
+    assert first[4] == "Nam"
+    assert first[5] == "000000000001"
+    assert first[6] == "0900000001"  # a phone number keeps its leading zero: text, not a number
+    assert first[9] == "A101 – 2"
+    assert first[12] == "20/07 PCR âm tính"
+    assert first[13] == "27/07 Test nhanh âm tính"
+    assert first[14] is None or first[14] == ""
+    assert [c.value for c in ws[HEADER_ROW + 2]][4] == "Nữ"
     assert ws.cell(HEADER_ROW + 5, 2).value == NAMES[5]
 
 
@@ -74,14 +74,16 @@ def test_roster_dates_are_real_dates(tmp_path: Path) -> None:
     path = write_roster_xlsx(roster_doc(rows, 2), tmp_path / "ds.xlsx")
     ws = load_workbook(path).active
     assert ws is not None
-    born, admitted, release = ws.cell(8, 3), ws.cell(8, 10), ws.cell(8, 11)
+    year, born, admitted, release = ws.cell(8, 3), ws.cell(8, 4), ws.cell(8, 11), ws.cell(8, 12)
+    assert year.value == 1985 and year.data_type == "n"  # the year also when the whole date is known
     assert isinstance(born.value, datetime) and born.value.date() == date(1985, 3, 14)
     assert born.number_format == "dd/mm/yyyy"
     assert isinstance(admitted.value, datetime) and admitted.value == datetime(2021, 7, 20, 8, 33)
     assert admitted.number_format == "dd/mm/yyyy hh:mm"
     assert isinstance(release.value, datetime) and release.value.date() == date(2021, 8, 3)
     assert release.number_format == "dd/mm/yyyy"
-    assert ws.cell(9, 3).value == 1964  # only a year known: a number
+    assert ws.cell(9, 3).value == 1964  # only a year known: a number, and no date
+    assert ws.cell(9, 4).value is None
     assert ws.cell(8, 1).data_type == "n"
 
 
@@ -91,14 +93,14 @@ def test_roster_layout_for_screen_and_print(tmp_path: Path) -> None:
     ws = wb.active
     assert ws is not None
     assert ws.freeze_panes == f"C{HEADER_ROW + 1}"
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:P{HEADER_ROW + 30}"
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:P{HEADER_ROW + 30}"  # 16 columns
     assert ws.page_setup.orientation == "landscape"
     assert str(ws.page_setup.paperSize) == "9"  # A4
     assert ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert ws.column_dimensions["B"].width >= 20
-    assert ws.column_dimensions["G"].width >= 30
+    assert ws.column_dimensions["H"].width >= 20
     assert ws.cell(HEADER_ROW + 32, 1).value == "Tổng số: 30 người"
 
 
@@ -110,7 +112,7 @@ def test_roster_never_writes_a_formula(tmp_path: Path, hostile: str) -> None:
     assert not [c for c in cells if c.data_type == "f"]  # type: ignore[attr-defined]
     ws = load_workbook(path).active
     assert ws is not None
-    for col in (2, 6):
+    for col in (2, 7):
         cell = ws.cell(HEADER_ROW + 1, col)
         assert cell.value == hostile
         assert cell.data_type == "s"
@@ -125,7 +127,7 @@ def test_roster_with_extra_tests_and_release_notes(tmp_path: Path) -> None:
     assert ws is not None
     assert ws["A4"].value == "DANH SÁCH NGƯỜI HOÀN THÀNH CÁCH LY TRONG NGÀY"
     note = ws.cell(HEADER_ROW + 1, 16).value
-    assert note.startswith("XN lần 5: 17/08 PCR âm tính")
+    assert note.startswith("XN lần 4: 10/08 Test nhanh âm tính; XN lần 5: 17/08 PCR âm tính")
     assert "Hoàn thành cách ly lúc 03/08/2021 09:15" in note
 
 
