@@ -304,6 +304,20 @@ FILE_REASONS = {
         "not_a_daily_report": "không phải báo cáo ngày của chương trình",
         "duplicate_facility": "có hai báo cáo của cùng một khu trong cùng một ngày ({facility}, {on})",
         "different_dates": "các báo cáo không cùng một ngày",
+        "other_day": "là báo cáo ngày {on}, khác ngày {first_on} của tệp {first}; chỉ tổng hợp báo cáo của cùng một ngày",
+        "facility_twice": "có báo cáo của khu {facility} ngày {on}, đã có trong tệp {first}; mỗi khu chỉ một báo cáo",
+        "visible_differs": (
+            "có số liệu bị sửa tay: khu {facility}, ô {cell} ({field}) hiển thị {visible} nhưng trang dữ liệu ghi "
+            "{data}; hãy đề nghị khu gửi lại báo cáo, hoặc dùng --force để tổng hợp theo số hiển thị và đánh dấu"
+        ),
+        "figures_inconsistent": (
+            "có số liệu không khớp: khu {facility}, ô {cell} ghi đang cách ly {found}, nhưng đầu ngày + tiếp "
+            "nhận − hoàn thành − chuyển điều trị = {expected}; dùng --force để vẫn tổng hợp và đánh dấu"
+        ),
+        "occupied_over_beds": (
+            "có số liệu không khớp: khu {facility}, ô {cell} ghi {found} giường đang sử dụng, nhiều hơn tổng "
+            "số giường {expected}; dùng --force để vẫn tổng hợp và đánh dấu"
+        ),
         "not_found": "không tồn tại",
         "not_a_backup": "không phải bản sao lưu của chương trình",
         "unknown_format": "có đuôi không được hỗ trợ",
@@ -317,6 +331,20 @@ FILE_REASONS = {
         "not_a_daily_report": "is not a daily report of this program",
         "duplicate_facility": "holds two reports of one facility for one day ({facility}, {on})",
         "different_dates": "are not all for the same day",
+        "other_day": "is the report of {on}, not of {first_on} as {first}; only one day's reports merge",
+        "facility_twice": "holds facility {facility}'s report of {on}, already in {first}; one report per facility",
+        "visible_differs": (
+            "was edited by hand: facility {facility}, cell {cell} ({field}) shows {visible} but its data sheet "
+            "holds {data}; ask the facility to send it again, or use --force to merge the shown figures, marked"
+        ),
+        "figures_inconsistent": (
+            "does not add up: facility {facility}, cell {cell} has {found} present, but start + admitted − "
+            "released − transferred = {expected}; use --force to merge it anyway, marked"
+        ),
+        "occupied_over_beds": (
+            "does not add up: facility {facility}, cell {cell} has {found} beds in use, more than its "
+            "{expected} beds; use --force to merge it anyway, marked"
+        ),
         "not_found": "does not exist",
         "not_a_backup": "is not a backup of this program",
         "unknown_format": "has an unsupported extension",

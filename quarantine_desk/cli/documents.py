@@ -64,10 +64,24 @@ def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_report_merge(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    merged = documents.merge_reports([Path(p) for p in args.files], Path(args.out))
+    merged = documents.merge_reports([Path(p) for p in args.files], Path(args.out), force=args.force)
+    marked = [f.facility_code for f in merged.facilities if f.remarks]
+
+    def text() -> str:
+        done = f"Đã tổng hợp {len(merged.facilities)} khu cách ly vào {args.out}."
+        if not marked:
+            return done
+        remarks = "\n".join(f"  {r}" for r in merged.totals().remarks)
+        return f"{done}\nSố liệu được đánh dấu trong báo cáo tổng hợp ({', '.join(marked)}):\n{remarks}"
+
     out.result(
-        {"file": args.out, "facilities": [f.facility_code for f in merged.facilities], "on": merged.on},
-        lambda: f"Đã tổng hợp {len(merged.facilities)} khu cách ly vào {args.out}.",
+        {
+            "file": args.out,
+            "facilities": [f.facility_code for f in merged.facilities],
+            "on": merged.on,
+            "marked": {f.facility_code: list(f.remarks) for f in merged.facilities if f.remarks},
+        },
+        text,
     )
     return 0
 
@@ -277,6 +291,11 @@ def register(sub: Any) -> None:
     p = report.add_parser("merge", help="tổng hợp báo cáo của nhiều khu")
     p.add_argument("files", nargs="+")
     p.add_argument("--out", required=True)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="vẫn tổng hợp tệp có số liệu bị sửa hoặc không khớp, đánh dấu chúng trong báo cáo tổng hợp",
+    )
     p.set_defaults(handler=cmd_report_merge)
 
     p = sub.add_parser("certificate", help="giấy xác nhận hoàn thành cách ly")

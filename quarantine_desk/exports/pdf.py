@@ -59,7 +59,7 @@ from .common import (
     sex_label,
 )
 from .rows import CertificateData, CommitmentData, DailyReport, RosterDocument, RosterRow, TestCell
-from .xlsx import FIGURE_HEADERS, REPORT_TITLE
+from .xlsx import FIGURE_HEADERS, REMARKS_TITLE, REPORT_TITLE
 
 log = logging.getLogger(__name__)
 
@@ -582,7 +582,11 @@ def write_daily_report_pdf(
         *(_p(FIGURE_HEADERS[f], head) for f in FIGURE_FIELDS),
     ]
     lines: list[list[object]] = [
-        [str(n), _p(figures.facility_name, cell), *(str(getattr(figures, f)) for f in FIGURE_FIELDS)]
+        [
+            str(n),
+            _p(figures.facility_name + (" (*)" if figures.remarks else ""), cell),
+            *(str(getattr(figures, f)) for f in FIGURE_FIELDS),
+        ]
         for n, figures in enumerate(report.facilities, start=1)
     ]
     totals = report.totals()
@@ -620,6 +624,10 @@ def write_daily_report_pdf(
     heading = _p(
         "Cảnh báo vật tư:" if alerts else "Cảnh báo vật tư: không có.", _style("alerts", 10, bold=True)
     )
+    if totals.remarks:  # figures merged in spite of what was wrong with them: said, in red, never hidden
+        red = colors.HexColor("#B00020")
+        alerts.append(_p(REMARKS_TITLE, _style("remarks", 10, bold=True, textColor=red, spaceBefore=6)))
+        alerts += [_p(f"– {r}", _style("remark", 10, leftIndent=12, textColor=red)) for r in totals.remarks]
     signatures = _signatures(st, width, report.on, None, None)
     # the signatures go with the last alerts, the first alerts with the table's last rows: never alone
     if len(alerts) <= 3:

@@ -96,11 +96,15 @@ class DailyFigures:
     positives: int
     staff_on_duty: int
     stock_alerts: tuple[str, ...] = ()
+    #: what the district's merge found wrong in the facility's file and merged anyway (``--force``)
+    remarks: tuple[str, ...] = ()
 
 
 #: The numeric fields of DailyFigures, in order: the columns of the report.
 FIGURE_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(DailyFigures) if f.name not in ("facility_code", "facility_name", "stock_alerts")
+    f.name
+    for f in fields(DailyFigures)
+    if f.name not in ("facility_code", "facility_name", "stock_alerts", "remarks")
 )
 
 TOTALS_CODE = "TONG"
@@ -135,10 +139,49 @@ class DailyReport:
             for f in self.facilities
             for alert in f.stock_alerts
         )
-        return DailyFigures(facility_code=TOTALS_CODE, facility_name=TOTALS_NAME, stock_alerts=alerts, **sums)
+        remarks = tuple(f"{f.facility_code}: {remark}" for f in self.facilities for remark in f.remarks)
+        return DailyFigures(
+            facility_code=TOTALS_CODE, facility_name=TOTALS_NAME, stock_alerts=alerts, remarks=remarks, **sums
+        )
 
     def with_facilities(self, facilities: Sequence[DailyFigures]) -> DailyReport:
         return replace(self, facilities=tuple(facilities))
+
+
+@dataclass(frozen=True)
+class CellMismatch:
+    """A figure the report's visible sheet shows otherwise than its data sheet holds."""
+
+    facility_code: str
+    field: str  # a name of FIGURE_FIELDS, or "facility_name"
+    cell: str  # where it shows, "E9"
+    visible: object
+    data: object
+
+
+@dataclass(frozen=True)
+class SentReport:
+    """A daily report file as a facility sent it: the figures of its data sheet (or JSON), what its visible
+    sheet shows otherwise, and where each figure shows ((facility code, field) → cell; empty for JSON)."""
+
+    path: str
+    report: DailyReport
+    mismatches: tuple[CellMismatch, ...] = ()
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def as_shown(self) -> DailyReport:
+        """The report with the figures its reader saw on the visible sheet, where they differ."""
+        shown = []
+        for figures in self.report.facilities:
+            changes = {
+                m.field: m.visible
+                for m in self.mismatches
+                if m.facility_code == figures.facility_code
+                and m.field in FIGURE_FIELDS
+                and isinstance(m.visible, int)  # a figure typed over as text cannot stand for a number
+            }
+            shown.append(replace(figures, **changes) if changes else figures)  # type: ignore[arg-type]
+        return self.report.with_facilities(shown)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,15 @@ from .common import (
     sex_label,
     test_label,
 )
-from .rows import FIGURE_FIELDS, DailyFigures, DailyReport, RosterDocument, RosterRow
+from .rows import (
+    FIGURE_FIELDS,
+    CellMismatch,
+    DailyFigures,
+    DailyReport,
+    RosterDocument,
+    RosterRow,
+    SentReport,
+)
 from .safe import cell_text, is_risky, set_text
 
 log = logging.getLogger(__name__)
@@ -89,10 +97,37 @@ FIGURE_HEADERS: dict[str, str] = {
     "staff_on_duty": "Cán bộ trực",
 }
 
+
+def figure_label(field: str) -> str:
+    """The column header of a report's figure (or "Khu cách ly" for the name), as the official sees it."""
+    return "Khu cách ly" if field == "facility_name" else FIGURE_HEADERS.get(field, field)
+
+
+def mismatch_remark(mismatch: CellMismatch) -> str:
+    """How the merged report marks a figure typed over on the visible sheet and merged anyway."""
+    return (
+        f"ô {mismatch.cell} ({figure_label(mismatch.field)}) hiển thị {mismatch.visible}, "
+        f"trang dữ liệu ghi {mismatch.data}; đã tổng hợp theo số hiển thị"
+    )
+
+
+def problem_remark(kind: str, cell: str, expected: int, found: int) -> str:
+    """How the merged report marks figures that do not hold together and were merged anyway."""
+    if kind == "balance":
+        return (
+            f"ô {cell}: đang cách ly {found}, nhưng đầu ngày + tiếp nhận − hoàn thành − chuyển điều trị = "
+            f"{expected}"
+        )
+    return f"ô {cell}: giường đang sử dụng {found}, nhiều hơn tổng số giường {expected}"
+
+
 REPORT_FORMAT = "quarantine-desk/daily-report"
 REPORT_VERSION = 1
 DATA_SHEET = "_du_lieu"
+#: The visible sheet's header row; the facilities' lines follow it, then the totals.
+REPORT_HEADER_ROW = 7
 REPORT_TITLE = "BÁO CÁO NHANH TÌNH HÌNH CÁCH LY TẬP TRUNG"
+REMARKS_TITLE = "Lưu ý khi tổng hợp (số liệu chưa được khu cách ly xác nhận lại):"
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -101,6 +136,9 @@ _TITLE = Font(name="Times New Roman", bold=True, size=14)
 _MOTTO = Font(name="Times New Roman", bold=True, size=12, underline="single")
 _ITALIC = Font(name="Times New Roman", italic=True, size=12)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_MARKED_FILL = PatternFill("solid", fgColor="F8D7DA")
+_RED = Font(name="Times New Roman", size=12, color="B00020")
+_RED_BOLD = Font(name="Times New Roman", size=12, bold=True, color="B00020")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 _TOP = Alignment(vertical="top")
@@ -468,7 +506,7 @@ def write_daily_report_xlsx(
         ws.merge_cells(f"{get_column_letter(split + 1)}{r}:{last}{r}")
     for r in (4, 5):
         ws.merge_cells(f"A{r}:{last}{r}")
-    header_row = 7
+    header_row = REPORT_HEADER_ROW
     ws.row_dimensions[header_row].height = 48
     widths = [6.0, 30.0, *([12.0] * len(FIGURE_FIELDS))]
     for col, name in enumerate(headers, start=1):
@@ -483,6 +521,8 @@ def write_daily_report_xlsx(
         font = _BOLD if bold else Font(name="Times New Roman", size=12)
         put(row, 1, int(number) if number else "", border=_BORDER, font=font, alignment=_CENTER)
         put(row, 2, figures.facility_name, border=_BORDER, font=font, alignment=_LEFT_WRAP)
+        if figures.remarks and not bold:
+            ws.cell(row=row, column=2).fill = _MARKED_FILL
         name_lines = wrapped_lines(figures.facility_name, widths[1])
         if name_lines > 1:  # else the name prints over the next line
             ws.row_dimensions[row].height = name_lines * _TIMES_LINE
@@ -495,6 +535,13 @@ def write_daily_report_xlsx(
     for alert in alerts:
         row += 1
         put(row, 2, f"- {alert}")
+    remarks = report.totals().remarks
+    if remarks:  # figures merged in spite of what was wrong with them: said, in red, never hidden
+        row += 2
+        put(row, 1, REMARKS_TITLE, font=_RED_BOLD)
+        for remark in remarks:
+            row += 1
+            put(row, 2, f"- {remark}", font=_RED)
     row += 2
     put(
         row,
@@ -524,7 +571,7 @@ def _write_data_sheet(wb: Workbook, report: DailyReport) -> None:
         ["made_at", report.made_at.isoformat()],
         ["scope", report.scope],
         ["note", "Trang dữ liệu để tổng hợp báo cáo, xin đừng sửa."],
-        ["facility_code", "facility_name", *FIGURE_FIELDS, "stock_alerts"],
+        ["facility_code", "facility_name", *FIGURE_FIELDS, "stock_alerts", "remarks"],
     ]
     for f in report.facilities:
         rows.append(
@@ -533,6 +580,7 @@ def _write_data_sheet(wb: Workbook, report: DailyReport) -> None:
                 f.facility_name,
                 *(getattr(f, n) for n in FIGURE_FIELDS),
                 json.dumps(list(f.stock_alerts), ensure_ascii=False),
+                json.dumps(list(f.remarks), ensure_ascii=False),
             ]
         )
     for r, values in enumerate(rows, start=1):
@@ -558,6 +606,7 @@ def report_to_dict(report: DailyReport) -> dict[str, Any]:
                 "facility_name": f.facility_name,
                 **{n: getattr(f, n) for n in FIGURE_FIELDS},
                 "stock_alerts": list(f.stock_alerts),
+                "remarks": list(f.remarks),
             }
             for f in report.facilities
         ],
@@ -581,28 +630,38 @@ def write_daily_report_json(
     return path
 
 
+def _texts(path: Path, value: object) -> list[str]:
+    """A list of texts, given as a list or as its JSON (the data sheet's form); none when absent."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise BadFile(str(path), "not_a_daily_report") from None
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise BadFile(str(path), "not_a_daily_report")
+    return value
+
+
 def _figures(path: Path, item: dict[str, Any]) -> DailyFigures:
     try:
         numbers = {n: item[n] for n in FIGURE_FIELDS}
-        code, name, alerts = item["facility_code"], item["facility_name"], item.get("stock_alerts", [])
+        code, name = item["facility_code"], item["facility_name"]
     except (KeyError, TypeError):
         raise BadFile(str(path), "not_a_daily_report") from None
-    if isinstance(alerts, str):
-        try:
-            alerts = json.loads(alerts) if alerts else []
-        except ValueError:
-            raise BadFile(str(path), "not_a_daily_report") from None
+    alerts, remarks = _texts(path, item.get("stock_alerts")), _texts(path, item.get("remarks"))
     ok = (
         all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in numbers.values())
         and isinstance(code, str)
         and code
         and isinstance(name, str)
-        and isinstance(alerts, list)
-        and all(isinstance(a, str) for a in alerts)
     )
     if not ok:
         raise BadFile(str(path), "not_a_daily_report")
-    return DailyFigures(facility_code=code, facility_name=name, stock_alerts=tuple(alerts), **numbers)
+    return DailyFigures(
+        facility_code=code, facility_name=name, stock_alerts=tuple(alerts), remarks=tuple(remarks), **numbers
+    )
 
 
 def _report_from_dict(path: Path, data: object) -> DailyReport:
@@ -627,7 +686,14 @@ def _report_from_dict(path: Path, data: object) -> DailyReport:
 
 
 def read_daily_report(path: Path) -> DailyReport:
-    """Reads back a daily report this program wrote, as .xlsx or .json."""
+    """Reads back a daily report this program wrote, as .xlsx or .json: the figures of its data."""
+    return read_sent_report(path).report
+
+
+def read_sent_report(path: Path) -> SentReport:
+    """Reads a daily report as a facility sent it: the figures of its data sheet (or its JSON) and, for a
+    workbook, every figure its visible sheet shows otherwise, cell by cell. What the official who filled it in
+    saw is the visible sheet; a difference means someone typed over it, and the merge must not hide that."""
     path = Path(path)
     try:
         head = path.read_bytes()[:4]
@@ -639,10 +705,10 @@ def read_daily_report(path: Path) -> DailyReport:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise BadFile(str(path), "unreadable") from None
-    return _report_from_dict(path, data)
+    return SentReport(str(path), _report_from_dict(path, data))
 
 
-def _read_report_xlsx(path: Path) -> DailyReport:
+def _read_report_xlsx(path: Path) -> SentReport:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -657,6 +723,12 @@ def _read_report_xlsx(path: Path) -> DailyReport:
         if DATA_SHEET not in wb.sheetnames:
             raise BadFile(str(path), "not_a_daily_report")
         rows = [list(r) for r in wb[DATA_SHEET].iter_rows(values_only=True)]
+        visible_sheet = next((name for name in wb.sheetnames if name != DATA_SHEET), None)
+        visible = (
+            [list(r) for r in wb[visible_sheet].iter_rows(min_row=REPORT_HEADER_ROW + 1, values_only=True)]
+            if visible_sheet
+            else []
+        )
     finally:
         wb.close()
     meta = {str(r[0]): r[1] for r in rows[:6] if r and len(r) > 1 and r[0] is not None}
@@ -664,7 +736,40 @@ def _read_report_xlsx(path: Path) -> DailyReport:
         raise BadFile(str(path), "not_a_daily_report")
     names = [str(v) if v is not None else "" for v in rows[6]]
     items = [dict(zip(names, r, strict=False)) for r in rows[7:] if r and r[0] is not None]
-    return _report_from_dict(path, {**meta, "facilities": items})
+    report = _report_from_dict(path, {**meta, "facilities": items})
+    mismatches, cells = _compare_visible(report, visible)
+    return SentReport(str(path), report, tuple(mismatches), cells)
+
+
+def _as_figure(value: object) -> object:
+    """A visible cell's value as the number it shows, if it shows one (12, 12.0 or "12"); else as it is."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def _compare_visible(
+    report: DailyReport, visible: list[list[object]]
+) -> tuple[list[CellMismatch], dict[tuple[str, str], str]]:
+    """Each facility's line of the visible sheet (in the order of the data) against its data."""
+    mismatches: list[CellMismatch] = []
+    cells: dict[tuple[str, str], str] = {}
+    columns = [("facility_name", 2), *((name, col) for col, name in enumerate(FIGURE_FIELDS, start=3))]
+    for offset, figures in enumerate(report.facilities):
+        line = visible[offset] if offset < len(visible) else []
+        number = REPORT_HEADER_ROW + 1 + offset
+        for name, col in columns:
+            cell = f"{get_column_letter(col)}{number}"
+            cells[(figures.facility_code, name)] = cell
+            shown = _as_figure(line[col - 1] if col - 1 < len(line) else None)
+            data = getattr(figures, name)
+            if shown != data:
+                mismatches.append(CellMismatch(figures.facility_code, name, cell, shown, data))
+    return mismatches, cells
 
 
 def merge_daily_reports(reports: Sequence[DailyReport] | Iterable[DailyReport]) -> DailyReport:

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
 from quarantine_desk.domain.errors import BadFile, InvalidInput, NotFound
 from quarantine_desk.domain.progress import Progress, ShouldStop
+from quarantine_desk.domain.reports import figure_problems
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import (
     ReportMoment,
@@ -32,13 +33,16 @@ from quarantine_desk.domain.stays import (
     roster_moment,
 )
 from quarantine_desk.exports import pdf, xlsx
+from quarantine_desk.exports.common import dmy
 from quarantine_desk.exports.rows import (
+    FIGURE_FIELDS,
     CertificateData,
     CommitmentData,
     DailyFigures,
     DailyReport,
     RosterDocument,
     RosterRow,
+    SentReport,
     TestCell,
 )
 from quarantine_desk.services.context import Desk
@@ -315,18 +319,89 @@ def daily_report_made(desk: Desk, on: date, scope: str = "ALL") -> bool:
         return setting is not None and setting.value >= on.isoformat()
 
 
-def merge_reports(paths: list[Path], out: Path) -> DailyReport:
-    """The district's summary from several facilities' daily reports (xlsx or json written by this program)."""
+def merge_reports(paths: list[Path], out: Path, *, force: bool = False) -> DailyReport:
+    """The district's summary from several facilities' daily reports (xlsx or json written by this program).
+
+    A file whose visible figures differ from its data sheet, or whose figures do not hold together (the day's
+    balance, beds in use over beds), is refused, naming the facility, the file and the cell; with ``force``
+    it is merged on the figures it shows, and the merged report marks each such figure. Reports of different
+    days, or one facility twice, are always refused.
+    """
     if not paths:
         raise InvalidInput("file", "empty")
-    reports = []
+    sent: list[SentReport] = []
     for path in paths:
         if not Path(path).exists():
             raise BadFile(str(path), "not_found")
-        reports.append(xlsx.read_daily_report(Path(path)))
-    merged = xlsx.merge_daily_reports(reports)
+        sent.append(xlsx.read_sent_report(Path(path)))
+    _refuse_mixed_reports(sent)
+    checked = [_checked_report(item, force) for item in sent]
+    merged = xlsx.merge_daily_reports(checked)
     write_report_file(merged, Path(out))
     return merged
+
+
+def _refuse_mixed_reports(sent: list[SentReport]) -> None:
+    """Reports of one day, each facility once: else the file that breaks it is named, with the one it clashes
+    with."""
+    first = sent[0]
+    seen: dict[str, str] = {}
+    for item in sent:
+        if item.report.on != first.report.on:
+            raise BadFile(
+                item.path,
+                "other_day",
+                on=dmy(item.report.on),
+                first_on=dmy(first.report.on),
+                first=Path(first.path).name,
+            )
+        for figures in item.report.facilities:
+            earlier = seen.get(figures.facility_code)
+            if earlier is not None:
+                raise BadFile(
+                    item.path,
+                    "facility_twice",
+                    facility=figures.facility_code,
+                    on=dmy(item.report.on),
+                    first=Path(earlier).name,
+                )
+            seen[figures.facility_code] = item.path
+
+
+def _checked_report(item: SentReport, force: bool) -> DailyReport:
+    """The report as its sender saw it, each facility's figures checked; what is wrong refuses the file, or
+    with ``force`` goes into the facility's remarks."""
+    facilities: list[DailyFigures] = []
+    for figures in item.as_shown().facilities:
+        code = figures.facility_code
+        remarks: list[str] = []
+        for mismatch in (m for m in item.mismatches if m.facility_code == code):
+            if not force:
+                raise BadFile(
+                    item.path,
+                    "visible_differs",
+                    facility=code,
+                    cell=mismatch.cell,
+                    field=xlsx.figure_label(mismatch.field),
+                    visible="(trống)" if mismatch.visible is None else mismatch.visible,
+                    data=mismatch.data,
+                )
+            remarks.append(xlsx.mismatch_remark(mismatch))
+        values = {name: getattr(figures, name) for name in FIGURE_FIELDS}
+        for problem in figure_problems(values):
+            cell = item.cells.get((code, problem.fields[-1]), xlsx.figure_label(problem.fields[-1]))
+            if not force:
+                raise BadFile(
+                    item.path,
+                    "figures_inconsistent" if problem.kind == "balance" else "occupied_over_beds",
+                    facility=code,
+                    cell=cell,
+                    expected=problem.expected,
+                    found=problem.found,
+                )
+            remarks.append(xlsx.problem_remark(problem.kind, cell, problem.expected, problem.found))
+        facilities.append(replace(figures, remarks=(*figures.remarks, *remarks)) if remarks else figures)
+    return item.report.with_facilities(facilities)
 
 
 # --- certificates ------------------------------------------------------------------------------------------------------

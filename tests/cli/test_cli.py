@@ -169,3 +169,22 @@ def test_backup_and_restore_commands(qd, tmp_path):
     (tmp_path / "junk.sqlite3").write_text("không phải")
     code, out = qd("restore", str(tmp_path / "junk.sqlite3"))
     assert code == 6 and out["error"] == "bad_file"
+
+
+def test_report_merge_refuses_a_typed_over_report_unless_forced(qd, tmp_path):
+    import openpyxl
+
+    from quarantine_desk.exports.xlsx import write_daily_report_xlsx
+    from tests.exports.export_samples import daily_report
+
+    one = write_daily_report_xlsx(daily_report("F01"), tmp_path / "f01.xlsx")
+    two = write_daily_report_xlsx(daily_report("F02"), tmp_path / "f02.xlsx")
+    wb = openpyxl.load_workbook(two)
+    wb["Báo cáo"]["G8"] = 12
+    wb.save(two)
+    code, out = qd("report", "merge", str(one), str(two), "--out", str(tmp_path / "tong.xlsx"))
+    assert code == 6 and out["error"] == "bad_file"
+    assert "F02" in out["message"] and "G8" in out["message"] and str(two) in out["message"]
+    assert not (tmp_path / "tong.xlsx").exists()
+    code, out = qd("report", "merge", str(one), str(two), "--out", str(tmp_path / "tong.pdf"), "--force")
+    assert code == 0 and list(out["marked"]) == ["F02"] and "G8" in out["marked"]["F02"][0]
