@@ -139,6 +139,11 @@ REASONS = {
         "empty": "không được để trống",
         "too_long": "quá dài",
         "bad_format": "không đúng định dạng",
+        "bad_date": "không phải một ngày hợp lệ; hãy viết theo dạng 2021-08-01, 01/08/2021 hoặc 1/8/2021",
+        "bad_time": (
+            "không phải một thời điểm hợp lệ; hãy viết theo dạng 2021-08-01T08:00, 01/08/2021 08:00 hoặc "
+            "1/8/2021 8:00"
+        ),
         "bad_value": "không hợp lệ",
         "in_future": "không được ở tương lai",
         "too_old": "quá xa trong quá khứ",
@@ -165,6 +170,8 @@ REASONS = {
         "empty": "must not be empty",
         "too_long": "is too long",
         "bad_format": "has a wrong format",
+        "bad_date": "is not a valid date; write it as 2021-08-01, 01/08/2021 or 1/8/2021",
+        "bad_time": "is not a valid time; write it as 2021-08-01T08:00, 01/08/2021 08:00 or 1/8/2021 8:00",
         "bad_value": "is not valid",
         "in_future": "must not be in the future",
         "too_old": "is too far back",

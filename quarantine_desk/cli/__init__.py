@@ -9,8 +9,10 @@ input; 3 refused by a rule; 4 not found; 5 login or role; 6 bad input file. With
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -65,8 +67,26 @@ def _error(out: Output, code: str, rule: str | None, message: str, exit_code: in
     return exit_code
 
 
+def _closed_pipe() -> int:
+    """The reader of the output went away (``… | head``): the work is done, stop quietly. stdout goes to the
+    null device so that Python's own flush at exit does not complain about the pipe either."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    return 0
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code. ``None`` command opens the window (see __main__)."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _closed_pipe()
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     out = Output(as_json)
@@ -90,6 +110,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _error(out, exc.code, exc.rule, describe(exc, lang), exc.exit_code)
     except KeyboardInterrupt:
         return _error(out, "cancelled", None, "Đã hủy.", 130)
+    except BrokenPipeError:
+        raise  # not an error of the command: see run()
     except Exception as exc:  # a bug: keep the traceback in the log, give the user a sentence
         log.exception("unexpected error")
         return _error(

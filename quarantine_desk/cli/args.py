@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
 from datetime import date, datetime
 from typing import NoReturn
@@ -36,22 +37,40 @@ def password(prompt: str = "Mật khẩu: ") -> str:
     return getpass.getpass(prompt)
 
 
+#: 1/8/2021 and 01/08/2021 (day first, as written in Vietnam), with a time "8:00" or "08:00" after it.
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?$")
+
+
+def _day_month_year(text: str) -> datetime | None:
+    match = _DMY.match(text.strip())
+    if match is None:
+        return None
+    day, month, year, hour, minute = match.groups()
+    return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+
+
 def parse_at(text: str | None, field: str = "at") -> datetime | None:
-    """An ISO time ("2021-08-01T08:00"); ``None`` means now, decided by the service."""
+    """A time: "2021-08-01T08:00", "2021-08-01 08:00", "01/08/2021 08:00" or "1/8/2021 8:00" (a date alone is
+    its midnight); ``None`` means now, decided by the service."""
     if text is None:
         return None
     try:
-        value = datetime.fromisoformat(text)
+        value = _day_month_year(text) or datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput(field, "bad_format", text) from exc
+        raise InvalidInput(field, "bad_time", text) from exc
     return value.replace(tzinfo=None)
 
 
 def parse_date(text: str | None, field: str = "date") -> date | None:
-    """An ISO date ("2021-08-01"); ``None`` means today, decided by the service."""
+    """A day: "2021-08-01", "01/08/2021" or "1/8/2021"; ``None`` means today, decided by the service."""
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        if "/" in text:
+            value = _day_month_year(text)
+            if value is None or value.time() != datetime.min.time() or " " in text.strip():
+                raise ValueError(text)
+            return value.date()
+        return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput(field, "bad_format", text) from exc
+        raise InvalidInput(field, "bad_date", text) from exc

@@ -14,13 +14,33 @@ from quarantine_desk.services import documents
 from quarantine_desk.services.context import Desk
 
 
+def _document(out: Output, path: Path, sentence: str, rows: int | None = None, **more: Any) -> None:
+    """Every document command's answer: the sentence with the path written and, with --json, ``{"file",
+    "pages" or "rows", "bytes", ...}``."""
+    facts = documents.written(path, rows)
+    size = f"{facts.pages} trang" if facts.pages is not None else f"{facts.rows} dòng"
+    payload: dict[str, Any] = {"file": facts.file}
+    payload.update({"pages": facts.pages} if facts.pages is not None else {"rows": facts.rows})
+    payload["bytes"] = facts.bytes
+    out.result({**payload, **more}, lambda: f"{sentence} ({size}, {facts.bytes:,} byte).".replace(",", "."))
+
+
 def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    counted = [0]
+
+    def progress(done: int, total: int) -> None:
+        counted[0] = done
+
     path = documents.export_roster(
-        desk, args.facility, Path(args.out), on=parse_date(args.date), variant=args.variant
+        desk, args.facility, Path(args.out), on=parse_date(args.date), variant=args.variant, progress=progress
     )
-    out.result(
-        {"file": path, "facility": args.facility.upper(), "variant": args.variant},
-        lambda: f"Đã ghi danh sách vào {path}.",
+    _document(
+        out,
+        path,
+        f"Đã ghi danh sách vào {path}",
+        rows=counted[0],
+        facility=args.facility.upper(),
+        variant=args.variant,
     )
     return 0
 
@@ -56,10 +76,9 @@ def cmd_export_not_arrived(desk: Desk, args: argparse.Namespace, out: Output) ->
 
 
 def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    path = documents.write_daily_report(
-        desk, Path(args.out), facility_code=args.facility, on=parse_date(args.date)
-    )
-    out.result({"file": path}, lambda: f"Đã ghi báo cáo ngày vào {path}.")
+    report = documents.daily_report(desk, args.facility, parse_date(args.date))
+    path = documents.write_daily_report(desk, Path(args.out), facility_code=args.facility, on=report.on)
+    _document(out, path, f"Đã ghi báo cáo ngày vào {path}", rows=len(report.facilities), on=report.on)
     return 0
 
 
@@ -67,30 +86,30 @@ def cmd_report_merge(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     merged = documents.merge_reports([Path(p) for p in args.files], Path(args.out), force=args.force)
     marked = [f.facility_code for f in merged.facilities if f.remarks]
 
-    def text() -> str:
-        done = f"Đã tổng hợp {len(merged.facilities)} khu cách ly vào {args.out}."
-        if not marked:
-            return done
+    sentence = f"Đã tổng hợp {len(merged.facilities)} khu cách ly vào {args.out}"
+    if marked:
         remarks = "\n".join(f"  {r}" for r in merged.totals().remarks)
-        return f"{done}\nSố liệu được đánh dấu trong báo cáo tổng hợp ({', '.join(marked)}):\n{remarks}"
-
-    out.result(
-        {
-            "file": args.out,
-            "facilities": [f.facility_code for f in merged.facilities],
-            "on": merged.on,
-            "marked": {f.facility_code: list(f.remarks) for f in merged.facilities if f.remarks},
-        },
-        text,
+        sentence += f"; số liệu được đánh dấu ({', '.join(marked)}):\n{remarks}\n"
+    _document(
+        out,
+        Path(args.out),
+        sentence,
+        rows=len(merged.facilities),
+        facilities=[f.facility_code for f in merged.facilities],
+        on=merged.on,
+        marked={f.facility_code: list(f.remarks) for f in merged.facilities if f.remarks},
     )
     return 0
 
 
 def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     data = documents.certificate(desk, args.person, Path(args.out))
-    out.result(
-        {"file": args.out, "code": data.verification_code, "stay": data.stay_id},
-        lambda: f"Đã ghi giấy xác nhận của {data.full_name} (mã {data.verification_code}).",
+    _document(
+        out,
+        Path(args.out),
+        f"Đã ghi giấy xác nhận của {data.full_name} (mã {data.verification_code}) vào {args.out}",
+        code=data.verification_code,
+        stay=data.stay_id,
     )
     return 0
 
@@ -113,7 +132,7 @@ def cmd_release_paper(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 def cmd_certificates(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     on = parse_date(args.date) or desk.now().date()
     count = documents.certificates(desk, args.facility, on, Path(args.out))
-    out.result({"file": args.out, "count": count}, lambda: f"Đã ghi {count} giấy xác nhận vào {args.out}.")
+    _document(out, Path(args.out), f"Đã ghi {count} giấy xác nhận vào {args.out}", count=count)
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -89,6 +90,14 @@ COMMITMENTS = (
 )
 
 _registered = False
+
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def count_pages(path: Path) -> int:
+    """The pages of a PDF this module wrote (reportlab writes each page's dictionary in the clear)."""
+    return len(_PAGE_OBJECT.findall(Path(path).read_bytes()))
 
 
 def register_fonts() -> None:

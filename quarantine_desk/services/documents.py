@@ -57,6 +57,24 @@ from quarantine_desk.services.supplies import stock_alerts
 VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
 
 
+@dataclass(frozen=True)
+class WrittenFile:
+    """A document as written: where, how big, and its pages (PDF) or its lines (Excel, JSON)."""
+
+    file: Path
+    bytes: int
+    pages: int | None = None
+    rows: int | None = None
+
+
+def written(path: Path, rows: int | None = None) -> WrittenFile:
+    """The facts of a document just written; a PDF's pages are counted, ``rows`` given by the writer."""
+    path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        return WrittenFile(path, path.stat().st_size, pages=pdf.count_pages(path))
+    return WrittenFile(path, path.stat().st_size, rows=rows)
+
+
 # --- rosters -------------------------------------------------------------------------------------------------------
 
 
