@@ -112,5 +112,5 @@ def test_not_found_exits_4(qd) -> None:  # type: ignore[no-untyped-def]  # noqa:
     setup(qd)
     assert qd("shifts", "assign", "F01", "999", "1")[0] == 4
     assert qd("staff", "list", "NOPE")[0] == 4
-    code, err = qd("shifts", "F01", "--from", "10/08/2021")
+    code, err = qd("shifts", "F01", "--from", "10.08.2021")
     assert code == 2 and err["error"] == "invalid_input"
