@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _login(args: argparse.Namespace) -> Desk:
+def login(args: argparse.Namespace) -> Desk:
+    """The desk of the database chosen by --db, logged in as --user (a command that may also run without)."""
     desk = open_desk(args.db)
     if not args.user:
         desk.close()
@@ -98,7 +99,7 @@ def _run(argv: Sequence[str] | None) -> int:
             return -1
         if not getattr(args, "needs_login", True):
             return int(args.handler(args, out))
-        desk = _login(args)
+        desk = login(args)
         try:
             return int(args.handler(desk, args, out))
         finally:

@@ -6,6 +6,7 @@ import argparse
 import os
 from typing import Any
 
+from quarantine_desk.cli import documents
 from quarantine_desk.cli.args import Parser, password
 from quarantine_desk.cli.output import EXIT_OK, Output
 from quarantine_desk.services import auth, facilities
@@ -180,6 +181,13 @@ def register(sub: Any) -> None:
     p = facility.add_parser("open", help="mở lại khu")
     p.add_argument("code")
     p.set_defaults(handler=cmd_facility_close)
+    key = facility.add_parser("key", help="khóa ký giấy xác nhận").add_subparsers(
+        dest="key_action", required=True, parser_class=Parser
+    )
+    p = key.add_parser("export", help="ghi khóa công khai ra tệp, để nơi khác kiểm tra giấy xác nhận")
+    p.add_argument("facility")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=documents.cmd_facility_key_export)
 
     room = sub.add_parser("room", help="phòng").add_subparsers(
         dest="action", required=True, parser_class=Parser

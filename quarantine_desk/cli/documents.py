@@ -9,6 +9,7 @@ from typing import Any
 
 from quarantine_desk.cli.args import Parser, parse_date
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output, jsonable
+from quarantine_desk.domain import certificates as certs
 from quarantine_desk.exports.importer import ImportSheet
 from quarantine_desk.services import documents
 from quarantine_desk.services.context import Desk
@@ -107,8 +108,9 @@ def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     _document(
         out,
         Path(args.out),
-        f"Đã ghi giấy xác nhận của {data.full_name} (mã {data.verification_code}) vào {args.out}",
-        code=data.verification_code,
+        f"Đã ghi giấy xác nhận số {data.number} của {data.full_name} vào {args.out}",
+        number=data.number,
+        qr=data.verification_code,
         stay=data.stay_id,
     )
     return 0
@@ -136,19 +138,75 @@ def cmd_certificates(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def cmd_verify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    result = documents.verify(desk, args.code)
-
-    def text() -> str:
-        if not result.valid:
-            return "Mã KHÔNG hợp lệ: không có giấy xác nhận nào như vậy."
+def verify_sentence(result: certs.CertificateCheck) -> str:
+    """The verdict on a scanned certificate, in Vietnamese."""
+    claim = result.claim
+    code = claim.facility_code if claim else ""
+    if result.valid and claim is not None:
+        who = claim.name + (f", sinh năm {claim.birth_year}" if claim.birth_year else "")
+        who += f", giấy tờ số …{claim.id_last4}" if claim.id_last4 else ""
         return (
-            f"Mã hợp lệ: {result.full_name} ({result.id_number or 'không có giấy tờ'}) đã hoàn thành cách ly "
-            f"tại {result.facility} từ {result.admitted_on:%d/%m/%Y} đến {result.released_on:%d/%m/%Y}."
+            f"Giấy xác nhận HỢP LỆ (chữ ký số của khu {code} đúng). Số {claim.number}: {who}, đã hoàn thành "
+            f"cách ly tại {claim.facility_name} từ {claim.start:%d/%m/%Y} đến {claim.end:%d/%m/%Y}."
         )
+    return {
+        "malformed": "KHÔNG đọc được: đây không phải mã QR của giấy xác nhận, hoặc quét chưa hết.",
+        "no_key": (
+            f"CHƯA kiểm tra được chữ ký: cần tệp khóa công khai của khu {code} (--key TỆP; khu cách ly xuất tệp "
+            "này bằng lệnh facility key export)."
+        ),
+        "other_facility": f"CHƯA kiểm tra được chữ ký: khóa đã cho là của khu khác, không phải của khu {code}.",
+        "bad_signature": (f"Giấy xác nhận KHÔNG hợp lệ: nội dung đã bị sửa, hoặc không do khu {code} ký."),
+        "not_completed": "Giấy xác nhận KHÔNG hợp lệ: không phải giấy hoàn thành cách ly.",
+    }.get(result.reason, "Giấy xác nhận KHÔNG hợp lệ.")
 
-    out.result(result, text)
-    return 0 if result.valid else 4
+
+def cmd_verify(args: argparse.Namespace, out: Output) -> int:
+    """Checks a scanned certificate with a key file, or with the keys of the database one logs in to; with
+    neither, it still reads the certificate and says which facility's key it needs."""
+    if args.key:
+        keys = documents.read_key_file(Path(args.key))
+    elif args.user:
+        from quarantine_desk.cli import login
+
+        desk = login(args)
+        try:
+            keys = documents.known_public_keys(desk)
+        finally:
+            desk.close()
+    else:
+        keys = {}
+    result = documents.verify_certificate(args.text, keys)
+    claim = result.claim
+    out.result(
+        {
+            "valid": result.valid,
+            "reason": result.reason,
+            "number": claim.number if claim else None,
+            "name": claim.name if claim else None,
+            "birth_year": claim.birth_year if claim else None,
+            "id_last4": claim.id_last4 if claim else None,
+            "facility": claim.facility_name if claim else None,
+            "facility_code": claim.facility_code if claim else None,
+            "from": claim.start if claim else None,
+            "to": claim.end if claim else None,
+            "outcome": claim.outcome if claim else None,
+        },
+        lambda: verify_sentence(result),
+    )
+    return EXIT_OK if result.valid else EXIT_RULE
+
+
+def cmd_facility_key_export(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    path = documents.export_facility_key(desk, args.facility, Path(args.out))
+    out.result(
+        {"file": path, "facility": args.facility.upper(), "bytes": path.stat().st_size},
+        lambda: (
+            f"Đã ghi khóa công khai của khu {args.facility.upper()} vào {path}. Gửi tệp này cho xã, phường, "
+            "chốt kiểm soát để họ kiểm tra giấy xác nhận (quarantine-desk verify MÃ --key TỆP)."
+        ),
+    )
+    return 0
 
 
 def cmd_import_people(desk: Desk, args: argparse.Namespace, out: Output) -> int:
@@ -333,8 +391,9 @@ def register(sub: Any) -> None:
     p.add_argument("--out", required=True)
     p.set_defaults(handler=cmd_certificates)
     p = sub.add_parser("verify", help="kiểm tra mã trên giấy xác nhận")
-    p.add_argument("code")
-    p.set_defaults(handler=cmd_verify)
+    p.add_argument("text", help="nội dung mã QR quét được")
+    p.add_argument("--key", help="tệp khóa công khai của khu cách ly (facility key export)")
+    p.set_defaults(handler=cmd_verify, needs_login=False)
 
     imports = sub.add_parser("import", help="nhập danh sách").add_subparsers(
         dest="action", required=True, parser_class=Parser

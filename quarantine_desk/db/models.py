@@ -56,6 +56,10 @@ class Facility(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Key of the HMAC that signs release certificates; never shown, never exported.
     secret: Mapped[str] = mapped_column(String(64))
+    # Ed25519 key pair (hex) that signs the QR codes of release certificates; only the public half leaves the
+    # database (facility key export). Empty only in a backup older than the keys: made on first use.
+    signing_key: Mapped[str | None] = mapped_column(String(64))
+    public_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     zones: Mapped[list[Zone]] = relationship(back_populates="facility", order_by="Zone.name")

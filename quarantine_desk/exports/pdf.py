@@ -784,7 +784,7 @@ def _certificate_story(st: _Styles, cert: CertificateData, width: float, compact
     name, address = _clip(cert.full_name, limit), _clip(cert.address or "—", limit)
     facility, facility_address = _clip(cert.facility_name, limit), _clip(cert.facility_address or "", limit)
     story: list[Flowable] = [
-        _national_header(st, width, facility, cert.district, cert.province, f"Số: {cert.stay_id}/GXN-CL"),
+        _national_header(st, width, facility, cert.district, cert.province, f"Số: {cert.printed_number}"),
         Spacer(1, 0.6 * cm * gap),
         _p(CERTIFICATE_TITLE, st.title),
         Spacer(1, 0.4 * cm * gap),
@@ -848,7 +848,12 @@ def _certificate_story(st: _Styles, cert: CertificateData, width: float, compact
         ),
         Spacer(1, 0.5 * cm * gap),
     ]
-    qr = [_qr(cert.verification_code, 3.2 * cm), _p(f"Mã xác thực: {cert.verification_code}", st.code)]
+    # the QR carries the certificate signed by the facility: a long text, so a larger code, and under it only
+    # the number and how to check it (quarantine-desk verify, or the program's "Kiểm tra giấy xác nhận")
+    qr = [
+        _qr(cert.verification_code, 4.2 * cm),
+        _p(f"Số {cert.printed_number}. Quét mã QR để kiểm tra chữ ký số của khu cách ly.", st.code),
+    ]
     sign = [
         _p(place_and_date(cert.issued_on, cert.province, cert.district), st.center),
         _p("TRƯỞNG BAN QUẢN LÝ KHU CÁCH LY", st.center_bold),

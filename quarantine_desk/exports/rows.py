@@ -207,10 +207,15 @@ class CertificateData:
     outcome: str = "completed"
     reason: str | None = None
     days: int | None = None
+    number: str = ""  # "125/GXN-F01"; the QR text (verification_code) carries it too
 
     @property
     def completed(self) -> bool:
         return self.outcome == "completed"
+
+    @property
+    def printed_number(self) -> str:
+        return self.number or f"{self.stay_id}/GXN-CL"
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,6 @@ and a "should I stop" check, so the window can run it off the GUI thread with a 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -19,6 +16,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
+from quarantine_desk.domain import certificates as certs
 from quarantine_desk.domain.errors import BadFile, InvalidInput, NotFound
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.reports import figure_problems
@@ -33,7 +31,7 @@ from quarantine_desk.domain.stays import (
     roster_moment,
 )
 from quarantine_desk.exports import pdf, xlsx
-from quarantine_desk.exports.common import dmy
+from quarantine_desk.exports.common import atomic_output, dmy
 from quarantine_desk.exports.rows import (
     FIGURE_FIELDS,
     CertificateData,
@@ -424,19 +422,28 @@ def _checked_report(item: SentReport, force: bool) -> DailyReport:
 
 # --- certificates ------------------------------------------------------------------------------------------------------
 
-_CODE = re.compile(r"^([A-Z0-9_\-]+)\.(\d+)\.([0-9A-F]{12})$")
+
+def certificate_number(facility_code: str, stay_id: int) -> str:
+    """The certificate's number, unique across facilities: ``125/GXN-F01``."""
+    return f"{stay_id}/GXN-{facility_code}"
 
 
-def verification_code(facility: Facility, stay_id: int) -> str:
-    """``FACILITY.STAY.SIGNATURE``: an HMAC of the stay with the facility's secret, so a code cannot be made up."""
-    digest = hmac.new(facility.secret.encode(), f"{facility.code}:{stay_id}".encode(), hashlib.sha256)
-    return f"{facility.code}.{stay_id}.{digest.hexdigest()[:12].upper()}"
+def _ensure_signing_keys(desk: Desk, facility_ids: set[int]) -> None:
+    """Makes the key pair of a facility that has none (one restored from a backup older than the keys)."""
+    with desk.write(Permission.EXPORT) as session:
+        for facility in session.scalars(
+            select(Facility)
+            .where(Facility.id.in_(facility_ids), Facility.signing_key.is_(None))
+            .with_for_update()
+        ):
+            facility.signing_key, facility.public_key = certs.new_key_pair()
 
 
 def _certificate(session: Session, stay: Stay, on: date) -> CertificateData:
     person = session.get(Person, stay.person_id)
     facility = session.get(Facility, stay.facility_id)
     assert person is not None and facility is not None and stay.released_at is not None
+    assert facility.signing_key is not None
     tests = tuple(
         TestCell(t.sampled_at, t.kind, t.result)
         for t in session.scalars(
@@ -444,8 +451,20 @@ def _certificate(session: Session, stay: Stay, on: date) -> CertificateData:
         )
     )
     birth = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year or "")
+    number = certificate_number(facility.code, stay.id)
+    claim = certs.CertificateClaim(
+        number=number,
+        name=person.full_name,
+        birth_year=person.birth_date.year if person.birth_date else person.birth_year,
+        id_last4=certs.id_last4(person.id_number),
+        facility_code=facility.code,
+        facility_name=facility.name,
+        start=stay.admitted_at.date(),
+        end=stay.released_at.date(),
+        outcome=str(stay.outcome),
+    )
     return CertificateData(
-        verification_code=verification_code(facility, stay.id),
+        verification_code=certs.sign(claim, facility.signing_key),
         full_name=person.full_name,
         birth=birth,
         sex=person.sex,
@@ -463,22 +482,35 @@ def _certificate(session: Session, stay: Stay, on: date) -> CertificateData:
         outcome=stay.outcome or "",
         reason=stay.override_reason or stay.home_address,
         days=days_stayed(stay.admitted_at, stay.released_at),
+        number=number,
     )
 
 
+def _completed_stay(session: Session, person_ref: str | int) -> Stay:
+    person = person_by_ref(session, person_ref)
+    stay = session.scalar(
+        select(Stay)
+        .where(Stay.person_id == person.id, Stay.outcome == StayOutcome.COMPLETED)
+        .order_by(Stay.released_at.desc())
+        .limit(1)
+    )
+    if stay is None:
+        raise NotFound("certificate", person.full_name)
+    return stay
+
+
 def certificate(desk: Desk, person_ref: str | int, out: Path) -> CertificateData:
-    """The release certificate of the person's last completed stay."""
+    """The release certificate of the person's last completed stay (never of a transfer or another ending)."""
     with desk.read(Permission.EXPORT) as session:
-        person = person_by_ref(session, person_ref)
-        stay = session.scalar(
-            select(Stay)
-            .where(Stay.person_id == person.id, Stay.outcome == StayOutcome.COMPLETED)
-            .order_by(Stay.released_at.desc())
-            .limit(1)
+        stay = _completed_stay(session, person_ref)
+        facility_id, keyed = (
+            stay.facility_id,
+            session.scalar(select(Facility.signing_key.is_not(None)).where(Facility.id == stay.facility_id)),
         )
-        if stay is None:
-            raise NotFound("certificate", person.full_name)
-        data = _certificate(session, stay, desk.now().date())
+    if not keyed:
+        _ensure_signing_keys(desk, {facility_id})
+    with desk.read(Permission.EXPORT) as session:
+        data = _certificate(session, _completed_stay(session, person_ref), desk.now().date())
     pdf.write_certificates_pdf([data], Path(out))
     return data
 
@@ -521,11 +553,15 @@ def certificates(
     start, end = day_bounds(on)
     with desk.read(Permission.EXPORT) as session:
         facility = facility_by_code(session, facility_code)
+        facility_id, keyed = facility.id, facility.signing_key is not None
+    if not keyed:
+        _ensure_signing_keys(desk, {facility_id})
+    with desk.read(Permission.EXPORT) as session:
         stays = session.scalars(
             select(Stay)
             .join(Person)
             .where(
-                Stay.facility_id == facility.id,
+                Stay.facility_id == facility_id,
                 Stay.outcome == StayOutcome.COMPLETED,
                 Stay.released_at >= start,
                 Stay.released_at < end,
@@ -539,42 +575,59 @@ def certificates(
     return len(data)
 
 
-@dataclass(frozen=True)
-class Verification:
-    code: str
-    valid: bool
-    full_name: str | None = None
-    id_number: str | None = None
-    facility: str | None = None
-    admitted_on: date | None = None
-    released_on: date | None = None
+def facility_public_key(desk: Desk, facility_code: str) -> str:
+    """The text of the facility's public key file, for communes and checkpoints to check its certificates."""
+    with desk.read(Permission.READ) as session:
+        facility = facility_by_code(session, facility_code)
+        facility_id, keyed = facility.id, facility.public_key is not None
+    if not keyed:
+        _ensure_signing_keys(desk, {facility_id})
+    with desk.read(Permission.READ) as session:
+        facility = facility_by_code(session, facility_code)
+        assert facility.public_key is not None
+        return certs.public_key_file(facility.code, facility.name, facility.public_key)
 
 
-def verify(desk: Desk, code: str) -> Verification:
-    """Check a certificate's code: it must be signed by the facility and name a completed stay."""
-    code = code.strip().upper()
-    match = _CODE.match(code)
-    if not match:
-        return Verification(code, False)
-    facility_code, stay_id = match.group(1), int(match.group(2))
-    with desk.read() as session:
-        facility = session.scalar(select(Facility).where(Facility.code == facility_code))
-        if facility is None or not hmac.compare_digest(verification_code(facility, stay_id), code):
-            return Verification(code, False)
-        stay = session.get(Stay, stay_id)
-        if stay is None or stay.outcome != StayOutcome.COMPLETED or stay.released_at is None:
-            return Verification(code, False)
-        person = session.get(Person, stay.person_id)
-        assert person is not None
-        return Verification(
-            code,
-            True,
-            person.full_name,
-            person.id_number,
-            facility.name,
-            stay.admitted_at.date(),
-            stay.released_at.date(),
-        )
+def export_facility_key(desk: Desk, facility_code: str, out: Path) -> Path:
+    """Writes the facility's public key file (never the private key)."""
+    text = facility_public_key(desk, facility_code)
+    out = Path(out)
+    with atomic_output(out) as temp:
+        temp.write_text(text, encoding="utf-8")
+    return out
+
+
+def read_key_file(path: Path) -> dict[str, str]:
+    """The public key in a file made by ``facility key export``: {facility code: key}."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BadFile(str(path), "not_found") from None
+    except (OSError, UnicodeDecodeError):
+        raise BadFile(str(path), "unreadable") from None
+    found = certs.read_public_key_file(text)
+    if found is None:
+        raise BadFile(str(path), "not_a_key")
+    return {found[0]: found[1]}
+
+
+def known_public_keys(desk: Desk) -> dict[str, str]:
+    """The public keys of the facilities in this database, to check certificates without a key file."""
+    with desk.read(Permission.READ) as session:
+        return {
+            code: key
+            for code, key in session.execute(select(Facility.code, Facility.public_key)).tuples()
+            if key is not None
+        }
+
+
+def verify_certificate(text: str, public_keys: dict[str, str]) -> certs.CertificateCheck:
+    """Checks a certificate's QR text against public keys: no database, no login needed. A certificate is
+    genuine only when its facility's key signed exactly this text, and it states a completed quarantine."""
+    result = certs.check(text, public_keys)
+    if result.valid and result.claim is not None and result.claim.outcome != StayOutcome.COMPLETED:
+        return certs.CertificateCheck(False, "not_completed", result.claim)
+    return result
 
 
 def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Bed, Cohort, Facility, Person, Room, Stay, Zone
+from quarantine_desk.domain.certificates import new_key_pair
 from quarantine_desk.domain.errors import (
     AlreadyExists,
     FacilityNotEmpty,
@@ -156,6 +157,7 @@ def add_facility(
             secret=secrets.token_hex(32),
             created_at=desk.now(),
         )
+        facility.signing_key, facility.public_key = new_key_pair()
         session.add(facility)
         session.flush()
         audit.record(session, desk, "facility.add", "facility", facility.id, code=code, name=name)

@@ -3,6 +3,8 @@ reader that closes the pipe early (``… | head``) ends the command quietly."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -113,3 +115,41 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path) -> None:
     _, err = child.communicate(timeout=120)
     assert child.returncode == 0
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+
+
+def test_a_certificate_checked_anywhere_with_only_the_public_key(qd, tmp_path, monkeypatch) -> None:
+    assert qd("release", "1", "--at", "15/08/2021 09:00", "--override", "Hết thời gian cách ly")[0] == 0
+    gxn = tmp_path / "gxn.pdf"
+    code, cert = qd("certificate", "1", "--out", str(gxn))
+    assert code == 0 and cert["file"] == str(gxn) and cert["pages"] == 1 and cert["bytes"] > 0
+    assert cert["number"].endswith("/GXN-F01") and cert["qr"].startswith("QDC1|" + cert["number"] + "|")
+    key = tmp_path / "F01.key"
+    code, out = qd("facility", "key", "export", "F01", "--out", str(key))
+    assert code == 0 and out["file"] == str(key) and "PUBLIC KEY" in key.read_text()
+
+    # another PC: no database, no login; the default database must not even be created
+    nowhere = tmp_path / "no-such-folder" / "db.sqlite3"
+    monkeypatch.setenv("QUARANTINE_DESK_DB", f"sqlite:///{nowhere}")
+    monkeypatch.delenv("QUARANTINE_DESK_PASSWORD")
+
+    def run_verify(text: str, *more: str) -> tuple[int, dict]:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            code = cli.run(["--json", "verify", text, *more])
+        return code, json.loads(buffer.getvalue())
+
+    code, out = run_verify(cert["qr"], "--key", str(key))
+    assert code == 0, out
+    assert out["valid"] is True and out["number"] == cert["number"] and out["name"] == "Nguyễn Văn An"
+    assert (out["facility"], out["from"], out["to"], out["outcome"]) == (
+        "Khu cách ly Trường Quân sự",
+        "2021-08-01",
+        "2021-08-15",
+        "completed",
+    )
+    changed = cert["qr"].replace("Nguyễn Văn An", "Nguyễn Văn Án")
+    code, out = run_verify(changed, "--key", str(key))
+    assert code == 3 and out["valid"] is False and out["reason"] == "bad_signature"
+    code, out = run_verify(cert["qr"])
+    assert code == 3 and out["reason"] == "no_key" and out["number"] == cert["number"]
+    assert not nowhere.parent.exists()

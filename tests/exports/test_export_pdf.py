@@ -162,7 +162,7 @@ def test_certificates_one_page_each(tmp_path: Path) -> None:
             "03/08/2021",
             "68/NQ-CP",
             "TRƯỞNG BAN QUẢN LÝ KHU CÁCH LY",
-            f"QD-F01-{n:06d}-7K3M",
+            f"Số {1000 + n}/GXN-CL",
             "Âm tính",
             "RT-PCR",
         ):

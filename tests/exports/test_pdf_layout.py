@@ -109,7 +109,7 @@ def test_a_certificate_is_one_page_with_its_code_and_signature(tmp_path: Path, t
     page = pages[0]
     for expected in (
         "TRƯỞNG BAN QUẢN LÝ KHU CÁCH LY",
-        "Mã xác thực: QD-F01-000001-7K3M",
+        "Số 1001/GXN-CL",
         "Trang 1/1",
         "cổng",
     ):
@@ -134,7 +134,7 @@ def test_bulk_certificates_number_their_pages_each(tmp_path: Path) -> None:
     pages = _pages(write_certificates_pdf(certs, tmp_path / "gxn.pdf"))  # type: ignore[arg-type]
     assert len(pages) == 8
     for n, page in enumerate(pages, start=1):
-        assert "Trang 1/1" in page and f"QD-F01-{n:06d}-7K3M" in page
+        assert "Trang 1/1" in page and f"Số {1000 + n}/GXN-CL" in page
         assert "Trang 4/8" not in page
 
 

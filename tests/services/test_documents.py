@@ -102,13 +102,55 @@ def test_certificate_and_verification(desk, clock, tmp_path):
     stays.release(desk, a)
     data = documents.certificate(desk, a, tmp_path / "gxn.pdf")
     text = PdfReader(tmp_path / "gxn.pdf").pages[0].extract_text()
-    assert "Nguyễn Thị Hường" in text and data.verification_code in text.replace("\n", "")
-    ok = documents.verify(desk, data.verification_code.lower())
-    assert ok.valid and ok.full_name == "Nguyễn Thị Hường" and ok.released_on == date(2021, 8, 15)
-    forged = data.verification_code[:-1] + ("0" if data.verification_code[-1] != "0" else "1")
-    assert not documents.verify(desk, forged).valid
-    assert not documents.verify(desk, "F01.999.ABCDEFABCDEF").valid
+    assert "Nguyễn Thị Hường" in text and data.number in text
+    # the QR carries the certificate itself, signed: number, name, birth year, last 4 of the ID, facility, dates
+    number, name, year, last4, code, _, start, end, outcome = data.verification_code.split("|")[1:10]
+    assert (number, name, year, last4, code) == (data.number, "Nguyễn Thị Hường", "1990", "0123", "F01")
+    assert (start, end, outcome) == ("2021-08-01", "2021-08-15", "completed")
+    keys = documents.known_public_keys(desk)
+    ok = documents.verify_certificate(data.verification_code, keys)
+    assert ok.valid and ok.claim is not None and ok.claim.end == date(2021, 8, 15)
     assert documents.certificates(desk, "F01", date(2021, 8, 15), tmp_path / "all.pdf") == 1
+
+
+def test_verification_needs_only_the_public_key_file(desk, clock, tmp_path):
+    a, _ = admitted_pair(desk)
+    clock.now = datetime(2021, 8, 15, 9)
+    stays.release(desk, a, override="Hết thời gian theo quyết định")
+    data = documents.certificate(desk, a, tmp_path / "gxn.pdf")
+    key_file = documents.export_facility_key(desk, "F01", tmp_path / "F01.key")
+    assert "PRIVATE" not in key_file.read_text()
+    keys = documents.read_key_file(key_file)  # what a commune has: this file, no database
+    assert documents.verify_certificate(data.verification_code, keys).valid
+    text = data.verification_code
+    for at in range(len(text)):  # one character changed, anywhere: refused
+        changed = text[:at] + ("x" if text[at] != "x" else "y") + text[at + 1 :]
+        assert not documents.verify_certificate(changed, keys).valid, at
+    assert documents.verify_certificate(text, {}).reason == "no_key"
+    assert documents.verify_certificate("F01.12.ABCDEF", keys).reason == "malformed"
+
+
+def test_a_transfer_gets_no_certificate(desk, clock, tmp_path):
+    a, _ = admitted_pair(desk)
+    clock.now = datetime(2021, 8, 5, 9)
+    medical.record_test(desk, a, "pcr", "positive", at=datetime(2021, 8, 5, 8))
+    stays.transfer(desk, a, "Bệnh viện tỉnh", at=datetime(2021, 8, 5, 9))
+    with pytest.raises(NotFound):
+        documents.certificate(desk, a, tmp_path / "gxn.pdf")
+
+
+def test_another_facilitys_key_does_not_vouch(desk, clock, tmp_path):
+    from quarantine_desk.services import facilities
+
+    a, _ = admitted_pair(desk)
+    facilities.add_facility(desk, "F02", "Khu cách ly khác")
+    clock.now = datetime(2021, 8, 15, 9)
+    stays.release(desk, a, override="Hết thời gian theo quyết định")
+    data = documents.certificate(desk, a, tmp_path / "gxn.pdf")
+    other = documents.read_key_file(documents.export_facility_key(desk, "F02", tmp_path / "F02.key"))
+    assert documents.verify_certificate(data.verification_code, other).reason == "other_facility"
+    forged = {"F01": other["F02"]}  # a key file edited to claim the facility: the signature still fails
+    assert documents.verify_certificate(data.verification_code, forged).reason == "bad_signature"
 
 
 def test_import_lists_every_rejected_row_and_adds_the_rest_at_once(desk, tmp_path):
