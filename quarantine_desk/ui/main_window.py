@@ -440,6 +440,10 @@ class MainWindow(QMainWindow):
         self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         self.guide_action.triggered.connect(lambda: self.show_guide())
         help_menu.addAction(self.guide_action)
+        self.check_certificate_action = QAction(self.tr("Kiểm tra giấy xác nhận…"), self)
+        self.check_certificate_action.setObjectName("checkCertificateAction")
+        self.check_certificate_action.triggered.connect(self.check_certificate)
+        help_menu.addAction(self.check_certificate_action)
         about = QAction(self.tr("Giới thiệu"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -507,6 +511,11 @@ class MainWindow(QMainWindow):
             lambda err: log.warning("set-up progress could not be read: %s", err),
             key="first_steps",
         )
+
+    def check_certificate(self) -> None:
+        from quarantine_desk.ui.certificate_check import CertificateCheckDialog
+
+        CertificateCheckDialog(self.ctx, self).exec()
 
     def show_about(self) -> None:
         text = self.tr(

@@ -1657,6 +1657,10 @@ Everyone in the room restarts their quarantine from today.</translation>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Kiểm tra giấy xác nhận…</source>
+        <translation>Check a release certificate…</translation>
+    </message>
+    <message>
         <location filename="../../quarantine_desk/ui/main_window.py" line="79"/>
         <source>Quản lý khu cách ly tập trung</source>
         <translation>Quarantine facility management</translation>
@@ -4062,6 +4066,73 @@ How does the stay end?</translation>
     <message>
         <source>Quy định cách ly đổi sang “%1”: ngày ra dự kiến %2 → %3.</source>
         <translation>Quarantine policy changed to “%1”: planned release %2 → %3.</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateCheckDialog</name>
+    <message>
+        <source>Kiểm tra giấy xác nhận</source>
+        <translation>Check a release certificate</translation>
+    </message>
+    <message>
+        <source>Quét mã QR trên giấy xác nhận hoàn thành cách ly bằng máy quét, hoặc dán nội dung mã vào ô dưới đây, rồi nhấn Enter.</source>
+        <translation>Scan the QR code on the release certificate with the scanner, or paste its text into the box below, then press Enter.</translation>
+    </message>
+    <message>
+        <source>Nội dung mã QR</source>
+        <translation>Text of the QR code</translation>
+    </message>
+    <message>
+        <source>Kiểm tra</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>Khóa: các khu cách ly trong cơ sở dữ liệu này.</source>
+        <translation>Keys: the facilities in this database.</translation>
+    </message>
+    <message>
+        <source>Dùng tệp khóa của khu khác…</source>
+        <translation>Use another facility's key file…</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Tệp khóa công khai</source>
+        <translation>Public key file</translation>
+    </message>
+    <message>
+        <source>Tệp khóa (*.key *.pem *.txt);;Mọi tệp (*)</source>
+        <translation>Key files (*.key *.pem *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Khóa: tệp %1 và các khu trong cơ sở dữ liệu này.</source>
+        <translation>Keys: the file %1 and the facilities in this database.</translation>
+    </message>
+    <message>
+        <source>HỢP LỆ: giấy số %1 của %2 (sinh năm %3, giấy tờ số …%4) đã hoàn thành cách ly tại %5 từ %6 đến %7.</source>
+        <translation>VALID: certificate %1 of %2 (born %3, ID …%4) completed quarantine at %5 from %6 to %7.</translation>
+    </message>
+    <message>
+        <source>KHÔNG đọc được: đây không phải mã QR của giấy xác nhận, hoặc quét chưa hết.</source>
+        <translation>CANNOT READ: this is not the QR code of a certificate, or it was not scanned whole.</translation>
+    </message>
+    <message>
+        <source>CHƯA kiểm tra được: cần tệp khóa công khai của khu %1.</source>
+        <translation>NOT CHECKED: the public key file of facility %1 is needed.</translation>
+    </message>
+    <message>
+        <source>KHÔNG hợp lệ: nội dung đã bị sửa, hoặc không do khu %1 ký.</source>
+        <translation>NOT VALID: the text was altered, or facility %1 did not sign it.</translation>
+    </message>
+    <message>
+        <source>KHÔNG hợp lệ: không phải giấy hoàn thành cách ly.</source>
+        <translation>NOT VALID: not a certificate of completed quarantine.</translation>
+    </message>
+    <message>
+        <source>KHÔNG hợp lệ.</source>
+        <translation>NOT VALID.</translation>
     </message>
 </context>
 </TS>
