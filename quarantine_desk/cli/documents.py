@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from quarantine_desk.cli.args import Parser, parse_date
+from quarantine_desk.cli.args import Parser, UsageError, parse_date
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output, jsonable
 from quarantine_desk.domain import certificates as certs
 from quarantine_desk.exports.importer import ImportSheet
@@ -209,6 +209,39 @@ def cmd_facility_key_export(desk: Desk, args: argparse.Namespace, out: Output) -
     return 0
 
 
+def cmd_commitment(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    """Prints the commitment form (--out), records that it was signed (--signed), or both."""
+    if not args.out and not args.signed:
+        raise UsageError("cần --out TỆP.pdf để in bản cam kết, hoặc --signed để ghi nhận bản đã ký")
+    payload: dict[str, Any] = {}
+    lines: list[str] = []
+    if args.out:
+        path = documents.commitment_pdf(desk, args.person, Path(args.out))
+        facts = documents.written(path)
+        payload.update(file=path, pages=facts.pages, bytes=facts.bytes)
+        lines.append(f"Đã ghi bản cam kết vào {path} ({facts.pages} trang).")
+    if args.signed:
+        record = documents.record_commitment(
+            desk,
+            args.person,
+            signed_on=parse_date(args.date),
+            signed_by=args.signed_by,
+            received_by=args.received_by,
+        )
+        payload.update(
+            signed_on=record.signed_on,
+            signed_by=record.signed_by,
+            received_by=record.received_by,
+            child=record.child,
+        )
+        lines.append(
+            f"Đã ghi nhận: {record.signed_by} đã ký bản cam kết của {record.name} ngày "
+            f"{record.signed_on:%d/%m/%Y}; người nhận: {record.received_by}."
+        )
+    out.result(payload, lambda: "\n".join(lines))
+    return 0
+
+
 def cmd_import_people(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from quarantine_desk.messages import import_column
     from quarantine_desk.services import imports
@@ -385,6 +418,14 @@ def register(sub: Any) -> None:
     p.add_argument("person")
     p.add_argument("--out", required=True)
     p.set_defaults(handler=cmd_release_paper)
+    p = sub.add_parser("commitment", help="bản cam kết: in (--out), ghi nhận đã ký (--signed)")
+    p.add_argument("person")
+    p.add_argument("--out", help="tệp .pdf của bản cam kết (trẻ dưới 16 tuổi: người giám hộ ký)")
+    p.add_argument("--signed", action="store_true", help="ghi nhận bản cam kết đã được ký")
+    p.add_argument("--date", help="ngày ký (mặc định hôm nay)")
+    p.add_argument("--signed-by", help="người ký (mặc định người cách ly, hoặc người giám hộ của trẻ)")
+    p.add_argument("--received-by", help="người nhận bản đã ký (mặc định người dùng đang đăng nhập)")
+    p.set_defaults(handler=cmd_commitment)
     p = sub.add_parser("certificates", help="giấy xác nhận của mọi người ra trong ngày")
     p.add_argument("facility")
     p.add_argument("--date")

@@ -258,6 +258,10 @@ class Stay(Base):
     override_reason: Mapped[str | None] = mapped_column(Text)
     home_address: Mapped[str | None] = mapped_column(String(300))
     released_by: Mapped[str | None] = mapped_column(String(100))
+    # The signed commitment (bản cam kết): the day, who signed (the person, or a child's guardian), who took it.
+    commitment_signed_on: Mapped[date | None] = mapped_column(Date)
+    commitment_signed_by: Mapped[str | None] = mapped_column(String(200))
+    commitment_received_by: Mapped[str | None] = mapped_column(String(200))
 
     person: Mapped[Person] = relationship()
     room: Mapped[Room] = relationship()

@@ -918,7 +918,8 @@ def write_commitment_pdf(
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
 ) -> Path:
-    """The commitment the quarantined person and the family sign at admission, pre-filled."""
+    """The commitment the quarantined person and the family sign at admission, pre-filled; for a child under 16,
+    the guardian signs in the person's place."""
     path = Path(path)
     register_fonts()
     st = _Styles()
@@ -933,7 +934,18 @@ def write_commitment_pdf(
         Spacer(1, 0.3 * cm),
         _p(f"Kính gửi: Ban quản lý {data.facility_name}", _style("to", 11, bold=True, align=TA_CENTER)),
         Spacer(1, 0.3 * cm),
-        _p("Tôi tên là:", body),
+        *(
+            [
+                Paragraph(
+                    "Tôi là <b>"
+                    + escape(data.guardian or "…………………………………………")
+                    + "</b>, người giám hộ, xin cam kết thay cho người cách ly dưới 16 tuổi có tên sau:",
+                    body,
+                )
+            ]
+            if data.guardian
+            else [_p("Tôi tên là:", body)]
+        ),
         _details(
             [
                 ("Họ và tên", data.full_name),

@@ -30,6 +30,7 @@ from quarantine_desk.domain.stays import (
     report_moment,
     roster_moment,
 )
+from quarantine_desk.domain.text import nfc
 from quarantine_desk.exports import pdf, xlsx
 from quarantine_desk.exports.common import atomic_output, dmy
 from quarantine_desk.exports.rows import (
@@ -43,6 +44,7 @@ from quarantine_desk.exports.rows import (
     SentReport,
     TestCell,
 )
+from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
 from quarantine_desk.services.moments import day_bounds
@@ -630,39 +632,52 @@ def verify_certificate(text: str, public_keys: dict[str, str]) -> certs.Certific
     return result
 
 
-def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
-    """The commitment form (bản cam kết) of the person's open stay, pre-filled for signature."""
-    with desk.read(Permission.EXPORT) as session:
-        person = person_by_ref(session, person_ref)
-        row = (
-            session.execute(stay_query().where(Stay.person_id == person.id, Stay.released_at.is_(None)))
-            .tuples()
-            .first()
+def _open_stay_row(session: Session, person_ref: str | int) -> tuple[Stay, Person, str, str, str]:
+    person = person_by_ref(session, person_ref)
+    row = (
+        session.execute(stay_query().where(Stay.person_id == person.id, Stay.released_at.is_(None)))
+        .tuples()
+        .first()
+    )
+    if row is None:
+        raise NotFound("stay", person.full_name)
+    stay, person, _code, _zone, room, bed, cohort = row
+    return stay, person, room, bed, cohort
+
+
+def _guardian(session: Session, stay: Stay, person: Person) -> str | None:
+    """The adult of the child's household staying in the same facility (in the same room first): who signs."""
+    if person.household_id is None:
+        return None
+    on = stay.admitted_at.date()
+    candidates = session.execute(
+        select(Person, Stay.room_id)
+        .join(Stay, Stay.person_id == Person.id)
+        .where(
+            Person.household_id == person.household_id,
+            Person.id != person.id,
+            Stay.facility_id == stay.facility_id,
+            Stay.released_at.is_(None),
         )
-        if row is None:
-            raise NotFound("stay", person.full_name)
-        stay, person, _code, _zone, room, bed, cohort = row
+        .order_by(Person.id)
+    ).tuples()
+    adults = [
+        (room_id != stay.room_id, p.full_name)
+        for p, room_id in candidates
+        if not is_child(p.birth_year, p.birth_date, on)
+    ]
+    return min(adults)[1] if adults else None
+
+
+def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
+    """The commitment form (bản cam kết) of the person's open stay, pre-filled for signature: for a child under
+    16 on the admission day, by the guardian (R9: the adult of the household who stays with the child)."""
+    with desk.read(Permission.EXPORT) as session:
+        stay, person, room, bed, cohort = _open_stay_row(session, person_ref)
         facility = session.get(Facility, stay.facility_id)
         assert facility is not None
         birth = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year or "")
-        guardian = None
-        admitted_on = stay.admitted_at.date()
-        if is_child(person.birth_year, person.birth_date, admitted_on) and person.household_id is not None:
-            # R9: the adult of the household in the same room signs for the child.
-            adults = session.scalars(
-                select(Person)
-                .join(Stay, Stay.person_id == Person.id)
-                .where(
-                    Stay.room_id == stay.room_id,
-                    Stay.released_at.is_(None),
-                    Person.household_id == person.household_id,
-                    Person.id != person.id,
-                )
-                .order_by(Person.birth_year, Person.id)
-            )
-            guardian = next(
-                (a.full_name for a in adults if not is_child(a.birth_year, a.birth_date, admitted_on)), None
-            )
+        child = is_child(person.birth_year, person.birth_date, stay.admitted_at.date())
         data = CommitmentData(
             person.full_name,
             birth,
@@ -678,6 +693,60 @@ def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
             stay.admitted_at,
             stay.planned_release,
             cohort,
-            guardian,
+            guardian=_guardian(session, stay, person) if child else None,
         )
     return pdf.write_commitment_pdf(data, Path(out))
+
+
+@dataclass(frozen=True)
+class CommitmentRecord:
+    """That the commitment of a stay was signed: when, by whom, and who at the facility received it."""
+
+    person: int
+    stay: int
+    name: str
+    signed_on: date
+    signed_by: str
+    received_by: str
+    child: bool
+
+
+def record_commitment(
+    desk: Desk,
+    person_ref: str | int,
+    *,
+    signed_on: date | None = None,
+    signed_by: str | None = None,
+    received_by: str | None = None,
+) -> CommitmentRecord:
+    """Records that the person's open stay has its signed commitment. ``signed_by`` defaults to the person, or
+    for a child to the guardian staying with them (a child with none needs the name given); ``received_by`` to
+    the user recording it."""
+    user = desk.require(Permission.ADMIT)
+    on = signed_on or desk.now().date()
+    if on > desk.now().date():
+        raise InvalidInput("date", "in_future", on.isoformat())
+    with desk.write(Permission.ADMIT) as session:
+        stay, person, *_ = _open_stay_row(session, person_ref)
+        stay = session.scalars(select(Stay).where(Stay.id == stay.id).with_for_update()).one()
+        if on < stay.admitted_at.date():
+            raise InvalidInput("date", "before_admission", on.isoformat())
+        child = is_child(person.birth_year, person.birth_date, stay.admitted_at.date())
+        signer = nfc(signed_by or "") or (_guardian(session, stay, person) if child else person.full_name)
+        if not signer:
+            raise InvalidInput("signed_by", "empty")
+        receiver = nfc(received_by or "") or user.full_name or user.username
+        stay.commitment_signed_on = on
+        stay.commitment_signed_by = signer[:200]
+        stay.commitment_received_by = receiver[:200]
+        audit.record(
+            session,
+            desk,
+            "stay.commitment",
+            "stay",
+            stay.id,
+            signed_on=on,
+            signed_by=signer,
+            received_by=receiver,
+        )
+        return CommitmentRecord(person.id, stay.id, person.full_name, on, signer, receiver, child)

@@ -76,6 +76,7 @@ def action_label(action: str) -> str:
         "room.out_of_service": QCoreApplication.translate("Labels", "Ngừng sử dụng phòng"),
         "room.update": QCoreApplication.translate("Labels", "Sửa phòng"),
         "stay.admit": QCoreApplication.translate("Labels", "Tiếp nhận"),
+        "stay.commitment": QCoreApplication.translate("Labels", "Ghi nhận bản cam kết đã ký"),
         "stay.release": QCoreApplication.translate("Labels", "Hoàn thành cách ly"),
         "stay.restart": QCoreApplication.translate("Labels", "Tính lại thời gian cách ly"),
         "stay.transfer": QCoreApplication.translate("Labels", "Chuyển điều trị"),

@@ -1385,6 +1385,10 @@ Everyone in the room restarts their quarantine from today.</translation>
 <context>
     <name>Labels</name>
     <message>
+        <source>Ghi nhận bản cam kết đã ký</source>
+        <translation>Signed commitment recorded</translation>
+    </message>
+    <message>
         <location filename="../../quarantine_desk/ui/labels.py" line="17"/>
         <source>Quản trị viên</source>
         <translation>Administrator</translation>

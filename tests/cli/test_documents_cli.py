@@ -153,3 +153,43 @@ def test_a_certificate_checked_anywhere_with_only_the_public_key(qd, tmp_path, m
     code, out = run_verify(cert["qr"])
     assert code == 3 and out["reason"] == "no_key" and out["number"] == cert["number"]
     assert not nowhere.parent.exists()
+
+
+def test_commitment_printed_for_a_child_names_the_guardian_and_its_signing_is_recorded(qd, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    assert qd("room", "add", "F01", "Tầng 2", "201", "--beds", "4")[0] == 0
+    household = ("--household", "H1")
+    code, mother = qd("person", "add", "--name", "Phạm Thị Mai", "--sex", "F", "--born", "1985", *household)
+    assert code == 0
+    code, child = qd("person", "add", "--name", "Phạm Minh Khôi", "--sex", "M", "--born", "2014", *household)
+    assert code == 0
+    people = (str(mother["person"]), str(child["person"]))
+    code, out = qd("admit", *people, "--facility", "F01", "--cohort", "Đợt 2")
+    assert code == 0, out
+    path = tmp_path / "ck.pdf"
+    code, out = qd("commitment", str(child["person"]), "--out", str(path))
+    assert (
+        code == 0 and out["file"] == str(path) and out["pages"] == 1 and out["bytes"] == path.stat().st_size
+    )
+    text = PdfReader(path).pages[0].extract_text()
+    assert "Phạm Thị Mai" in text and "người giám hộ" in text and "Người giám hộ" in text
+    assert "Phạm Minh Khôi" in text
+    code, out = qd("commitment", str(child["person"]), "--signed", "--received-by", "Y tá Lan")
+    assert code == 0 and out["child"] is True
+    assert (out["signed_by"], out["received_by"]) == ("Phạm Thị Mai", "Y tá Lan")
+    code, out = qd("commitment", "1", "--signed")  # an adult signs for himself; the user received it
+    assert code == 0 and out["signed_by"] == "Nguyễn Văn An" and out["received_by"]
+    code, out = qd("commitment", "1", "--signed", "--date", "1/1/2020")
+    assert code == 2 and "trước ngày vào cách ly" in out["message"]
+    code, out = qd("commitment", "1")
+    assert code == 2 and out["error"] == "usage"
+
+
+def test_an_adults_commitment_is_signed_by_the_person(qd, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    path = tmp_path / "ck.pdf"
+    assert qd("commitment", "1", "--out", str(path))[0] == 0
+    text = PdfReader(path).pages[0].extract_text()
+    assert "Tôi tên là" in text and "Người cách ly" in text and "người giám hộ" not in text

@@ -409,9 +409,7 @@ class ReportsPage(QWidget):
         text = self.tr("Đang nhập danh sách…")
 
         def work(progress: Progress, should_stop: ShouldStop) -> tuple[ImportResult, Path | None]:
-            result = imports.import_people(
-                desk, path, lang=lang, progress=progress, should_stop=should_stop
-            )
+            result = imports.import_people(desk, path, lang=lang, progress=progress, should_stop=should_stop)
             saved = imports.save_rejected(result, path, lang=lang) if result.rejected else None
             return result, saved
 
