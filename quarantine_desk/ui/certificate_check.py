@@ -9,23 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
 
 from quarantine_desk.domain.certificates import CertificateCheck
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.services import documents
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.forms_compiled.ui_certificate_check_dialog import Ui_CertificateCheckDialog
 from quarantine_desk.ui.interaction import error_text
 
 
@@ -34,47 +24,16 @@ class CertificateCheckDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.key_file: Path | None = None
-        self.setWindowTitle(self.tr("Kiểm tra giấy xác nhận"))
-        self.setMinimumWidth(640)
-        hint = QLabel(
-            self.tr(
-                "Quét mã QR trên giấy xác nhận hoàn thành cách ly bằng máy quét, hoặc dán nội dung mã vào ô dưới "
-                "đây, rồi nhấn Enter."
-            )
-        )
-        hint.setWordWrap(True)
-        self.text = QLineEdit()
-        self.text.setObjectName("certificateText")
-        self.text.setPlaceholderText(self.tr("Nội dung mã QR"))
+        self.ui = Ui_CertificateCheckDialog()
+        self.ui.setupUi(self)
+        self.text = self.ui.certificateText
+        self.key_label = self.ui.keyLabel
+        self.result = self.ui.result
         self.text.returnPressed.connect(self.check)
-        check = QPushButton(self.tr("Kiểm tra"))
-        check.setObjectName("checkButton")
-        check.clicked.connect(self.check)
-        row = QHBoxLayout()
-        row.addWidget(self.text, 1)
-        row.addWidget(check)
-        self.key_label = QLabel(self.tr("Khóa: các khu cách ly trong cơ sở dữ liệu này."))
-        self.key_label.setWordWrap(True)
-        choose = QPushButton(self.tr("Dùng tệp khóa của khu khác…"))
-        choose.setObjectName("chooseKeyButton")
-        choose.clicked.connect(self.choose_key)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.key_label, 1)
-        key_row.addWidget(choose)
-        self.result = QLabel()
-        self.result.setObjectName("result")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setMinimumHeight(90)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Đóng"))
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addLayout(row)
-        layout.addLayout(key_row)
-        layout.addWidget(self.result)
-        layout.addWidget(close)
+        self.ui.checkButton.clicked.connect(self.check)
+        self.ui.chooseKeyButton.clicked.connect(self.choose_key)
+        # labelled here so that it reads right even before Qt's own translation is loaded
+        self.ui.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Đóng"))
 
     def choose_key(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
