@@ -317,15 +317,15 @@ FILE_REASONS = {
         "facility_twice": "có báo cáo của khu {facility} ngày {on}, đã có trong tệp {first}; mỗi khu chỉ một báo cáo",
         "visible_differs": (
             "có số liệu bị sửa tay: khu {facility}, ô {cell} ({field}) hiển thị {visible} nhưng trang dữ liệu ghi "
-            "{data}; hãy đề nghị khu gửi lại báo cáo, hoặc dùng --force để tổng hợp theo số hiển thị và đánh dấu"
+            "{data}; hãy đề nghị khu gửi lại báo cáo, hoặc vẫn tổng hợp theo số hiển thị và đánh dấu (dòng lệnh: --force)"
         ),
         "figures_inconsistent": (
             "có số liệu không khớp: khu {facility}, ô {cell} ghi đang cách ly {found}, nhưng đầu ngày + tiếp "
-            "nhận − hoàn thành − chuyển điều trị = {expected}; dùng --force để vẫn tổng hợp và đánh dấu"
+            "nhận − hoàn thành − chuyển điều trị = {expected}; có thể vẫn tổng hợp và đánh dấu (dòng lệnh: --force)"
         ),
         "occupied_over_beds": (
             "có số liệu không khớp: khu {facility}, ô {cell} ghi {found} giường đang sử dụng, nhiều hơn tổng "
-            "số giường {expected}; dùng --force để vẫn tổng hợp và đánh dấu"
+            "số giường {expected}; có thể vẫn tổng hợp và đánh dấu (dòng lệnh: --force)"
         ),
         "not_found": "không tồn tại",
         "not_a_backup": "không phải bản sao lưu của chương trình",
@@ -344,15 +344,15 @@ FILE_REASONS = {
         "facility_twice": "holds facility {facility}'s report of {on}, already in {first}; one report per facility",
         "visible_differs": (
             "was edited by hand: facility {facility}, cell {cell} ({field}) shows {visible} but its data sheet "
-            "holds {data}; ask the facility to send it again, or use --force to merge the shown figures, marked"
+            "holds {data}; ask the facility to send it again, or merge the shown figures anyway, marked (command line: --force)"
         ),
         "figures_inconsistent": (
             "does not add up: facility {facility}, cell {cell} has {found} present, but start + admitted − "
-            "released − transferred = {expected}; use --force to merge it anyway, marked"
+            "released − transferred = {expected}; it can be merged anyway, marked (command line: --force)"
         ),
         "occupied_over_beds": (
             "does not add up: facility {facility}, cell {cell} has {found} beds in use, more than its "
-            "{expected} beds; use --force to merge it anyway, marked"
+            "{expected} beds; it can be merged anyway, marked (command line: --force)"
         ),
         "not_found": "does not exist",
         "not_a_backup": "is not a backup of this program",

@@ -337,6 +337,10 @@ def daily_report_made(desk: Desk, on: date, scope: str = "ALL") -> bool:
         return setting is not None and setting.value >= on.isoformat()
 
 
+#: What a forced merge takes, marked; reports of other days or one facility twice never merge.
+MERGE_FORCEABLE = frozenset({"visible_differs", "figures_inconsistent", "occupied_over_beds"})
+
+
 def merge_reports(paths: list[Path], out: Path, *, force: bool = False) -> DailyReport:
     """The district's summary from several facilities' daily reports (xlsx or json written by this program).
 

@@ -2613,6 +2613,18 @@ How does the stay end?</translation>
 <context>
     <name>ReportsPage</name>
     <message>
+        <source> (số liệu được đánh dấu: %1)</source>
+        <translation> (figures marked: %1)</translation>
+    </message>
+    <message>
+        <source>%1
+
+Vẫn tổng hợp theo số liệu hiển thị và đánh dấu chúng trong báo cáo tổng hợp?</source>
+        <translation>%1
+
+Merge the figures as shown anyway, marking them in the merged report?</translation>
+    </message>
+    <message>
         <location filename="../../forms/reports_page.ui" line="9"/>
         <source>Báo cáo &amp; giấy tờ</source>
         <translation>Reports &amp; documents</translation>

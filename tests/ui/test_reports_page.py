@@ -125,3 +125,28 @@ def test_a_commune_list_shows_its_columns_and_a_second_import_adds_nobody(
     assert "Có thể nhập 0 người; 4 người đã có (không thêm lần nữa)" in page.import_summary.text()
     assert not page.import_button.isEnabled()
     page.grab().save(str(tmp_path / "import.png"))
+
+
+def test_a_typed_over_report_is_merged_only_when_the_official_agrees(  # type: ignore[no-untyped-def]
+    page, qtbot, recorder, tmp_path: Path, monkeypatch
+) -> None:
+    from quarantine_desk.exports.xlsx import write_daily_report_xlsx
+    from tests.exports.export_samples import daily_report
+
+    one = write_daily_report_xlsx(daily_report("F01"), tmp_path / "f01.xlsx")
+    two = write_daily_report_xlsx(daily_report("F02"), tmp_path / "f02.xlsx")
+    book = openpyxl.load_workbook(two)
+    book["Báo cáo"]["G8"] = 12
+    book.save(two)
+    monkeypatch.setattr(page, "_ask_open_paths", lambda file_filter: [one, two])
+    monkeypatch.setattr(page, "_ask_save_path", lambda suggested, file_filter: tmp_path / "tong.xlsx")
+    recorder.answer = False
+    page.merge_reports()
+    qtbot.waitUntil(lambda: bool(recorder.questions), timeout=10_000)
+    assert "G8" in recorder.questions[-1] and "F02" in recorder.questions[-1]
+    assert page.merge_message.is_error and not (tmp_path / "tong.xlsx").exists()
+    recorder.answer = True
+    page.merge_reports()
+    qtbot.waitUntil(lambda: (tmp_path / "tong.xlsx").exists() and not page.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: "F02" in page.merge_message.text(), timeout=10_000)
+    assert not page.merge_message.is_error

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.errors import BadFile, DeskError
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.messages import import_mapping
@@ -31,7 +31,7 @@ from quarantine_desk.services import documents, imports
 from quarantine_desk.services.imports import ImportResult, Rejected
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_reports_page import Ui_ReportsPage
-from quarantine_desk.ui.interaction import error_text
+from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.models import Column, RowsModel
 from quarantine_desk.ui.operations import task
 from quarantine_desk.ui.permissions import restrict
@@ -207,6 +207,7 @@ class ReportsPage(QWidget):
         done: Callable[[Any], None],
         message: MessageLine,
         after_error: Callable[[], None] | None = None,
+        after_error_with: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Run ``work`` off the GUI thread; its refusal (or Cancel) is shown in ``message``."""
         message.clear_message()
@@ -223,6 +224,8 @@ class ReportsPage(QWidget):
             message.error(text)
             if after_error is not None:
                 after_error()
+            if after_error_with is not None:
+                after_error_with(error)
 
         self.task = task(self.ctx, self, title, work, finished, failed)
 
@@ -304,19 +307,33 @@ class ReportsPage(QWidget):
         path = self._save_as(f"tong-hop-bao-cao-{today.isoformat()}", ".xlsx")
         if path is None:
             return
+        self._merge(sources, path, force=False)
+
+    def _merge(self, sources: list[Path], path: Path, force: bool) -> None:
         text = self.tr("Đang tổng hợp báo cáo…")
 
         def work(progress: Progress, should_stop: ShouldStop) -> Any:
-            return documents.merge_reports(sources, path)
+            return documents.merge_reports(sources, path, force=force)
 
-        def done(_merged: Any) -> None:
+        def done(merged: Any) -> None:
+            marked = [f.facility_code for f in merged.facilities if f.remarks]
             self.merge_message.done(
                 self.tr("Đã tổng hợp %1 báo cáo: %2")
                 .replace("%1", str(len(sources)))
                 .replace("%2", str(path))
+                + (self.tr(" (số liệu được đánh dấu: %1)").replace("%1", ", ".join(marked)) if marked else "")
             )
 
-        self._run(text, work, done, self.merge_message)
+        def refused(error: BaseException) -> None:
+            # figures typed over or not adding up: the official may still merge them, marked in the report
+            if isinstance(error, BadFile) and error.reason in documents.MERGE_FORCEABLE and not force:
+                question = self.tr(
+                    "%1\n\nVẫn tổng hợp theo số liệu hiển thị và đánh dấu chúng trong báo cáo tổng hợp?"
+                )
+                if interaction().confirm(self, question.replace("%1", self.ctx.describe(error))):
+                    self._merge(sources, path, force=True)
+
+        self._run(text, work, done, self.merge_message, after_error_with=refused)
 
     # --- certificates -------------------------------------------------------------------------------------------
 
