@@ -44,7 +44,7 @@ def _person(ctx: UiContext) -> people.PersonRow:
 
 
 def _dialog_factories() -> dict[str, DialogFactory]:
-    from quarantine_desk.ui import data_menu, dialogs, guide, person_dialog
+    from quarantine_desk.ui import certificate_check, data_menu, dialogs, guide, person_dialog
     from quarantine_desk.ui.pages import admin_dialogs, shifts
     from quarantine_desk.ui.pages import supplies as supplies_page
 
@@ -66,6 +66,7 @@ def _dialog_factories() -> dict[str, DialogFactory]:
         "ItemDialog": lambda ctx: supplies_page.ItemDialog(ctx),
         "DistributionDialog": lambda ctx: supplies_page.DistributionDialog(ctx, _stock(ctx)),
         "PersonDialog": lambda ctx: person_dialog.PersonDialog(ctx.desk, _person(ctx), ctx.lang),
+        "CertificateCheckDialog": lambda ctx: certificate_check.CertificateCheckDialog(ctx),
     }
 
 
