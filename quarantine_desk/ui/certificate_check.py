@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
 
 from quarantine_desk.domain.certificates import CertificateCheck
-from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.services import documents
+from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_certificate_check_dialog import Ui_CertificateCheckDialog
 from quarantine_desk.ui.interaction import error_text
@@ -28,7 +28,7 @@ class CertificateCheckDialog(QDialog):
         self.ui.setupUi(self)
         self.text = self.ui.certificateText
         self.key_label = self.ui.keyLabel
-        self.result = self.ui.result
+        self.verdict_line = self.ui.result
         self.text.returnPressed.connect(self.check)
         self.ui.checkButton.clicked.connect(self.check)
         self.ui.chooseKeyButton.clicked.connect(self.choose_key)
@@ -51,16 +51,23 @@ class CertificateCheckDialog(QDialog):
             self.check()
 
     def check(self) -> None:
-        try:
-            keys = documents.known_public_keys(self.ctx.desk)
-            if self.key_file is not None:
-                keys.update(documents.read_key_file(self.key_file))
-        except DeskError as err:
-            self._show(False, error_text(err, self.ctx.lang))
-            return
-        result = documents.verify_certificate(self.text.text(), keys)
-        self._show(result.valid, self.verdict(result))
-        self.text.selectAll()  # the next scan replaces this one
+        """Checks the text off the GUI thread (the keys are read from the database); the verdict comes back."""
+        text, key_file, desk = self.text.text(), self.key_file, self.ctx.desk
+
+        def verify() -> CertificateCheck:
+            keys = documents.known_public_keys(desk)
+            if key_file is not None:
+                keys.update(documents.read_key_file(key_file))
+            return documents.verify_certificate(text, keys)
+
+        def done(result: CertificateCheck) -> None:
+            self._show(result.valid, self.verdict(result))
+            self.text.selectAll()  # the next scan replaces this one
+
+        def failed(error: BaseException) -> None:
+            self._show(False, error_text(error, self.ctx.lang))
+
+        operations.query(self, verify, done, failed, key="certificate")
 
     def verdict(self, result: CertificateCheck) -> str:
         claim = result.claim
@@ -90,7 +97,7 @@ class CertificateCheckDialog(QDialog):
         return texts.get(result.reason, self.tr("KHÔNG hợp lệ.")).replace("%1", code)
 
     def _show(self, valid: bool, text: str) -> None:
-        self.result.setText(text)
-        self.result.setProperty("valid", valid)
+        self.verdict_line.setText(text)
+        self.verdict_line.setProperty("valid", valid)
         colour = "#1B5E20" if valid else "#B00020"
-        self.result.setStyleSheet(f"QLabel {{ color: {colour}; font-size: 12pt; font-weight: bold; }}")
+        self.verdict_line.setStyleSheet(f"QLabel {{ color: {colour}; font-size: 12pt; font-weight: bold; }}")

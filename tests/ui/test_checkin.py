@@ -80,7 +80,10 @@ def test_two_cards_scanned_before_the_server_answers_are_both_picked(ctx, page, 
         qtbot.keyClick(page.search, Qt.Key.Key_Return)
         assert page.search.text() == ""  # ready for the next card at once
     wait_for_writes(qtbot)
-    assert [p.full_name for p in page.arrivals.rows()] == ["Nguyễn Thị Hường", "Trần Văn Nam"]  # in scan order
+    assert [p.full_name for p in page.arrivals.rows()] == [
+        "Nguyễn Thị Hường",
+        "Trần Văn Nam",
+    ]  # in scan order
 
 
 def test_bad_id_number_in_the_new_person_form_shows_the_error(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]

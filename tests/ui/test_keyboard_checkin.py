@@ -55,7 +55,9 @@ def test_a_household_of_three_is_admitted_by_keyboard(
     for number in ("001085000001", "001185000002"):
         qtbot.keyClicks(page.search, number)
         qtbot.keyClick(page.search, Qt.Key.Key_Return)
-    wait_for_writes(qtbot)  # both cards are looked up off the GUI thread, the second without waiting for the first
+    wait_for_writes(
+        qtbot
+    )  # both cards are looked up off the GUI thread, the second without waiting for the first
     assert [p.full_name for p in page.arrivals.rows()] == ["Phạm Văn Bình", "Đỗ Thị Lan"]
 
     # The child is not: the scan finds nobody, Enter starts the registration with the number in place.

@@ -20,7 +20,9 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_the_window_does_not_import_the_database_layer() -> None:
     offenders = {
-        str(path.relative_to(PACKAGE)): sorted(m for m in imported_modules(path) if m.startswith("quarantine_desk.db"))
+        str(path.relative_to(PACKAGE)): sorted(
+            m for m in imported_modules(path) if m.startswith("quarantine_desk.db")
+        )
         for path in (PACKAGE / "ui").rglob("*.py")
     }
     assert {name: found for name, found in offenders.items() if found} == {}
