@@ -118,7 +118,10 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path) -> None:
 
 
 def test_a_certificate_checked_anywhere_with_only_the_public_key(qd, tmp_path, monkeypatch) -> None:
-    assert qd("release", "1", "--at", "15/08/2021 09:00", "--override", "Hết thời gian cách ly")[0] == 0
+    for day in ("1/8/2021 9:00", "07/08/2021 09:00", "2021-08-14T09:00"):  # the tests of days 1, 7, 14
+        assert qd("test", "1", "--kind", "rapid", "--result", "negative", "--at", day)[0] == 0
+    code, out = qd("release", "1", "--at", "15/08/2021 09:00")
+    assert code == 0, out
     gxn = tmp_path / "gxn.pdf"
     code, cert = qd("certificate", "1", "--out", str(gxn))
     assert code == 0 and cert["file"] == str(gxn) and cert["pages"] == 1 and cert["bytes"] > 0

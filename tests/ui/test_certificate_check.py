@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from quarantine_desk.services import documents, facilities, people, stays
+from quarantine_desk.services import documents, facilities, medical, people, stays
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui import operations
 from quarantine_desk.ui.certificate_check import CertificateCheckDialog
@@ -19,9 +19,11 @@ def _certificate(ctx: UiContext, tmp_path: Path) -> str:
     facilities.add_facility(ctx.desk, "F01", "Khu cách ly Trường Quân sự")
     facilities.add_rooms(ctx.desk, "F01", "Tầng 1", "101", 4, "any")
     person = people.add_person(ctx.desk, NewPerson("Lê Văn Tám", "M", "1975", id_number="001075000333")).id
-    now = ctx.desk.now()
-    stays.admit(ctx.desk, person, "F01", "Nhóm 1", at=now - timedelta(days=14))
-    stays.release(ctx.desk, person, at=now, override="Hết thời gian cách ly")
+    admitted = ctx.desk.now() - timedelta(days=15)
+    stays.admit(ctx.desk, person, "F01", "Nhóm 1", at=admitted)
+    for day in (1, 7, 14):  # the tests the policy asks for, then the release after the period: completed
+        medical.record_test(ctx.desk, person, "rapid", "negative", at=admitted + timedelta(days=day - 1))
+    stays.release(ctx.desk, person)
     return documents.certificate(ctx.desk, person, tmp_path / "gxn.pdf").verification_code
 
 
