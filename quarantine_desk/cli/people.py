@@ -117,6 +117,19 @@ def cmd_person_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
             doses=doses,
             recovered_on=recovered,
             clear_recovered=args.not_recovered,
+            details=people.Details(
+                commune=args.commune,
+                district=args.district,
+                province=args.province,
+                f_level=args.f_level,
+                exposure=args.exposure,
+                relative_name=args.relative_name,
+                relative_phone=args.relative_phone,
+                conditions=args.conditions,
+                pregnant=args.pregnant,
+                special_watch=args.watch,
+                notes=args.notes,
+            ),
         ),
     )
     row, moved = result.person, result.recomputed
@@ -139,6 +152,22 @@ def cmd_person_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
             "sex": row.sex.value,
             "doses": [{"date": d.given_on, "vaccine": d.vaccine} for d in result.doses],
             "recovered_on": row.recovered_on,
+            **{
+                k: getattr(row, k)
+                for k in (
+                    "commune",
+                    "district",
+                    "province",
+                    "f_level",
+                    "exposure",
+                    "relative_name",
+                    "relative_phone",
+                    "conditions",
+                    "pregnant",
+                    "special_watch",
+                    "notes",
+                )
+            },
             "recomputed": None
             if moved is None
             else {
@@ -190,6 +219,19 @@ def register(sub: Any) -> None:
     p.add_argument("--no-doses", action="store_true", help="xóa lịch sử tiêm (chưa tiêm)")
     p.add_argument("--recovered", metavar="DATE")
     p.add_argument("--not-recovered", action="store_true")
+    p.add_argument("--commune", help="xã/phường")
+    p.add_argument("--district", help="quận/huyện")
+    p.add_argument("--province", help="tỉnh/thành phố")
+    p.add_argument("--f-level", help="F1, F2, về từ vùng dịch, khác")
+    p.add_argument("--exposure", help="mã ca F0 hoặc nơi tiếp xúc")
+    p.add_argument("--relative-name", help="người thân để liên hệ")
+    p.add_argument("--relative-phone")
+    p.add_argument("--conditions", help="bệnh nền, thai kỳ…")
+    p.add_argument("--pregnant", action=argparse.BooleanOptionalAction, default=None, help="có thai")
+    p.add_argument(
+        "--watch", action=argparse.BooleanOptionalAction, default=None, help="cần theo dõi đặc biệt"
+    )
+    p.add_argument("--notes", help="ghi chú")
     p.set_defaults(handler=cmd_person_edit)
 
     search = sub.add_parser("people", help="tìm người").add_subparsers(

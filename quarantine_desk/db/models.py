@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -127,6 +128,7 @@ class Person(Base):
     __table_args__ = (
         CheckConstraint("sex IN ('M', 'F')", name="sex"),
         CheckConstraint("doses >= 0 AND doses <= 10", name="doses"),
+        CheckConstraint("f_level IS NULL OR f_level IN ('f1', 'f2', 'returnee', 'other')", name="f_level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,6 +144,20 @@ class Person(Base):
     doses: Mapped[int] = mapped_column(Integer, default=0)
     last_dose_on: Mapped[date | None] = mapped_column(Date)
     recovered_on: Mapped[date | None] = mapped_column(Date)
+    # Home commune, district and province as their own fields (the address line stays as written).
+    commune: Mapped[str | None] = mapped_column(String(100))
+    district: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    # F1 (contact of an F0), F2, returnee, other; the F0 case code or exposure place, when not the cohort's.
+    f_level: Mapped[str | None] = mapped_column(String(10))
+    exposure: Mapped[str | None] = mapped_column(String(200))
+    relative_name: Mapped[str | None] = mapped_column(String(120))
+    relative_phone: Mapped[str | None] = mapped_column(String(15))
+    # Underlying conditions and pregnancy as written; "cần theo dõi đặc biệt" is the flag the lists show.
+    conditions: Mapped[str | None] = mapped_column(String(500))
+    pregnant: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    special_watch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    notes: Mapped[str | None] = mapped_column(Text)
     # On a tracing team's list, expected at the gate, not yet admitted.
     pre_registered: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_key: Mapped[str] = mapped_column(SortKey, index=True)

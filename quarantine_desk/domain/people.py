@@ -241,3 +241,39 @@ def is_protected(doses: int, last_dose_on: date | None, recovered_on: date | Non
     )
     recovered = recovered_on is not None and _months_before(on, 6) <= recovered_on <= on
     return vaccinated or recovered
+
+
+class FLevel(StrEnum):
+    """How the person came to quarantine: contact of an F0 (F1), contact of an F1 (F2), returnee, other."""
+
+    F1 = "f1"
+    F2 = "f2"
+    RETURNEE = "returnee"
+    OTHER = "other"
+
+
+_F_LEVEL_WORDS: dict[str, FLevel] = {
+    "f1": FLevel.F1,
+    "f2": FLevel.F2,
+    "returnee": FLevel.RETURNEE,
+    "ve tu vung dich": FLevel.RETURNEE,
+    "nguoi ve tu vung dich": FLevel.RETURNEE,
+    "nhap canh": FLevel.RETURNEE,
+    "tro ve": FLevel.RETURNEE,
+    "other": FLevel.OTHER,
+    "khac": FLevel.OTHER,
+}
+
+
+def parse_f_level(raw: str) -> FLevel | None:
+    """The F-level from "F1", "f2", "về từ vùng dịch", "nhập cảnh", "khác" (any case, accents or not); None
+    for an empty text."""
+    from quarantine_desk.domain.text import fold
+
+    text = " ".join(fold(raw).replace("/", " ").split())
+    if not text:
+        return None
+    level = _F_LEVEL_WORDS.get(text)
+    if level is None:
+        raise InvalidInput("f_level", "bad_value", raw)
+    return level

@@ -68,7 +68,7 @@ def export_handover(
         ).tuples()
         rows: list[tuple[str, tuple[Cell, ...]]] = []
         for stay, person in found:
-            home = home_commune(person.address)
+            home = person.commune or home_commune(person.address)
             if commune and not same_commune(home, commune):
                 continue
             released = stay.released_at
@@ -144,7 +144,7 @@ def export_not_arrived(
         )
         rows: list[tuple[str, tuple[Cell, ...]]] = []
         for person in found:
-            home = home_commune(person.address)
+            home = person.commune or home_commune(person.address)
             if commune and not same_commune(home, commune):
                 continue
             waiting = (on - person.created_at.date()).days

@@ -30,14 +30,21 @@ from quarantine_desk.exports.common import check_stop
 from quarantine_desk.services import audit
 from quarantine_desk.services.changes import wrote
 from quarantine_desk.services.context import Desk
-from quarantine_desk.services.people import CheckedPerson, NewPerson, check_new_person, search_tokens
+from quarantine_desk.services.people import (
+    CheckedPerson,
+    Details,
+    NewPerson,
+    check_details,
+    check_new_person,
+    search_tokens,
+)
 
 BATCH = 500
 
-#: Fields a list may carry that the person record has no place for yet: shown in the mapping as left out.
-NOT_KEPT = frozenset(
-    {"f_level", "exposure", "relative_name", "relative_phone", "conditions", "pregnant", "note"}
-)
+#: Fields a list may carry that the person record has no place for: shown in the mapping as left out.
+NOT_KEPT: frozenset[str] = frozenset()
+
+_NO = frozenset({"", "0", "-", "khong", "ko", "k", "no", "false"})
 
 #: What a re-import may fill in an existing person, when that field is still empty.
 FILLABLE = ("id_number", "phone", "address", "household", "birth_date", "doses", "last_dose_on")
@@ -87,6 +94,7 @@ class ImportResult:
 class _Good:
     row: int
     person: CheckedPerson
+    details: dict[str, object]
 
 
 def read_list(path: Path) -> importer.ImportSheet:
@@ -123,11 +131,12 @@ def import_people(
     for done, raw in enumerate(sheet.rows, start=1):
         try:
             checked = check_new_person(_new_person(raw.values), today)
+            details = check_details(_details(raw.values))
             _not_twice_in_file(checked, raw.row_number, by_id, by_name)
         except InvalidInput as exc:
             rejected.append(Rejected(raw.row_number, exc.field, exc.reason, _describe(exc, lang), raw.cells))
         else:
-            good.append(_Good(raw.row_number, checked))
+            good.append(_Good(raw.row_number, checked, details))
         if done % BATCH == 0:
             check_stop(should_stop)
             if progress is not None:
@@ -188,6 +197,28 @@ def save_rejected(result: ImportResult, source: Path, out: Path | None = None, l
 # --- checking a row ----------------------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"\d+")
+
+
+def _details(values: dict[str, str]) -> Details:
+    """The record's other fields of a row; a mark or text under "Có thai" is a pregnancy, and a pregnancy or an
+    underlying condition raises the "cần theo dõi đặc biệt" flag."""
+    pregnant = fold(values.get("pregnant", "")) not in _NO
+    conditions = values.get("conditions", "")
+    if pregnant and fold(values.get("pregnant", "")) not in ("x", "co", "1", "yes", "v", "true", "co thai"):
+        conditions = "; ".join(p for p in (conditions, values["pregnant"]) if p)  # "thai 20 tuần"
+    return Details(
+        commune=values.get("commune", ""),
+        district=values.get("district", ""),
+        province=values.get("province", ""),
+        f_level=values.get("f_level", ""),
+        exposure=values.get("exposure", ""),
+        relative_name=values.get("relative_name", ""),
+        relative_phone=values.get("relative_phone", ""),
+        conditions=conditions,
+        pregnant=pregnant,
+        special_watch=pregnant or bool(conditions.strip()),
+        notes=values.get("note", ""),
+    )
 
 
 def _new_person(values: dict[str, str]) -> NewPerson:
@@ -324,7 +355,9 @@ def _match(
             if person is None:
                 new.append(g)
                 continue
-            filled = _fill(session, desk, person, c, write=write and update_existing, known_ids=known_by_id)
+            filled = _fill(
+                session, desk, person, c, g.details, write=write and update_existing, known_ids=known_by_id
+            )
             matched.append(Match(g.row, person.id, person.full_name, by, person.id in staying, filled))
     return new
 
@@ -334,6 +367,7 @@ def _fill(
     desk: Desk,
     person: Person,
     c: CheckedPerson,
+    details: dict[str, object],
     *,
     write: bool,
     known_ids: dict[str, Person],
@@ -357,6 +391,9 @@ def _fill(
         changes["doses"] = c.doses
     if c.last_dose_on and not person.last_dose_on:
         changes["last_dose_on"] = c.last_dose_on
+    for field, value in details.items():
+        if value and not getattr(person, field):
+            changes[field] = value
     if not write or not changes:
         return tuple(k for k in changes if k != "id_kind")
     before = {k: (getattr(person, k) if k != "household" else None) for k in changes}
@@ -418,8 +455,9 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
             "pre_registered": True,
             "sort_key": name_sort_key(c.full_name),
             "created_at": now,
+            **g.details,
         }
-        for c in (g.person for g in new)
+        for g, c in ((g, g.person) for g in new)
     ]
     # Core statements, not the ORM's bulk insert: the ORM's bookkeeping per row doubles the time of a long list.
     connection = session.connection()

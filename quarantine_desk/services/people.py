@@ -24,6 +24,7 @@ from quarantine_desk.domain.people import (
     is_protected,
     normalise_id_number,
     parse_birth,
+    parse_f_level,
     parse_id_number,
     parse_name,
     parse_phone,
@@ -57,6 +58,17 @@ class PersonRow:
     # The open stay, if any: where the person is now.
     facility: str | None = None
     room: str | None = None
+    commune: str | None = None
+    district: str | None = None
+    province: str | None = None
+    f_level: str | None = None
+    exposure: str | None = None
+    relative_name: str | None = None
+    relative_phone: str | None = None
+    conditions: str | None = None
+    pregnant: bool = False
+    special_watch: bool = False
+    notes: str | None = None
 
     @property
     def born(self) -> str:
@@ -187,6 +199,58 @@ def _refuse_taken_id(session: Session, id_number: str) -> None:
         )
 
 
+#: The record's other fields ("person edit", the editor, an imported list), each with its longest text.
+DETAIL_LENGTHS = {
+    "commune": 100,
+    "district": 100,
+    "province": 100,
+    "exposure": 200,
+    "relative_name": 120,
+    "conditions": 500,
+    "notes": 2000,
+}
+
+
+@dataclass(frozen=True)
+class Details:
+    """The record's fields beyond identity, as typed; None leaves a field as it is (in an edit)."""
+
+    commune: str | None = None
+    district: str | None = None
+    province: str | None = None
+    f_level: str | None = None
+    exposure: str | None = None
+    relative_name: str | None = None
+    relative_phone: str | None = None
+    conditions: str | None = None
+    pregnant: bool | None = None
+    special_watch: bool | None = None
+    notes: str | None = None
+
+
+def check_details(details: Details) -> dict[str, object]:
+    """The fields to write (checked, NFC, empty text as None); only those given."""
+    out: dict[str, object] = {}
+    for field, maximum in DETAIL_LENGTHS.items():
+        raw = getattr(details, field)
+        if raw is None:
+            continue
+        text = nfc(raw)
+        if len(text) > maximum:
+            raise InvalidInput(field, "too_long", text, maximum=maximum)
+        out[field] = text or None
+    if details.f_level is not None:
+        level = parse_f_level(details.f_level)
+        out["f_level"] = level.value if level else None
+    if details.relative_phone is not None:
+        out["relative_phone"] = parse_phone(details.relative_phone) if nfc(details.relative_phone) else None
+    for flag in ("pregnant", "special_watch"):
+        value = getattr(details, flag)
+        if value is not None:
+            out[flag] = bool(value)
+    return out
+
+
 def search_tokens(full_name: str, id_number: str | None, phone: str | None) -> set[str]:
     """The words a person is found by: the folded name words, the ID number, the phone."""
     return {w[:60] for w in (*fold(full_name).split(), id_number or "", phone or "") if w}
@@ -271,7 +335,13 @@ def update_person(desk: Desk, ref: str | int, new: NewPerson) -> PersonRow:
 
 
 def update_person_in(
-    session: Session, desk: Desk, person: Person, checked: CheckedPerson, *, keep_doses: bool
+    session: Session,
+    desk: Desk,
+    person: Person,
+    checked: CheckedPerson,
+    *,
+    keep_doses: bool,
+    details: dict[str, object] | None = None,
 ) -> PersonRow:
     """Write ``checked`` over ``person`` inside the caller's transaction, audited. ``keep_doses``: the dose
     history is set by the caller; otherwise a changed count or last date rebuilds it from them."""
@@ -290,6 +360,8 @@ def update_person_in(
     if not keep_doses and (checked.doses, checked.last_dose_on) != (person.doses, person.last_dose_on):
         set_doses(session, person, doses_from_count(checked.doses, checked.last_dose_on))
     person.recovered_on = checked.recovered_on
+    for field, value in (details or {}).items():
+        setattr(person, field, value)
     person.sort_key = name_sort_key(checked.full_name)
     session.flush()
     _set_tokens(session, person)
@@ -374,6 +446,17 @@ def person_row(person: Person, where: tuple[str, str] | None) -> PersonRow:
         pre_registered=person.pre_registered,
         facility=where[0] if where else None,
         room=where[1] if where else None,
+        commune=person.commune,
+        district=person.district,
+        province=person.province,
+        f_level=person.f_level,
+        exposure=person.exposure,
+        relative_name=person.relative_name,
+        relative_phone=person.relative_phone,
+        conditions=person.conditions,
+        pregnant=bool(person.pregnant),
+        special_watch=bool(person.special_watch),
+        notes=person.notes,
     )
 
 

@@ -21,9 +21,11 @@ from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.people import (
     MAX_DOSES,
+    Details,
     Dose,
     NewPerson,
     PersonRow,
+    check_details,
     check_new_person,
     doses_of,
     person_by_ref,
@@ -49,6 +51,9 @@ class PersonEdit:
     doses: Sequence[Dose] | None = None  # the whole history, replacing the one kept
     recovered_on: date | None = None
     clear_recovered: bool = False
+    details: Details = (
+        Details()
+    )  # commune, F-level, relative, conditions, notes…: None fields left as they are
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ def edit_person(desk: Desk, ref: str | int, edit: PersonEdit) -> EditResult:
     doses = _check_doses(edit.doses, today) if edit.doses is not None else None
     if edit.recovered_on is not None and edit.recovered_on > today:
         raise InvalidInput("recovered_on", "in_future", edit.recovered_on.isoformat())
+    details = check_details(edit.details)
     with desk.write(Permission.REGISTER_PERSON) as session:
         person = person_by_ref(session, ref, lock=True)
         current = person_row(person, None)
@@ -145,7 +151,7 @@ def edit_person(desk: Desk, ref: str | int, edit: PersonEdit) -> EditResult:
             checked = replace(checked, recovered_on=None)
         elif edit.recovered_on is not None:
             checked = replace(checked, recovered_on=edit.recovered_on)
-        update_person_in(session, desk, person, checked, keep_doses=True)
+        update_person_in(session, desk, person, checked, keep_doses=True, details=details)
         if doses is not None:
             before = doses_of(session, person.id)
             set_doses(session, person, doses)

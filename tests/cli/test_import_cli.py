@@ -36,7 +36,7 @@ def test_the_mapping_comes_first_and_a_clean_list_exits_0(qd, tmp_path):
     assert "Cột B → Họ và tên đệm (ghép với Tên thành Họ và tên)  («Họ và tên / Họ và tên đệm»)" in lines
     assert any(line.startswith("Cột D → Năm sinh của nam") for line in lines)
     assert lines.index("Cột F → Số CCCD/CMND/hộ chiếu  («Số CCCD/CMND»)") < len(lines) - 1
-    assert "Cột J → Ghi chú (chưa có chỗ lưu: bỏ qua)  («Ghi chú»)" in lines
+    assert "Cột J → Ghi chú  («Ghi chú»)" in lines
     assert "Bỏ qua các dòng không phải người (chữ ký, tổng cộng, ghi chú): 14, 20, 22, 23, 24, 27." in lines
     assert lines[-1] == "Đã nhập: 4 người mới, 0 người đã có, 0 dòng bị từ chối."
     code, out, _ = qd("import", "people", str(tmp_path / "f1.xlsx"))
@@ -139,3 +139,35 @@ def test_export_handover_and_not_arrived(qd, tmp_path):
     assert "1 người" in out and (tmp_path / "chua-den.pdf").exists()
     code, out, err = qd("export", "handover", "F01", "--out", str(tmp_path / "bg.doc"))
     assert code == 6 and "Traceback" not in err
+
+
+def test_person_edit_sets_the_record_fields(qd):
+    code, out, _ = qd("--json", "person", "add", "--name", "Hồ Văn Ba", "--sex", "M", "--born", "1960")
+    assert code == 0, out
+    code, out, _ = qd(
+        "--json",
+        "person",
+        "edit",
+        str(json.loads(out)["person"]),
+        "--commune",
+        "Hà Mòn",
+        "--f-level",
+        "F2",
+        "--relative-phone",
+        "0905000000",
+        "--conditions",
+        "Tiểu đường",
+        "--watch",
+        "--notes",
+        "ăn chay",
+    )
+    assert code == 0, out
+    edited = json.loads(out)
+    assert (edited["commune"], edited["f_level"], edited["special_watch"], edited["pregnant"]) == (
+        "Hà Mòn",
+        "f2",
+        True,
+        False,
+    )
+    code, out, err = qd("person", "edit", str(edited["person"]), "--f-level", "F9")
+    assert code == 2 and "Phân loại F" in err and "Traceback" not in err

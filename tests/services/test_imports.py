@@ -53,6 +53,36 @@ def test_the_moh_form_imports_every_person_as_written(desk, tmp_path):
         assert p.address == address, name
         assert p.pre_registered
     assert people.search_people(desk, "tran thi thu ha")[0].full_name == "Trần Thị Thu Hà"  # typed in NFD
+    assert (found["Lê Văn Hùng"].commune, found["Lê Văn Hùng"].notes) == ("Hà Mòn", "ho khan")
+
+
+def test_the_record_fields_of_a_list_are_kept(desk, tmp_path):
+    path = rows_xlsx(
+        tmp_path / "f1.xlsx",
+        [
+            ["Họ và tên", "Năm sinh", "Giới tính", "Xã", "Huyện", "Tỉnh", "Phân loại", "Tiếp xúc với F0"]
+            + ["Người thân", "SĐT người thân", "Bệnh nền", "Có thai", "Ghi chú"],
+            ["Hồ Thị Hoa", 1990, "Nữ", "Hà Mòn", "Đắk Hà", "Kon Tum", "F1", "BN 12345", "Hồ Văn Cha"]
+            + ["0905 000 000", "", "x", "ở cùng mẹ"],
+            ["Hồ Văn Ba", 1960, "Nam", "Hà Mòn", "Đắk Hà", "Kon Tum", "F2", "", "", "", "Tiểu đường", "", ""],
+            ["Hồ Văn Tư", 1961, "Nam", "", "", "", "F9", "", "", "", "", "", ""],
+        ],
+    )
+    result = imports.import_people(desk, path)
+    assert result.accepted == 2
+    assert [(r.row, r.field) for r in result.rejected] == [(4, "f_level")]
+    found = _people(desk)
+    hoa, ba = found["Hồ Thị Hoa"], found["Hồ Văn Ba"]
+    assert (hoa.commune, hoa.district, hoa.province, hoa.f_level, hoa.exposure) == (
+        "Hà Mòn",
+        "Đắk Hà",
+        "Kon Tum",
+        "f1",
+        "BN 12345",
+    )
+    assert (hoa.relative_name, hoa.relative_phone, hoa.notes) == ("Hồ Văn Cha", "0905000000", "ở cùng mẹ")
+    assert (hoa.pregnant, hoa.special_watch) == (True, True)
+    assert (ba.conditions, ba.pregnant, ba.special_watch, ba.f_level) == ("Tiểu đường", False, True, "f2")
 
 
 def test_a_second_import_creates_nobody_twice_and_reports_each_match(desk, tmp_path):
