@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidg
 from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.services import vaccination
 from quarantine_desk.services.context import Desk
-from quarantine_desk.services.people import Dose, PersonRow, parse_day
+from quarantine_desk.services.people import Details, Dose, PersonRow, parse_day
 from quarantine_desk.ui.forms import ready_buttons
 from quarantine_desk.ui.forms_compiled.ui_person_dialog import Ui_PersonDialog
 from quarantine_desk.ui.interaction import error_text
@@ -50,6 +50,32 @@ class PersonDialog(QDialog):
         self.address.setText(person.address or "")
         self.household.setText(person.household or "")
         self.recovered.setText(_dmy(person.recovered_on))
+        # The record's other fields (commune, F-level, relative, conditions and the special-watch flag, notes)
+        self.f_level = ui.fLevel
+        self.f_level.addItem(self.tr("— chưa rõ —"), "")
+        for value, text in (
+            ("f1", self.tr("F1 (tiếp xúc F0)")),
+            ("f2", self.tr("F2")),
+            ("returnee", self.tr("Về từ vùng dịch")),
+            ("other", self.tr("Khác")),
+        ):
+            self.f_level.addItem(text, value)
+        self.f_level.setCurrentIndex(max(0, self.f_level.findData(person.f_level or "")))
+        self.texts = {
+            "commune": ui.commune,
+            "district": ui.district,
+            "province": ui.province,
+            "exposure": ui.exposure,
+            "relative_name": ui.relativeName,
+            "relative_phone": ui.relativePhone,
+            "conditions": ui.conditions,
+            "notes": ui.notes,
+        }
+        for field, widget in self.texts.items():
+            widget.setText(getattr(person, field) or "")
+        self.pregnant, self.special_watch = ui.pregnant, ui.specialWatch
+        self.pregnant.setChecked(person.pregnant)
+        self.special_watch.setChecked(person.special_watch)
         self.doses.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         # The dose history is read off the GUI thread and shown when it arrives.
         query(self, lambda: vaccination.person_doses(desk, person.id), self._show_doses, self._failed)
@@ -100,6 +126,12 @@ class PersonDialog(QDialog):
             doses=self.entered_doses(),
             recovered_on=recovered,
             clear_recovered=recovered is None,
+            details=Details(
+                **{field: widget.text() for field, widget in self.texts.items()},
+                f_level=str(self.f_level.currentData()),
+                pregnant=self.pregnant.isChecked(),
+                special_watch=self.special_watch.isChecked(),
+            ),
         )
 
     def save(self) -> None:

@@ -4024,6 +4024,78 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
 <context>
     <name>PersonDialog</name>
     <message>
+        <source>Xã/phường</source>
+        <translation>Commune/ward</translation>
+    </message>
+    <message>
+        <source>Quận/huyện</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <source>Tỉnh/thành phố</source>
+        <translation>Province</translation>
+    </message>
+    <message>
+        <source>Phân loại</source>
+        <translation>Contact level</translation>
+    </message>
+    <message>
+        <source>Ca F0 / nơi tiếp xúc</source>
+        <translation>F0 case / exposure</translation>
+    </message>
+    <message>
+        <source>mã ca F0 hoặc nơi tiếp xúc, nếu khác nhóm cách ly</source>
+        <translation>F0 case code or exposure place, if not the cohort's</translation>
+    </message>
+    <message>
+        <source>Người thân</source>
+        <translation>Relative</translation>
+    </message>
+    <message>
+        <source>SĐT người thân</source>
+        <translation>Relative's phone</translation>
+    </message>
+    <message>
+        <source>Bệnh nền / thai kỳ</source>
+        <translation>Conditions / pregnancy</translation>
+    </message>
+    <message>
+        <source>tiểu đường, tăng huyết áp, thai 20 tuần…</source>
+        <translation>diabetes, hypertension, 20 weeks pregnant…</translation>
+    </message>
+    <message>
+        <source>Có thai</source>
+        <translation>Pregnant</translation>
+    </message>
+    <message>
+        <source>Cần theo dõi đặc biệt</source>
+        <translation>Needs special watch</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>— chưa rõ —</source>
+        <translation>— not known —</translation>
+    </message>
+    <message>
+        <source>F1 (tiếp xúc F0)</source>
+        <translation>F1 (contact of an F0)</translation>
+    </message>
+    <message>
+        <source>F2</source>
+        <translation>F2</translation>
+    </message>
+    <message>
+        <source>Về từ vùng dịch</source>
+        <translation>Returnee</translation>
+    </message>
+    <message>
+        <source>Khác</source>
+        <translation>Other</translation>
+    </message>
+    <message>
         <source>Sửa thông tin người cách ly</source>
         <translation>Edit a person in quarantine</translation>
     </message>

@@ -1,0 +1,40 @@
+"""The person editor shows and saves the record's other fields: commune, F-level, relative, conditions and the
+"cần theo dõi đặc biệt" flag, notes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from quarantine_desk.services import people
+from tests.ui.test_checkin import add, type_text
+from tests.ui.test_one_truth_ui import ctx, page  # noqa: F401  (fixtures)
+from tests.ui.writes import wait_for_writes
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def test_the_editor_saves_the_record_fields(ctx, page, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    pid = add(ctx.desk, "Hồ Thị Hoa", "F", "001190012345")
+    dialog = page.person_dialog(people.get_person(ctx.desk, pid))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.f_level.currentData() == "" and not dialog.special_watch.isChecked()
+    type_text(dialog.texts["commune"], "Hà Mòn")
+    dialog.f_level.setCurrentIndex(dialog.f_level.findData("f1"))
+    type_text(dialog.texts["conditions"], "thai 20 tuần")
+    for box in (dialog.pregnant, dialog.special_watch):
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().bottomLeft() + QPoint(8, -8))
+    assert dialog.pregnant.isChecked() and dialog.special_watch.isChecked()
+    qtbot.keyClicks(dialog.texts["relative_phone"], "0905000000")
+    dialog.grab().save(str(tmp_path / "person-dialog.png"))
+    dialog.save()
+    wait_for_writes(qtbot)
+    assert dialog.result_row is not None, dialog.error.text()
+    saved = people.get_person(ctx.desk, pid)
+    assert (saved.commune, saved.f_level, saved.conditions) == ("Hà Mòn", "f1", "thai 20 tuần")
+    assert (saved.pregnant, saved.special_watch, saved.relative_phone) == (True, True, "0905000000")
+    again = page.person_dialog(saved)
+    qtbot.addWidget(again)
+    assert again.texts["commune"].text() == "Hà Mòn" and again.special_watch.isChecked()
+    assert again.f_level.currentData() == "f1"
