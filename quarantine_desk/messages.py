@@ -394,16 +394,21 @@ def _options(err: e.DeskError, lang: str) -> str:
 def _problems(err: e.ReleaseNeedsOverride, lang: str) -> str:
     parts = []
     for p in err.problems:
-        if p.kind == "early":
-            parts.append("chưa hết thời gian cách ly" if lang == "vi" else "the period is not over")
-        elif p.kind == "positive":
-            parts.append("có kết quả dương tính" if lang == "vi" else "a test was positive")
-        else:
-            parts.append(
-                f"thiếu xét nghiệm ngày thứ {p.day} ({p.due})"
-                if lang == "vi"
-                else f"the day-{p.day} test ({p.due}) is missing"
-            )
+        due = f"{p.due:%d/%m/%Y}" if p.due else ""
+        match p.kind:
+            case e.ProblemKind.EARLY:
+                until = (f" (đến {due})" if lang == "vi" else f" (until {due})") if due else ""
+                parts.append(
+                    ("chưa hết thời gian cách ly" if lang == "vi" else "the period is not over") + until
+                )
+            case e.ProblemKind.POSITIVE:
+                parts.append("có kết quả dương tính" if lang == "vi" else "a test was positive")
+            case e.ProblemKind.MISSING_TEST:
+                parts.append(
+                    f"thiếu xét nghiệm ngày thứ {p.day} ({due})"
+                    if lang == "vi"
+                    else f"the day-{p.day} test ({due}) is missing"
+                )
     return "; ".join(parts)
 
 

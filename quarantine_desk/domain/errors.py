@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 
 
 class DeskError(Exception):
@@ -367,13 +369,21 @@ class FacilityInactive(RuleViolation):
         self.facility = facility
 
 
+class ProblemKind(StrEnum):
+    """What stands in the way of a release by medical staff (R6)."""
+
+    EARLY = "early"  # the period is not over: ``due`` is the planned release, ``day`` the period's length
+    MISSING_TEST = "missing_test"  # a required test has no negative sample: ``day`` and ``due`` say which
+    POSITIVE = "positive"  # a test of the stay was positive
+
+
 @dataclass(frozen=True)
 class ReleaseProblem:
-    """Why a release needs a manager: ``kind`` is ``early``, ``missing_test`` or ``positive``."""
+    """Why a release needs a manager, with what a sentence about it needs."""
 
-    kind: str
+    kind: ProblemKind
     day: int | None = None
-    due: str | None = None  # ISO date
+    due: date | None = None
 
 
 class ReleaseNeedsOverride(RuleViolation):

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from quarantine_desk.domain.errors import NoPolicy, ReleaseProblem
+from quarantine_desk.domain.errors import NoPolicy, ProblemKind, ReleaseProblem
 
 
 class PolicyKind(StrEnum):
@@ -150,13 +150,13 @@ def release_problems(
     problems: list[ReleaseProblem] = []
     planned = planned_release(period_start, profile)
     if release_on < planned:
-        problems.append(ReleaseProblem("early", day=profile.days, due=planned.isoformat()))
+        problems.append(ReleaseProblem(ProblemKind.EARLY, day=profile.days, due=planned))
     if any(t.positive for t in tests):
-        problems.append(ReleaseProblem("positive"))
+        problems.append(ReleaseProblem(ProblemKind.POSITIVE))
     schedule = test_schedule(period_start, profile)
     for (day, due), ok in zip(schedule, _satisfied(schedule, tests, release_on), strict=True):
         if not ok and due <= release_on:
-            problems.append(ReleaseProblem("missing_test", day=day, due=due.isoformat()))
+            problems.append(ReleaseProblem(ProblemKind.MISSING_TEST, day=day, due=due))
     return tuple(problems)
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -39,7 +40,9 @@ from quarantine_desk.domain.errors import (
     NoOpenStay,
     NotFound,
     PersonAlreadyStaying,
+    ProblemKind,
     ReleaseNeedsOverride,
+    ReleaseProblem,
     RoomNotEmpty,
 )
 from quarantine_desk.domain.people import Sex
@@ -141,7 +144,7 @@ class ReleaseRow:
     full_name: str
     room: str
     planned_release: date
-    problems: tuple[str, ...]  # empty: can be released by medical staff
+    problems: tuple[ReleaseProblem, ...]  # empty: can be released by medical staff
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
@@ -606,9 +609,9 @@ def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None 
         return _stay_rows(session, [stay.id])[0]
 
 
-def release_check(session: Session, stay: Stay, on: date) -> tuple[str, ...]:
-    problems = release_problems(stay.period_start, stay_policy(stay), _test_records(session, stay), on)
-    return tuple(p.kind if p.day is None else f"{p.kind}:{p.day}:{p.due}" for p in problems)
+def release_check(session: Session, stay: Stay, on: date) -> tuple[ReleaseProblem, ...]:
+    """What stands in the way of releasing the stay on ``on`` (R6); empty when medical staff may."""
+    return release_problems(stay.period_start, stay_policy(stay), _test_records(session, stay), on)
 
 
 def _check_child_not_left_alone(session: Session, stay: Stay, person: Person) -> None:
@@ -674,13 +677,11 @@ def release(
         person, facility, stay = lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
-        problems = release_problems(
-            stay.period_start, stay_policy(stay), _test_records(session, stay), at.date()
-        )
+        problems = release_check(session, stay, at.date())
         if outcome is None:
             if not problems:
                 outcome = StayOutcome.COMPLETED
-            elif any(p.kind == "positive" for p in problems):
+            elif any(p.kind is ProblemKind.POSITIVE for p in problems):
                 outcome = StayOutcome.OTHER
             else:
                 outcome = StayOutcome.RELEASED_EARLY
@@ -880,6 +881,71 @@ def releases_due(desk: Desk, facility_code: str, on: date | None = None) -> list
                     release_check(session, stay, on),
                 )
             )
+        return rows
+
+
+class Leaving(StrEnum):
+    """Why a stay is on the release worklist."""
+
+    TODAY = "today"  # planned release on the day or earlier
+    TOMORROW = "tomorrow"  # planned release the next day
+    POSITIVE = "positive"  # tested positive, waiting for the transfer
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    """A person to see off, and what stands in the way of releasing them now (empty: medical staff may)."""
+
+    stay: int
+    person: int
+    full_name: str
+    room: str
+    planned_release: date
+    problems: tuple[ReleaseProblem, ...]
+    when: Leaving
+
+    @property
+    def positive(self) -> bool:
+        return any(p.kind is ProblemKind.POSITIVE for p in self.problems)
+
+
+def release_worklist(desk: Desk, facility_code: str, on: date | None = None) -> list[WorklistRow]:
+    """The people to see off around ``on``: those due that day or earlier, then the next day's, then the positives
+    waiting for a transfer. Each comes with the problems of its release day (R6); the next day's are early as
+    well, since a release from the list happens now."""
+    on = on or desk.now().date()
+    tomorrow = on + timedelta(days=1)
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        open_stays = stay_query().where(Stay.facility_id == facility.id, Stay.released_at.is_(None))
+        rows: list[WorklistRow] = []
+        due = open_stays.where(Stay.planned_release <= tomorrow).order_by(
+            Stay.planned_release, Person.sort_key
+        )
+        for stay, person, _code, _zone, room, _bed, _cohort in session.execute(due).tuples():
+            when = Leaving.TODAY if stay.planned_release <= on else Leaving.TOMORROW
+            problems = release_check(session, stay, on if when is Leaving.TODAY else tomorrow)
+            if when is Leaving.TOMORROW and not any(p.kind is ProblemKind.EARLY for p in problems):
+                days = (stay.planned_release - stay.period_start).days
+                problems = (ReleaseProblem(ProblemKind.EARLY, day=days, due=stay.planned_release), *problems)
+            rows.append(
+                WorklistRow(stay.id, person.id, person.full_name, room, stay.planned_release, problems, when)
+            )
+        listed = {row.stay for row in rows}
+        waiting = open_stays.where(Stay.positive_at.is_not(None)).order_by(Person.sort_key, Person.id)
+        for stay, person, _code, _zone, room, _bed, _cohort in session.execute(waiting).tuples():
+            if stay.id not in listed:
+                rows.append(
+                    WorklistRow(
+                        stay.id,
+                        person.id,
+                        person.full_name,
+                        room,
+                        stay.planned_release,
+                        (ReleaseProblem(ProblemKind.POSITIVE),),
+                        Leaving.POSITIVE,
+                    )
+                )
         return rows
 
 

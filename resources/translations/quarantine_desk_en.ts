@@ -2278,8 +2278,8 @@ The room will be closed, the positive person awaits transfer to treatment and th
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="349"/>
-        <source>chưa hết thời gian</source>
-        <translation>period not over</translation>
+        <source>chưa hết thời gian cách ly (đến %1)</source>
+        <translation>period not over (until %1)</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="351"/>
@@ -2288,8 +2288,8 @@ The room will be closed, the positive person awaits transfer to treatment and th
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="353"/>
-        <source>thiếu xét nghiệm ngày %1</source>
-        <translation>day-%1 test missing</translation>
+        <source>thiếu xét nghiệm ngày %1 (hạn %2)</source>
+        <translation>day-%1 test missing (due %2)</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="358"/>

@@ -13,7 +13,9 @@ from quarantine_desk.domain.errors import (
     NoBedAvailable,
     NotAllowed,
     PersonAlreadyStaying,
+    ProblemKind,
     ReleaseNeedsOverride,
+    ReleaseProblem,
     RoomAwaitingDisinfection,
     RoomClosed,
     RoomCohortConflict,
@@ -211,6 +213,48 @@ def test_r6_release_on_time_with_tests_by_medical_staff(desk, clock):
     assert stays.releases_due(desk, "F01")[0].problems == ()
     row = stays.release(as_role(desk, Role.MEDICAL), a)
     assert row.released_at == datetime(2021, 8, 15, 8)
+
+
+def test_release_worklist_gives_typed_problems(desk, clock):
+    facility(desk)
+    clock.now = datetime(2021, 8, 15, 8)
+    today_ = person(desk, "Trần Văn Hôm", id_number="001085000111")
+    tomorrow_ = person(desk, "Lê Thị Mai", sex="F", id_number="001190000222")
+    sick = person(desk, "Phạm Văn Ốm", id_number="001085000333")
+    later = person(desk, "Võ Văn Sau", id_number="001085000444")
+    stays.admit(desk, today_, "F01", "Nhóm A", room="101", at=AUG1)
+    stays.admit(desk, tomorrow_, "F01", "Nhóm B", room="102", at=AUG1 + timedelta(days=1))
+    stays.admit(desk, sick, "F01", "Nhóm C", room="103", at=AUG1 + timedelta(days=5))
+    stays.admit(desk, later, "F01", "Nhóm D", room="104", at=AUG1 + timedelta(days=5))
+    for day in (1, 7, 14):
+        medical.record_test(desk, today_, "pcr", "negative", at=AUG1 + timedelta(days=day - 1))
+    medical.record_test(desk, tomorrow_, "rapid", "negative", at=AUG1 + timedelta(days=1))
+    medical.record_test(desk, sick, "pcr", "positive", at=clock.now)
+
+    rows = stays.release_worklist(desk, "F01", date(2021, 8, 15))
+    assert [(r.full_name, r.when) for r in rows] == [
+        ("Trần Văn Hôm", stays.Leaving.TODAY),
+        ("Lê Thị Mai", stays.Leaving.TOMORROW),
+        ("Phạm Văn Ốm", stays.Leaving.POSITIVE),
+    ]
+    assert rows[0].problems == ()
+    # Tomorrow's release would be early today, and her day-7 and day-14 tests have no sample yet.
+    assert rows[1].problems == (
+        ReleaseProblem(ProblemKind.EARLY, day=14, due=date(2021, 8, 16)),
+        ReleaseProblem(ProblemKind.MISSING_TEST, day=7, due=date(2021, 8, 8)),
+        ReleaseProblem(ProblemKind.MISSING_TEST, day=14, due=date(2021, 8, 15)),
+    )
+    assert rows[2].problems == (ReleaseProblem(ProblemKind.POSITIVE),) and rows[2].positive
+    assert not rows[0].positive and not rows[1].positive
+    # The problems are the ones the release itself finds: medical staff release the first, not the second.
+    stays.release(as_role(desk, Role.MEDICAL), today_)
+    with pytest.raises(ReleaseNeedsOverride) as info:
+        stays.release(as_role(desk, Role.MEDICAL), tomorrow_)
+    assert {p.kind for p in info.value.problems} == {ProblemKind.EARLY, ProblemKind.MISSING_TEST}
+    assert [r.full_name for r in stays.release_worklist(desk, "F01", date(2021, 8, 15))] == [
+        "Lê Thị Mai",
+        "Phạm Văn Ốm",
+    ]
 
 
 def test_tests_due_list(desk, clock):

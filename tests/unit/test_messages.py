@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -36,7 +37,11 @@ SAMPLES = [
     e.NoBedAvailable("F01", "Nhom A", 12),
     e.FacilityInactive("F01"),
     e.ReleaseNeedsOverride(
-        "Nguyen Van An", (e.ReleaseProblem("early"), e.ReleaseProblem("missing_test", 7, "2021-08-07"))
+        "Nguyen Van An",
+        (
+            e.ReleaseProblem(e.ProblemKind.EARLY),
+            e.ReleaseProblem(e.ProblemKind.MISSING_TEST, 7, date(2021, 8, 7)),
+        ),
     ),
     e.NoPolicy("2020-01-01"),
     e.NoOpenStay("Nguyen Van An"),

@@ -200,14 +200,14 @@ def test_late_release_is_fine() -> None:
 
 def test_early_release() -> None:
     problems = release_problems(START, STD_14, all_tests(), date(2021, 8, 14))
-    assert problems == (ReleaseProblem("early", day=14, due="2021-08-15"),)
+    assert problems == (ReleaseProblem("early", day=14, due=date(2021, 8, 15)),)
 
 
 def test_early_release_also_reports_tests_due_by_then() -> None:
     problems = release_problems(START, STD_14, [], date(2021, 8, 7))
     assert [p.kind for p in problems] == ["early", "missing_test", "missing_test"]
-    assert problems[1] == ReleaseProblem("missing_test", day=1, due="2021-08-01")
-    assert problems[2] == ReleaseProblem("missing_test", day=7, due="2021-08-07")
+    assert problems[1] == ReleaseProblem("missing_test", day=1, due=date(2021, 8, 1))
+    assert problems[2] == ReleaseProblem("missing_test", day=7, due=date(2021, 8, 7))
 
 
 def test_positive_test_blocks_release() -> None:
@@ -227,7 +227,7 @@ def test_each_missing_test_is_named(missing: int) -> None:
     del tests[missing]
     day, due = policy.test_schedule(START, STD_14)[missing]
     assert release_problems(START, STD_14, tests, date(2021, 8, 15)) == (
-        ReleaseProblem("missing_test", day=day, due=due.isoformat()),
+        ReleaseProblem("missing_test", day=day, due=due),
     )
 
 
@@ -239,7 +239,7 @@ def test_sample_the_evening_before_counts() -> None:
 def test_sample_two_days_before_does_not_count() -> None:
     tests = [neg(date(2021, 8, 1)), neg(date(2021, 8, 5)), neg(date(2021, 8, 14))]
     assert release_problems(START, STD_14, tests, date(2021, 8, 15)) == (
-        ReleaseProblem("missing_test", day=7, due="2021-08-07"),
+        ReleaseProblem("missing_test", day=7, due=date(2021, 8, 7)),
     )
 
 
@@ -253,7 +253,7 @@ def test_one_sample_does_not_count_twice() -> None:
     # 6 August is the evening before day 7: it counts for day 7, not also for the missed day 1.
     tests = [neg(date(2021, 8, 6)), neg(date(2021, 8, 14))]
     assert release_problems(START, STD_14, tests, date(2021, 8, 15)) == (
-        ReleaseProblem("missing_test", day=1, due="2021-08-01"),
+        ReleaseProblem("missing_test", day=1, due=date(2021, 8, 1)),
     )
 
 
@@ -262,14 +262,14 @@ def test_last_test_takes_any_later_sample() -> None:
     assert release_problems(START, STD_14, tests, date(2021, 8, 18)) == ()
     # …but not one sampled after the release date.
     assert release_problems(START, STD_14, tests, date(2021, 8, 16)) == (
-        ReleaseProblem("missing_test", day=14, due="2021-08-14"),
+        ReleaseProblem("missing_test", day=14, due=date(2021, 8, 14)),
     )
 
 
 def test_sample_before_the_period_does_not_count() -> None:
     tests = [neg(date(2021, 7, 30)), neg(date(2021, 8, 7)), neg(date(2021, 8, 14))]
     assert release_problems(START, STD_14, tests, date(2021, 8, 15)) == (
-        ReleaseProblem("missing_test", day=1, due="2021-08-01"),
+        ReleaseProblem("missing_test", day=1, due=date(2021, 8, 1)),
     )
 
 
@@ -279,8 +279,8 @@ def test_restarted_period_needs_the_new_tests() -> None:
     tests = [*all_tests()[:2], neg(date(2021, 8, 10))]
     problems = release_problems(restart, STD_14, tests, date(2021, 8, 24))
     assert problems == (
-        ReleaseProblem("missing_test", day=7, due="2021-08-16"),
-        ReleaseProblem("missing_test", day=14, due="2021-08-23"),
+        ReleaseProblem("missing_test", day=7, due=date(2021, 8, 16)),
+        ReleaseProblem("missing_test", day=14, due=date(2021, 8, 23)),
     )
 
 
@@ -293,8 +293,8 @@ def test_adjacent_test_days_each_need_a_sample() -> None:
     daily = profile("daily", date(2021, 1, 1), days=3, test_days=(1, 2, 3))
     start = date(2021, 8, 1)
     assert release_problems(start, daily, [neg(date(2021, 8, 1))], date(2021, 8, 4)) == (
-        ReleaseProblem("missing_test", day=2, due="2021-08-02"),
-        ReleaseProblem("missing_test", day=3, due="2021-08-03"),
+        ReleaseProblem("missing_test", day=2, due=date(2021, 8, 2)),
+        ReleaseProblem("missing_test", day=3, due=date(2021, 8, 3)),
     )
     three = [neg(date(2021, 8, d)) for d in (1, 2, 3)]
     assert release_problems(start, daily, three, date(2021, 8, 4)) == ()
@@ -357,12 +357,9 @@ def test_release_problems_properties(
     assert ("early" in kinds) == (release_on < planned_release(start, prof))
     assert ("positive" in kinds) == any(p for _, p in samples)
     missing = [(p.day, p.due) for p in problems if p.kind == "missing_test"]
-    due = [(d, due.isoformat()) for d, due in policy.tests_due(start, prof, tests, release_on)]
-    assert missing == due
+    assert missing == list(policy.tests_due(start, prof, tests, release_on))
     # Missing tests are all due by the release date.
-    assert all(
-        p.due is not None and p.due <= release_on.isoformat() for p in problems if p.kind == "missing_test"
-    )
+    assert all(p.due is not None and p.due <= release_on for p in problems if p.kind == "missing_test")
     # A negative sample on each due date clears every missing test.
     complete = tests + [TestRecord(d, False) for _, d in policy.test_schedule(start, prof)]
     assert all(p.kind != "missing_test" for p in release_problems(start, prof, complete, release_on))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QShowEvent
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.errors import DeskError, ProblemKind, ReleaseProblem
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import natural_key
 from quarantine_desk.domain.stays import FEVER_FROM, StayOutcome, TestResult
@@ -28,7 +28,7 @@ from quarantine_desk.domain.text import fold
 from quarantine_desk.services import medical, stays
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.medical import DueTest, RecentHealthCheck, TestResultRow
-from quarantine_desk.services.stays import ReleaseRow, StayRow
+from quarantine_desk.services.stays import Leaving, StayRow, WorklistRow
 from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_medical_page import Ui_MedicalPage
@@ -43,26 +43,12 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class ReleaseLine:
-    """A person to see off: due today or tomorrow, or positive and waiting for a transfer."""
-
-    stay: int
-    person: int
-    full_name: str
-    room: str
-    planned_release: date
-    problems: tuple[str, ...]  # codes from stays.release_check: "early:14:…", "missing_test:7:…", "positive"
-    when: str  # "today", "tomorrow" or "positive"
-
-
-@dataclass(frozen=True)
 class MedicalLists:
     """What the page shows, read at once off the GUI thread."""
 
     due: tuple[DueTest, ...]
     present: tuple[StayRow, ...]
-    due_today: tuple[ReleaseRow, ...]
-    due_tomorrow: tuple[ReleaseRow, ...]
+    leaving: tuple[WorklistRow, ...]
     checks: tuple[RecentHealthCheck, ...]
 
 
@@ -345,7 +331,7 @@ class MedicalPage(QWidget):
 
     def _build_releases(self) -> None:
         ui = self.ui
-        self.leaving = RowsModel[ReleaseLine](
+        self.leaving = RowsModel[WorklistRow](
             [
                 Column(self.tr("Họ và tên"), lambda r: r.full_name),
                 Column(self.tr("Phòng"), lambda r: r.room),
@@ -367,34 +353,38 @@ class MedicalPage(QWidget):
         self.transfer_button = ui.transfer
         self.transfer_button.clicked.connect(self.transfer_selected)
 
-    def _when_text(self, line: ReleaseLine) -> str:
+    def _when_text(self, line: WorklistRow) -> str:
         return {
-            "today": self.tr("Hôm nay"),
-            "tomorrow": self.tr("Ngày mai"),
-            "positive": self.tr("Chờ chuyển"),
-        }.get(line.when, "")
+            Leaving.TODAY: self.tr("Hôm nay"),
+            Leaving.TOMORROW: self.tr("Ngày mai"),
+            Leaving.POSITIVE: self.tr("Chờ chuyển"),
+        }[line.when]
 
-    def problem_text(self, code: str) -> str:
-        kind, _, rest = code.partition(":")
-        if kind == "early":
-            return self.tr("chưa hết thời gian")
-        if kind == "positive":
-            return self.tr("dương tính")
-        if kind == "missing_test":
-            return self.tr("thiếu xét nghiệm ngày %1").replace("%1", rest.partition(":")[0])
-        return code
+    def problem_text(self, problem: ReleaseProblem) -> str:
+        due = vn_date(problem.due)
+        match problem.kind:
+            case ProblemKind.EARLY:
+                return self.tr("chưa hết thời gian cách ly (đến %1)").replace("%1", due)
+            case ProblemKind.POSITIVE:
+                return self.tr("dương tính")
+            case ProblemKind.MISSING_TEST:
+                return (
+                    self.tr("thiếu xét nghiệm ngày %1 (hạn %2)")
+                    .replace("%1", str(problem.day))
+                    .replace("%2", due)
+                )
 
-    def problems_text(self, line: ReleaseLine) -> str:
+    def problems_text(self, line: WorklistRow) -> str:
         if not line.problems:
             return self.tr("Đủ điều kiện")
         return "; ".join(self.problem_text(p) for p in line.problems)
 
-    def _leaving_colour(self, line: ReleaseLine):  # type: ignore[no-untyped-def]
-        if "positive" in line.problems:
+    def _leaving_colour(self, line: WorklistRow):  # type: ignore[no-untyped-def]
+        if line.positive:
             return WARNING_BACKGROUND
         return ATTENTION_BACKGROUND if line.problems else None
 
-    def _current_leaving(self) -> ReleaseLine | None:
+    def _current_leaving(self) -> WorklistRow | None:
         index = self.leaving_view.currentIndex()
         return self.leaving.row_at(index.row()) if index.isValid() else None
 
@@ -405,43 +395,6 @@ class MedicalPage(QWidget):
         self.override_button.setVisible(self.ctx.desk.can(Permission.OVERRIDE_RELEASE))
         self.override_button.setEnabled(line is not None and bool(line.problems))
         self.transfer_button.setEnabled(line is not None)
-
-    def _leaving_lines(self, lists: MedicalLists) -> list[ReleaseLine]:
-        today = self._today
-        lines: list[ReleaseLine] = []
-        seen: set[int] = set()
-        for when, rows in (("today", lists.due_today), ("tomorrow", lists.due_tomorrow)):
-            for row in rows:
-                if row.stay in seen:
-                    continue
-                seen.add(row.stay)
-                problems = row.problems
-                # Listed as of tomorrow, but the buttons act now: a release today would be early.
-                if (
-                    when == "tomorrow"
-                    and row.planned_release > today
-                    and not any(p.startswith("early") for p in problems)
-                ):
-                    problems = ("early", *problems)
-                lines.append(
-                    ReleaseLine(
-                        row.stay, row.person, row.full_name, row.room, row.planned_release, problems, when
-                    )
-                )
-        for stay in self._roster:
-            if stay.positive_at is not None and stay.released_at is None and stay.stay not in seen:
-                lines.append(
-                    ReleaseLine(
-                        stay.stay,
-                        stay.person,
-                        stay.full_name,
-                        stay.room,
-                        stay.planned_release,
-                        ("positive",),
-                        "positive",
-                    )
-                )
-        return lines
 
     def release_selected(self) -> None:
         line = self._current_leaving()
@@ -500,7 +453,7 @@ class MedicalPage(QWidget):
 
     def _release(
         self,
-        line: ReleaseLine,
+        line: WorklistRow,
         override: str | None,
         outcome: StayOutcome | None = None,
         home: str | None = None,
@@ -551,7 +504,7 @@ class MedicalPage(QWidget):
         code, desk = self.ctx.facility, self.ctx.desk
         self.sampled_at.setDateTime(to_qdatetime(self.ctx.desk.now()))
         if not code:
-            self.show_lists(MedicalLists((), (), (), (), ()))
+            self.show_lists(MedicalLists((), (), (), ()))
             return
 
         def load() -> MedicalLists:
@@ -559,8 +512,7 @@ class MedicalPage(QWidget):
             return MedicalLists(
                 due=tuple(medical.tests_due_list(desk, code, today)),
                 present=tuple(s for s in stays.roster(desk, code, today) if s.released_at is None),
-                due_today=tuple(stays.releases_due(desk, code, today)),
-                due_tomorrow=tuple(stays.releases_due(desk, code, today + timedelta(days=1))),
+                leaving=tuple(stays.release_worklist(desk, code, today)),
                 checks=tuple(medical.recent_health_checks(desk, code, since)),
             )
 
@@ -572,7 +524,7 @@ class MedicalPage(QWidget):
         self._roster = sorted(
             lists.present, key=lambda s: (natural_key(s.zone), natural_key(s.room), natural_key(s.bed))
         )
-        leaving = self._leaving_lines(lists)
+        leaving = list(lists.leaving)
         self.due.set_rows(due)
         overdue = sum(1 for d in due if d.overdue(self._today))
         self.due_count.setText(
