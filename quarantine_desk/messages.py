@@ -1,7 +1,8 @@
-"""Turning typed errors into sentences for people, in Vietnamese (default) or English.
+"""The command line's catalogue: typed errors and result codes as sentences, in Vietnamese (default) or English.
 
-The command line and the window both use ``describe()``, so a refusal reads the same wherever it happens.
-The domain and services never build sentences themselves.
+The window turns codes into text through Qt Linguist (``tr()``); it still uses ``describe()`` for errors, so a
+refusal reads the same wherever it happens. The domain and services never build sentences themselves; every
+code here has both languages (tests/unit/test_messages.py).
 """
 
 from __future__ import annotations
@@ -82,6 +83,11 @@ FIELDS = {
         "dose": "Ngày tiêm",
         "vaccine": "Loại vắc xin",
         "policy": "Quy định cách ly",
+        "facility_name": "Tên khu cách ly",
+        "policy_name": "Tên quy định cách ly",
+        "by": "Người khử khuẩn",
+        "symptoms": "Triệu chứng",
+        "variant": "Loại danh sách",
     },
     "en": {
         "name": "Full name",
@@ -151,13 +157,19 @@ FIELDS = {
         "dose": "Dose date",
         "vaccine": "Vaccine",
         "policy": "Quarantine policy",
+        "facility_name": "Facility name",
+        "policy_name": "Policy name",
+        "by": "Disinfected by",
+        "symptoms": "Symptoms",
+        "variant": "List type",
     },
 }
 
 REASONS = {
     "vi": {
         "empty": "không được để trống",
-        "too_long": "quá dài",
+        "too_long": "quá dài (tối đa {maximum} ký tự)",
+        "control_character": "có ký tự điều khiển (không in được); hãy gõ lại",
         "bad_format": "không đúng định dạng",
         "bad_date": "không phải một ngày hợp lệ; hãy viết theo dạng 2021-08-01, 01/08/2021 hoặc 1/8/2021",
         "bad_time": (
@@ -188,7 +200,8 @@ REASONS = {
     },
     "en": {
         "empty": "must not be empty",
-        "too_long": "is too long",
+        "too_long": "is too long (at most {maximum} characters)",
+        "control_character": "contains a control character that cannot be printed; type it again",
         "bad_format": "has a wrong format",
         "bad_date": "is not a valid date; write it as 2021-08-01, 01/08/2021 or 1/8/2021",
         "bad_time": "is not a valid time; write it as 2021-08-01T08:00, 01/08/2021 08:00 or 1/8/2021 8:00",
@@ -595,7 +608,8 @@ def _en(err: e.DeskError) -> str:
         case e.NotAllowed():
             return "Your account is not allowed to do this."
         case e.LoginFailed():
-            return "Wrong user name or password."
+            more = f" {err.tries_left} tries left." if err.tries_left is not None else ""
+            return "Wrong user name or password." + more
         case e.AccountLocked():
             return (
                 f"The account is locked after too many wrong passwords. Try again in {err.minutes} minutes."

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from quarantine_desk.domain.errors import InvalidInput
-from quarantine_desk.domain.text import nfc
+from quarantine_desk.domain.text import TEXT_LIMITS, nfc
 
 
 class Sex(StrEnum):
@@ -93,7 +93,7 @@ PROVINCE_CODES: dict[str, str] = {
     "096": "Cà Mau",
 }
 
-NAME_MAX_LENGTH = 120
+NAME_MAX_LENGTH = TEXT_LIMITS["name"]
 
 _ID_SEPARATORS = re.compile(r"[\s.]+")
 _PASSPORT = re.compile(r"[A-Z]{1,2}[0-9]{6,8}")
@@ -212,7 +212,7 @@ def parse_name(raw: str) -> str:
     if not name:
         raise InvalidInput("name", "empty")
     if len(name) > NAME_MAX_LENGTH:
-        raise InvalidInput("name", "too_long", raw, max=NAME_MAX_LENGTH)
+        raise InvalidInput("name", "too_long", raw, maximum=NAME_MAX_LENGTH)
     for ch in name:
         category = unicodedata.category(ch)
         if ch not in _NAME_PUNCTUATION and category[0] not in "LM":

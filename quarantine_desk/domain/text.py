@@ -1,6 +1,8 @@
-"""Vietnamese text: normal form, accent-insensitive search and the sort order of people's names.
+"""Vietnamese text: normal form, the check of free-text fields, accent-insensitive search and the sort order of
+people's names.
 
-Stored names are NFC with single spaces (``nfc``). Search compares folded text (``fold``): lowercase, no
+Stored names are NFC with single spaces (``nfc``); every free-text field goes through ``clean_text`` (or
+``required_text``), which also holds the field's length limit. Search compares folded text (``fold``): lowercase, no
 diacritics, "đ" as "d", so "nguyen van a" finds "Nguyễn Văn A". Lists of people are ordered the Vietnamese
 way, by given name first (``name_sort_key``); the key is plain ASCII so the database can sort on it as well.
 """
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from quarantine_desk.domain.errors import InvalidInput
 
 _SPACES = re.compile(r"\s+")
 
@@ -71,6 +75,55 @@ def nfc(s: str) -> str:
     Some Vietnamese keyboards and old files give decomposed text ("e" + combining marks); stored text is NFC.
     """
     return _SPACES.sub(" ", unicodedata.normalize("NFC", s)).strip()
+
+
+# The longest text each free-text field takes, in characters: the width of its database column.
+TEXT_LIMITS: dict[str, int] = {
+    "name": 120,  # a staff member's full name (people's names: people.parse_name, same width)
+    "facility_name": 200,
+    "policy_name": 200,
+    "district": 100,
+    "province": 100,
+    "address": 300,
+    "household": 50,
+    "zone": 100,
+    "rooms": 50,  # each room name of a list
+    "cohort": 200,
+    "to": 200,  # where a person is transferred
+    "override": 1000,  # a manager's reason for an early release
+    "by": 100,  # who disinfected a room
+    "symptoms": 300,
+    "item_name": 200,
+    "unit": 30,
+    "reason": 200,  # of a stock movement
+    "position": 100,
+}
+
+# Unicode categories that never belong in a stored text: control characters (NUL, BEL, ESC…) and lone
+# surrogates. Tabs and line breaks are whitespace and become single spaces first.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs"})
+
+
+def clean_text(raw: str | None, field: str) -> str | None:
+    """A free-text field as stored: NFC, single spaces, None when empty. Refuses control characters and text
+    longer than the field's limit (``TEXT_LIMITS``), with ``InvalidInput`` naming the field."""
+    text = nfc(raw or "")
+    if not text:
+        return None
+    if any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in text):
+        raise InvalidInput(field, "control_character")
+    limit = TEXT_LIMITS[field]
+    if len(text) > limit:
+        raise InvalidInput(field, "too_long", text, maximum=limit)
+    return text
+
+
+def required_text(raw: str | None, field: str) -> str:
+    """``clean_text`` for a field that must not be empty."""
+    text = clean_text(raw, field)
+    if text is None:
+        raise InvalidInput(field, "empty")
+    return text
 
 
 def fold(s: str) -> str:

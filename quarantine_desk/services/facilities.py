@@ -35,7 +35,7 @@ from quarantine_desk.domain.rooms import (
     percent_used,
 )
 from quarantine_desk.domain.stays import is_child
-from quarantine_desk.domain.text import nfc
+from quarantine_desk.domain.text import clean_text, nfc, required_text
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.presence import record_room_state
@@ -116,15 +116,6 @@ def room_by_name(session: Session, facility: Facility, name: str, *, lock: bool 
     return room
 
 
-def _optional(text: str | None, field: str, limit: int) -> str | None:
-    if text is None:
-        return None
-    text = nfc(text)
-    if len(text) > limit:
-        raise InvalidInput(field, "too_long", text, maximum=limit)
-    return text or None
-
-
 def add_facility(
     desk: Desk,
     code: str,
@@ -138,9 +129,7 @@ def add_facility(
     code = nfc(code).upper()
     if not _CODE.match(code):
         raise InvalidInput("code", "bad_format", code)
-    name = nfc(name)
-    if not name:
-        raise InvalidInput("name", "empty")
+    name = required_text(name, "facility_name")
     if capacity is not None and not 1 <= capacity <= 100_000:
         raise InvalidInput("capacity", "out_of_range", capacity, minimum=1, maximum=100_000)
     with desk.write(Permission.MANAGE_FACILITY) as session:
@@ -149,9 +138,9 @@ def add_facility(
         facility = Facility(
             code=code,
             name=name,
-            district=_optional(district, "district", 100),
-            province=_optional(province, "province", 100),
-            address=_optional(address, "address", 300),
+            district=clean_text(district, "district"),
+            province=clean_text(province, "province"),
+            address=clean_text(address, "address"),
             capacity=capacity,
             active=True,
             secret=secrets.token_hex(32),
@@ -178,15 +167,13 @@ def update_facility(
         facility = facility_by_code(session, code)
         before = _facility_row(facility)
         if name is not None:
-            if not nfc(name):
-                raise InvalidInput("name", "empty")
-            facility.name = nfc(name)
+            facility.name = required_text(name, "facility_name")
         if district is not None:
-            facility.district = _optional(district, "district", 100)
+            facility.district = clean_text(district, "district")
         if province is not None:
-            facility.province = _optional(province, "province", 100)
+            facility.province = clean_text(province, "province")
         if address is not None:
-            facility.address = _optional(address, "address", 300)
+            facility.address = clean_text(address, "address")
         if capacity is not None:
             if not 1 <= capacity <= 100_000:
                 raise InvalidInput("capacity", "out_of_range", capacity, minimum=1, maximum=100_000)
@@ -262,9 +249,7 @@ def parse_room_names(spec: str) -> list[str]:
             width = len(first) if first.startswith("0") else 0
             names.extend(f"{prefix}{n:0{width}d}" for n in range(start, end + 1))
         else:
-            if len(part) > 50:
-                raise InvalidInput("rooms", "too_long", part)
-            names.append(part)
+            names.append(required_text(part, "rooms"))
     if not names:
         raise InvalidInput("rooms", "empty")
     if len(set(names)) != len(names):
@@ -302,9 +287,7 @@ def add_rooms(
         raise InvalidInput("rooms", "empty")
     _check_beds(beds)
     room_sex = _room_sex(sex)
-    zone_name = nfc(zone_name)
-    if not zone_name:
-        raise InvalidInput("zone", "empty")
+    zone_name = required_text(zone_name, "zone")
     with desk.write(Permission.MANAGE_FACILITY) as session:
         facility = facility_by_code(session, facility_code, lock=True)
         existing = set(

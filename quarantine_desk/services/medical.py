@@ -18,7 +18,7 @@ from quarantine_desk.domain.errors import InvalidInput, NotFound
 from quarantine_desk.domain.policy import TestRecord, planned_release, tests_due
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import FEVER_FROM, TestKind, TestResult
-from quarantine_desk.domain.text import nfc
+from quarantine_desk.domain.text import clean_text
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, room_by_name
@@ -264,7 +264,7 @@ def record_health_check(
             stay_id=stay.id,
             checked_at=at,
             temperature=round(temperature, 1),
-            symptoms=nfc(symptoms) or None,
+            symptoms=clean_text(symptoms, "symptoms"),
             recorded_by=desk.username,
         )
         session.add(check)

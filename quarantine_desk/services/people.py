@@ -32,7 +32,7 @@ from quarantine_desk.domain.people import (
     sex_from_id,
 )
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.domain.text import fold, name_sort_key, nfc
+from quarantine_desk.domain.text import clean_text, fold, name_sort_key, nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 
@@ -144,12 +144,8 @@ def check_new_person(new: NewPerson, today: date) -> CheckedPerson:
     if id_kind == IdKind.CCCD.value and id_number:
         check_cccd_digit(id_number, sex, birth_year)
     phone = parse_phone(new.phone) if nfc(new.phone) else None
-    address = nfc(new.address) or None
-    if address and len(address) > 300:
-        raise InvalidInput("address", "too_long", address, maximum=300)
-    household = nfc(new.household) or None
-    if household and len(household) > 50:
-        raise InvalidInput("household", "too_long", household, maximum=50)
+    address = clean_text(new.address, "address")
+    household = clean_text(new.household, "household")
     doses_text = nfc(new.doses) or "0"
     if not doses_text.isdigit() or int(doses_text) > MAX_DOSES:
         raise InvalidInput("doses", "bad_value", new.doses, maximum=MAX_DOSES)

@@ -24,7 +24,7 @@ from quarantine_desk.domain.policy import (
 )
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import StayPolicy
-from quarantine_desk.domain.text import nfc
+from quarantine_desk.domain.text import required_text
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
@@ -98,9 +98,7 @@ def list_policies(desk: Desk) -> list[PolicyProfile]:
 def save_policy(desk: Desk, profile: PolicyProfile) -> PolicyProfile:
     """Add (id None) or change a profile. A change applies to admissions from then on; stays already open keep
     the planned release they were given."""
-    name = nfc(profile.name)
-    if not name:
-        raise InvalidInput("name", "empty")
+    name = required_text(profile.name, "policy_name")
     if not 1 <= profile.days <= 60:
         raise InvalidInput("days", "out_of_range", profile.days, minimum=1, maximum=60)
     if not profile.test_days or any(not 1 <= d <= profile.days for d in profile.test_days):

@@ -25,15 +25,13 @@ from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound,
 from quarantine_desk.domain.people import parse_phone
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.shifts import DutyLoad, Interval
-from quarantine_desk.domain.text import name_sort_key, nfc
+from quarantine_desk.domain.text import clean_text, name_sort_key, required_text
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
 
 log = logging.getLogger(__name__)
 
-NAME_MAX = 120
-POSITION_MAX = 100
 
 # The positions offered in the window; any other text is accepted as well.
 POSITIONS = ("Bác sĩ", "Điều dưỡng", "Công an", "Quân đội", "Hậu cần", "Tình nguyện viên")
@@ -103,17 +101,6 @@ def _staff_row(s: Staff) -> StaffRow:
     return StaffRow(s.id, s.full_name, s.position, s.phone)
 
 
-def _text(raw: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    text = nfc(raw or "")
-    if not text:
-        if required:
-            raise InvalidInput(field, "empty")
-        return None
-    if len(text) > limit:
-        raise InvalidInput(field, "too_long", text, maximum=limit)
-    return text
-
-
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     if end <= start:
         raise InvalidInput("date", "bad_range", f"{start} – {end}")
@@ -165,12 +152,12 @@ def _shift_of(session: Session, facility: Facility, shift_id: int) -> Shift:
 def _add_staff(
     session: Session, desk: Desk, facility: Facility, full_name: str, position: str | None, phone: str | None
 ) -> Staff:
-    name = _text(full_name, "name", NAME_MAX, required=True)
+    name = required_text(full_name, "name")
     assert name is not None
     staff = Staff(
         facility_id=facility.id,
         full_name=name,
-        position=_text(position, "position", POSITION_MAX),
+        position=clean_text(position, "position"),
         phone=parse_phone(phone) if phone and phone.strip() else None,
     )
     session.add(staff)

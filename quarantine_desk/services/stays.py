@@ -57,7 +57,7 @@ from quarantine_desk.domain.policy import (
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import Arrival, RoomSnapshot, check_admission, fitting_rooms
 from quarantine_desk.domain.stays import StayOutcome, TestResult, is_child, roster_moment
-from quarantine_desk.domain.text import nfc
+from quarantine_desk.domain.text import clean_text, nfc, required_text
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, room_by_name, room_snapshots
@@ -176,11 +176,7 @@ def _cohort(
     new: NewCohort | None = None,
 ) -> Cohort:
     """The facility's cohort of that name, joined on day ``on`` (R2: only on the day its people were admitted)."""
-    name = nfc(name)
-    if not name:
-        raise InvalidInput("cohort", "empty")
-    if len(name) > 200:
-        raise InvalidInput("cohort", "too_long", name, maximum=200)
+    name = required_text(name, "cohort")
     cohort = session.scalar(select(Cohort).where(Cohort.facility_id == facility.id, Cohort.name == name))
     if cohort is None:
         if not create:
@@ -584,15 +580,13 @@ def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: S
 
 def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None = None) -> StayRow:
     """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``."""
-    to = nfc(to)
-    if not to:
-        raise InvalidInput("to", "empty")
+    to = required_text(to, "to")
     at = moment(desk, at)
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
-        stay.transfer_to = to[:200]
+        stay.transfer_to = to
         _end_stay(session, desk, stay, at, StayOutcome.TRANSFERRED)
         audit.record(
             session,
@@ -665,7 +659,7 @@ def release(
     """
     at = moment(desk, at)
     # An override given empty is refused below, never read as no override at all.
-    override = nfc(override) if override is not None else None
+    override = (clean_text(override, "override") or "") if override is not None else None
     if outcome is not None:
         try:
             outcome = StayOutcome(outcome)
@@ -745,7 +739,7 @@ def disinfect(
         room.needs_disinfection = False
         room.closed_at = None
         room.disinfected_at = at
-        room.disinfected_by = nfc(by) if by else desk.username
+        room.disinfected_by = clean_text(by, "by") or desk.username
         record_room_state(session, room, at)
         audit.record(
             session,

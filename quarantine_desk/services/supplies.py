@@ -29,7 +29,7 @@ from quarantine_desk.domain.supplies import (
     fair_shares,
     is_low,
 )
-from quarantine_desk.domain.text import nfc
+from quarantine_desk.domain.text import clean_text, nfc, required_text
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
@@ -80,17 +80,6 @@ class DistributionPlan:
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
-
-
-def _text(value: str | None, field: str, limit: int, *, required: bool) -> str | None:
-    text = nfc(value or "")
-    if not text:
-        if required:
-            raise InvalidInput(field, "empty")
-        return None
-    if len(text) > limit:
-        raise InvalidInput(field, "too_long", text, maximum=limit)
-    return text
 
 
 def _item(session: Session, facility_id: int, code: str, *, lock: bool = False) -> SupplyItem:
@@ -170,8 +159,8 @@ def add_item(desk: Desk, facility: str, code: str, name: str, unit: str, min_sto
     code = nfc(code).upper()
     if not _CODE.match(code):
         raise InvalidInput("item_code", "bad_format", code)
-    clean_name = _text(name, "item_name", 200, required=True)
-    clean_unit = _text(unit, "unit", 30, required=True)
+    clean_name = required_text(name, "item_name")
+    clean_unit = required_text(unit, "unit")
     if not 0 <= min_stock <= MAX_QUANTITY:
         raise InvalidInput("min_stock", "out_of_range", min_stock, minimum=0, maximum=MAX_QUANTITY)
     assert clean_name is not None and clean_unit is not None
@@ -211,7 +200,7 @@ def _move(
     action: str,
 ) -> MovementRow:
     when = moment(desk, at)
-    clean_reason = _text(reason, "reason", 200, required=False)
+    clean_reason = clean_text(reason, "reason")
     with desk.write(Permission.MANAGE_STOCK) as session:
         place = facility_by_code(session, facility)
         item = _item(session, place.id, item_code, lock=True)
@@ -328,7 +317,7 @@ def distribute(
     The plan is made again inside the transaction, so it matches the people present at the moment of writing.
     """
     check_quantity(quantity)
-    clean_reason = _text(reason, "reason", 200, required=False)
+    clean_reason = clean_text(reason, "reason")
     with desk.write(Permission.MANAGE_STOCK) as session:
         plan, item = _plan(session, facility, item_code, quantity)
         shares = plan.shares

@@ -120,3 +120,21 @@ def test_the_occupancy_warning_is_the_domain_rule() -> None:
     for beds in range(1, 200):
         for occupied in range(beds + 1):
             assert facilities.Occupancy(beds, occupied, 0).warning is near_full(occupied, beds)
+
+
+def test_a_control_character_is_refused_and_nothing_is_added(desk):
+    with pytest.raises(InvalidInput) as exc:
+        facilities.add_facility(desk, "F09", "Khu\x00 cách ly", district="Đắk Hà")
+    assert (exc.value.field, exc.value.reason) == ("facility_name", "control_character")
+    with pytest.raises(InvalidInput) as exc:
+        facilities.add_facility(desk, "F09", "Khu cách ly", district="Đắk\x07 Hà")
+    assert exc.value.field == "district"
+    assert [f.code for f in facilities.list_facilities(desk)] == []
+    facilities.add_facility(desk, "F09", "Khu cách ly")
+    with pytest.raises(InvalidInput) as exc:
+        facilities.add_rooms(desk, "F09", "Tầng\x00 1", "101", 4, "any")
+    assert exc.value.field == "zone"
+    with pytest.raises(InvalidInput) as exc:
+        facilities.add_facility(desk, "F10", "K" * 201)
+    assert (exc.value.reason, exc.value.params) == ("too_long", {"maximum": 200})
+    assert facilities.room_board(desk, "F09") == []

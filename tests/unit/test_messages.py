@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from quarantine_desk import messages
 from quarantine_desk.domain import errors as e
+from quarantine_desk.domain.text import TEXT_LIMITS
 from quarantine_desk.messages import describe
 
 OPTIONS = (e.RoomOption("102", "Tầng 1", 3),)
@@ -51,6 +55,8 @@ SAMPLES = [
     e.ChildAlone("Be Na", "101", "no_adult", OPTIONS),
     e.ChildWouldBeLeftAlone("Nguyen Van An", "Be Na"),
     e.FacilityNotEmpty("F01", 10),
+    e.DatabaseNotInitialised("sqlite:///x"),
+    e.StaffDoubleBooked("Ngo Thu Ha", "Ca dem", "2021-08-11T22:00", "Ca toi", "2021-08-11T18:00"),
 ]
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 FALLBACK = "Đã xảy ra lỗi; chi tiết trong nhật ký."
@@ -73,3 +79,63 @@ def test_refusals_offer_the_rooms_that_fit():
 def test_a_late_arrival_is_told_the_days_and_the_contact_way():
     text = describe(e.RoomCohortConflict("101", "Nhóm A", "Nhóm A", OPTIONS, "2021-11-24", "2021-12-01"))
     assert "24/11/2021" in text and "01/12/2021" in text and "tiếp xúc" in text and "102 (3)" in text
+
+
+def _leaf_errors(cls: type[e.DeskError]) -> set[type[e.DeskError]]:
+    found: set[type[e.DeskError]] = set()
+    for sub in cls.__subclasses__():
+        found |= _leaf_errors(sub) if sub.__subclasses__() else {sub}
+    return found
+
+
+def test_every_error_is_sampled_in_both_languages():
+    assert {type(err) for err in SAMPLES} >= _leaf_errors(e.DeskError)
+
+
+@pytest.mark.parametrize("table", ["FIELDS", "REASONS", "KINDS", "SEX", "FILE_REASONS"])
+def test_every_code_of_the_catalogue_has_both_languages(table):
+    catalogue = getattr(messages, table)
+    assert set(catalogue) == {"vi", "en"}
+    assert set(catalogue["vi"]) == set(catalogue["en"])
+    assert all(catalogue["vi"].values()) and all(catalogue["en"].values())
+    assert not any(VIETNAMESE.search(text) for text in catalogue["en"].values())
+
+
+def _raised(name: str, position: int) -> set[str]:
+    """The literal string at ``position`` of every ``name(...)`` in the program: codes the catalogue must know."""
+    found: set[str] = set()
+    for path in (Path(messages.__file__).parent).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) == name
+                and len(node.args) > position
+                and isinstance(node.args[position], ast.Constant)
+                and isinstance(node.args[position].value, str)
+            ):
+                found.add(node.args[position].value)
+    return found
+
+
+def test_every_field_and_reason_the_program_raises_has_words():
+    fields = _raised("InvalidInput", 0) | set(TEXT_LIMITS)
+    reasons = _raised("InvalidInput", 1)
+    assert {"name", "empty", "too_long", "control_character"} <= fields | reasons, "the scan found too little"
+    assert fields - set(messages.FIELDS["vi"]) == set()
+    assert reasons - set(messages.REASONS["vi"]) == set()
+
+
+def test_every_kind_of_missing_thing_has_words():
+    kinds = _raised("NotFound", 0) | _raised("AlreadyExists", 0)
+    assert "person" in kinds and kinds - set(messages.KINDS["vi"]) == set()
+
+
+def test_the_english_login_failure_counts_the_tries_left():
+    assert describe(e.LoginFailed("admin", 2), "en") == "Wrong user name or password. 2 tries left."
+    assert describe(e.LoginFailed("admin", 2), "vi") == "Sai tên đăng nhập hoặc mật khẩu. Còn 2 lần thử."
+    assert describe(e.LoginFailed("admin", None), "en") == "Wrong user name or password."
+
+
+def test_too_long_says_the_limit_in_both_languages():
+    err = e.InvalidInput("unit", "too_long", "x" * 31, maximum=30)
+    assert "30" in describe(err, "vi") and "30" in describe(err, "en")

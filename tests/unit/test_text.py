@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quarantine_desk.domain.text import fold, name_sort_key, nfc, words_match
+from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.text import (
+    TEXT_LIMITS,
+    clean_text,
+    fold,
+    name_sort_key,
+    nfc,
+    required_text,
+    words_match,
+)
 
 
 def nfd(s: str) -> str:
@@ -255,3 +264,41 @@ def test_key_depends_only_on_letters_then_tones(words: list[str]) -> None:
     plain_key = name_sort_key(toneless)
     assert plain_key <= key
     assert plain_key.split("!")[0] == key.split("!")[0]
+
+
+# --- free-text fields ----------------------------------------------------------------------------------------------
+
+
+def test_clean_text_normalises_and_gives_none_for_empty() -> None:
+    assert clean_text("  Khu  A\t– Tầng\n1 ", "zone") == "Khu A – Tầng 1"
+    assert clean_text(nfd("Hộp"), "unit") == "Hộp"
+    assert clean_text("   ", "unit") is None
+    assert clean_text(None, "unit") is None
+
+
+@pytest.mark.parametrize("bad", ["Gạo\x00", "\x07Gạo", "Gạo\x1b[31m", "Gạo\ud800"])
+def test_clean_text_refuses_control_characters(bad: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        clean_text(bad, "item_name")
+    assert (exc.value.field, exc.value.reason) == ("item_name", "control_character")
+
+
+@pytest.mark.parametrize("field", sorted(TEXT_LIMITS))
+def test_each_field_takes_its_limit_and_no_more(field: str) -> None:
+    limit = TEXT_LIMITS[field]
+    assert clean_text("a" * limit, field) == "a" * limit
+    with pytest.raises(InvalidInput) as exc:
+        clean_text("a" * (limit + 1), field)
+    assert (exc.value.field, exc.value.reason, exc.value.params) == (field, "too_long", {"maximum": limit})
+
+
+def test_required_text_refuses_empty() -> None:
+    assert required_text(" Nhóm 1 ", "cohort") == "Nhóm 1"
+    with pytest.raises(InvalidInput) as exc:
+        required_text(" \t", "cohort")
+    assert (exc.value.field, exc.value.reason) == ("cohort", "empty")
+
+
+def test_an_unknown_field_is_a_programming_error() -> None:
+    with pytest.raises(KeyError):
+        clean_text("x", "no_such_field")
