@@ -13,7 +13,7 @@ from quarantine_desk.domain.errors import Cancelled
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.stays import StayOutcome, TestKind, TestResult
 
-from .rows import TestCell
+from .rows import RosterRow, TestCell
 
 
 @contextlib.contextmanager
@@ -138,12 +138,24 @@ def place_and_date(day: date, province: str | None, district: str | None) -> str
     return f"{place}, {long_date(day)}" if place else long_date(day).capitalize()
 
 
-def release_note(outcome: str | None, released_at: datetime | None, note: str) -> str:
-    """The remark column: the person's own note, then how and when they left, if they did."""
-    parts = [note.strip()] if note.strip() else []
-    if released_at is not None:
-        label = outcome_label(outcome) or "Ra khỏi khu cách ly"
-        parts.append(f"{label} lúc {dmy_hm(released_at)}")
-    elif outcome:
-        parts.append(outcome_label(outcome))
+def release_note(row: RosterRow) -> str:
+    """The remark column: a positive waiting for transfer, where a person went or why they left early, then how and
+    when they left, if they did."""
+    parts = []
+    if row.awaiting_transfer:
+        parts.append("Dương tính – chờ chuyển điều trị")
+    elif row.transfer_to:
+        parts.append(f"Chuyển: {row.transfer_to}")
+    elif row.override_reason:
+        parts.append(f"Ra sớm: {row.override_reason}")
+    if row.released_at is not None:
+        label = outcome_label(row.outcome) or "Ra khỏi khu cách ly"
+        parts.append(f"{label} lúc {dmy_hm(row.released_at)}")
+    elif row.outcome:
+        parts.append(outcome_label(row.outcome))
     return "; ".join(parts)
+
+
+def stock_alert_line(name: str, quantity: int, unit: str, min_stock: int) -> str:
+    """An item below its minimum as the 16:00 report says it: ``Gạo: còn 40 kg (tối thiểu 100)``."""
+    return f"{name}: còn {quantity} {unit} (tối thiểu {min_stock})"

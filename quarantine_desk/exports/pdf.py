@@ -437,7 +437,7 @@ def _roster_line(st: _Styles, number: int, row: RosterRow) -> list[object]:
         f"XN lần {n}: {_test_text(t)}"
         for n, t in enumerate(row.tests[ROSTER_PDF_TESTS:], ROSTER_PDF_TESTS + 1)
     ]
-    remark = release_note(row.outcome, row.released_at, row.note)
+    remark = release_note(row)
     note = "; ".join([*parts, remark] if remark else parts)
     return [
         str(number),

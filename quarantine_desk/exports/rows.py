@@ -51,7 +51,9 @@ class RosterRow:
     released_at: datetime | None
     outcome: str | None
     tests: tuple[TestCell, ...]
-    note: str = ""
+    awaiting_transfer: bool = False  # tested positive, not yet transferred
+    transfer_to: str | None = None
+    override_reason: str | None = None  # why a manager released the person early
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def roster_cells(row: RosterRow) -> list[object]:
     year = row.birth_date.year if row.birth_date is not None else row.birth_year
     tests = [test_label(t) for t in row.tests[:TEST_COLUMNS]]
     tests += [""] * (TEST_COLUMNS - len(tests))
-    note = release_note(row.outcome, row.released_at, row.note)
+    note = release_note(row)
     extra = [f"XN lần {n}: {test_label(t)}" for n, t in enumerate(row.tests[TEST_COLUMNS:], TEST_COLUMNS + 1)]
     if extra:
         note = "; ".join([*extra, note] if note else extra)

@@ -32,7 +32,7 @@ from quarantine_desk.domain.stays import (
 )
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.exports import pdf, xlsx
-from quarantine_desk.exports.common import atomic_output, dmy
+from quarantine_desk.exports.common import atomic_output, dmy, stock_alert_line
 from quarantine_desk.exports.rows import (
     FIGURE_FIELDS,
     CertificateData,
@@ -132,13 +132,6 @@ def _with_tests(
     ).tuples():
         tests.setdefault(stay_id, []).append(TestCell(sampled_at, kind, result))
     for stay, person, _code, _zone, room, bed, cohort in page:
-        note = ""
-        if stay.positive_at and stay.outcome != StayOutcome.TRANSFERRED:
-            note = "Dương tính – chờ chuyển điều trị"
-        elif stay.transfer_to:
-            note = f"Chuyển: {stay.transfer_to}"
-        elif stay.override_reason:
-            note = f"Ra sớm: {stay.override_reason}"
         yield RosterRow(
             person.id,
             person.full_name,
@@ -156,7 +149,9 @@ def _with_tests(
             stay.released_at,
             stay.outcome,
             tuple(tests.get(stay.id, ())),
-            note,
+            awaiting_transfer=stay.positive_at is not None and stay.outcome != StayOutcome.TRANSFERRED,
+            transfer_to=stay.transfer_to,
+            override_reason=stay.override_reason,
         )
 
 
@@ -254,7 +249,10 @@ def _figures(session: Session, facility: Facility, moment: ReportMoment) -> Dail
         tests_taken=int(tests[0] or 0),
         positives=int(tests[1] or 0),
         staff_on_duty=staff_on_duty(session, facility.id, day_start, day_end),
-        stock_alerts=stock_alerts(session, facility.id),
+        stock_alerts=tuple(
+            stock_alert_line(a.name, a.quantity, a.unit, a.min_stock)
+            for a in stock_alerts(session, facility.id)
+        ),
     )
 
 

@@ -32,7 +32,7 @@ from quarantine_desk.services.facilities import (
 )
 from quarantine_desk.services.presence import present_at
 from quarantine_desk.services.shifts import gaps
-from quarantine_desk.services.supplies import stock_alerts
+from quarantine_desk.services.supplies import StockAlert, stock_alerts
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +83,12 @@ class Alert:
     """One thing to act on. The window turns it into a sentence; the fields are what the sentence needs."""
 
     kind: AlertKind
-    subject: str = ""  # the person (positive), the stock sentence (low stock)
+    subject: str = ""  # the person (positive), the item (low stock)
     room: str = ""
-    count: int = 0  # occupants of a closed room; periods without cover
+    count: int = 0  # occupants of a closed room; periods without cover; the quantity left (low stock)
     at: datetime | None = None  # when the positive sample was taken; the report deadline; the first gap
+    unit: str = ""  # of the item (low stock)
+    minimum: int = 0  # the item's minimum stock (low stock)
 
 
 def _day_start(day: date) -> datetime:
@@ -192,8 +194,8 @@ def report_due(desk: Desk, facility_code: str, now: datetime) -> bool:
     )
 
 
-def low_stock(desk: Desk, facility_code: str) -> tuple[str, ...]:
-    """One sentence per item below its minimum."""
+def low_stock(desk: Desk, facility_code: str) -> tuple[StockAlert, ...]:
+    """The items below their minimum."""
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         return tuple(stock_alerts(session, facility.id))
@@ -236,7 +238,10 @@ def alerts(
             found.append(Alert(AlertKind.ROOM_CLOSED, room=row.room, count=row.occupants))
         elif row.state is RoomState.AWAITING_DISINFECTION:
             found.append(Alert(AlertKind.DISINFECT, room=row.room))
-    found.extend(Alert(AlertKind.LOW_STOCK, sentence) for sentence in low_stock(desk, code))
+    found.extend(
+        Alert(AlertKind.LOW_STOCK, a.name, count=a.quantity, unit=a.unit, minimum=a.min_stock)
+        for a in low_stock(desk, code)
+    )
     periods = shift_gaps(desk, code, now)
     if periods:
         found.append(Alert(AlertKind.SHIFT_GAP, count=len(periods), at=periods[0][0]))

@@ -265,15 +265,25 @@ def movements(desk: Desk, facility: str, item_code: str, limit: int = 200) -> li
         return rows
 
 
-def stock_alerts(session: Session, facility_id: int) -> tuple[str, ...]:
-    """Sentences for the 16:00 report, one per item below its minimum, e.g.
-    "Test nhanh kháng nguyên: còn 40 hộp (tối thiểu 100)". Runs inside the report's own transaction."""
-    alerts = []
-    # "low" does not depend on the time; the usage estimate is not part of the sentence.
-    for row in _stock_rows(session, facility_id, datetime.min + timedelta(days=USAGE_WINDOW_DAYS)):
-        if row.low:
-            alerts.append(f"{row.name}: còn {row.quantity} {row.unit} (tối thiểu {row.min_stock})")
-    return tuple(alerts)
+@dataclass(frozen=True)
+class StockAlert:
+    """An item below its minimum: what the 16:00 report and the overview say about it."""
+
+    code: str
+    name: str
+    quantity: int
+    unit: str
+    min_stock: int
+
+
+def stock_alerts(session: Session, facility_id: int) -> tuple[StockAlert, ...]:
+    """The items below their minimum, in the store's order. Runs inside the caller's transaction."""
+    # "low" does not depend on the time; the usage estimate is not part of an alert.
+    return tuple(
+        StockAlert(row.code, row.name, row.quantity, row.unit, row.min_stock)
+        for row in _stock_rows(session, facility_id, datetime.min + timedelta(days=USAGE_WINDOW_DAYS))
+        if row.low
+    )
 
 
 # --- fair distribution of relief goods -----------------------------------------------------------------------------

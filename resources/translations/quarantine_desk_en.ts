@@ -223,8 +223,8 @@
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="64"/>
-        <source>Vật tư dưới mức tối thiểu: %1</source>
-        <translation>Stock below minimum: %1</translation>
+        <source>Vật tư dưới mức tối thiểu: %1 còn %2 %3 (tối thiểu %4)</source>
+        <translation>Stock below minimum: %1, %2 %3 left (minimum %4)</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="69"/>

@@ -53,7 +53,6 @@ def roster_row(n: int, name: str | None = None, phone: str | None = None, tests:
             TestCell(admitted + timedelta(days=7 * k), "pcr" if k % 2 == 0 else "rapid", "negative")
             for k in range(tests)
         ),
-        note="",
     )
 
 

@@ -167,9 +167,10 @@ def test_low_stock(desk) -> None:  # type: ignore[no-untyped-def]
     facility(desk)
     assert overview.low_stock(desk, "F01") == ()
     supplies.add_item(desk, "F01", "TEST", "Test nhanh kháng nguyên", "hộp", 100)
-    (sentence,) = overview.low_stock(desk, "F01") or ("", "")
-    assert "Test nhanh kháng nguyên" in sentence
-    assert Alert(AlertKind.LOW_STOCK, sentence) in overview.alerts(desk, "F01")
+    (item,) = overview.low_stock(desk, "F01")
+    assert (item.name, item.quantity, item.unit, item.min_stock) == ("Test nhanh kháng nguyên", 0, "hộp", 100)
+    low = Alert(AlertKind.LOW_STOCK, "Test nhanh kháng nguyên", count=0, unit="hộp", minimum=100)
+    assert low in overview.alerts(desk, "F01")
 
 
 def test_shift_gaps_in_the_next_day(desk, clock) -> None:  # type: ignore[no-untyped-def]

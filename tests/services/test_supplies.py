@@ -100,7 +100,9 @@ def test_stock_alerts_for_the_daily_report(desk, f01) -> None:  # type: ignore[n
     with desk.read() as session:
         facility_id = session.query(Facility.id).filter_by(code="F01").scalar()
         alerts = supplies.stock_alerts(session, facility_id)
-    assert alerts == ("Test nhanh kháng nguyên: còn 40 hộp (tối thiểu 100)",)
+    assert [(a.name, a.quantity, a.unit, a.min_stock) for a in alerts] == [
+        ("Test nhanh kháng nguyên", 40, "hộp", 100)
+    ]
 
 
 def admit(desk, count: int, room: str, cohort: str = "Nhóm 1") -> None:  # type: ignore[no-untyped-def]

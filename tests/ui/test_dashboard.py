@@ -155,6 +155,8 @@ def test_alert_sentences_and_targets() -> None:
     assert alert_target(Alert(AlertKind.REPORT_DUE)) == ("reports", "daily_date")
     assert alert_target(Alert(AlertKind.POSITIVE, "A", "101")) == ("medical", "leaving")
     assert alert_target(Alert(AlertKind.LOW_STOCK, "Khẩu trang")) == ("supplies", "")
+    low = alert_text(Alert(AlertKind.LOW_STOCK, "Gạo", count=40, unit="kg", minimum=100))
+    assert low == "Vật tư dưới mức tối thiểu: Gạo còn 40 kg (tối thiểu 100)"
     gap = alert_text(Alert(AlertKind.SHIFT_GAP, count=2, at=datetime(2021, 8, 10, 22, 0)))
     assert gap == "Ca trực thiếu người: 2 khoảng trống trong 24 giờ tới, khoảng đầu từ 22:00 10/08"
 

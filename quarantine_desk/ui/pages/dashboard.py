@@ -63,8 +63,12 @@ def alert_text(alert: Alert) -> str:
             "Alerts", "Phòng %1 chờ khử khuẩn trước khi nhận người mới"
         ).replace("%1", alert.room)
     if alert.kind is AlertKind.LOW_STOCK:
-        return QCoreApplication.translate("Alerts", "Vật tư dưới mức tối thiểu: %1").replace(
-            "%1", alert.subject
+        return (
+            QCoreApplication.translate("Alerts", "Vật tư dưới mức tối thiểu: %1 còn %2 %3 (tối thiểu %4)")
+            .replace("%1", alert.subject)
+            .replace("%2", str(alert.count))
+            .replace("%3", alert.unit)
+            .replace("%4", str(alert.minimum))
         )
     when = alert.at.strftime("%H:%M %d/%m") if alert.at else ""
     return (
