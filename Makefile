@@ -41,8 +41,9 @@ bundle: $(STAMP) forms translations
 bundle-smoke: bundle
 	$(BIN)/python scripts/bundle_smoke.py
 
+## The province benchmark (BENCHMARKS.md); e.g. make benchmark BENCH_ARGS="--people 50000 --db postgresql://..."
 benchmark: $(STAMP)
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python -m quarantine_desk.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build dist $(VENV)
