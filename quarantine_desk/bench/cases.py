@@ -272,7 +272,7 @@ def _roster_ref(ctx: Context) -> tuple[Step, Step | None]:
 
     facility = _facility_id(ctx.desk, ctx.province.big)
     statement = (
-        stays._stay_query()
+        stays.stay_query()
         .where(Stay.facility_id == facility, stays.present_condition(TODAY))
         .order_by(Person.sort_key, Person.id)
     )
