@@ -199,7 +199,9 @@ def _admit_ref(which: str) -> Factory:
         person = _waiting_people(desk, 1)[0]
         with desk.write(None) as session:
             cohort = session.scalar(select(Cohort.id).where(Cohort.facility_id == facility))
-            policy = session.scalar(select(QuarantinePolicy.id).where(QuarantinePolicy.days == 14))
+            found = session.scalar(select(QuarantinePolicy).where(QuarantinePolicy.days == 14))
+            assert found is not None
+            policy = (found.id, found.name, found.version or 1, found.kind, found.days, found.test_days)
         made: list[int] = []
         postgres = desk.dialect == "postgresql"
         mark = "%s" if postgres else "?"
@@ -215,9 +217,10 @@ def _admit_ref(which: str) -> Factory:
                 cursor.execute(FREE_BED_SQL.replace("?", mark), (facility, "M", cohort, "M", 1))
                 bed, room = _one(cursor)
                 cursor.execute(
-                    "INSERT INTO stay (person_id, facility_id, room_id, bed_id, cohort_id, policy_id, admitted_at,"
-                    " period_start, planned_release) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)".replace("?", mark),
-                    (person, facility, room, bed, cohort, policy, NOW, TODAY, TODAY + timedelta(days=14)),
+                    "INSERT INTO stay (person_id, facility_id, room_id, bed_id, cohort_id, admitted_at, period_start,"
+                    " planned_release, policy_id, policy_name, policy_version, policy_kind, policy_days,"
+                    " policy_test_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".replace("?", mark),
+                    (person, facility, room, bed, cohort, NOW, TODAY, TODAY + timedelta(days=14), *policy),
                 )
                 cursor.execute(
                     f"SELECT id FROM stay WHERE person_id = {mark} AND released_at IS NULL", (person,)
@@ -269,11 +272,12 @@ def _roster(ctx: Context) -> tuple[Step, Step | None]:
 def _roster_ref(ctx: Context) -> tuple[Step, Step | None]:
     from quarantine_desk.db.models import Person, Stay
     from quarantine_desk.services import stays
+    from quarantine_desk.services.presence import present_at
 
     facility = _facility_id(ctx.desk, ctx.province.big)
     statement = (
         stays.stay_query()
-        .where(Stay.facility_id == facility, stays.present_condition(TODAY))
+        .where(Stay.facility_id == facility, present_at(NOW))
         .order_by(Person.sort_key, Person.id)
     )
     return (lambda: bare_rows(ctx.desk, statement)), None
@@ -457,7 +461,7 @@ def _import_file(ctx: Context) -> Path:
                 name,
                 str(1950 + i % 50),
                 "Nam" if male else "Nữ",
-                f"0620{i % 100:02d}9{i:05d}",
+                f"062{0 if male else 1}{(1950 + i % 50) % 100:02d}9{i:05d}",
                 f"09{i:08d}",
                 "xã Hà Mòn, huyện Đăk Hà, tỉnh Kon Tum",
                 str(i % 3),
@@ -487,13 +491,13 @@ def _marks(desk: Desk) -> tuple[int, int]:
 
 
 def _import(ctx: Context) -> tuple[Step, Step | None]:
-    from quarantine_desk.services import documents
+    from quarantine_desk.services import imports
 
     path = _import_file(ctx)
     marks = _marks(ctx.desk)
 
     def step() -> object:
-        result = documents.import_people(ctx.desk, path)
+        result = imports.import_people(ctx.desk, path)
         assert result.accepted == _import_rows(ctx), result.rejected[:3]
         return result
 
@@ -691,7 +695,7 @@ def tidy(province: Province) -> None:
                     select(Stay.id, Stay.person_id).join(Cohort).where(Cohort.name.like(BENCH_COHORT + "%"))
                 ).tuples()
             )
-            first = session.scalar(select(func.min(Person.id)).where(Person.id_number.like("0620__9%")))
+            first = session.scalar(select(func.min(Person.id)).where(Person.id_number.like("062___9%")))
         if stays:
             _forget_stays(desk, [s for s, _ in stays], [p for _, p in stays])
         if first is not None:

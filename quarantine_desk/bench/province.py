@@ -253,9 +253,19 @@ class _Maker:
         with self.desk.write(None) as session:
             ensure_default_policies(session)
             policies = {
-                p.days: p.id for p in session.scalars(select(QuarantinePolicy).order_by(QuarantinePolicy.id))
+                p.days: p for p in session.scalars(select(QuarantinePolicy).order_by(QuarantinePolicy.id))
             }
-        self.standard, self.protected = policies[14], policies[7]
+            standard = policies[14]
+            # A stay keeps a copy of the policy it was admitted under (R6).
+            self.policy_copy = {
+                "policy_id": standard.id,
+                "policy_name": standard.name,
+                "policy_version": standard.version or 1,
+                "policy_kind": standard.kind,
+                "policy_days": standard.days,
+                "policy_test_days": standard.test_days,
+            }
+        self.standard, self.protected = policies[14].id, policies[7].id
         if not auth.has_users(self.desk):
             auth.create_first_admin(self.desk, ADMIN, ADMIN_PASSWORD)
         with self.desk.write(None) as session:
@@ -463,7 +473,7 @@ class _Maker:
                     {
                         "facility_id": facility_id,
                         "name": f"F1 đợt {cohort_day:%d/%m} – nhóm {self.ids['cohort'] + 1}",
-                        "exposure": None,
+                        "exposure_date": cohort_day,
                         "created_at": datetime.combine(cohort_day, time(7, 0)),
                     },
                 )
@@ -523,7 +533,7 @@ class _Maker:
                 "room_id": room_id,
                 "bed_id": bed_id,
                 "cohort_id": cohort_id,
-                "policy_id": self.standard,
+                **self.policy_copy,
                 "admitted_at": admitted,
                 "period_start": start,
                 "planned_release": start + timedelta(days=14),
