@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 
 from quarantine_desk.db.models import (
@@ -275,7 +276,7 @@ class _Maker:
                     User(
                         username=ADMIN,
                         role=Role.ADMIN.value,
-                        password_hash=auth._hasher.hash(ADMIN_PASSWORD),
+                        password_hash=PasswordHasher().hash(ADMIN_PASSWORD),
                         active=True,
                         failed_logins=0,
                         created_at=NOW,
