@@ -496,12 +496,26 @@ def _vi(err: e.DeskError) -> str:
         case e.DatabaseUnavailable():
             why = {
                 "not_sqlite": "tệp này không phải cơ sở dữ liệu SQLite",
-                "unreachable": "không kết nối được máy chủ (kiểm tra địa chỉ, mạng, tên và mật khẩu)",
+                "not_ours": "đây là cơ sở dữ liệu của một chương trình khác, không phải của Quarantine Desk",
+                "missing": "không có tệp nào ở đường dẫn này (kiểm tra lại đường dẫn; tạo mới bằng lệnh “init”)",
+                "empty": "tệp rỗng (0 byte), không có dữ liệu (kiểm tra lại đường dẫn; tạo mới bằng lệnh “init”)",
+                "unreachable": "không kết nối được máy chủ (kiểm tra địa chỉ và mạng, máy chủ có đang chạy không)",
+                "login_refused": "máy chủ từ chối đăng nhập (kiểm tra tên, mật khẩu và tên cơ sở dữ liệu)",
+                "read_only": "tệp hoặc cơ sở dữ liệu chỉ cho phép đọc, không ghi được",
+                "disk_full": "ổ đĩa đã đầy; giải phóng chỗ trống rồi thử lại (chưa có gì bị thay đổi)",
+                "damaged": "tệp bị hỏng (kiểm tra toàn vẹn không đạt); hãy khôi phục từ bản sao lưu",
                 "bad_url": "địa chỉ cơ sở dữ liệu không đúng dạng",
                 "folder_not_writable": "không ghi được vào thư mục",
                 "is_a_directory": "đường dẫn là một thư mục",
             }.get(err.reason, "lỗi cơ sở dữ liệu")
+            if err.reason in ("read_only", "disk_full"):
+                return f"Không ghi được vào cơ sở dữ liệu {err.url}: {why}."
             return f"Không mở được cơ sở dữ liệu {err.url}: {why}."
+        case e.DatabaseBusy():
+            return (
+                f"Cơ sở dữ liệu {err.url} đang bận: một máy khác đang ghi dữ liệu quá lâu. Chưa có gì bị thay đổi; "
+                "vui lòng thử lại sau ít phút."
+            )
         case e.DatabaseNotInitialised():
             return f"Cơ sở dữ liệu {err.url} chưa được khởi tạo cho chương trình; chạy lệnh “init” trước."
         case e.ConcurrentChange():
@@ -660,12 +674,26 @@ def _en(err: e.DeskError) -> str:
         case e.DatabaseUnavailable():
             why = {
                 "not_sqlite": "this file is not a SQLite database",
-                "unreachable": "the server cannot be reached (check the address, the network, the name and password)",
+                "not_ours": "this is another program's database, not a Quarantine Desk one",
+                "missing": "there is no file at this path (check the path; “init” creates a new database)",
+                "empty": "the file is empty (0 bytes) and holds no data (check the path; “init” creates a new one)",
+                "unreachable": "the server cannot be reached (check the address and the network, and that it runs)",
+                "login_refused": "the server refused the login (check the name, the password and the database name)",
+                "read_only": "the file or database is read-only and cannot be written",
+                "disk_full": "the disk is full; free some space and try again (nothing was changed)",
+                "damaged": "the file is damaged (its integrity check fails); restore it from a backup",
                 "bad_url": "the database address is malformed",
                 "folder_not_writable": "the folder cannot be written",
                 "is_a_directory": "the path is a folder",
             }.get(err.reason, "database error")
+            if err.reason in ("read_only", "disk_full"):
+                return f"Cannot write to the database {err.url}: {why}."
             return f"Cannot open the database {err.url}: {why}."
+        case e.DatabaseBusy():
+            return (
+                f"The database {err.url} is busy: another PC has been writing for too long. Nothing was changed; "
+                "please try again in a few minutes."
+            )
         case e.DatabaseNotInitialised():
             return f"The database {err.url} is not set up for this program; run “init” first."
         case e.ConcurrentChange():

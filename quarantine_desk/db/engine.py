@@ -16,9 +16,9 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 
-from quarantine_desk.domain.errors import DatabaseUnavailable
+from quarantine_desk.domain.errors import DatabaseBusy, DatabaseUnavailable, DeskError
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout = 15000")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -87,6 +87,9 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 
 
 READ_ONLY = "quarantine_desk_read_only"
+# How long a write waits for another PC's write to end. SQLite's busy handler retries with a growing pause
+# (1 ms up to 100 ms) within this bound; then the database is named as busy (DatabaseBusy), not as unreachable.
+BUSY_TIMEOUT_SECONDS = 15
 
 
 def _on_sqlite_begin(connection: Any) -> None:
@@ -110,7 +113,7 @@ def make_engine(url: str, *, check: bool = True) -> Engine:
                     path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise DatabaseUnavailable(safe_url(url), "folder_not_writable", str(exc)) from exc
-            engine = create_engine(url, connect_args={"timeout": 15})
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
             event.listen(engine, "connect", _on_sqlite_connect)
             event.listen(engine, "begin", _on_sqlite_begin)
         else:
@@ -126,7 +129,8 @@ def make_engine(url: str, *, check: bool = True) -> Engine:
 
 def check_connection(engine: Engine, url: str) -> None:
     try:
-        with engine.connect() as connection:
+        # A read: opening never waits for, nor blocks, another PC's write.
+        with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
             if is_sqlite(url):
                 # Reading the schema fails on a file that is not a SQLite database.
                 connection.execute(text("SELECT count(*) FROM sqlite_master"))
@@ -134,10 +138,90 @@ def check_connection(engine: Engine, url: str) -> None:
                 connection.execute(text("SELECT 1"))
     except DatabaseError as exc:
         engine.dispose()
-        message = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-        if is_sqlite(url) and "not a database" in message:
-            raise DatabaseUnavailable(safe_url(url), "not_sqlite", message) from exc
-        if isinstance(exc, OperationalError):
-            raise DatabaseUnavailable(safe_url(url), "unreachable", message.strip()) from exc
-        raise DatabaseUnavailable(safe_url(url), "error", message.strip()) from exc
+        raise database_problem(url, exc) from exc
     log.info("database opened: %s", safe_url(url))
+
+
+def check_integrity(engine: Engine, url: str) -> None:
+    """``PRAGMA quick_check`` on a SQLite database (at start, before a backup): a damaged file is named as
+    such before anyone works on it. A read; other PCs go on meanwhile. Nothing to do on PostgreSQL."""
+    if not is_sqlite(url):
+        return
+    try:
+        with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
+            rows = [r[0] for r in connection.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    except DatabaseError as exc:
+        raise database_problem(url, exc) from exc
+    if rows != ["ok"]:
+        log.error("quick_check of %s failed: %s", safe_url(url), rows[:10])
+        raise DatabaseUnavailable(safe_url(url), "damaged", "; ".join(str(r) for r in rows[:10]))
+
+
+# What the drivers say, by the problem the user can do something about. SQLite names its errors
+# (sqlite3.Error.sqlite_errorname); PostgreSQL gives a SQLSTATE, except for connection failures, which only
+# have their text.
+_SQLITE_REASONS = {
+    "SQLITE_BUSY": "busy",
+    "SQLITE_LOCKED": "busy",
+    "SQLITE_READONLY": "read_only",
+    "SQLITE_FULL": "disk_full",
+    "SQLITE_IOERR": "disk_full",
+    "SQLITE_CORRUPT": "damaged",
+    "SQLITE_NOTADB": "not_sqlite",
+    "SQLITE_CANTOPEN": "unreachable",
+    "SQLITE_PERM": "read_only",
+}
+_PG_STATES = {
+    "53100": "disk_full",
+    "25006": "read_only",
+    "42501": "read_only",
+    "28P01": "login_refused",
+    "28000": "login_refused",
+    "3D000": "login_refused",
+    "55P03": "busy",
+    "57P03": "unreachable",
+    "XX001": "damaged",
+    "XX002": "damaged",
+}
+_TEXTS = (
+    ("password authentication failed", "login_refused"),
+    ('fatal:  role "', "login_refused"),
+    ('fatal:  database "', "login_refused"),
+    ("no pg_hba.conf entry", "login_refused"),
+    ("database is locked", "busy"),
+    ("readonly database", "read_only"),
+    ("read-only", "read_only"),
+    ("disk is full", "disk_full"),
+    ("no space left", "disk_full"),
+    ("disk image is malformed", "damaged"),
+    ("not a database", "not_sqlite"),
+)
+
+
+def problem_reason(exc: BaseException) -> str:
+    """The reason code of a driver error: busy, read_only, disk_full, damaged, not_sqlite, login_refused or
+    unreachable (anything else that stops the connection)."""
+    orig = getattr(exc, "orig", None) or exc
+    name = getattr(orig, "sqlite_errorname", None)
+    if isinstance(name, str):
+        for prefix, reason in _SQLITE_REASONS.items():
+            if name == prefix or name.startswith(prefix + "_"):
+                return reason
+    state = getattr(orig, "sqlstate", None)
+    if state in _PG_STATES:
+        return _PG_STATES[state]
+    message = str(orig).lower()
+    for words, reason in _TEXTS:
+        if words in message:
+            return reason
+    return "unreachable"
+
+
+def database_problem(url: str, exc: BaseException) -> DeskError:
+    """The typed error for a driver error that stops work on the database at ``url``."""
+    reason = problem_reason(exc)
+    orig = getattr(exc, "orig", None) or exc
+    detail = str(orig).strip()
+    if reason == "busy":
+        return DatabaseBusy(safe_url(url))
+    return DatabaseUnavailable(safe_url(url), reason, detail)

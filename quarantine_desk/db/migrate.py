@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from quarantine_desk.db.engine import sqlite_file
+from quarantine_desk.db.engine import READ_ONLY, sqlite_file
 from quarantine_desk.resources import migrations_path
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+    # A read: on SQLite it must not take the write lock (see engine.READ_ONLY).
+    with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 

@@ -147,7 +147,11 @@ class LoginRequired(DeskError):
 
 
 class DatabaseUnavailable(DeskError):
-    """The database cannot be opened: server unreachable, file not SQLite, folder not writable."""
+    """The database cannot be opened or written. ``reason``: ``unreachable`` (server or file cannot be reached),
+    ``login_refused`` (the server refused the user name, password or database name), ``read_only``,
+    ``disk_full``, ``damaged`` (the file fails its integrity check), ``not_sqlite``, ``not_ours`` (a SQLite file
+    of another program), ``missing`` and ``empty`` (no database at that path), ``bad_url``,
+    ``folder_not_writable``, ``is_a_directory``."""
 
     code = "database_unavailable"
     exit_code = 1
@@ -157,6 +161,17 @@ class DatabaseUnavailable(DeskError):
         self.url = url
         self.reason = reason
         self.detail = detail
+
+
+class DatabaseBusy(DeskError):
+    """Another PC kept the database busy (writing) for longer than a write waits; nothing was changed."""
+
+    code = "database_busy"
+    exit_code = 1
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
 
 
 class DatabaseNotInitialised(DeskError):

@@ -68,7 +68,7 @@ def _check_password(password: str) -> str:
 
 
 def has_users(desk: Desk) -> bool:
-    with desk.write(None) as session:
+    with desk.read(None) as session:
         return bool(session.scalar(select(func.count()).select_from(User)))
 
 
@@ -104,45 +104,88 @@ def create_first_admin(desk: Desk, username: str, password: str, full_name: str 
         return _row(user)
 
 
+@dataclass(frozen=True)
+class _Account:
+    """What a login reads of the user, before any lock is taken."""
+
+    id: int
+    password_hash: str
+    active: bool
+    failed_logins: int
+    locked_until: datetime | None
+    row: UserRow
+
+
+def _account(desk: Desk, username: str) -> _Account | None:
+    with desk.read(None) as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            return None
+        return _Account(
+            user.id, user.password_hash, user.active, user.failed_logins, user.locked_until, _row(user)
+        )
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def login(desk: Desk, username: str, password: str) -> Desk:
-    """Check the password; returns the desk acting as that user."""
+    """Check the password; returns the desk acting as that user.
+
+    The password is checked (argon2, deliberately slow) outside any transaction: a read first, then at most one
+    short write for the bookkeeping (the counter of wrong tries, a lock, a stronger hash), so a login never holds
+    up another PC's work, nor waits for it longer than that write.
+    """
     username = nfc(username).lower()
+    account = _account(desk, username)
+    if account is None or not account.active:
+        # Same answer as a wrong password: do not tell which user names exist.
+        raise LoginFailed(username)
     now = desk.now()
-    failure: LoginFailed | AccountLocked | None = None
-    row: UserRow | None = None
-    with desk.write(None) as session:
-        user = session.scalar(select(User).where(User.username == username).with_for_update())
-        if user is None or not user.active:
-            # Same answer as a wrong password: do not tell which user names exist.
-            raise LoginFailed(username)
-        if user.locked_until and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            raise AccountLocked(username, minutes)
-        try:
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            user.failed_logins += 1
-            tries_left = MAX_FAILED_LOGINS - user.failed_logins
-            if tries_left <= 0:
+    if account.locked_until and account.locked_until > now:
+        raise AccountLocked(username, _minutes_left(account.locked_until, now))
+    if not _password_matches(account.password_hash, password):
+        log.info("failed login for %s", username)
+        raise _count_failure(desk, account.id, username)
+    stronger = _hasher.hash(password) if _hasher.check_needs_rehash(account.password_hash) else None
+    if account.failed_logins or account.locked_until or stronger:
+        with desk.write(None) as session:
+            user = session.get(User, account.id, with_for_update=True)
+            if user is not None:
                 user.failed_logins = 0
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                audit.record(session, desk, "user.locked", "user", user.id, username=username)
-                failure = AccountLocked(username, LOCK_MINUTES)
-            else:
-                failure = LoginFailed(username, tries_left)
-            log.info("failed login for %s", username)
-            # The counter must be kept although the login fails: leave the block normally, then raise.
-        else:
-            user.failed_logins = 0
-            user.locked_until = None
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
-            row = _row(user)
-    if failure is not None:
-        raise failure
-    assert row is not None
-    log.info("login: %s (%s)", row.username, row.role)
-    return desk.as_user(row)
+                user.locked_until = None
+                # Only over the hash just checked: a password changed meanwhile stays changed.
+                if stronger and user.password_hash == account.password_hash:
+                    user.password_hash = stronger
+    log.info("login: %s (%s)", account.row.username, account.row.role)
+    return desk.as_user(account.row)
+
+
+def _minutes_left(locked_until: datetime, now: datetime) -> int:
+    return max(1, int((locked_until - now).total_seconds() // 60) + 1)
+
+
+def _count_failure(desk: Desk, user_id: int, username: str) -> LoginFailed | AccountLocked:
+    """One short write: count the wrong try, and lock the account at the fifth (the error to raise)."""
+    with desk.write(None) as session:
+        user = session.get(User, user_id, with_for_update=True)
+        if user is None:
+            return LoginFailed(username)
+        now = desk.now()  # after the lock: tries of two PCs at once are both counted, in order
+        if user.locked_until and user.locked_until > now:
+            return AccountLocked(username, _minutes_left(user.locked_until, now))
+        user.failed_logins += 1
+        tries_left = MAX_FAILED_LOGINS - user.failed_logins
+        if tries_left > 0:
+            return LoginFailed(username, tries_left)
+        user.failed_logins = 0
+        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        audit.record(session, desk, "user.locked", "user", user.id, username=username)
+        return AccountLocked(username, LOCK_MINUTES)
 
 
 def create_user(

@@ -17,7 +17,16 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from quarantine_desk.db.engine import READ_ONLY, make_engine, resolve_url, safe_url
+from quarantine_desk.db.engine import (
+    READ_ONLY,
+    check_integrity,
+    database_problem,
+    make_engine,
+    problem_reason,
+    resolve_url,
+    safe_url,
+    sqlite_file,
+)
 from quarantine_desk.db.migrate import current_revision, head_revision, upgrade
 from quarantine_desk.domain.errors import (
     ConcurrentChange,
@@ -89,77 +98,96 @@ class Desk:
 
     @contextmanager
     def write(self, permission: Permission | None) -> Iterator[Session]:
-        """One transaction that changes data; ``None`` only for the login bookkeeping and first set-up."""
+        """One transaction that changes data; ``None`` only for the login bookkeeping and first set-up.
+
+        On SQLite the transaction begins (``BEGIN IMMEDIATE``, the write lock) on entering the block, so a time
+        read inside it with ``now()`` comes after every write that committed before it.
+        """
         if permission is not None:
             self.require(permission)
         session = self._sessions()
         try:
             with session.begin():
+                session.connection()
                 yield session
             changes.committed(session)
         except IntegrityError as exc:
             log.warning("write refused by the database: %s", exc.orig)
             raise ConcurrentChange() from exc
-        except OperationalError as exc:
+        except DBAPIError as exc:
             if _is_lock_conflict(exc):
                 log.warning("write refused after a lock conflict: %s", exc.orig)
                 raise ConcurrentChange() from exc
-            raise DatabaseUnavailable(self.display_url, "unreachable", str(exc.orig)) from exc
-        except DBAPIError as exc:
-            if _is_lock_conflict(exc):
-                raise ConcurrentChange() from exc
-            raise
+            raise self._problem(exc) from exc
         finally:
             session.close()
 
     @contextmanager
-    def read(self, permission: Permission = Permission.READ) -> Iterator[Session]:
-        self.require(permission)
+    def read(self, permission: Permission | None = Permission.READ) -> Iterator[Session]:
+        """A read: never takes the write lock (on SQLite a deferred transaction, on WAL a snapshot), so it
+        neither waits for another PC's write nor holds one up. ``None`` only before a login."""
+        if permission is not None:
+            self.require(permission)
         session = self._read_sessions()
         try:
             yield session
-        except OperationalError as exc:
+        except DBAPIError as exc:
             if _is_lock_conflict(exc):
                 raise ConcurrentChange() from exc
-            raise DatabaseUnavailable(self.display_url, "unreachable", str(exc.orig)) from exc
+            raise self._problem(exc) from exc
         finally:
             session.rollback()
             session.close()
+
+    def _problem(self, exc: DBAPIError) -> Exception:
+        """A driver error as the user's problem (busy, read-only, disk full, damaged…); a bug stays itself."""
+        if isinstance(exc, OperationalError) or problem_reason(exc) != "unreachable":
+            log.warning("database problem: %s", exc.orig)
+            return database_problem(self.url, exc)
+        return exc
 
     def close(self) -> None:
         self.engine.dispose()
 
 
 def _is_lock_conflict(exc: DBAPIError) -> bool:
-    text = str(exc.orig).lower()
-    # PostgreSQL: serialization failure / deadlock; SQLite: busy after the timeout.
-    code = getattr(exc.orig, "sqlstate", None)
-    return code in {"40001", "40P01", "55P03"} or "database is locked" in text
+    # PostgreSQL: serialization failure or deadlock, the transaction was rolled back for another's sake. (SQLite
+    # still busy after its timeout is DatabaseBusy: nobody changed anything, the database was only busy.)
+    return getattr(exc.orig, "sqlstate", None) in {"40001", "40P01"}
 
 
 def open_desk(url: str | None = None, *, create: bool = False, upgrade_schema: bool = True) -> Desk:
     """Open the database at ``url`` (else the environment variable, else the default file).
 
-    With ``create``, an empty database gets the schema; otherwise an empty one raises DatabaseNotInitialised
-    (except a brand-new SQLite file, which is always created: the first start needs no set-up).
-    An older schema is upgraded after a copy is made aside.
+    Only with ``create`` (``init``, the window's first start) does a missing or empty database get the schema;
+    otherwise a missing or empty SQLite file is named as such (a mistyped path never becomes a new database) and
+    an empty PostgreSQL database raises DatabaseNotInitialised. A SQLite file of another program is refused; one
+    that fails ``PRAGMA quick_check`` is named as damaged. An older schema is upgraded after a copy is made aside.
     """
     resolved = resolve_url(url)
+    path = sqlite_file(resolved)
+    if path is not None and not create:
+        if not path.exists():
+            raise DatabaseUnavailable(safe_url(resolved), "missing")
+        if path.is_file() and path.stat().st_size == 0:
+            raise DatabaseUnavailable(safe_url(resolved), "empty")
     engine = make_engine(resolved)
     try:
+        if path is not None:
+            check_integrity(engine, resolved)
         current = current_revision(engine)
         if current is None:
-            has_tables = bool(inspect(engine).get_table_names())
-            if has_tables:
-                raise DatabaseNotInitialised(safe_url(resolved))
-            if not create and not resolved.startswith("sqlite"):
+            has_tables = bool(inspect(engine.execution_options(**{READ_ONLY: True})).get_table_names())
+            if has_tables and path is not None:
+                raise DatabaseUnavailable(safe_url(resolved), "not_ours")
+            if has_tables or not create:
                 raise DatabaseNotInitialised(safe_url(resolved))
             upgrade(engine, resolved)
         elif current != head_revision() and upgrade_schema:
             upgrade(engine, resolved)
-    except (OperationalError, DBAPIError) as exc:
+    except DBAPIError as exc:
         engine.dispose()
-        raise DatabaseUnavailable(safe_url(resolved), "error", str(exc.orig)) from exc
+        raise database_problem(resolved, exc) from exc
     except Exception:
         engine.dispose()
         raise

@@ -140,9 +140,9 @@ def record_test(
     """Record a test. A positive result, in the same transaction (R5): the person is marked for transfer, the
     room is closed to admissions, and every roommate's quarantine restarts from the day of the sample."""
     test_kind, test_result = _test_kind(kind), _test_result(result)
-    at = moment(desk, at)
     with desk.write(Permission.RECORD_MEDICAL) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
+        at = moment(desk, at)  # after the lock: see moment()
         return _record_test_in(session, desk, facility, person, stay, test_kind, test_result, at)
 
 
@@ -228,9 +228,9 @@ def record_room_tests(
         raise InvalidInput("people", "empty")
     test_kind = _test_kind(kind)
     parsed = {person_id: _test_result(result) for person_id, result in results.items()}
-    at = moment(desk, at)
     with desk.write(Permission.RECORD_MEDICAL) as session:
         facility = facility_by_code(session, facility_code, lock=True)
+        at = moment(desk, at)  # after the lock: see moment()
         room = room_by_name(session, facility, room_name, lock=True)
         entries: list[tuple[Person, Stay, MedicalTest, TestResult]] = []
         for person_id, result in parsed.items():
@@ -256,10 +256,10 @@ def record_health_check(
 ) -> int:
     if not 34.0 <= temperature <= 43.0:
         raise InvalidInput("temperature", "out_of_range", temperature, minimum=34, maximum=43)
-    at = moment(desk, at)
     with desk.write(Permission.RECORD_MEDICAL) as session:
         person = person_by_ref(session, person_ref)
         stay = require_open_stay(session, person)
+        at = moment(desk, at)  # after the lock: see moment()
         check = HealthCheck(
             stay_id=stay.id,
             checked_at=at,

@@ -10,7 +10,11 @@ from quarantine_desk.services.context import Desk
 
 
 def moment(desk: Desk, at: datetime | None, field: str = "at") -> datetime:
-    """``at``, or now when it is None, to the second. A time far in the future is a typing mistake, not a plan."""
+    """``at``, or now when it is None, to the second. A time far in the future is a typing mistake, not a plan.
+
+    A use case reads it inside its transaction once the locks it needs are held (on SQLite the write lock, on
+    PostgreSQL the rows it changes): a write that waited for another PC's write is then recorded after it, so the
+    recorded times never contradict the order of events (a disinfection before the admission that followed it)."""
     value = (at or desk.now()).replace(microsecond=0)
     if value > desk.now() + timedelta(days=1):
         raise InvalidInput(field, "in_future", value.isoformat())

@@ -349,11 +349,11 @@ def admit(
         if as_contact:
             raise InvalidInput("room", "empty")
         return admit_group(desk, [person_ref], facility_code, cohort_name, at=at, new_cohort=new_cohort)[0]
-    at = moment(desk, at)
     with desk.write(Permission.ADMIT) as session:
         if as_contact:
             desk.require(Permission.ACCEPT_CONTACT)
         facility = _lock_facility_for_stays(session, facility_code)
+        at = moment(desk, at)  # after the lock: see moment()
         if not facility.active:
             raise FacilityInactive(facility.code)
         person = person_by_ref(session, person_ref, lock=True)
@@ -511,9 +511,9 @@ def admit_group(
     """Admit people arriving together; the program chooses their beds. All are admitted, or none."""
     if not person_refs:
         raise InvalidInput("people", "empty")
-    at = moment(desk, at)
     with desk.write(Permission.ADMIT) as session:
         facility = _lock_facility_for_stays(session, facility_code)
+        at = moment(desk, at)  # after the lock: see moment()
         if not facility.active:
             raise FacilityInactive(facility.code)
         people = [person_by_ref(session, ref, lock=True) for ref in person_refs]
@@ -581,9 +581,9 @@ def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: S
 def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None = None) -> StayRow:
     """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``."""
     to = required_text(to, "to")
-    at = moment(desk, at)
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
+        at = moment(desk, at)  # after the lock: see moment()
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
         stay.transfer_to = to
@@ -657,7 +657,6 @@ def release(
     (the person's own when not given); ``other`` needs a reason. Releasing the last occupant leaves the room
     awaiting disinfection; the last adult of a household may not leave a child alone in the room (R9).
     """
-    at = moment(desk, at)
     # An override given empty is refused below, never read as no override at all.
     override = (clean_text(override, "override") or "") if override is not None else None
     if outcome is not None:
@@ -669,6 +668,7 @@ def release(
             raise InvalidInput("outcome", "bad_value", outcome.value)
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
+        at = moment(desk, at)  # after the lock: see moment()
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
         problems = release_check(session, stay, at.date())
@@ -722,9 +722,9 @@ def disinfect(
     desk: Desk, facility_code: str, room_name: str, *, at: datetime | None = None, by: str | None = None
 ) -> None:
     """Record that an empty room was disinfected (R4): only then does it take a new cohort."""
-    at = moment(desk, at)
     with desk.write(Permission.DISINFECT) as session:
         facility = _lock_facility_for_stays(session, facility_code)
+        at = moment(desk, at)  # after the lock: see moment()
         room = room_by_name(session, facility, room_name, lock=True)
         occupants = (
             session.scalar(

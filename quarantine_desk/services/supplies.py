@@ -199,11 +199,11 @@ def _move(
     at: datetime | None,
     action: str,
 ) -> MovementRow:
-    when = moment(desk, at)
     clean_reason = clean_text(reason, "reason")
     with desk.write(Permission.MANAGE_STOCK) as session:
         place = facility_by_code(session, facility)
         item = _item(session, place.id, item_code, lock=True)
+        when = moment(desk, at)  # after the lock: see moment()
         stock = _balance(session, item.id)
         if stock + change < 0:
             raise InvalidInput("quantity", "more_than_stock", -change, stock=stock, unit=item.unit)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from quarantine_desk import __version__
-from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.errors import DatabaseUnavailable, DeskError
 from quarantine_desk.resources import resource_path
 from quarantine_desk.services import auth, setup
 from quarantine_desk.services.context import Desk, open_desk
@@ -103,10 +103,22 @@ def _start_url(db_url: str | None, settings: opts.Settings) -> str | None:
 
 
 def open_database(url: str | None, lang: str) -> Desk | None:
-    """Open the database; on failure explain why and let the user choose another one, or quit (None)."""
+    """Open the database; on failure explain why and let the user choose another one, or quit (None).
+
+    A missing or empty SQLite file becomes a new database only here, at the first start: silently for the
+    default file of a first start (nothing chosen yet), else only when the user says so for the path shown.
+    """
     while True:
         try:
             return call_off_thread(partial(open_desk, url))
+        except DatabaseUnavailable as err:
+            if err.reason in ("missing", "empty") and _may_create(url, err, lang):
+                try:
+                    return call_off_thread(partial(open_desk, url, create=True))
+                except DeskError as again:
+                    problem = error_text(again, lang)
+            else:
+                problem = error_text(err, lang)
         except DeskError as err:
             problem = error_text(err, lang)
         except Exception as exc:  # a broken file or schema must not end in a traceback
@@ -117,6 +129,18 @@ def open_database(url: str | None, lang: str) -> Desk | None:
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen_url():
             return None
         url = dialog.chosen_url()
+
+
+def _may_create(url: str | None, err: DatabaseUnavailable, lang: str) -> bool:
+    if url is None and setup.url_from_environment() is None:
+        return True  # the first start on this PC: the default file
+    return interaction().confirm(
+        None,
+        QCoreApplication.translate(
+            "App", "{0}\n\nTạo một cơ sở dữ liệu mới, trống, tại đường dẫn này?"
+        ).format(error_text(err, lang)),
+        QCoreApplication.translate("App", "Tạo cơ sở dữ liệu mới"),
+    )
 
 
 def sign_in(desk: Desk, lang: str) -> Desk | None:

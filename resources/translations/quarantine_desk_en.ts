@@ -239,6 +239,20 @@
         <source>Không mở được cơ sở dữ liệu</source>
         <translation>The database could not be opened</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/app.py" line="139"/>
+        <source>{0}
+
+Tạo một cơ sở dữ liệu mới, trống, tại đường dẫn này?</source>
+        <translation>{0}
+
+Create a new, empty database at this path?</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/app.py" line="142"/>
+        <source>Tạo cơ sở dữ liệu mới</source>
+        <translation>Create a new database</translation>
+    </message>
 </context>
 <context>
     <name>AuditTab</name>

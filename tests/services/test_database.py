@@ -11,6 +11,7 @@ from quarantine_desk.db.engine import make_engine
 from quarantine_desk.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from quarantine_desk.db.models import Base
 from quarantine_desk.domain.errors import DatabaseNotInitialised, DatabaseUnavailable
+from quarantine_desk.messages import describe
 from quarantine_desk.services.context import open_desk
 
 
@@ -78,8 +79,87 @@ def test_foreign_database_is_not_taken_over(tmp_path):
     path = tmp_path / "other.sqlite3"
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE accounts (id INTEGER)")
-    with pytest.raises(DatabaseNotInitialised):
+    for create in (False, True):
+        with pytest.raises(DatabaseUnavailable) as info:
+            open_desk(f"sqlite:///{path}", create=create)
+        assert info.value.reason == "not_ours"
+    with sqlite3.connect(path) as connection:
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"accounts"}
+
+
+def test_foreign_postgresql_database_is_not_taken_over(pg_url):
+    import psycopg
+
+    from tests.helpers import PG_ADMIN_URL
+
+    admin = PG_ADMIN_URL.replace("postgresql+psycopg", "postgresql")
+    name = "qd_foreign_" + pg_url.rsplit("_", 1)[1]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"{admin.rsplit('/', 1)[0]}/{name}"
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE accounts (id integer)")
+        with pytest.raises(DatabaseNotInitialised):
+            open_desk(url, create=True)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_missing_file_is_named_and_never_becomes_a_new_database(tmp_path):
+    path = tmp_path / "mistyped.sqlite3"
+    with pytest.raises(DatabaseUnavailable) as info:
+        open_desk(str(path))
+    assert info.value.reason == "missing"
+    assert str(path) in describe(info.value) and str(path) in describe(info.value, "en")
+    assert not path.exists()
+
+
+def test_an_empty_file_is_named_and_left_empty(tmp_path):
+    path = tmp_path / "zero.sqlite3"
+    path.touch()
+    with pytest.raises(DatabaseUnavailable) as info:
         open_desk(f"sqlite:///{path}")
+    assert info.value.reason == "empty"
+    assert str(path) in describe(info.value)
+    assert path.stat().st_size == 0
+
+
+def test_init_creates_a_missing_or_empty_file(tmp_path):
+    for path in (tmp_path / "new.sqlite3", tmp_path / "zero.sqlite3"):
+        if path.name.startswith("zero"):
+            path.touch()
+        desk = open_desk(f"sqlite:///{path}", create=True)
+        assert current_revision(desk.engine) == head_revision()
+        desk.close()
+
+
+def _damage(path):
+    """Write over the middle of the person table's pages, as a failing disk would."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'person'").fetchone()[0]
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size + 8)
+        handle.write(b"\xff" * 64)
+
+
+def test_a_damaged_file_is_named_at_start(sqlite_only_desk):
+    from tests.services.fixtures import person
+
+    for i in range(50):
+        person(sqlite_only_desk, f"Người {chr(65 + i % 26)}{chr(65 + i // 26)}")
+    url = sqlite_only_desk.url
+    sqlite_only_desk.close()
+    path = url.removeprefix("sqlite:///")
+    _damage(path)
+    with pytest.raises(DatabaseUnavailable) as info:
+        open_desk(url)
+    assert info.value.reason == "damaged"
+    assert "sao lưu" in describe(info.value)
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):

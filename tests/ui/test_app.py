@@ -100,3 +100,29 @@ def test_demo_data_is_built_in_the_background(qtbot, ctx: UiContext, recorder, s
     settle()  # the switcher reloads the facilities in the background
     assert window.facility_box.currentData() == ctx.facility
     assert auth.has_users(ctx.desk)
+
+
+def test_a_missing_database_file_is_created_only_when_the_user_says_so(
+    tmp_path: Path, recorder, no_event_loop, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "go-nham.sqlite3"
+    recorder.answer = False
+    chosen: list[str] = []
+
+    def give_up(dialog: app_module.DatabaseDialog) -> int:
+        chosen.append(dialog.url.text())
+        return 0
+
+    monkeypatch.setattr(app_module.DatabaseDialog, "exec", give_up)
+    assert app_module.open_database(str(path), "vi") is None
+    assert not path.exists()
+    [question] = recorder.questions
+    assert str(path) in question and "Tạo một cơ sở dữ liệu mới" in question
+    assert str(path) in recorder.errors[0]
+    assert chosen and str(path) in chosen[0]
+
+    recorder.answer = True
+    desk = app_module.open_database(str(path), "vi")
+    assert desk is not None and path.exists()
+    assert not auth.has_users(desk)  # the first-start dialog follows
+    desk.close()

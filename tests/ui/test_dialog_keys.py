@@ -162,7 +162,7 @@ def test_login_cancelled_by_escape(qtbot, sqlite_only_desk: Desk) -> None:  # ty
 
 
 def test_first_administrator(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    desk = open_desk(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    desk = open_desk(f"sqlite:///{tmp_path / 'new.sqlite3'}", create=True)
     try:
         dialog = FirstAdminDialog(desk)
         check_keys(

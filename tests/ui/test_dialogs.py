@@ -21,7 +21,7 @@ def _ok(box: QDialogButtonBox):  # type: ignore[no-untyped-def]
 
 
 def test_first_admin_dialog_creates_the_administrator(qtbot, tmp_path: Path) -> None:
-    desk = open_desk(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    desk = open_desk(f"sqlite:///{tmp_path / 'new.sqlite3'}", create=True)
     try:
         assert not auth.has_users(desk)
         dialog = FirstAdminDialog(desk)
@@ -42,7 +42,7 @@ def test_first_admin_dialog_creates_the_administrator(qtbot, tmp_path: Path) -> 
 
 
 def test_first_admin_dialog_refuses_a_short_or_mistyped_password(qtbot, tmp_path: Path) -> None:
-    desk = open_desk(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    desk = open_desk(f"sqlite:///{tmp_path / 'new.sqlite3'}", create=True)
     try:
         dialog = FirstAdminDialog(desk)
         qtbot.addWidget(dialog)

@@ -28,6 +28,7 @@ SAMPLES = [
     e.AccountLocked("admin", 5),
     e.LoginRequired(),
     e.DatabaseUnavailable("sqlite:///x", "not_sqlite"),
+    e.DatabaseBusy("sqlite:///x"),
     e.DatabaseNotInitialised("postgresql://server/db"),
     e.ConcurrentChange(),
     e.BedTaken("101", "2", OPTIONS),
@@ -60,6 +61,28 @@ SAMPLES = [
 ]
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 FALLBACK = "Đã xảy ra lỗi; chi tiết trong nhật ký."
+
+
+DATABASE_PROBLEMS = (
+    e.DatabaseUnavailable("postgresql://server/db", "unreachable"),
+    e.DatabaseUnavailable("postgresql://server/db", "login_refused"),
+    e.DatabaseUnavailable("sqlite:///x", "read_only"),
+    e.DatabaseUnavailable("sqlite:///x", "disk_full"),
+    e.DatabaseBusy("sqlite:///x"),
+    e.DatabaseUnavailable("sqlite:///x", "damaged"),
+    e.DatabaseUnavailable("sqlite:///x", "missing"),
+    e.DatabaseUnavailable("sqlite:///x", "empty"),
+    e.DatabaseUnavailable("sqlite:///x", "not_ours"),
+    e.DatabaseUnavailable("sqlite:///x", "not_sqlite"),
+)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_each_database_problem_reads_differently(lang):
+    texts = [describe(err, lang) for err in DATABASE_PROBLEMS]
+    assert len(set(texts)) == len(texts)
+    generic = describe(e.DatabaseUnavailable("sqlite:///x", "no_such_reason"), lang)
+    assert generic not in texts
 
 
 @pytest.mark.parametrize("error", SAMPLES, ids=lambda err: err.code)
