@@ -159,3 +159,8 @@ def release_note(row: RosterRow) -> str:
 def stock_alert_line(name: str, quantity: int, unit: str, min_stock: int) -> str:
     """An item below its minimum as the 16:00 report says it: ``Gạo: còn 40 kg (tối thiểu 100)``."""
     return f"{name}: còn {quantity} {unit} (tối thiểu {min_stock})"
+
+
+def kit_shortage_line(item: str, tests: int, since: datetime) -> str:
+    """Tests made without a kit as the 16:00 report says it."""
+    return f"{item}: {tests} xét nghiệm đã làm khi kho hết kit (từ {dmy_hm(since)}), cần nhập bù"

@@ -32,7 +32,7 @@ from quarantine_desk.domain.stays import (
 )
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.exports import pdf, xlsx
-from quarantine_desk.exports.common import atomic_output, dmy, stock_alert_line
+from quarantine_desk.exports.common import atomic_output, dmy, kit_shortage_line, stock_alert_line
 from quarantine_desk.exports.rows import (
     FIGURE_FIELDS,
     CertificateData,
@@ -52,7 +52,7 @@ from quarantine_desk.services.people import person_by_ref
 from quarantine_desk.services.presence import bed_figures_at, present_at, present_between, present_count
 from quarantine_desk.services.shifts import staff_on_duty
 from quarantine_desk.services.stays import stay_query
-from quarantine_desk.services.supplies import stock_alerts
+from quarantine_desk.services.supplies import kit_shortages, stock_alerts
 
 VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
 
@@ -250,6 +250,9 @@ def _figures(session: Session, facility: Facility, moment: ReportMoment) -> Dail
         positives=int(tests[1] or 0),
         staff_on_duty=staff_on_duty(session, facility.id, day_start, day_end),
         stock_alerts=tuple(
+            kit_shortage_line(k.item, k.tests, k.since) for k in kit_shortages(session, facility.id)
+        )
+        + tuple(
             stock_alert_line(a.name, a.quantity, a.unit, a.min_stock)
             for a in stock_alerts(session, facility.id)
         ),

@@ -32,7 +32,7 @@ from quarantine_desk.services.facilities import (
 )
 from quarantine_desk.services.presence import present_at
 from quarantine_desk.services.shifts import gaps
-from quarantine_desk.services.supplies import StockAlert, stock_alerts
+from quarantine_desk.services.supplies import KitShortage, StockAlert, kit_shortages, stock_alerts
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class AlertKind(StrEnum):
     REPORT_DUE = "report_due"  # today's 16:00 report has not been made
     ROOM_CLOSED = "room_closed"  # a room closed after a positive case (R5)
     DISINFECT = "disinfect"  # a room emptied and not yet disinfected (R4)
+    KIT_SHORT = "kit_short"  # tests recorded while the store had no kit of their kind
     LOW_STOCK = "low_stock"  # an item below its minimum
     SHIFT_GAP = "shift_gap"  # hours in the next 24 that no staffed shift covers
 
@@ -201,6 +202,13 @@ def low_stock(desk: Desk, facility_code: str) -> tuple[StockAlert, ...]:
         return tuple(stock_alerts(session, facility.id))
 
 
+def kit_shortfalls(desk: Desk, facility_code: str) -> tuple[KitShortage, ...]:
+    """Tests recorded without a kit since the kit item's last receipt."""
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        return kit_shortages(session, facility.id)
+
+
 def shift_gaps(desk: Desk, facility_code: str, now: datetime) -> list[tuple[datetime, datetime]]:
     """The periods of the next 24 hours that no staffed shift covers."""
     end = now + SHIFT_LOOKAHEAD
@@ -238,6 +246,9 @@ def alerts(
             found.append(Alert(AlertKind.ROOM_CLOSED, room=row.room, count=row.occupants))
         elif row.state is RoomState.AWAITING_DISINFECTION:
             found.append(Alert(AlertKind.DISINFECT, room=row.room))
+    found.extend(
+        Alert(AlertKind.KIT_SHORT, k.item, count=k.tests, at=k.since) for k in kit_shortfalls(desk, code)
+    )
     found.extend(
         Alert(AlertKind.LOW_STOCK, a.name, count=a.quantity, unit=a.unit, minimum=a.min_stock)
         for a in low_stock(desk, code)

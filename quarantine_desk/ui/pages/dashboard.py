@@ -62,6 +62,16 @@ def alert_text(alert: Alert) -> str:
         return QCoreApplication.translate(
             "Alerts", "Phòng %1 chờ khử khuẩn trước khi nhận người mới"
         ).replace("%1", alert.room)
+    if alert.kind is AlertKind.KIT_SHORT:
+        when = alert.at.strftime("%H:%M %d/%m") if alert.at else ""
+        return (
+            QCoreApplication.translate(
+                "Alerts", "Hết kit %1: %2 xét nghiệm đã làm không có kit (từ %3), cần nhập bù"
+            )
+            .replace("%1", alert.subject)
+            .replace("%2", str(alert.count))
+            .replace("%3", when)
+        )
     if alert.kind is AlertKind.LOW_STOCK:
         return (
             QCoreApplication.translate("Alerts", "Vật tư dưới mức tối thiểu: %1 còn %2 %3 (tối thiểu %4)")
@@ -87,6 +97,7 @@ def alert_target(alert: Alert) -> tuple[str, str]:
         AlertKind.REPORT_DUE: ("reports", "daily_date"),
         AlertKind.ROOM_CLOSED: ("rooms", f"room:{alert.room}"),
         AlertKind.DISINFECT: ("rooms", f"room:{alert.room}"),
+        AlertKind.KIT_SHORT: ("supplies", ""),
         AlertKind.LOW_STOCK: ("supplies", ""),
         AlertKind.SHIFT_GAP: ("shifts", ""),
     }[alert.kind]

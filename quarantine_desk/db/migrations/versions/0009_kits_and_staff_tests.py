@@ -25,7 +25,9 @@ def upgrade() -> None:
     with op.batch_alter_table("supply_item") as batch:
         batch.add_column(sa.Column("kit_kind", sa.String(10), nullable=True))
         batch.add_column(sa.Column("pack_size", sa.Integer(), nullable=False, server_default="1"))
-        batch.create_check_constraint("ck_supply_item_kit_kind", "kit_kind IS NULL OR kit_kind IN ('rapid', 'pcr')")
+        batch.create_check_constraint(
+            "ck_supply_item_kit_kind", "kit_kind IS NULL OR kit_kind IN ('rapid', 'pcr')"
+        )
         batch.create_check_constraint("ck_supply_item_pack_size", "pack_size >= 1")
     op.create_index(
         "uq_supply_item_kit",
@@ -54,7 +56,9 @@ def upgrade() -> None:
         sa.Column("kit_short", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("recorded_by", sa.String(100), nullable=True),
         sa.CheckConstraint("kind IN ('rapid', 'pcr')", name=op.f("ck_staff_test_kind")),
-        sa.CheckConstraint("result IN ('negative', 'positive', 'pending')", name=op.f("ck_staff_test_result")),
+        sa.CheckConstraint(
+            "result IN ('negative', 'positive', 'pending')", name=op.f("ck_staff_test_result")
+        ),
         sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_staff_test_staff_id_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_test")),
     )
