@@ -137,7 +137,7 @@ def stock_forecast(
 ) -> StockForecast:
     """The kits day by day for ``days`` days from today, and every other item at its recent rate."""
     if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput("days", "out_of_range", days, minimum=1, maximum=MAX_DAYS)
+        raise InvalidInput("forecast_days", "out_of_range", days, minimum=1, maximum=MAX_DAYS)
     now = now or desk.now()
     today = now.date()
     with desk.read() as session:
