@@ -8,9 +8,13 @@ The ``stock`` ones are added to the logistics area's ``stock`` command (``regist
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
+from quarantine_desk.cli.args import parse_date
+from quarantine_desk.cli.documents import _document
 from quarantine_desk.cli.output import Output
+from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.stays import TestKind
 from quarantine_desk.services import forecast, supplies
 from quarantine_desk.services.context import Desk
@@ -101,6 +105,39 @@ def cmd_stock_kit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_stock_request(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.services import store_files
+
+    path, lines = store_files.write_request_sheet(desk, args.facility, Path(args.out), days=args.days)
+    _document(
+        out,
+        path,
+        f"Đã ghi phiếu đề nghị cấp vật tư vào {path}",
+        rows=len(lines),
+        items=len(lines),
+        facility=args.facility.upper(),
+    )
+    return 0
+
+
+def cmd_stock_report(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.services import store_files
+
+    start, end = parse_date(args.start, "from"), parse_date(args.end, "to")
+    if start is None or end is None:
+        raise InvalidInput("from", "empty")
+    path, rows = store_files.write_stock_report(desk, args.facility, start, end, Path(args.out))
+    _document(
+        out,
+        path,
+        f"Đã ghi báo cáo xuất nhập tồn vào {path}",
+        rows=len(rows),
+        items=len(rows),
+        facility=args.facility.upper(),
+    )
+    return 0
+
+
 def register_stock(stock: Any) -> None:
     """The look-ahead sub-commands of ``stock``."""
     p = stock.add_parser("forecast", help="dự báo kit xét nghiệm theo lịch và vật tư khác theo mức dùng")
@@ -113,3 +150,14 @@ def register_stock(stock: Any) -> None:
     p.add_argument("--kind", required=True, choices=["rapid", "pcr", "none"])
     p.add_argument("--pack", type=int, help="số kit trong một hộp (phiếu đề nghị đặt theo hộp)")
     p.set_defaults(handler=cmd_stock_kit)
+    p = stock.add_parser("request", help="phiếu đề nghị cấp vật tư (xlsx/pdf)")
+    p.add_argument("facility")
+    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_stock_request)
+    p = stock.add_parser("report", help="báo cáo xuất nhập tồn trong một giai đoạn (xlsx/pdf)")
+    p.add_argument("facility")
+    p.add_argument("--from", dest="start", required=True)
+    p.add_argument("--to", dest="end", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_stock_report)

@@ -31,3 +31,23 @@ def test_stock_forecast_bad_days_and_bad_kind(qd) -> None:  # type: ignore[no-un
     code, out = qd("stock", "forecast", "F01", "--days", "0")
     assert code == 2 and out["error"] == "invalid_input"
     assert qd("stock", "kit", "F01", "KHONG-CO", "--kind", "rapid")[0] == 4
+
+
+def test_stock_report_and_request_files(qd, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    setup_facility(qd)
+    qd("stock", "add-item", "F01", "GAO", "Gạo", "--unit", "kg", "--min", "50")
+    qd("stock", "receive", "F01", "GAO", "30", "--at", "2021-08-01T08:00")
+    out_file = tmp_path / "kho.xlsx"
+    code, out = qd(
+        "stock", "report", "F01", "--from", "1/8/2021", "--to", "31/8/2021", "--out", str(out_file)
+    )
+    assert code == 0, out
+    assert out["file"] == str(out_file) and out["rows"] == 1 and out_file.exists()
+    code, out = qd("stock", "request", "F01", "--out", str(tmp_path / "de-nghi.pdf"))
+    assert code == 0 and out["items"] == 1 and out["pages"] == 1  # 20 kg short of the minimum
+    code, out = qd(
+        "stock", "report", "F01", "--from", "31/8/2021", "--to", "1/8/2021", "--out", str(out_file)
+    )
+    assert code == 2 and out["error"] == "invalid_input"
+    code, out = qd("stock", "report", "F01", "--from", "1/8/2021", "--to", "2/8/2021", "--out", "x.txt")
+    assert code == 6
