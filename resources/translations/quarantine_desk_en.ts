@@ -231,6 +231,11 @@
         <source>Ca trực thiếu người: %1 khoảng trống trong 24 giờ tới, khoảng đầu từ %2</source>
         <translation>Duty shifts short: %1 uncovered periods in the next 24 hours, the first from %2</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Hết kit %1: %2 xét nghiệm đã làm không có kit (từ %3), cần nhập bù</source>
+        <translation>Out of %1 kits: %2 tests made without a kit (since %3), restock needed</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
