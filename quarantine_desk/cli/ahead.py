@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from quarantine_desk.cli.args import parse_date
-from quarantine_desk.cli.documents import _document
+from quarantine_desk.cli.documents import document_written
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.stays import TestKind
@@ -109,7 +109,7 @@ def cmd_stock_request(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from quarantine_desk.services import store_files
 
     path, lines = store_files.write_request_sheet(desk, args.facility, Path(args.out), days=args.days)
-    _document(
+    document_written(
         out,
         path,
         f"Đã ghi phiếu đề nghị cấp vật tư vào {path}",
@@ -127,7 +127,7 @@ def cmd_stock_report(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     if start is None or end is None:
         raise InvalidInput("from", "empty")
     path, rows = store_files.write_stock_report(desk, args.facility, start, end, Path(args.out))
-    _document(
+    document_written(
         out,
         path,
         f"Đã ghi báo cáo xuất nhập tồn vào {path}",

@@ -32,7 +32,7 @@ from quarantine_desk.domain.supplies import (
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
 from quarantine_desk.services.policies import stay_policy
-from quarantine_desk.services.supplies import StockRow, _issued_since, _stock_rows
+from quarantine_desk.services.supplies import StockRow, issued_since, stock_rows
 
 MAX_DAYS = 60
 
@@ -142,11 +142,11 @@ def stock_forecast(
     today = now.date()
     with desk.read() as session:
         place = facility_by_code(session, facility_code)
-        rows = _stock_rows(session, place.id, now)
+        rows = stock_rows(session, place.id, now)
         kit_items = {TestKind(r.kit_kind): r for r in rows if r.kit_kind is not None}
         due = scheduled_tests(session, place.id, today)
         due += _staff_tests_due(session, place, today, days)
-        issued = _issued_since(session, place.id, now - timedelta(days=USAGE_WINDOW_DAYS))
+        issued = issued_since(session, place.id, now - timedelta(days=USAGE_WINDOW_DAYS))
         header = (place.code, place.name, place.district, place.province)
     stock: dict[TestKind, int | None] = {kind: None for kind in KINDS}
     for kind, row in kit_items.items():
@@ -187,5 +187,5 @@ def request_lines(
     forecast = stock_forecast(desk, facility_code, days)
     with desk.read() as session:
         place = facility_by_code(session, facility_code)
-        rows = _stock_rows(session, place.id, desk.now())
+        rows = stock_rows(session, place.id, desk.now())
     return forecast, forecast.request(rows)

@@ -106,7 +106,7 @@ def _balance(session: Session, item_id: int) -> int:
     )
 
 
-def _issued_since(session: Session, facility_id: int, since: datetime) -> dict[int, int]:
+def issued_since(session: Session, facility_id: int, since: datetime) -> dict[int, int]:
     rows = session.execute(
         select(StockMovement.item_id, func.sum(-StockMovement.quantity))
         .join(SupplyItem, SupplyItem.id == StockMovement.item_id)
@@ -120,7 +120,7 @@ def _issued_since(session: Session, facility_id: int, since: datetime) -> dict[i
     return {item_id: int(issued or 0) for item_id, issued in rows}
 
 
-def _stock_rows(session: Session, facility_id: int, now: datetime) -> list[StockRow]:
+def stock_rows(session: Session, facility_id: int, now: datetime) -> list[StockRow]:
     balances = dict(
         session.execute(
             select(StockMovement.item_id, func.sum(StockMovement.quantity))
@@ -131,7 +131,7 @@ def _stock_rows(session: Session, facility_id: int, now: datetime) -> list[Stock
         .tuples()
         .all()
     )
-    issued = _issued_since(session, facility_id, now - timedelta(days=USAGE_WINDOW_DAYS))
+    issued = issued_since(session, facility_id, now - timedelta(days=USAGE_WINDOW_DAYS))
     rows = []
     for item in session.scalars(
         select(SupplyItem)
@@ -192,7 +192,7 @@ def list_stock(desk: Desk, facility: str) -> list[StockRow]:
     """Every item of the facility with its stock now, whether it is low, and how many days it lasts."""
     with desk.read() as session:
         place = facility_by_code(session, facility)
-        return _stock_rows(session, place.id, desk.now())
+        return stock_rows(session, place.id, desk.now())
 
 
 def _move(
@@ -286,7 +286,7 @@ def stock_alerts(session: Session, facility_id: int) -> tuple[StockAlert, ...]:
     # "low" does not depend on the time; the usage estimate is not part of an alert.
     return tuple(
         StockAlert(row.code, row.name, row.quantity, row.unit, row.min_stock)
-        for row in _stock_rows(session, facility_id, datetime.min + timedelta(days=USAGE_WINDOW_DAYS))
+        for row in stock_rows(session, facility_id, datetime.min + timedelta(days=USAGE_WINDOW_DAYS))
         if row.low
     )
 
@@ -326,7 +326,7 @@ def set_kit(
             session, desk, "stock.kit", "supply_item", item.id,
             facility=place.code, item=item.code, kind=item.kit_kind, pack_size=item.pack_size,
         )  # fmt: skip
-        return next(r for r in _stock_rows(session, place.id, desk.now()) if r.id == item.id)
+        return next(r for r in stock_rows(session, place.id, desk.now()) if r.id == item.id)
 
 
 def _kit_kind(kind: str) -> TestKind:
