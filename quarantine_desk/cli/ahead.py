@@ -16,7 +16,8 @@ from quarantine_desk.cli.documents import document_written
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.stays import TestKind
-from quarantine_desk.services import forecast, supplies
+from quarantine_desk.exports.common import capacity_assumption, number_text
+from quarantine_desk.services import capacity, forecast, supplies
 from quarantine_desk.services.context import Desk
 
 KIND_VI = {TestKind.RAPID: "test nhanh", TestKind.PCR: "RT-PCR"}
@@ -82,7 +83,7 @@ def cmd_stock_forecast(desk: Desk, args: argparse.Namespace, out: Output) -> int
             for i in result.items:
                 days = "—" if i.days_left is None else f"{i.days_left} ngày"
                 lines.append(
-                    f"{i.code}\t{i.name}\tcòn {i.stock} {i.unit}\t{i.per_day:g}/ngày\tđủ dùng {days}"
+                    f"{i.code}\t{i.name}\tcòn {i.stock} {i.unit}\t{number_text(i.per_day)}/ngày\tđủ dùng {days}"
                 )
         return "\n".join(lines)
 
@@ -161,3 +162,77 @@ def register_stock(stock: Any) -> None:
     p.add_argument("--to", dest="end", required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(handler=cmd_stock_report)
+
+
+# --- capacity ------------------------------------------------------------------------------------------------------
+
+
+def _capacity_payload(c: Any) -> dict[str, Any]:
+    return {
+        "facility": c.facility,
+        "name": c.name,
+        "beds": c.beds,
+        "occupied": c.occupied,
+        "free": c.free,
+        "closed": c.closed,
+        "arrivals_per_day": c.arrivals_per_day,
+        "arrivals": [{"date": d, "count": n} for d, n in c.arrivals],
+        "releases": [{"date": d, "count": n} for d, n in c.releases],
+        "days": [
+            {
+                "date": d.day,
+                "releases": d.releases,
+                "arrivals": d.arrivals,
+                "occupied": d.occupied,
+                "free": d.free,
+            }
+            for d in c.days
+        ],
+        "full_on": c.full_on,
+        "over_90_on": c.over_90_on,
+        "assumption": capacity_assumption(c.arrivals_per_day),
+    }
+
+
+def _capacity_lines(c: Any) -> list[str]:
+    head = "Toàn huyện" if c.facility == capacity.ALL else f"{c.facility} – {c.name}"
+    over = f"vượt 90 % từ {c.over_90_on:%d/%m/%Y}" if c.over_90_on else "chưa vượt 90 %"
+    full = f"hết giường từ {c.full_on:%d/%m/%Y}" if c.full_on else "chưa hết giường trong thời gian dự báo"
+    return [
+        f"{head}: {c.beds} giường, {c.occupied} đang dùng ({c.percent} %), {c.free} trống, {c.closed} đang đóng; "
+        f"bình quân {number_text(c.arrivals_per_day)} người đến mỗi ngày (7 ngày qua).",
+        f"  Dự kiến {over}; {full}.",
+    ]
+
+
+def cmd_capacity(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    if args.facility:
+        c = capacity.capacity(desk, args.facility, args.days)
+
+        def text() -> str:
+            lines = _capacity_lines(c)
+            lines.append("Ngày\tRa\tĐến (cộng dồn)\tCó mặt\tTrống")
+            lines += [f"{d.day:%d/%m/%Y}\t{d.releases}\t{d.arrivals}\t{d.occupied}\t{d.free}" for d in c.days]
+            lines.append(capacity_assumption(c.arrivals_per_day))
+            return "\n".join(lines)
+
+        out.result(_capacity_payload(c), text)
+        return 0
+    each, total = capacity.district_capacity(desk, args.days)
+    out.result(
+        [_capacity_payload(c) for c in (*each, total)],
+        lambda: (
+            "\n".join(line for c in (*each, total) for line in _capacity_lines(c))
+            + "\n"
+            + capacity_assumption(total.arrivals_per_day)
+        ),
+    )
+    return 0
+
+
+def register(sub: Any) -> None:
+    """``capacity [FACILITY] [--days N]``."""
+    p = sub.add_parser("capacity", help="sức chứa: giường trống dự kiến, ngày vượt 90 %, ngày hết giường")
+    p.add_argument("facility", nargs="?")
+    p.add_argument("--days", type=int, default=14)
+    p.set_defaults(handler=cmd_capacity)

@@ -8,6 +8,7 @@ written atomically, text cells never taken for formulas; notes (the assumptions)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -92,7 +93,7 @@ def _write_xlsx(doc: TableDocument, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = doc.title[:31]
+    ws.title = re.sub(r"[\[\]:*?/\\]", " ", doc.title).strip()[:31] or "Bang"
     bold = Font(bold=True)
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

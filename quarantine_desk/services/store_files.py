@@ -57,7 +57,7 @@ def stock_report(desk: Desk, facility_code: str, start: date, end: date) -> Stoc
     """From the start of day ``start`` to the end of day ``end``: per item the opening stock, the receipts, the
     issues (test kits drawn by tests included) and the closing stock; opening + in − out = closing."""
     if end < start or (end - start).days >= MAX_PERIOD_DAYS:
-        raise InvalidInput("to", "bad_range", f"{start} – {end}")
+        raise InvalidInput("period", "bad_range", f"{dmy(start)} – {dmy(end)}")
     lo = datetime.combine(start, time.min)
     hi = datetime.combine(end + timedelta(days=1), time.min)
     with desk.read(Permission.EXPORT) as session:

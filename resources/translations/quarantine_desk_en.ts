@@ -236,6 +236,16 @@
         <source>Hết kit %1: %2 xét nghiệm đã làm không có kit (từ %3), cần nhập bù</source>
         <translation>Out of %1 kits: %2 tests made without a kit (since %3), restock needed</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Đã dùng %1 % số giường (cảnh báo 90 %), dự kiến hết giường ngày %2</source>
+        <translation>%1 % of the beds in use (the 90 % warning); expected full on %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Dự kiến vượt 90 % số giường ngày %1, hết giường ngày %2: chuẩn bị khu cách ly mới</source>
+        <translation>Expected over 90 % of the beds on %1, full on %2: prepare a new facility</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -916,6 +926,41 @@ Everyone in the room restarts their quarantine from today.</translation>
         <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="348"/>
         <source>Đã dùng %1 % số giường của khu cách ly: cần chuẩn bị thêm chỗ.</source>
         <translation>%1 % of the facility&apos;s beds are in use: prepare more places.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Đã dùng %1 % số giường</source>
+        <translation>%1 % of the beds in use</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Dự kiến vượt 90 % ngày %1</source>
+        <translation>Expected over 90 % on %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Chưa vượt 90 % trong %1 ngày tới</source>
+        <translation>Not over 90 % in the next %1 days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>hết giường ngày %1</source>
+        <translation>full on %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>chưa hết giường</source>
+        <translation>not full</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Giả định: mỗi ngày nhận thêm bình quân %1 người như 7 ngày qua, mọi người ra đúng ngày dự kiến, giường đang đóng vẫn đóng.</source>
+        <translation>Assumed: %1 arrivals a day as over the last 7 days, everyone leaves on the planned day, closed beds stay closed.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>bình quân %1 người đến/ngày, ra đúng hạn</source>
+        <translation>%1 arrivals a day, leaving on time</translation>
     </message>
 </context>
 <context>
@@ -2456,6 +2501,21 @@ How does the stay end?</translation>
         <location filename="../../quarantine_desk/ui/chart.py" line="219"/>
         <source>%1: %2 người, %3 giường</source>
         <translation>%1: %2 people, %3 beds</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="1"/>
+        <source>Dự kiến</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="1"/>
+        <source>Dự kiến (%1)</source>
+        <translation>Expected (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="1"/>
+        <source>%1: dự kiến %2 người, %3 giường</source>
+        <translation>%1: expected %2 people, %3 beds</translation>
     </message>
 </context>
 <context>

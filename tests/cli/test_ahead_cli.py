@@ -51,3 +51,43 @@ def test_stock_report_and_request_files(qd, tmp_path) -> None:  # type: ignore[n
     assert code == 2 and out["error"] == "invalid_input"
     code, out = qd("stock", "report", "F01", "--from", "1/8/2021", "--to", "2/8/2021", "--out", "x.txt")
     assert code == 6
+
+
+def test_capacity_json_shape(qd) -> None:  # type: ignore[no-untyped-def]
+    setup_facility(qd)
+    code, out = qd("capacity", "F01", "--days", "3")
+    assert code == 0, out
+    assert {k: out[k] for k in ("facility", "beds", "occupied", "free", "arrivals_per_day", "full_on", "over_90_on")} == {
+        "facility": "F01", "beds": 8, "occupied": 0, "free": 8, "arrivals_per_day": 0.0, "full_on": None,
+        "over_90_on": None,
+    }  # fmt: skip
+    assert len(out["days"]) == 3 and len(out["releases"]) == 14 and "Giả định" in out["assumption"]
+    code, rows = qd("capacity")
+    assert code == 0 and [r["facility"] for r in rows] == ["F01", "ALL"]
+    code, text = qd("capacity", "F01", as_json=False)
+    assert code == 0 and "8 giường" in text and "Giả định" in text
+    assert qd("capacity", "F09")[0] == 4
+    assert qd("capacity", "F01", "--days", "0")[0] == 2
+
+
+def test_staff_tests_and_the_week_roster(qd, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    setup_facility(qd)
+    code, out = qd("staff", "add", "F01", "Nguyễn Văn Hùng", "--position", "Bác sĩ")
+    staff = out["staff"]
+    code, out = qd("staff", "schedule", "F01", "--every", "3")
+    assert code == 0 and out == {"facility": "F01", "every": 3, "kind": "rapid"}
+    code, out = qd("staff", "test", str(staff), "--kind", "rapid", "--result", "positive")
+    assert code == 0 and out["must_quarantine"] is True and out["kit_short"] is False
+    code, rows = qd("staff", "tests", "F01")
+    assert code == 0 and rows[0]["must_quarantine"] is True and rows[0]["reason"] == "positive"
+    assert qd("staff", "unflag", str(staff))[1] == {"staff": staff, "must_quarantine": False}
+    code, out = qd("staff", "flag", str(staff), "--reason", "exposure", "--note", "F1 của ca bệnh BN123")
+    assert code == 0 and out["must_quarantine"] is True
+    assert qd("staff", "test", "999", "--kind", "rapid", "--result", "negative")[0] == 4
+    assert qd("shifts", "plan", "F01", "--from", "2021-08-09", "--days", "7")[0] == 0
+    path = tmp_path / "lich.xlsx"
+    code, out = qd("shifts", "export", "F01", "--week", "2021-W32", "--out", str(path))
+    assert code == 0, out
+    assert (out["shifts"], out["gaps"], out["week"]) == (21, 21, "2021-W32") and path.exists()
+    code, out = qd("shifts", "export", "F01", "--week", "2021-32", "--out", str(path))
+    assert code == 2 and out["error"] == "invalid_input"
