@@ -3519,6 +3519,156 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <source>Không có vật tư nào dưới mức tối thiểu.</source>
         <translation>No item is below its minimum.</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Ngày</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Test nhanh</source>
+        <translation>Rapid tests</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Còn kit nhanh</source>
+        <translation>Rapid kits left</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>RT-PCR</source>
+        <translation>RT-PCR</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Còn kit PCR</source>
+        <translation>PCR kits left</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Làm kit test nhanh (mỗi lần xét nghiệm trừ 1)</source>
+        <translation>Rapid test kit (each test uses 1)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Làm kit RT-PCR (mỗi lần xét nghiệm trừ 1)</source>
+        <translation>RT-PCR kit (each test uses 1)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Không phải kit xét nghiệm</source>
+        <translation>Not a test kit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Kit test nhanh</source>
+        <translation>Rapid test kit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Kit RT-PCR</source>
+        <translation>RT-PCR kit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>%1 là kit xét nghiệm: mỗi lần xét nghiệm trừ 1 %2.</source>
+        <translation>%1 is a test kit: each test uses 1 %2.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>%1 không còn là kit xét nghiệm.</source>
+        <translation>%1 is no longer a test kit.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Lưu tệp</source>
+        <translation>Save file</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Bảng tính Excel (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Đã ghi %1</source>
+        <translation>Written: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Phiếu đề nghị cấp vật tư</source>
+        <translation>Supply request sheet</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Báo cáo xuất nhập tồn</source>
+        <translation>Stock report</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Theo lịch: %1 lần test nhanh, %2 lần RT-PCR trong %3 ngày.</source>
+        <translation>By the schedule: %1 rapid tests, %2 RT-PCR tests in %3 days.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Chưa có vật tư nào làm kit: chọn vật tư rồi bấm «Kit xét nghiệm».</source>
+        <translation>No item is a test kit yet: choose an item, then «Test kit».</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>THIẾU KIT TỪ NGÀY %1.</source>
+        <translation>KITS RUN SHORT FROM %1.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Đủ kit cho %1 ngày tới.</source>
+        <translation>Enough kits for the next %1 days.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Dự báo kit xét nghiệm theo lịch</source>
+        <translation>Test kits by the schedule</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Dự trù cho</source>
+        <translation>Plan for</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source> ngày</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Phiếu đề nghị cấp…</source>
+        <translation>Request sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Xuất nhập tồn từ</source>
+        <translation>Stock report from</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>đến</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Báo cáo xuất nhập tồn…</source>
+        <translation>Stock report…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Kit xét nghiệm</source>
+        <translation>Test kit</translation>
+    </message>
 </context>
 <context>
     <name>Task</name>
