@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from quarantine_desk import __version__
-from quarantine_desk.cli import admin, documents, logistics, people, policies, shifts, stays
+from quarantine_desk.cli import admin, ahead, documents, logistics, people, policies, shifts, stays
 from quarantine_desk.cli.args import Parser, UsageError, password
 from quarantine_desk.cli.output import EXIT_USAGE, Output
 from quarantine_desk.domain.errors import DeskError, LoginRequired
@@ -28,7 +28,7 @@ from quarantine_desk.services.context import Desk, open_desk
 log = logging.getLogger(__name__)
 
 # Each area adds its commands with register(subparsers), in the order the help lists them.
-AREAS = (admin, people, stays, policies, documents, shifts, logistics)
+AREAS = (admin, people, stays, policies, documents, shifts, logistics, ahead)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from quarantine_desk.services import documents
 from quarantine_desk.services.context import Desk
 
 
-def _document(out: Output, path: Path, sentence: str, rows: int | None = None, **more: Any) -> None:
+def document_written(out: Output, path: Path, sentence: str, rows: int | None = None, **more: Any) -> None:
     """Every document command's answer: the sentence with the path written and, with --json, ``{"file",
     "pages" or "rows", "bytes", ...}``."""
     facts = documents.written(path, rows)
@@ -35,7 +35,7 @@ def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     path = documents.export_roster(
         desk, args.facility, Path(args.out), on=parse_date(args.date), variant=args.variant, progress=progress
     )
-    _document(
+    document_written(
         out,
         path,
         f"Đã ghi danh sách vào {path}",
@@ -79,7 +79,7 @@ def cmd_export_not_arrived(desk: Desk, args: argparse.Namespace, out: Output) ->
 def cmd_report_daily(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     report = documents.daily_report(desk, args.facility, parse_date(args.date))
     path = documents.write_daily_report(desk, Path(args.out), facility_code=args.facility, on=report.on)
-    _document(out, path, f"Đã ghi báo cáo ngày vào {path}", rows=len(report.facilities), on=report.on)
+    document_written(out, path, f"Đã ghi báo cáo ngày vào {path}", rows=len(report.facilities), on=report.on)
     return 0
 
 
@@ -91,7 +91,7 @@ def cmd_report_merge(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     if marked:
         remarks = "\n".join(f"  {r}" for r in merged.totals().remarks)
         sentence += f"; số liệu được đánh dấu ({', '.join(marked)}):\n{remarks}\n"
-    _document(
+    document_written(
         out,
         Path(args.out),
         sentence,
@@ -105,7 +105,7 @@ def cmd_report_merge(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 def cmd_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     data = documents.certificate(desk, args.person, Path(args.out))
-    _document(
+    document_written(
         out,
         Path(args.out),
         f"Đã ghi giấy xác nhận số {data.number} của {data.full_name} vào {args.out}",
@@ -134,7 +134,7 @@ def cmd_release_paper(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 def cmd_certificates(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     on = parse_date(args.date) or desk.now().date()
     count = documents.certificates(desk, args.facility, on, Path(args.out))
-    _document(out, Path(args.out), f"Đã ghi {count} giấy xác nhận vào {args.out}", count=count)
+    document_written(out, Path(args.out), f"Đã ghi {count} giấy xác nhận vào {args.out}", count=count)
     return 0
 
 

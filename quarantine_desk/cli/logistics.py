@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from quarantine_desk.cli import ahead
 from quarantine_desk.cli.args import Parser, parse_at, parse_date
 from quarantine_desk.cli.output import Output
 from quarantine_desk.services import meals, supplies
@@ -260,6 +261,7 @@ def register(sub: Any) -> None:
     p.add_argument("--reason")
     p.add_argument("--dry-run", action="store_true", help="chỉ xem phương án, không ghi")
     p.set_defaults(handler=cmd_stock_distribute)
+    ahead.register_stock(stock)
 
     meal = sub.add_parser("meals", help="suất ăn: meals KHU [--date D]").add_subparsers(
         dest="action",

@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from quarantine_desk.cli.args import Parser, parse_date
+from quarantine_desk.cli.args import Parser, parse_at, parse_date
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.shifts import PATTERNS, Interval
-from quarantine_desk.services import shifts
+from quarantine_desk.services import shifts, staff_tests
 from quarantine_desk.services.context import Desk
 
-SHIFT_ACTIONS = {"plan": 1, "assign": 3, "unassign": 3, "gaps": 1, "list": 1}  # action: positional arguments
+SHIFT_ACTIONS = {
+    "plan": 1,
+    "assign": 3,
+    "unassign": 3,
+    "gaps": 1,
+    "list": 1,
+    "export": 1,
+}  # action: positional arguments
 
 
 def _id(text: str, field: str) -> int:
@@ -82,6 +90,111 @@ def cmd_staff_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+REASON_VI = {"positive": "dương tính", "exposure": "tiếp xúc"}
+RESULT_VI = {"negative": "âm tính", "positive": "dương tính", "pending": "chờ kết quả"}
+
+
+def _health_payload(h: staff_tests.StaffHealth) -> dict[str, Any]:
+    return {
+        "staff": h.staff,
+        "name": h.full_name,
+        "position": h.position,
+        "last_test": h.last_test,
+        "last_kind": h.last_kind,
+        "last_result": h.last_result,
+        "next_due": h.next_due,
+        "must_quarantine": h.flagged,
+        "quarantine_from": h.quarantine_from,
+        "reason": h.quarantine_reason,
+        "note": h.quarantine_note,
+        "shifts_ahead": h.shifts_ahead,
+    }
+
+
+def cmd_staff_schedule(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    result = staff_tests.set_schedule(desk, args.facility, args.every, args.kind)
+    out.result(
+        {"facility": result.facility, "every": result.every, "kind": result.kind},
+        lambda: (
+            f"Nhân viên {result.facility} xét nghiệm mỗi {result.every} ngày."
+            if result.every
+            else f"Nhân viên {result.facility} không có lịch xét nghiệm."
+        ),
+    )
+    return 0
+
+
+def cmd_staff_test(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    row = staff_tests.record_staff_test(desk, args.staff, args.kind, args.result, at=parse_at(args.at))
+
+    def text() -> str:
+        line = f"Đã ghi xét nghiệm của {row.full_name}: {RESULT_VI[row.result]}."
+        if row.kit_short:
+            line += " Kho đã hết kit loại này: cần nhập bù."
+        if row.flagged:
+            line += f" {row.full_name} PHẢI CÁCH LY, không phân công trực."
+        return line
+
+    out.result(
+        {
+            "test": row.id,
+            "staff": row.staff,
+            "kind": row.kind,
+            "result": row.result,
+            "sampled_at": row.sampled_at,
+            "kit_short": row.kit_short,
+            "must_quarantine": row.flagged,
+        },
+        text,
+    )
+    return 0
+
+
+def cmd_staff_flag(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    staff_tests.flag(desk, args.staff, args.reason, args.note, at=parse_at(args.at))
+    out.result(
+        {"staff": args.staff, "must_quarantine": True, "reason": args.reason},
+        lambda: f"Đã đánh dấu nhân viên số {args.staff} phải cách ly ({REASON_VI[args.reason]}).",
+    )
+    return 0
+
+
+def cmd_staff_unflag(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    staff_tests.clear_flag(desk, args.staff)
+    out.result(
+        {"staff": args.staff, "must_quarantine": False},
+        lambda: f"Nhân viên số {args.staff} không còn phải cách ly.",
+    )
+    return 0
+
+
+def cmd_staff_tests(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    rows = staff_tests.staff_health(desk, args.facility)
+    today = desk.now().date()
+
+    def text() -> str:
+        lines = ["Số\tHọ tên\tChức vụ\tXét nghiệm gần nhất\tLần tới\tGhi chú"]
+        for h in rows:
+            last = (
+                f"{h.last_test:%d/%m/%Y} {RESULT_VI[h.last_result or 'pending']}"
+                if h.last_test
+                else "chưa có"
+            )
+            due = "" if h.next_due is None else f"{h.next_due:%d/%m/%Y}"
+            note = ""
+            if h.flagged:
+                note = f"PHẢI CÁCH LY ({REASON_VI.get(h.quarantine_reason or '', '')})"
+                if h.shifts_ahead:
+                    note += f", còn {h.shifts_ahead} ca trực cần thay người"
+            elif h.overdue(today):
+                note = "QUÁ HẠN XÉT NGHIỆM"
+            lines.append(f"{h.staff}\t{h.full_name}\t{h.position or ''}\t{last}\t{due}\t{note}")
+        return "\n".join(lines) if rows else "Chưa có nhân viên nào."
+
+    out.result([_health_payload(h) for h in rows], text)
+    return 0
+
+
 # --- shifts --------------------------------------------------------------------------------------------------------
 
 
@@ -102,6 +215,8 @@ def cmd_shifts(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     facility = words[0]
     if action == "plan":
         return _plan(desk, facility, args, out)
+    if action == "export":
+        return _export(desk, facility, args, out)
     if action in ("assign", "unassign"):
         return _assign(desk, facility, action, _id(words[1], "shift"), _id(words[2], "staff"), out)
     start, end = _range(desk, args)
@@ -165,6 +280,26 @@ def _assign(desk: Desk, facility: str, action: str, shift_id: int, staff_id: int
     return 0
 
 
+def _export(desk: Desk, facility: str, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.cli.documents import document_written
+    from quarantine_desk.services import duty_roster
+
+    if not args.week or not args.out:
+        args.shifts_parser.error("“shifts export” cần --week YYYY-Www và --out TỆP")
+    path, roster = duty_roster.write_week_roster(desk, facility, args.week, Path(args.out))
+    document_written(
+        out,
+        path,
+        f"Đã ghi lịch trực tuần vào {path}",
+        rows=len(roster.lines),
+        facility=roster.facility,
+        week=args.week,
+        shifts=len(roster.lines),
+        gaps=roster.gaps,
+    )
+    return 0
+
+
 def _gaps(desk: Desk, facility: str, start: date, end: date, out: Output) -> int:
     report = shifts.gaps(desk, facility, start, end)
 
@@ -203,6 +338,29 @@ def register(sub: Any) -> None:
     p = staff.add_parser("list", help="danh sách nhân viên")
     p.add_argument("facility")
     p.set_defaults(handler=cmd_staff_list)
+    p = staff.add_parser("schedule", help="lịch xét nghiệm nhân viên của khu: mỗi N ngày")
+    p.add_argument("facility")
+    p.add_argument("--every", type=int, help="số ngày giữa hai lần xét nghiệm (bỏ trống: không có lịch)")
+    p.add_argument("--kind", choices=["rapid", "pcr"], default="rapid")
+    p.set_defaults(handler=cmd_staff_schedule)
+    p = staff.add_parser("test", help="ghi kết quả xét nghiệm của nhân viên")
+    p.add_argument("staff", type=int)
+    p.add_argument("--kind", required=True, choices=["rapid", "pcr"])
+    p.add_argument("--result", required=True, choices=["negative", "positive", "pending"])
+    p.add_argument("--at")
+    p.set_defaults(handler=cmd_staff_test)
+    p = staff.add_parser("flag", help="đánh dấu nhân viên phải cách ly (dương tính, tiếp xúc)")
+    p.add_argument("staff", type=int)
+    p.add_argument("--reason", required=True, choices=["positive", "exposure"])
+    p.add_argument("--note")
+    p.add_argument("--at")
+    p.set_defaults(handler=cmd_staff_flag)
+    p = staff.add_parser("unflag", help="bỏ đánh dấu cách ly (đã hết thời gian cách ly)")
+    p.add_argument("staff", type=int)
+    p.set_defaults(handler=cmd_staff_unflag)
+    p = staff.add_parser("tests", help="xét nghiệm của nhân viên: lần gần nhất, lần tới, người phải cách ly")
+    p.add_argument("facility")
+    p.set_defaults(handler=cmd_staff_tests)
 
     p = sub.add_parser(
         "shifts",
@@ -211,11 +369,14 @@ def register(sub: Any) -> None:
             "%(prog)s FACILITY [--from D] [--days N]\n"
             "       %(prog)s plan FACILITY --from D --days N [--pattern 3x8|2x12]\n"
             "       %(prog)s assign|unassign FACILITY SHIFT_ID STAFF_ID\n"
-            "       %(prog)s gaps FACILITY [--from D] [--days N]"
+            "       %(prog)s gaps FACILITY [--from D] [--days N]\n"
+            "       %(prog)s export FACILITY --week YYYY-Www --out FILE.xlsx|FILE.pdf"
         ),
     )
     p.add_argument("words", nargs="+", metavar="[ACTION] FACILITY ...")
     p.add_argument("--from", dest="start", metavar="D", help="ngày bắt đầu (mặc định hôm nay)")
     p.add_argument("--days", type=int, metavar="N", help="số ngày (mặc định 7)")
     p.add_argument("--pattern", default="3x8", choices=sorted(PATTERNS))
+    p.add_argument("--week", metavar="YYYY-Www", help="tuần của lịch trực (export), ví dụ 2021-W32")
+    p.add_argument("--out", metavar="FILE", help="tệp lịch trực (export): .xlsx hoặc .pdf")
     p.set_defaults(handler=cmd_shifts, shifts_parser=p)

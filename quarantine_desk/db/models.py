@@ -61,6 +61,9 @@ class Facility(Base):
     # database (facility key export). Empty only in a backup older than the keys: made on first use.
     signing_key: Mapped[str | None] = mapped_column(String(64))
     public_key: Mapped[str | None] = mapped_column(String(64))
+    # Staff are tested every N days (None: no schedule), with this kind of test.
+    staff_test_every: Mapped[int | None] = mapped_column(Integer)
+    staff_test_kind: Mapped[str] = mapped_column(String(10), default="rapid", server_default="rapid")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     zones: Mapped[list[Zone]] = relationship(back_populates="facility", order_by="Zone.name")
@@ -327,6 +330,8 @@ class MedicalTest(Base):
     sampled_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     result: Mapped[str] = mapped_column(String(10))
     recorded_by: Mapped[str | None] = mapped_column(String(100))
+    # The store had no kit of this kind when the test was recorded (the test stands; the shortfall is an alert).
+    kit_short: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class HealthCheck(Base):
@@ -360,7 +365,20 @@ class MealRecord(Base):
 
 class SupplyItem(Base):
     __tablename__ = "supply_item"
-    __table_args__ = (UniqueConstraint("facility_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("facility_id", "code"),
+        CheckConstraint("kit_kind IS NULL OR kit_kind IN ('rapid', 'pcr')", name="kit_kind"),
+        CheckConstraint("pack_size >= 1", name="pack_size"),
+        # One kit item per test kind in a facility: each recorded test draws from it.
+        Index(
+            "uq_supply_item_kit",
+            "facility_id",
+            "kit_kind",
+            unique=True,
+            sqlite_where=text("kit_kind IS NOT NULL"),
+            postgresql_where=text("kit_kind IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
@@ -368,6 +386,10 @@ class SupplyItem(Base):
     name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str] = mapped_column(String(30))
     min_stock: Mapped[int] = mapped_column(Integer, default=0)
+    # The test kind (rapid, pcr) whose tests use one unit of this item each; None for every other item.
+    kit_kind: Mapped[str | None] = mapped_column(String(10))
+    # Units in a pack as the supplier delivers them (a box of 25 tests): the request sheet orders whole packs.
+    pack_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class StockMovement(Base):
@@ -389,6 +411,28 @@ class Staff(Base):
     full_name: Mapped[str] = mapped_column(String(120))
     position: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(15))
+    # Must quarantine from this moment (a positive test, an exposure); None when not flagged.
+    quarantine_from: Mapped[datetime | None] = mapped_column(DateTime)
+    quarantine_reason: Mapped[str | None] = mapped_column(String(20))
+    quarantine_note: Mapped[str | None] = mapped_column(String(200))
+
+
+class StaffTest(Base):
+    """A test of a staff member, recorded like a stay's test (and drawing a kit from the store)."""
+
+    __tablename__ = "staff_test"
+    __table_args__ = (
+        CheckConstraint("kind IN ('rapid', 'pcr')", name="kind"),
+        CheckConstraint("result IN ('negative', 'positive', 'pending')", name="result"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    sampled_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    result: Mapped[str] = mapped_column(String(10))
+    kit_short: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Shift(Base):

@@ -172,6 +172,16 @@ def tests_due(
     )
 
 
+def open_tests(
+    period_start: date, profile: Period, tests: Sequence[TestRecord], today: date
+) -> tuple[tuple[int, date], ...]:
+    """Every required test without a negative sample by ``today``: the overdue ones, today's and those to come."""
+    schedule = test_schedule(period_start, profile)
+    return tuple(
+        entry for entry, ok in zip(schedule, _satisfied(schedule, tests, today), strict=True) if not ok
+    )
+
+
 # pytest collects every callable named "test…" in a test module, imported ones too; these are not tests.
 test_schedule.__test__ = False  # type: ignore[attr-defined]
 tests_due.__test__ = False  # type: ignore[attr-defined]

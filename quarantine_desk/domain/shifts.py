@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.text import fold
 
 MAX_PLAN_DAYS = 62  # two months at a time is as far ahead as a facility plans
 MAX_HOURS_IN_24 = 16  # more than this in any 24 hours is reported as a warning
@@ -196,3 +197,29 @@ def duty_warning(new: Interval, existing: Sequence[Interval]) -> DutyLoad | None
     """The load after adding ``new`` to a person's shifts, when it is more than ``MAX_HOURS_IN_24``; else None."""
     load = longest_duty([*existing, new])
     return load if load is not None and load.too_long else None
+
+
+# --- the duty roster's roles -----------------------------------------------------------------------------------------
+
+#: Every shift needs one of each: medical staff, security, and logistics or service (the demo's teams are so made).
+ROLE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Y tế", ("bac si", "dieu duong", "y ta", "y si", "ky thuat vien", "duoc si")),
+    ("An ninh", ("cong an", "quan doi", "dan quan", "bo doi", "bao ve")),
+    ("Hậu cần, phục vụ", ("hau can", "tinh nguyen vien", "phuc vu", "cap duong", "ve sinh")),
+)
+OTHER_ROLE = "Khác"
+
+
+def role_group(position: str | None) -> str:
+    """The role group of a position as typed ("Bác sĩ" → "Y tế"); anything not known is "Khác"."""
+    folded = fold(position or "")
+    for group, words in ROLE_GROUPS:
+        if any(word in folded for word in words):
+            return group
+    return OTHER_ROLE
+
+
+def missing_roles(positions: Iterable[str | None]) -> tuple[str, ...]:
+    """The role groups a shift lacks, given the positions of the people on it who may serve."""
+    present = {role_group(p) for p in positions}
+    return tuple(group for group, _ in ROLE_GROUPS if group not in present)

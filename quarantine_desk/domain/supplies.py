@@ -7,10 +7,12 @@ rather than some rooms getting one more than others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.stays import TestKind
 
 MAX_QUANTITY = 1_000_000
 USAGE_WINDOW_DAYS = 7  # the days of issues that estimate how long the stock lasts
@@ -79,3 +81,73 @@ def fair_shares(rooms: Iterable[tuple[str, int]], quantity: int) -> FairShares:
     per_person = quantity // total
     lines = tuple(RoomShare(room, count, count * per_person) for room, count in people.items())
     return FairShares(quantity, per_person, lines, quantity - per_person * total)
+
+
+# --- test kits by the schedule ---------------------------------------------------------------------------------------
+
+
+def scheduled_kind(day: int, test_days: Sequence[int]) -> TestKind:
+    """The kind of kit a scheduled test uses: the last test of the period (the one before release) is an RT-PCR,
+    the others are rapid antigen tests."""
+    return TestKind.PCR if test_days and day == max(test_days) else TestKind.RAPID
+
+
+@dataclass(frozen=True)
+class KitDay:
+    """One day of the kit forecast: the tests due that day by kind, and the kits left in store after them
+    (``None`` for a kind the facility keeps no kit item for)."""
+
+    day: date
+    due: Mapping[TestKind, int]
+    left: Mapping[TestKind, int | None]
+    short: Mapping[TestKind, int]  # tests due by the end of that day for which no kit is left
+
+    @property
+    def shortfall(self) -> bool:
+        return any(self.short.values())
+
+
+KINDS = (TestKind.RAPID, TestKind.PCR)
+
+
+def kit_forecast(
+    due: Iterable[tuple[date, TestKind]], stock: Mapping[TestKind, int | None], start: date, days: int
+) -> tuple[KitDay, ...]:
+    """Day by day from ``start`` for ``days`` days: the tests due (an overdue test counts on ``start``), the kits
+    left after them, never below zero, and how many tests have no kit by then."""
+    if days < 1:
+        return ()
+    per_day: dict[tuple[date, TestKind], int] = {}
+    for when, kind in due:
+        when = max(when, start)
+        per_day[(when, kind)] = per_day.get((when, kind), 0) + 1
+    used = dict.fromkeys(KINDS, 0)
+    result = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        today = {kind: per_day.get((day, kind), 0) for kind in KINDS}
+        for kind in KINDS:
+            used[kind] += today[kind]
+        left: dict[TestKind, int | None] = {}
+        short: dict[TestKind, int] = {}
+        for kind in KINDS:
+            have = stock.get(kind)
+            left[kind] = None if have is None else max(0, have - used[kind])
+            short[kind] = 0 if have is None else max(0, used[kind] - max(0, have))
+        result.append(KitDay(day, today, left, short))
+    return tuple(result)
+
+
+def first_shortfall(forecast: Sequence[KitDay], kind: TestKind | None = None) -> date | None:
+    """The first day some test (of ``kind``, or of any kind) has no kit."""
+    for entry in forecast:
+        if entry.short.get(kind, 0) if kind is not None else entry.shortfall:
+            return entry.day
+    return None
+
+
+def to_order(need: int, stock: int, min_stock: int, pack_size: int) -> tuple[int, int]:
+    """(units, packs) to order so that the store covers ``need`` and still holds its minimum: whole packs."""
+    missing = max(0, need + min_stock - max(0, stock))
+    packs = -(-missing // max(1, pack_size))
+    return packs * max(1, pack_size), packs

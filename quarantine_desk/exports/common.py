@@ -159,3 +159,35 @@ def release_note(row: RosterRow) -> str:
 def stock_alert_line(name: str, quantity: int, unit: str, min_stock: int) -> str:
     """An item below its minimum as the 16:00 report says it: ``Gạo: còn 40 kg (tối thiểu 100)``."""
     return f"{name}: còn {quantity} {unit} (tối thiểu {min_stock})"
+
+
+def kit_shortage_line(item: str, tests: int, since: datetime) -> str:
+    """Tests made without a kit as the 16:00 report says it."""
+    return f"{item}: {tests} xét nghiệm đã làm khi kho hết kit (từ {dmy_hm(since)}), cần nhập bù"
+
+
+def number_text(value: float) -> str:
+    """``2,5``: a decimal comma, as written in Vietnam."""
+    return f"{value:g}".replace(".", ",")
+
+
+def capacity_line(
+    occupied: int, beds: int, percent: int, arrivals_per_day: float, over_90_on: date | None, full_on: date | None,
+    today: date, days: int,
+) -> str:  # fmt: skip
+    """The beds ahead as the 16:00 report says it: the 90 % warning, or when it is expected, and when full."""
+    now = f"đang dùng {occupied}/{beds} giường, bình quân {number_text(arrivals_per_day)} người đến mỗi ngày"
+    full = f"hết giường ngày {dmy(full_on)}" if full_on else f"chưa hết giường trong {days} ngày tới"
+    if over_90_on is not None and over_90_on <= today:
+        return f"ĐÃ DÙNG {percent} % SỐ GIƯỜNG (từ 90 % phải chuẩn bị khu mới); dự kiến {full} ({now})."
+    if over_90_on is not None:
+        return f"Dự kiến vượt 90 % số giường ngày {dmy(over_90_on)}, {full} ({now})."
+    return f"Chưa vượt 90 % số giường trong {days} ngày tới ({now})."
+
+
+def capacity_assumption(arrivals_per_day: float) -> str:
+    """What a projection of beds assumes, said wherever it is shown."""
+    return (
+        f"Giả định: mỗi ngày nhận thêm bình quân {number_text(arrivals_per_day)} người như 7 ngày qua; mọi người "
+        "ra đúng ngày dự kiến (người dương tính chờ chuyển ra trong ngày); giường đang đóng vẫn đóng."
+    )

@@ -633,6 +633,9 @@ def write_daily_report_pdf(
     heading = _p(
         "Cảnh báo vật tư:" if alerts else "Cảnh báo vật tư: không có.", _style("alerts", 10, bold=True)
     )
+    if totals.capacity_notes:
+        alerts.append(_p("Sức chứa:", _style("capacity", 10, bold=True, spaceBefore=6)))
+        alerts += [_p(f"– {n}", _style("capacity_note", 10, leftIndent=12)) for n in totals.capacity_notes]
     if totals.remarks:  # figures merged in spite of what was wrong with them: said, in red, never hidden
         red = colors.HexColor("#B00020")
         alerts.append(_p(REMARKS_TITLE, _style("remarks", 10, bold=True, textColor=red, spaceBefore=6)))

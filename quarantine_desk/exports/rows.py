@@ -98,6 +98,8 @@ class DailyFigures:
     positives: int
     staff_on_duty: int
     stock_alerts: tuple[str, ...] = ()
+    #: beds ahead: the 90 % warning, the first day over 90 % and full, with the arrivals they assume
+    capacity_notes: tuple[str, ...] = ()
     #: what the district's merge found wrong in the facility's file and merged anyway (``--force``)
     remarks: tuple[str, ...] = ()
 
@@ -106,7 +108,7 @@ class DailyFigures:
 FIGURE_FIELDS: tuple[str, ...] = tuple(
     f.name
     for f in fields(DailyFigures)
-    if f.name not in ("facility_code", "facility_name", "stock_alerts", "remarks")
+    if f.name not in ("facility_code", "facility_name", "stock_alerts", "capacity_notes", "remarks")
 )
 
 TOTALS_CODE = "TONG"
@@ -142,8 +144,18 @@ class DailyReport:
             for alert in f.stock_alerts
         )
         remarks = tuple(f"{f.facility_code}: {remark}" for f in self.facilities for remark in f.remarks)
+        notes = tuple(
+            f"{f.facility_code}: {note}" if len(self.facilities) > 1 else note
+            for f in self.facilities
+            for note in f.capacity_notes
+        )
         return DailyFigures(
-            facility_code=TOTALS_CODE, facility_name=TOTALS_NAME, stock_alerts=alerts, remarks=remarks, **sums
+            facility_code=TOTALS_CODE,
+            facility_name=TOTALS_NAME,
+            stock_alerts=alerts,
+            capacity_notes=notes,
+            remarks=remarks,
+            **sums,
         )
 
     def with_facilities(self, facilities: Sequence[DailyFigures]) -> DailyReport:

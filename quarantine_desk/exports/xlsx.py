@@ -535,6 +535,13 @@ def write_daily_report_xlsx(
     for alert in alerts:
         row += 1
         put(row, 2, f"- {alert}")
+    notes = report.totals().capacity_notes
+    if notes:
+        row += 2
+        put(row, 1, "Sức chứa:", font=_BOLD)
+        for note in notes:
+            row += 1
+            put(row, 2, f"- {note}")
     remarks = report.totals().remarks
     if remarks:  # figures merged in spite of what was wrong with them: said, in red, never hidden
         row += 2
@@ -571,7 +578,7 @@ def _write_data_sheet(wb: Workbook, report: DailyReport) -> None:
         ["made_at", report.made_at.isoformat()],
         ["scope", report.scope],
         ["note", "Trang dữ liệu để tổng hợp báo cáo, xin đừng sửa."],
-        ["facility_code", "facility_name", *FIGURE_FIELDS, "stock_alerts", "remarks"],
+        ["facility_code", "facility_name", *FIGURE_FIELDS, "stock_alerts", "remarks", "capacity_notes"],
     ]
     for f in report.facilities:
         rows.append(
@@ -581,6 +588,7 @@ def _write_data_sheet(wb: Workbook, report: DailyReport) -> None:
                 *(getattr(f, n) for n in FIGURE_FIELDS),
                 json.dumps(list(f.stock_alerts), ensure_ascii=False),
                 json.dumps(list(f.remarks), ensure_ascii=False),
+                json.dumps(list(f.capacity_notes), ensure_ascii=False),
             ]
         )
     for r, values in enumerate(rows, start=1):
@@ -607,6 +615,7 @@ def report_to_dict(report: DailyReport) -> dict[str, Any]:
                 **{n: getattr(f, n) for n in FIGURE_FIELDS},
                 "stock_alerts": list(f.stock_alerts),
                 "remarks": list(f.remarks),
+                "capacity_notes": list(f.capacity_notes),
             }
             for f in report.facilities
         ],
@@ -651,6 +660,7 @@ def _figures(path: Path, item: dict[str, Any]) -> DailyFigures:
     except (KeyError, TypeError):
         raise BadFile(str(path), "not_a_daily_report") from None
     alerts, remarks = _texts(path, item.get("stock_alerts")), _texts(path, item.get("remarks"))
+    notes = _texts(path, item.get("capacity_notes"))
     ok = (
         all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in numbers.values())
         and isinstance(code, str)
@@ -660,7 +670,12 @@ def _figures(path: Path, item: dict[str, Any]) -> DailyFigures:
     if not ok:
         raise BadFile(str(path), "not_a_daily_report")
     return DailyFigures(
-        facility_code=code, facility_name=name, stock_alerts=tuple(alerts), remarks=tuple(remarks), **numbers
+        facility_code=code,
+        facility_name=name,
+        stock_alerts=tuple(alerts),
+        capacity_notes=tuple(notes),
+        remarks=tuple(remarks),
+        **numbers,
     )
 
 

@@ -58,6 +58,7 @@ TABLE_AREAS: dict[str, Area] = {
     "staff": Area.SHIFTS,
     "shift": Area.SHIFTS,
     "assignment": Area.SHIFTS,
+    "staff_test": Area.SHIFTS,
     "app_user": Area.USERS,
     "audit_event": Area.AUDIT,
     "setting": Area.REPORTS,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
 from quarantine_desk.domain import certificates as certs
+from quarantine_desk.domain.capacity import RELEASE_HORIZON_DAYS
 from quarantine_desk.domain.errors import BadFile, InvalidInput, NotFound
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.reports import figure_problems
@@ -32,7 +33,13 @@ from quarantine_desk.domain.stays import (
 )
 from quarantine_desk.domain.text import nfc
 from quarantine_desk.exports import pdf, xlsx
-from quarantine_desk.exports.common import atomic_output, dmy, stock_alert_line
+from quarantine_desk.exports.common import (
+    atomic_output,
+    capacity_line,
+    dmy,
+    kit_shortage_line,
+    stock_alert_line,
+)
 from quarantine_desk.exports.rows import (
     FIGURE_FIELDS,
     CertificateData,
@@ -45,6 +52,7 @@ from quarantine_desk.exports.rows import (
     TestCell,
 )
 from quarantine_desk.services import audit
+from quarantine_desk.services.capacity import capacity_in
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
 from quarantine_desk.services.moments import day_bounds
@@ -52,7 +60,7 @@ from quarantine_desk.services.people import person_by_ref
 from quarantine_desk.services.presence import bed_figures_at, present_at, present_between, present_count
 from quarantine_desk.services.shifts import staff_on_duty
 from quarantine_desk.services.stays import stay_query
-from quarantine_desk.services.supplies import stock_alerts
+from quarantine_desk.services.supplies import kit_shortages, stock_alerts
 
 VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
 
@@ -249,11 +257,23 @@ def _figures(session: Session, facility: Facility, moment: ReportMoment) -> Dail
         tests_taken=int(tests[0] or 0),
         positives=int(tests[1] or 0),
         staff_on_duty=staff_on_duty(session, facility.id, day_start, day_end),
+        capacity_notes=(_capacity_note(session, facility, moment),),
         stock_alerts=tuple(
+            kit_shortage_line(k.item, k.tests, k.since) for k in kit_shortages(session, facility.id)
+        )
+        + tuple(
             stock_alert_line(a.name, a.quantity, a.unit, a.min_stock)
             for a in stock_alerts(session, facility.id)
         ),
     )
+
+
+def _capacity_note(session: Session, facility: Facility, moment: ReportMoment) -> str:
+    ahead = capacity_in(session, facility, moment.at, RELEASE_HORIZON_DAYS)
+    return capacity_line(
+        ahead.occupied, ahead.beds, ahead.percent, ahead.arrivals_per_day, ahead.over_90_on, ahead.full_on,
+        ahead.today, RELEASE_HORIZON_DAYS,
+    )  # fmt: skip
 
 
 def daily_report(desk: Desk, facility_code: str | None = None, on: date | None = None) -> DailyReport:

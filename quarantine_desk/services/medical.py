@@ -27,6 +27,7 @@ from quarantine_desk.services.people import person_by_ref
 from quarantine_desk.services.policies import stay_policy
 from quarantine_desk.services.presence import record_room_state
 from quarantine_desk.services.stays import lock_open_stay, require_open_stay, stay_query
+from quarantine_desk.services.supplies import draw_kit
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def _add_test(
     """The test row and its audit line; the caller holds the facility lock and the locked open stay."""
     if at < stay.admitted_at - timedelta(days=1):
         raise InvalidInput("at", "before_admission", at.isoformat())
+    kit = draw_kit(session, desk, stay.facility_id, kind.value, at, person.full_name)
     test = MedicalTest(
         stay_id=stay.id,
         person_id=person.id,
@@ -99,6 +101,7 @@ def _add_test(
         sampled_at=at,
         result=result.value,
         recorded_by=desk.username,
+        kit_short=not kit,
     )
     session.add(test)
     session.flush()
@@ -113,6 +116,7 @@ def _add_test(
         kind=kind,
         result=result,
         sampled_at=at,
+        kit_short=not kit,
     )
     return test
 

@@ -17,9 +17,10 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from quarantine_desk.db.models import Bed, Person, Room, Stay
+from quarantine_desk.domain.capacity import RELEASE_HORIZON_DAYS
 from quarantine_desk.domain.rooms import RoomState, natural_key
 from quarantine_desk.domain.stays import StayOutcome, roster_moment
-from quarantine_desk.services import documents, medical, stays
+from quarantine_desk.services import capacity, documents, medical, stays
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import (
     FacilityRow,
@@ -32,7 +33,7 @@ from quarantine_desk.services.facilities import (
 )
 from quarantine_desk.services.presence import present_at
 from quarantine_desk.services.shifts import gaps
-from quarantine_desk.services.supplies import StockAlert, stock_alerts
+from quarantine_desk.services.supplies import KitShortage, StockAlert, kit_shortages, stock_alerts
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 REPORT_DEADLINE = time(16, 0)
 REPORT_REMINDER_FROM = time(15, 30)
 SHIFT_LOOKAHEAD = timedelta(hours=24)
+FILLING_WITHIN_DAYS = 7  # a projection crossing 90 % within this many days is an alert
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,13 @@ class DayFigures:
 class AlertKind(StrEnum):
     POSITIVE = "positive"  # a person tested positive and waits for the transfer
     REPORT_DUE = "report_due"  # today's 16:00 report has not been made
+    NEAR_FULL = "near_full"  # 90 % of the beds or more are taken (R7)
     ROOM_CLOSED = "room_closed"  # a room closed after a positive case (R5)
     DISINFECT = "disinfect"  # a room emptied and not yet disinfected (R4)
+    KIT_SHORT = "kit_short"  # tests recorded while the store had no kit of their kind
     LOW_STOCK = "low_stock"  # an item below its minimum
     SHIFT_GAP = "shift_gap"  # hours in the next 24 that no staffed shift covers
+    FILLING = "filling"  # the projection crosses 90 % of the beds within a week
 
 
 URGENCY = tuple(AlertKind)  # the order above is the order of urgency
@@ -89,6 +94,7 @@ class Alert:
     at: datetime | None = None  # when the positive sample was taken; the report deadline; the first gap
     unit: str = ""  # of the item (low stock)
     minimum: int = 0  # the item's minimum stock (low stock)
+    full_on: date | None = None  # the first day the projection has no free bed (near full, filling)
 
 
 def _day_start(day: date) -> datetime:
@@ -201,6 +207,13 @@ def low_stock(desk: Desk, facility_code: str) -> tuple[StockAlert, ...]:
         return tuple(stock_alerts(session, facility.id))
 
 
+def kit_shortfalls(desk: Desk, facility_code: str) -> tuple[KitShortage, ...]:
+    """Tests recorded without a kit since the kit item's last receipt."""
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        return kit_shortages(session, facility.id)
+
+
 def shift_gaps(desk: Desk, facility_code: str, now: datetime) -> list[tuple[datetime, datetime]]:
     """The periods of the next 24 hours that no staffed shift covers."""
     end = now + SHIFT_LOOKAHEAD
@@ -239,9 +252,24 @@ def alerts(
         elif row.state is RoomState.AWAITING_DISINFECTION:
             found.append(Alert(AlertKind.DISINFECT, room=row.room))
     found.extend(
+        Alert(AlertKind.KIT_SHORT, k.item, count=k.tests, at=k.since) for k in kit_shortfalls(desk, code)
+    )
+    found.extend(
         Alert(AlertKind.LOW_STOCK, a.name, count=a.quantity, unit=a.unit, minimum=a.min_stock)
         for a in low_stock(desk, code)
     )
+    ahead = capacity.capacity(desk, code, FILLING_WITHIN_DAYS, now)
+    if ahead.over_90:
+        found.append(Alert(AlertKind.NEAR_FULL, count=ahead.percent, full_on=ahead.full_on))
+    elif ahead.over_90_on is not None:
+        found.append(
+            Alert(
+                AlertKind.FILLING,
+                count=ahead.percent,
+                at=datetime.combine(ahead.over_90_on, time.min),
+                full_on=ahead.full_on,
+            )
+        )
     periods = shift_gaps(desk, code, now)
     if periods:
         found.append(Alert(AlertKind.SHIFT_GAP, count=len(periods), at=periods[0][0]))
@@ -270,6 +298,7 @@ class Dashboard:
     closed_rooms: int
     alerts: tuple[Alert, ...]
     history: tuple[DayOccupancy, ...]
+    capacity: capacity.Capacity | None = None  # beds ahead: the projection drawn after the history
 
     @property
     def low_stock(self) -> int:
@@ -308,4 +337,5 @@ def dashboard(
         closed_rooms=sum(1 for r in board if r.state is RoomState.CLOSED),
         alerts=tuple(alerts(desk, facility.code, now, board=board)),
         history=tuple(occupancy_history(desk, facility.code, history_days, today)),
+        capacity=capacity.capacity(desk, facility.code, RELEASE_HORIZON_DAYS, now),
     )

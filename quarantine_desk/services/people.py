@@ -484,7 +484,9 @@ def search_statement(text: str, *, limit: int = 50, pre_registered_only: bool = 
         # A prefix as a range, so the token index is used on SQLite and PostgreSQL alike.
         query = query.where(
             Person.id.in_(
-                select(PersonToken.person_id).where(PersonToken.token >= word, PersonToken.token < word + "\uffff")
+                select(PersonToken.person_id).where(
+                    PersonToken.token >= word, PersonToken.token < word + "\uffff"
+                )
             )
         )
     if pre_registered_only:
@@ -500,7 +502,9 @@ def search_people(
     (scanned into the search) searches by the ID number in it."""
     query = search_statement(text, limit=limit, pre_registered_only=pre_registered_only)
     with desk.read() as session:
-        return [person_row(p, (code, room) if code else None) for p, code, room in session.execute(query).tuples()]
+        return [
+            person_row(p, (code, room) if code else None) for p, code, room in session.execute(query).tuples()
+        ]
 
 
 def protected_on(person: Person, on: date) -> bool:

@@ -16,10 +16,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import Room, Stay, StockMovement, SupplyItem
+from quarantine_desk.db.models import MedicalTest, Room, Staff, StaffTest, Stay, StockMovement, SupplyItem
 from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import natural_key
+from quarantine_desk.domain.stays import TestKind
 from quarantine_desk.domain.supplies import (
     MAX_QUANTITY,
     USAGE_WINDOW_DAYS,
@@ -50,6 +51,8 @@ class StockRow:
     min_stock: int
     low: bool
     days_left: int | None  # at the rate of the last seven days' issues; None when nothing was issued
+    kit_kind: str | None = None  # the test kind whose tests draw one unit each (rapid, pcr)
+    pack_size: int = 1
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def _balance(session: Session, item_id: int) -> int:
     )
 
 
-def _issued_since(session: Session, facility_id: int, since: datetime) -> dict[int, int]:
+def issued_since(session: Session, facility_id: int, since: datetime) -> dict[int, int]:
     rows = session.execute(
         select(StockMovement.item_id, func.sum(-StockMovement.quantity))
         .join(SupplyItem, SupplyItem.id == StockMovement.item_id)
@@ -117,7 +120,7 @@ def _issued_since(session: Session, facility_id: int, since: datetime) -> dict[i
     return {item_id: int(issued or 0) for item_id, issued in rows}
 
 
-def _stock_rows(session: Session, facility_id: int, now: datetime) -> list[StockRow]:
+def stock_rows(session: Session, facility_id: int, now: datetime) -> list[StockRow]:
     balances = dict(
         session.execute(
             select(StockMovement.item_id, func.sum(StockMovement.quantity))
@@ -128,7 +131,7 @@ def _stock_rows(session: Session, facility_id: int, now: datetime) -> list[Stock
         .tuples()
         .all()
     )
-    issued = _issued_since(session, facility_id, now - timedelta(days=USAGE_WINDOW_DAYS))
+    issued = issued_since(session, facility_id, now - timedelta(days=USAGE_WINDOW_DAYS))
     rows = []
     for item in session.scalars(
         select(SupplyItem)
@@ -146,6 +149,8 @@ def _stock_rows(session: Session, facility_id: int, now: datetime) -> list[Stock
                 item.min_stock,
                 is_low(quantity, item.min_stock),
                 days_left(quantity, issued.get(item.id, 0)),
+                item.kit_kind,
+                item.pack_size,
             )
         )
     return rows
@@ -187,7 +192,7 @@ def list_stock(desk: Desk, facility: str) -> list[StockRow]:
     """Every item of the facility with its stock now, whether it is low, and how many days it lasts."""
     with desk.read() as session:
         place = facility_by_code(session, facility)
-        return _stock_rows(session, place.id, desk.now())
+        return stock_rows(session, place.id, desk.now())
 
 
 def _move(
@@ -281,9 +286,136 @@ def stock_alerts(session: Session, facility_id: int) -> tuple[StockAlert, ...]:
     # "low" does not depend on the time; the usage estimate is not part of an alert.
     return tuple(
         StockAlert(row.code, row.name, row.quantity, row.unit, row.min_stock)
-        for row in _stock_rows(session, facility_id, datetime.min + timedelta(days=USAGE_WINDOW_DAYS))
+        for row in stock_rows(session, facility_id, datetime.min + timedelta(days=USAGE_WINDOW_DAYS))
         if row.low
     )
+
+
+# --- test kits ------------------------------------------------------------------------------------------------------
+
+KIT_REASON = {TestKind.RAPID: "Xét nghiệm nhanh", TestKind.PCR: "Xét nghiệm PCR"}
+
+
+def set_kit(
+    desk: Desk, facility: str, item_code: str, kind: str | None, pack_size: int | None = None
+) -> StockRow:
+    """Mark an item as the kit of a test kind (each recorded test of that kind then draws one unit), or unmark it
+    with ``kind`` None. Another item that was the kit of that kind stops being it. ``pack_size``: the units of a
+    pack as delivered, by which the request sheet orders."""
+    test_kind = None if kind is None else _kit_kind(kind)
+    if pack_size is not None and not 1 <= pack_size <= 10_000:
+        raise InvalidInput("pack_size", "out_of_range", pack_size, minimum=1, maximum=10_000)
+    with desk.write(Permission.MANAGE_STOCK) as session:
+        place = facility_by_code(session, facility, lock=True)
+        item = _item(session, place.id, item_code, lock=True)
+        if test_kind is not None:
+            for other in session.scalars(
+                select(SupplyItem).where(
+                    SupplyItem.facility_id == place.id,
+                    SupplyItem.kit_kind == test_kind.value,
+                    SupplyItem.id != item.id,
+                )
+            ):
+                other.kit_kind = None
+            session.flush()
+        item.kit_kind = None if test_kind is None else test_kind.value
+        if pack_size is not None:
+            item.pack_size = pack_size
+        session.flush()
+        audit.record(
+            session, desk, "stock.kit", "supply_item", item.id,
+            facility=place.code, item=item.code, kind=item.kit_kind, pack_size=item.pack_size,
+        )  # fmt: skip
+        return next(r for r in stock_rows(session, place.id, desk.now()) if r.id == item.id)
+
+
+def _kit_kind(kind: str) -> TestKind:
+    try:
+        return TestKind(kind)
+    except ValueError:
+        raise InvalidInput("kind", "bad_value", kind) from None
+
+
+def draw_kit(session: Session, desk: Desk, facility_id: int, kind: str, at: datetime, who: str) -> bool:
+    """One kit of ``kind`` out of the store for a test taken at ``at``, inside the caller's transaction.
+
+    False when the facility keeps a kit item for that kind and it is empty: the test is still recorded, the
+    stock stays at zero and the shortfall is an alert (``kit_shortages``). True when a kit was drawn, or when the
+    facility keeps no kit item for that kind (nothing to draw from, nothing short).
+    """
+    item = session.scalar(
+        select(SupplyItem)
+        .where(SupplyItem.facility_id == facility_id, SupplyItem.kit_kind == kind)
+        .with_for_update()
+    )
+    if item is None:
+        return True
+    if _balance(session, item.id) < 1:
+        log.warning("no %s kit left in store for a test of %s", kind, who)
+        return False
+    session.add(
+        StockMovement(
+            item_id=item.id,
+            moved_at=at,
+            quantity=-1,
+            reason=f"{KIT_REASON[TestKind(kind)]}: {who}"[:200],
+            recorded_by=desk.username,
+        )
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class KitShortage:
+    """Tests recorded while the store had no kit of their kind, since the kit item's last receipt."""
+
+    kind: TestKind
+    item: str  # the kit item's name
+    tests: int
+    since: datetime  # the first of them
+
+
+def kit_shortages(session: Session, facility_id: int) -> tuple[KitShortage, ...]:
+    """Per kit item: the tests (of people and of staff) recorded without a kit after its last receipt. A receipt
+    of kits ends the alert: the kits owed are then counted by the forecast, not here."""
+    found = []
+    for item in session.scalars(
+        select(SupplyItem)
+        .where(SupplyItem.facility_id == facility_id, SupplyItem.kit_kind.is_not(None))
+        .order_by(SupplyItem.kit_kind)
+    ):
+        received = session.scalar(
+            select(func.max(StockMovement.moved_at)).where(
+                StockMovement.item_id == item.id, StockMovement.quantity > 0
+            )
+        )
+        since = received or datetime.min
+        stays_short = session.execute(
+            select(func.count(), func.min(MedicalTest.sampled_at))
+            .join(Stay, Stay.id == MedicalTest.stay_id)
+            .where(
+                Stay.facility_id == facility_id,
+                MedicalTest.kind == item.kit_kind,
+                MedicalTest.kit_short.is_(True),
+                MedicalTest.sampled_at >= since,
+            )
+        ).one()
+        staff_short = session.execute(
+            select(func.count(), func.min(StaffTest.sampled_at))
+            .join(Staff, Staff.id == StaffTest.staff_id)
+            .where(
+                Staff.facility_id == facility_id,
+                StaffTest.kind == item.kit_kind,
+                StaffTest.kit_short.is_(True),
+                StaffTest.sampled_at >= since,
+            )
+        ).one()
+        count = int(stays_short[0] or 0) + int(staff_short[0] or 0)
+        if count:
+            first = min(t for t in (stays_short[1], staff_short[1]) if t is not None)
+            assert item.kit_kind is not None
+            found.append(KitShortage(TestKind(item.kit_kind), item.name, count, first))
+    return tuple(found)
 
 
 # --- fair distribution of relief goods -----------------------------------------------------------------------------

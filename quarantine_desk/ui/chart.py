@@ -1,4 +1,5 @@
-"""The occupancy chart of the overview: people present each day (a filled area) under the line of beds.
+"""The occupancy chart of the overview: people present each day (a filled area) under the line of beds, then the
+projection of the coming days (a dotted line: ``services.capacity``, whose assumption the page states).
 
 Drawn with QPainter (the project ships PySide6-Essentials, which has no QtCharts). Day labels are dd/MM and
 thinned out to what the width allows; a tooltip gives the figures of the day under the pointer.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPainterPath, QPaintEvent, QPen
@@ -18,6 +20,7 @@ from quarantine_desk.services.overview import DayOccupancy
 PRESENT_LINE = QColor("#1565c0")
 PRESENT_FILL = QColor(21, 101, 192, 60)
 BEDS_LINE = QColor("#c62828")
+AHEAD_LINE = QColor("#ef6c00")
 GRID = QColor("#e0e0e0")
 
 
@@ -37,6 +40,8 @@ class OccupancyChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._points: list[DayOccupancy] = []
+        self._ahead: list[tuple[date, int]] = []  # projected people on the coming days
+        self._assumption = ""  # what the projection assumes, in short, for its legend
         self.title = self.tr("Số người cách ly trong %1 ngày qua")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(360, 190)
@@ -63,6 +68,23 @@ class OccupancyChart(QWidget):
             self.setAccessibleDescription("")
         self.update()
 
+    @property
+    def ahead(self) -> list[tuple[date, int]]:
+        return list(self._ahead)
+
+    def set_projection(self, ahead: Sequence[tuple[date, int]]) -> None:
+        """The people expected on the coming days, drawn after today."""
+        self._ahead = list(ahead)
+        self.update()
+
+    def set_assumption(self, text: str) -> None:
+        self._assumption = text
+        self.setToolTip("")
+        self.update()
+
+    def _days(self) -> list[date]:
+        return [p.day for p in self._points] + ([d for d, _ in self._ahead] if self._points else [])
+
     def title_text(self) -> str:
         return self.title.replace("%1", str(len(self._points) or 30))
 
@@ -70,6 +92,7 @@ class OccupancyChart(QWidget):
 
     def _top_value(self) -> int:
         highest = max((max(p.present, p.beds) for p in self._points), default=0)
+        highest = max([highest, *(n for _, n in self._ahead)]) if self._points else highest
         step = nice_step(max(highest, 1))
         return max(step, math.ceil(highest / step) * step)
 
@@ -81,7 +104,7 @@ class OccupancyChart(QWidget):
         return QRectF(left, top, max(10, self.width() - left - 14), max(10, self.height() - top - bottom))
 
     def _x(self, plot: QRectF, index: int) -> float:
-        count = len(self._points)
+        count = len(self._days())
         if count <= 1:
             return plot.center().x()
         return plot.left() + plot.width() * index / (count - 1)
@@ -125,11 +148,18 @@ class OccupancyChart(QWidget):
 
     def _draw_legend(self, painter: QPainter, metrics: QFontMetrics, at: QPointF) -> None:
         x, y, line = at.x(), at.y(), metrics.height()
-        for label, colour, dashed in (
-            (self.tr("Người đang cách ly"), PRESENT_LINE, False),
-            (self.tr("Số giường"), BEDS_LINE, True),
+        for label, colour, style in (
+            (self.tr("Người đang cách ly"), PRESENT_LINE, Qt.PenStyle.SolidLine),
+            (self.tr("Số giường"), BEDS_LINE, Qt.PenStyle.DashLine),
+            (
+                self.tr("Dự kiến (%1)").replace("%1", self._assumption)
+                if self._assumption
+                else self.tr("Dự kiến"),
+                AHEAD_LINE,
+                Qt.PenStyle.DotLine,
+            ),
         ):
-            pen = QPen(colour, 2.5, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+            pen = QPen(colour, 2.5, style)
             painter.setPen(pen)
             painter.drawLine(QPointF(x, y + line / 2), QPointF(x + 22, y + line / 2))
             painter.setPen(self.palette().windowText().color())
@@ -158,15 +188,18 @@ class OccupancyChart(QWidget):
         painter.setPen(QPen(muted, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         label_width = metrics.horizontalAdvance("00/00") + 10
-        count = len(self._points)
+        days = self._days()
+        count = len(days)
         every = 1
         while count > 1 and every < count and plot.width() * every / (count - 1) < label_width:
             every += 1
-        # Count back from today so that today always has its label.
-        for index in range(count - 1, -1, -every):
+        # Count from today both ways so that today always has its label.
+        today = len(self._points) - 1
+        indexes = sorted({*range(today, -1, -every), *range(today, count, every)})
+        for index in indexes:
             x = self._x(plot, index)
             painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 3))
-            text = self._points[index].day.strftime("%d/%m")
+            text = days[index].strftime("%d/%m")
             width = metrics.horizontalAdvance(text)
             left = min(max(0.0, x - width / 2), self.width() - width - 2)
             painter.drawText(
@@ -193,6 +226,14 @@ class OccupancyChart(QWidget):
         painter.drawEllipse(present[-1], 3.5, 3.5)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         beds = [QPointF(self._x(plot, i), self._y(plot, p.beds)) for i, p in enumerate(self._points)]
+        if self._ahead:
+            last = len(self._points) - 1
+            beds.append(QPointF(self._x(plot, last + len(self._ahead)), beds[-1].y()))
+            ahead = [present[-1]] + [
+                QPointF(self._x(plot, last + 1 + i), self._y(plot, n)) for i, (_, n) in enumerate(self._ahead)
+            ]
+            painter.setPen(QPen(AHEAD_LINE, 2.5, Qt.PenStyle.DotLine))
+            painter.drawPolyline(ahead)
         painter.setPen(QPen(BEDS_LINE, 2, Qt.PenStyle.DashLine))
         if len(beds) > 1:
             painter.drawPolyline(beds)
@@ -201,17 +242,31 @@ class OccupancyChart(QWidget):
 
     # --- tooltip -----------------------------------------------------------------------------------------------
 
-    def day_at(self, x: float) -> DayOccupancy | None:
+    def _index_at(self, x: float) -> int | None:
         if not self._points:
             return None
         plot = self._plot_rect(QFontMetrics(self.font()))
-        index = min(range(len(self._points)), key=lambda i: abs(self._x(plot, i) - x))
-        return self._points[index]
+        return min(range(len(self._days())), key=lambda i: abs(self._x(plot, i) - x))
+
+    def day_at(self, x: float) -> DayOccupancy | None:
+        index = self._index_at(x)
+        return self._points[index] if index is not None and index < len(self._points) else None
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self._index_at(event.pos().x())
             point = self.day_at(event.pos().x())
-            if point is None:
+            if index is not None and point is None:
+                day, people = self._ahead[index - len(self._points)]
+                QToolTip.showText(
+                    event.globalPos(),
+                    self.tr("%1: dự kiến %2 người, %3 giường")
+                    .replace("%1", day.strftime("%d/%m/%Y"))
+                    .replace("%2", str(people))
+                    .replace("%3", str(self._points[-1].beds)),
+                    self,
+                )
+            elif point is None:
                 QToolTip.hideText()
             else:
                 QToolTip.showText(

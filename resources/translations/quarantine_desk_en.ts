@@ -231,6 +231,21 @@
         <source>Ca trực thiếu người: %1 khoảng trống trong 24 giờ tới, khoảng đầu từ %2</source>
         <translation>Duty shifts short: %1 uncovered periods in the next 24 hours, the first from %2</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Hết kit %1: %2 xét nghiệm đã làm không có kit (từ %3), cần nhập bù</source>
+        <translation>Out of %1 kits: %2 tests made without a kit (since %3), restock needed</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Đã dùng %1 % số giường (cảnh báo 90 %), dự kiến hết giường ngày %2</source>
+        <translation>%1 % of the beds in use (the 90 % warning); expected full on %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Dự kiến vượt 90 % số giường ngày %1, hết giường ngày %2: chuẩn bị khu cách ly mới</source>
+        <translation>Expected over 90 % of the beds on %1, full on %2: prepare a new facility</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -925,6 +940,41 @@ Everyone in the room restarts their quarantine from today.</translation>
         <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="348"/>
         <source>Đã dùng %1 % số giường của khu cách ly: cần chuẩn bị thêm chỗ.</source>
         <translation>%1 % of the facility&apos;s beds are in use: prepare more places.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Đã dùng %1 % số giường</source>
+        <translation>%1 % of the beds in use</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Dự kiến vượt 90 % ngày %1</source>
+        <translation>Expected over 90 % on %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Chưa vượt 90 % trong %1 ngày tới</source>
+        <translation>Not over 90 % in the next %1 days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>hết giường ngày %1</source>
+        <translation>full on %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>chưa hết giường</source>
+        <translation>not full</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>Giả định: mỗi ngày nhận thêm bình quân %1 người như 7 ngày qua, mọi người ra đúng ngày dự kiến, giường đang đóng vẫn đóng.</source>
+        <translation>Assumed: %1 arrivals a day as over the last 7 days, everyone leaves on the planned day, closed beds stay closed.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="1"/>
+        <source>bình quân %1 người đến/ngày, ra đúng hạn</source>
+        <translation>%1 arrivals a day, leaving on time</translation>
     </message>
 </context>
 <context>
@@ -2466,6 +2516,21 @@ How does the stay end?</translation>
         <source>%1: %2 người, %3 giường</source>
         <translation>%1: %2 people, %3 beds</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="1"/>
+        <source>Dự kiến</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="1"/>
+        <source>Dự kiến (%1)</source>
+        <translation>Expected (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/chart.py" line="1"/>
+        <source>%1: dự kiến %2 người, %3 giường</source>
+        <translation>%1: expected %2 people, %3 beds</translation>
+    </message>
 </context>
 <context>
     <name>PasswordDialog</name>
@@ -3467,6 +3532,156 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <location filename="../../quarantine_desk/ui/pages/supplies.py" line="358"/>
         <source>Không có vật tư nào dưới mức tối thiểu.</source>
         <translation>No item is below its minimum.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Ngày</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Test nhanh</source>
+        <translation>Rapid tests</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Còn kit nhanh</source>
+        <translation>Rapid kits left</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>RT-PCR</source>
+        <translation>RT-PCR</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Còn kit PCR</source>
+        <translation>PCR kits left</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Làm kit test nhanh (mỗi lần xét nghiệm trừ 1)</source>
+        <translation>Rapid test kit (each test uses 1)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Làm kit RT-PCR (mỗi lần xét nghiệm trừ 1)</source>
+        <translation>RT-PCR kit (each test uses 1)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Không phải kit xét nghiệm</source>
+        <translation>Not a test kit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Kit test nhanh</source>
+        <translation>Rapid test kit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Kit RT-PCR</source>
+        <translation>RT-PCR kit</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>%1 là kit xét nghiệm: mỗi lần xét nghiệm trừ 1 %2.</source>
+        <translation>%1 is a test kit: each test uses 1 %2.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>%1 không còn là kit xét nghiệm.</source>
+        <translation>%1 is no longer a test kit.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Lưu tệp</source>
+        <translation>Save file</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Bảng tính Excel (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Đã ghi %1</source>
+        <translation>Written: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Phiếu đề nghị cấp vật tư</source>
+        <translation>Supply request sheet</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Báo cáo xuất nhập tồn</source>
+        <translation>Stock report</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Theo lịch: %1 lần test nhanh, %2 lần RT-PCR trong %3 ngày.</source>
+        <translation>By the schedule: %1 rapid tests, %2 RT-PCR tests in %3 days.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Chưa có vật tư nào làm kit: chọn vật tư rồi bấm «Kit xét nghiệm».</source>
+        <translation>No item is a test kit yet: choose an item, then «Test kit».</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>THIẾU KIT TỪ NGÀY %1.</source>
+        <translation>KITS RUN SHORT FROM %1.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Đủ kit cho %1 ngày tới.</source>
+        <translation>Enough kits for the next %1 days.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Dự báo kit xét nghiệm theo lịch</source>
+        <translation>Test kits by the schedule</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Dự trù cho</source>
+        <translation>Plan for</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source> ngày</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Phiếu đề nghị cấp…</source>
+        <translation>Request sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Xuất nhập tồn từ</source>
+        <translation>Stock report from</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>đến</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Báo cáo xuất nhập tồn…</source>
+        <translation>Stock report…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="1"/>
+        <source>Kit xét nghiệm</source>
+        <translation>Test kit</translation>
     </message>
 </context>
 <context>

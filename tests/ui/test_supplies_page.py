@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from quarantine_desk.domain.roles import Role
+from quarantine_desk.domain.stays import TestKind
 from quarantine_desk.services import facilities, people, stays, supplies
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
@@ -181,3 +182,26 @@ def test_buttons_only_for_stock_keepers(ctx, qtbot, role: Role, visible: bool) -
     assert widget.receive_button.isVisible() is visible
     assert widget.distribute_button.isVisible() is visible
     assert QApplication.activeModalWidget() is None
+
+
+def test_forecast_panel_kit_menu_and_the_request_sheet(ctx, page, qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The three people were admitted today: their day-1 test is due today (rapid). Nothing is a kit yet; the
+    kit menu makes TEST-NHANH the rapid kit (40 in store): 37 left after today, no shortfall."""
+    assert "Chưa có vật tư nào làm kit" in page.forecast_summary.text()
+    assert [d.due[TestKind.RAPID] for d in page.forecast.rows()][:2] == [3, 0]
+    page.stock_view.selectRow(row_of(page, "TEST-NHANH"))
+    rapid = page.kit_menu.actions()[0]
+    rapid.trigger()
+    wait_for_writes(qtbot)
+    settle()
+    qtbot.waitUntil(lambda: page.forecast.rows()[0].left[TestKind.RAPID] == 37, timeout=10_000)
+    assert page.forecast.data(page.forecast.index(0, 2)) == "37"
+    assert page.forecast_summary.text().startswith("Đủ kit cho 7 ngày tới.")
+    assert page.kit_button.text() == "Kit xét nghiệm"
+    monkeypatch.setattr(page, "_ask_save_path", lambda suggested: tmp_path / "de-nghi.xlsx")
+    qtbot.mouseClick(page.request_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.task is None and (tmp_path / "de-nghi.xlsx").exists(), timeout=20_000)
+    assert "de-nghi.xlsx" in page.message.text()
+    monkeypatch.setattr(page, "_ask_save_path", lambda suggested: tmp_path / "kho.pdf")
+    qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.task is None and (tmp_path / "kho.pdf").exists(), timeout=20_000)

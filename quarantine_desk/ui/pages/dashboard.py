@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk.services import overview
+from quarantine_desk.services.capacity import Capacity
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.overview import Alert, AlertKind, Dashboard, ZoneOccupancy
 from quarantine_desk.ui.context import UiContext
@@ -29,7 +30,7 @@ from quarantine_desk.ui.forms_compiled.ui_dashboard_page import Ui_DashboardPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.operations import follow, query
-from quarantine_desk.ui.widgets import setup_table
+from quarantine_desk.ui.widgets import setup_table, vn_date
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,35 @@ def alert_text(alert: Alert) -> str:
         return QCoreApplication.translate(
             "Alerts", "Phòng %1 chờ khử khuẩn trước khi nhận người mới"
         ).replace("%1", alert.room)
+    if alert.kind is AlertKind.NEAR_FULL:
+        full = alert.full_on.strftime("%d/%m") if alert.full_on else "—"
+        return (
+            QCoreApplication.translate(
+                "Alerts", "Đã dùng %1 % số giường (cảnh báo 90 %), dự kiến hết giường ngày %2"
+            )
+            .replace("%1", str(alert.count))
+            .replace("%2", full)
+        )
+    if alert.kind is AlertKind.FILLING:
+        when = alert.at.strftime("%d/%m") if alert.at else ""
+        full = alert.full_on.strftime("%d/%m") if alert.full_on else "—"
+        return (
+            QCoreApplication.translate(
+                "Alerts", "Dự kiến vượt 90 % số giường ngày %1, hết giường ngày %2: chuẩn bị khu cách ly mới"
+            )
+            .replace("%1", when)
+            .replace("%2", full)
+        )
+    if alert.kind is AlertKind.KIT_SHORT:
+        when = alert.at.strftime("%H:%M %d/%m") if alert.at else ""
+        return (
+            QCoreApplication.translate(
+                "Alerts", "Hết kit %1: %2 xét nghiệm đã làm không có kit (từ %3), cần nhập bù"
+            )
+            .replace("%1", alert.subject)
+            .replace("%2", str(alert.count))
+            .replace("%3", when)
+        )
     if alert.kind is AlertKind.LOW_STOCK:
         return (
             QCoreApplication.translate("Alerts", "Vật tư dưới mức tối thiểu: %1 còn %2 %3 (tối thiểu %4)")
@@ -85,8 +115,11 @@ def alert_target(alert: Alert) -> tuple[str, str]:
     return {
         AlertKind.POSITIVE: ("medical", "leaving"),
         AlertKind.REPORT_DUE: ("reports", "daily_date"),
+        AlertKind.NEAR_FULL: ("rooms", ""),
+        AlertKind.FILLING: ("rooms", ""),
         AlertKind.ROOM_CLOSED: ("rooms", f"room:{alert.room}"),
         AlertKind.DISINFECT: ("rooms", f"room:{alert.room}"),
+        AlertKind.KIT_SHORT: ("supplies", ""),
         AlertKind.LOW_STOCK: ("supplies", ""),
         AlertKind.SHIFT_GAP: ("shifts", ""),
     }[alert.kind]
@@ -95,7 +128,7 @@ def alert_target(alert: Alert) -> tuple[str, str]:
 def alert_colour(alert: Alert) -> QColor | None:
     if alert.kind is AlertKind.POSITIVE:
         return WARNING_BACKGROUND
-    if alert.kind in (AlertKind.REPORT_DUE, AlertKind.ROOM_CLOSED):
+    if alert.kind in (AlertKind.REPORT_DUE, AlertKind.ROOM_CLOSED, AlertKind.NEAR_FULL):
         return ATTENTION_BACKGROUND
     return None
 
@@ -226,6 +259,7 @@ class DashboardPage(QWidget):
         QWidget.setTabOrder(previous, ui.zones)
 
         self.chart = ui.occupancy_chart
+        self.capacity_line = ui.capacity_line
         self.zones = RowsModel[ZoneOccupancy](
             [
                 Column(self.tr("Khu"), lambda z: z.zone),
@@ -278,6 +312,30 @@ class DashboardPage(QWidget):
         self.no_alerts.setVisible(False)
         self.zones.set_rows([])
         self.chart.set_history([])
+        self.chart.set_projection([])
+        self.capacity_line.setText("")
+
+    def capacity_text(self, ahead: Capacity) -> str:
+        """The beds ahead in one line under the zones: when 90 % and full are expected."""
+        days = str(len(ahead.days))
+        if ahead.over_90_on is not None and ahead.over_90_on <= ahead.today:
+            first = self.tr("Đã dùng %1 % số giường").replace("%1", str(ahead.percent))
+        elif ahead.over_90_on is not None:
+            first = self.tr("Dự kiến vượt 90 % ngày %1").replace("%1", vn_date(ahead.over_90_on))
+        else:
+            first = self.tr("Chưa vượt 90 % trong %1 ngày tới").replace("%1", days)
+        full = (
+            self.tr("hết giường ngày %1").replace("%1", vn_date(ahead.full_on))
+            if ahead.full_on
+            else self.tr("chưa hết giường")
+        )
+        return f"{first}; {full}."
+
+    def assumption_text(self, ahead: Capacity) -> str:
+        return self.tr(
+            "Giả định: mỗi ngày nhận thêm bình quân %1 người như 7 ngày qua, mọi người ra đúng ngày dự kiến, "
+            "giường đang đóng vẫn đóng."
+        ).replace("%1", f"{ahead.arrivals_per_day:g}".replace(".", ","))
 
     def refresh(self) -> None:
         """Read the overview of the current facility off the GUI thread; it is shown when it arrives."""
@@ -310,6 +368,17 @@ class DashboardPage(QWidget):
         self._show_alerts(list(board.alerts))
         self.zones.set_rows(list(board.zones))
         self.chart.set_history(list(board.history))
+        ahead = board.capacity
+        self.chart.set_projection([(d.day, d.occupied) for d in ahead.days] if ahead else [])
+        self.capacity_line.setText(self.capacity_text(ahead) if ahead else "")
+        self.capacity_line.setToolTip(self.assumption_text(ahead) if ahead else "")
+        self.chart.set_assumption(
+            self.tr("bình quân %1 người đến/ngày, ra đúng hạn").replace(
+                "%1", f"{ahead.arrivals_per_day:g}".replace(".", ",")
+            )
+            if ahead
+            else ""
+        )
         values: dict[str, int | None] = {
             "beds": occupancy.beds,
             "occupied": occupancy.occupied,

@@ -1,5 +1,10 @@
 """The supplies page (Vật tư): the store of test kits, masks, protective clothing, disinfectant, food and water.
 
+Beside the movements, the forecast of test kits by the test schedule of the people staying (``services.forecast``):
+the tests due each day, the kits left and the first day short; from it the request sheet of what to order, and the
+stock report of a period, saved as xlsx or pdf off the GUI thread. An item is made the kit of a test kind from the
+"Kit xét nghiệm" menu.
+
 Items below their minimum are highlighted; the movements of the chosen item are listed under the store. Receipts,
 issues, new items and the fair distribution of relief goods go through dialogs that call the services and stay
 open on a refusal. The distribution dialog shows the plan (the same share for every person, room by room, and
@@ -10,18 +15,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
+    QMenu,
     QWidget,
 )
 
+from quarantine_desk.domain.errors import DeskError
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.domain.supplies import MAX_QUANTITY, RoomShare
-from quarantine_desk.services import supplies
+from quarantine_desk.domain.stays import TestKind
+from quarantine_desk.domain.supplies import MAX_QUANTITY, KitDay, RoomShare
+from quarantine_desk.services import forecast, store_files, supplies
 from quarantine_desk.services.changes import Area
+from quarantine_desk.services.forecast import StockForecast
 from quarantine_desk.services.supplies import DistributionPlan, MovementRow, StockRow
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_distribution_dialog import Ui_DistributionDialog
@@ -30,14 +44,14 @@ from quarantine_desk.ui.forms_compiled.ui_movement_dialog import Ui_MovementDial
 from quarantine_desk.ui.forms_compiled.ui_supplies_page import Ui_SuppliesPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
-from quarantine_desk.ui.operations import follow, query
+from quarantine_desk.ui.operations import follow, query, task, write
 from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog
-from quarantine_desk.ui.widgets import setup_table, to_qdatetime, vn_datetime
+from quarantine_desk.ui.widgets import setup_table, to_qdatetime, vn_date, vn_datetime
 
 log = logging.getLogger(__name__)
 
-# The stock, and the people present in each room for a fair distribution.
-AREAS = frozenset({Area.FACILITIES, Area.STOCK})
+# The stock, the people present in each room for a fair distribution, and the stays and tests of the forecast.
+AREAS = frozenset({Area.FACILITIES, Area.STOCK, Area.STAYS, Area.TESTS, Area.SHIFTS})
 
 
 def _number(value: int) -> str:
@@ -246,6 +260,44 @@ class SuppliesPage(QWidget):
         )
         self.moves_view = setup_table(ui.movements, self.moves, stretch_column=4)
         self.moves_box = ui.moves_box
+
+        rapid, pcr = TestKind.RAPID, TestKind.PCR
+        self.forecast = RowsModel[KitDay](
+            [
+                Column(self.tr("Ngày"), lambda d: vn_date(d.day)),
+                Column(self.tr("Test nhanh"), lambda d: _number(d.due[rapid]), align_right=True),
+                Column(self.tr("Còn kit nhanh"), lambda d: self._left(d, rapid), align_right=True),
+                Column(self.tr("RT-PCR"), lambda d: _number(d.due[pcr]), align_right=True),
+                Column(self.tr("Còn kit PCR"), lambda d: self._left(d, pcr), align_right=True),
+            ],
+            parent=self,
+            highlight=lambda d: WARNING_BACKGROUND if d.shortfall else None,
+        )
+        self.forecast_view = setup_table(ui.forecast, self.forecast, stretch_column=0)
+        self.forecast_summary = ui.forecast_summary
+        self.forecast_days = ui.forecast_days
+        self.forecast_days.valueChanged.connect(lambda _value: self._load_forecast())
+        self.request_button = ui.request_sheet
+        self.request_button.clicked.connect(self.save_request_sheet)
+        self.report_button = ui.stock_report
+        self.report_button.clicked.connect(self.save_stock_report)
+        today = ctx.desk.now().date()
+        ui.report_from.setDate(QDate(today.year, today.month, 1))
+        ui.report_to.setDate(QDate(today.year, today.month, today.day))
+        self.report_from, self.report_to = ui.report_from, ui.report_to
+        self.kit_button = ui.kit
+        self.kit_menu = QMenu(self)
+        for label, kind in (
+            (self.tr("Làm kit test nhanh (mỗi lần xét nghiệm trừ 1)"), "rapid"),
+            (self.tr("Làm kit RT-PCR (mỗi lần xét nghiệm trừ 1)"), "pcr"),
+            (self.tr("Không phải kit xét nghiệm"), None),
+        ):
+            self.kit_menu.addAction(label).triggered.connect(
+                lambda _checked=False, kind=kind: self.set_kit(kind)
+            )
+        self.kit_button.setMenu(self.kit_menu)
+        self.task: Any = None
+        self._folder = Path.home()
         self._wanted = ""  # an item to choose once the list is back (the one just added or moved)
         self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
@@ -261,7 +313,15 @@ class SuppliesPage(QWidget):
             return ""
         return self.tr("%1 ngày").replace("%1", str(row.days_left))
 
+    def _left(self, day: KitDay, kind: TestKind) -> str:
+        left = day.left[kind]
+        return "—" if left is None else _number(left)
+
     def _state_text(self, row: StockRow) -> str:
+        if row.kit_kind == TestKind.RAPID and not row.low:
+            return self.tr("Kit test nhanh")
+        if row.kit_kind == TestKind.PCR and not row.low:
+            return self.tr("Kit RT-PCR")
         if row.low:
             return self.tr("Dưới mức tối thiểu")
         if row.days_left is not None and row.days_left < 3:
@@ -297,10 +357,15 @@ class SuppliesPage(QWidget):
     def _update_buttons(self) -> None:
         allowed = self.ctx.desk.can(Permission.MANAGE_STOCK)
         chosen = self.current_item() is not None
-        for button in (self.receive_button, self.issue_button, self.distribute_button, self.add_button):
+        for button in (
+            self.receive_button, self.issue_button, self.distribute_button, self.kit_button, self.add_button,
+        ):  # fmt: skip
             button.setVisible(allowed)
-        for button in (self.receive_button, self.issue_button, self.distribute_button):
+        for button in (self.receive_button, self.issue_button, self.distribute_button, self.kit_button):
             button.setEnabled(chosen)
+        has_facility = bool(self.ctx.facility)
+        self.request_button.setEnabled(has_facility and self.task is None)
+        self.report_button.setEnabled(has_facility and self.task is None)
         self.add_button.setEnabled(bool(self.ctx.facility))
 
     # --- actions --------------------------------------------------------------------------------------------------
@@ -364,6 +429,91 @@ class SuppliesPage(QWidget):
                 self.stock_view.selectRow(row)
                 return
 
+    def set_kit(self, kind: str | None) -> None:
+        """Make the chosen item the kit of a test kind (or no kit)."""
+        item = self.current_item()
+        if item is None:
+            return
+        desk, code = self.ctx.desk, self.ctx.facility
+
+        def done(row: StockRow) -> None:
+            self.message.done(
+                self.tr("%1 là kit xét nghiệm: mỗi lần xét nghiệm trừ 1 %2.")
+                .replace("%1", row.name)
+                .replace("%2", row.unit)
+                if row.kit_kind
+                else self.tr("%1 không còn là kit xét nghiệm.").replace("%1", row.name)
+            )
+            self._changed(row.code)
+
+        write(self.ctx, self, lambda: supplies.set_kit(desk, code, item.code, kind), done, self._failed)
+
+    # --- files ------------------------------------------------------------------------------------------------------
+
+    def _ask_save_path(self, suggested: str) -> Path | None:
+        """Where to write a file (.xlsx or .pdf); None when the user cancels. Tests replace this method."""
+        chosen, chosen_filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Lưu tệp"),
+            str(self._folder / suggested),
+            self.tr("Bảng tính Excel (*.xlsx)") + ";;" + self.tr("Tệp PDF (*.pdf)"),
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        self._folder = path.parent
+        if path.suffix.lower() not in (".xlsx", ".pdf"):
+            path = path.with_name(path.name + (".pdf" if "pdf" in chosen_filter else ".xlsx"))
+        return path
+
+    def _save(self, title: str, suggested: str, work: Callable[[Path, Progress, ShouldStop], object]) -> None:
+        if not self.ctx.facility or self.task is not None:
+            return
+        path = self._ask_save_path(suggested)
+        if path is None:
+            return
+        self.message.clear_message()
+
+        def finished(_value: object) -> None:
+            self.task = None
+            self._update_buttons()
+            self.message.done(self.tr("Đã ghi %1").replace("%1", str(path)))
+
+        def failed(error: BaseException) -> None:
+            self.task = None
+            self._update_buttons()
+            self.message.error(
+                self.ctx.describe(error) if isinstance(error, DeskError) else error_text(error, self.ctx.lang)
+            )
+
+        self.task = task(
+            self.ctx, self, title, lambda progress, stop: work(path, progress, stop), finished, failed
+        )
+        self._update_buttons()
+
+    def save_request_sheet(self) -> None:
+        desk, code, days = self.ctx.desk, self.ctx.facility, self.forecast_days.value()
+        self._save(
+            self.tr("Phiếu đề nghị cấp vật tư"),
+            f"de-nghi-cap-vat-tu-{code}-{desk.now():%Y%m%d}.xlsx",
+            lambda path, progress, stop: store_files.write_request_sheet(
+                desk, code, path, days=days, progress=progress, should_stop=stop
+            ),
+        )
+
+    def save_stock_report(self) -> None:
+        desk, code = self.ctx.desk, self.ctx.facility
+        start = self.report_from.date().toPython()
+        end = self.report_to.date().toPython()
+        assert isinstance(start, date) and isinstance(end, date)
+        self._save(
+            self.tr("Báo cáo xuất nhập tồn"),
+            f"xuat-nhap-ton-{code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+            lambda path, progress, stop: store_files.write_stock_report(
+                desk, code, start, end, path, progress, stop
+            ),
+        )
+
     # --- loading --------------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -373,6 +523,42 @@ class SuppliesPage(QWidget):
             self.show_stock([])
             return
         query(self, lambda: supplies.list_stock(desk, code), self.show_stock, self._failed)
+        self._load_forecast()
+
+    def _load_forecast(self) -> None:
+        code, desk, days = self.ctx.facility, self.ctx.desk, self.forecast_days.value()
+        if not code:
+            self.show_forecast(None)
+            return
+        query(
+            self,
+            lambda: forecast.stock_forecast(desk, code, days),
+            self.show_forecast,
+            self._failed,
+            key="forecast",
+        )
+
+    def show_forecast(self, result: StockForecast | None) -> None:
+        self.forecast.set_rows(list(result.days) if result else [])
+        if result is None:
+            self.forecast_summary.setText("")
+            return
+        due = (
+            self.tr("Theo lịch: %1 lần test nhanh, %2 lần RT-PCR trong %3 ngày.")
+            .replace("%1", _number(result.tests_due(TestKind.RAPID)))
+            .replace("%2", _number(result.tests_due(TestKind.PCR)))
+            .replace("%3", str(len(result.days)))
+        )
+        if not result.kit_items:
+            state = self.tr("Chưa có vật tư nào làm kit: chọn vật tư rồi bấm «Kit xét nghiệm».")
+        elif result.shortfall_on is not None:
+            state = self.tr("THIẾU KIT TỪ NGÀY %1.").replace("%1", vn_date(result.shortfall_on))
+        else:
+            state = self.tr("Đủ kit cho %1 ngày tới.").replace("%1", str(len(result.days)))
+        self.forecast_summary.setText(f"{state} {due}")
+        self.forecast_summary.setStyleSheet(
+            "color: #b3261e; font-weight: 600;" if result.shortfall_on is not None else ""
+        )
 
     def _failed(self, err: BaseException) -> None:
         self.message.error(error_text(err, self.ctx.lang))
