@@ -31,6 +31,9 @@ from quarantine_desk.services import changes
 
 log = logging.getLogger(__name__)
 
+# The session's facility scope (Desk.facilities), read by services/scope.py wherever a facility is looked up.
+FACILITIES = "quarantine_desk_facilities"
+
 
 @dataclass(frozen=True)
 class UserRow:
@@ -38,6 +41,8 @@ class UserRow:
     username: str
     full_name: str | None
     role: Role
+    # The ids of the facilities the user works for; None: the whole district (services/scope.py).
+    facilities: frozenset[int] | None = None
 
 
 def _now() -> datetime:
@@ -77,6 +82,11 @@ class Desk:
     def username(self) -> str | None:
         return self.user.username if self.user else None
 
+    @property
+    def facilities(self) -> frozenset[int] | None:
+        """The facilities the user may work on; None: every one (the district, or nobody logged in yet)."""
+        return self.user.facilities if self.user else None
+
     def require(self, permission: Permission) -> UserRow:
         if self.user is None:
             raise LoginRequired()
@@ -93,6 +103,7 @@ class Desk:
         if permission is not None:
             self.require(permission)
         session = self._sessions()
+        session.info[FACILITIES] = self.facilities
         try:
             with session.begin():
                 yield session
@@ -113,9 +124,12 @@ class Desk:
             session.close()
 
     @contextmanager
-    def read(self, permission: Permission = Permission.READ) -> Iterator[Session]:
-        self.require(permission)
+    def read(self, permission: Permission | None = Permission.READ) -> Iterator[Session]:
+        """One transaction that only reads; ``None`` only for the login, before anyone is logged in."""
+        if permission is not None:
+            self.require(permission)
         session = self._read_sessions()
+        session.info[FACILITIES] = self.facilities
         try:
             yield session
         except OperationalError as exc:

@@ -90,6 +90,12 @@ def action_label(action: str) -> str:
         "user.deactivate": QCoreApplication.translate("Labels", "Khóa tài khoản"),
         "user.locked": QCoreApplication.translate("Labels", "Tài khoản bị khóa tạm"),
         "user.password": QCoreApplication.translate("Labels", "Đặt lại mật khẩu"),
+        "user.update": QCoreApplication.translate("Labels", "Đổi vai trò / khu cách ly"),
+        "user.unlock": QCoreApplication.translate("Labels", "Mở khóa đăng nhập"),
+        "login": QCoreApplication.translate("Labels", "Đăng nhập"),
+        "login.failed": QCoreApplication.translate("Labels", "Đăng nhập sai"),
+        "login.slowed": QCoreApplication.translate("Labels", "Bắt chờ sau nhiều lần đăng nhập sai"),
+        "login.refused": QCoreApplication.translate("Labels", "Từ chối đăng nhập"),
     }
     return names.get(action, action)
 

@@ -1385,6 +1385,30 @@ Everyone in the room restarts their quarantine from today.</translation>
 <context>
     <name>Labels</name>
     <message>
+        <source>Đổi vai trò / khu cách ly</source>
+        <translation>Role / facilities changed</translation>
+    </message>
+    <message>
+        <source>Mở khóa đăng nhập</source>
+        <translation>Login unlocked</translation>
+    </message>
+    <message>
+        <source>Đăng nhập sai</source>
+        <translation>Failed login</translation>
+    </message>
+    <message>
+        <source>Bắt chờ sau nhiều lần đăng nhập sai</source>
+        <translation>Made to wait after failed logins</translation>
+    </message>
+    <message>
+        <source>Từ chối đăng nhập</source>
+        <translation>Login refused</translation>
+    </message>
+    <message>
+        <source>Đăng nhập</source>
+        <translation>Login</translation>
+    </message>
+    <message>
         <source>Ghi nhận bản cam kết đã ký</source>
         <translation>Signed commitment recorded</translation>
     </message>
@@ -3567,6 +3591,46 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
 </context>
 <context>
     <name>AuditText</name>
+    <message>
+        <source>máy</source>
+        <translation>PC</translation>
+    </message>
+    <message>
+        <source>tên có trong chương trình</source>
+        <translation>user name exists</translation>
+    </message>
+    <message>
+        <source>số lần sai liên tiếp</source>
+        <translation>wrong attempts in a row</translation>
+    </message>
+    <message>
+        <source>phải chờ (giây)</source>
+        <translation>wait (seconds)</translation>
+    </message>
+    <message>
+        <source>số máy đang phải chờ</source>
+        <translation>PCs that were waiting</translation>
+    </message>
+    <message>
+        <source>khu cách ly</source>
+        <translation>facilities</translation>
+    </message>
+    <message>
+        <source>khu cách ly trước đó</source>
+        <translation>facilities before</translation>
+    </message>
+    <message>
+        <source>vai trò trước đó</source>
+        <translation>role before</translation>
+    </message>
+    <message>
+        <source>tự đổi</source>
+        <translation>own change</translation>
+    </message>
+    <message>
+        <source>vai trò hoặc khu cách ly bị sửa ngoài chương trình</source>
+        <translation>role or facilities changed outside the program</translation>
+    </message>
     <message>
         <source>nhận</source>
         <translation>accepted</translation>
