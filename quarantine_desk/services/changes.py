@@ -59,7 +59,10 @@ TABLE_AREAS: dict[str, Area] = {
     "shift": Area.SHIFTS,
     "assignment": Area.SHIFTS,
     "app_user": Area.USERS,
+    "user_facility": Area.USERS,
+    "login_failure": Area.USERS,
     "audit_event": Area.AUDIT,
+    "audit_chain": Area.AUDIT,
     "setting": Area.REPORTS,
 }
 
