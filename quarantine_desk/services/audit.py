@@ -109,6 +109,15 @@ def record(
     )
 
 
+def record_done(
+    desk: Desk, permission: Permission, action: str, entity: str, entity_id: int | None, **summary: Any
+) -> None:
+    """Audit work that only read the data (an export, a certificate, a report): one short write of its own,
+    once the file is written."""
+    with desk.write(permission) as session:
+        record(session, desk, action, entity, entity_id, **summary)
+
+
 @dataclass(frozen=True)
 class AuditRow:
     id: int
