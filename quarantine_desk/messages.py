@@ -38,6 +38,7 @@ FIELDS = {
         "notes": "Ghi chú",
         "issued_on": "Ngày cấp CCCD",
         "code": "Mã khu cách ly",
+        "facility": "Khu cách ly của người dùng",
         "capacity": "Sức chứa",
         "beds": "Số giường",
         "rooms": "Danh sách phòng",
@@ -117,6 +118,7 @@ FIELDS = {
         "notes": "Notes",
         "issued_on": "Date of issue of the ID card",
         "code": "Facility code",
+        "facility": "The user's facilities",
         "capacity": "Capacity",
         "beds": "Beds",
         "rooms": "Rooms",
@@ -468,6 +470,13 @@ def _file_reason(err: e.BadFile, lang: str) -> str:
     return FILE_REASONS[lang].get(err.reason, err.reason).format(**{"facility": "", "on": "", **err.params})
 
 
+def _wait(seconds: int, lang: str) -> str:
+    if seconds < 120:
+        return f"{seconds} giây" if lang == "vi" else f"{seconds} seconds"
+    minutes = (seconds + 59) // 60
+    return f"{minutes} phút" if lang == "vi" else f"{minutes} minutes"
+
+
 def _vi(err: e.DeskError) -> str:
     lang = "vi"
     match err:
@@ -492,14 +501,21 @@ def _vi(err: e.DeskError) -> str:
             return f"Số giấy tờ “{err.id_number}” đã là của {err.full_name}{born}, {where}."
         case e.AlreadyExists():
             return f"{KINDS[lang].get(err.kind, err.kind).capitalize()} “{err.key}” đã có."
+        case e.OutsideFacility():
+            return f"Tài khoản của bạn không làm việc tại khu cách ly {err.facility}."
         case e.NotAllowed():
             return "Tài khoản của bạn không có quyền làm việc này."
         case e.LoginFailed():
-            more = f" Còn {err.tries_left} lần thử." if err.tries_left is not None else ""
-            return "Sai tên đăng nhập hoặc mật khẩu." + more
-        case e.AccountLocked():
+            return "Sai tên đăng nhập hoặc mật khẩu."
+        case e.LoginSlowedDown():
             return (
-                f"Tài khoản bị khóa tạm thời vì nhập sai mật khẩu nhiều lần. Thử lại sau {err.minutes} phút."
+                "Đăng nhập sai nhiều lần từ máy này. "
+                f"Thử lại sau {_wait(err.seconds, lang)}, hoặc nhờ quản trị viên mở khóa."
+            )
+        case e.AccountTampered():
+            return (
+                f"Vai trò hoặc khu cách ly của tài khoản “{err.username}” đã bị sửa ngoài chương trình; "
+                "quản trị viên cần đặt lại trong chương trình trước khi tài khoản đăng nhập được."
             )
         case e.LoginRequired():
             return "Cần đăng nhập (--user TÊN, mật khẩu trong biến QUARANTINE_DESK_PASSWORD hoặc nhập khi được hỏi)."
@@ -629,14 +645,21 @@ def _en(err: e.DeskError) -> str:
             return f"ID number “{err.id_number}” already belongs to {err.full_name}{born}, {where}."
         case e.AlreadyExists():
             return f"{KINDS[lang].get(err.kind, err.kind).capitalize()} “{err.key}” already exists."
+        case e.OutsideFacility():
+            return f"Your account does not work at facility {err.facility}."
         case e.NotAllowed():
             return "Your account is not allowed to do this."
         case e.LoginFailed():
-            more = f" {err.tries_left} tries left." if err.tries_left is not None else ""
-            return "Wrong user name or password." + more
-        case e.AccountLocked():
+            return "Wrong user name or password."
+        case e.LoginSlowedDown():
             return (
-                f"The account is locked after too many wrong passwords. Try again in {err.minutes} minutes."
+                "Too many wrong logins from this PC. "
+                f"Try again in {_wait(err.seconds, lang)}, or ask an administrator to unlock."
+            )
+        case e.AccountTampered():
+            return (
+                f"The role or facilities of account “{err.username}” were changed outside the program; an "
+                "administrator must set them again in the program before the account can log in."
             )
         case e.RoomCohortConflict():
             if err.room_day and err.person_day and err.room_day != err.person_day:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from quarantine_desk.db.engine import make_engine
 from quarantine_desk.db.models import Base, User
 from quarantine_desk.domain.roles import Role
+from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk, UserRow
 from quarantine_desk.services.policies import ensure_default_policies
 from quarantine_desk.services.setup import initialise
@@ -72,15 +73,19 @@ def drop_pg_database(url: str) -> None:
 def pg_desk(url: str, clock: Clock) -> Desk:
     """The run's PostgreSQL database emptied to the state of a new one (policies and the administrator kept)."""
     engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    keep = {"app_user", "alembic_version"}
+    keep = {"app_user", "alembic_version", "setting"}
     tables = [t.name for t in Base.metadata.sorted_tables if t.name not in keep]
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         conn.execute(text("DELETE FROM app_user WHERE username <> 'admin'"))
-        conn.execute(text("UPDATE app_user SET failed_logins = 0, locked_until = NULL, active = true"))
+        # The seal key stays: the administrator kept from the first test is sealed with it.
+        conn.execute(text("DELETE FROM setting WHERE key <> 'user_seal_key'"))
     # The policies as a new database has them: a test that edits one must not change the next test's.
     with Session(engine) as session, session.begin():
         ensure_default_policies(session)
+        admin = session.query(User).filter_by(username="admin").one()
+        admin.active = True
+        audit.reseal(session, admin)
     return as_admin(Desk(engine, url.replace("postgresql://", "postgresql+psycopg://"), clock=clock))
 
 
@@ -106,7 +111,7 @@ def as_role(desk: Desk, role: Role, username: str | None = None) -> Desk:
                 created_at=NOW,
             )
             session.add(user)
-            session.flush()
+            audit.reseal(session, user)
         row = UserRow(user.id, user.username, None, role)
     return desk.as_user(row)
 

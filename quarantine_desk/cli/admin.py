@@ -8,8 +8,8 @@ from typing import Any
 
 from quarantine_desk.cli import documents
 from quarantine_desk.cli.args import Parser, password
-from quarantine_desk.cli.output import EXIT_OK, Output
-from quarantine_desk.services import auth, facilities
+from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output
+from quarantine_desk.services import audit, auth, facilities
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.setup import initialise
 
@@ -145,11 +145,79 @@ def cmd_rooms(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _user_line(row: auth.UserInfo) -> str:
+    where = ", ".join(row.facilities) if row.facilities else "toàn huyện"
+    return f"{row.username} ({row.role.value}; {where})"
+
+
 def cmd_user_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     new_password = os.environ.get("QUARANTINE_DESK_NEW_PASSWORD") or password("Mật khẩu cho người dùng mới: ")
-    row = auth.create_user(desk, args.username, new_password, args.role, args.full_name)
-    out.result(row, lambda: f"Đã tạo người dùng {row.username} ({row.role.value}).")
+    row = auth.create_user(
+        desk,
+        args.username,
+        new_password,
+        args.role,
+        args.full_name,
+        facilities=None if args.district else args.facility,
+    )
+    out.result(row, lambda: f"Đã tạo người dùng {_user_line(row)}.")
     return EXIT_OK
+
+
+def cmd_user_set(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    row = auth.update_user(
+        desk, args.username, role=args.role, facilities=args.facility, district=args.district
+    )
+    out.result(row, lambda: f"Đã cập nhật người dùng {_user_line(row)}.")
+    return EXIT_OK
+
+
+def cmd_user_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    rows = auth.list_users(desk)
+    out.result(
+        rows,
+        lambda: "\n".join(_user_line(r) + ("" if r.active else " – đã khóa") for r in rows),
+    )
+    return EXIT_OK
+
+
+def cmd_user_unlock(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    count = auth.unlock_user(desk, args.username)
+    out.result(
+        {"user": args.username, "sources": count},
+        lambda: f"Đã mở khóa đăng nhập cho {args.username} ({count} máy đang phải chờ).",
+    )
+    return EXIT_OK
+
+
+def cmd_audit_verify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    """The audit chain and the users' seals; exit 3 with the problems when something was changed by hand."""
+    problems = audit.verify(desk)
+    out.result(
+        [{"problem": p.problem, "where": p.where} for p in problems],
+        lambda: (
+            "\n".join(f"{AUDIT_PROBLEMS_VI[p.problem]}: {p.where}" for p in problems)
+            or "Nhật ký và người dùng nguyên vẹn."
+        ),
+    )
+    return EXIT_RULE if problems else EXIT_OK
+
+
+AUDIT_PROBLEMS_VI = {
+    "audit_event_edited": "Sự kiện nhật ký bị sửa",
+    "audit_event_missing": "Sự kiện nhật ký bị xóa",
+    "audit_event_unchained": "Sự kiện nhật ký được thêm ngoài chương trình",
+    "audit_chain_head": "Các sự kiện cuối của nhật ký bị xóa",
+    "user_seal": "Vai trò hoặc khu cách ly của người dùng bị sửa ngoài chương trình",
+}
+
+
+def _scope_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    group = p.add_mutually_exclusive_group(required=required)
+    group.add_argument(
+        "--facility", action="append", metavar="CODE", help="khu cách ly người dùng làm việc (có thể lặp lại)"
+    )
+    group.add_argument("--district", action="store_true", help="làm việc cho cả huyện (mọi khu cách ly)")
 
 
 def register(sub: Any) -> None:
@@ -207,8 +275,26 @@ def register(sub: Any) -> None:
     user = sub.add_parser("user", help="người dùng").add_subparsers(
         dest="action", required=True, parser_class=Parser
     )
+    roles = ["admin", "manager", "medical", "logistics", "viewer"]
     p = user.add_parser("add", help="mật khẩu mới trong QUARANTINE_DESK_NEW_PASSWORD hoặc nhập")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=["admin", "manager", "medical", "logistics", "viewer"])
+    p.add_argument("--role", required=True, choices=roles)
     p.add_argument("--full-name")
+    _scope_options(p, required=True)
     p.set_defaults(handler=cmd_user_add)
+    p = user.add_parser("set", help="đổi vai trò hoặc khu cách ly của người dùng")
+    p.add_argument("username")
+    p.add_argument("--role", choices=roles)
+    _scope_options(p, required=False)
+    p.set_defaults(handler=cmd_user_set)
+    p = user.add_parser("list", help="người dùng, vai trò và khu cách ly")
+    p.set_defaults(handler=cmd_user_list)
+    p = user.add_parser("unlock", help="cho đăng nhập lại ngay sau nhiều lần nhập sai mật khẩu")
+    p.add_argument("username")
+    p.set_defaults(handler=cmd_user_unlock)
+
+    trail = sub.add_parser("audit", help="nhật ký thao tác").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+    p = trail.add_parser("verify", help="kiểm tra nhật ký và người dùng có bị sửa ngoài chương trình không")
+    p.set_defaults(handler=cmd_audit_verify)

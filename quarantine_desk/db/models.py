@@ -467,9 +467,34 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(10))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Unused since login failures are counted per user and source (LoginFailure); kept for older backups.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # HMAC over role, state and facilities keyed by the database's secret (domain.audit.user_seal): a role
+    # changed by hand in the database no longer matches it.
+    seal: Mapped[str | None] = mapped_column(String(64))
+
+
+class UserFacility(Base):
+    """A facility a user works for. A user with none works for the whole district."""
+
+    __tablename__ = "user_facility"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), primary_key=True)
+
+
+class LoginFailure(Base):
+    """Wrong passwords given for one user name from one source (a PC): they slow down that pair, not everyone."""
+
+    __tablename__ = "login_failure"
+
+    username: Mapped[str] = mapped_column(String(50), primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditEvent(Base):
@@ -487,6 +512,21 @@ class AuditEvent(Base):
     facility: Mapped[str | None] = mapped_column(String(20))
     room: Mapped[str | None] = mapped_column(String(50), index=True)
     search: Mapped[str] = mapped_column(Text, server_default="")
+    # The hash chain (domain.audit.chain_hash): the event's place in it, the hash of the event before and its own.
+    seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChain(Base):
+    """The head of the audit hash chain (one row): the last event's place and hash. Locked while a transaction
+    chains its events, so two PCs never chain to the same event."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Setting(Base):

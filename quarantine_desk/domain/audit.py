@@ -1,10 +1,14 @@
 """What an audit event is about, read from the details it records: the person, the facility and the room, and
 the words it is found by. The service stores these beside the event, so the audit log filters, searches and
-counts in SQL; the window turns the codes into sentences."""
+counts in SQL; the window turns the codes into sentences. Also what makes the trail tamper-evident: the hash chain
+over the events and the seal over each user's role and facilities."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Iterator, Mapping
 
 from quarantine_desk.domain.text import fold
 
@@ -46,3 +50,38 @@ def search_words(action: str, username: str | None, details: Mapping[str, object
     the codes whose shown words match what the user typed."""
     words = [action, username or "", *names, *_values(details)]
     return fold(" ".join(w for w in words if w))
+
+
+# --- tamper evidence ------------------------------------------------------------------------------------------------
+
+GENESIS = "0" * 64  # the "previous hash" of the first event of a chain
+
+
+def chain_hash(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    username: str | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    summary: str,
+    person_id: int | None,
+    facility: str | None,
+    room: str | None,
+) -> str:
+    """The hash an audit event carries: its own fields and the hash of the event before it, so that an event
+    edited, removed or put in another place breaks every hash after it. ``at`` is the ISO time as stored."""
+    fields = [prev_hash, seq, at, username, action, entity, entity_id, summary, person_id, facility, room]
+    canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def user_seal(
+    key: str, user_id: int, username: str, role: str, active: bool, facility_ids: Iterable[int]
+) -> str:
+    """An HMAC over what a user may do (role, whether active, which facilities; none for the district), keyed by
+    the database's own secret: a role or a facility changed by hand in the database no longer matches it."""
+    facilities = ",".join(str(i) for i in sorted(facility_ids)) or "district"
+    message = f"{user_id}|{username}|{role}|{int(active)}|{facilities}"
+    return hmac.new(bytes.fromhex(key), message.encode("utf-8"), hashlib.sha256).hexdigest()

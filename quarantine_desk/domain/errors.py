@@ -119,23 +119,49 @@ class NotAllowed(DeskError):
 
 
 class LoginFailed(DeskError):
+    """A wrong user name or password: the same answer for both, so that names cannot be guessed."""
+
     code = "login_failed"
     exit_code = 5
 
-    def __init__(self, username: str, tries_left: int | None = None) -> None:
+    def __init__(self, username: str) -> None:
         super().__init__(username)
         self.username = username
-        self.tries_left = tries_left
 
 
-class AccountLocked(DeskError):
-    code = "account_locked"
+class LoginSlowedDown(DeskError):
+    """Too many wrong passwords for this user name from this source (PC): it must wait ``seconds``. Other PCs
+    are not held up, and an administrator can lift it (user unlock)."""
+
+    code = "login_slowed_down"
     exit_code = 5
 
-    def __init__(self, username: str, minutes: int) -> None:
-        super().__init__(username, minutes)
+    def __init__(self, username: str, seconds: int) -> None:
+        super().__init__(username, seconds)
         self.username = username
-        self.minutes = minutes
+        self.seconds = seconds
+
+
+class AccountTampered(DeskError):
+    """The user's role or facilities were changed in the database outside the program (the seal no longer
+    matches): no login until an administrator sets them again through the program."""
+
+    code = "account_tampered"
+    exit_code = 5
+
+    def __init__(self, username: str) -> None:
+        super().__init__(username)
+        self.username = username
+
+
+class OutsideFacility(NotAllowed):
+    """Work on a facility the user does not belong to."""
+
+    code = "outside_facility"
+
+    def __init__(self, facility: str, role: str | None = None) -> None:
+        super().__init__("facility", role)
+        self.facility = facility
 
 
 class LoginRequired(DeskError):

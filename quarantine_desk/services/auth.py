@@ -1,27 +1,43 @@
-"""Users, roles and login.
+"""Users, roles, their facilities, and login.
 
 Passwords are hashed with argon2id (memory-hard; bcrypt would refuse Vietnamese passphrases over 72 bytes) and
-are never stored or logged in clear. Five wrong passwords lock the account for a few minutes; the counter is
-kept in the database so the lock holds on every PC.
+are never stored or logged in clear.
+
+A login answers the same, after the same work, whether the user name exists or not: an unknown name is checked
+against a dummy hash, and the answer is "wrong user name or password" either way. Wrong passwords are counted per
+user name and source (the PC): after a few, that pair must wait a growing delay; the same user on another PC is
+not held up, so nobody can lock ``admin`` out for everyone. An administrator lifts the delay (``unlock_user``).
+The password is checked outside any transaction; the bookkeeping is one short write. Every login, failure and
+slow-down is audited.
+
+A user works for one or more facilities, or for the whole district (none listed). Role, state and facilities are
+sealed (services.audit.reseal): a user changed by hand in the database cannot log in until an administrator sets
+them again through the program.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import User
+from quarantine_desk.db.models import Facility, LoginFailure, User, UserFacility
 from quarantine_desk.domain.errors import (
-    AccountLocked,
+    AccountTampered,
     AlreadyExists,
     InvalidInput,
     LoginFailed,
+    LoginSlowedDown,
     NotFound,
+    OutsideFacility,
 )
 from quarantine_desk.domain.roles import Permission, Role
 from quarantine_desk.domain.text import nfc
@@ -30,11 +46,45 @@ from quarantine_desk.services.context import Desk, UserRow
 
 log = logging.getLogger(__name__)
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 5
+FREE_FAILURES = 3  # wrong passwords from one source before it has to wait
+FIRST_DELAY = 5  # seconds to wait after the first failure beyond those; doubles with each one
+MAX_DELAY = 15 * 60
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password with the current cost, checked when the user name is unknown, so that an
+    unknown name takes as long to refuse as a wrong password."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[1]
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def default_source() -> str:
+    """Where a login comes from: this PC."""
+    try:
+        return f"pc:{socket.gethostname()}"[:100]
+    except OSError:
+        return "pc:?"
+
+
+def delay_after(failures: int) -> int:
+    """Seconds a source waits after ``failures`` wrong passwords in a row: none for the first few, then 5 s,
+    10 s, 20 s … up to 15 minutes."""
+    if failures < FREE_FAILURES:
+        return 0
+    return int(min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - FREE_FAILURES, 20)))
 
 
 @dataclass(frozen=True)
@@ -44,11 +94,17 @@ class UserInfo:
     full_name: str | None
     role: Role
     active: bool
-    locked_until: datetime | None
+    locked_until: datetime | None  # the latest a source must wait until, after wrong passwords
+    facilities: tuple[str, ...] = ()  # facility codes; empty: the whole district
+
+    @property
+    def district(self) -> bool:
+        return not self.facilities
 
 
-def _row(user: User) -> UserRow:
-    return UserRow(user.id, user.username, user.full_name, Role(user.role))
+def _row(session: Session, user: User) -> UserRow:
+    ids = audit.facility_ids_of(session, user.id)
+    return UserRow(user.id, user.username, user.full_name, Role(user.role), frozenset(ids) if ids else None)
 
 
 def _check_username(username: str) -> str:
@@ -67,13 +123,48 @@ def _check_password(password: str) -> str:
     return password
 
 
+def _role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError as exc:
+        raise InvalidInput("role", "bad_value", role) from exc
+
+
+def _facilities(session: Session, desk: Desk, codes: Sequence[str] | None) -> list[Facility]:
+    """The facilities named (None: the district), each one the acting user may give."""
+    if codes is None:
+        if desk.facilities is not None:
+            raise OutsideFacility("district", desk.user.role.value if desk.user else None)
+        return []
+    found: list[Facility] = []
+    for code in dict.fromkeys(c.strip().upper() for c in codes):
+        facility = session.scalar(select(Facility).where(Facility.code == code))
+        if facility is None:
+            raise NotFound("facility", code)
+        if desk.facilities is not None and facility.id not in desk.facilities:
+            raise OutsideFacility(facility.code, desk.user.role.value if desk.user else None)
+        found.append(facility)
+    if not found:
+        raise InvalidInput("facility", "empty")
+    return found
+
+
+def _in_reach(session: Session, desk: Desk, user: User) -> None:
+    """A facility's administrator manages only the users of their own facilities."""
+    if desk.facilities is None:
+        return
+    theirs = set(audit.facility_ids_of(session, user.id))
+    if not theirs or not theirs <= desk.facilities:
+        raise OutsideFacility("user", desk.user.role.value if desk.user else None)
+
+
 def has_users(desk: Desk) -> bool:
     with desk.read(None) as session:
         return bool(session.scalar(select(func.count()).select_from(User)))
 
 
 def create_first_admin(desk: Desk, username: str, password: str, full_name: str | None = None) -> UserRow:
-    """The first administrator of a new database; refused once any user exists."""
+    """The first administrator of a new database (for the whole district); refused once any user exists."""
     username = _check_username(username)
     password = _check_password(password)
     password_hash = _hasher.hash(password)
@@ -90,117 +181,132 @@ def create_first_admin(desk: Desk, username: str, password: str, full_name: str 
             created_at=desk.now(),
         )
         session.add(user)
-        session.flush()
+        audit.reseal(session, user)
+        row = _row(session, user)
         audit.record(
             session,
-            desk.as_user(_row(user)),
+            desk.as_user(row),
             "user.create",
             "user",
             user.id,
             username=username,
             role=Role.ADMIN.value,
+            facilities=[],
             first=True,
         )
-        return _row(user)
+        return row
 
 
 @dataclass(frozen=True)
 class _Account:
-    """What a login reads of the user, before any lock is taken."""
+    """What the login reads before checking the password."""
 
-    id: int
-    password_hash: str
-    active: bool
-    failed_logins: int
-    locked_until: datetime | None
-    row: UserRow
+    id: int | None
+    password_hash: str | None
+    blocked_until: datetime | None
+    failures: int
 
 
-def _account(desk: Desk, username: str) -> _Account | None:
-    with desk.read(None) as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            return None
-        return _Account(
-            user.id, user.password_hash, user.active, user.failed_logins, user.locked_until, _row(user)
-        )
-
-
-def _password_matches(password_hash: str, password: str) -> bool:
-    try:
-        return bool(_hasher.verify(password_hash, password))
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def login(desk: Desk, username: str, password: str) -> Desk:
+def login(desk: Desk, username: str, password: str, source: str | None = None) -> Desk:
     """Check the password; returns the desk acting as that user.
 
-    The password is checked (argon2, deliberately slow) outside any transaction: a read first, then at most one
-    short write for the bookkeeping (the counter of wrong tries, a lock, a stronger hash), so a login never holds
-    up another PC's work, nor waits for it longer than that write.
-    """
-    username = nfc(username).lower()
-    account = _account(desk, username)
-    if account is None or not account.active:
-        # Same answer as a wrong password: do not tell which user names exist.
-        raise LoginFailed(username)
+    An unknown or deactivated user and a wrong password get the same answer after the same work (one read, one
+    argon2 check, one short write). ``source`` says where the attempt comes from (default: this PC)."""
+    name = nfc(username).strip().lower()[:50]
+    source = (source or default_source())[:100]
     now = desk.now()
-    if account.locked_until and account.locked_until > now:
-        raise AccountLocked(username, _minutes_left(account.locked_until, now))
-    if not _password_matches(account.password_hash, password):
-        log.info("failed login for %s", username)
-        raise _count_failure(desk, account.id, username)
-    stronger = _hasher.hash(password) if _hasher.check_needs_rehash(account.password_hash) else None
-    if account.failed_logins or account.locked_until or stronger:
-        with desk.write(None) as session:
-            user = session.get(User, account.id, with_for_update=True)
-            if user is not None:
-                user.failed_logins = 0
-                user.locked_until = None
-                # Only over the hash just checked: a password changed meanwhile stays changed.
-                if stronger and user.password_hash == account.password_hash:
-                    user.password_hash = stronger
-    log.info("login: %s (%s)", account.row.username, account.row.role)
-    return desk.as_user(account.row)
-
-
-def _minutes_left(locked_until: datetime, now: datetime) -> int:
-    return max(1, int((locked_until - now).total_seconds() // 60) + 1)
-
-
-def _count_failure(desk: Desk, user_id: int, username: str) -> LoginFailed | AccountLocked:
-    """One short write: count the wrong try, and lock the account at the fifth (the error to raise)."""
+    with desk.read(None) as session:
+        user = session.scalar(select(User).where(User.username == name))
+        failure = session.get(LoginFailure, (name, source))
+        account = _Account(
+            user.id if user is not None and user.active else None,
+            user.password_hash if user is not None and user.active else None,
+            failure.blocked_until if failure else None,
+            failure.failures if failure else 0,
+        )
+    if account.blocked_until is not None and account.blocked_until > now:
+        # Refused without checking the password: the same for a name that exists and one that does not.
+        raise LoginSlowedDown(name, max(1, int((account.blocked_until - now).total_seconds() + 0.999)))
+    # The slow part, outside any transaction; an unknown name is checked against the dummy hash.
+    right = _verify(account.password_hash or _dummy_hash(), password) and account.id is not None
+    new_hash = (
+        _hasher.hash(password) if right and _hasher.check_needs_rehash(account.password_hash or "") else None
+    )
+    outcome: Desk | AccountTampered | LoginFailed = LoginFailed(name)
     with desk.write(None) as session:
-        user = session.get(User, user_id, with_for_update=True)
-        if user is None:
-            return LoginFailed(username)
-        now = desk.now()  # after the lock: tries of two PCs at once are both counted, in order
-        if user.locked_until and user.locked_until > now:
-            return AccountLocked(username, _minutes_left(user.locked_until, now))
-        user.failed_logins += 1
-        tries_left = MAX_FAILED_LOGINS - user.failed_logins
-        if tries_left > 0:
-            return LoginFailed(username, tries_left)
-        user.failed_logins = 0
-        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        audit.record(session, desk, "user.locked", "user", user.id, username=username)
-        return AccountLocked(username, LOCK_MINUTES)
+        user = session.get(User, account.id) if right else None
+        if user is not None and user.active:
+            outcome = _logged_in(session, desk, user, source, new_hash)
+        else:
+            _count_failure(session, desk, name, source, now, known=account.id is not None)
+    if isinstance(outcome, Desk):
+        return outcome
+    raise outcome
+
+
+def _logged_in(
+    session: Session, desk: Desk, user: User, source: str, new_hash: str | None
+) -> Desk | AccountTampered:
+    session.execute(
+        delete(LoginFailure).where(LoginFailure.username == user.username, LoginFailure.source == source)
+    )
+    row = _row(session, user)
+    acting = desk.as_user(row)
+    if user.seal != audit.seal_of(session, user):
+        audit.record(session, acting, "login.refused", "user", user.id, source=source, reason="seal")
+        log.warning("login refused: the role or facilities of user #%d do not match their seal", user.id)
+        return AccountTampered(user.username)
+    if new_hash is not None:
+        user.password_hash = new_hash
+    audit.record(session, acting, "login", "user", user.id, source=source)
+    log.info("login: user #%d (%s)", user.id, row.role)
+    return acting
+
+
+def _count_failure(
+    session: Session, desk: Desk, name: str, source: str, now: datetime, *, known: bool
+) -> None:
+    failure = session.get(LoginFailure, (name, source), with_for_update=True)
+    if failure is None:
+        failure = LoginFailure(username=name, source=source, failures=0, last_at=now)
+        session.add(failure)
+    failure.failures += 1
+    failure.last_at = now
+    delay = delay_after(failure.failures)
+    failure.blocked_until = now + timedelta(seconds=delay) if delay else None
+    audit.record(session, desk, "login.failed", "user", None, username=name, source=source, known_user=known)
+    if delay:
+        audit.record(
+            session,
+            desk,
+            "login.slowed",
+            "user",
+            None,
+            username=name,
+            source=source,
+            failures=failure.failures,
+            seconds=delay,
+        )
+    log.info("failed login from %s (%d in a row)", source, failure.failures)
 
 
 def create_user(
-    desk: Desk, username: str, password: str, role: Role | str, full_name: str | None = None
+    desk: Desk,
+    username: str,
+    password: str,
+    role: Role | str,
+    full_name: str | None = None,
+    facilities: Sequence[str] | None = None,
 ) -> UserInfo:
+    """A new user working for ``facilities`` (codes), or for the whole district when None."""
     username = _check_username(username)
     password = _check_password(password)
-    try:
-        role = Role(role)
-    except ValueError as exc:
-        raise InvalidInput("role", "bad_value", role) from exc
+    role = _role(role)
     password_hash = _hasher.hash(password)
     with desk.write(Permission.MANAGE_USERS) as session:
         if session.scalar(select(User.id).where(User.username == username)):
             raise AlreadyExists("user", username)
+        places = _facilities(session, desk, facilities)
         user = User(
             username=username,
             full_name=nfc(full_name) if full_name else None,
@@ -212,8 +318,94 @@ def create_user(
         )
         session.add(user)
         session.flush()
-        audit.record(session, desk, "user.create", "user", user.id, username=username, role=role.value)
-        return UserInfo(user.id, user.username, user.full_name, role, True, None)
+        session.add_all(UserFacility(user_id=user.id, facility_id=f.id) for f in places)
+        audit.reseal(session, user)
+        codes = [f.code for f in places]
+        audit.record(
+            session,
+            desk,
+            "user.create",
+            "user",
+            user.id,
+            username=username,
+            role=role.value,
+            facilities=codes,
+        )
+        return UserInfo(user.id, user.username, user.full_name, role, True, None, tuple(codes))
+
+
+def _user(session: Session, username: str, *, lock: bool = False) -> User:
+    query = select(User).where(User.username == nfc(username).strip().lower())
+    user = session.scalar(query.with_for_update() if lock else query)
+    if user is None:
+        raise NotFound("user", username)
+    return user
+
+
+def update_user(
+    desk: Desk,
+    username: str,
+    *,
+    role: Role | str | None = None,
+    facilities: Sequence[str] | None = None,
+    district: bool = False,
+) -> UserInfo:
+    """Change a user's role and/or facilities (``district`` for the whole district); audited and sealed again.
+    Also how an administrator puts right a user changed by hand in the database."""
+    new_role = _role(role) if role is not None else None
+    with desk.write(Permission.MANAGE_USERS) as session:
+        user = _user(session, username, lock=True)
+        _in_reach(session, desk, user)
+        before_role = user.role
+        before = sorted(f.code for f in _codes(session, user.id))
+        if new_role is not None:
+            user.role = new_role.value
+        if district or facilities is not None:
+            places = _facilities(session, desk, None if district else facilities)
+            session.execute(delete(UserFacility).where(UserFacility.user_id == user.id))
+            session.flush()
+            session.add_all(UserFacility(user_id=user.id, facility_id=f.id) for f in places)
+        audit.reseal(session, user)
+        after = sorted(f.code for f in _codes(session, user.id))
+        audit.record(
+            session,
+            desk,
+            "user.update",
+            "user",
+            user.id,
+            username=user.username,
+            role=user.role,
+            before_role=before_role,
+            facilities=after,
+            before_facilities=before,
+        )
+        return _info(session, user)
+
+
+def _codes(session: Session, user_id: int) -> list[Facility]:
+    return list(
+        session.scalars(
+            select(Facility)
+            .join(UserFacility, UserFacility.facility_id == Facility.id)
+            .where(UserFacility.user_id == user_id)
+            .order_by(Facility.code)
+        )
+    )
+
+
+def _info(session: Session, user: User) -> UserInfo:
+    until = session.scalar(
+        select(func.max(LoginFailure.blocked_until)).where(LoginFailure.username == user.username)
+    )
+    return UserInfo(
+        user.id,
+        user.username,
+        user.full_name,
+        Role(user.role),
+        user.active,
+        until,
+        tuple(f.code for f in _codes(session, user.id)),
+    )
 
 
 def set_password(desk: Desk, username: str, new_password: str) -> None:
@@ -224,21 +416,33 @@ def set_password(desk: Desk, username: str, new_password: str) -> None:
         desk.require(Permission.MANAGE_USERS)
     password_hash = _hasher.hash(new_password)
     with desk.write(None) as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise NotFound("user", username)
+        user = _user(session, username)
+        if desk.user is None or desk.user.username != username:
+            _in_reach(session, desk, user)
         user.password_hash = password_hash
-        user.failed_logins = 0
-        user.locked_until = None
-        audit.record(session, desk, "user.password", "user", user.id, username=username)
+        session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
+        audit.record(
+            session, desk, "user.password", "user", user.id, username=username, own=desk.username == username
+        )
+
+
+def unlock_user(desk: Desk, username: str) -> int:
+    """Lift the wait after wrong passwords for this user, from every source; returns how many were waiting."""
+    with desk.write(Permission.MANAGE_USERS) as session:
+        user = _user(session, username)
+        _in_reach(session, desk, user)
+        cleared = session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
+        count = int(getattr(cleared, "rowcount", 0) or 0)
+        audit.record(session, desk, "user.unlock", "user", user.id, username=user.username, sources=count)
+        return count
 
 
 def set_active(desk: Desk, username: str, active: bool) -> None:
     with desk.write(Permission.MANAGE_USERS) as session:
-        user = session.scalar(select(User).where(User.username == nfc(username).lower()))
-        if user is None:
-            raise NotFound("user", username)
+        user = _user(session, username)
+        _in_reach(session, desk, user)
         user.active = active
+        audit.reseal(session, user)
         audit.record(
             session,
             desk,
@@ -250,8 +454,37 @@ def set_active(desk: Desk, username: str, active: bool) -> None:
 
 
 def list_users(desk: Desk) -> list[UserInfo]:
+    """The users; a facility's administrator sees those of their own facilities."""
     with desk.read(Permission.MANAGE_USERS) as session:
-        return [
-            UserInfo(u.id, u.username, u.full_name, Role(u.role), u.active, u.locked_until)
-            for u in session.scalars(select(User).order_by(User.username))
-        ]
+        facilities: dict[int, list[tuple[int, str]]] = {}
+        for user_id, facility_id, code in session.execute(
+            select(UserFacility.user_id, Facility.id, Facility.code).join(
+                Facility, Facility.id == UserFacility.facility_id
+            )
+        ):
+            facilities.setdefault(user_id, []).append((facility_id, code))
+        waits: dict[str, datetime | None] = dict(
+            row
+            for row in session.execute(
+                select(LoginFailure.username, func.max(LoginFailure.blocked_until)).group_by(
+                    LoginFailure.username
+                )
+            ).tuples()
+        )
+        rows = []
+        for u in session.scalars(select(User).order_by(User.username)):
+            places = facilities.get(u.id, [])
+            if desk.facilities is not None and (not places or not {i for i, _ in places} <= desk.facilities):
+                continue
+            rows.append(
+                UserInfo(
+                    u.id,
+                    u.username,
+                    u.full_name,
+                    Role(u.role),
+                    u.active,
+                    waits.get(u.username),
+                    tuple(sorted(code for _, code in places)),
+                )
+            )
+        return rows

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DatabaseError
 from quarantine_desk.db.engine import READ_ONLY, data_dir, make_engine
 from quarantine_desk.db.migrate import current_revision, head_revision, upgrade
 from quarantine_desk.db.models import Base
-from quarantine_desk.domain.errors import BadFile, Cancelled
+from quarantine_desk.domain.errors import BadFile, Cancelled, OutsideFacility
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import audit, changes
@@ -68,7 +68,11 @@ def _copy(
         with target.begin() as dst:
             if clear_target:
                 for table in reversed(tables):
-                    dst.execute(delete(table))
+                    if table.name == "audit_event" and target.dialect.name == "postgresql":
+                        # The trail is append-only (a trigger refuses row deletes); a restore replaces it whole.
+                        dst.execute(text("TRUNCATE audit_event"))
+                    else:
+                        dst.execute(delete(table))
             for table in tables:
                 counts[table.name] = 0
                 order = list(table.primary_key.columns)
@@ -98,11 +102,18 @@ def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
             )
 
 
+def _whole_district(desk: Desk) -> None:
+    """A backup holds, and a restore replaces, every facility's data: the district's administrators only."""
+    if desk.facilities is not None:
+        raise OutsideFacility("district", desk.user.role.value if desk.user else None)
+
+
 def backup(
     desk: Desk, out: Path, progress: Progress | None = None, should_stop: ShouldStop | None = None
 ) -> BackupSummary:
     """Write every row of the database to a new SQLite file ``out`` (written aside, then moved in place)."""
     desk.require(Permission.BACKUP)
+    _whole_district(desk)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
@@ -163,6 +174,7 @@ def restore(
     wrong file can itself be undone.
     """
     desk.require(Permission.BACKUP)
+    _whole_district(desk)
     with tempfile.TemporaryDirectory(prefix="qd-restore-") as folder:
         copy = _checked_copy(Path(path), Path(folder))
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

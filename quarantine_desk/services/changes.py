@@ -60,7 +60,10 @@ TABLE_AREAS: dict[str, Area] = {
     "assignment": Area.SHIFTS,
     "staff_test": Area.SHIFTS,
     "app_user": Area.USERS,
+    "user_facility": Area.USERS,
+    "login_failure": Area.USERS,
     "audit_event": Area.AUDIT,
+    "audit_chain": Area.AUDIT,
     "setting": Area.REPORTS,
 }
 

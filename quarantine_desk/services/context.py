@@ -40,6 +40,9 @@ from quarantine_desk.services import changes
 
 log = logging.getLogger(__name__)
 
+# The session's facility scope (Desk.facilities), read by services/scope.py wherever a facility is looked up.
+FACILITIES = "quarantine_desk_facilities"
+
 
 @dataclass(frozen=True)
 class UserRow:
@@ -47,6 +50,8 @@ class UserRow:
     username: str
     full_name: str | None
     role: Role
+    # The ids of the facilities the user works for; None: the whole district (services/scope.py).
+    facilities: frozenset[int] | None = None
 
 
 def _now() -> datetime:
@@ -86,6 +91,11 @@ class Desk:
     def username(self) -> str | None:
         return self.user.username if self.user else None
 
+    @property
+    def facilities(self) -> frozenset[int] | None:
+        """The facilities the user may work on; None: every one (the district, or nobody logged in yet)."""
+        return self.user.facilities if self.user else None
+
     def require(self, permission: Permission) -> UserRow:
         if self.user is None:
             raise LoginRequired()
@@ -106,6 +116,7 @@ class Desk:
         if permission is not None:
             self.require(permission)
         session = self._sessions()
+        session.info[FACILITIES] = self.facilities
         try:
             with session.begin():
                 session.connection()
@@ -129,6 +140,7 @@ class Desk:
         if permission is not None:
             self.require(permission)
         session = self._read_sessions()
+        session.info[FACILITIES] = self.facilities
         try:
             yield session
         except DBAPIError as exc:

@@ -51,7 +51,7 @@ from quarantine_desk.exports.rows import (
     SentReport,
     TestCell,
 )
-from quarantine_desk.services import audit
+from quarantine_desk.services import audit, scope
 from quarantine_desk.services.capacity import capacity_in
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
@@ -208,7 +208,20 @@ def export_roster(
         total,
     )
     writer = xlsx.write_roster_xlsx if suffix == ".xlsx" else pdf.write_roster_pdf
-    return writer(doc, out, progress, should_stop)
+    written_path = writer(doc, out, progress, should_stop)
+    audit.record_done(
+        desk,
+        Permission.EXPORT,
+        "export.roster",
+        "facility",
+        header[0],
+        facility=header[1],
+        variant=variant,
+        on=on,
+        file=Path(out).name,
+        rows=total,
+    )
+    return written_path
 
 
 # --- the daily report ------------------------------------------------------------------------------------------------
@@ -290,14 +303,20 @@ def daily_report(desk: Desk, facility_code: str | None = None, on: date | None =
                 session.scalars(
                     select(Facility)
                     .where(or_(Facility.active.is_(True), Facility.id.in_(had_people)))
+                    .where(scope.where(session, Facility.id))  # a facility's staff: their own facilities
                     .order_by(Facility.code)
                 )
             )
         figures = tuple(_figures(session, f, moment) for f in chosen)
+        # A facility's staff report on their own facilities, under their codes, never as the district's report.
+        if facility_code:
+            reported = facility_code.upper()
+        else:
+            reported = "ALL" if scope.allowed(session) is None else "+".join(f.code for f in chosen)
     return DailyReport(
         on=moment.day,
         made_at=now,
-        scope=facility_code.upper() if facility_code else "ALL",
+        scope=reported,
         facilities=figures,
         as_of=moment.at,
     )
@@ -314,7 +333,7 @@ def write_daily_report(
 ) -> Path:
     report = daily_report(desk, facility_code, on)
     path = write_report_file(report, Path(out), progress, should_stop)
-    _remember_report(desk, report)
+    _remember_report(desk, report, Path(out).name)
     return path
 
 
@@ -332,12 +351,11 @@ def write_report_file(
     return writer(report, out, progress, should_stop)
 
 
-def _remember_report(desk: Desk, report: DailyReport) -> None:
-    """Note that today's report was made, so every PC stops showing the 15:30 reminder."""
+def _remember_report(desk: Desk, report: DailyReport, file: str) -> None:
+    """Note that today's report was made, so every PC stops showing the 15:30 reminder; the report is audited
+    with the user who made it in the same transaction (a viewer's report too: it clears the reminder for all)."""
     from quarantine_desk.db.models import Setting
 
-    if not desk.can(Permission.EXPORT):
-        return
     with desk.write(Permission.EXPORT) as session:
         key = f"daily_report:{report.scope}"
         setting = session.get(Setting, key)
@@ -345,6 +363,17 @@ def _remember_report(desk: Desk, report: DailyReport) -> None:
             session.add(Setting(key=key, value=report.on.isoformat()))
         else:
             setting.value = max(setting.value, report.on.isoformat())
+        audit.record(
+            session,
+            desk,
+            "report.daily",
+            "report",
+            None,
+            scope=report.scope,
+            on=report.on,
+            facilities=[f.facility_code for f in report.facilities],
+            file=file,
+        )
 
 
 def daily_report_made(desk: Desk, on: date, scope: str = "ALL") -> bool:
@@ -464,6 +493,7 @@ def _ensure_signing_keys(desk: Desk, facility_ids: set[int]) -> None:
 
 
 def _certificate(session: Session, stay: Stay, on: date) -> CertificateData:
+    scope.require_id(session, stay.facility_id)
     person = session.get(Person, stay.person_id)
     facility = session.get(Facility, stay.facility_id)
     assert person is not None and facility is not None and stay.released_at is not None
@@ -536,7 +566,23 @@ def certificate(desk: Desk, person_ref: str | int, out: Path) -> CertificateData
     with desk.read(Permission.EXPORT) as session:
         data = _certificate(session, _completed_stay(session, person_ref), desk.now().date())
     pdf.write_certificates_pdf([data], Path(out))
+    _audit_paper(desk, "certificate.issue", data, out)
     return data
+
+
+def _audit_paper(desk: Desk, action: str, data: CertificateData, out: Path) -> None:
+    with desk.read(Permission.EXPORT) as session:
+        person_id = session.scalar(select(Stay.person_id).where(Stay.id == data.stay_id))
+    audit.record_done(
+        desk,
+        Permission.EXPORT,
+        action,
+        "stay",
+        data.stay_id,
+        person=person_id,
+        number=data.number,
+        file=Path(out).name,
+    )
 
 
 # The outcomes that get a release paper rather than the completion certificate.
@@ -562,6 +608,7 @@ def release_paper(desk: Desk, person_ref: str | int, out: Path) -> CertificateDa
             raise NotFound("release_paper", person.full_name)
         data = _certificate(session, stay, desk.now().date())
     pdf.write_certificates_pdf([data], Path(out))
+    _audit_paper(desk, "certificate.release_paper", data, out)
     return data
 
 
@@ -596,6 +643,17 @@ def certificates(
     if not data:
         raise NotFound("certificate", f"{facility_code} {on.isoformat()}")
     pdf.write_certificates_pdf(data, Path(out), progress, should_stop)
+    audit.record_done(
+        desk,
+        Permission.EXPORT,
+        "certificate.batch",
+        "facility",
+        facility_id,
+        facility=facility_code.upper(),
+        on=on,
+        numbers=[d.number for d in data],
+        file=Path(out).name,
+    )
     return len(data)
 
 
@@ -618,6 +676,15 @@ def export_facility_key(desk: Desk, facility_code: str, out: Path) -> Path:
     out = Path(out)
     with atomic_output(out) as temp:
         temp.write_text(text, encoding="utf-8")
+    audit.record_done(
+        desk,
+        Permission.READ,
+        "facility.key_export",
+        "facility",
+        None,
+        facility=facility_code.upper(),
+        file=out.name,
+    )
     return out
 
 
@@ -664,6 +731,7 @@ def _open_stay_row(session: Session, person_ref: str | int) -> tuple[Stay, Perso
     if row is None:
         raise NotFound("stay", person.full_name)
     stay, person, _code, _zone, room, bed, cohort = row
+    scope.require_id(session, stay.facility_id)
     return stay, person, room, bed, cohort
 
 
@@ -717,7 +785,12 @@ def commitment_pdf(desk: Desk, person_ref: str | int, out: Path) -> Path:
             cohort,
             guardian=_guardian(session, stay, person) if child else None,
         )
-    return pdf.write_commitment_pdf(data, Path(out))
+        stay_id, person_id = stay.id, person.id
+    path = pdf.write_commitment_pdf(data, Path(out))
+    audit.record_done(
+        desk, Permission.EXPORT, "commitment.print", "stay", stay_id, person=person_id, file=Path(out).name
+    )
+    return path
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from quarantine_desk.domain.rooms import (
 )
 from quarantine_desk.domain.stays import is_child
 from quarantine_desk.domain.text import clean_text, nfc, required_text
-from quarantine_desk.services import audit
+from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.presence import record_room_state
 
@@ -103,7 +103,7 @@ def facility_by_code(session: Session, code: str, *, lock: bool = False) -> Faci
     facility = session.scalar(query)
     if facility is None:
         raise NotFound("facility", code)
-    return facility
+    return scope.require(session, facility)  # another facility's staff may not touch it
 
 
 def room_by_name(session: Session, facility: Facility, name: str, *, lock: bool = False) -> Room:
@@ -133,6 +133,7 @@ def add_facility(
     if capacity is not None and not 1 <= capacity <= 100_000:
         raise InvalidInput("capacity", "out_of_range", capacity, minimum=1, maximum=100_000)
     with desk.write(Permission.MANAGE_FACILITY) as session:
+        scope.require_district(session, code)
         if session.scalar(select(Facility.id).where(Facility.code == code)):
             raise AlreadyExists("facility", code)
         facility = Facility(
@@ -221,7 +222,8 @@ def set_facility_active(desk: Desk, code: str, active: bool) -> FacilityRow:
 
 def list_facilities(desk: Desk) -> list[FacilityRow]:
     with desk.read() as session:
-        return [_facility_row(f) for f in session.scalars(select(Facility).order_by(Facility.code))]
+        query = select(Facility).where(scope.where(session, Facility.id)).order_by(Facility.code)
+        return [_facility_row(f) for f in session.scalars(query)]
 
 
 def get_facility(desk: Desk, code: str) -> FacilityRow:

@@ -19,6 +19,7 @@ from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.exports.common import dmy, outcome_label, sex_label
 from quarantine_desk.exports.handover import Cell, CommuneLists, group_rows, write_commune_lists
+from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
 from quarantine_desk.services.moments import day_bounds
@@ -114,6 +115,18 @@ def export_handover(
             groups=group_rows(rows, commune or UNKNOWN_COMMUNE, commune_key),
         )
     write_commune_lists(doc, Path(out), progress, should_stop)
+    audit.record_done(
+        desk,
+        Permission.EXPORT,
+        "export.handover",
+        "facility",
+        None,
+        facility=facility_code.upper(),
+        on=on,
+        commune=commune,
+        rows=len(rows),
+        file=Path(out).name,
+    )
     return HandoverSummary(Path(out), len(rows), tuple(g.commune for g in doc.groups))
 
 
@@ -188,4 +201,16 @@ def export_not_arrived(
         ),
     )
     write_commune_lists(doc, Path(out), progress, should_stop)
+    audit.record_done(
+        desk,
+        Permission.EXPORT,
+        "export.not_arrived",
+        "person",
+        None,
+        days=days,
+        on=on,
+        commune=commune,
+        rows=len(rows),
+        file=Path(out).name,
+    )
     return HandoverSummary(Path(out), len(rows), tuple(g.commune for g in doc.groups))

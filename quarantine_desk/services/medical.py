@@ -19,7 +19,7 @@ from quarantine_desk.domain.policy import TestRecord, planned_release, tests_due
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import FEVER_FROM, TestKind, TestResult
 from quarantine_desk.domain.text import clean_text
-from quarantine_desk.services import audit
+from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, room_by_name
 from quarantine_desk.services.moments import moment
@@ -323,8 +323,10 @@ class RecentHealthCheck:
 def health_checks(desk: Desk, stay_id: int) -> list[HealthCheckRow]:
     """The checks of one stay, oldest first."""
     with desk.read() as session:
-        if session.get(Stay, stay_id) is None:
+        stay = session.get(Stay, stay_id)
+        if stay is None:
             raise NotFound("stay", stay_id)
+        scope.require_id(session, stay.facility_id)
         query = (
             select(HealthCheck)
             .where(HealthCheck.stay_id == stay_id)
@@ -369,6 +371,9 @@ def recent_health_checks(desk: Desk, facility_code: str, since: datetime) -> lis
 
 def stay_tests(desk: Desk, stay_id: int) -> list[TestRow]:
     with desk.read() as session:
+        facility_id = session.scalar(select(Stay.facility_id).where(Stay.id == stay_id))
+        if facility_id is not None:
+            scope.require_id(session, facility_id)
         return [
             TestRow(t.id, TestKind(t.kind), TestResult(t.result), t.sampled_at)
             for t in session.scalars(

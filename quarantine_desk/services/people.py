@@ -34,7 +34,7 @@ from quarantine_desk.domain.people import (
 )
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.text import clean_text, fold, name_sort_key, nfc
-from quarantine_desk.services import audit
+from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
 
 MAX_DOSES = 10
@@ -334,6 +334,11 @@ def update_person(desk: Desk, ref: str | int, new: NewPerson) -> PersonRow:
     checked = check_new_person(new, desk.now().date())
     with desk.write(Permission.REGISTER_PERSON) as session:
         person = person_by_ref(session, ref, lock=True)
+        staying_at = session.scalar(
+            select(Stay.facility_id).where(Stay.person_id == person.id, Stay.released_at.is_(None))
+        )
+        if staying_at is not None:
+            scope.require_id(session, staying_at)  # a person staying elsewhere is that facility's to edit
         after = update_person_in(session, desk, person, checked, keep_doses=False)
         recompute_open_stay(session, desk, person)
         return after

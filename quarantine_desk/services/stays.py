@@ -58,7 +58,7 @@ from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import Arrival, RoomSnapshot, check_admission, fitting_rooms
 from quarantine_desk.domain.stays import StayOutcome, TestResult, is_child, roster_moment
 from quarantine_desk.domain.text import clean_text, nfc, required_text
-from quarantine_desk.services import audit
+from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, room_by_name, room_snapshots
 from quarantine_desk.services.moments import moment
@@ -224,6 +224,7 @@ def require_open_stay(session: Session, person: Person) -> Stay:
     stay = _open_stay(session, person, lock=True)
     if stay is None:
         raise NoOpenStay(person.full_name)
+    scope.require_id(session, stay.facility_id)
     return stay
 
 

@@ -86,6 +86,20 @@ def field_labels() -> dict[str, str]:
         "to": QCoreApplication.translate("AuditText", "chuyển đến"),
         "unit": QCoreApplication.translate("AuditText", "đơn vị"),
         "username": QCoreApplication.translate("AuditText", "tên đăng nhập"),
+        "source": QCoreApplication.translate("AuditText", "máy"),
+        "variant": QCoreApplication.translate("AuditText", "loại danh sách"),
+        "number": QCoreApplication.translate("AuditText", "số giấy"),
+        "numbers": QCoreApplication.translate("AuditText", "các số giấy"),
+        "scope": QCoreApplication.translate("AuditText", "phạm vi"),
+        "commune": QCoreApplication.translate("AuditText", "xã/phường"),
+        "known_user": QCoreApplication.translate("AuditText", "tên có trong chương trình"),
+        "failures": QCoreApplication.translate("AuditText", "số lần sai liên tiếp"),
+        "seconds": QCoreApplication.translate("AuditText", "phải chờ (giây)"),
+        "sources": QCoreApplication.translate("AuditText", "số máy đang phải chờ"),
+        "facilities": QCoreApplication.translate("AuditText", "khu cách ly"),
+        "before_facilities": QCoreApplication.translate("AuditText", "khu cách ly trước đó"),
+        "before_role": QCoreApplication.translate("AuditText", "vai trò trước đó"),
+        "own": QCoreApplication.translate("AuditText", "tự đổi"),
         "zone": QCoreApplication.translate("AuditText", "khu vực"),
         "chosen_by": QCoreApplication.translate("AuditText", "chọn giường"),
         "full_name": QCoreApplication.translate("AuditText", "họ tên"),
@@ -112,6 +126,7 @@ def value_labels() -> dict[str, str]:
         "breakfast": QCoreApplication.translate("AuditText", "bữa sáng"),
         "lunch": QCoreApplication.translate("AuditText", "bữa trưa"),
         "dinner": QCoreApplication.translate("AuditText", "bữa tối"),
+        "seal": QCoreApplication.translate("AuditText", "vai trò hoặc khu cách ly bị sửa ngoài chương trình"),
     }
 
 
@@ -285,5 +300,8 @@ ACTIONS = (
     "room.in_service", "room.out_of_service", "room.update", "shift.assign", "shift.plan", "shift.unassign",
     "staff.add", "stay.admit", "stay.release", "stay.restart", "stay.transfer", "stock.add_item",
     "stock.distribute", "stock.issue", "stock.receive", "test.record", "user.activate", "user.create",
-    "user.deactivate", "user.locked", "user.password",
+    "user.deactivate", "user.locked", "user.password", "user.update", "user.unlock", "login", "login.failed",
+    "login.slowed", "login.refused", "export.roster", "export.handover", "export.not_arrived", "report.daily",
+    "certificate.issue", "certificate.release_paper", "certificate.batch", "commitment.print",
+    "facility.key_export",
 )  # fmt: skip

@@ -90,6 +90,21 @@ def action_label(action: str) -> str:
         "user.deactivate": QCoreApplication.translate("Labels", "Khóa tài khoản"),
         "user.locked": QCoreApplication.translate("Labels", "Tài khoản bị khóa tạm"),
         "user.password": QCoreApplication.translate("Labels", "Đặt lại mật khẩu"),
+        "user.update": QCoreApplication.translate("Labels", "Đổi vai trò / khu cách ly"),
+        "user.unlock": QCoreApplication.translate("Labels", "Mở khóa đăng nhập"),
+        "login": QCoreApplication.translate("Labels", "Đăng nhập"),
+        "login.failed": QCoreApplication.translate("Labels", "Đăng nhập sai"),
+        "login.slowed": QCoreApplication.translate("Labels", "Bắt chờ sau nhiều lần đăng nhập sai"),
+        "login.refused": QCoreApplication.translate("Labels", "Từ chối đăng nhập"),
+        "export.roster": QCoreApplication.translate("Labels", "Xuất danh sách"),
+        "export.handover": QCoreApplication.translate("Labels", "Xuất danh sách bàn giao"),
+        "export.not_arrived": QCoreApplication.translate("Labels", "Xuất danh sách chưa đến"),
+        "report.daily": QCoreApplication.translate("Labels", "Lập báo cáo ngày"),
+        "certificate.issue": QCoreApplication.translate("Labels", "In giấy xác nhận hoàn thành cách ly"),
+        "certificate.release_paper": QCoreApplication.translate("Labels", "In giấy ra khu cách ly"),
+        "certificate.batch": QCoreApplication.translate("Labels", "In giấy xác nhận theo ngày"),
+        "commitment.print": QCoreApplication.translate("Labels", "In bản cam kết"),
+        "facility.key_export": QCoreApplication.translate("Labels", "Xuất khóa công khai"),
     }
     return names.get(action, action)
 

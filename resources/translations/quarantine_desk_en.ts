@@ -27,6 +27,18 @@
 <context>
     <name>AdminTables</name>
     <message>
+        <source>Phải chờ đăng nhập đến {0}</source>
+        <translation>Must wait to log in until {0}</translation>
+    </message>
+    <message>
+        <source>Làm việc tại</source>
+        <translation>Works at</translation>
+    </message>
+    <message>
+        <source>Cả huyện</source>
+        <translation>Whole district</translation>
+    </message>
+    <message>
         <location filename="../../quarantine_desk/ui/pages/admin.py" line="81"/>
         <source>Mã</source>
         <translation>Code</translation>
@@ -1448,6 +1460,66 @@ Everyone in the room restarts their quarantine from today.</translation>
 </context>
 <context>
     <name>Labels</name>
+    <message>
+        <source>Xuất danh sách</source>
+        <translation>Roster exported</translation>
+    </message>
+    <message>
+        <source>Xuất danh sách bàn giao</source>
+        <translation>Handover list exported</translation>
+    </message>
+    <message>
+        <source>Xuất danh sách chưa đến</source>
+        <translation>Not-arrived list exported</translation>
+    </message>
+    <message>
+        <source>Lập báo cáo ngày</source>
+        <translation>Daily report made</translation>
+    </message>
+    <message>
+        <source>In giấy xác nhận hoàn thành cách ly</source>
+        <translation>Release certificate printed</translation>
+    </message>
+    <message>
+        <source>In giấy ra khu cách ly</source>
+        <translation>Release paper printed</translation>
+    </message>
+    <message>
+        <source>In giấy xác nhận theo ngày</source>
+        <translation>Day&apos;s certificates printed</translation>
+    </message>
+    <message>
+        <source>In bản cam kết</source>
+        <translation>Commitment printed</translation>
+    </message>
+    <message>
+        <source>Xuất khóa công khai</source>
+        <translation>Public key exported</translation>
+    </message>
+    <message>
+        <source>Đổi vai trò / khu cách ly</source>
+        <translation>Role / facilities changed</translation>
+    </message>
+    <message>
+        <source>Mở khóa đăng nhập</source>
+        <translation>Login unlocked</translation>
+    </message>
+    <message>
+        <source>Đăng nhập sai</source>
+        <translation>Failed login</translation>
+    </message>
+    <message>
+        <source>Bắt chờ sau nhiều lần đăng nhập sai</source>
+        <translation>Made to wait after failed logins</translation>
+    </message>
+    <message>
+        <source>Từ chối đăng nhập</source>
+        <translation>Login refused</translation>
+    </message>
+    <message>
+        <source>Đăng nhập</source>
+        <translation>Login</translation>
+    </message>
     <message>
         <source>Ghi nhận bản cam kết đã ký</source>
         <translation>Signed commitment recorded</translation>
@@ -3700,6 +3772,26 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
 <context>
     <name>UserDialog</name>
     <message>
+        <source>Làm việc tại:</source>
+        <translation>Works at:</translation>
+    </message>
+    <message>
+        <source>Cả huyện (mọi khu cách ly)</source>
+        <translation>Whole district (every facility)</translation>
+    </message>
+    <message>
+        <source>Đánh dấu các khu cách ly người dùng làm việc</source>
+        <translation>Tick the facilities the user works at</translation>
+    </message>
+    <message>
+        <source>Vai trò và khu cách ly của {0}</source>
+        <translation>Role and facilities of {0}</translation>
+    </message>
+    <message>
+        <source>Chọn ít nhất một khu cách ly, hoặc cả huyện.</source>
+        <translation>Choose at least one facility, or the whole district.</translation>
+    </message>
+    <message>
         <location filename="../../forms/user_dialog.ui" line="12"/>
         <source>Thêm người dùng</source>
         <translation>Add a user</translation>
@@ -3737,6 +3829,18 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
 </context>
 <context>
     <name>UsersTab</name>
+    <message>
+        <source>Vai trò và khu cách ly…</source>
+        <translation>Role and facilities…</translation>
+    </message>
+    <message>
+        <source>Mở khóa đăng nhập</source>
+        <translation>Unlock login</translation>
+    </message>
+    <message>
+        <source>Cho đăng nhập lại ngay, không phải chờ sau nhiều lần nhập sai mật khẩu</source>
+        <translation>Let the user log in again now, without waiting after wrong passwords</translation>
+    </message>
     <message>
         <location filename="../../forms/users_tab.ui" line="27"/>
         <source>Thêm người dùng…</source>
@@ -3796,6 +3900,66 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
 </context>
 <context>
     <name>AuditText</name>
+    <message>
+        <source>loại danh sách</source>
+        <translation>list</translation>
+    </message>
+    <message>
+        <source>số giấy</source>
+        <translation>number</translation>
+    </message>
+    <message>
+        <source>các số giấy</source>
+        <translation>numbers</translation>
+    </message>
+    <message>
+        <source>phạm vi</source>
+        <translation>scope</translation>
+    </message>
+    <message>
+        <source>xã/phường</source>
+        <translation>commune</translation>
+    </message>
+    <message>
+        <source>máy</source>
+        <translation>PC</translation>
+    </message>
+    <message>
+        <source>tên có trong chương trình</source>
+        <translation>user name exists</translation>
+    </message>
+    <message>
+        <source>số lần sai liên tiếp</source>
+        <translation>wrong attempts in a row</translation>
+    </message>
+    <message>
+        <source>phải chờ (giây)</source>
+        <translation>wait (seconds)</translation>
+    </message>
+    <message>
+        <source>số máy đang phải chờ</source>
+        <translation>PCs that were waiting</translation>
+    </message>
+    <message>
+        <source>khu cách ly</source>
+        <translation>facilities</translation>
+    </message>
+    <message>
+        <source>khu cách ly trước đó</source>
+        <translation>facilities before</translation>
+    </message>
+    <message>
+        <source>vai trò trước đó</source>
+        <translation>role before</translation>
+    </message>
+    <message>
+        <source>tự đổi</source>
+        <translation>own change</translation>
+    </message>
+    <message>
+        <source>vai trò hoặc khu cách ly bị sửa ngoài chương trình</source>
+        <translation>role or facilities changed outside the program</translation>
+    </message>
     <message>
         <source>nhận</source>
         <translation>accepted</translation>

@@ -295,7 +295,7 @@ def test_user(qtbot, ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
     check_keys(
         qtbot,
         dialog,
-        ["username", "fullName", "role", "password", "repeat"],
+        ["username", "fullName", "role", "password", "repeat", "district"],  # the list: off for the district
         [
             ("username", "yte2"),
             ("fullName", "Phạm Thu Trang"),

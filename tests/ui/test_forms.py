@@ -19,6 +19,7 @@ FIELDS = {
     "QDateEdit",
     "QDateTimeEdit",
     "QCheckBox",
+    "QListWidget",
     "QPushButton",
     "QTableView",
 }

@@ -24,8 +24,10 @@ SAMPLES = [
     e.IdNumberTaken("001085000111", "Tran Van Nam", 1985, "F01", "101"),
     e.IdNumberTaken("001085000111", "Tran Van Nam", None),
     e.NotAllowed("admit", "viewer"),
-    e.LoginFailed("admin", 3),
-    e.AccountLocked("admin", 5),
+    e.LoginFailed("admin"),
+    e.LoginSlowedDown("admin", 40),
+    e.AccountTampered("viewer1"),
+    e.OutsideFacility("KT02", "manager"),
     e.LoginRequired(),
     e.DatabaseUnavailable("sqlite:///x", "not_sqlite"),
     e.DatabaseBusy("sqlite:///x"),
@@ -153,10 +155,14 @@ def test_every_kind_of_missing_thing_has_words():
     assert "person" in kinds and kinds - set(messages.KINDS["vi"]) == set()
 
 
-def test_the_english_login_failure_counts_the_tries_left():
-    assert describe(e.LoginFailed("admin", 2), "en") == "Wrong user name or password. 2 tries left."
-    assert describe(e.LoginFailed("admin", 2), "vi") == "Sai tên đăng nhập hoặc mật khẩu. Còn 2 lần thử."
-    assert describe(e.LoginFailed("admin", None), "en") == "Wrong user name or password."
+def test_a_login_failure_says_nothing_about_whether_the_user_exists():
+    assert describe(e.LoginFailed("admin"), "en") == "Wrong user name or password."
+    assert describe(e.LoginFailed("admin"), "vi") == "Sai tên đăng nhập hoặc mật khẩu."
+
+
+def test_a_slowed_down_login_says_how_long_to_wait():
+    assert "40 giây" in describe(e.LoginSlowedDown("admin", 40), "vi")
+    assert "15 minutes" in describe(e.LoginSlowedDown("admin", 900), "en")
 
 
 def test_too_long_says_the_limit_in_both_languages():

@@ -164,10 +164,16 @@ def _user_state(user: UserInfo, now: datetime) -> str:
     if not user.active:
         return QCoreApplication.translate("AdminTables", "Đã khóa")
     if user.locked_until and user.locked_until > now:
-        return QCoreApplication.translate("AdminTables", "Tạm khóa đến {0}").format(
+        return QCoreApplication.translate("AdminTables", "Phải chờ đăng nhập đến {0}").format(
             user.locked_until.strftime("%H:%M")
         )
     return QCoreApplication.translate("AdminTables", "Đang dùng")
+
+
+def _user_places(user: UserInfo) -> str:
+    if user.district:
+        return QCoreApplication.translate("AdminTables", "Cả huyện")
+    return ", ".join(user.facilities)
 
 
 def user_model(now: Callable[[], datetime], parent: QObject | None = None) -> RowsModel[UserInfo]:
@@ -176,6 +182,7 @@ def user_model(now: Callable[[], datetime], parent: QObject | None = None) -> Ro
             Column(QCoreApplication.translate("AdminTables", "Tên đăng nhập"), lambda u: u.username),
             Column(QCoreApplication.translate("AdminTables", "Họ và tên"), lambda u: u.full_name or ""),
             Column(QCoreApplication.translate("AdminTables", "Vai trò"), lambda u: role_label(u.role)),
+            Column(QCoreApplication.translate("AdminTables", "Làm việc tại"), _user_places),
             Column(QCoreApplication.translate("AdminTables", "Trạng thái"), lambda u: _user_state(u, now())),
         ],
         parent,
@@ -512,7 +519,7 @@ class PoliciesTab(_Tab):
 
 
 class UsersTab(_Tab):
-    AREAS = frozenset({Area.USERS})
+    AREAS = frozenset({Area.USERS, Area.FACILITIES})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -520,17 +527,26 @@ class UsersTab(_Tab):
         self.ui.setupUi(self)
         self.users = user_model(ctx.desk.now, self)
         self.view = table_view(self.ui.userTable, self.users)
+        self.places: list[FacilityRow] = []
         self.add_button = button(self.ui.addUser, self.add_user)
         self.password_button = button(self.ui.resetPassword, self.reset_password)
         self.toggle_button = button(self.ui.toggleUser, self.toggle_user)
+        self.edit_button = button(self.ui.editUser, self.edit_user)
+        self.unlock_button = button(self.ui.unlockUser, self.unlock_user)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
     def refresh(self) -> None:
         desk = self.ctx.desk
-        query(self, lambda: auth.list_users(desk), self.show_users, self.fail)
+        query(
+            self,
+            lambda: (auth.list_users(desk), facilities.list_facilities(desk)),
+            self.show_users,
+            self.fail,
+        )
 
-    def show_users(self, rows: list[UserInfo]) -> None:
+    def show_users(self, found: tuple[list[UserInfo], list[FacilityRow]]) -> None:
+        rows, self.places = found
         self.users.set_rows(rows)
         self.view.resizeColumnsToContents()
         self._update_buttons()
@@ -540,19 +556,36 @@ class UsersTab(_Tab):
         user = selected(self.view, self.users)
         self.password_button.setEnabled(user is not None)
         self.toggle_button.setEnabled(user is not None and user.username != self.ctx.desk.username)
+        self.edit_button.setEnabled(user is not None and user.username != self.ctx.desk.username)
+        waiting = (
+            user is not None and user.locked_until is not None and user.locked_until > self.ctx.desk.now()
+        )
+        self.unlock_button.setEnabled(waiting)
         self.toggle_button.setText(
             self.tr("Mở tài khoản") if user is not None and not user.active else self.tr("Khóa tài khoản")
         )
 
     def add_user(self) -> None:
         UserDialog(
-            self.ctx, self
+            self.ctx, self, places=self.places
         ).exec()  # it saves on the write worker; the pages hear what changed from there
+
+    def edit_user(self) -> None:
+        user = selected(self.view, self.users)
+        if user is not None:
+            UserDialog(self.ctx, self, places=self.places, user=user).exec()
 
     def reset_password(self) -> None:
         user = selected(self.view, self.users)
         if user is not None:
             PasswordDialog(self.ctx, user.username, self).exec()
+
+    def unlock_user(self) -> None:
+        user = selected(self.view, self.users)
+        if user is None or writing(self):
+            return
+        desk = self.ctx.desk
+        self.write(lambda: auth.unlock_user(desk, user.username), self.unlock_button)
 
     def toggle_user(self) -> None:
         user = selected(self.view, self.users)

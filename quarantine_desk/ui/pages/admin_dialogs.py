@@ -9,18 +9,19 @@ it has answered.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLineEdit, QWidget
+from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLineEdit, QListWidgetItem, QWidget
 
 from quarantine_desk.domain.errors import DeskError, InvalidInput
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomSex
 from quarantine_desk.services import auth, facilities, policies
+from quarantine_desk.services.auth import UserInfo
 from quarantine_desk.services.facilities import FacilityRow, RoomRow
 from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
@@ -279,11 +280,22 @@ def _matching(password: QLineEdit, repeat: QLineEdit) -> bool:
 
 
 class UserDialog(ServiceDialog):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    """A new user, or (``user`` given) the role and facilities of an existing one: the whole district, or the
+    facilities ticked in the list."""
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        parent: QWidget | None = None,
+        *,
+        places: Sequence[FacilityRow] = (),
+        user: UserInfo | None = None,
+    ) -> None:
         super().__init__(ctx, parent)
         self.ui = Ui_UserDialog()
         self.ui.setupUi(self)
         self.use_form(self.ui.error, self.ui.buttons)
+        self.editing = user
         self.username = self.ui.username
         self.full_name = self.ui.fullName
         self.role = self.ui.role
@@ -291,14 +303,60 @@ class UserDialog(ServiceDialog):
             self.role.addItem(role_label(role), role.value)
         self.password = self.ui.password
         self.repeat = self.ui.repeat
+        self.district = self.ui.district
+        self.facility_list = self.ui.facilityList
+        theirs = set(user.facilities) if user else set()
+        for place in places:
+            item = QListWidgetItem(f"{place.code} – {place.name}", self.facility_list)
+            item.setData(Qt.ItemDataRole.UserRole, place.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if place.code in theirs else Qt.CheckState.Unchecked)
+        # Only a district user may give the district; a facility's administrator gives their own facilities.
+        self.district.setVisible(ctx.desk.facilities is None)
+        self.district.setChecked(ctx.desk.facilities is None and (user is None or user.district))
+        self.district.toggled.connect(self._district_toggled)
+        self._district_toggled(self.district.isChecked())
+        if user is not None:
+            self.setWindowTitle(self.tr("Vai trò và khu cách ly của {0}").format(user.username))
+            self.username.setText(user.username)
+            self.username.setReadOnly(True)
+            self.full_name.setText(user.full_name or "")
+            self.full_name.setReadOnly(True)
+            self.role.setCurrentIndex(max(0, self.role.findData(user.role.value)))
+            for widget in (self.password, self.repeat, self.ui.passwordLabel, self.ui.repeatLabel):
+                widget.hide()
+
+    @Slot(bool)
+    def _district_toggled(self, district: bool) -> None:
+        self.facility_list.setEnabled(not district)
+
+    def chosen_facilities(self) -> list[str] | None:
+        """The ticked facility codes; None for the whole district."""
+        if self.district.isChecked():
+            return None
+        items = (self.facility_list.item(i) for i in range(self.facility_list.count()))
+        return [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == Qt.CheckState.Checked]
 
     def accept(self) -> None:
-        if not _matching(self.password, self.repeat):
+        if self.editing is None and not _matching(self.password, self.repeat):
             self.error.show_error(self.tr("Hai lần nhập mật khẩu không khớp."))
+            return
+        if self.chosen_facilities() == []:
+            self.error.show_error(self.tr("Chọn ít nhất một khu cách ly, hoặc cả huyện."))
             return
         super().accept()
 
     def save(self) -> Callable[[], object]:
+        places = self.chosen_facilities()
+        if self.editing is not None:
+            return partial(
+                auth.update_user,
+                self.ctx.desk,
+                self.editing.username,
+                role=self.role.currentData(),
+                facilities=places,
+                district=places is None,
+            )
         return partial(
             auth.create_user,
             self.ctx.desk,
@@ -306,6 +364,7 @@ class UserDialog(ServiceDialog):
             self.password.text(),
             self.role.currentData(),
             self.full_name.text().strip() or None,
+            facilities=places,
         )
 
 
