@@ -247,6 +247,8 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
     transferred = 0
     present = [r for r in stays.roster(desk, code, today) if r.released_at is None]
     shared = [r for r in present if sum(1 for o in present if o.room == r.room) >= 3]
+    # Someone who came alone: a parent's transfer would leave a child alone in the room (R9).
+    shared = [r for r in shared if people.get_person(desk, r.person).household is None] or shared[:0]
     if shared:
         case = shared[len(shared) // 2]
         medical.record_test(

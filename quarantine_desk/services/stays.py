@@ -579,13 +579,16 @@ def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: S
 
 
 def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None = None) -> StayRow:
-    """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``."""
+    """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``. Like every
+    way of leaving, it may not leave a child of the household alone in the room (R9): the child is released or
+    transferred first, or another adult of the household stays."""
     to = required_text(to, "to")
     at = moment(desk, at)
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
+        _check_child_not_left_alone(session, stay, person)
         stay.transfer_to = to
         _end_stay(session, desk, stay, at, StayOutcome.TRANSFERRED)
         audit.record(

@@ -21,6 +21,7 @@ from quarantine_desk.domain.errors import (
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.domain.stays import StayOutcome
 from quarantine_desk.exports import xlsx
 from quarantine_desk.services import (
     audit,
@@ -282,6 +283,46 @@ def test_a_child_alone_is_refused_and_a_family_stays_together(desk, clock):
         stays.release(desk, mother, override="Việc gia đình khẩn cấp")
     stays.release(desk, child, override="Về cùng mẹ")
     stays.release(desk, mother, override="Về cùng con")
+
+
+def test_no_way_of_leaving_leaves_a_child_alone(desk, clock):
+    """R9 holds for every way out: a transfer (a positive parent too) and each release outcome."""
+    clock.now = DEC1
+    facility(desk, rooms="1-3")
+    mother = person(desk, "Trần Thị Mai", sex="F", born="1988", household="HK-01")
+    child = person(desk, "Nguyễn Minh Khôi", sex="M", born="2015-03-02", household="HK-01")
+    stays.admit_group(desk, [mother, child], "F01", "Nhóm A")
+    clock.now = datetime(2021, 12, 3, 9)
+    medical.record_test(desk, mother, "pcr", "positive")
+    before = actions(desk)
+    with pytest.raises(ChildWouldBeLeftAlone) as info:
+        stays.transfer(desk, mother, "Bệnh viện Đa khoa tỉnh")
+    assert (info.value.rule, info.value.person, info.value.child) == ("R9", "Trần Thị Mai", "Nguyễn Minh Khôi")
+    for outcome in ("released_early", "home_quarantine", "other"):
+        with pytest.raises(ChildWouldBeLeftAlone):
+            stays.release(
+                desk, mother, override="Theo chỉ đạo của huyện", outcome=outcome, home_address="Thôn 3, Hà Mòn"
+            )
+    # Nothing was written: both still in room 1, the mother waiting for her transfer.
+    assert actions(desk) == before
+    assert sorted(r.person for r in stays.roster(desk, "F01")) == sorted([mother, child])
+    # The child goes first (to the hospital with the mother), then the mother.
+    stays.transfer(desk, child, "Bệnh viện Đa khoa tỉnh (đi cùng mẹ)")
+    assert stays.transfer(desk, mother, "Bệnh viện Đa khoa tỉnh").outcome is StayOutcome.TRANSFERRED
+    assert stays.roster(desk, "F01") == []
+
+
+def test_a_second_adult_of_the_household_lets_one_leave(desk, clock):
+    clock.now = DEC1
+    facility(desk, rooms="1-2")
+    father = person(desk, "Nguyễn Văn Cha", born="1980", household="HK-03")
+    mother = person(desk, "Lê Thị Mẹ", sex="F", born="1982", household="HK-03")
+    child = person(desk, "Nguyễn Văn Con", born="2012", household="HK-03")
+    stays.admit_group(desk, [father, mother, child], "F01", "Nhóm A")
+    clock.now = datetime(2021, 12, 3, 9)
+    stays.transfer(desk, father, "Bệnh viện Đa khoa tỉnh")
+    with pytest.raises(ChildWouldBeLeftAlone):
+        stays.transfer(desk, mother, "Bệnh viện Đa khoa tỉnh")
 
 
 def test_a_child_joins_a_room_only_beside_an_adult_of_the_household(desk, clock):
