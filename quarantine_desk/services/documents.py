@@ -152,6 +152,9 @@ def _with_tests(
             awaiting_transfer=stay.positive_at is not None and stay.outcome != StayOutcome.TRANSFERRED,
             transfer_to=stay.transfer_to,
             override_reason=stay.override_reason,
+            special_watch=bool(person.special_watch),
+            conditions=person.conditions,
+            pregnant=bool(person.pregnant),
         )
 
 

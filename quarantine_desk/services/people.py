@@ -310,10 +310,16 @@ def insert_person(session: Session, desk: Desk, checked: CheckedPerson, *, pre_r
     return person
 
 
-def add_person(desk: Desk, new: NewPerson, *, pre_registered: bool = False) -> PersonRow:
+def add_person(
+    desk: Desk, new: NewPerson, *, pre_registered: bool = False, details: Details | None = None
+) -> PersonRow:
+    """Register a person; ``details``: the record's other fields (commune, F-level, conditions…) at once."""
     checked = check_new_person(new, desk.now().date())
+    more = check_details(details) if details is not None else {}
     with desk.write(Permission.REGISTER_PERSON) as session:
         person = insert_person(session, desk, checked, pre_registered=pre_registered)
+        for field, value in more.items():
+            setattr(person, field, value)
         audit.record(
             session,
             desk,
@@ -484,7 +490,9 @@ def search_statement(text: str, *, limit: int = 50, pre_registered_only: bool = 
         # A prefix as a range, so the token index is used on SQLite and PostgreSQL alike.
         query = query.where(
             Person.id.in_(
-                select(PersonToken.person_id).where(PersonToken.token >= word, PersonToken.token < word + "\uffff")
+                select(PersonToken.person_id).where(
+                    PersonToken.token >= word, PersonToken.token < word + "\uffff"
+                )
             )
         )
     if pre_registered_only:
@@ -500,7 +508,9 @@ def search_people(
     (scanned into the search) searches by the ID number in it."""
     query = search_statement(text, limit=limit, pre_registered_only=pre_registered_only)
     with desk.read() as session:
-        return [person_row(p, (code, room) if code else None) for p, code, room in session.execute(query).tuples()]
+        return [
+            person_row(p, (code, room) if code else None) for p, code, room in session.execute(query).tuples()
+        ]
 
 
 def protected_on(person: Person, on: date) -> bool:

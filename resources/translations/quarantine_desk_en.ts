@@ -1633,6 +1633,30 @@ Everyone in the room restarts their quarantine from today.</translation>
         <source>Không</source>
         <translation>No</translation>
     </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>F2</source>
+        <translation>F2</translation>
+    </message>
+    <message>
+        <source>Về từ vùng dịch</source>
+        <translation>Returnee</translation>
+    </message>
+    <message>
+        <source>Khác</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>Có thai</source>
+        <translation>Pregnant</translation>
+    </message>
+    <message>
+        <source>Cần theo dõi đặc biệt</source>
+        <translation>Needs special watch</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -2366,6 +2390,14 @@ How does the stay end?</translation>
         <source>%1 đã ra khỏi khu cách ly.</source>
         <translation>%1 has left the facility.</translation>
     </message>
+    <message>
+        <source>Theo dõi đặc biệt</source>
+        <translation>Special watch</translation>
+    </message>
+    <message>
+        <source>Phân loại</source>
+        <translation>Contact level</translation>
+    </message>
 </context>
 <context>
     <name>MovementDialog</name>
@@ -3042,6 +3074,18 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
     <message>
         <source>Khác: %1</source>
         <translation>Other: %1</translation>
+    </message>
+    <message>
+        <source>Phân loại: %1</source>
+        <translation>Contact level: %1</translation>
+    </message>
+    <message>
+        <source>Cần theo dõi đặc biệt: %1</source>
+        <translation>Needs special watch: %1</translation>
+    </message>
+    <message>
+        <source>%1 người cần theo dõi đặc biệt</source>
+        <translation>%1 needing special watch</translation>
     </message>
 </context>
 <context>
@@ -4154,6 +4198,14 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
     <message>
         <source>Quy định cách ly đổi sang “%1”: ngày ra dự kiến %2 → %3.</source>
         <translation>Quarantine policy changed to “%1”: planned release %2 → %3.</translation>
+    </message>
+    <message>
+        <source>— theo nhóm: %1 —</source>
+        <translation>— from the cohort: %1 —</translation>
+    </message>
+    <message>
+        <source>theo nhóm %1: %2</source>
+        <translation>from cohort %1: %2</translation>
     </message>
 </context>
 <context>

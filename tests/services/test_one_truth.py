@@ -297,11 +297,19 @@ def test_no_way_of_leaving_leaves_a_child_alone(desk, clock):
     before = actions(desk)
     with pytest.raises(ChildWouldBeLeftAlone) as info:
         stays.transfer(desk, mother, "Bệnh viện Đa khoa tỉnh")
-    assert (info.value.rule, info.value.person, info.value.child) == ("R9", "Trần Thị Mai", "Nguyễn Minh Khôi")
+    assert (info.value.rule, info.value.person, info.value.child) == (
+        "R9",
+        "Trần Thị Mai",
+        "Nguyễn Minh Khôi",
+    )
     for outcome in ("released_early", "home_quarantine", "other"):
         with pytest.raises(ChildWouldBeLeftAlone):
             stays.release(
-                desk, mother, override="Theo chỉ đạo của huyện", outcome=outcome, home_address="Thôn 3, Hà Mòn"
+                desk,
+                mother,
+                override="Theo chỉ đạo của huyện",
+                outcome=outcome,
+                home_address="Thôn 3, Hà Mòn",
             )
     # Nothing was written: both still in room 1, the mother waiting for her transfer.
     assert actions(desk) == before

@@ -243,3 +243,37 @@ def test_models_pass_the_model_tester(ctx, page, qtmodeltester) -> None:  # type
     medical.record_health_check(ctx.desk, "001085000111", 37.8)
     for model in (page.due, page.present, page.checks, page.leaving):
         qtmodeltester.check(model)
+
+
+def test_special_watch_and_the_contact_level_in_the_medical_lists(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.domain.cohorts import CohortKind
+    from quarantine_desk.services.people import Details
+    from quarantine_desk.ui.models import ATTENTION_BACKGROUND
+
+    pregnant = people.add_person(
+        ctx.desk,
+        NewPerson("Nguyễn Thị Mang", "F", "1995"),
+        details=Details(conditions="thai 20 tuần", pregnant=True, special_watch=True),
+    ).id
+    new = stays.NewCohort(CohortKind.F1_CONTACT, None, "BN 12345")
+    stays.admit(ctx.desk, pregnant, "F01", "F1 BN 12345", room="102", new_cohort=new)
+    changed_elsewhere(ctx)
+    wait_for_writes(qtbot)
+    headers = [
+        page.present.headerData(c, Qt.Orientation.Horizontal) for c in range(page.present.columnCount())
+    ]
+    level, watch = headers.index("Phân loại"), headers.index("Theo dõi đặc biệt")
+    rows = {s.full_name: i for i, s in enumerate(page.present.rows())}
+    mine = rows["Nguyễn Thị Mang"]
+    assert page.present.data(page.present.index(mine, level)) == "F1 · BN 12345"
+    assert page.present.data(page.present.index(mine, watch)) == "Có thai; thai 20 tuần"
+    assert (
+        page.present.data(page.present.index(mine, 0), Qt.ItemDataRole.BackgroundRole) == ATTENTION_BACKGROUND
+    )
+    other = rows["Trần Văn Nam"]
+    assert page.present.data(page.present.index(other, watch)) == ""
+    # The tests due say it too.
+    due_headers = [page.due.headerData(c, Qt.Orientation.Horizontal) for c in range(page.due.columnCount())]
+    flag = due_headers.index("Theo dõi đặc biệt")
+    marks = {d.full_name: page.due.data(page.due.index(i, flag)) for i, d in enumerate(page.due.rows())}
+    assert marks["Nguyễn Thị Mang"] == "Có" and marks["Trần Văn Nam"] == ""

@@ -33,6 +33,7 @@ from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_medical_page import Ui_MedicalPage
 from quarantine_desk.ui.interaction import error_text
+from quarantine_desk.ui.labels import exposure_label, short, watch_label, yes_no
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.permissions import restrict
@@ -103,9 +104,17 @@ class MedicalPage(QWidget):
                 Column(self.tr("Xét nghiệm"), lambda d: self.tr("ngày thứ %1").replace("%1", str(d.day))),
                 Column(self.tr("Hạn"), lambda d: vn_date(d.due)),
                 Column(self.tr("Tình trạng"), self._due_state),
+                Column(
+                    self.tr("Theo dõi đặc biệt"),
+                    lambda d: yes_no(True) if d.special_watch else "",
+                ),
             ],
             parent=self,
-            highlight=lambda d: WARNING_BACKGROUND if d.overdue(self._today) else None,
+            highlight=lambda d: (
+                WARNING_BACKGROUND
+                if d.overdue(self._today)
+                else (ATTENTION_BACKGROUND if d.special_watch else None)
+            ),
         )
         self.due_view = setup_table(ui.due, self.due, multi=True)
         self.due_view.selectionModel().selectionChanged.connect(self._update_test_buttons)
@@ -236,10 +245,21 @@ class MedicalPage(QWidget):
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
                 Column(self.tr("Phòng"), lambda s: s.room),
                 Column(self.tr("Giường"), lambda s: s.bed),
-                Column(self.tr("Nhóm"), lambda s: s.cohort),
+                Column(self.tr("Nhóm"), lambda s: s.cohort, tooltip=lambda s: s.cohort),
+                Column(
+                    self.tr("Phân loại"),
+                    lambda s: short(exposure_label(s.f_level, s.exposure)),
+                    tooltip=lambda s: exposure_label(s.f_level, s.exposure),
+                ),
+                Column(
+                    self.tr("Theo dõi đặc biệt"),
+                    lambda s: short(watch_label(s.special_watch, s.pregnant, s.conditions)),
+                    tooltip=lambda s: watch_label(s.special_watch, s.pregnant, s.conditions),
+                ),
                 Column(self.tr("Dự kiến ra"), lambda s: vn_date(s.planned_release)),
             ],
             parent=self,
+            highlight=lambda s: ATTENTION_BACKGROUND if s.special_watch else None,
         )
         self.present_view = setup_table(ui.present, self.present)
         self._roster: list[StayRow] = []
