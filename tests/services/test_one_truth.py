@@ -15,6 +15,7 @@ from quarantine_desk.domain.errors import (
     FacilityNotEmpty,
     InvalidInput,
     NotAllowed,
+    NotFound,
     ReleaseNeedsOverride,
     RoomCohortConflict,
 )
@@ -467,3 +468,49 @@ def test_the_commitment_of_a_child_is_signed_by_the_adult_of_the_household(desk,
     documents.commitment_pdf(desk, mother, tmp_path / "mother.pdf")
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "mother.pdf").pages)
     assert "giám hộ" not in text
+
+
+def test_the_accompanying_adult_is_found_or_recorded_as_one_household(desk, clock):
+    """What the check-in page offers for a child (R9): the household's adults, with where each stays; or an
+    adult of the arrivals recorded as one household with the child, audited."""
+    from quarantine_desk.services import people
+
+    clock.now = DEC1
+    facility(desk, rooms="1-2")
+    mother = person(desk, "Trần Thị Mai", sex="F", born="1988", household="HK-01")
+    grandpa = person(desk, "Nguyễn Văn Ông", born="1950", household="HK-01")
+    child = person(desk, "Nguyễn Minh Khôi", born="2015", household="HK-01")
+    person(desk, "Nguyễn Bé Em", born="2018", household="HK-01")
+    stays.admit(desk, grandpa, "F01", "Nhóm A", room="2")
+    adults = people.household_adults(desk, child, DEC1.date())
+    assert sorted((a.id, a.facility or "", a.room or "") for a in adults) == sorted(
+        [(grandpa, "F01", "2"), (mother, "", "")]
+    )
+    alone = person(desk, "Lê Bé Na", sex="F", born="2016")
+    father = person(desk, "Lê Văn Cha", born="1980")
+    assert people.household_adults(desk, alone, DEC1.date()) == []
+    updates = actions(desk).count("person.update")
+    code = people.share_household(desk, alone, father)
+    assert people.get_person(desk, alone).household == code == people.get_person(desk, father).household
+    assert [a.id for a in people.household_adults(desk, alone, DEC1.date())] == [father]
+    assert actions(desk).count("person.update") == updates + 2  # each record changed, audited
+    # Then the program keeps them together.
+    placed = stays.admit_group(desk, [alone, father], "F01", "Nhóm B")
+    assert len({r.room for r in placed}) == 1
+
+
+def test_the_release_papers_of_a_day_are_only_for_endings_other_than_completed(desk, clock, tmp_path):
+    clock.now = NOV24
+    facility(desk, rooms="1-2")
+    early = person(desk, "Hồ Văn Sớm")
+    home = person(desk, "Lê Thị Nhà", sex="F")
+    sent = person(desk, "Phan Văn Chuyển")
+    for p in (early, home, sent):
+        stays.admit(desk, p, "F01", "Nhóm A")
+    clock.now = DEC1
+    stays.release(desk, early, override="Gia đình có tang")
+    stays.release(desk, home, outcome="home_quarantine", home_address="Thôn 3", override="Theo chỉ đạo huyện")
+    stays.transfer(desk, sent, "Bệnh viện tỉnh")
+    assert documents.certificates(desk, "F01", DEC1.date(), tmp_path / "p.pdf", papers=True) == 2
+    with pytest.raises(NotFound):
+        documents.certificates(desk, "F01", DEC1.date(), tmp_path / "c.pdf")

@@ -13,19 +13,22 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QWidget,
 )
 
 from quarantine_desk.domain.errors import DeskError, ProblemKind, ReleaseProblem
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import natural_key
 from quarantine_desk.domain.stays import FEVER_FROM, StayOutcome, TestResult
 from quarantine_desk.domain.text import fold
-from quarantine_desk.services import medical, stays
+from quarantine_desk.services import documents, medical, stays
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.medical import DueTest, RecentHealthCheck, TestResultRow
 from quarantine_desk.services.stays import Leaving, StayRow, WorklistRow
@@ -87,6 +90,7 @@ class MedicalPage(QWidget):
         medical += [self.record_button, self.temperature, self.symptoms, self.health_button]
         restrict(self.ctx.desk, medical, Permission.RECORD_MEDICAL)
         restrict(self.ctx.desk, [self.release_button, self.transfer_button], Permission.RELEASE)
+        restrict(self.ctx.desk, [self.paper_button], Permission.EXPORT)
 
     # --- tests due --------------------------------------------------------------------------------------------
 
@@ -372,6 +376,12 @@ class MedicalPage(QWidget):
         self.override_button.clicked.connect(self.override_selected)
         self.transfer_button = ui.transfer
         self.transfer_button.clicked.connect(self.transfer_selected)
+        # The paper of the last person who left from this list: the completion certificate for "completed",
+        # the release paper (dates, real days, reason) for an early release, home quarantine or other.
+        self.last_left: StayRow | None = None
+        self.paper_button = ui.paper
+        self.paper_button.clicked.connect(self.print_paper)
+        self._update_paper_button()
 
     def _when_text(self, line: WorklistRow) -> str:
         return {
@@ -491,11 +501,78 @@ class MedicalPage(QWidget):
         def released(row: StayRow) -> None:
             log.info("stay %s ended: %s", line.stay, row.outcome)
             text = done.get(StayOutcome(row.outcome or "other"), done[StayOutcome.OTHER])
-            self.message.done(text.replace("%1", line.full_name))
+            self.last_left = row
+            self._update_paper_button()
+            self.message.done(
+                text.replace("%1", line.full_name)
+                + " "
+                + self.tr("Bấm “In giấy cho người vừa ra” để in %1.").replace("%1", self.paper_name(row))
+            )
 
         self._leave(
             lambda: stays.release(desk, line.person, override=override, outcome=outcome, home_address=home),
             released,
+        )
+
+    # --- the paper of who left ----------------------------------------------------------------------------------
+
+    def paper_name(self, row: StayRow) -> str:
+        if row.outcome is StayOutcome.COMPLETED:
+            return self.tr("giấy xác nhận hoàn thành cách ly")
+        return self.tr("giấy xác nhận thời gian cách ly")
+
+    def _update_paper_button(self) -> None:
+        if not self.ctx.desk.can(Permission.EXPORT):
+            return  # off for good, with the refusal's tooltip (``restrict``)
+        row = self.last_left
+        has_paper = row is not None and row.outcome is not StayOutcome.TRANSFERRED
+        self.paper_button.setEnabled(has_paper)
+        self.paper_button.setToolTip(
+            self.tr("In %1 của %2").replace("%1", self.paper_name(row)).replace("%2", row.full_name)
+            if row is not None and has_paper
+            else self.tr("In giấy của người vừa cho ra khỏi khu (không có giấy cho người chuyển điều trị)")
+        )
+
+    def ask_paper_path(self, suggested: str) -> Path | None:
+        """Where to save the paper; None when the user cancels. Tests replace this method."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Lưu giấy xác nhận"), str(Path.home() / suggested), self.tr("Tệp PDF (*.pdf)")
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+    def print_paper(self) -> None:
+        """The paper the outcome gets: only "completed" gets the completion certificate; early, home and other
+        endings get the release paper with the dates, the real number of days and the reason."""
+        row = self.last_left
+        if row is None or row.outcome is StayOutcome.TRANSFERRED:
+            return
+        completed = row.outcome is StayOutcome.COMPLETED
+        prefix = "giay-hoan-thanh" if completed else "giay-ra-khu"
+        path = self.ask_paper_path(f"{prefix}-{row.person}-{row.released_at or self._today:%Y%m%d}.pdf")
+        if path is None:
+            return
+        desk, person = self.ctx.desk, row.person
+
+        def work(_progress: Progress, _should_stop: ShouldStop) -> object:
+            if completed:
+                return documents.certificate(desk, person, path)
+            return documents.release_paper(desk, person, path)
+
+        operations.task(
+            self.ctx,
+            self,
+            self.tr("Đang in giấy xác nhận…"),
+            work,
+            lambda _data: self.message.done(
+                self.tr("Đã lưu %1 của %2: %3")
+                .replace("%1", self.paper_name(row))
+                .replace("%2", row.full_name)
+                .replace("%3", str(path))
+            ),
+            self._refused,
         )
 
     def transfer_selected(self) -> None:
@@ -509,12 +586,15 @@ class MedicalPage(QWidget):
         if to is None:
             return
         desk = self.ctx.desk
-        self._leave(
-            lambda: stays.transfer(desk, line.person, to),
-            lambda _row: self.message.done(
+
+        def transferred(row: StayRow) -> None:
+            self.last_left = row
+            self._update_paper_button()
+            self.message.done(
                 self.tr("%1 đã được chuyển đến %2.").replace("%1", line.full_name).replace("%2", to)
-            ),
-        )
+            )
+
+        self._leave(lambda: stays.transfer(desk, line.person, to), transferred)
 
     # --- loading ----------------------------------------------------------------------------------------------
 
