@@ -584,8 +584,8 @@ def _vi(err: e.DeskError) -> str:
             )
         case e.ChildWouldBeLeftAlone():
             return (
-                f"Không thể cho {err.person} ra: trẻ {err.child} sẽ ở lại một mình; cho trẻ ra cùng "
-                "hoặc có người lớn khác cùng hộ ở lại."
+                f"Không thể để {err.person} rời khu cách ly: trẻ {err.child} (dưới 16 tuổi) sẽ ở lại một mình; "
+                "cho trẻ ra hoặc chuyển đi trước, hoặc để một người lớn khác cùng hộ ở lại."
             )
         case e.FacilityNotEmpty():
             return (
@@ -691,8 +691,8 @@ def _en(err: e.DeskError) -> str:
             )
         case e.ChildWouldBeLeftAlone():
             return (
-                f"{err.person} cannot be released: the child {err.child} would stay alone; release the child too "
-                "or keep another adult of the household."
+                f"{err.person} cannot leave: the child {err.child} (under 16) would stay alone; release or "
+                "transfer the child first, or keep another adult of the household."
             )
         case e.FacilityNotEmpty():
             return f"Facility {err.facility} still has {err.people} people in quarantine; it closes only when empty."

@@ -154,6 +154,9 @@ def _roster_payload(r: stays.StayRow) -> dict[str, Any]:
         "released_at": r.released_at,
         "outcome": r.outcome,
         "stay": r.stay,
+        "f_level": r.f_level,
+        "exposure": r.exposure,
+        "special_watch": r.special_watch,
     }
 
 

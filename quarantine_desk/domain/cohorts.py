@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from quarantine_desk.domain.errors import CohortDayConflict, InvalidInput
+from quarantine_desk.domain.people import FLevel
 from quarantine_desk.domain.text import nfc
 
 
@@ -55,3 +56,33 @@ def check_joins_cohort(name: str, cohort_day: date | None, admitted_on: date) ->
     cohort has no one yet."""
     if cohort_day is not None and cohort_day != admitted_on:
         raise CohortDayConflict(name, cohort_day.isoformat(), admitted_on.isoformat())
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """How a person came to quarantine, as the lists show it: the F-level and the F0 case code or exposure place.
+    ``from_cohort``: the person's record has neither, and the cohort's kind and source say it for everyone in it."""
+
+    f_level: str | None
+    source: str | None
+    from_cohort: bool = False
+
+
+# A cohort's kind says the F-level of its people: contacts of a case are F1, returnees are returnees.
+_LEVEL_OF_KIND = {CohortKind.F1_CONTACT: FLevel.F1, CohortKind.RETURNEE: FLevel.RETURNEE}
+
+
+def exposure_of(
+    f_level: str | None, exposure: str | None, cohort_kind: str | None, cohort_source: str | None
+) -> Exposure:
+    """The person's own F-level and exposure where the record has them, else the cohort's, shared by its people
+    (an F1 list's person keeps the F0 code the commune gave, even in a cohort named otherwise)."""
+    try:
+        kind = CohortKind(cohort_kind) if cohort_kind else None
+    except ValueError:
+        kind = None
+    cohort_level = _LEVEL_OF_KIND.get(kind) if kind is not None else None
+    level = f_level or (cohort_level.value if cohort_level else None)
+    source = exposure or cohort_source
+    shared = (not f_level and cohort_level is not None) or (not exposure and bool(cohort_source))
+    return Exposure(level, source, shared)

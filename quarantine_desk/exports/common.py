@@ -139,9 +139,12 @@ def place_and_date(day: date, province: str | None, district: str | None) -> str
 
 
 def release_note(row: RosterRow) -> str:
-    """The remark column: a positive waiting for transfer, where a person went or why they left early, then how and
-    when they left, if they did."""
+    """The remark column: who needs special watch (and why), a positive waiting for transfer, where a person went
+    or why they left early, then how and when they left, if they did."""
     parts = []
+    if row.special_watch:
+        why = "; ".join(p for p in ("có thai" if row.pregnant else "", (row.conditions or "")[:80]) if p)
+        parts.append(f"Cần theo dõi đặc biệt ({why})" if why else "Cần theo dõi đặc biệt")
     if row.awaiting_transfer:
         parts.append("Dương tính – chờ chuyển điều trị")
     elif row.transfer_to:

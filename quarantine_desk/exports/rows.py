@@ -54,6 +54,9 @@ class RosterRow:
     awaiting_transfer: bool = False  # tested positive, not yet transferred
     transfer_to: str | None = None
     override_reason: str | None = None  # why a manager released the person early
+    special_watch: bool = False  # "cần theo dõi đặc biệt": underlying conditions, pregnancy
+    conditions: str | None = None
+    pregnant: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Three zones, 60 rooms, 240 beds, about 150 people in stays of several cohorts (households kept together, children
 with their parents), tests on their scheduled days, one positive case transferred with its room closed, an early
 release and a move to home quarantine with their reasons, and a policy change half-way: the later cohorts are
-admitted under a new, shorter policy while the earlier ones keep theirs.
+admitted under a new, shorter policy while the earlier ones keep theirs. Some people need special watch (an
+underlying disease, a pregnancy); everyone's home commune is on record for the handover lists.
 Everything goes through the same services as the window, so the demo obeys every rule. Deterministic: the same
 seed gives the same people.
 """
@@ -130,6 +131,28 @@ def _phone(rng: random.Random) -> str:
     return "0" + rng.choice("3579") + "".join(rng.choice("0123456789") for _ in range(8))
 
 
+CONDITIONS = ["Tăng huyết áp", "Đái tháo đường type 2", "Bệnh phổi tắc nghẽn mạn tính", "Suy thận mạn"]
+
+
+def _details(rng: random.Random, commune: str, sex: str, age: int) -> people.Details:
+    """The home commune as its own field (the handover groups by it), and for some the conditions that need
+    special watch: the elderly with an underlying disease, a pregnant woman now and then. The F-level and the F0
+    case come from the cohort, as for most people."""
+    conditions, pregnant = "", False
+    if age >= 55 and rng.random() < 0.35:
+        conditions = rng.choice(CONDITIONS)
+    elif sex == "F" and 20 <= age <= 40 and rng.random() < 0.12:
+        pregnant, conditions = True, f"thai {rng.randrange(8, 36)} tuần"
+    return people.Details(
+        commune=commune,
+        district="huyện Đắk Hà",
+        province="tỉnh Kon Tum",
+        conditions=conditions,
+        pregnant=pregnant,
+        special_watch=bool(conditions),
+    )
+
+
 def _cccd(rng: random.Random, sex: str, year: int) -> str:
     province = rng.choice(["062", "062", "062", "079", "048", "064"])
     century_sex = (0 if year < 2000 else 2) + (0 if sex == "M" else 1)
@@ -141,6 +164,7 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
     """Create the demo facility ``code`` and fill it. Refused if that facility already exists."""
     count = people_count
     rng = random.Random(seed)
+    health = random.Random(seed + 1)  # its own sequence: the people stay those of the seed
     facilities.add_facility(
         desk,
         code,
@@ -186,7 +210,8 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
             else:
                 members = [(rng.choice("MMF"), 1950 + rng.randrange(55))]
                 household = ""
-            address = f"{rng.choice(COMMUNES)}, huyện Đắk Hà, tỉnh Kon Tum"
+            commune = rng.choice(COMMUNES)
+            address = f"{commune}, huyện Đắk Hà, tỉnh Kon Tum"
             for sex, year in members:
                 middle = rng.choice(MIDDLE_M if sex == "M" else MIDDLE_F)
                 given = rng.choice(GIVEN_M if sex == "M" else GIVEN_F)
@@ -207,6 +232,7 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
                             if doses
                             else "",
                         ),
+                        details=_details(health, commune, sex, today.year - year),
                     )
                 except AlreadyExists:
                     continue  # the rare repeated random ID number
@@ -247,6 +273,8 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
     transferred = 0
     present = [r for r in stays.roster(desk, code, today) if r.released_at is None]
     shared = [r for r in present if sum(1 for o in present if o.room == r.room) >= 3]
+    # Someone who came alone: a parent's transfer would leave a child alone in the room (R9).
+    shared = [r for r in shared if people.get_person(desk, r.person).household is None] or shared[:0]
     if shared:
         case = shared[len(shared) // 2]
         medical.record_test(

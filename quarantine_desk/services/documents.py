@@ -160,6 +160,9 @@ def _with_tests(
             awaiting_transfer=stay.positive_at is not None and stay.outcome != StayOutcome.TRANSFERRED,
             transfer_to=stay.transfer_to,
             override_reason=stay.override_reason,
+            special_watch=bool(person.special_watch),
+            conditions=person.conditions,
+            pregnant=bool(person.pregnant),
         )
 
 
@@ -619,8 +622,12 @@ def certificates(
     out: Path,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
+    *,
+    papers: bool = False,
 ) -> int:
-    """Every certificate of a facility's releases on one day, in one PDF; returns how many."""
+    """Every completion certificate of a facility's releases on one day, in one PDF; returns how many.
+    ``papers``: the release papers instead, of those who left early, for home quarantine or otherwise that day
+    (never a completion certificate for them)."""
     start, end = day_bounds(on)
     with desk.read(Permission.EXPORT) as session:
         facility = facility_by_code(session, facility_code)
@@ -633,7 +640,7 @@ def certificates(
             .join(Person)
             .where(
                 Stay.facility_id == facility_id,
-                Stay.outcome == StayOutcome.COMPLETED,
+                Stay.outcome.in_(PAPER_OUTCOMES) if papers else Stay.outcome == StayOutcome.COMPLETED,
                 Stay.released_at >= start,
                 Stay.released_at < end,
             )
@@ -641,7 +648,7 @@ def certificates(
         )
         data = [_certificate(session, s, desk.now().date()) for s in stays]
     if not data:
-        raise NotFound("certificate", f"{facility_code} {on.isoformat()}")
+        raise NotFound("release_paper" if papers else "certificate", f"{facility_code} {on.isoformat()}")
     pdf.write_certificates_pdf(data, Path(out), progress, should_stop)
     audit.record_done(
         desk,

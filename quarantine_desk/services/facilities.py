@@ -76,6 +76,8 @@ class RoomRow:
     disinfected_by: str | None
     # The day the occupants' quarantine started (R2: one per room); None when empty.
     starts_on: date | None = None
+    # Occupants flagged "cần theo dõi đặc biệt" (underlying conditions, pregnancy).
+    special_watch: int = 0
 
     def takes_arrivals_of(self, day: date) -> bool:
         """Whether a newcomer admitted on ``day`` may join, as far as the room's state and day go (R2, R4, R5):
@@ -541,6 +543,20 @@ def room_board(desk: Desk, facility_code: str) -> list[RoomRow]:
             .tuples()
             .all()
         )
+        watched = dict(
+            session.execute(
+                select(Stay.room_id, func.count())
+                .join(Person, Person.id == Stay.person_id)
+                .where(
+                    Stay.facility_id == facility.id,
+                    Stay.released_at.is_(None),
+                    Person.special_watch.is_(True),
+                )
+                .group_by(Stay.room_id)
+            )
+            .tuples()
+            .all()
+        )
         rows = []
         for snap in room_snapshots(session, facility.id):
             room = rooms[snap.room_id]
@@ -559,6 +575,7 @@ def room_board(desk: Desk, facility_code: str) -> list[RoomRow]:
                     disinfected_at=room.disinfected_at.isoformat() if room.disinfected_at else None,
                     disinfected_by=room.disinfected_by,
                     starts_on=snap.starts_on,
+                    special_watch=watched.get(snap.room_id, 0),
                 )
             )
         return rows

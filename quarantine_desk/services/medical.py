@@ -57,6 +57,7 @@ class DueTest:
     bed: str
     day: int
     due: date
+    special_watch: bool = False  # "cần theo dõi đặc biệt": underlying conditions, pregnancy
 
     def overdue(self, today: date) -> bool:
         return self.due < today
@@ -408,6 +409,10 @@ def tests_due_list(desk: Desk, facility_code: str, on: date | None = None) -> li
             for day, when in tests_due(
                 stay.period_start, stay_policy(stay), tests_by_stay.get(stay.id, []), on
             ):
-                due.append(DueTest(stay.id, person.id, person.full_name, room, bed, day, when))
+                due.append(
+                    DueTest(
+                        stay.id, person.id, person.full_name, room, bed, day, when, bool(person.special_watch)
+                    )
+                )
         due.sort(key=lambda d: (d.due, d.room, d.bed))
         return due

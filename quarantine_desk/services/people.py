@@ -310,10 +310,16 @@ def insert_person(session: Session, desk: Desk, checked: CheckedPerson, *, pre_r
     return person
 
 
-def add_person(desk: Desk, new: NewPerson, *, pre_registered: bool = False) -> PersonRow:
+def add_person(
+    desk: Desk, new: NewPerson, *, pre_registered: bool = False, details: Details | None = None
+) -> PersonRow:
+    """Register a person; ``details``: the record's other fields (commune, F-level, conditions…) at once."""
     checked = check_new_person(new, desk.now().date())
+    more = check_details(details) if details is not None else {}
     with desk.write(Permission.REGISTER_PERSON) as session:
         person = insert_person(session, desk, checked, pre_registered=pre_registered)
+        for field, value in more.items():
+            setattr(person, field, value)
         audit.record(
             session,
             desk,
@@ -532,3 +538,60 @@ def add_person_from_qr(desk: Desk, text: str, **more: str) -> PersonRow:
     """Register the person of a chip ID's QR text (``more``: the phone and other fields the card lacks)."""
     base = new_person_from_qr(text, desk.now().date())
     return add_person(desk, replace(base, **{k: v for k, v in more.items() if v}))
+
+
+def household_adults(desk: Desk, ref: str | int, on: date) -> list[PersonRow]:
+    """The adults (16 or over on ``on``) of the person's household, with where each stays now: who may
+    accompany a child (R9). Empty for a person without a household."""
+    from quarantine_desk.domain.stays import is_child  # people's own rules come first in the domain
+
+    with desk.read() as session:
+        person = person_by_ref(session, ref)
+        if person.household_id is None:
+            return []
+        query = (
+            select(Person, Facility.code, Room.name)
+            .outerjoin(Stay, and_(Stay.person_id == Person.id, Stay.released_at.is_(None)))
+            .outerjoin(Facility, Facility.id == Stay.facility_id)
+            .outerjoin(Room, Room.id == Stay.room_id)
+            .where(Person.household_id == person.household_id, Person.id != person.id)
+            .order_by(Person.sort_key, Person.id)
+        )
+        return [
+            person_row(p, (code, room) if code else None)
+            for p, code, room in session.execute(query).tuples()
+            if not is_child(p.birth_year, p.birth_date, on)
+        ]
+
+
+def share_household(desk: Desk, child_ref: str | int, adult_ref: str | int) -> str:
+    """Record a child and the adult who accompanies them as one household (R9: the child is placed only beside
+    an adult of the same household, who signs the commitment): the adult's household code, else the child's,
+    else a new one. Audited as a change of each record touched; returns the code."""
+    with desk.write(Permission.REGISTER_PERSON) as session:
+        child = person_by_ref(session, child_ref, lock=True)
+        adult = person_by_ref(session, adult_ref, lock=True)
+        if child.id == adult.id:
+            raise InvalidInput("household", "bad_value", adult.full_name)
+        code = (
+            adult.household.code
+            if adult.household is not None
+            else child.household.code
+            if child.household is not None
+            else f"HGĐ-{adult.id}-{child.id}"
+        )
+        for person in (adult, child):
+            before = person.household.code if person.household is not None else None
+            if before == code:
+                continue
+            person.household = _household(session, code, person.address)
+            audit.record(
+                session,
+                desk,
+                "person.update",
+                "person",
+                person.id,
+                before={"household": before},
+                after={"household": code},
+            )
+        return code

@@ -30,7 +30,7 @@ from quarantine_desk.db.models import (
     Room,
     Stay,
 )
-from quarantine_desk.domain.cohorts import CohortKind, check_joins_cohort, parse_source
+from quarantine_desk.domain.cohorts import CohortKind, check_joins_cohort, exposure_of, parse_source
 from quarantine_desk.domain.errors import (
     ChildAlone,
     ChildWouldBeLeftAlone,
@@ -126,6 +126,14 @@ class StayRow:
     override_reason: str | None = None
     home_address: str | None = None
     policy: str = ""
+    # The person's F-level and F0 case / exposure place, their own or their cohort's (``cohorts.exposure_of``).
+    f_level: str | None = None
+    exposure: str | None = None
+    exposure_from_cohort: bool = False
+    # "Cần theo dõi đặc biệt" (underlying conditions, pregnancy): the room board and medical lists show it.
+    special_watch: bool = False
+    conditions: str | None = None
+    pregnant: bool = False
 
     @property
     def reason(self) -> str | None:
@@ -580,13 +588,16 @@ def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: S
 
 
 def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None = None) -> StayRow:
-    """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``."""
+    """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``. Like every
+    way of leaving, it may not leave a child of the household alone in the room (R9): the child is released or
+    transferred first, or another adult of the household stays."""
     to = required_text(to, "to")
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
         at = moment(desk, at)  # after the lock: see moment()
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
+        _check_child_not_left_alone(session, stay, person)
         stay.transfer_to = to
         _end_stay(session, desk, stay, at, StayOutcome.TRANSFERRED)
         audit.record(
@@ -773,9 +784,23 @@ def stay_query() -> Select[Any]:
     )
 
 
+def row_query() -> Select[Any]:
+    """``stay_query`` with the cohort's kind and source, which say the F-level and exposure its people share."""
+    return stay_query().add_columns(Cohort.kind, Cohort.source)
+
+
 def _to_row(
-    stay: Stay, person: Person, facility: str, zone: str, room: str, bed: str, cohort: str
+    stay: Stay,
+    person: Person,
+    facility: str,
+    zone: str,
+    room: str,
+    bed: str,
+    cohort: str,
+    cohort_kind: str | None = None,
+    cohort_source: str | None = None,
 ) -> StayRow:
+    exposure = exposure_of(person.f_level, person.exposure, cohort_kind, cohort_source)
     return StayRow(
         stay.id,
         person.id,
@@ -802,11 +827,17 @@ def _to_row(
         stay.override_reason,
         stay.home_address,
         stay.policy_name,
+        exposure.f_level,
+        exposure.source,
+        exposure.from_cohort,
+        bool(person.special_watch),
+        person.conditions,
+        bool(person.pregnant),
     )
 
 
 def _stay_rows(session: Session, ids: Sequence[int]) -> list[StayRow]:
-    rows = session.execute(stay_query().where(Stay.id.in_(ids))).tuples()
+    rows = session.execute(row_query().where(Stay.id.in_(ids))).tuples()
     return [_to_row(*r) for r in rows]
 
 
@@ -819,7 +850,7 @@ def roster(
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         query = (
-            stay_query()
+            row_query()
             .where(Stay.facility_id == facility.id, present_at(moment))
             .order_by(Person.sort_key, Person.id)
         )
@@ -830,7 +861,7 @@ def room_occupants(desk: Desk, facility_code: str, room_name: str) -> list[StayR
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         room = room_by_name(session, facility, room_name)
-        query = stay_query().where(Stay.room_id == room.id, Stay.released_at.is_(None)).order_by(Bed.position)
+        query = row_query().where(Stay.room_id == room.id, Stay.released_at.is_(None)).order_by(Bed.position)
         return [_to_row(*r) for r in session.execute(query).tuples()]
 
 
@@ -839,7 +870,7 @@ def room_history(desk: Desk, facility_code: str, room_name: str, limit: int = 10
         facility = facility_by_code(session, facility_code)
         room = room_by_name(session, facility, room_name)
         query = (
-            stay_query()
+            row_query()
             .where(Stay.room_id == room.id, Stay.released_at.is_not(None))
             .order_by(Stay.released_at.desc())
             .limit(limit)
@@ -850,7 +881,7 @@ def room_history(desk: Desk, facility_code: str, room_name: str, limit: int = 10
 def person_stays(desk: Desk, person_ref: str | int) -> list[StayRow]:
     with desk.read() as session:
         person = person_by_ref(session, person_ref)
-        query = stay_query().where(Stay.person_id == person.id).order_by(Stay.admitted_at.desc())
+        query = row_query().where(Stay.person_id == person.id).order_by(Stay.admitted_at.desc())
         return [_to_row(*r) for r in session.execute(query).tuples()]
 
 

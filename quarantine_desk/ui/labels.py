@@ -113,3 +113,33 @@ def yes_no(value: bool) -> str:
     return (
         QCoreApplication.translate("Labels", "Có") if value else QCoreApplication.translate("Labels", "Không")
     )
+
+
+def f_level_label(level: str | None) -> str:
+    names = {
+        "f1": QCoreApplication.translate("Labels", "F1"),
+        "f2": QCoreApplication.translate("Labels", "F2"),
+        "returnee": QCoreApplication.translate("Labels", "Về từ vùng dịch"),
+        "other": QCoreApplication.translate("Labels", "Khác"),
+    }
+    return names.get(level or "", level or "")
+
+
+def exposure_label(f_level: str | None, exposure: str | None) -> str:
+    """ "F1 · BN 12345": the F-level and the F0 case or exposure place, the person's own or the cohort's."""
+    return " · ".join(p for p in (f_level_label(f_level), exposure or "") if p)
+
+
+def watch_label(special_watch: bool, pregnant: bool, conditions: str | None) -> str:
+    """Why a person needs special watch ("Có thai; thai 20 tuần", "Tăng huyết áp"); empty when not flagged."""
+    if not special_watch:
+        return ""
+    parts = [QCoreApplication.translate("Labels", "Có thai")] if pregnant else []
+    if conditions:
+        parts.append(conditions)
+    return "; ".join(parts) or QCoreApplication.translate("Labels", "Cần theo dõi đặc biệt")
+
+
+def short(text: str, limit: int = 40) -> str:
+    """A long free text cut for a table cell (its tooltip gives it whole)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

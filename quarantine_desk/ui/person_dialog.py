@@ -9,12 +9,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidgetItem, QWidget
 
 from quarantine_desk.domain.errors import DeskError
-from quarantine_desk.services import vaccination
+from quarantine_desk.services import stays, vaccination
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.people import Details, Dose, PersonRow, parse_day
 from quarantine_desk.ui.forms import ready_buttons
 from quarantine_desk.ui.forms_compiled.ui_person_dialog import Ui_PersonDialog
 from quarantine_desk.ui.interaction import error_text
+from quarantine_desk.ui.labels import f_level_label
 from quarantine_desk.ui.operations import query
 from quarantine_desk.ui.tasks import run_write
 
@@ -79,6 +80,9 @@ class PersonDialog(QDialog):
         self.doses.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         # The dose history is read off the GUI thread and shown when it arrives.
         query(self, lambda: vaccination.person_doses(desk, person.id), self._show_doses, self._failed)
+        # Where the record has no F-level or exposure of its own, the latest stay's cohort says it for everyone
+        # in it: shown in the empty fields, never written into the record.
+        query(self, lambda: stays.person_stays(desk, person.id)[:1], self._show_cohort_exposure, self._failed)
         ui.addDose.clicked.connect(lambda: self.add_dose("", ""))
         ui.removeDose.clicked.connect(self.remove_dose)
         # The form wires OK to accept(), which saves first and closes only when the server has answered.
@@ -90,6 +94,20 @@ class PersonDialog(QDialog):
             self.doses.insertRow(0)
             self.doses.setItem(0, 0, QTableWidgetItem(_dmy(dose.given_on)))
             self.doses.setItem(0, 1, QTableWidgetItem(dose.vaccine or ""))
+
+    def _show_cohort_exposure(self, latest: list[stays.StayRow]) -> None:
+        if not latest or not latest[0].exposure_from_cohort:
+            return
+        stay = latest[0]
+        if not self.person.f_level and stay.f_level:
+            self.f_level.setItemText(
+                0, self.tr("— theo nhóm: %1 —").replace("%1", f_level_label(stay.f_level))
+            )
+        if not self.person.exposure and stay.exposure:
+            self.texts["exposure"].setPlaceholderText(
+                self.tr("theo nhóm %1: %2").replace("%1", stay.cohort).replace("%2", stay.exposure)
+            )
+            self.texts["exposure"].setToolTip(self.texts["exposure"].placeholderText())
 
     def _failed(self, err: BaseException) -> None:
         self.error.show_error(error_text(err, self.lang))

@@ -794,6 +794,34 @@ Everyone in the room restarts their quarantine from today.</translation>
         <source>Nhận là người tiếp xúc</source>
         <translation>Accept as a contact</translation>
     </message>
+    <message>
+        <source>%1 dưới 16 tuổi: sẽ được xếp cùng phòng với %2 (phòng %3), người lớn cùng hộ gia đình.</source>
+        <translation>%1 is under 16: will be placed in the room of %2 (room %3), an adult of the same household.</translation>
+    </message>
+    <message>
+        <source>%1 dưới 16 tuổi, không được ở một mình (quy tắc R9).</source>
+        <translation>%1 is under 16 and may not be placed alone (rule R9).</translation>
+    </message>
+    <message>
+        <source>Người lớn đi cùng trẻ</source>
+        <translation>Adult accompanying the child</translation>
+    </message>
+    <message>
+        <source>Chọn người lớn cùng hộ gia đình vào cách ly cùng trẻ:</source>
+        <translation>Choose the adult of the household who enters quarantine with the child:</translation>
+    </message>
+    <message>
+        <source>Chọn người lớn đi cùng trong danh sách đến; hai người được ghi cùng một hộ gia đình:</source>
+        <translation>Choose the accompanying adult from the arrivals; both are recorded as one household:</translation>
+    </message>
+    <message>
+        <source>Tìm và thêm người lớn cùng hộ gia đình đi cùng (có thể sửa mã hộ gia đình bằng F2) trước khi nhận.</source>
+        <translation>Find and add the accompanying adult of the household (the household code can be corrected with F2) before admitting.</translation>
+    </message>
+    <message>
+        <source>%1 và %2 được ghi cùng hộ gia đình %3; trẻ sẽ ở cùng phòng với người lớn.</source>
+        <translation>%1 and %2 are recorded as household %3; the child will share the adult's room.</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
@@ -1769,6 +1797,30 @@ Everyone in the room restarts their quarantine from today.</translation>
         <source>Không</source>
         <translation>No</translation>
     </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>F2</source>
+        <translation>F2</translation>
+    </message>
+    <message>
+        <source>Về từ vùng dịch</source>
+        <translation>Returnee</translation>
+    </message>
+    <message>
+        <source>Khác</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>Có thai</source>
+        <translation>Pregnant</translation>
+    </message>
+    <message>
+        <source>Cần theo dõi đặc biệt</source>
+        <translation>Needs special watch</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -2502,6 +2554,54 @@ How does the stay end?</translation>
         <source>%1 đã ra khỏi khu cách ly.</source>
         <translation>%1 has left the facility.</translation>
     </message>
+    <message>
+        <source>Theo dõi đặc biệt</source>
+        <translation>Special watch</translation>
+    </message>
+    <message>
+        <source>Phân loại</source>
+        <translation>Contact level</translation>
+    </message>
+    <message>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Đang in giấy xác nhận…</source>
+        <translation>Printing certificates…</translation>
+    </message>
+    <message>
+        <source>Bấm “In giấy cho người vừa ra” để in %1.</source>
+        <translation>Click “Print the paper of who just left” to print the %1.</translation>
+    </message>
+    <message>
+        <source>giấy xác nhận hoàn thành cách ly</source>
+        <translation>quarantine completion certificate</translation>
+    </message>
+    <message>
+        <source>giấy xác nhận thời gian cách ly</source>
+        <translation>release paper</translation>
+    </message>
+    <message>
+        <source>In %1 của %2</source>
+        <translation>Print the %1 of %2</translation>
+    </message>
+    <message>
+        <source>In giấy của người vừa cho ra khỏi khu (không có giấy cho người chuyển điều trị)</source>
+        <translation>Print the paper of the person who just left (there is none for a transfer to treatment)</translation>
+    </message>
+    <message>
+        <source>Lưu giấy xác nhận</source>
+        <translation>Save the paper</translation>
+    </message>
+    <message>
+        <source>Đã lưu %1 của %2: %3</source>
+        <translation>Saved the %1 of %2: %3</translation>
+    </message>
+    <message>
+        <source>In giấy cho người vừa ra…</source>
+        <translation>Print the paper of who just left…</translation>
+    </message>
 </context>
 <context>
     <name>MovementDialog</name>
@@ -2862,21 +2962,6 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <translation>Choose report files…</translation>
     </message>
     <message>
-        <location filename="../../forms/reports_page.ui" line="322"/>
-        <source>Giấy xác nhận hoàn thành cách ly</source>
-        <translation>Release certificates</translation>
-    </message>
-    <message>
-        <location filename="../../forms/reports_page.ui" line="350"/>
-        <source>In giấy xác nhận (PDF)…</source>
-        <translation>Print certificates (PDF)…</translation>
-    </message>
-    <message>
-        <location filename="../../forms/reports_page.ui" line="330"/>
-        <source>Ngày hoàn thành</source>
-        <translation>Released on</translation>
-    </message>
-    <message>
         <location filename="../../forms/reports_page.ui" line="379"/>
         <source>Nhập danh sách F1</source>
         <translation>Import contact list (F1)</translation>
@@ -2972,11 +3057,6 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <translation>Printing certificates…</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/reports.py" line="339"/>
-        <source>Đã in %1 giấy xác nhận: %2</source>
-        <translation>%1 certificates printed: %2</translation>
-    </message>
-    <message>
         <location filename="../../quarantine_desk/ui/pages/reports.py" line="347"/>
         <source>Danh sách F1 (*.xlsx *.csv)</source>
         <translation>Contact list (*.xlsx *.csv)</translation>
@@ -3030,6 +3110,106 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <location filename="../../quarantine_desk/ui/pages/reports.py" line="407"/>
         <source>Đang nhập danh sách…</source>
         <translation>Importing the list…</translation>
+    </message>
+    <message>
+        <source>Ngày ra</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>Xã/phường</source>
+        <translation>Commune/ward</translation>
+    </message>
+    <message>
+        <source> ngày</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>Đã in %1 giấy xác nhận thời gian cách ly: %2</source>
+        <translation>Printed %1 release papers: %2</translation>
+    </message>
+    <message>
+        <source>Đã in %1 giấy xác nhận hoàn thành cách ly: %2</source>
+        <translation>Printed %1 completion certificates: %2</translation>
+    </message>
+    <message>
+        <source>Đã lưu danh sách bàn giao: %1 người, %2 xã/phường: %3</source>
+        <translation>Saved the handover list: %1 people, %2 communes: %3</translation>
+    </message>
+    <message>
+        <source>Đang lập danh sách bàn giao…</source>
+        <translation>Making the handover list…</translation>
+    </message>
+    <message>
+        <source>Đã lưu danh sách F1 chưa đến: %1 người: %2</source>
+        <translation>Saved the list of F1 not arrived: %1 people: %2</translation>
+    </message>
+    <message>
+        <source>Đang lập danh sách F1 chưa đến…</source>
+        <translation>Making the list of F1 not arrived…</translation>
+    </message>
+    <message>
+        <source>Nhập %1 người, bổ sung %2 người đã có</source>
+        <translation>Import %1, complete %2 already registered</translation>
+    </message>
+    <message>
+        <source>Sẽ bổ sung ô còn trống cho %1 người đã có.</source>
+        <translation>The empty fields of %1 already registered will be filled.</translation>
+    </message>
+    <message>
+        <source>Đã bổ sung ô còn trống cho %1 người đã có.</source>
+        <translation>Filled the empty fields of %1 already registered.</translation>
+    </message>
+    <message>
+        <source>Giấy tờ khi ra khu cách ly</source>
+        <translation>Papers on leaving</translation>
+    </message>
+    <message>
+        <source>Giấy hoàn thành (PDF)…</source>
+        <translation>Completion (PDF)…</translation>
+    </message>
+    <message>
+        <source>Giấy xác nhận hoàn thành cách ly của những người hoàn thành trong ngày</source>
+        <translation>The completion certificates of those who completed their quarantine that day</translation>
+    </message>
+    <message>
+        <source>Giấy ra sớm, về nhà (PDF)…</source>
+        <translation>Early, home (PDF)…</translation>
+    </message>
+    <message>
+        <source>Giấy xác nhận thời gian cách ly của những người ra sớm, chuyển cách ly tại nhà hoặc ra vì lý do khác trong ngày</source>
+        <translation>The release papers of those who left early, moved to home quarantine or left for another reason that day</translation>
+    </message>
+    <message>
+        <source>Danh sách gửi xã, phường</source>
+        <translation>Lists for the communes</translation>
+    </message>
+    <message>
+        <source>tất cả xã/phường</source>
+        <translation>all communes</translation>
+    </message>
+    <message>
+        <source>Bàn giao về địa phương:</source>
+        <translation>Handover to the communes:</translation>
+    </message>
+    <message>
+        <source>Excel…</source>
+        <translation>Excel…</translation>
+    </message>
+    <message>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <source>F1 chưa đến sau</source>
+        <translation>F1 not arrived after</translation>
+    </message>
+    <message>
+        <source>Bổ sung ô còn trống của người đã có</source>
+        <translation>Fill the empty fields of people already registered</translation>
+    </message>
+    <message>
+        <source>Người đã có trong chương trình được bổ sung những thông tin còn trống từ danh sách; thông tin đã có không bị ghi đè.</source>
+        <translation>People already registered get their empty fields filled from the list; what is recorded is never overwritten.</translation>
     </message>
 </context>
 <context>
@@ -3193,6 +3373,18 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
     <message>
         <source>Khác: %1</source>
         <translation>Other: %1</translation>
+    </message>
+    <message>
+        <source>Phân loại: %1</source>
+        <translation>Contact level: %1</translation>
+    </message>
+    <message>
+        <source>Cần theo dõi đặc biệt: %1</source>
+        <translation>Needs special watch: %1</translation>
+    </message>
+    <message>
+        <source>%1 người cần theo dõi đặc biệt</source>
+        <translation>%1 needing special watch</translation>
     </message>
 </context>
 <context>
@@ -4547,6 +4739,14 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
     <message>
         <source>Quy định cách ly đổi sang “%1”: ngày ra dự kiến %2 → %3.</source>
         <translation>Quarantine policy changed to “%1”: planned release %2 → %3.</translation>
+    </message>
+    <message>
+        <source>— theo nhóm: %1 —</source>
+        <translation>— from the cohort: %1 —</translation>
+    </message>
+    <message>
+        <source>theo nhóm %1: %2</source>
+        <translation>from cohort %1: %2</translation>
     </message>
 </context>
 <context>

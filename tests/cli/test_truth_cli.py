@@ -174,3 +174,17 @@ def test_cohort_list_person_edit_and_closing_a_facility(qd):  # noqa: F811
     qd("release", str(a), "--at", "2021-11-30T09:00", "--override", "Đủ ngày theo quy định mới")
     assert qd("facility", "close", "F01")[0] == 0
     assert qd("facility", "open", "F01")[0] == 0
+
+
+def test_a_transfer_that_would_leave_a_child_alone_exits_3(qd):  # noqa: F811
+    setup(qd)
+    mother = add(qd, "Trần Thị Mai", "F", "--household", "HK-01")
+    child = add(qd, "Nguyễn Minh Khôi", "M", "--born", "2015", "--household", "HK-01")
+    code, _ = qd("admit", str(mother), str(child), "--facility", "F01", "--cohort", "Nhóm A")
+    assert code == 0
+    code, out = qd("transfer", str(mother), "--to", "Bệnh viện Đa khoa tỉnh")
+    assert (code, out["rule"], out["error"]) == (3, "R9", "child_would_be_left_alone")
+    assert "Nguyễn Minh Khôi" in out["message"]
+    assert "ở lại một mình" in out["message"]
+    _, roster = qd("roster", "F01")
+    assert sorted(r["person"] for r in roster) == sorted([mother, child])

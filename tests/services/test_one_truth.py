@@ -15,12 +15,14 @@ from quarantine_desk.domain.errors import (
     FacilityNotEmpty,
     InvalidInput,
     NotAllowed,
+    NotFound,
     ReleaseNeedsOverride,
     RoomCohortConflict,
 )
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.domain.stays import StayOutcome
 from quarantine_desk.exports import xlsx
 from quarantine_desk.services import (
     audit,
@@ -284,6 +286,54 @@ def test_a_child_alone_is_refused_and_a_family_stays_together(desk, clock):
     stays.release(desk, mother, override="Về cùng con")
 
 
+def test_no_way_of_leaving_leaves_a_child_alone(desk, clock):
+    """R9 holds for every way out: a transfer (a positive parent too) and each release outcome."""
+    clock.now = DEC1
+    facility(desk, rooms="1-3")
+    mother = person(desk, "Trần Thị Mai", sex="F", born="1988", household="HK-01")
+    child = person(desk, "Nguyễn Minh Khôi", sex="M", born="2015-03-02", household="HK-01")
+    stays.admit_group(desk, [mother, child], "F01", "Nhóm A")
+    clock.now = datetime(2021, 12, 3, 9)
+    medical.record_test(desk, mother, "pcr", "positive")
+    before = actions(desk)
+    with pytest.raises(ChildWouldBeLeftAlone) as info:
+        stays.transfer(desk, mother, "Bệnh viện Đa khoa tỉnh")
+    assert (info.value.rule, info.value.person, info.value.child) == (
+        "R9",
+        "Trần Thị Mai",
+        "Nguyễn Minh Khôi",
+    )
+    for outcome in ("released_early", "home_quarantine", "other"):
+        with pytest.raises(ChildWouldBeLeftAlone):
+            stays.release(
+                desk,
+                mother,
+                override="Theo chỉ đạo của huyện",
+                outcome=outcome,
+                home_address="Thôn 3, Hà Mòn",
+            )
+    # Nothing was written: both still in room 1, the mother waiting for her transfer.
+    assert actions(desk) == before
+    assert sorted(r.person for r in stays.roster(desk, "F01")) == sorted([mother, child])
+    # The child goes first (to the hospital with the mother), then the mother.
+    stays.transfer(desk, child, "Bệnh viện Đa khoa tỉnh (đi cùng mẹ)")
+    assert stays.transfer(desk, mother, "Bệnh viện Đa khoa tỉnh").outcome is StayOutcome.TRANSFERRED
+    assert stays.roster(desk, "F01") == []
+
+
+def test_a_second_adult_of_the_household_lets_one_leave(desk, clock):
+    clock.now = DEC1
+    facility(desk, rooms="1-2")
+    father = person(desk, "Nguyễn Văn Cha", born="1980", household="HK-03")
+    mother = person(desk, "Lê Thị Mẹ", sex="F", born="1982", household="HK-03")
+    child = person(desk, "Nguyễn Văn Con", born="2012", household="HK-03")
+    stays.admit_group(desk, [father, mother, child], "F01", "Nhóm A")
+    clock.now = datetime(2021, 12, 3, 9)
+    stays.transfer(desk, father, "Bệnh viện Đa khoa tỉnh")
+    with pytest.raises(ChildWouldBeLeftAlone):
+        stays.transfer(desk, mother, "Bệnh viện Đa khoa tỉnh")
+
+
 def test_a_child_joins_a_room_only_beside_an_adult_of_the_household(desk, clock):
     clock.now = DEC1
     facility(desk, rooms="1-2")
@@ -418,3 +468,49 @@ def test_the_commitment_of_a_child_is_signed_by_the_adult_of_the_household(desk,
     documents.commitment_pdf(desk, mother, tmp_path / "mother.pdf")
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "mother.pdf").pages)
     assert "giám hộ" not in text
+
+
+def test_the_accompanying_adult_is_found_or_recorded_as_one_household(desk, clock):
+    """What the check-in page offers for a child (R9): the household's adults, with where each stays; or an
+    adult of the arrivals recorded as one household with the child, audited."""
+    from quarantine_desk.services import people
+
+    clock.now = DEC1
+    facility(desk, rooms="1-2")
+    mother = person(desk, "Trần Thị Mai", sex="F", born="1988", household="HK-01")
+    grandpa = person(desk, "Nguyễn Văn Ông", born="1950", household="HK-01")
+    child = person(desk, "Nguyễn Minh Khôi", born="2015", household="HK-01")
+    person(desk, "Nguyễn Bé Em", born="2018", household="HK-01")
+    stays.admit(desk, grandpa, "F01", "Nhóm A", room="2")
+    adults = people.household_adults(desk, child, DEC1.date())
+    assert sorted((a.id, a.facility or "", a.room or "") for a in adults) == sorted(
+        [(grandpa, "F01", "2"), (mother, "", "")]
+    )
+    alone = person(desk, "Lê Bé Na", sex="F", born="2016")
+    father = person(desk, "Lê Văn Cha", born="1980")
+    assert people.household_adults(desk, alone, DEC1.date()) == []
+    updates = actions(desk).count("person.update")
+    code = people.share_household(desk, alone, father)
+    assert people.get_person(desk, alone).household == code == people.get_person(desk, father).household
+    assert [a.id for a in people.household_adults(desk, alone, DEC1.date())] == [father]
+    assert actions(desk).count("person.update") == updates + 2  # each record changed, audited
+    # Then the program keeps them together.
+    placed = stays.admit_group(desk, [alone, father], "F01", "Nhóm B")
+    assert len({r.room for r in placed}) == 1
+
+
+def test_the_release_papers_of_a_day_are_only_for_endings_other_than_completed(desk, clock, tmp_path):
+    clock.now = NOV24
+    facility(desk, rooms="1-2")
+    early = person(desk, "Hồ Văn Sớm")
+    home = person(desk, "Lê Thị Nhà", sex="F")
+    sent = person(desk, "Phan Văn Chuyển")
+    for p in (early, home, sent):
+        stays.admit(desk, p, "F01", "Nhóm A")
+    clock.now = DEC1
+    stays.release(desk, early, override="Gia đình có tang")
+    stays.release(desk, home, outcome="home_quarantine", home_address="Thôn 3", override="Theo chỉ đạo huyện")
+    stays.transfer(desk, sent, "Bệnh viện tỉnh")
+    assert documents.certificates(desk, "F01", DEC1.date(), tmp_path / "p.pdf", papers=True) == 2
+    with pytest.raises(NotFound):
+        documents.certificates(desk, "F01", DEC1.date(), tmp_path / "c.pdf")

@@ -318,3 +318,81 @@ def test_a_damaged_qr_text_fills_nothing_and_says_why(ctx, page, qtbot) -> None:
     scan(qtbot, page, "062085000111|233123456|Nguy")  # the scanner stopped half-way
     assert "cần 7" in page.message.text()
     assert page.f_name.text() == ""
+
+
+# --- a child's accompanying adult (R9) ------------------------------------------------------------------------------
+
+
+def test_a_scanned_child_brings_the_offer_to_pick_the_adult_of_the_household(
+    ctx, page, qtbot, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    mother = add(ctx.desk, "Trần Thị Mai", "F", "062188000111", household="HK-01", born="1988")
+    add(ctx.desk, "Nguyễn Văn Ông", "M", "062060000222", household="HK-01", born="1960")
+    child = people.add_person(ctx.desk, NewPerson("Nguyễn Minh Khôi", "M", "2015", household="HK-01")).id
+    asked: list[tuple[str, list[str]]] = []
+
+    def choose(title: str, label: str, items) -> str:  # type: ignore[no-untyped-def]
+        asked.append((label, list(items)))
+        return next(i for i in items if i.startswith("Trần Thị Mai"))
+
+    page.ask.choice = choose
+    page.resize(1366, 768)
+    type_text(page.search, "nguyen minh khoi")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    assert len(asked) == 1
+    assert "Nguyễn Minh Khôi dưới 16 tuổi" in asked[0][0]
+    assert sorted(asked[0][1]) == ["Nguyễn Văn Ông (1960)", "Trần Thị Mai (1988)"]
+    assert [p.id for p in page.arrivals.rows()] == [child, mother]
+    page.grab().save(str(tmp_path / "checkin-child.png"))
+    # The program's choice keeps them together.
+    page.cohort.setEditText("Nhóm A")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_for_writes(qtbot)
+    rooms = {r.person: r.room for r in stays.roster(ctx.desk, "F01")}
+    assert rooms[child] == rooms[mother]
+
+
+def test_a_child_without_a_household_is_recorded_with_the_adult_picked_from_the_arrivals(
+    ctx, page, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    father = add(ctx.desk, "Lê Văn Cha", "M", "062080000333", born="1980")
+    child = people.add_person(ctx.desk, NewPerson("Lê Bé Na", "F", "2016")).id
+    page.ask.choice = lambda title, label, items: next(i for i in items if i.startswith("Lê Văn Cha"))
+    for text in ("062080000333", "le be na"):
+        type_text(page.search, text)
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)
+        wait_for_writes(qtbot)
+    household = people.get_person(ctx.desk, child).household
+    assert household and people.get_person(ctx.desk, father).household == household
+    assert {p.household for p in page.arrivals.rows()} == {household}
+    page.cohort.setEditText("Nhóm A")
+    page.admit_all()
+    wait_for_writes(qtbot)
+    rooms = {r.person: r.room for r in stays.roster(ctx.desk, "F01")}
+    assert rooms[child] == rooms[father]
+
+
+def test_a_child_with_no_adult_at_hand_is_told_what_to_do(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    people.add_person(ctx.desk, NewPerson("Lê Bé Một", "F", "2016"))
+    page.ask.choice = lambda *_: pytest.fail("nobody to offer")
+    type_text(page.search, "le be mot")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    assert page.message.is_error
+    assert "không được ở một mình (quy tắc R9)" in page.message.text()
+
+
+def test_a_child_whose_parent_is_already_here_joins_the_parents_room(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    mother = add(ctx.desk, "Trần Thị Mai", "F", "062188000111", household="HK-02", born="1988")
+    stays.admit(ctx.desk, mother, "F01", "Nhóm A", room="103")
+    child = people.add_person(ctx.desk, NewPerson("Nguyễn Bé Hai", "M", "2017", household="HK-02")).id
+    page.ask.choice = lambda *_: pytest.fail("the mother is already here")
+    type_text(page.search, "nguyen be hai")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    assert "cùng phòng với Trần Thị Mai (phòng 103)" in page.message.text()
+    page.cohort.setEditText("Nhóm A")
+    page.admit_all()
+    wait_for_writes(qtbot)
+    assert {r.person: r.room for r in stays.roster(ctx.desk, "F01")}[child] == "103"

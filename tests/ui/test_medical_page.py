@@ -243,3 +243,71 @@ def test_models_pass_the_model_tester(ctx, page, qtmodeltester) -> None:  # type
     medical.record_health_check(ctx.desk, "001085000111", 37.8)
     for model in (page.due, page.present, page.checks, page.leaving):
         qtmodeltester.check(model)
+
+
+def test_special_watch_and_the_contact_level_in_the_medical_lists(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.domain.cohorts import CohortKind
+    from quarantine_desk.services.people import Details
+    from quarantine_desk.ui.models import ATTENTION_BACKGROUND
+
+    pregnant = people.add_person(
+        ctx.desk,
+        NewPerson("Nguyễn Thị Mang", "F", "1995"),
+        details=Details(conditions="thai 20 tuần", pregnant=True, special_watch=True),
+    ).id
+    new = stays.NewCohort(CohortKind.F1_CONTACT, None, "BN 12345")
+    stays.admit(ctx.desk, pregnant, "F01", "F1 BN 12345", room="102", new_cohort=new)
+    changed_elsewhere(ctx)
+    wait_for_writes(qtbot)
+    headers = [
+        page.present.headerData(c, Qt.Orientation.Horizontal) for c in range(page.present.columnCount())
+    ]
+    level, watch = headers.index("Phân loại"), headers.index("Theo dõi đặc biệt")
+    rows = {s.full_name: i for i, s in enumerate(page.present.rows())}
+    mine = rows["Nguyễn Thị Mang"]
+    assert page.present.data(page.present.index(mine, level)) == "F1 · BN 12345"
+    assert page.present.data(page.present.index(mine, watch)) == "Có thai; thai 20 tuần"
+    assert (
+        page.present.data(page.present.index(mine, 0), Qt.ItemDataRole.BackgroundRole) == ATTENTION_BACKGROUND
+    )
+    other = rows["Trần Văn Nam"]
+    assert page.present.data(page.present.index(other, watch)) == ""
+    # The tests due say it too.
+    due_headers = [page.due.headerData(c, Qt.Orientation.Horizontal) for c in range(page.due.columnCount())]
+    flag = due_headers.index("Theo dõi đặc biệt")
+    marks = {d.full_name: page.due.data(page.due.index(i, flag)) for i, d in enumerate(page.due.rows())}
+    assert marks["Nguyễn Thị Mang"] == "Có" and marks["Trần Văn Nam"] == ""
+
+
+def test_the_paper_of_who_left_is_printed_from_the_release_list(ctx, page, clock, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    clock.now += timedelta(days=13)
+    page.refresh()
+    settle()
+    page.tabs.setCurrentIndex(2)
+    assert not page.paper_button.isEnabled()  # nobody has left yet
+    page.leaving_view.selectRow(0)
+    name = page.leaving.row_at(0).full_name
+    page.ask.choice = lambda title, label, items: items[0]
+    page.ask.reason = lambda *args: "Gia đình có tang, huyện đồng ý"
+    page.override_selected()
+    wait_for_writes(qtbot)
+    assert "giấy xác nhận thời gian cách ly" in page.message.text()
+    assert page.paper_button.isEnabled()
+    asked: list[str] = []
+    page.ask_paper_path = lambda suggested: (asked.append(suggested), tmp_path / suggested)[1]
+    page.resize(1366, 768)
+    page.grab().save(str(tmp_path / "medical-paper.png"))
+    page.paper_button.click()
+    wait_for_writes(qtbot)
+    assert asked and asked[0].startswith("giay-ra-khu-")
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / asked[0]).pages)
+    assert name in text and "Gia đình có tang" in text and "HOÀN THÀNH" not in text.upper()
+    assert not page.message.is_error, page.message.text()
+    # A transfer has no paper of the facility's.
+    page.leaving_view.selectRow(0)
+    page.ask.text = lambda *args: "Bệnh viện Đa khoa tỉnh"
+    page.transfer_selected()
+    wait_for_writes(qtbot)
+    assert not page.paper_button.isEnabled()

@@ -38,3 +38,31 @@ def test_the_editor_saves_the_record_fields(ctx, page, qtbot, tmp_path) -> None:
     qtbot.addWidget(again)
     assert again.texts["commune"].text() == "Hà Mòn" and again.special_watch.isChecked()
     assert again.f_level.currentData() == "f1"
+
+
+def test_the_editor_shows_the_cohorts_level_and_case(ctx, page, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Where the record has no F-level or F0 case of its own, the cohort's are shown (and never saved)."""
+    from quarantine_desk.domain.cohorts import CohortKind
+    from quarantine_desk.services import facilities, stays
+
+    if not facilities.list_facilities(ctx.desk):
+        facilities.add_facility(ctx.desk, "F01", "Khu cách ly")
+        facilities.add_rooms(ctx.desk, "F01", "Khu A", "101", 4)
+    code = facilities.list_facilities(ctx.desk)[0].code
+    pid = add(ctx.desk, "Hồ Văn Lộc", "M", "001090012345")
+    new = stays.NewCohort(CohortKind.F1_CONTACT, None, "BN 12345")
+    stays.admit(ctx.desk, pid, code, "F1 ca BN 12345", new_cohort=new)
+    dialog = page.person_dialog(people.get_person(ctx.desk, pid))
+    qtbot.addWidget(dialog)
+    dialog.resize(dialog.sizeHint())
+    dialog.show()
+    wait_for_writes(qtbot)
+    assert dialog.f_level.itemText(0) == "— theo nhóm: F1 —" and dialog.f_level.currentData() == ""
+    assert dialog.texts["exposure"].placeholderText() == "theo nhóm F1 ca BN 12345: BN 12345"
+    assert dialog.texts["exposure"].text() == ""
+    dialog.grab().save(str(tmp_path / "person-dialog-cohort.png"))
+    # Saving writes nothing of the cohort's into the record.
+    dialog.save()
+    wait_for_writes(qtbot)
+    saved = people.get_person(ctx.desk, pid)
+    assert (saved.f_level, saved.exposure) == (None, None)

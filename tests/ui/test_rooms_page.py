@@ -127,3 +127,30 @@ def test_models_pass_the_model_tester(ctx, page, qtmodeltester) -> None:  # type
     page.show_room("101")
     qtmodeltester.check(page.occupants)
     qtmodeltester.check(page.history)
+
+
+def test_occupants_who_need_special_watch_are_marked_on_the_tile_and_in_the_panel(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.services.people import Details
+    from quarantine_desk.ui.models import ATTENTION_BACKGROUND
+
+    watched = people.add_person(
+        ctx.desk,
+        NewPerson("Lê Văn Già", "M", "1948", id_number="001048000333"),
+        details=Details(conditions="Tăng huyết áp", special_watch=True),
+    ).id
+    stays.admit(ctx.desk, watched, "F01", "Nhóm 1", room="101")
+    admit(ctx, "Trần Văn Nam", "001085000111", "101")
+    wait_for_writes(qtbot)
+    assert [(r.room, r.special_watch) for r in page.rows if r.special_watch] == [("101", 1)]
+    page.show_room("101")
+    wait_for_writes(qtbot)
+    assert "1 người cần theo dõi đặc biệt" in page.room_details.text()
+    names = [page.occupants.data(page.occupants.index(r, 1)) for r in range(page.occupants.rowCount())]
+    assert "! Lê Văn Già" in names and "Trần Văn Nam" in names
+    row = names.index("! Lê Văn Già")
+    tip = page.occupants.data(page.occupants.index(row, 1), Qt.ItemDataRole.ToolTipRole)
+    assert "Cần theo dõi đặc biệt: Tăng huyết áp" in tip
+    assert (
+        page.occupants.data(page.occupants.index(row, 0), Qt.ItemDataRole.BackgroundRole)
+        == ATTENTION_BACKGROUND
+    )

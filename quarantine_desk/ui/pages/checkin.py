@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QKeyCombination, Qt, QTimer, Signal
@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk.domain.chip_id import looks_like_chip_qr
-from quarantine_desk.domain.errors import InvalidInput, PersonAlreadyStaying, RoomCohortConflict
+from quarantine_desk.domain.errors import ChildAlone, InvalidInput, PersonAlreadyStaying, RoomCohortConflict
 from quarantine_desk.domain.people import normalise_id_number, parse_id_number, parse_phone, sex_from_id
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.domain.stays import is_child
 from quarantine_desk.services import documents, facilities, people, stays
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.facilities import RoomRow
@@ -567,10 +568,121 @@ class CheckinPage(QWidget):
                 .replace("%1", person.full_name)
                 .replace("%2", str(self.arrivals.rowCount()))
             )
+            if self.is_child(person):
+                self.find_companion(person)
         self.results.set_rows([])
         if clear:
             self.search.clear()
             self.focus_search()
+
+    # --- a child's accompanying adult (R9) ---------------------------------------------------------------------
+
+    def is_child(self, person: PersonRow) -> bool:
+        return is_child(person.birth_year, person.birth_date, self.ctx.desk.now().date())
+
+    def _adult_arriving_with(self, child: PersonRow) -> PersonRow | None:
+        return next(
+            (
+                p
+                for p in self.arrivals.rows()
+                if child.household and p.household == child.household and not self.is_child(p)
+            ),
+            None,
+        )
+
+    def find_companion(self, child: PersonRow) -> None:
+        """A child under 16 is placed only beside an adult of the same household (R9): when none is arriving with
+        them, offer the household's adults to pick, or say who will take them in; without a household, offer the
+        adults already on the arriving list to record as one household with the child."""
+        if self._adult_arriving_with(child) is not None:
+            return
+        desk, today = self.ctx.desk, self.ctx.desk.now().date()
+        query(
+            self,
+            lambda: people.household_adults(desk, child.id, today),
+            lambda adults: self._offer_companions(child, adults),
+            self._load_failed,
+            key=f"companion{child.id}",
+        )
+
+    def _offer_companions(self, child: PersonRow, adults: list[PersonRow]) -> None:
+        if not any(p.id == child.id for p in self.arrivals.rows()) or self._adult_arriving_with(child):
+            return  # removed meanwhile, or an adult was added
+        here = [a for a in adults if a.facility == self.ctx.facility]
+        if here:
+            self.message.done(
+                self.tr(
+                    "%1 dưới 16 tuổi: sẽ được xếp cùng phòng với %2 (phòng %3), người lớn cùng hộ gia đình."
+                )
+                .replace("%1", child.full_name)
+                .replace("%2", here[0].full_name)
+                .replace("%3", here[0].room or "")
+            )
+            return
+        free = [a for a in adults if not a.facility]
+        lead = self.tr("%1 dưới 16 tuổi, không được ở một mình (quy tắc R9).").replace("%1", child.full_name)
+        if free:
+            labels = {self._companion_label(a): a for a in free}
+            picked = self.ask.choice(
+                self.tr("Người lớn đi cùng trẻ"),
+                lead + "\n" + self.tr("Chọn người lớn cùng hộ gia đình vào cách ly cùng trẻ:"),
+                list(labels),
+            )
+            adult = labels.get(picked or "")
+            if adult is not None:
+                self.pick(adult, clear=False)
+            return
+        arriving = [p for p in self.arrivals.rows() if p.id != child.id and not self.is_child(p)]
+        if not child.household and arriving and self.may_register:
+            labels = {self._companion_label(a): a for a in arriving}
+            picked = self.ask.choice(
+                self.tr("Người lớn đi cùng trẻ"),
+                lead
+                + "\n"
+                + self.tr(
+                    "Chọn người lớn đi cùng trong danh sách đến; hai người được ghi cùng một hộ gia đình:"
+                ),
+                list(labels),
+            )
+            adult = labels.get(picked or "")
+            if adult is not None:
+                self._share_household(child, adult)
+            return
+        self.message.error(
+            lead
+            + " "
+            + self.tr(
+                "Tìm và thêm người lớn cùng hộ gia đình đi cùng (có thể sửa mã hộ gia đình bằng F2) trước khi nhận."
+            )
+        )
+
+    def _companion_label(self, adult: PersonRow) -> str:
+        born = str(adult.birth_year or "")
+        return f"{adult.full_name} ({born})" if born else adult.full_name
+
+    def _share_household(self, child: PersonRow, adult: PersonRow) -> None:
+        desk = self.ctx.desk
+
+        def shared(code: str) -> None:
+            ids = {child.id, adult.id}
+            self.arrivals.set_rows(
+                [replace(p, household=code) if p.id in ids else p for p in self.arrivals.rows()]
+            )
+            self.proposals.set_rows([])
+            self.message.done(
+                self.tr("%1 và %2 được ghi cùng hộ gia đình %3; trẻ sẽ ở cùng phòng với người lớn.")
+                .replace("%1", child.full_name)
+                .replace("%2", adult.full_name)
+                .replace("%3", code)
+            )
+
+        write(
+            self.ctx,
+            self,
+            lambda: people.share_household(desk, child.id, adult.id),
+            shared,
+            lambda err: self.message.error(error_text(err, self.ctx.lang)),
+        )
 
     def remove_selected_arrival(self) -> None:
         index = self.arrivals_view.currentIndex()
@@ -696,6 +808,8 @@ class CheckinPage(QWidget):
     def _admission_refused(self, err: BaseException) -> None:
         self.message.error(error_text(err, self.ctx.lang))
         self._offer_contact(err)
+        if isinstance(err, ChildAlone) and self._chosen is not None:
+            self.find_companion(self._chosen[0])  # the refusal stays said until a choice is offered
 
     def _offer_contact(self, err: BaseException) -> None:
         """A room of an earlier day refused the arrival (R2): a manager may accept the person as a contact of its

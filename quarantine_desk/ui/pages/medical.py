@@ -13,19 +13,22 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QWidget,
 )
 
 from quarantine_desk.domain.errors import DeskError, ProblemKind, ReleaseProblem
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import natural_key
 from quarantine_desk.domain.stays import FEVER_FROM, StayOutcome, TestResult
 from quarantine_desk.domain.text import fold
-from quarantine_desk.services import medical, stays
+from quarantine_desk.services import documents, medical, stays
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.medical import DueTest, RecentHealthCheck, TestResultRow
 from quarantine_desk.services.stays import Leaving, StayRow, WorklistRow
@@ -33,6 +36,7 @@ from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_medical_page import Ui_MedicalPage
 from quarantine_desk.ui.interaction import error_text
+from quarantine_desk.ui.labels import exposure_label, short, watch_label, yes_no
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.permissions import restrict
@@ -86,6 +90,7 @@ class MedicalPage(QWidget):
         medical += [self.record_button, self.temperature, self.symptoms, self.health_button]
         restrict(self.ctx.desk, medical, Permission.RECORD_MEDICAL)
         restrict(self.ctx.desk, [self.release_button, self.transfer_button], Permission.RELEASE)
+        restrict(self.ctx.desk, [self.paper_button], Permission.EXPORT)
 
     # --- tests due --------------------------------------------------------------------------------------------
 
@@ -103,9 +108,17 @@ class MedicalPage(QWidget):
                 Column(self.tr("Xét nghiệm"), lambda d: self.tr("ngày thứ %1").replace("%1", str(d.day))),
                 Column(self.tr("Hạn"), lambda d: vn_date(d.due)),
                 Column(self.tr("Tình trạng"), self._due_state),
+                Column(
+                    self.tr("Theo dõi đặc biệt"),
+                    lambda d: yes_no(True) if d.special_watch else "",
+                ),
             ],
             parent=self,
-            highlight=lambda d: WARNING_BACKGROUND if d.overdue(self._today) else None,
+            highlight=lambda d: (
+                WARNING_BACKGROUND
+                if d.overdue(self._today)
+                else (ATTENTION_BACKGROUND if d.special_watch else None)
+            ),
         )
         self.due_view = setup_table(ui.due, self.due, multi=True)
         self.due_view.selectionModel().selectionChanged.connect(self._update_test_buttons)
@@ -236,10 +249,21 @@ class MedicalPage(QWidget):
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
                 Column(self.tr("Phòng"), lambda s: s.room),
                 Column(self.tr("Giường"), lambda s: s.bed),
-                Column(self.tr("Nhóm"), lambda s: s.cohort),
+                Column(self.tr("Nhóm"), lambda s: s.cohort, tooltip=lambda s: s.cohort),
+                Column(
+                    self.tr("Phân loại"),
+                    lambda s: short(exposure_label(s.f_level, s.exposure)),
+                    tooltip=lambda s: exposure_label(s.f_level, s.exposure),
+                ),
+                Column(
+                    self.tr("Theo dõi đặc biệt"),
+                    lambda s: short(watch_label(s.special_watch, s.pregnant, s.conditions)),
+                    tooltip=lambda s: watch_label(s.special_watch, s.pregnant, s.conditions),
+                ),
                 Column(self.tr("Dự kiến ra"), lambda s: vn_date(s.planned_release)),
             ],
             parent=self,
+            highlight=lambda s: ATTENTION_BACKGROUND if s.special_watch else None,
         )
         self.present_view = setup_table(ui.present, self.present)
         self._roster: list[StayRow] = []
@@ -352,6 +376,12 @@ class MedicalPage(QWidget):
         self.override_button.clicked.connect(self.override_selected)
         self.transfer_button = ui.transfer
         self.transfer_button.clicked.connect(self.transfer_selected)
+        # The paper of the last person who left from this list: the completion certificate for "completed",
+        # the release paper (dates, real days, reason) for an early release, home quarantine or other.
+        self.last_left: StayRow | None = None
+        self.paper_button = ui.paper
+        self.paper_button.clicked.connect(self.print_paper)
+        self._update_paper_button()
 
     def _when_text(self, line: WorklistRow) -> str:
         return {
@@ -471,11 +501,78 @@ class MedicalPage(QWidget):
         def released(row: StayRow) -> None:
             log.info("stay %s ended: %s", line.stay, row.outcome)
             text = done.get(StayOutcome(row.outcome or "other"), done[StayOutcome.OTHER])
-            self.message.done(text.replace("%1", line.full_name))
+            self.last_left = row
+            self._update_paper_button()
+            self.message.done(
+                text.replace("%1", line.full_name)
+                + " "
+                + self.tr("Bấm “In giấy cho người vừa ra” để in %1.").replace("%1", self.paper_name(row))
+            )
 
         self._leave(
             lambda: stays.release(desk, line.person, override=override, outcome=outcome, home_address=home),
             released,
+        )
+
+    # --- the paper of who left ----------------------------------------------------------------------------------
+
+    def paper_name(self, row: StayRow) -> str:
+        if row.outcome is StayOutcome.COMPLETED:
+            return self.tr("giấy xác nhận hoàn thành cách ly")
+        return self.tr("giấy xác nhận thời gian cách ly")
+
+    def _update_paper_button(self) -> None:
+        if not self.ctx.desk.can(Permission.EXPORT):
+            return  # off for good, with the refusal's tooltip (``restrict``)
+        row = self.last_left
+        has_paper = row is not None and row.outcome is not StayOutcome.TRANSFERRED
+        self.paper_button.setEnabled(has_paper)
+        self.paper_button.setToolTip(
+            self.tr("In %1 của %2").replace("%1", self.paper_name(row)).replace("%2", row.full_name)
+            if row is not None and has_paper
+            else self.tr("In giấy của người vừa cho ra khỏi khu (không có giấy cho người chuyển điều trị)")
+        )
+
+    def ask_paper_path(self, suggested: str) -> Path | None:
+        """Where to save the paper; None when the user cancels. Tests replace this method."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Lưu giấy xác nhận"), str(Path.home() / suggested), self.tr("Tệp PDF (*.pdf)")
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+    def print_paper(self) -> None:
+        """The paper the outcome gets: only "completed" gets the completion certificate; early, home and other
+        endings get the release paper with the dates, the real number of days and the reason."""
+        row = self.last_left
+        if row is None or row.outcome is StayOutcome.TRANSFERRED:
+            return
+        completed = row.outcome is StayOutcome.COMPLETED
+        prefix = "giay-hoan-thanh" if completed else "giay-ra-khu"
+        path = self.ask_paper_path(f"{prefix}-{row.person}-{row.released_at or self._today:%Y%m%d}.pdf")
+        if path is None:
+            return
+        desk, person = self.ctx.desk, row.person
+
+        def work(_progress: Progress, _should_stop: ShouldStop) -> object:
+            if completed:
+                return documents.certificate(desk, person, path)
+            return documents.release_paper(desk, person, path)
+
+        operations.task(
+            self.ctx,
+            self,
+            self.tr("Đang in giấy xác nhận…"),
+            work,
+            lambda _data: self.message.done(
+                self.tr("Đã lưu %1 của %2: %3")
+                .replace("%1", self.paper_name(row))
+                .replace("%2", row.full_name)
+                .replace("%3", str(path))
+            ),
+            self._refused,
         )
 
     def transfer_selected(self) -> None:
@@ -489,12 +586,15 @@ class MedicalPage(QWidget):
         if to is None:
             return
         desk = self.ctx.desk
-        self._leave(
-            lambda: stays.transfer(desk, line.person, to),
-            lambda _row: self.message.done(
+
+        def transferred(row: StayRow) -> None:
+            self.last_left = row
+            self._update_paper_button()
+            self.message.done(
                 self.tr("%1 đã được chuyển đến %2.").replace("%1", line.full_name).replace("%2", to)
-            ),
-        )
+            )
+
+        self._leave(lambda: stays.transfer(desk, line.person, to), transferred)
 
     # --- loading ----------------------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from quarantine_desk.domain.errors import BadFile, DeskError
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.messages import import_mapping
-from quarantine_desk.services import documents, imports
+from quarantine_desk.services import documents, handover, imports
 from quarantine_desk.services.imports import ImportResult, Rejected
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_reports_page import Ui_ReportsPage
@@ -75,6 +75,7 @@ class ReportsPage(QWidget):
         self._build_daily(today)
         self._build_merge()
         self._build_certificates(today)
+        self._build_handover(today)
         self._build_import()
         ctx.facility_changed.connect(
             self.refresh
@@ -130,13 +131,35 @@ class ReportsPage(QWidget):
         self.certificate_date.setDate(_qdate(today))
         self.certificate_button = ui.certificate
         self.certificate_button.clicked.connect(self.print_certificates)
+        self.release_papers_button = ui.release_papers
+        self.release_papers_button.clicked.connect(lambda: self.print_certificates(papers=True))
         self.certificate_message = ui.certificate_message
+
+    def _build_handover(self, today: date) -> None:
+        ui = self.ui
+        self.handover_date = ui.handover_date
+        self.handover_date.setDate(_qdate(today))
+        self.handover_commune = ui.handover_commune
+        self.handover_buttons: dict[str, QPushButton] = {".xlsx": ui.handover_xlsx, ".pdf": ui.handover_pdf}
+        for suffix, button in self.handover_buttons.items():
+            button.clicked.connect(lambda _checked=False, s=suffix: self.export_handover(s))
+        self.not_arrived_days = ui.not_arrived_days
+        self.not_arrived_buttons: dict[str, QPushButton] = {
+            ".xlsx": ui.not_arrived_xlsx,
+            ".pdf": ui.not_arrived_pdf,
+        }
+        for suffix, button in self.not_arrived_buttons.items():
+            button.clicked.connect(lambda _checked=False, s=suffix: self.export_not_arrived(s))
+        self.handover_message = ui.handover_message
 
     def _build_import(self) -> None:
         ui = self.ui
         self.import_choose = ui.import_choose
         self.import_choose.clicked.connect(self.choose_import_file)
         self.import_file = ui.import_file
+        # Matches are never added twice; this also fills their empty fields from the list (never overwriting).
+        self.import_update = ui.import_update
+        self.import_update.toggled.connect(self._update_choice_changed)
         self.import_summary = ui.import_summary
         # two lines (counts, then the columns found): the table below gives way, never the summary
         self.import_summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -153,14 +176,24 @@ class ReportsPage(QWidget):
         self.import_button.clicked.connect(self.import_for_real)
         self.import_message = ui.import_message
         self._show_preview(None)
-        restrict(self.ctx.desk, [self.import_choose, self.import_button], Permission.REGISTER_PERSON)
+        restrict(
+            self.ctx.desk,
+            [self.import_choose, self.import_update, self.import_button],
+            Permission.REGISTER_PERSON,
+        )
 
     # --- shared ---------------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Buttons that need a facility wait for one; nothing here is read from the database."""
         has_facility = bool(self.ctx.facility)
-        for button in (self.roster_xlsx, self.roster_pdf, self.certificate_button):
+        for button in (
+            self.roster_xlsx,
+            self.roster_pdf,
+            self.certificate_button,
+            self.release_papers_button,
+            *self.handover_buttons.values(),
+        ):
             button.setEnabled(has_facility)
         self.daily_current.setEnabled(has_facility)
         if not has_facility:
@@ -337,26 +370,88 @@ class ReportsPage(QWidget):
 
     # --- certificates -------------------------------------------------------------------------------------------
 
-    def print_certificates(self) -> None:
+    def print_certificates(self, papers: bool = False) -> None:
+        """The completion certificates of a day's releases, or (``papers``) the release papers of those who left
+        early, for home quarantine or otherwise: the paper each outcome gets, never the other."""
         facility = self._need_facility(self.certificate_message)
         if facility is None:
             return
         on = _day(self.certificate_date)
-        path = self._save_as(f"giay-xac-nhan-{facility}-{on.isoformat()}", ".pdf")
+        name = "giay-ra-khu" if papers else "giay-xac-nhan"
+        path = self._save_as(f"{name}-{facility}-{on.isoformat()}", ".pdf")
         if path is None:
             return
         desk = self.ctx.desk
         text = self.tr("Đang in giấy xác nhận…")
 
         def work(progress: Progress, should_stop: ShouldStop) -> int:
-            return documents.certificates(desk, facility, on, path, progress, should_stop)
+            return documents.certificates(desk, facility, on, path, progress, should_stop, papers=papers)
 
         def done(count: int) -> None:
             self.certificate_message.done(
-                self.tr("Đã in %1 giấy xác nhận: %2").replace("%1", str(count)).replace("%2", str(path))
+                (
+                    self.tr("Đã in %1 giấy xác nhận thời gian cách ly: %2")
+                    if papers
+                    else self.tr("Đã in %1 giấy xác nhận hoàn thành cách ly: %2")
+                )
+                .replace("%1", str(count))
+                .replace("%2", str(path))
             )
 
         self._run(text, work, done, self.certificate_message)
+
+    # --- lists for the communes ------------------------------------------------------------------------------------
+
+    def export_handover(self, suffix: str) -> None:
+        """The people who left on the day, by home commune (one sheet or section each), for the communes."""
+        facility = self._need_facility(self.handover_message)
+        if facility is None:
+            return
+        on = _day(self.handover_date)
+        commune = self.handover_commune.text().strip() or None
+        path = self._save_as(f"ban-giao-{facility}-{on.isoformat()}", suffix)
+        if path is None:
+            return
+        desk = self.ctx.desk
+
+        def work(progress: Progress, should_stop: ShouldStop) -> handover.HandoverSummary:
+            return handover.export_handover(
+                desk, facility, on, path, commune=commune, progress=progress, should_stop=should_stop
+            )
+
+        def done(summary: handover.HandoverSummary) -> None:
+            self.handover_message.done(
+                self.tr("Đã lưu danh sách bàn giao: %1 người, %2 xã/phường: %3")
+                .replace("%1", str(summary.people))
+                .replace("%2", str(len(summary.communes)))
+                .replace("%3", str(summary.path))
+            )
+
+        self._run(self.tr("Đang lập danh sách bàn giao…"), work, done, self.handover_message)
+
+    def export_not_arrived(self, suffix: str) -> None:
+        """The people of the imported F1 lists who have not arrived after N days, by commune, for tracing."""
+        days = self.not_arrived_days.value()
+        commune = self.handover_commune.text().strip() or None
+        today = self.ctx.desk.now().date()
+        path = self._save_as(f"f1-chua-den-{today.isoformat()}", suffix)
+        if path is None:
+            return
+        desk = self.ctx.desk
+
+        def work(progress: Progress, should_stop: ShouldStop) -> handover.HandoverSummary:
+            return handover.export_not_arrived(
+                desk, days, path, on=today, commune=commune, progress=progress, should_stop=should_stop
+            )
+
+        def done(summary: handover.HandoverSummary) -> None:
+            self.handover_message.done(
+                self.tr("Đã lưu danh sách F1 chưa đến: %1 người: %2")
+                .replace("%1", str(summary.people))
+                .replace("%2", str(summary.path))
+            )
+
+        self._run(self.tr("Đang lập danh sách F1 chưa đến…"), work, done, self.handover_message)
 
     # --- F1 list import -------------------------------------------------------------------------------------------
 
@@ -364,7 +459,10 @@ class ReportsPage(QWidget):
         paths = self._ask_open_paths(self.tr("Danh sách F1 (*.xlsx *.csv)"))
         if not paths:
             return
-        path = paths[0]
+        self._check_import(paths[0])
+
+    def _check_import(self, path: Path) -> None:
+        """Check every row of the list (a dry run) and show what an import would do, before writing anything."""
         self.import_path = None
         self._show_preview(None)
         self.import_file.setText(self.tr("Tệp: %1").replace("%1", path.name))
@@ -372,11 +470,14 @@ class ReportsPage(QWidget):
 
         text = self.tr("Đang kiểm tra danh sách…")
 
+        update = self.import_update.isChecked()
+
         def work(progress: Progress, should_stop: ShouldStop) -> ImportResult:
             return imports.import_people(
                 desk,
                 path,
                 dry_run=True,
+                update_existing=update,
                 lang=lang,
                 progress=progress,
                 should_stop=should_stop,
@@ -388,12 +489,29 @@ class ReportsPage(QWidget):
 
         self._run(text, work, done, self.import_message)
 
+    def _update_choice_changed(self, _checked: bool) -> None:
+        """The check shown was made with the other choice: check the same file again with this one."""
+        if self.import_path is not None and self.preview is not None and self.preview.dry_run:
+            self._check_import(self.import_path)
+
+    def _filled_count(self, result: ImportResult) -> int:
+        return sum(1 for m in result.matched if m.filled)
+
     def _show_preview(self, result: ImportResult | None) -> None:
         self.preview = result
         self.rejected.set_rows(result.rejected if result is not None else ())
-        accepted = result.accepted if result is not None and result.dry_run else 0
-        self.import_button.setText(self.tr("Nhập %1 người vào danh sách chờ").replace("%1", str(accepted)))
-        self.import_button.setEnabled(accepted > 0 and self.import_path is not None)
+        checked = result is not None and result.dry_run
+        accepted = result.accepted if result is not None and checked else 0
+        filled = self._filled_count(result) if result is not None and checked and result.update_existing else 0
+        if filled:
+            self.import_button.setText(
+                self.tr("Nhập %1 người, bổ sung %2 người đã có")
+                .replace("%1", str(accepted))
+                .replace("%2", str(filled))
+            )
+        else:
+            self.import_button.setText(self.tr("Nhập %1 người vào danh sách chờ").replace("%1", str(accepted)))
+        self.import_button.setEnabled((accepted > 0 or filled > 0) and self.import_path is not None)
         if result is None:
             self.import_summary.setText(self.tr("Chưa chọn tệp."))
         elif result.dry_run:
@@ -405,6 +523,14 @@ class ReportsPage(QWidget):
                 .replace("%1", str(result.accepted))
                 .replace("%2", str(len(result.matched)))
                 .replace("%3", str(len(result.rejected)))
+                + (
+                    " "
+                    + self.tr("Sẽ bổ sung ô còn trống cho %1 người đã có.").replace(
+                        "%1", str(self._filled_count(result))
+                    )
+                    if result.update_existing
+                    else ""
+                )
                 + "\n"
                 + self.tr("Các cột: %1").replace("%1", columns)
             )
@@ -414,6 +540,14 @@ class ReportsPage(QWidget):
                 .replace("%1", str(result.accepted))
                 .replace("%2", str(len(result.matched)))
                 .replace("%3", str(len(result.rejected)))
+                + (
+                    " "
+                    + self.tr("Đã bổ sung ô còn trống cho %1 người đã có.").replace(
+                        "%1", str(self._filled_count(result))
+                    )
+                    if result.update_existing
+                    else ""
+                )
             )
 
     def import_for_real(self) -> None:
@@ -425,8 +559,17 @@ class ReportsPage(QWidget):
 
         text = self.tr("Đang nhập danh sách…")
 
+        update = self.preview.update_existing  # as checked: the choice changed means a new check first
+
         def work(progress: Progress, should_stop: ShouldStop) -> tuple[ImportResult, Path | None]:
-            result = imports.import_people(desk, path, lang=lang, progress=progress, should_stop=should_stop)
+            result = imports.import_people(
+                desk,
+                path,
+                update_existing=update,
+                lang=lang,
+                progress=progress,
+                should_stop=should_stop,
+            )
             saved = imports.save_rejected(result, path, lang=lang) if result.rejected else None
             return result, saved
 

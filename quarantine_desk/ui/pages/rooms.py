@@ -46,8 +46,8 @@ from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_room_board_page import Ui_RoomBoardPage
 from quarantine_desk.ui.interaction import error_text
-from quarantine_desk.ui.labels import room_sex_label, room_state_label
-from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.labels import exposure_label, room_sex_label, room_state_label, watch_label
+from quarantine_desk.ui.models import ATTENTION_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.permissions import restrict
 from quarantine_desk.ui.tasks import writing
@@ -67,6 +67,7 @@ STATE_COLOURS: dict[RoomState, tuple[str, str]] = {
     RoomState.OUT_OF_SERVICE: ("#e0e0e0", "#616161"),
 }
 
+WATCH_COLOUR = "#c62828"  # the badge of occupants who need special watch
 TILE = QSize(128, 84)  # four lines: room and beds, the cohort on up to two, days left
 GAP = 8
 MARGIN = 8
@@ -241,11 +242,27 @@ class RoomBoard(QWidget):
                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                     days,
                 )
+            if row.special_watch:
+                self._paint_watch(
+                    painter, bold, QRect(inner.left(), inner.top() + 3 * line, inner.width(), line), row
+                )
         if self.hasFocus() and self.selected is None and self._tiles:
             painter.setPen(QPen(self.palette().highlight().color(), 1, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(self._tiles[0].rect.adjusted(-3, -3, 3, 3))
         painter.end()
+
+    def _paint_watch(self, painter: QPainter, font: QFont, line: QRect, row: RoomRow) -> None:
+        """A red badge at the tile's bottom right: how many occupants need special watch (conditions, pregnancy)."""
+        text = f"! {row.special_watch}"
+        width = QFontMetrics(font).horizontalAdvance(text) + 10
+        badge = QRect(line.right() - width + 1, line.top(), width, line.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(WATCH_COLOUR))
+        painter.drawRoundedRect(badge, 7, 7)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(font)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
 
     # --- input ------------------------------------------------------------------------------------------------
 
@@ -303,6 +320,8 @@ class RoomBoard(QWidget):
                 ]
                 if row.cohort:
                     parts.append(row.cohort)
+                if row.special_watch:
+                    parts.append(self._texts.get("watch", "%1").replace("%1", str(row.special_watch)))
                 QToolTip.showText(event.globalPos(), " · ".join(p for p in parts if p), self)
             return True
         return super().event(event)
@@ -362,14 +381,20 @@ class RoomBoardPage(QWidget):
         self.service_button = ui.out_of_service
         self.service_button.clicked.connect(self._toggle_service_of_selected)
 
+        # The occupants who need special watch are marked as on their tile ("!"), with the reason as tooltip.
         self.occupants = RowsModel[StayRow](
             [
                 Column(self.tr("Giường"), lambda s: s.bed),
-                Column(self.tr("Họ và tên"), lambda s: s.full_name),
+                Column(
+                    self.tr("Họ và tên"),
+                    lambda s: f"! {s.full_name}" if s.special_watch else s.full_name,
+                    tooltip=self.occupant_tooltip,
+                ),
                 Column(self.tr("Ngày vào"), lambda s: vn_date(s.admitted_at)),
                 Column(self.tr("Dự kiến ra"), lambda s: vn_date(s.planned_release)),
             ],
             parent=self,
+            highlight=lambda s: ATTENTION_BACKGROUND if s.special_watch else None,
         )
         self.occupants_view = setup_table(ui.occupants, self.occupants, stretch_column=1)
         self.history = RowsModel[StayRow](
@@ -388,6 +413,21 @@ class RoomBoardPage(QWidget):
     def state_text(self, state: RoomState) -> str:
         return room_state_label(state)
 
+    def occupant_tooltip(self, stay: StayRow) -> str:
+        """The name, how the person came (F-level, F0 case or place, the cohort's when shared) and why they need
+        special watch."""
+        lines = [stay.full_name]
+        came = exposure_label(stay.f_level, stay.exposure)
+        if came:
+            lines.append(self.tr("Phân loại: %1").replace("%1", came))
+        if stay.special_watch:
+            lines.append(
+                self.tr("Cần theo dõi đặc biệt: %1").replace(
+                    "%1", watch_label(stay.special_watch, stay.pregnant, stay.conditions)
+                )
+            )
+        return "\n".join(lines)
+
     def outcome_text(self, stay: StayRow) -> str:
         if stay.outcome is StayOutcome.TRANSFERRED:
             return self.tr("Chuyển điều trị: %1").replace("%1", stay.transfer_to or "")
@@ -403,6 +443,7 @@ class RoomBoardPage(QWidget):
         texts = {state.value: self.state_text(state) for state in RoomState}
         texts["days_left"] = self.tr("còn %1 ngày")
         texts["due"] = self.tr("đến hạn ra")
+        texts["watch"] = self.tr("%1 người cần theo dõi đặc biệt")
         return texts
 
     # --- loading ----------------------------------------------------------------------------------------------
@@ -463,6 +504,8 @@ class RoomBoardPage(QWidget):
         ]
         if row.cohort:
             details.append(self.tr("nhóm %1").replace("%1", row.cohort))
+        if row.special_watch:
+            details.append(self._tile_texts()["watch"].replace("%1", str(row.special_watch)))
         if row.disinfected_at:
             details.append(
                 self.tr("khử khuẩn lần cuối %1 (%2)")
