@@ -22,6 +22,7 @@ from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.reports import figure_problems
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import (
+    ROSTER_VARIANTS,
     ReportMoment,
     StayOutcome,
     TestResult,
@@ -53,8 +54,6 @@ from quarantine_desk.services.presence import bed_figures_at, present_at, presen
 from quarantine_desk.services.shifts import staff_on_duty
 from quarantine_desk.services.stays import stay_query
 from quarantine_desk.services.supplies import stock_alerts
-
-VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def export_roster(
     moment = at if at is not None else roster_moment(on, desk.now())
     on = on or moment.date()
     out = Path(out)
-    if variant not in VARIANTS:
+    if variant not in ROSTER_VARIANTS:
         raise InvalidInput("variant", "bad_value", variant)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".pdf"):
