@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -32,7 +33,6 @@ from quarantine_desk.domain.stays import (
     roster_moment,
 )
 from quarantine_desk.domain.text import nfc
-from quarantine_desk.exports import pdf, xlsx
 from quarantine_desk.exports.common import atomic_output, dmy, stock_alert_line
 from quarantine_desk.exports.rows import (
     FIGURE_FIELDS,
@@ -45,6 +45,7 @@ from quarantine_desk.exports.rows import (
     SentReport,
     TestCell,
 )
+from quarantine_desk.lazy import lazy_module
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
@@ -54,6 +55,13 @@ from quarantine_desk.services.presence import bed_figures_at, present_at, presen
 from quarantine_desk.services.shifts import staff_on_duty
 from quarantine_desk.services.stays import stay_query
 from quarantine_desk.services.supplies import stock_alerts
+
+if TYPE_CHECKING:
+    from quarantine_desk.exports import pdf, xlsx
+else:
+    # reportlab and openpyxl load when a document is first written, not when the window starts.
+    pdf = lazy_module("quarantine_desk.exports.pdf")
+    xlsx = lazy_module("quarantine_desk.exports.xlsx")
 
 
 @dataclass(frozen=True)
