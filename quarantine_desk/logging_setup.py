@@ -10,7 +10,7 @@ import logging.handlers
 import os
 from pathlib import Path
 
-from quarantine_desk.db.engine import data_dir
+from quarantine_desk.resources import data_dir
 
 
 def configure(level: int = logging.INFO, folder: Path | None = None) -> Path | None:

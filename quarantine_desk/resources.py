@@ -1,4 +1,4 @@
-"""Finds the program's bundled files (fonts, translations, icons, migrations).
+"""Finds the program's bundled files (fonts, translations, icons, migrations) and the user's data folder.
 
 One helper for a source checkout and a PyInstaller bundle alike: in a bundle, ``sys._MEIPASS`` is the folder
 that holds ``resources/``; in a checkout, it sits beside the ``quarantine_desk`` package. (The Designer forms are
@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "QuarantineDesk"
 
 
 def _root() -> Path:
@@ -33,3 +37,8 @@ def migrations_path() -> Path:
     if getattr(sys, "_MEIPASS", None):
         return _root() / "quarantine_desk" / "db" / "migrations"
     return Path(__file__).resolve().parent / "db" / "migrations"
+
+
+def data_dir() -> Path:
+    """The user's data folder (database, logs, backups)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

@@ -15,15 +15,22 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from quarantine_desk import __version__
 from quarantine_desk.cli import admin, ahead, documents, logistics, people, policies, shifts, stays
 from quarantine_desk.cli.args import Parser, UsageError, password
 from quarantine_desk.cli.output import EXIT_USAGE, Output
 from quarantine_desk.domain.errors import DeskError, LoginRequired
+from quarantine_desk.lazy import lazy_module
 from quarantine_desk.messages import describe
-from quarantine_desk.services import auth
-from quarantine_desk.services.context import Desk, open_desk
+
+if TYPE_CHECKING:
+    from quarantine_desk.services import auth, context
+    from quarantine_desk.services.context import Desk
+else:
+    auth = lazy_module("quarantine_desk.services.auth")
+    context = lazy_module("quarantine_desk.services.context")
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def login(args: argparse.Namespace) -> Desk:
     """The desk of the database chosen by --db, logged in as --user (a command that may also run without)."""
-    desk = open_desk(args.db)
+    desk = context.open_desk(args.db)
     if not args.user:
         desk.close()
         raise LoginRequired()

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli import documents
 from quarantine_desk.cli.args import Parser, password
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output
-from quarantine_desk.services import audit, auth, facilities
-from quarantine_desk.services.context import Desk
-from quarantine_desk.services.setup import initialise
+from quarantine_desk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from quarantine_desk.services import audit, auth, facilities, setup
+    from quarantine_desk.services.context import Desk
+else:
+    setup = lazy_module("quarantine_desk.services.setup")
+    auth = lazy_module("quarantine_desk.services.auth")
+    audit = lazy_module("quarantine_desk.services.audit")
+    facilities = lazy_module("quarantine_desk.services.facilities")
 
 
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
-    desk, user = initialise(args.db, args.admin, password("Mật khẩu cho quản trị viên: "))
+    desk, user = setup.initialise(args.db, args.admin, password("Mật khẩu cho quản trị viên: "))
     try:
         out.result(
             {

@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli.args import Parser, UsageError, parse_date
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output, jsonable
 from quarantine_desk.domain import certificates as certs
-from quarantine_desk.exports.importer import ImportSheet
-from quarantine_desk.services import documents
-from quarantine_desk.services.context import Desk
+from quarantine_desk.domain.stays import ROSTER_VARIANTS
+from quarantine_desk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from quarantine_desk.exports.importer import ImportSheet
+    from quarantine_desk.services import documents
+    from quarantine_desk.services.context import Desk
+else:
+    documents = lazy_module("quarantine_desk.services.documents")
 
 
 def document_written(out: Output, path: Path, sentence: str, rows: int | None = None, **more: Any) -> None:
@@ -372,7 +378,7 @@ def register(sub: Any) -> None:
     p.add_argument("facility")
     p.add_argument("--out", required=True)
     p.add_argument("--date")
-    p.add_argument("--variant", default="present", choices=documents.VARIANTS)
+    p.add_argument("--variant", default="present", choices=ROSTER_VARIANTS)
     p.set_defaults(handler=cmd_export_roster)
 
     p = export.add_parser(

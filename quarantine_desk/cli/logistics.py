@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli import ahead
 from quarantine_desk.cli.args import Parser, parse_at, parse_date
 from quarantine_desk.cli.output import Output
-from quarantine_desk.services import meals, supplies
-from quarantine_desk.services.context import Desk
+from quarantine_desk.domain.meals import DINERS, MEALS
+from quarantine_desk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from quarantine_desk.services import meals, supplies
+    from quarantine_desk.services.context import Desk
+else:
+    meals = lazy_module("quarantine_desk.services.meals")
+    supplies = lazy_module("quarantine_desk.services.supplies")
 
 MEAL_VI = {"breakfast": "Bữa sáng", "lunch": "Bữa trưa", "dinner": "Bữa tối"}
 DINERS_VI = {"quarantined": "người cách ly", "staff": "lực lượng phục vụ"}
@@ -277,8 +284,8 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_meals)
     p = meal.add_parser("record", help="ghi số suất đã phát")
     p.add_argument("facility")
-    p.add_argument("meal", choices=list(meals.MEALS))
+    p.add_argument("meal", choices=list(MEALS))
     p.add_argument("portions", type=int)
-    p.add_argument("--diners", choices=list(meals.DINERS), default="quarantined")
+    p.add_argument("--diners", choices=list(DINERS), default="quarantined")
     p.add_argument("--date")
     p.set_defaults(handler=cmd_meals_record)

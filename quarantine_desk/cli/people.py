@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli.args import Parser, UsageError, parse_date
 from quarantine_desk.cli.output import EXIT_OK, Output
-from quarantine_desk.services import people, vaccination
-from quarantine_desk.services.context import Desk
-from quarantine_desk.services.people import Dose
+from quarantine_desk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from quarantine_desk.services import people, vaccination
+    from quarantine_desk.services.context import Desk
+else:
+    people = lazy_module("quarantine_desk.services.people")
+    vaccination = lazy_module("quarantine_desk.services.vaccination")
 
 
 def cmd_person_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
@@ -91,11 +96,11 @@ def cmd_people_search(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
-def _dose(text: str) -> Dose:
+def _dose(text: str) -> people.Dose:
     """``DATE`` or ``DATE:VACCINE`` ("2021-08-01:AstraZeneca"); ``?`` for a dose whose date is not known."""
     day, _, vaccine = text.partition(":")
     given = None if day.strip() in ("", "?") else parse_date(day.strip(), "dose")
-    return Dose(given, vaccine.strip() or None)
+    return people.Dose(given, vaccine.strip() or None)
 
 
 def cmd_person_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:

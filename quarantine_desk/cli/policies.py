@@ -4,14 +4,20 @@ progress it would change; changes them only with ``--yes``), and ``cohort list``
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli.args import Parser, UsageError, parse_at, parse_date
 from quarantine_desk.cli.output import EXIT_OK, Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
-from quarantine_desk.services import cohorts, policies
-from quarantine_desk.services.context import Desk
+from quarantine_desk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from quarantine_desk.services import cohorts, policies
+    from quarantine_desk.services.context import Desk
+else:
+    cohorts = lazy_module("quarantine_desk.services.cohorts")
+    policies = lazy_module("quarantine_desk.services.policies")
 
 
 def _policy_payload(p: PolicyProfile) -> dict[str, Any]:

@@ -9,14 +9,20 @@ from __future__ import annotations
 import argparse
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli.args import Parser, parse_at, parse_date
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.shifts import PATTERNS, Interval
-from quarantine_desk.services import shifts, staff_tests
-from quarantine_desk.services.context import Desk
+from quarantine_desk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from quarantine_desk.services import shifts, staff_tests
+    from quarantine_desk.services.context import Desk
+else:
+    shifts = lazy_module("quarantine_desk.services.shifts")
+    staff_tests = lazy_module("quarantine_desk.services.staff_tests")
 
 SHIFT_ACTIONS = {
     "plan": 1,

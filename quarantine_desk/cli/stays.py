@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli.args import UsageError, parse_at, parse_date
 from quarantine_desk.cli.output import EXIT_OK, Output
 from quarantine_desk.domain.cohorts import parse_kind
-from quarantine_desk.domain.stays import TestKind, TestResult
-from quarantine_desk.services import medical, stays
-from quarantine_desk.services.context import Desk
+from quarantine_desk.domain.stays import RELEASE_OUTCOMES, TestKind, TestResult
+from quarantine_desk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from quarantine_desk.services import medical, stays
+    from quarantine_desk.services.context import Desk
+else:
+    medical = lazy_module("quarantine_desk.services.medical")
+    stays = lazy_module("quarantine_desk.services.stays")
 
 
 def _admit_payload(r: stays.AdmitResult) -> dict[str, Any]:
@@ -208,7 +214,7 @@ def register(sub: Any) -> None:
     p.add_argument("person")
     p.add_argument("--at")
     p.add_argument("--override", metavar="REASON", help="lý do (trưởng ban duyệt khi chưa đủ điều kiện)")
-    p.add_argument("--outcome", choices=[o.value for o in stays.RELEASE_OUTCOMES])
+    p.add_argument("--outcome", choices=[o.value for o in RELEASE_OUTCOMES])
     p.add_argument("--home", metavar="ADDRESS", help="địa chỉ cách ly tại nhà (--outcome home_quarantine)")
     p.set_defaults(handler=cmd_release)
 

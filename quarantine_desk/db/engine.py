@@ -13,22 +13,16 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 
 from quarantine_desk.domain.errors import DatabaseBusy, DatabaseUnavailable, DeskError
+from quarantine_desk.resources import data_dir
 
 log = logging.getLogger(__name__)
 
 ENV_URL = "QUARANTINE_DESK_DB"
-APP_NAME = "QuarantineDesk"
-
-
-def data_dir() -> Path:
-    """The user's data folder (database, logs, backups)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_url() -> str:

@@ -7,23 +7,29 @@ or unwanted upgrade can be undone by hand. A PostgreSQL database is upgraded in 
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 
 from quarantine_desk.db.engine import READ_ONLY, sqlite_file
 from quarantine_desk.resources import migrations_path
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
+
+# The scripts' own lines naming their revision and the one before it.
+_REVISION_LINE = re.compile(r'^(down_revision|revision)\s*(?::[^=]*)?=\s*["\']?([^"\'\s]+)["\']?', re.MULTILINE)
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_path()))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -31,15 +37,35 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-    assert head is not None
-    return head
+    """The newest revision: the one no other script names as the one before it.
+
+    Read from the scripts' ``revision`` and ``down_revision`` lines rather than through Alembic, which takes
+    half a second to import and is needed only when a schema is actually upgraded (a test holds the two answers
+    equal).
+    """
+    revisions: set[str] = set()
+    previous: set[str] = set()
+    for script in (migrations_path() / "versions").glob("*.py"):
+        found = dict((key, value) for key, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            previous.add(found.get("down_revision", "None"))
+    heads = revisions - previous
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must form one line; heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema's revision, None for a database without one."""
     # A read: on SQLite it must not take the write lock (see engine.READ_ONLY).
     with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(versions) > 1:
+        raise RuntimeError(f"the database has several schema revisions: {versions}")
+    return versions[0] if versions else None
 
 
 def needs_upgrade(engine: Engine) -> bool:
@@ -57,6 +83,8 @@ def upgrade(engine: Engine, url: str, revision: str = "head") -> Path | None:
     if current is not None and path is not None and path.exists():
         backup = _copy_aside(path, current)
     log.info("upgrading schema from %s to %s", current, target)
+    from alembic import command
+
     config = alembic_config(url)
     with engine.connect() as connection:
         if url.startswith("sqlite"):

@@ -51,6 +51,18 @@ class StayOutcome(StrEnum):
     OTHER = "other"  # with a reason (also a release although a test was positive)
 
 
+# Outcomes a release may be given; "transferred" has its own use case (``transfer``).
+RELEASE_OUTCOMES = (
+    StayOutcome.COMPLETED,
+    StayOutcome.RELEASED_EARLY,
+    StayOutcome.HOME_QUARANTINE,
+    StayOutcome.OTHER,
+)
+
+#: The lists of stays a roster can be: who is present, admitted or released on the day, due out tomorrow, positive.
+ROSTER_VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
+
+
 def is_present(admitted_at: datetime, released_at: datetime | None, at: datetime) -> bool:
     """Whether a stay is in the facility at moment ``at``."""
     return admitted_at <= at and (released_at is None or released_at > at)

@@ -19,12 +19,13 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 from sqlalchemy.exc import DatabaseError
 
-from quarantine_desk.db.engine import READ_ONLY, data_dir, make_engine
+from quarantine_desk.db.engine import READ_ONLY, make_engine
 from quarantine_desk.db.migrate import current_revision, head_revision, upgrade
 from quarantine_desk.db.models import Base
 from quarantine_desk.domain.errors import BadFile, Cancelled, OutsideFacility
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
+from quarantine_desk.resources import data_dir
 from quarantine_desk.services import audit, changes
 from quarantine_desk.services.context import Desk
 

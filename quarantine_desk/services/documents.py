@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.reports import figure_problems
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import (
+    ROSTER_VARIANTS,
     ReportMoment,
     StayOutcome,
     TestResult,
@@ -32,7 +34,6 @@ from quarantine_desk.domain.stays import (
     roster_moment,
 )
 from quarantine_desk.domain.text import nfc
-from quarantine_desk.exports import pdf, xlsx
 from quarantine_desk.exports.common import (
     atomic_output,
     capacity_line,
@@ -51,6 +52,7 @@ from quarantine_desk.exports.rows import (
     SentReport,
     TestCell,
 )
+from quarantine_desk.lazy import lazy_module
 from quarantine_desk.services import audit, scope
 from quarantine_desk.services.capacity import capacity_in
 from quarantine_desk.services.context import Desk
@@ -62,7 +64,12 @@ from quarantine_desk.services.shifts import staff_on_duty
 from quarantine_desk.services.stays import stay_query
 from quarantine_desk.services.supplies import kit_shortages, stock_alerts
 
-VARIANTS = ("present", "admitted", "released", "due_tomorrow", "positive")
+if TYPE_CHECKING:
+    from quarantine_desk.exports import pdf, xlsx
+else:
+    # reportlab and openpyxl load when a document is first written, not when the window starts.
+    pdf = lazy_module("quarantine_desk.exports.pdf")
+    xlsx = lazy_module("quarantine_desk.exports.xlsx")
 
 
 @dataclass(frozen=True)
@@ -184,7 +191,7 @@ def export_roster(
     moment = at if at is not None else roster_moment(on, desk.now())
     on = on or moment.date()
     out = Path(out)
-    if variant not in VARIANTS:
+    if variant not in ROSTER_VARIANTS:
         raise InvalidInput("variant", "bad_value", variant)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".pdf"):

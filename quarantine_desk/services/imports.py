@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, insert, or_, select, text
 from sqlalchemy.engine import Connection
@@ -25,8 +25,8 @@ from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.text import fold, name_sort_key
-from quarantine_desk.exports import importer
 from quarantine_desk.exports.common import check_stop
+from quarantine_desk.lazy import lazy_module
 from quarantine_desk.services import audit
 from quarantine_desk.services.changes import wrote
 from quarantine_desk.services.context import Desk
@@ -38,6 +38,11 @@ from quarantine_desk.services.people import (
     check_new_person,
     search_tokens,
 )
+
+if TYPE_CHECKING:
+    from quarantine_desk.exports import importer
+else:
+    importer = lazy_module("quarantine_desk.exports.importer")  # openpyxl: loaded when a list is first read
 
 BATCH = 500
 

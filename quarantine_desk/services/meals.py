@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import MealRecord
 from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.meals import DINERS, MEALS
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import roster_moment
 from quarantine_desk.services import audit
@@ -29,8 +30,6 @@ from quarantine_desk.services.shifts import staff_on_duty
 
 log = logging.getLogger(__name__)
 
-MEALS = ("breakfast", "lunch", "dinner")
-DINERS = ("quarantined", "staff")
 MAX_PORTIONS = 100_000
 # When each meal is served: the staff on duty in that window eat it.
 MEAL_TIMES = {

@@ -56,7 +56,7 @@ from quarantine_desk.domain.policy import (
 )
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import Arrival, RoomSnapshot, check_admission, fitting_rooms
-from quarantine_desk.domain.stays import StayOutcome, TestResult, is_child, roster_moment
+from quarantine_desk.domain.stays import RELEASE_OUTCOMES, StayOutcome, TestResult, is_child, roster_moment
 from quarantine_desk.domain.text import clean_text, nfc, required_text
 from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
@@ -641,15 +641,6 @@ def _check_child_not_left_alone(session: Session, stay: Stay, person: Person) ->
     adults = len(household) - len(children)
     if children and not adults:
         raise ChildWouldBeLeftAlone(person.full_name, children[0].full_name)
-
-
-# Outcomes a release may be given; "transferred" has its own use case (``transfer``).
-RELEASE_OUTCOMES = (
-    StayOutcome.COMPLETED,
-    StayOutcome.RELEASED_EARLY,
-    StayOutcome.HOME_QUARANTINE,
-    StayOutcome.OTHER,
-)
 
 
 def release(

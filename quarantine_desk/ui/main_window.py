@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(1024, 640))
         self.areas = self._areas()
         self._pages: dict[str, QWidget] = {}
+        self._banner_facility: str | None = None  # the facility whose alerts the banner has read or is reading
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -168,6 +169,9 @@ class MainWindow(QMainWindow):
         open_area = getattr(page, "open_area", None)
         if open_area is not None:
             open_area.connect(self.open_area)
+        alerts_read = getattr(page, "alerts_read", None)
+        if alerts_read is not None:
+            alerts_read.connect(self._alerts_read)
         return page
 
     def page(self, key: str) -> QWidget:
@@ -265,10 +269,18 @@ class MainWindow(QMainWindow):
     def refresh_banner(self) -> None:
         """The most urgent alert of the current facility, and the 16:00 report reminder; hidden when all is well."""
         code, desk = self.ctx.facility, self.ctx.desk
+        self._banner_facility = code
         if not code:
             self.show_banner([])
             return
         query(self, lambda: overview.alerts(desk, code), self.show_banner, self._banner_failed, key="banner")
+
+    @Slot(str, object)
+    def _alerts_read(self, code: str, alerts: list[Alert]) -> None:
+        """The overview has read the facility's alerts: the banner shows the same, without a read of its own."""
+        if code == self.ctx.facility:
+            self._banner_facility = code
+            self.show_banner(alerts)
 
     def _banner_failed(self, error: BaseException) -> None:
         log.warning("alerts could not be read: %s", error)
@@ -316,7 +328,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.refresh_banner()
+        if self._banner_facility != self.ctx.facility:
+            self.refresh_banner()
         self.banner_timer.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -582,6 +595,11 @@ class MainWindow(QMainWindow):
         index = self.facility_box.findData(code) if code else -1
         name = self.facility_box.itemText(index) if index >= 0 else self.tr("chưa chọn")
         self.facility_label.setText(self.tr("Khu cách ly: {0}").format(name))
+        if code and self.current_area() == "dashboard":
+            # The overview reads this facility's alerts with its figures and hands them to the banner (_alerts_read):
+            # the first screen reads them once.
+            self._banner_facility = code
+            return
         self.refresh_banner()
 
     # --- geometry -------------------------------------------------------------------------------------------------

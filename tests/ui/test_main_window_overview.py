@@ -168,3 +168,36 @@ def test_the_banner_follows_the_facility(window: MainWindow, ctx: UiContext) -> 
     window.facility_box.setCurrentIndex(window.facility_box.findData("TDT"))
     settle()
     assert window.banner.isVisible() and "Lê Văn Tám" in window.banner_text.text()
+
+
+def test_the_first_screen_reads_each_thing_once(qtbot, ctx: UiContext, settings: opts.Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The overview's read carries the alerts, and the banner shows those: one read of the alerts, one room board,
+    and the people present counted without loading the roster."""
+    monkeypatch.setattr(overview, "shift_gaps", lambda *_args: None)
+    facilities.add_facility(ctx.desk, "KTX-A", "Ký túc xá khu A")
+    facilities.add_rooms(ctx.desk, "KTX-A", "Tầng 1", "101-104", 4, "M")
+    sick = admit(ctx, "Trần Văn Nam", "001085000111", "101")
+    medical.record_test(ctx.desk, sick, "rapid", "positive")
+    settings.set(opts.LAST_FACILITY, "KTX-A")
+    calls: dict[str, int] = {"alerts": 0, "room_board": 0, "roster": 0}
+
+    def counted(name: str, func):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls[name] += 1
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(overview, "alerts", counted("alerts", overview.alerts))
+    monkeypatch.setattr(overview, "room_board", counted("room_board", overview.room_board))
+    monkeypatch.setattr(stays, "roster", counted("roster", stays.roster))
+    w = MainWindow(ctx, settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    settle()
+    assert calls == {"alerts": 1, "room_board": 1, "roster": 0}
+    assert dashboard(w).value("present") == 1
+    assert w.banner.isVisible()
+    assert w.banner_text.text().startswith("Dương tính: Trần Văn Nam, phòng 101")

@@ -203,6 +203,7 @@ class DashboardPage(QWidget):
     # "room:<name>", or "" for the page as it is.
     open_area = Signal(str, str)
     loaded = Signal()  # the figures of the latest read are on show
+    alerts_read = Signal(str, object)  # the facility and its alerts, read with the figures (the banner shows them)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -366,6 +367,7 @@ class DashboardPage(QWidget):
             .replace("%3", today.strftime("%d/%m/%Y"))
         )
         self._show_alerts(list(board.alerts))
+        self.alerts_read.emit(facility.code, list(board.alerts))
         self.zones.set_rows(list(board.zones))
         self.chart.set_history(list(board.history))
         ahead = board.capacity

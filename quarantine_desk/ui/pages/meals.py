@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quarantine_desk.domain.meals import MEALS
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import meals
 from quarantine_desk.services.changes import Area
@@ -83,7 +84,7 @@ class MealsPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._meal_chosen())
 
         self.meal = ui.meal
-        for code in meals.MEALS:
+        for code in MEALS:
             self.meal.addItem(self.meal_name(code), code)
         self.diners = ui.diners
         self.diners.addItem(self.tr("Người cách ly"), "quarantined")

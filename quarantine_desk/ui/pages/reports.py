@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from quarantine_desk.domain.errors import BadFile, DeskError
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
+from quarantine_desk.domain.stays import ROSTER_VARIANTS
 from quarantine_desk.messages import import_mapping
 from quarantine_desk.services import documents, handover, imports
 from quarantine_desk.services.imports import ImportResult, Rejected
@@ -96,7 +97,7 @@ class ReportsPage(QWidget):
             "due_tomorrow": self.tr("Dự kiến ra ngày mai"),
             "positive": self.tr("Dương tính / chuyển điều trị"),
         }
-        for variant in documents.VARIANTS:
+        for variant in ROSTER_VARIANTS:
             self.roster_variant.addItem(labels.get(variant, variant), variant)
         self.roster_xlsx = ui.roster_xlsx
         self.roster_xlsx.clicked.connect(lambda: self.export_roster(".xlsx"))
