@@ -22,8 +22,25 @@ class DeskError(Exception):
     exit_code: int = 1
 
     def __str__(self) -> str:  # for logs only; users see quarantine_desk.messages.describe()
-        fields = {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        """The code, the rule and the fields; a field that may hold what a user typed or searched for (a name,
+        an ID number, a value) shows only that it is there: the log must not keep personal data."""
+        fields = {k: _loggable(k, v) for k, v in vars(self).items() if not k.startswith("_")}
         return f"{self.code}{' ' + self.rule if self.rule else ''} {fields}"
+
+    def __repr__(self) -> str:  # an exception's repr shows its arguments: the same care as above
+        return f"{type(self).__name__}({self})"
+
+
+# Fields whose values are codes or places, never what a person typed: shown in the log as they are.
+_CODE_FIELDS = frozenset(
+    {"kind", "field", "reason", "permission", "role", "facility", "room", "bed", "zone", "url", "rule"}
+)
+
+
+def _loggable(name: str, value: object) -> object:
+    if value is None or isinstance(value, bool | int | float) or name in _CODE_FIELDS:
+        return value
+    return "…"
 
 
 # --- bad input (exit 2 on the command line, a message beside the field in the window) -------------------------
