@@ -232,7 +232,7 @@ def cmd_capacity(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 def register(sub: Any) -> None:
     """``capacity [FACILITY] [--days N]``."""
-    p = sub.add_parser("capacity", help="sức chứa: giường trống dự kiến, ngày vượt 90 %, ngày hết giường")
+    p = sub.add_parser("capacity", help="sức chứa: giường trống dự kiến, ngày vượt 90 %%, ngày hết giường")
     p.add_argument("facility", nargs="?")
     p.add_argument("--days", type=int, default=14)
     p.set_defaults(handler=cmd_capacity)
