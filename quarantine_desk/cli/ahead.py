@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli.args import parse_date
 from quarantine_desk.cli.documents import document_written
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.stays import TestKind
-from quarantine_desk.exports.common import capacity_assumption, number_text
-from quarantine_desk.services import capacity, forecast, supplies
-from quarantine_desk.services.context import Desk
+from quarantine_desk.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from quarantine_desk.exports import common
+    from quarantine_desk.services import capacity, forecast, supplies
+    from quarantine_desk.services.context import Desk
+else:
+    common = lazy_module("quarantine_desk.exports.common")
+    capacity = lazy_module("quarantine_desk.services.capacity")
+    forecast = lazy_module("quarantine_desk.services.forecast")
+    supplies = lazy_module("quarantine_desk.services.supplies")
 
 KIND_VI = {TestKind.RAPID: "test nhanh", TestKind.PCR: "RT-PCR"}
 
@@ -83,7 +91,7 @@ def cmd_stock_forecast(desk: Desk, args: argparse.Namespace, out: Output) -> int
             for i in result.items:
                 days = "—" if i.days_left is None else f"{i.days_left} ngày"
                 lines.append(
-                    f"{i.code}\t{i.name}\tcòn {i.stock} {i.unit}\t{number_text(i.per_day)}/ngày\tđủ dùng {days}"
+                    f"{i.code}\t{i.name}\tcòn {i.stock} {i.unit}\t{common.number_text(i.per_day)}/ngày\tđủ dùng {days}"
                 )
         return "\n".join(lines)
 
@@ -190,7 +198,7 @@ def _capacity_payload(c: Any) -> dict[str, Any]:
         ],
         "full_on": c.full_on,
         "over_90_on": c.over_90_on,
-        "assumption": capacity_assumption(c.arrivals_per_day),
+        "assumption": common.capacity_assumption(c.arrivals_per_day),
     }
 
 
@@ -200,7 +208,7 @@ def _capacity_lines(c: Any) -> list[str]:
     full = f"hết giường từ {c.full_on:%d/%m/%Y}" if c.full_on else "chưa hết giường trong thời gian dự báo"
     return [
         f"{head}: {c.beds} giường, {c.occupied} đang dùng ({c.percent} %), {c.free} trống, {c.closed} đang đóng; "
-        f"bình quân {number_text(c.arrivals_per_day)} người đến mỗi ngày (7 ngày qua).",
+        f"bình quân {common.number_text(c.arrivals_per_day)} người đến mỗi ngày (7 ngày qua).",
         f"  Dự kiến {over}; {full}.",
     ]
 
@@ -213,7 +221,7 @@ def cmd_capacity(desk: Desk, args: argparse.Namespace, out: Output) -> int:
             lines = _capacity_lines(c)
             lines.append("Ngày\tRa\tĐến (cộng dồn)\tCó mặt\tTrống")
             lines += [f"{d.day:%d/%m/%Y}\t{d.releases}\t{d.arrivals}\t{d.occupied}\t{d.free}" for d in c.days]
-            lines.append(capacity_assumption(c.arrivals_per_day))
+            lines.append(common.capacity_assumption(c.arrivals_per_day))
             return "\n".join(lines)
 
         out.result(_capacity_payload(c), text)
@@ -224,7 +232,7 @@ def cmd_capacity(desk: Desk, args: argparse.Namespace, out: Output) -> int:
         lambda: (
             "\n".join(line for c in (*each, total) for line in _capacity_lines(c))
             + "\n"
-            + capacity_assumption(total.arrivals_per_day)
+            + common.capacity_assumption(total.arrivals_per_day)
         ),
     )
     return 0

@@ -9,7 +9,7 @@ from quarantine_desk.domain.roles import Role
 from quarantine_desk.services import audit, documents, handover
 from tests.helpers import as_role
 from tests.services.fixtures import AUG1
-from tests.services.test_documents import _completed, admitted_pair
+from tests.services.test_documents import admitted_pair, completed_stay
 
 
 def _actions(desk, action: str):  # type: ignore[no-untyped-def]
@@ -41,7 +41,7 @@ def test_a_viewers_report_is_audited_with_the_flag_it_sets(desk, clock, tmp_path
 def test_certificates_and_commitments_are_audited(desk, clock, tmp_path):
     a, b = admitted_pair(desk)
     documents.commitment_pdf(desk, b, tmp_path / "ck.pdf")
-    _completed(desk, clock, a)
+    completed_stay(desk, clock, a)
     data = documents.certificate(desk, a, tmp_path / "gxn.pdf")
     documents.certificates(desk, "F01", date(2021, 8, 15), tmp_path / "all.pdf")
     documents.export_facility_key(desk, "F01", tmp_path / "F01.key")

@@ -113,7 +113,7 @@ def test_certificate_and_verification(desk, clock, tmp_path):
     assert documents.certificates(desk, "F01", date(2021, 8, 15), tmp_path / "all.pdf") == 1
 
 
-def _completed(desk, clock, person):
+def completed_stay(desk, clock, person):
     """The person's stay ended as completed: the tests of days 1, 7 and 14, the release on day 15."""
     clock.now = datetime(2021, 8, 15, 9)
     for day in (1, 7, 14):
@@ -123,7 +123,7 @@ def _completed(desk, clock, person):
 
 def test_verification_needs_only_the_public_key_file(desk, clock, tmp_path):
     a, _ = admitted_pair(desk)
-    _completed(desk, clock, a)
+    completed_stay(desk, clock, a)
     data = documents.certificate(desk, a, tmp_path / "gxn.pdf")
     key_file = documents.export_facility_key(desk, "F01", tmp_path / "F01.key")
     assert "PRIVATE" not in key_file.read_text()
@@ -151,7 +151,7 @@ def test_another_facilitys_key_does_not_vouch(desk, clock, tmp_path):
 
     a, _ = admitted_pair(desk)
     facilities.add_facility(desk, "F02", "Khu cách ly khác")
-    _completed(desk, clock, a)
+    completed_stay(desk, clock, a)
     data = documents.certificate(desk, a, tmp_path / "gxn.pdf")
     other = documents.read_key_file(documents.export_facility_key(desk, "F02", tmp_path / "F02.key"))
     assert documents.verify_certificate(data.verification_code, other).reason == "other_facility"
