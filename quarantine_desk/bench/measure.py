@@ -34,6 +34,8 @@ def measure_here(
     """Set up one case, run it ``repeat`` times (after one run to warm up), undoing its changes after each."""
     from quarantine_desk.bench.cases import Context, cases
 
+    # The operations' own info lines would be timed too; the level is put back after (the tests measure in-process).
+    disabled_before = logging.root.manager.disable
     logging.disable(logging.WARNING)
     case = {c.key: c for c in cases(province)}[key]
     factory = case.now if side == "now" else case.ref
@@ -54,6 +56,7 @@ def measure_here(
                 undo()
     finally:
         desk.close()
+        logging.disable(disabled_before)
     return {"times": times, "rss": _peak_rss()}
 
 
