@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from quarantine_desk import __version__
+from quarantine_desk import __version__, tempfiles
 from quarantine_desk.cli import admin, ahead, documents, logistics, people, policies, shifts, stays
 from quarantine_desk.cli.args import Parser, UsageError, password
 from quarantine_desk.cli.output import EXIT_USAGE, Output
@@ -99,6 +99,7 @@ def _run(argv: Sequence[str] | None) -> int:
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     out = Output(as_json)
     lang = "vi"
+    tempfiles.clean_stale()  # what a killed run of the program left behind
     try:
         args = parser.parse_args(argv)
         lang = args.lang

@@ -263,6 +263,12 @@ def register(sub: Any) -> None:
     p.add_argument("facility")
     p.add_argument("--out", required=True)
     p.set_defaults(handler=documents.cmd_facility_key_export)
+    p = key.add_parser(
+        "new",
+        help="tạo khóa ký mới (khi khóa cũ không còn, ví dụ sau khi khôi phục bản sao lưu không mã hóa)",
+    )
+    p.add_argument("facility")
+    p.set_defaults(handler=documents.cmd_facility_key_new)
 
     room = sub.add_parser("room", help="phòng").add_subparsers(
         dest="action", required=True, parser_class=Parser

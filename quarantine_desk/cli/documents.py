@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from quarantine_desk.cli.args import Parser, UsageError, parse_date
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output, jsonable
 from quarantine_desk.domain import certificates as certs
+from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.stays import ROSTER_VARIANTS
 from quarantine_desk.lazy import lazy_module
 
@@ -215,6 +217,18 @@ def cmd_facility_key_export(desk: Desk, args: argparse.Namespace, out: Output) -
     return 0
 
 
+def cmd_facility_key_new(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    public = documents.renew_signing_key(desk, args.facility)
+    out.result(
+        {"facility": args.facility.upper(), "public_key": public},
+        lambda: (
+            f"Đã tạo khóa ký mới cho khu {args.facility.upper()}. Xuất tệp khóa công khai mới (facility key export) "
+            "và gửi cho xã, phường, chốt kiểm soát; giấy đã cấp trước đó vẫn kiểm tra được bằng tệp khóa cũ."
+        ),
+    )
+    return 0
+
+
 def cmd_commitment(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     """Prints the commitment form (--out), records that it was signed (--signed), or both."""
     if not args.out and not args.signed:
@@ -344,21 +358,83 @@ def _match_line(m: Any, update_existing: bool, vi: bool) -> str:
     return line + "."
 
 
-def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    from quarantine_desk.services import backup
+def _passphrase(args: argparse.Namespace) -> str | None:
+    """The backup passphrase from the environment variable named by --passphrase-env (never on the command line,
+    where other users of the PC could read it)."""
+    name = getattr(args, "passphrase_env", None)
+    if not name:
+        return None
+    value = os.environ.get(name)
+    if value is None:
+        raise InvalidInput("passphrase", "not_set", name=name)
+    return value
 
-    summary = backup.backup(desk, Path(args.out))
+
+def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.services import autobackup, backup
+
+    if args.action == "list":
+        if args.out or args.passphrase_env:
+            raise UsageError("backup list không nhận --out hay --passphrase-env")
+        files = autobackup.list_backups(desk)
+        out.result(
+            [
+                {
+                    "file": b.path,
+                    "kind": b.kind,
+                    "made_at": b.made_at.replace(microsecond=0),
+                    "bytes": b.size,
+                    "encrypted": b.encrypted,
+                }
+                for b in files
+            ],
+            lambda: (
+                "\n".join(
+                    f"{b.made_at:%d/%m/%Y %H:%M}\t{BACKUP_KINDS.get(b.kind, b.kind)}\t{b.size:,} byte\t{b.path}".replace(
+                        ",", "."
+                    )
+                    for b in files
+                )
+                or "Chưa có bản sao lưu tự động nào."
+            ),
+        )
+        return 0
+    if not args.out:
+        raise UsageError("cần --out TỆP (hoặc: backup list)")
+    passphrase = _passphrase(args)
+    summary = backup.backup(desk, Path(args.out), passphrase=passphrase)
     out.result(
-        {"file": summary.path, "revision": summary.revision, "rows": summary.rows},
-        lambda: f"Đã sao lưu {summary.total} dòng dữ liệu vào {summary.path}.",
+        {
+            "file": summary.path,
+            "revision": summary.revision,
+            "rows": summary.rows,
+            "encrypted": passphrase is not None,
+        },
+        lambda: (
+            f"Đã sao lưu {summary.total} dòng dữ liệu vào {summary.path}"
+            + (
+                " (đã mã hóa bằng mật khẩu sao lưu)."
+                if passphrase is not None
+                else " (không mã hóa; không gồm khóa ký giấy xác nhận)."
+            )
+        ),
     )
     return 0
+
+
+BACKUP_KINDS = {
+    "daily": "hằng ngày",
+    "weekly": "hằng tuần",
+    "before-restore": "trước khi khôi phục",
+    "before-upgrade": "trước khi nâng cấp",
+    "manual": "khác",
+}
 
 
 def cmd_restore(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from quarantine_desk.services import backup
 
-    summary = backup.restore(desk, Path(args.file))
+    summary = backup.restore(desk, Path(args.file), passphrase=_passphrase(args))
     out.result(
         {"file": summary.path, "rows": summary.rows},
         lambda: (
@@ -455,9 +531,19 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(handler=cmd_import_people)
 
-    p = sub.add_parser("backup", help="sao lưu toàn bộ dữ liệu vào một tệp")
-    p.add_argument("--out", required=True)
+    p = sub.add_parser(
+        "backup",
+        help="sao lưu toàn bộ dữ liệu vào một tệp (--out), hoặc liệt kê các bản sao lưu tự động (list)",
+    )
+    p.add_argument("action", nargs="?", choices=["list"], help="list: các bản sao lưu tự động")
+    p.add_argument("--out")
+    p.add_argument(
+        "--passphrase-env",
+        metavar="BIẾN",
+        help="mã hóa bằng mật khẩu lấy từ biến môi trường này (ít nhất 8 ký tự)",
+    )
     p.set_defaults(handler=cmd_backup)
     p = sub.add_parser("restore", help="khôi phục toàn bộ dữ liệu từ một bản sao lưu")
     p.add_argument("file")
+    p.add_argument("--passphrase-env", metavar="BIẾN", help="mật khẩu của bản sao lưu đã mã hóa, từ biến này")
     p.set_defaults(handler=cmd_restore)

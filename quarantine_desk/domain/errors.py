@@ -73,6 +73,19 @@ class BadFile(DeskError):
         self.params = params
 
 
+class SigningKeyMissing(DeskError):
+    """The facility's certificate signing key is not in the database (restored from a backup without keys): its
+    certificates can still be checked, but no new one can be signed until the key comes back or a new one is
+    made."""
+
+    code = "signing_key_missing"
+    exit_code = 3
+
+    def __init__(self, facility: str) -> None:
+        super().__init__(facility)
+        self.facility = facility
+
+
 class Cancelled(DeskError):
     """The user pressed Cancel during long work; nothing was written."""
 

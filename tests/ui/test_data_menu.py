@@ -30,6 +30,7 @@ def test_backup_then_restore_through_the_window(qtbot, ctx: UiContext, settings,
     window = MainWindow(ctx, settings)
     qtbot.addWidget(window)
     target = tmp_path / "usb" / "sao-luu.sqlite3"
+    target.parent.mkdir()
     data_menu.start_backup(window, ctx, str(target))
     qtbot.waitUntil(lambda: bool(recorder.infos), timeout=20_000)
     assert target.exists() and "sao-luu.sqlite3" in recorder.infos[-1]
