@@ -94,6 +94,7 @@ FIELDS = {
         "by": "Người khử khuẩn",
         "symptoms": "Triệu chứng",
         "variant": "Loại danh sách",
+        "demo_people": "Số người của dữ liệu mẫu",
         "passphrase": "Mật khẩu sao lưu",
         "limit": "Giới hạn số dòng",
         "person": "Người",
@@ -178,6 +179,7 @@ FIELDS = {
         "by": "Disinfected by",
         "symptoms": "Symptoms",
         "variant": "List type",
+        "demo_people": "People in the demo",
         "passphrase": "Backup passphrase",
         "limit": "Row limit",
         "person": "Person",
@@ -590,6 +592,13 @@ def _vi(err: e.DeskError) -> str:
             return f"Cơ sở dữ liệu {err.url} chưa được khởi tạo cho chương trình; chạy lệnh “init” trước."
         case e.ConcurrentChange():
             return "Một máy khác vừa thay đổi cùng dữ liệu; thao tác đã được hủy toàn bộ. Vui lòng thử lại."
+        case e.DatabaseNotEmpty():
+            return (
+                f"Cơ sở dữ liệu {err.url} đã có dữ liệu ({err.facilities} khu cách ly, {err.people} người); dữ liệu "
+                "mẫu chỉ được tạo trong một cơ sở dữ liệu trống, không trộn vào dữ liệu thật. Để xem dữ liệu mẫu, "
+                "tạo một cơ sở dữ liệu mới: quarantine-desk --db demo.sqlite3 init --admin admin, rồi "
+                "quarantine-desk --db demo.sqlite3 --user admin demo (trong cửa sổ: Tệp → Cơ sở dữ liệu…)."
+            )
         case e.BedTaken():
             if not err.bed:
                 return f"Phòng {err.room} đã hết giường trống." + _options(err, lang)
@@ -781,6 +790,13 @@ def _en(err: e.DeskError) -> str:
             return f"The database {err.url} is not set up for this program; run “init” first."
         case e.ConcurrentChange():
             return "Another PC changed the same data at the same moment; nothing was saved. Please try again."
+        case e.DatabaseNotEmpty():
+            return (
+                f"The database {err.url} already holds data ({err.facilities} facilities, {err.people} people); "
+                "demo data is only made in an empty database, never mixed with real data. To see the demo, make a "
+                "new database: quarantine-desk --db demo.sqlite3 init --admin admin, then quarantine-desk --db "
+                "demo.sqlite3 --user admin demo (in the window: File → Database…)."
+            )
         case e.BedTaken():
             if not err.bed:
                 return f"Room {err.room} has no free bed." + _options(err, lang)

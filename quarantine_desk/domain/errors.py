@@ -239,6 +239,19 @@ class DatabaseNotInitialised(DeskError):
         self.url = url
 
 
+class DatabaseNotEmpty(DeskError):
+    """Demo data is only made in an empty database, never mixed into real data."""
+
+    code = "database_not_empty"
+    exit_code = 3
+
+    def __init__(self, url: str, facilities: int, people: int) -> None:
+        super().__init__(url, facilities, people)
+        self.url = url
+        self.facilities = facilities
+        self.people = people
+
+
 class ConcurrentChange(DeskError):
     """Another PC changed the same rows at the same time; the operation was rolled back whole (R8)."""
 

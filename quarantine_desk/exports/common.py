@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from quarantine_desk import tempfiles
+from quarantine_desk import faults, tempfiles
 from quarantine_desk.domain.errors import BadFile, Cancelled
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.stays import StayOutcome, TestKind, TestResult
@@ -72,6 +72,7 @@ def atomic_output(path: Path, *, private: bool = False) -> Iterator[Path]:
                 raise write_error(path, exc) from exc
             try:
                 yield temp
+                faults.point("output.before_rename")
                 os.replace(temp, path)
             except OSError as exc:
                 with contextlib.suppress(OSError):

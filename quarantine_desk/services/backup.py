@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from quarantine_desk import tempfiles
+from quarantine_desk import faults, tempfiles
 from quarantine_desk.db.engine import READ_ONLY, make_engine
 from quarantine_desk.db.migrate import current_revision, head_revision, known_revisions, upgrade
 from quarantine_desk.db.models import Base, Facility
@@ -62,6 +62,7 @@ def _copy(
     clear_target: bool,
     keep_signing_keys: bool = True,
     signing_keys: Mapping[str, str] | None = None,
+    crash_point: str = "copy",
 ) -> dict[str, int]:
     tables = _tables()
     counts: dict[str, int] = {}
@@ -94,6 +95,7 @@ def _copy(
                             elif value["signing_key"] is None and signing_keys:
                                 value["signing_key"] = signing_keys.get(value["public_key"] or "")
                     dst.execute(insert(table), values)
+                    faults.point(crash_point)
                     counts[table.name] += len(rows)
                     done += len(rows)
                     if progress:
@@ -182,6 +184,7 @@ def _write(
                 should_stop,
                 clear_target=True,
                 keep_signing_keys=keep_signing_keys,
+                crash_point="backup",
             )
             revision = current_revision(target) or ""
         except OperationalError as exc:
@@ -297,7 +300,15 @@ def restore(
         keys = _signing_keys(desk)
         source = make_engine(f"sqlite:///{copy}")
         try:
-            counts = _copy(source, desk.engine, progress, should_stop, clear_target=True, signing_keys=keys)
+            counts = _copy(
+                source,
+                desk.engine,
+                progress,
+                should_stop,
+                clear_target=True,
+                signing_keys=keys,
+                crash_point="restore",
+            )
         finally:
             source.dispose()
     changes.record(changes.EVERYTHING)  # the copy writes through the engine, which the session cannot see
