@@ -210,6 +210,7 @@ REASONS = {
         "out_of_range": "phải từ {minimum} đến {maximum}",
         "too_short": "quá ngắn (ít nhất {minimum} ký tự)",
         "not_set": "chưa được đặt: biến môi trường {name} không có",
+        "not_utf8": "có byte không phải chữ UTF-8; hãy gõ lại hoặc đặt hệ thống dùng UTF-8",
         "duplicate": "bị trùng",
         "duplicate_in_file": "trùng với dòng {row} của tệp",
         "belongs_to_other": "đã là số giấy tờ của {name} trong chương trình",
@@ -240,6 +241,7 @@ REASONS = {
         "out_of_range": "must be from {minimum} to {maximum}",
         "too_short": "is too short (at least {minimum})",
         "not_set": "is not set: there is no environment variable {name}",
+        "not_utf8": "holds bytes that are not UTF-8 text; type it again or set the system to UTF-8",
         "duplicate": "is repeated",
         "duplicate_in_file": "repeats row {row} of the file",
         "belongs_to_other": "is already the ID number of {name} in the program",
@@ -579,6 +581,10 @@ def _vi(err: e.DeskError) -> str:
                 "bad_url": "địa chỉ cơ sở dữ liệu không đúng dạng",
                 "folder_not_writable": "không ghi được vào thư mục",
                 "is_a_directory": "đường dẫn là một thư mục",
+                "unsupported": (
+                    "chương trình chỉ dùng tệp SQLite trên máy này hoặc máy chủ PostgreSQL (postgresql://…), "
+                    "không dùng loại cơ sở dữ liệu này"
+                ),
             }.get(err.reason, "lỗi cơ sở dữ liệu")
             if err.reason in ("read_only", "disk_full"):
                 return f"Không ghi được vào cơ sở dữ liệu {err.url}: {why}."
@@ -777,6 +783,10 @@ def _en(err: e.DeskError) -> str:
                 "bad_url": "the database address is malformed",
                 "folder_not_writable": "the folder cannot be written",
                 "is_a_directory": "the path is a folder",
+                "unsupported": (
+                    "the program works with a SQLite file on this PC or a PostgreSQL server (postgresql://…), "
+                    "not with this kind of database"
+                ),
             }.get(err.reason, "database error")
             if err.reason in ("read_only", "disk_full"):
                 return f"Cannot write to the database {err.url}: {why}."

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import Parser, parse_at, parse_date
+from quarantine_desk.cli.args import Parser, number, parse_at, parse_date
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
-from quarantine_desk.domain.shifts import PATTERNS, Interval
+from quarantine_desk.domain.shifts import MAX_PLAN_DAYS, PATTERNS, Interval
 from quarantine_desk.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -381,7 +381,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("words", nargs="+", metavar="[ACTION] FACILITY ...")
     p.add_argument("--from", dest="start", metavar="D", help="ngày bắt đầu (mặc định hôm nay)")
-    p.add_argument("--days", type=int, metavar="N", help="số ngày (mặc định 7)")
+    p.add_argument(
+        "--days", type=number("plan_days", 1, MAX_PLAN_DAYS), metavar="N", help="số ngày (mặc định 7)"
+    )
     p.add_argument("--pattern", default="3x8", choices=sorted(PATTERNS))
     p.add_argument("--week", metavar="YYYY-Www", help="tuần của lịch trực (export), ví dụ 2021-W32")
     p.add_argument("--out", metavar="FILE", help="tệp lịch trực (export): .xlsx hoặc .pdf")

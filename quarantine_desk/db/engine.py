@@ -41,6 +41,8 @@ def resolve_url(explicit: str | None) -> str:
 
 def normalise_url(url: str) -> str:
     """Accept a bare file path for SQLite and ``postgresql://`` for the psycopg 3 driver."""
+    if any(ord(ch) < 32 for ch in url):
+        raise DatabaseUnavailable("".join("?" if ord(ch) < 32 else ch for ch in url[:200]), "bad_url")
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -97,6 +99,9 @@ def _on_sqlite_begin(connection: Any) -> None:
 
 def make_engine(url: str, *, check: bool = True) -> Engine:
     """An engine for ``url``; with ``check``, connects once so that a bad URL fails here with a plain error."""
+    if not url.startswith(("sqlite", "postgresql")):
+        # MySQL, SQL Server…: SQLAlchemy may know them, this program's schema and locks do not.
+        raise DatabaseUnavailable(safe_url(url), "unsupported")
     try:
         if is_sqlite(url):
             path = sqlite_file(url)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quarantine_desk.db.engine import (
@@ -32,6 +32,7 @@ from quarantine_desk.domain.errors import (
     ConcurrentChange,
     DatabaseNotInitialised,
     DatabaseUnavailable,
+    InvalidInput,
     LoginRequired,
     NotAllowed,
 )
@@ -125,11 +126,15 @@ class Desk:
         except IntegrityError as exc:
             log.warning("write refused by the database: %s", exc.orig)
             raise ConcurrentChange() from exc
+        except DataError as exc:
+            raise _refused_value(exc) from exc
         except DBAPIError as exc:
             if _is_lock_conflict(exc):
                 log.warning("write refused after a lock conflict: %s", exc.orig)
                 raise ConcurrentChange() from exc
             raise self._problem(exc) from exc
+        except UnicodeEncodeError as exc:
+            raise _refused_value(exc) from exc
         finally:
             session.close()
 
@@ -143,10 +148,14 @@ class Desk:
         session.info[FACILITIES] = self.facilities
         try:
             yield session
+        except DataError as exc:
+            raise _refused_value(exc) from exc
         except DBAPIError as exc:
             if _is_lock_conflict(exc):
                 raise ConcurrentChange() from exc
             raise self._problem(exc) from exc
+        except UnicodeEncodeError as exc:
+            raise _refused_value(exc) from exc
         finally:
             session.rollback()
             session.close()
@@ -218,6 +227,14 @@ class SharedDesk(Desk):
 
     def close(self) -> None:
         """The transaction's owner closes the engine."""
+
+
+def _refused_value(exc: Exception) -> InvalidInput:
+    """A value the database itself refused (a NUL in text or a number beyond a column's range on PostgreSQL, a
+    character SQLite cannot encode): the checks of the domain should have caught it first; the user still gets
+    a sentence, and the log gets the kind of error without the values (they may be personal data)."""
+    log.error("a value reached the database unchecked and was refused: %s", type(exc).__name__)
+    return InvalidInput("value", "bad_value")
 
 
 def _is_lock_conflict(exc: DBAPIError) -> bool:

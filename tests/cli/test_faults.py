@@ -54,7 +54,11 @@ def integrity(url: str) -> str:
 
 
 def run(url: str, *args: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QUARANTINE_DESK_PASSWORD": ADMIN_PASSWORD, "QUARANTINE_DESK_PASSPHRASE": "mật khẩu dài"}
+    env = {
+        **os.environ,
+        "QUARANTINE_DESK_PASSWORD": ADMIN_PASSWORD,
+        "QUARANTINE_DESK_PASSPHRASE": "mật khẩu dài",
+    }
     env.pop("QUARANTINE_DESK_CRASH_AT", None)
     if crash_at:
         env["QUARANTINE_DESK_CRASH_AT"] = crash_at
@@ -95,7 +99,9 @@ def test_kill_during_an_import_writes_nobody(database, tmp_path):
 def test_kill_during_an_export_leaves_no_file_and_no_temporary_file(database, tmp_path):
     out = tmp_path / "exports"
     out.mkdir()
-    result = run(database, "export", "roster", "KT01", "--out", str(out / "ds.xlsx"), crash_at="output.before_rename")
+    result = run(
+        database, "export", "roster", "KT01", "--out", str(out / "ds.xlsx"), crash_at="output.before_rename"
+    )
     killed(result)
     assert [p.name for p in out.iterdir() if p.name.endswith(".part")], "killed before the temporary file"
     assert not (out / "ds.xlsx").exists()
