@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.errors import InvalidInput, NotFound
 from quarantine_desk.services import facilities, people, stays
 from tests.services.fixtures import AUG1, facility, person
 
@@ -47,3 +47,14 @@ def test_facility_room_cohort_and_reasons(desk, bad):
             call()
     assert [f.code for f in facilities.list_facilities(desk)] == ["F01"]
     assert stays.roster(desk, "F01", AUG1.date())[0].cohort == "Nhóm A"
+
+
+def test_a_key_with_a_control_character_is_simply_not_found(desk):
+    facility(desk)
+    for call in (
+        lambda: facilities.room_board(desk, "F01\x00"),
+        lambda: stays.release(desk, "0621\x0090000123", at=AUG1),
+        lambda: stays.release(desk, "1\x00", at=AUG1),
+    ):
+        with pytest.raises(NotFound):
+            call()
