@@ -7,7 +7,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli import documents
-from quarantine_desk.cli.args import Parser, file_path, number, password
+from quarantine_desk.cli.args import Parser, number, output_path, password
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output
 from quarantine_desk.lazy import lazy_module
 
@@ -261,7 +261,7 @@ def register(sub: Any) -> None:
     )
     p = key.add_parser("export", help="ghi khóa công khai ra tệp, để nơi khác kiểm tra giấy xác nhận")
     p.add_argument("facility")
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=documents.cmd_facility_key_export)
     p = key.add_parser(
         "new",

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import file_path, number, parse_date
+from quarantine_desk.cli.args import number, output_path, parse_date
 from quarantine_desk.cli.documents import document_written
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
@@ -166,13 +166,13 @@ def register_stock(stock: Any) -> None:
     p = stock.add_parser("request", help="phiếu đề nghị cấp vật tư (xlsx/pdf)")
     p.add_argument("facility")
     p.add_argument("--days", type=number("days", 1, 365), default=7)
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_stock_request)
     p = stock.add_parser("report", help="báo cáo xuất nhập tồn trong một giai đoạn (xlsx/pdf)")
     p.add_argument("facility")
     p.add_argument("--from", dest="start", required=True)
     p.add_argument("--to", dest="end", required=True)
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_stock_report)
 
 

@@ -117,4 +117,17 @@ def file_path(text: str) -> Path:
         raise BadFile(shown(text), "bad_name") from exc
     if len(encoded) > PATH_BYTES or any(len(part) > NAME_BYTES for part in encoded.split(os.sep.encode())):
         raise BadFile(shown(text), "bad_name")
-    return Path(name)
+    path = Path(name)
+    if path.is_dir():
+        raise BadFile(shown(text), "is_a_folder")
+    return path
+
+
+def output_path(text: str) -> Path:
+    """An argument type for a file a command writes: ``file_path``, in a folder that exists (a missing folder is
+    named before any work; the program does not create folders it was not asked to)."""
+    path = file_path(text)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadFile(shown(text), "no_folder")
+    return path

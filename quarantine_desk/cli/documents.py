@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import Parser, UsageError, file_path, number, parse_date
+from quarantine_desk.cli.args import Parser, UsageError, file_path, number, output_path, parse_date
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output, jsonable
 from quarantine_desk.domain import certificates as certs
 from quarantine_desk.domain.errors import InvalidInput
@@ -452,7 +452,7 @@ def register(sub: Any) -> None:
     )
     p = export.add_parser("roster", help="danh sách người cách ly (.xlsx hoặc .pdf)")
     p.add_argument("facility")
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.add_argument("--date")
     p.add_argument("--variant", default="present", choices=ROSTER_VARIANTS)
     p.set_defaults(handler=cmd_export_roster)
@@ -463,13 +463,13 @@ def register(sub: Any) -> None:
     p.add_argument("facility")
     p.add_argument("--date")
     p.add_argument("--commune", help="chỉ xã/phường này")
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_export_handover)
     p = export.add_parser("not-arrived", help="người trong danh sách F1 chưa đến sau N ngày, theo xã")
     p.add_argument("--days", type=number("days", 0, 365), default=2)
     p.add_argument("--date")
     p.add_argument("--commune")
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_export_not_arrived)
 
     report = sub.add_parser("report", help="báo cáo").add_subparsers(
@@ -478,11 +478,11 @@ def register(sub: Any) -> None:
     p = report.add_parser("daily", help="báo cáo 16 giờ (.xlsx, .pdf hoặc .json)")
     p.add_argument("--facility")
     p.add_argument("--date")
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_report_daily)
     p = report.add_parser("merge", help="tổng hợp báo cáo của nhiều khu")
     p.add_argument("files", nargs="+", type=file_path)
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.add_argument(
         "--force",
         action="store_true",
@@ -492,18 +492,18 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("certificate", help="giấy xác nhận hoàn thành cách ly")
     p.add_argument("person")
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_certificate)
     p = sub.add_parser(
         "release-paper", help="giấy xác nhận thời gian cách ly của người ra sớm, về nhà hoặc vì lý do khác"
     )
     p.add_argument("person")
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_release_paper)
     p = sub.add_parser("commitment", help="bản cam kết: in (--out), ghi nhận đã ký (--signed)")
     p.add_argument("person")
     p.add_argument(
-        "--out", type=file_path, help="tệp .pdf của bản cam kết (trẻ dưới 16 tuổi: người giám hộ ký)"
+        "--out", type=output_path, help="tệp .pdf của bản cam kết (trẻ dưới 16 tuổi: người giám hộ ký)"
     )
     p.add_argument("--signed", action="store_true", help="ghi nhận bản cam kết đã được ký")
     p.add_argument("--date", help="ngày ký (mặc định hôm nay)")
@@ -513,7 +513,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("certificates", help="giấy xác nhận của mọi người ra trong ngày")
     p.add_argument("facility")
     p.add_argument("--date")
-    p.add_argument("--out", required=True, type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_certificates)
     p = sub.add_parser("verify", help="kiểm tra mã trên giấy xác nhận")
     p.add_argument("text", help="nội dung mã QR quét được")
@@ -538,7 +538,7 @@ def register(sub: Any) -> None:
         help="sao lưu toàn bộ dữ liệu vào một tệp (--out), hoặc liệt kê các bản sao lưu tự động (list)",
     )
     p.add_argument("action", nargs="?", choices=["list"], help="list: các bản sao lưu tự động")
-    p.add_argument("--out", type=file_path)
+    p.add_argument("--out", type=output_path)
     p.add_argument(
         "--passphrase-env",
         metavar="BIẾN",

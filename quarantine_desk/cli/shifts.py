@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import Parser, file_path, number, parse_at, parse_date
+from quarantine_desk.cli.args import Parser, number, output_path, parse_at, parse_date
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.shifts import MAX_PLAN_DAYS, PATTERNS, Interval
@@ -390,5 +390,5 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--pattern", default="3x8", choices=sorted(PATTERNS))
     p.add_argument("--week", metavar="YYYY-Www", help="tuần của lịch trực (export), ví dụ 2021-W32")
-    p.add_argument("--out", type=file_path, metavar="FILE", help="tệp lịch trực (export): .xlsx hoặc .pdf")
+    p.add_argument("--out", type=output_path, metavar="FILE", help="tệp lịch trực (export): .xlsx hoặc .pdf")
     p.set_defaults(handler=cmd_shifts, shifts_parser=p)
