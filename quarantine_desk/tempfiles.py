@@ -104,7 +104,16 @@ def _owner(name: str) -> int | None:
 
 
 def clean_stale() -> list[Path]:
-    """Removes the temporary files and scratch folders that killed processes left; returns what was removed."""
+    """Removes the temporary files and scratch folders that killed processes left; returns what was removed.
+    A data folder that cannot be read is left alone: the clean-up must never stop the program."""
+    try:
+        return _clean_stale()
+    except OSError as exc:
+        log.warning("temporary files not cleaned: %s", exc)
+        return []
+
+
+def _clean_stale() -> list[Path]:
     removed: list[Path] = []
     folder = journal_dir()
     if folder.is_dir():

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from quarantine_desk.db.engine import sqlite_file
-from quarantine_desk.exports.common import atomic_output
+from quarantine_desk.exports.common import atomic_output, write_error
 from quarantine_desk.resources import data_dir
 from quarantine_desk.services import sealed
 from quarantine_desk.services.context import Desk
@@ -53,7 +53,10 @@ class BackupFile:
 
 def folder() -> Path:
     path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(path, exc) from exc
     with contextlib.suppress(OSError):
         path.chmod(0o700)
     return path
