@@ -30,11 +30,11 @@ TABLES = ("facility", "room", "bed", "person", "stay", "medical_test", "stock_mo
 
 @pytest.fixture
 def database(tmp_path, monkeypatch, capsys) -> str:
-    """A SQLite database with the demo facility in it (60 people)."""
+    """A SQLite database with the demo facility in it (20 people)."""
     url = f"sqlite:///{tmp_path / 'qd.sqlite3'}"
     monkeypatch.setenv("QUARANTINE_DESK_PASSWORD", ADMIN_PASSWORD)
     assert cli.run(["--db", url, "init", "--admin", "admin"]) == 0
-    assert cli.run(["--db", url, "--user", "admin", "demo", "--people", "60"]) == 0
+    assert cli.run(["--db", url, "--user", "admin", "demo", "--people", "20"]) == 0
     capsys.readouterr()
     return url
 
