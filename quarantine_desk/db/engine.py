@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,8 @@ def safe_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):  # a URL SQLAlchemy cannot read (a port that is not a number…)
+        return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 def is_sqlite(url: str) -> bool:
@@ -119,7 +120,7 @@ def make_engine(url: str, *, check: bool = True) -> Engine:
             engine = create_engine(
                 url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, pool_size=2, max_overflow=4
             )
-    except (ArgumentError, NoSuchModuleError) as exc:
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # ValueError: a port that is not a number
         raise DatabaseUnavailable(safe_url(url), "bad_url", str(exc)) from exc
     if check:
         check_connection(engine, url)

@@ -158,9 +158,17 @@ def stored_text_problems(url: str) -> list[str]:
 
 def test_malformed_global_options(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("QUARANTINE_DESK_PASSWORD", ADMIN_PASSWORD)
-    for db in ("mysql://u:p@h/db", "postgresql://nobody@127.0.0.1:1/none", str(tmp_path), "x\x00y", "://"):
+    for db in (
+        "mysql://u:p@h/db",
+        "postgresql://nobody@127.0.0.1:1/none",
+        "postgresql://u:secret@h:notaport/db",
+        str(tmp_path),
+        "x\x00y",
+        "://",
+    ):
         code = cli.run(["--db", db, "--user", "admin", "--json", "rooms", "KT01"])
         out = capsys.readouterr().out
         assert code != 0 and json.loads(out)["error"] not in ("internal", "usage"), (db, code, out)
+        assert "secret" not in out
     cli.run(["--db", "mysql://u:p@h/db", "--user", "admin", "rooms", "KT01"])
     assert "PostgreSQL" in capsys.readouterr().err
