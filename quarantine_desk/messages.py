@@ -94,6 +94,12 @@ FIELDS = {
         "by": "Người khử khuẩn",
         "symptoms": "Triệu chứng",
         "variant": "Loại danh sách",
+        "demo_people": "Số người của dữ liệu mẫu",
+        "staff_member": "Số của nhân viên",
+        "passphrase": "Mật khẩu sao lưu",
+        "limit": "Giới hạn số dòng",
+        "person": "Người",
+        "value": "Giá trị",
     },
     "en": {
         "name": "Full name",
@@ -174,6 +180,12 @@ FIELDS = {
         "by": "Disinfected by",
         "symptoms": "Symptoms",
         "variant": "List type",
+        "demo_people": "People in the demo",
+        "staff_member": "Staff member's number",
+        "passphrase": "Backup passphrase",
+        "limit": "Row limit",
+        "person": "Person",
+        "value": "Value",
     },
 }
 
@@ -199,6 +211,8 @@ REASONS = {
         "century_mismatch": "không khớp với năm sinh {year} (số thứ 4 của CCCD chỉ giới tính và thế kỷ sinh)",
         "out_of_range": "phải từ {minimum} đến {maximum}",
         "too_short": "quá ngắn (ít nhất {minimum} ký tự)",
+        "not_set": "chưa được đặt: biến môi trường {name} không có",
+        "not_utf8": "có byte không phải chữ UTF-8; hãy gõ lại hoặc đặt hệ thống dùng UTF-8",
         "duplicate": "bị trùng",
         "duplicate_in_file": "trùng với dòng {row} của tệp",
         "belongs_to_other": "đã là số giấy tờ của {name} trong chương trình",
@@ -228,6 +242,8 @@ REASONS = {
         "century_mismatch": "does not match the birth year {year} (the 4th digit gives the sex and century)",
         "out_of_range": "must be from {minimum} to {maximum}",
         "too_short": "is too short (at least {minimum})",
+        "not_set": "is not set: there is no environment variable {name}",
+        "not_utf8": "holds bytes that are not UTF-8 text; type it again or set the system to UTF-8",
         "duplicate": "is repeated",
         "duplicate_in_file": "repeats row {row} of the file",
         "belongs_to_other": "is already the ID number of {name} in the program",
@@ -373,6 +389,20 @@ FILE_REASONS = {
         "not_found": "không tồn tại",
         "not_a_backup": "không phải bản sao lưu của chương trình",
         "unknown_format": "có đuôi không được hỗ trợ",
+        "is_a_folder": "là một thư mục; hãy ghi rõ tên tệp",
+        "no_folder": "nằm trong một thư mục không tồn tại; hãy tạo thư mục trước hoặc chọn nơi khác",
+        "not_writable": "không ghi được: không có quyền ghi vào thư mục này",
+        "read_only": "không ghi được: ổ đĩa chỉ cho đọc",
+        "no_space": "không ghi được: ổ đĩa đã đầy; hãy giải phóng chỗ trống hoặc chọn ổ khác",
+        "bad_name": "có tên không hợp lệ (quá dài hoặc có ký tự không được phép)",
+        "cannot_write": "không ghi được",
+        "needs_passphrase": "là bản sao lưu đã mã hóa: cần mật khẩu sao lưu (dòng lệnh: --passphrase-env BIẾN)",
+        "wrong_passphrase": "không mở được: mật khẩu sao lưu không đúng",
+        "damaged": "bị hỏng hoặc đã bị sửa sau khi sao lưu; không khôi phục được",
+        "newer_schema": (
+            "được tạo bởi phiên bản mới hơn của chương trình (phiên bản dữ liệu {revision}); hãy cập nhật "
+            "chương trình rồi khôi phục"
+        ),
     },
     "en": {
         "unreadable": "cannot be read (not an Excel/CSV file, or damaged)",
@@ -400,6 +430,20 @@ FILE_REASONS = {
         "not_found": "does not exist",
         "not_a_backup": "is not a backup of this program",
         "unknown_format": "has an unsupported extension",
+        "is_a_folder": "is a folder; give a file name",
+        "no_folder": "is in a folder that does not exist; create the folder first or choose another place",
+        "not_writable": "cannot be written: no permission to write in that folder",
+        "read_only": "cannot be written: the drive is read-only",
+        "no_space": "cannot be written: the disk is full; free some space or choose another drive",
+        "bad_name": "has an invalid name (too long or with characters that are not allowed)",
+        "cannot_write": "cannot be written",
+        "needs_passphrase": "is an encrypted backup: its passphrase is needed (command line: --passphrase-env VAR)",
+        "wrong_passphrase": "cannot be opened: wrong backup passphrase",
+        "damaged": "is damaged or was changed after it was written; it cannot be restored",
+        "newer_schema": (
+            "was made by a newer version of the program (data version {revision}); update the program, then "
+            "restore"
+        ),
     },
 }
 
@@ -491,6 +535,12 @@ def _vi(err: e.DeskError) -> str:
             )
         case e.Cancelled():
             return "Đã hủy; không có gì được ghi."
+        case e.SigningKeyMissing():
+            return (
+                f"Khu {err.facility} chưa có khóa ký giấy xác nhận (dữ liệu được khôi phục từ bản sao lưu không "
+                "mã hóa, không chứa khóa). Hãy khôi phục bản sao lưu có mật khẩu, hoặc tạo khóa mới (facility key "
+                f"new {err.facility}) rồi gửi lại tệp khóa công khai cho xã, phường, chốt kiểm soát."
+            )
         case e.NotFound():
             return f"Không tìm thấy {KINDS[lang].get(err.kind, err.kind)} “{err.key}”."
         case e.IdNumberTaken():
@@ -533,6 +583,10 @@ def _vi(err: e.DeskError) -> str:
                 "bad_url": "địa chỉ cơ sở dữ liệu không đúng dạng",
                 "folder_not_writable": "không ghi được vào thư mục",
                 "is_a_directory": "đường dẫn là một thư mục",
+                "unsupported": (
+                    "chương trình chỉ dùng tệp SQLite trên máy này hoặc máy chủ PostgreSQL (postgresql://…), "
+                    "không dùng loại cơ sở dữ liệu này"
+                ),
             }.get(err.reason, "lỗi cơ sở dữ liệu")
             if err.reason in ("read_only", "disk_full"):
                 return f"Không ghi được vào cơ sở dữ liệu {err.url}: {why}."
@@ -546,6 +600,13 @@ def _vi(err: e.DeskError) -> str:
             return f"Cơ sở dữ liệu {err.url} chưa được khởi tạo cho chương trình; chạy lệnh “init” trước."
         case e.ConcurrentChange():
             return "Một máy khác vừa thay đổi cùng dữ liệu; thao tác đã được hủy toàn bộ. Vui lòng thử lại."
+        case e.DatabaseNotEmpty():
+            return (
+                f"Cơ sở dữ liệu {err.url} đã có dữ liệu ({err.facilities} khu cách ly, {err.people} người); dữ liệu "
+                "mẫu chỉ được tạo trong một cơ sở dữ liệu trống, không trộn vào dữ liệu thật. Để xem dữ liệu mẫu, "
+                "tạo một cơ sở dữ liệu mới: quarantine-desk --db demo.sqlite3 init --admin admin, rồi "
+                "quarantine-desk --db demo.sqlite3 --user admin demo (trong cửa sổ: Tệp → Cơ sở dữ liệu…)."
+            )
         case e.BedTaken():
             if not err.bed:
                 return f"Phòng {err.room} đã hết giường trống." + _options(err, lang)
@@ -700,6 +761,12 @@ def _en(err: e.DeskError) -> str:
             return f"{err.person} cannot be released yet: {_problems(err, lang)}. A manager must approve with a reason."
         case e.Cancelled():
             return "Cancelled; nothing was written."
+        case e.SigningKeyMissing():
+            return (
+                f"Facility {err.facility} has no certificate signing key (the data was restored from an "
+                "unencrypted backup, which holds no keys). Restore a backup with a passphrase, or make a new key "
+                f"(facility key new {err.facility}) and send the new public key file to the communes and checkpoints."
+            )
         case e.LoginRequired():
             return (
                 "Log in first (--user NAME; the password from QUARANTINE_DESK_PASSWORD or typed when asked)."
@@ -718,6 +785,10 @@ def _en(err: e.DeskError) -> str:
                 "bad_url": "the database address is malformed",
                 "folder_not_writable": "the folder cannot be written",
                 "is_a_directory": "the path is a folder",
+                "unsupported": (
+                    "the program works with a SQLite file on this PC or a PostgreSQL server (postgresql://…), "
+                    "not with this kind of database"
+                ),
             }.get(err.reason, "database error")
             if err.reason in ("read_only", "disk_full"):
                 return f"Cannot write to the database {err.url}: {why}."
@@ -731,6 +802,13 @@ def _en(err: e.DeskError) -> str:
             return f"The database {err.url} is not set up for this program; run “init” first."
         case e.ConcurrentChange():
             return "Another PC changed the same data at the same moment; nothing was saved. Please try again."
+        case e.DatabaseNotEmpty():
+            return (
+                f"The database {err.url} already holds data ({err.facilities} facilities, {err.people} people); "
+                "demo data is only made in an empty database, never mixed with real data. To see the demo, make a "
+                "new database: quarantine-desk --db demo.sqlite3 init --admin admin, then quarantine-desk --db "
+                "demo.sqlite3 --user admin demo (in the window: File → Database…)."
+            )
         case e.BedTaken():
             if not err.bed:
                 return f"Room {err.room} has no free bed." + _options(err, lang)

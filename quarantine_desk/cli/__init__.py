@@ -14,14 +14,15 @@ import json
 import logging
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from quarantine_desk import __version__
+from quarantine_desk import __version__, tempfiles
 from quarantine_desk.cli import admin, ahead, documents, logistics, people, policies, shifts, stays
-from quarantine_desk.cli.args import Parser, UsageError, password
-from quarantine_desk.cli.output import EXIT_USAGE, Output
-from quarantine_desk.domain.errors import DeskError, LoginRequired
+from quarantine_desk.cli.args import Parser, UsageError, password, shown
+from quarantine_desk.cli.output import EXIT_USAGE, Output, printable
+from quarantine_desk.domain.errors import DeskError, InvalidInput, LoginRequired
 from quarantine_desk.lazy import lazy_module
 from quarantine_desk.messages import describe
 
@@ -67,11 +68,19 @@ def login(args: argparse.Namespace) -> Desk:
         raise
 
 
+def undecodable(argv: Sequence[str]) -> None:
+    """Bytes of the command line that are not UTF-8 reach Python as lone surrogates, which no text field, name
+    or file of the program can hold: refused at once, naming the argument."""
+    for arg in argv:
+        if any(unicodedata.category(ch) == "Cs" for ch in arg):
+            raise InvalidInput("value", "not_utf8", shown(arg))
+
+
 def _error(out: Output, code: str, rule: str | None, message: str, exit_code: int) -> int:
     if out.as_json:
-        print(json.dumps({"error": code, "rule": rule, "message": message}, ensure_ascii=False))
+        print(printable(json.dumps({"error": code, "rule": rule, "message": message}, ensure_ascii=False)))
     else:
-        print(message, file=sys.stderr)
+        print(printable(message), file=sys.stderr)
     return exit_code
 
 
@@ -99,7 +108,9 @@ def _run(argv: Sequence[str] | None) -> int:
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     out = Output(as_json)
     lang = "vi"
+    tempfiles.clean_stale()  # what a killed run of the program left behind
     try:
+        undecodable(argv if argv is not None else sys.argv[1:])
         args = parser.parse_args(argv)
         lang = args.lang
         if not args.command:

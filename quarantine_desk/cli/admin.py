@@ -7,7 +7,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli import documents
-from quarantine_desk.cli.args import Parser, password
+from quarantine_desk.cli.args import Parser, number, output_path, password
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output
 from quarantine_desk.lazy import lazy_module
 
@@ -234,7 +234,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_init, needs_login=False)
 
     p = sub.add_parser("demo", help="tạo khu cách ly mẫu")
-    p.add_argument("--people", type=int, default=150)
+    p.add_argument("--people", type=number("demo_people", 1, 50_000), default=150)
     p.set_defaults(handler=cmd_demo)
 
     facility = sub.add_parser("facility", help="khu cách ly").add_subparsers(
@@ -246,7 +246,7 @@ def register(sub: Any) -> None:
     p.add_argument("--district")
     p.add_argument("--province")
     p.add_argument("--address")
-    p.add_argument("--capacity", type=int)
+    p.add_argument("--capacity", type=number("capacity", 1, 100_000))
     p.set_defaults(handler=cmd_facility_add)
     p = facility.add_parser("list")
     p.set_defaults(handler=cmd_facility_list)
@@ -261,8 +261,14 @@ def register(sub: Any) -> None:
     )
     p = key.add_parser("export", help="ghi khóa công khai ra tệp, để nơi khác kiểm tra giấy xác nhận")
     p.add_argument("facility")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=documents.cmd_facility_key_export)
+    p = key.add_parser(
+        "new",
+        help="tạo khóa ký mới (khi khóa cũ không còn, ví dụ sau khi khôi phục bản sao lưu không mã hóa)",
+    )
+    p.add_argument("facility")
+    p.set_defaults(handler=documents.cmd_facility_key_new)
 
     room = sub.add_parser("room", help="phòng").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -271,7 +277,7 @@ def register(sub: Any) -> None:
     p.add_argument("facility")
     p.add_argument("zone")
     p.add_argument("room")
-    p.add_argument("--beds", type=int, required=True)
+    p.add_argument("--beds", type=number("beds", 1, 50), required=True)
     p.add_argument("--sex", default="any", choices=["M", "F", "any"])
     p.set_defaults(handler=cmd_room_add)
 

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import parse_date
+from quarantine_desk.cli.args import number, output_path, parse_date
 from quarantine_desk.cli.documents import document_written
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
@@ -151,24 +151,28 @@ def register_stock(stock: Any) -> None:
     """The look-ahead sub-commands of ``stock``."""
     p = stock.add_parser("forecast", help="dự báo kit xét nghiệm theo lịch và vật tư khác theo mức dùng")
     p.add_argument("facility")
-    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--days", type=number("days", 1, 365), default=7)
     p.set_defaults(handler=cmd_stock_forecast)
     p = stock.add_parser("kit", help="chọn vật tư làm kit của một loại xét nghiệm")
     p.add_argument("facility")
     p.add_argument("item")
     p.add_argument("--kind", required=True, choices=["rapid", "pcr", "none"])
-    p.add_argument("--pack", type=int, help="số kit trong một hộp (phiếu đề nghị đặt theo hộp)")
+    p.add_argument(
+        "--pack",
+        type=number("quantity", 1, 100_000),
+        help="số kit trong một hộp (phiếu đề nghị đặt theo hộp)",
+    )
     p.set_defaults(handler=cmd_stock_kit)
     p = stock.add_parser("request", help="phiếu đề nghị cấp vật tư (xlsx/pdf)")
     p.add_argument("facility")
-    p.add_argument("--days", type=int, default=7)
-    p.add_argument("--out", required=True)
+    p.add_argument("--days", type=number("days", 1, 365), default=7)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_stock_request)
     p = stock.add_parser("report", help="báo cáo xuất nhập tồn trong một giai đoạn (xlsx/pdf)")
     p.add_argument("facility")
     p.add_argument("--from", dest="start", required=True)
     p.add_argument("--to", dest="end", required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_stock_report)
 
 
@@ -242,5 +246,5 @@ def register(sub: Any) -> None:
     """``capacity [FACILITY] [--days N]``."""
     p = sub.add_parser("capacity", help="sức chứa: giường trống dự kiến, ngày vượt 90 %%, ngày hết giường")
     p.add_argument("facility", nargs="?")
-    p.add_argument("--days", type=int, default=14)
+    p.add_argument("--days", type=number("days", 1, 365), default=14)
     p.set_defaults(handler=cmd_capacity)

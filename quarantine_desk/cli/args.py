@@ -8,10 +8,13 @@ import getpass
 import os
 import re
 import sys
+import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import NoReturn
 
-from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.errors import BadFile, InvalidInput
 
 PASSWORD_ENV = "QUARANTINE_DESK_PASSWORD"
 
@@ -74,3 +77,57 @@ def parse_date(text: str | None, field: str = "date") -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
         raise InvalidInput(field, "bad_date", text) from exc
+
+
+def number(field: str, minimum: int, maximum: int) -> Callable[[str], int]:
+    """An argument type: a whole number from ``minimum`` to ``maximum``; else InvalidInput naming ``field``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError as exc:
+            raise InvalidInput(field, "bad_value", shown(text)) from exc
+        if not minimum <= value <= maximum:
+            raise InvalidInput(field, "out_of_range", value, minimum=minimum, maximum=maximum)
+        return value
+
+    return parse
+
+
+#: The longest file name component and path the command line takes (the usual limits of the file systems).
+NAME_BYTES, PATH_BYTES = 255, 4096
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """Text as a message may show it: control characters as "?", cut after ``limit`` characters."""
+    clean = "".join("?" if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text[: limit + 1])
+    return clean if len(clean) <= limit else clean[:limit] + "…"
+
+
+def file_path(text: str) -> Path:
+    """An argument type for a file named on the command line: a name no file can have (empty, a NUL or another
+    control character, too long) is refused with BadFile (exit 6) before any work starts. Whether the file
+    exists, or its folder does, is checked by the work that reads or writes it."""
+    name = text.strip()
+    if not name or any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise BadFile(shown(text), "bad_name")
+    try:
+        encoded = os.fsencode(name)
+    except UnicodeEncodeError as exc:
+        raise BadFile(shown(text), "bad_name") from exc
+    if len(encoded) > PATH_BYTES or any(len(part) > NAME_BYTES for part in encoded.split(os.sep.encode())):
+        raise BadFile(shown(text), "bad_name")
+    path = Path(name)
+    if path.is_dir():
+        raise BadFile(shown(text), "is_a_folder")
+    return path
+
+
+def output_path(text: str) -> Path:
+    """An argument type for a file a command writes: ``file_path``, in a folder that exists (a missing folder is
+    named before any work; the program does not create folders it was not asked to)."""
+    path = file_path(text)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadFile(shown(text), "no_folder")
+    return path

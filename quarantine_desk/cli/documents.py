@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import Parser, UsageError, parse_date
+from quarantine_desk.cli.args import Parser, UsageError, file_path, number, output_path, parse_date
 from quarantine_desk.cli.output import EXIT_OK, EXIT_RULE, Output, jsonable
 from quarantine_desk.domain import certificates as certs
+from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.stays import ROSTER_VARIANTS
 from quarantine_desk.lazy import lazy_module
 
@@ -215,6 +217,18 @@ def cmd_facility_key_export(desk: Desk, args: argparse.Namespace, out: Output) -
     return 0
 
 
+def cmd_facility_key_new(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    public = documents.renew_signing_key(desk, args.facility)
+    out.result(
+        {"facility": args.facility.upper(), "public_key": public},
+        lambda: (
+            f"Đã tạo khóa ký mới cho khu {args.facility.upper()}. Xuất tệp khóa công khai mới (facility key export) "
+            "và gửi cho xã, phường, chốt kiểm soát; giấy đã cấp trước đó vẫn kiểm tra được bằng tệp khóa cũ."
+        ),
+    )
+    return 0
+
+
 def cmd_commitment(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     """Prints the commitment form (--out), records that it was signed (--signed), or both."""
     if not args.out and not args.signed:
@@ -344,21 +358,83 @@ def _match_line(m: Any, update_existing: bool, vi: bool) -> str:
     return line + "."
 
 
-def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    from quarantine_desk.services import backup
+def _passphrase(args: argparse.Namespace) -> str | None:
+    """The backup passphrase from the environment variable named by --passphrase-env (never on the command line,
+    where other users of the PC could read it)."""
+    name = getattr(args, "passphrase_env", None)
+    if not name:
+        return None
+    value = os.environ.get(name)
+    if value is None:
+        raise InvalidInput("passphrase", "not_set", name=name)
+    return value
 
-    summary = backup.backup(desk, Path(args.out))
+
+def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.services import autobackup, backup
+
+    if args.action == "list":
+        if args.out or args.passphrase_env:
+            raise UsageError("backup list không nhận --out hay --passphrase-env")
+        files = autobackup.list_backups(desk)
+        out.result(
+            [
+                {
+                    "file": b.path,
+                    "kind": b.kind,
+                    "made_at": b.made_at.replace(microsecond=0),
+                    "bytes": b.size,
+                    "encrypted": b.encrypted,
+                }
+                for b in files
+            ],
+            lambda: (
+                "\n".join(
+                    f"{b.made_at:%d/%m/%Y %H:%M}\t{BACKUP_KINDS.get(b.kind, b.kind)}\t{b.size:,} byte\t{b.path}".replace(
+                        ",", "."
+                    )
+                    for b in files
+                )
+                or "Chưa có bản sao lưu tự động nào."
+            ),
+        )
+        return 0
+    if not args.out:
+        raise UsageError("cần --out TỆP (hoặc: backup list)")
+    passphrase = _passphrase(args)
+    summary = backup.backup(desk, Path(args.out), passphrase=passphrase)
     out.result(
-        {"file": summary.path, "revision": summary.revision, "rows": summary.rows},
-        lambda: f"Đã sao lưu {summary.total} dòng dữ liệu vào {summary.path}.",
+        {
+            "file": summary.path,
+            "revision": summary.revision,
+            "rows": summary.rows,
+            "encrypted": passphrase is not None,
+        },
+        lambda: (
+            f"Đã sao lưu {summary.total} dòng dữ liệu vào {summary.path}"
+            + (
+                " (đã mã hóa bằng mật khẩu sao lưu)."
+                if passphrase is not None
+                else " (không mã hóa; không gồm khóa ký giấy xác nhận)."
+            )
+        ),
     )
     return 0
+
+
+BACKUP_KINDS = {
+    "daily": "hằng ngày",
+    "weekly": "hằng tuần",
+    "before-restore": "trước khi khôi phục",
+    "before-upgrade": "trước khi nâng cấp",
+    "manual": "khác",
+}
 
 
 def cmd_restore(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from quarantine_desk.services import backup
 
-    summary = backup.restore(desk, Path(args.file))
+    summary = backup.restore(desk, Path(args.file), passphrase=_passphrase(args))
     out.result(
         {"file": summary.path, "rows": summary.rows},
         lambda: (
@@ -376,7 +452,7 @@ def register(sub: Any) -> None:
     )
     p = export.add_parser("roster", help="danh sách người cách ly (.xlsx hoặc .pdf)")
     p.add_argument("facility")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.add_argument("--date")
     p.add_argument("--variant", default="present", choices=ROSTER_VARIANTS)
     p.set_defaults(handler=cmd_export_roster)
@@ -387,13 +463,13 @@ def register(sub: Any) -> None:
     p.add_argument("facility")
     p.add_argument("--date")
     p.add_argument("--commune", help="chỉ xã/phường này")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_export_handover)
     p = export.add_parser("not-arrived", help="người trong danh sách F1 chưa đến sau N ngày, theo xã")
-    p.add_argument("--days", type=int, default=2)
+    p.add_argument("--days", type=number("days", 0, 365), default=2)
     p.add_argument("--date")
     p.add_argument("--commune")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_export_not_arrived)
 
     report = sub.add_parser("report", help="báo cáo").add_subparsers(
@@ -402,11 +478,11 @@ def register(sub: Any) -> None:
     p = report.add_parser("daily", help="báo cáo 16 giờ (.xlsx, .pdf hoặc .json)")
     p.add_argument("--facility")
     p.add_argument("--date")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_report_daily)
     p = report.add_parser("merge", help="tổng hợp báo cáo của nhiều khu")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--out", required=True)
+    p.add_argument("files", nargs="+", type=file_path)
+    p.add_argument("--out", required=True, type=output_path)
     p.add_argument(
         "--force",
         action="store_true",
@@ -416,17 +492,19 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("certificate", help="giấy xác nhận hoàn thành cách ly")
     p.add_argument("person")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_certificate)
     p = sub.add_parser(
         "release-paper", help="giấy xác nhận thời gian cách ly của người ra sớm, về nhà hoặc vì lý do khác"
     )
     p.add_argument("person")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_release_paper)
     p = sub.add_parser("commitment", help="bản cam kết: in (--out), ghi nhận đã ký (--signed)")
     p.add_argument("person")
-    p.add_argument("--out", help="tệp .pdf của bản cam kết (trẻ dưới 16 tuổi: người giám hộ ký)")
+    p.add_argument(
+        "--out", type=output_path, help="tệp .pdf của bản cam kết (trẻ dưới 16 tuổi: người giám hộ ký)"
+    )
     p.add_argument("--signed", action="store_true", help="ghi nhận bản cam kết đã được ký")
     p.add_argument("--date", help="ngày ký (mặc định hôm nay)")
     p.add_argument("--signed-by", help="người ký (mặc định người cách ly, hoặc người giám hộ của trẻ)")
@@ -435,18 +513,18 @@ def register(sub: Any) -> None:
     p = sub.add_parser("certificates", help="giấy xác nhận của mọi người ra trong ngày")
     p.add_argument("facility")
     p.add_argument("--date")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_path)
     p.set_defaults(handler=cmd_certificates)
     p = sub.add_parser("verify", help="kiểm tra mã trên giấy xác nhận")
     p.add_argument("text", help="nội dung mã QR quét được")
-    p.add_argument("--key", help="tệp khóa công khai của khu cách ly (facility key export)")
+    p.add_argument("--key", type=file_path, help="tệp khóa công khai của khu cách ly (facility key export)")
     p.set_defaults(handler=cmd_verify, needs_login=False)
 
     imports = sub.add_parser("import", help="nhập danh sách").add_subparsers(
         dest="action", required=True, parser_class=Parser
     )
     p = imports.add_parser("people", help="danh sách F1 (.xlsx hoặc .csv)")
-    p.add_argument("file")
+    p.add_argument("file", type=file_path)
     p.add_argument("--dry-run", action="store_true")
     p.add_argument(
         "--update-existing",
@@ -455,9 +533,19 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(handler=cmd_import_people)
 
-    p = sub.add_parser("backup", help="sao lưu toàn bộ dữ liệu vào một tệp")
-    p.add_argument("--out", required=True)
+    p = sub.add_parser(
+        "backup",
+        help="sao lưu toàn bộ dữ liệu vào một tệp (--out), hoặc liệt kê các bản sao lưu tự động (list)",
+    )
+    p.add_argument("action", nargs="?", choices=["list"], help="list: các bản sao lưu tự động")
+    p.add_argument("--out", type=output_path)
+    p.add_argument(
+        "--passphrase-env",
+        metavar="BIẾN",
+        help="mã hóa bằng mật khẩu lấy từ biến môi trường này (ít nhất 8 ký tự)",
+    )
     p.set_defaults(handler=cmd_backup)
     p = sub.add_parser("restore", help="khôi phục toàn bộ dữ liệu từ một bản sao lưu")
-    p.add_argument("file")
+    p.add_argument("file", type=file_path)
+    p.add_argument("--passphrase-env", metavar="BIẾN", help="mật khẩu của bản sao lưu đã mã hóa, từ biến này")
     p.set_defaults(handler=cmd_restore)

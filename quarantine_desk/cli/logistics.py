@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli import ahead
-from quarantine_desk.cli.args import Parser, parse_at, parse_date
+from quarantine_desk.cli.args import Parser, number, parse_at, parse_date
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.meals import DINERS, MEALS
 from quarantine_desk.lazy import lazy_module
@@ -245,7 +245,7 @@ def register(sub: Any) -> None:
         p = stock.add_parser(name, help=help_text)
         p.add_argument("facility")
         p.add_argument("item")
-        p.add_argument("quantity", type=int)
+        p.add_argument("quantity", type=number("quantity", 1, 1_000_000))
         p.add_argument("--reason")
         p.add_argument("--at")
         p.set_defaults(handler=handler)
@@ -254,17 +254,17 @@ def register(sub: Any) -> None:
     p.add_argument("code")
     p.add_argument("name")
     p.add_argument("--unit", required=True)
-    p.add_argument("--min", type=int, default=0, help="tồn kho tối thiểu")
+    p.add_argument("--min", type=number("min_stock", 0, 1_000_000), default=0, help="tồn kho tối thiểu")
     p.set_defaults(handler=cmd_stock_add_item)
     p = stock.add_parser("movements", help="các lần nhập, xuất của một vật tư")
     p.add_argument("facility")
     p.add_argument("item")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=number("limit", 1, 10_000), default=50)
     p.set_defaults(handler=cmd_stock_movements)
     p = stock.add_parser("distribute", help="phân phối hàng cứu trợ chia đều cho người đang cách ly")
     p.add_argument("facility")
     p.add_argument("item")
-    p.add_argument("quantity", type=int)
+    p.add_argument("quantity", type=number("quantity", 1, 1_000_000))
     p.add_argument("--reason")
     p.add_argument("--dry-run", action="store_true", help="chỉ xem phương án, không ghi")
     p.set_defaults(handler=cmd_stock_distribute)
@@ -280,12 +280,16 @@ def register(sub: Any) -> None:
     p = meal.add_parser("counts", help="số suất mỗi bữa (mặc định)")
     p.add_argument("facility")
     p.add_argument("--date")
-    p.add_argument("--staff", type=int, help="số lực lượng phục vụ ăn mỗi bữa (mặc định: theo ca trực)")
+    p.add_argument(
+        "--staff",
+        type=number("staff", 0, 10_000),
+        help="số lực lượng phục vụ ăn mỗi bữa (mặc định: theo ca trực)",
+    )
     p.set_defaults(handler=cmd_meals)
     p = meal.add_parser("record", help="ghi số suất đã phát")
     p.add_argument("facility")
     p.add_argument("meal", choices=list(MEALS))
-    p.add_argument("portions", type=int)
+    p.add_argument("portions", type=number("portions", 0, 100_000))
     p.add_argument("--diners", choices=list(DINERS), default="quarantined")
     p.add_argument("--date")
     p.set_defaults(handler=cmd_meals_record)

@@ -34,6 +34,12 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def printable(text: str) -> str:
+    """Text that any terminal takes: characters that cannot be written as UTF-8 (lone surrogates, which an
+    undecodable byte of the command line becomes) are shown as "?" instead of failing the whole answer."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class Output:
     """Prints a command's result: the value as JSON when asked, else the sentence ``text()`` makes."""
 
@@ -42,6 +48,6 @@ class Output:
 
     def result(self, value: Any, text: Callable[[], str]) -> None:
         if self.as_json:
-            print(json.dumps(jsonable(value), ensure_ascii=False, indent=1))
+            print(printable(json.dumps(jsonable(value), ensure_ascii=False, indent=1)))
         else:
-            print(text())
+            print(printable(text()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import Parser, UsageError, parse_date
+from quarantine_desk.cli.args import Parser, UsageError, number, parse_date
 from quarantine_desk.cli.output import EXIT_OK, Output
 from quarantine_desk.lazy import lazy_module
 
@@ -204,7 +204,7 @@ def register(sub: Any) -> None:
     p.add_argument("--phone")
     p.add_argument("--address")
     p.add_argument("--household")
-    p.add_argument("--doses", type=int, default=0)
+    p.add_argument("--doses", type=number("doses", 0, 10), default=0)
     p.add_argument("--last-dose")
     p.add_argument("--recovered")
     p.set_defaults(handler=cmd_person_add)
@@ -244,5 +244,5 @@ def register(sub: Any) -> None:
     )
     p = search.add_parser("search")
     p.add_argument("text")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=number("limit", 1, 10_000), default=50)
     p.set_defaults(handler=cmd_people_search)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import Parser, UsageError, parse_at, parse_date
+from quarantine_desk.cli.args import Parser, UsageError, number, parse_at, parse_date
 from quarantine_desk.cli.output import EXIT_OK, Output
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
@@ -165,14 +165,14 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_policy_list)
     p = policy.add_parser("add", help="thêm quy định; chỉ áp dụng cho người vào sau")
     p.add_argument("--name", required=True)
-    p.add_argument("--days", type=int, required=True)
+    p.add_argument("--days", type=number("days", 1, 60), required=True)
     p.add_argument("--test-days", required=True, help="ví dụ 1,7,14")
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
     p.add_argument("--to", metavar="DATE")
     p.add_argument("--protected", action="store_true", help="cho người đã tiêm đủ hoặc đã khỏi bệnh")
     p.set_defaults(handler=cmd_policy_add)
     p = policy.add_parser("apply", help="áp dụng cho người đang cách ly (liệt kê; --yes để xác nhận)")
-    p.add_argument("policy", type=int)
+    p.add_argument("policy", type=number("policy", 1, 2**31 - 1))
     p.add_argument("--facility", required=True)
     p.add_argument("--yes", action="store_true")
     p.set_defaults(handler=cmd_policy_apply)

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quarantine_desk.cli.args import Parser, parse_at, parse_date
+from quarantine_desk.cli.args import Parser, number, output_path, parse_at, parse_date
 from quarantine_desk.cli.output import Output
 from quarantine_desk.domain.errors import InvalidInput
-from quarantine_desk.domain.shifts import PATTERNS, Interval
+from quarantine_desk.domain.shifts import MAX_PLAN_DAYS, PATTERNS, Interval
 from quarantine_desk.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -346,23 +346,27 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_staff_list)
     p = staff.add_parser("schedule", help="lịch xét nghiệm nhân viên của khu: mỗi N ngày")
     p.add_argument("facility")
-    p.add_argument("--every", type=int, help="số ngày giữa hai lần xét nghiệm (bỏ trống: không có lịch)")
+    p.add_argument(
+        "--every",
+        type=number("days", 1, 60),
+        help="số ngày giữa hai lần xét nghiệm (bỏ trống: không có lịch)",
+    )
     p.add_argument("--kind", choices=["rapid", "pcr"], default="rapid")
     p.set_defaults(handler=cmd_staff_schedule)
     p = staff.add_parser("test", help="ghi kết quả xét nghiệm của nhân viên")
-    p.add_argument("staff", type=int)
+    p.add_argument("staff", type=number("staff_member", 1, 2**31 - 1))
     p.add_argument("--kind", required=True, choices=["rapid", "pcr"])
     p.add_argument("--result", required=True, choices=["negative", "positive", "pending"])
     p.add_argument("--at")
     p.set_defaults(handler=cmd_staff_test)
     p = staff.add_parser("flag", help="đánh dấu nhân viên phải cách ly (dương tính, tiếp xúc)")
-    p.add_argument("staff", type=int)
+    p.add_argument("staff", type=number("staff_member", 1, 2**31 - 1))
     p.add_argument("--reason", required=True, choices=["positive", "exposure"])
     p.add_argument("--note")
     p.add_argument("--at")
     p.set_defaults(handler=cmd_staff_flag)
     p = staff.add_parser("unflag", help="bỏ đánh dấu cách ly (đã hết thời gian cách ly)")
-    p.add_argument("staff", type=int)
+    p.add_argument("staff", type=number("staff_member", 1, 2**31 - 1))
     p.set_defaults(handler=cmd_staff_unflag)
     p = staff.add_parser("tests", help="xét nghiệm của nhân viên: lần gần nhất, lần tới, người phải cách ly")
     p.add_argument("facility")
@@ -381,8 +385,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("words", nargs="+", metavar="[ACTION] FACILITY ...")
     p.add_argument("--from", dest="start", metavar="D", help="ngày bắt đầu (mặc định hôm nay)")
-    p.add_argument("--days", type=int, metavar="N", help="số ngày (mặc định 7)")
+    p.add_argument(
+        "--days", type=number("plan_days", 1, MAX_PLAN_DAYS), metavar="N", help="số ngày (mặc định 7)"
+    )
     p.add_argument("--pattern", default="3x8", choices=sorted(PATTERNS))
     p.add_argument("--week", metavar="YYYY-Www", help="tuần của lịch trực (export), ví dụ 2021-W32")
-    p.add_argument("--out", metavar="FILE", help="tệp lịch trực (export): .xlsx hoặc .pdf")
+    p.add_argument("--out", type=output_path, metavar="FILE", help="tệp lịch trực (export): .xlsx hoặc .pdf")
     p.set_defaults(handler=cmd_shifts, shifts_parser=p)

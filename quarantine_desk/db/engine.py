@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ def resolve_url(explicit: str | None) -> str:
 
 def normalise_url(url: str) -> str:
     """Accept a bare file path for SQLite and ``postgresql://`` for the psycopg 3 driver."""
+    if any(ord(ch) < 32 for ch in url):
+        raise DatabaseUnavailable("".join("?" if ord(ch) < 32 else ch for ch in url[:200]), "bad_url")
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -52,8 +55,8 @@ def safe_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):  # a URL SQLAlchemy cannot read (a port that is not a number…)
+        return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 def is_sqlite(url: str) -> bool:
@@ -97,6 +100,9 @@ def _on_sqlite_begin(connection: Any) -> None:
 
 def make_engine(url: str, *, check: bool = True) -> Engine:
     """An engine for ``url``; with ``check``, connects once so that a bad URL fails here with a plain error."""
+    if not url.startswith(("sqlite", "postgresql")):
+        # MySQL, SQL Server…: SQLAlchemy may know them, this program's schema and locks do not.
+        raise DatabaseUnavailable(safe_url(url), "unsupported")
     try:
         if is_sqlite(url):
             path = sqlite_file(url)
@@ -114,7 +120,7 @@ def make_engine(url: str, *, check: bool = True) -> Engine:
             engine = create_engine(
                 url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, pool_size=2, max_overflow=4
             )
-    except (ArgumentError, NoSuchModuleError) as exc:
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # ValueError: a port that is not a number
         raise DatabaseUnavailable(safe_url(url), "bad_url", str(exc)) from exc
     if check:
         check_connection(engine, url)

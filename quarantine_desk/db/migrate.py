@@ -7,6 +7,7 @@ or unwanted upgrade can be undone by hand. A PostgreSQL database is upgraded in 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from datetime import datetime
@@ -54,6 +55,16 @@ def head_revision() -> str:
     if len(heads) != 1:
         raise RuntimeError(f"the migrations must form one line; heads: {sorted(heads)}")
     return heads.pop()
+
+
+def known_revisions() -> set[str]:
+    """Every revision this version of the program knows (a database of a newer version has another)."""
+    known: set[str] = set()
+    for script in (migrations_path() / "versions").glob("*.py"):
+        found = dict((key, value) for key, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" in found:
+            known.add(found["revision"])
+    return known
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -108,7 +119,9 @@ def upgrade(engine: Engine, url: str, revision: str = "head") -> Path | None:
 def _copy_aside(path: Path, revision: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-{revision}-{stamp}")
-    # The backup API copies a consistent snapshot even while WAL holds recent pages.
+    # The backup API copies a consistent snapshot even while WAL holds recent pages. The copy holds what the
+    # database holds, so it is the owner's only, as the backups are.
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     source = sqlite3.connect(path)
     try:
         copy = sqlite3.connect(target)
@@ -122,4 +135,11 @@ def _copy_aside(path: Path, revision: str) -> Path:
     return target
 
 
-__all__ = ["alembic_config", "current_revision", "head_revision", "needs_upgrade", "upgrade"]
+__all__ = [
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "known_revisions",
+    "needs_upgrade",
+    "upgrade",
+]

@@ -73,6 +73,19 @@ class BadFile(DeskError):
         self.params = params
 
 
+class SigningKeyMissing(DeskError):
+    """The facility's certificate signing key is not in the database (restored from a backup without keys): its
+    certificates can still be checked, but no new one can be signed until the key comes back or a new one is
+    made."""
+
+    code = "signing_key_missing"
+    exit_code = 3
+
+    def __init__(self, facility: str) -> None:
+        super().__init__(facility)
+        self.facility = facility
+
+
 class Cancelled(DeskError):
     """The user pressed Cancel during long work; nothing was written."""
 
@@ -224,6 +237,19 @@ class DatabaseNotInitialised(DeskError):
     def __init__(self, url: str) -> None:
         super().__init__(url)
         self.url = url
+
+
+class DatabaseNotEmpty(DeskError):
+    """Demo data is only made in an empty database, never mixed into real data."""
+
+    code = "database_not_empty"
+    exit_code = 3
+
+    def __init__(self, url: str, facilities: int, people: int) -> None:
+        super().__init__(url, facilities, people)
+        self.url = url
+        self.facilities = facilities
+        self.people = people
 
 
 class ConcurrentChange(DeskError):

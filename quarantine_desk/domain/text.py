@@ -118,6 +118,18 @@ def clean_text(raw: str | None, field: str) -> str | None:
     return text
 
 
+def printable_key(raw: str) -> bool:
+    """True when a key typed to look something up (a code, an ID number) could be stored at all: no control
+    character. A key that could not is simply not found, without asking the database (PostgreSQL refuses a NUL)."""
+    return not any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in raw)
+
+
+def shown_key(raw: str) -> str:
+    """A key as a message may show it: control characters as "?", at most 60 characters."""
+    text = "".join("?" if unicodedata.category(ch) in _REFUSED_CATEGORIES else ch for ch in raw[:61])
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
 def required_text(raw: str | None, field: str) -> str:
     """``clean_text`` for a field that must not be empty."""
     text = clean_text(raw, field)

@@ -3,43 +3,86 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from quarantine_desk.domain.errors import Cancelled
+from quarantine_desk import faults, tempfiles
+from quarantine_desk.domain.errors import BadFile, Cancelled
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.stays import StayOutcome, TestKind, TestResult
 
 from .rows import RosterRow, TestCell
 
+#: What an operating system error while writing a file means for the person who chose the file.
+_WRITE_ERRORS = {
+    errno.ENOSPC: "no_space",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "no_space",
+    errno.EACCES: "not_writable",
+    errno.EPERM: "not_writable",
+    errno.EROFS: "read_only",
+    errno.EISDIR: "is_a_folder",
+    errno.ENOENT: "no_folder",
+    errno.ENAMETOOLONG: "bad_name",
+}
+
+
+def write_error(path: Path, exc: OSError) -> BadFile:
+    """The typed error for an operating system error while writing ``path``."""
+    return BadFile(str(path), _WRITE_ERRORS.get(exc.errno or 0, "cannot_write"))
+
+
+def check_output_path(path: Path) -> Path:
+    """The file a command is asked to write, checked before any work: not a folder, in a folder that exists."""
+    path = Path(path)
+    if not path.name or path.is_dir():
+        raise BadFile(str(path), "is_a_folder")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise BadFile(str(path), "no_folder")
+    if not folder.is_dir():
+        raise BadFile(str(path), "no_folder")
+    return path
+
 
 @contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
+def atomic_output(path: Path, *, private: bool = False) -> Iterator[Path]:
     """Yields a temporary path beside ``path``; on success it replaces ``path``, on any error it is removed.
 
     A cancelled or failed export thus leaves neither a half-written file nor a temporary one, and an existing
-    file at ``path`` stays as it was.
+    file at ``path`` stays as it was; one killed half-way is removed at the next start (``tempfiles``). A full
+    disk, a read-only or missing folder become ``BadFile`` naming ``path``. ``private`` makes the file the
+    owner's only (0600), as a backup is.
     """
-    path = Path(path)
+    path = check_output_path(Path(path))
     folder = path.parent if str(path.parent) else Path(".")
-    # mkstemp would make the file private (0600); the export is for sharing, so the umask decides
+    # mkstemp would make the file private (0600); an export is for sharing, so the umask decides
+    mode = 0o600 if private else 0o666
     while True:
-        temp = folder / f".{path.stem}.{secrets.token_hex(4)}{path.suffix}.part"
-        try:
-            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            break
-        except FileExistsError:
-            continue
-    try:
-        yield temp
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+        temp = folder / f".{path.stem}.{secrets.token_hex(4)}{path.suffix}{tempfiles.TEMP_SUFFIX}"
+        with tempfiles.journaled(temp):
+            try:
+                os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise write_error(path, exc) from exc
+            try:
+                yield temp
+                faults.point("output.before_rename")
+                os.replace(temp, path)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+                raise write_error(path, exc) from exc
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+                raise
+            return
 
 
 def check_stop(should_stop: ShouldStop | None) -> None:

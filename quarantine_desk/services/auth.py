@@ -40,7 +40,7 @@ from quarantine_desk.domain.errors import (
     OutsideFacility,
 )
 from quarantine_desk.domain.roles import Permission, Role
-from quarantine_desk.domain.text import nfc
+from quarantine_desk.domain.text import clean_text, nfc
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk, UserRow
 
@@ -111,6 +111,8 @@ def _check_username(username: str) -> str:
     username = nfc(username).lower()
     if not username:
         raise InvalidInput("username", "empty")
+    if not username.isprintable():
+        raise InvalidInput("username", "control_character")
     if len(username) > 50 or any(c.isspace() for c in username):
         raise InvalidInput("username", "bad_format", username)
     return username
@@ -309,7 +311,7 @@ def create_user(
         places = _facilities(session, desk, facilities)
         user = User(
             username=username,
-            full_name=nfc(full_name) if full_name else None,
+            full_name=clean_text(full_name, "name"),
             role=role.value,
             password_hash=password_hash,
             active=True,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quarantine_desk.db.engine import (
@@ -32,6 +32,7 @@ from quarantine_desk.domain.errors import (
     ConcurrentChange,
     DatabaseNotInitialised,
     DatabaseUnavailable,
+    InvalidInput,
     LoginRequired,
     NotAllowed,
 )
@@ -125,11 +126,15 @@ class Desk:
         except IntegrityError as exc:
             log.warning("write refused by the database: %s", exc.orig)
             raise ConcurrentChange() from exc
+        except DataError as exc:
+            raise _refused_value(exc) from exc
         except DBAPIError as exc:
             if _is_lock_conflict(exc):
                 log.warning("write refused after a lock conflict: %s", exc.orig)
                 raise ConcurrentChange() from exc
             raise self._problem(exc) from exc
+        except UnicodeEncodeError as exc:
+            raise _refused_value(exc) from exc
         finally:
             session.close()
 
@@ -143,10 +148,14 @@ class Desk:
         session.info[FACILITIES] = self.facilities
         try:
             yield session
+        except DataError as exc:
+            raise _refused_value(exc) from exc
         except DBAPIError as exc:
             if _is_lock_conflict(exc):
                 raise ConcurrentChange() from exc
             raise self._problem(exc) from exc
+        except UnicodeEncodeError as exc:
+            raise _refused_value(exc) from exc
         finally:
             session.rollback()
             session.close()
@@ -158,8 +167,74 @@ class Desk:
             return database_problem(self.url, exc)
         return exc
 
+    @contextmanager
+    def one_transaction(self) -> Iterator[Desk]:
+        """A desk on which every use case runs inside this one transaction: committed when the block ends, rolled
+        back whole when it fails or the program is stopped (R8). For work made of many use cases that must never
+        be left half-done (the demo). Each use case inside runs in a savepoint, so one refused by a rule leaves
+        the others in place."""
+        session = self._sessions()
+        session.info[FACILITIES] = self.facilities
+        try:
+            with session.begin():
+                session.connection()
+                yield SharedDesk(self, session)
+            changes.committed(session)
+        except IntegrityError as exc:
+            log.warning("write refused by the database: %s", exc.orig)
+            raise ConcurrentChange() from exc
+        except DBAPIError as exc:
+            if _is_lock_conflict(exc):
+                raise ConcurrentChange() from exc
+            raise self._problem(exc) from exc
+        finally:
+            session.close()
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+class SharedDesk(Desk):
+    """The desk of ``Desk.one_transaction``: reads and writes share its session; each write is a savepoint."""
+
+    def __init__(self, outer: Desk, session: Session, user: UserRow | None = None) -> None:
+        super().__init__(outer.engine, outer.url, user if user is not None else outer.user, outer.clock)
+        self._outer = outer
+        self._shared = session
+
+    def as_user(self, user: UserRow | None) -> Desk:
+        return SharedDesk(self._outer, self._shared, user)
+
+    @contextmanager
+    def write(self, permission: Permission | None) -> Iterator[Session]:
+        if permission is not None:
+            self.require(permission)
+        try:
+            with self._shared.begin_nested():
+                yield self._shared
+        except IntegrityError as exc:
+            raise ConcurrentChange() from exc
+
+    @contextmanager
+    def read(self, permission: Permission | None = Permission.READ) -> Iterator[Session]:
+        if permission is not None:
+            self.require(permission)
+        yield self._shared
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Desk]:
+        yield self
+
+    def close(self) -> None:
+        """The transaction's owner closes the engine."""
+
+
+def _refused_value(exc: Exception) -> InvalidInput:
+    """A value the database itself refused (a NUL in text or a number beyond a column's range on PostgreSQL, a
+    character SQLite cannot encode): the checks of the domain should have caught it first; the user still gets
+    a sentence, and the log gets the kind of error without the values (they may be personal data)."""
+    log.error("a value reached the database unchecked and was refused: %s", type(exc).__name__)
+    return InvalidInput("value", "bad_value")
 
 
 def _is_lock_conflict(exc: DBAPIError) -> bool:

@@ -15,10 +15,21 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import func, select
+
+from quarantine_desk import faults
+from quarantine_desk.db.models import Facility, Person
 from quarantine_desk.domain.cohorts import CohortKind
-from quarantine_desk.domain.errors import AlreadyExists, DeskError, NoBedAvailable
+from quarantine_desk.domain.errors import (
+    AlreadyExists,
+    DatabaseNotEmpty,
+    DeskError,
+    InvalidInput,
+    NoBedAvailable,
+)
 from quarantine_desk.domain.people import PROVINCE_CODES
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
+from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import StayOutcome, TestKind, TestResult
 from quarantine_desk.services import facilities, meals, medical, people, policies, shifts, stays, supplies
 from quarantine_desk.services.context import Desk
@@ -160,8 +171,29 @@ def _cccd(rng: random.Random, sex: str, year: int) -> str:
     return f"{province}{century_sex}{year % 100:02d}{rng.randrange(10**6):06d}"
 
 
+#: The most people a demo makes (its 240 beds take the first ones; the others wait on the pre-registered list).
+MAX_PEOPLE = 50_000
+
+
 def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed: int = 2021) -> DemoSummary:
-    """Create the demo facility ``code`` and fill it. Refused if that facility already exists."""
+    """Create the demo facility ``code`` and fill it, in one transaction: a demo stopped half-way leaves nothing.
+
+    Refused in a database that already holds facilities or people: demo data never mixes with real data."""
+    if not 1 <= people_count <= MAX_PEOPLE:
+        raise InvalidInput("demo_people", "out_of_range", people_count, minimum=1, maximum=MAX_PEOPLE)
+    desk.require(Permission.MANAGE_FACILITY)
+    with desk.one_transaction() as one:
+        with one.read() as session:
+            facilities_held = session.scalar(select(func.count()).select_from(Facility)) or 0
+            people_held = session.scalar(select(func.count()).select_from(Person)) or 0
+        if facilities_held or people_held:
+            raise DatabaseNotEmpty(desk.display_url, facilities_held, people_held)
+        summary = _build(one, people_count, code, seed)
+        faults.point("demo")
+        return summary
+
+
+def _build(desk: Desk, people_count: int, code: str, seed: int) -> DemoSummary:
     count = people_count
     rng = random.Random(seed)
     health = random.Random(seed + 1)  # its own sequence: the people stay those of the seed
@@ -212,6 +244,8 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
                 household = ""
             commune = rng.choice(COMMUNES)
             address = f"{commune}, huyện Đắk Hà, tỉnh Kon Tum"
+            if made >= count // 2:
+                faults.point("demo.people")
             for sex, year in members:
                 middle = rng.choice(MIDDLE_M if sex == "M" else MIDDLE_F)
                 given = rng.choice(GIVEN_M if sex == "M" else GIVEN_F)
@@ -241,6 +275,8 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
         arrivals.append((cohort, at, group))
 
     for index, (cohort, at, group) in enumerate(arrivals):
+        if not group:
+            continue  # a demo of fewer people than cohorts
         kind, source = COHORT_FACTS[index % len(COHORT_FACTS)]
         new = stays.NewCohort(kind, at.date(), source)
         try:
@@ -272,7 +308,12 @@ def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed:
     # One positive case: the room is closed and the roommates start again (R5).
     transferred = 0
     present = [r for r in stays.roster(desk, code, today) if r.released_at is None]
-    shared = [r for r in present if sum(1 for o in present if o.room == r.room) >= 3]
+    # (among the people admitted before this morning's test: today's cohort arrives later)
+    shared = [
+        r
+        for r in present
+        if sum(1 for o in present if o.room == r.room) >= 3 and r.admitted_at < datetime.combine(today, time(7, 0))
+    ]
     # Someone who came alone: a parent's transfer would leave a child alone in the room (R9).
     shared = [r for r in shared if people.get_person(desk, r.person).household is None] or shared[:0]
     if shared:

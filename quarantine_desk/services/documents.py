@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
 from quarantine_desk.domain import certificates as certs
 from quarantine_desk.domain.capacity import RELEASE_HORIZON_DAYS
-from quarantine_desk.domain.errors import BadFile, InvalidInput, NotFound
+from quarantine_desk.domain.errors import BadFile, InvalidInput, NotFound, SigningKeyMissing
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.reports import figure_problems
 from quarantine_desk.domain.roles import Permission
@@ -492,14 +492,29 @@ def certificate_number(facility_code: str, stay_id: int) -> str:
 
 
 def _ensure_signing_keys(desk: Desk, facility_ids: set[int]) -> None:
-    """Makes the key pair of a facility that has none (one restored from a backup older than the keys)."""
+    """Makes the key pair of a facility that has none (one restored from a backup older than the keys).
+
+    A facility with a public key but no signing key (restored from a backup without keys) is refused rather
+    than given a new pair silently: the certificates it issued would no longer check out against its key."""
     with desk.write(Permission.EXPORT) as session:
         for facility in session.scalars(
             select(Facility)
             .where(Facility.id.in_(facility_ids), Facility.signing_key.is_(None))
             .with_for_update()
         ):
+            if facility.public_key is not None:
+                raise SigningKeyMissing(facility.code)
             facility.signing_key, facility.public_key = certs.new_key_pair()
+
+
+def renew_signing_key(desk: Desk, facility_code: str) -> str:
+    """A new key pair for the facility (administrators only); returns the new public key. Certificates signed
+    with the old key no longer check out against the database: the old public key file still checks them."""
+    with desk.write(Permission.BACKUP) as session:
+        facility = facility_by_code(session, facility_code)
+        facility.signing_key, facility.public_key = certs.new_key_pair()
+        audit.record(session, desk, "facility.new_key", "facility", facility.id, facility=facility.code)
+        return facility.public_key
 
 
 def _certificate(session: Session, stay: Stay, on: date) -> CertificateData:

@@ -35,7 +35,7 @@ from quarantine_desk.domain.rooms import (
     percent_used,
 )
 from quarantine_desk.domain.stays import is_child
-from quarantine_desk.domain.text import clean_text, nfc, required_text
+from quarantine_desk.domain.text import clean_text, nfc, printable_key, required_text, shown_key
 from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.presence import record_room_state
@@ -99,6 +99,8 @@ def _facility_row(f: Facility) -> FacilityRow:
 
 
 def facility_by_code(session: Session, code: str, *, lock: bool = False) -> Facility:
+    if not printable_key(code):
+        raise NotFound("facility", shown_key(code))
     query = select(Facility).where(Facility.code == nfc(code).upper())
     if lock:
         query = query.with_for_update()

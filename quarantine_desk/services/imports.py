@@ -20,6 +20,7 @@ from sqlalchemy import and_, delete, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from quarantine_desk import faults
 from quarantine_desk.db.models import Household, Person, PersonToken, Stay
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.progress import Progress, ShouldStop
@@ -155,6 +156,7 @@ def import_people(
         with desk.write(Permission.REGISTER_PERSON) as session:
             new = _match(session, desk, good, matched, rejected, update_existing, lang, write=True)
             _insert(session, desk, new)
+            faults.point("import")
             audit.record(
                 session,
                 desk,

@@ -33,7 +33,7 @@ from quarantine_desk.domain.people import (
     sex_from_id,
 )
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.domain.text import clean_text, fold, name_sort_key, nfc
+from quarantine_desk.domain.text import clean_text, fold, name_sort_key, nfc, printable_key, shown_key
 from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
 
@@ -432,6 +432,8 @@ def set_doses(session: Session, person: Person, doses: Sequence[Dose]) -> None:
 
 def person_by_ref(session: Session, ref: str | int, *, lock: bool = False) -> Person:
     """A person by ID number (CCCD / CMND / passport) or by the program's own number."""
+    if not printable_key(str(ref)):
+        raise NotFound("person", shown_key(str(ref)))
     text = normalise_id_number(str(ref))
     query = select(Person)
     if lock:

@@ -30,7 +30,7 @@ from quarantine_desk.domain.supplies import (
     fair_shares,
     is_low,
 )
-from quarantine_desk.domain.text import clean_text, nfc, required_text
+from quarantine_desk.domain.text import clean_text, nfc, printable_key, required_text, shown_key
 from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
@@ -86,6 +86,8 @@ class DistributionPlan:
 
 
 def _item(session: Session, facility_id: int, code: str, *, lock: bool = False) -> SupplyItem:
+    if not printable_key(code):
+        raise NotFound("supply_item", shown_key(code))
     query = select(SupplyItem).where(
         SupplyItem.facility_id == facility_id, SupplyItem.code == nfc(code).upper()
     )

@@ -177,12 +177,16 @@ def run_window(db_url: str | None, lang: str = "vi") -> int:
             desk.close()
             return 0
         _remember_database(logged_in, settings)
+        from quarantine_desk.ui import data_menu
         from quarantine_desk.ui.main_window import MainWindow
 
         ctx = UiContext(logged_in, lang)
         window = MainWindow(ctx, settings)
         window.show()
+        # The day's automatic backup of a SQLite database, now and every few hours while the window is open.
+        scheduled = data_menu.ScheduledBackups(logged_in, window)
         code = app.exec()
+        scheduled.timer.stop()
         window.deleteLater()
         logged_in.close()
         return int(code)

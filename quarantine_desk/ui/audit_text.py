@@ -135,6 +135,7 @@ def _more_actions() -> dict[str, str]:
     return {
         "database.backup": QCoreApplication.translate("AuditText", "Sao lưu dữ liệu"),
         "database.restore": QCoreApplication.translate("AuditText", "Khôi phục dữ liệu"),
+        "facility.new_key": QCoreApplication.translate("AuditText", "Tạo khóa ký giấy xác nhận mới"),
         "person.import": QCoreApplication.translate("AuditText", "Nhập danh sách"),
         "staff.add": QCoreApplication.translate("AuditText", "Thêm nhân viên trực"),
         "shift.plan": QCoreApplication.translate("AuditText", "Lập lịch ca trực"),
@@ -295,7 +296,7 @@ def codes_matching(text: str) -> list[str]:
 
 ACTIONS = (
     "bed.in_service", "bed.out_of_service", "cohort.add", "database.backup", "database.restore",
-    "facility.activate", "facility.add", "facility.close", "facility.update", "health.check", "meal.served",
+    "facility.activate", "facility.add", "facility.new_key", "facility.close", "facility.update", "health.check", "meal.served",
     "person.add", "person.import", "person.update", "policy.save", "room.add", "room.close", "room.disinfect",
     "room.in_service", "room.out_of_service", "room.update", "shift.assign", "shift.plan", "shift.unassign",
     "staff.add", "stay.admit", "stay.release", "stay.restart", "stay.transfer", "stock.add_item",

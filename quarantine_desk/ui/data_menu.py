@@ -1,7 +1,9 @@
-"""The "Tệp" menu's data actions: back up, restore, and choose the database used from the next start.
+"""The "Tệp" menu's data actions: back up, restore, the automatic backups, and the database of the next start.
 
 Backup and restore run on the task worker with a progress bar and Cancel; both need an administrator, which the
-services check (the menu only hides what the role cannot use).
+services check (the menu only hides what the role cannot use). A backup asks for a passphrase (empty: not
+encrypted); an encrypted backup asks for it again to be restored. The automatic backups of a SQLite database are
+taken when the window opens and every few hours (``ScheduledBackups``), listed and restorable from the menu.
 """
 
 from __future__ import annotations
@@ -10,21 +12,27 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QListWidgetItem,
     QWidget,
 )
 
-from quarantine_desk.services import backup
+from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.messages import describe
+from quarantine_desk.services import autobackup, backup, sealed
 from quarantine_desk.services.context import Desk
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms import ready_buttons
+from quarantine_desk.ui.forms_compiled.ui_automatic_backups_dialog import Ui_AutomaticBackupsDialog
+from quarantine_desk.ui.forms_compiled.ui_backup_passphrase_dialog import Ui_BackupPassphraseDialog
 from quarantine_desk.ui.forms_compiled.ui_database_choice_dialog import Ui_DatabaseChoiceDialog
 from quarantine_desk.ui.interaction import error_text, interaction
-from quarantine_desk.ui.operations import task
+from quarantine_desk.ui.operations import readers, task
 from quarantine_desk.ui.tasks import Task
 
 log = logging.getLogger(__name__)
@@ -46,12 +54,74 @@ def ask_restore_path(parent: QWidget) -> str:
         parent,
         QCoreApplication.translate("DataMenu", "Khôi phục dữ liệu"),
         "",
-        QCoreApplication.translate("DataMenu", "Bản sao lưu (*.sqlite3)"),
+        QCoreApplication.translate("DataMenu", "Bản sao lưu (*.sqlite3 *.qdb);;Mọi tệp (*)"),
     )
     return path
 
 
-def start_backup(parent: QWidget, ctx: UiContext, path: str) -> Task:
+class BackupPassphraseDialog(QDialog):
+    """The passphrase of a backup: typed twice to write one (left empty: not encrypted), once to open one."""
+
+    def __init__(
+        self, parent: QWidget | None, *, writing: bool, file_name: str = "", lang: str = "vi"
+    ) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.ui = Ui_BackupPassphraseDialog()
+        self.ui.setupUi(self)
+        self.writing = writing
+        if writing:
+            self.ui.explanation.setText(
+                self.tr(
+                    "Bản sao lưu chứa thông tin của mọi người cách ly. Đặt mật khẩu (ít nhất %1 ký tự) để mã hóa "
+                    "tệp, và ghi nhớ nó: không có mật khẩu thì không khôi phục được. Để trống: tệp không mã hóa, "
+                    "không chứa khóa ký giấy xác nhận, chỉ nên giữ trên máy này."
+                ).replace("%1", str(sealed.MIN_PASSPHRASE))
+            )
+        else:
+            self.ui.explanation.setText(
+                self.tr("Bản sao lưu %1 đã được mã hóa. Nhập mật khẩu sao lưu.").replace("%1", file_name)
+            )
+            self.ui.repeat.hide()
+            self.ui.repeatLabel.hide()
+        ready_buttons(self.ui.buttons)
+
+    def passphrase(self) -> str | None:
+        return self.ui.passphrase.text() or None
+
+    def accept(self) -> None:
+        text = self.ui.passphrase.text()
+        if self.writing and text != self.ui.repeat.text():
+            self.ui.error.show_error(self.tr("Hai lần nhập mật khẩu không giống nhau."))
+            return
+        if text or not self.writing:
+            try:
+                sealed.check_passphrase(text)
+            except InvalidInput as exc:
+                self.ui.error.show_error(describe(exc, self.lang))
+                return
+        super().accept()
+
+
+def ask_backup_passphrase(parent: QWidget, lang: str = "vi") -> tuple[bool, str | None]:
+    """(go on, passphrase or None for an unencrypted backup)."""
+    dialog = BackupPassphraseDialog(parent, writing=True, lang=lang)
+    if not dialog.exec():
+        return False, None
+    return True, dialog.passphrase()
+
+
+def ask_restore_passphrase(parent: QWidget, path: str, lang: str = "vi") -> tuple[bool, str | None]:
+    """For an encrypted backup, its passphrase; (True, None) for a file that is not encrypted."""
+    if not sealed.is_sealed(Path(path)):
+        return True, None
+    dialog = BackupPassphraseDialog(parent, writing=False, file_name=Path(path).name, lang=lang)
+    if not dialog.exec():
+        return False, None
+    return True, dialog.passphrase()
+
+
+def start_backup(parent: QWidget, ctx: UiContext, path: str, passphrase: str | None = None) -> Task:
     desk = ctx.desk
 
     def done(summary: backup.BackupSummary) -> None:
@@ -67,7 +137,9 @@ def start_backup(parent: QWidget, ctx: UiContext, path: str) -> Task:
         ctx,
         parent,
         QCoreApplication.translate("DataMenu", "Đang sao lưu dữ liệu…"),
-        lambda progress, should_stop: backup.backup(desk, Path(path), progress, should_stop),
+        lambda progress, should_stop: backup.backup(
+            desk, Path(path), progress, should_stop, passphrase=passphrase
+        ),
         done,
         lambda err: interaction().error(
             parent, error_text(err, ctx.lang), QCoreApplication.translate("DataMenu", "Sao lưu dữ liệu")
@@ -75,7 +147,7 @@ def start_backup(parent: QWidget, ctx: UiContext, path: str) -> Task:
     )
 
 
-def start_restore(parent: QWidget, ctx: UiContext, path: str) -> None:
+def start_restore(parent: QWidget, ctx: UiContext, path: str, passphrase: str | None = None) -> None:
     question = QCoreApplication.translate(
         "DataMenu",
         "Khôi phục sẽ THAY TOÀN BỘ dữ liệu hiện có bằng dữ liệu trong bản sao lưu %1. Dữ liệu hiện có "
@@ -100,12 +172,94 @@ def start_restore(parent: QWidget, ctx: UiContext, path: str) -> None:
         ctx,
         parent,
         QCoreApplication.translate("DataMenu", "Đang khôi phục dữ liệu…"),
-        lambda progress, should_stop: backup.restore(desk, Path(path), progress, should_stop),
+        lambda progress, should_stop: backup.restore(
+            desk, Path(path), progress, should_stop, passphrase=passphrase
+        ),
         done,
         lambda err: interaction().error(
             parent, error_text(err, ctx.lang), QCoreApplication.translate("DataMenu", "Khôi phục dữ liệu")
         ),
     )
+
+
+class AutomaticBackupsDialog(QDialog):
+    """The automatic backups of this database, newest first; OK restores the one chosen. On PostgreSQL it says
+    how the server is backed up instead."""
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_AutomaticBackupsDialog()
+        self.ui.setupUi(self)
+        if desk.dialect == "sqlite":
+            self.ui.explanation.setText(
+                self.tr(
+                    "Chương trình tự sao lưu cơ sở dữ liệu khi mở và mỗi %1 giờ khi đang mở (giữ 7 bản hằng ngày, "
+                    "4 bản hằng tuần), trước khi khôi phục và trước khi nâng cấp. Các bản này nằm trong thư mục dữ "
+                    "liệu của chương trình, chỉ người dùng này đọc được. Chọn một bản để khôi phục:"
+                ).replace("%1", str(autobackup.EVERY_HOURS))
+            )
+        else:
+            self.ui.explanation.setText(
+                self.tr(
+                    "Cơ sở dữ liệu dùng chung trên máy chủ PostgreSQL được sao lưu trên máy chủ: người quản trị "
+                    "máy chủ chạy pg_dump hằng ngày (ví dụ: pg_dump -Fc -f sao-luu.dump TÊN-CSDL) và giữ các bản "
+                    "ở nơi an toàn. Lệnh Sao lưu dữ liệu vẫn ghi được một tệp từ máy này. Dưới đây là các bản "
+                    "chương trình lưu trước mỗi lần khôi phục:"
+                )
+            )
+        names = {
+            "daily": self.tr("hằng ngày"),
+            "weekly": self.tr("hằng tuần"),
+            "before-restore": self.tr("trước khi khôi phục"),
+            "before-upgrade": self.tr("trước khi nâng cấp"),
+            "manual": self.tr("khác"),
+        }
+        for made in autobackup.list_backups(desk):
+            size = f"{max(made.size // 1024, 1):,}".replace(",", ".")
+            item = QListWidgetItem(
+                f"{made.made_at:%d/%m/%Y %H:%M}  ·  {names.get(made.kind, made.kind)}  ·  {size} KB"
+                + ("  ·  " + self.tr("đã mã hóa") if made.encrypted else "")
+            )
+            item.setData(Qt.ItemDataRole.UserRole, str(made.path))
+            item.setToolTip(str(made.path))
+            self.ui.backups.addItem(item)
+        ready_buttons(self.ui.buttons, self.tr("Khôi phục bản đã chọn"), self.tr("Đóng"))
+        self.ok = self.ui.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.ui.backups.currentRowChanged.connect(lambda row: self.ok.setEnabled(row >= 0))
+        self.ui.backups.itemDoubleClicked.connect(lambda _item: self.accept())
+        if not self.ui.backups.count():
+            self.ui.backups.addItem(self.tr("Chưa có bản sao lưu tự động nào."))
+            self.ui.backups.setEnabled(False)
+
+    def chosen(self) -> str:
+        item = self.ui.backups.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole) or "") if item is not None else ""
+
+
+class ScheduledBackups(QObject):
+    """Takes the automatic backup of a SQLite database now and every ``autobackup.EVERY_HOURS`` hours while the
+    window is open, off the GUI thread; on PostgreSQL it does nothing."""
+
+    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.timer = QTimer(self)
+        self.timer.setInterval(autobackup.EVERY_HOURS * 3600 * 1000)
+        self.timer.timeout.connect(self.take)
+        if desk.dialect == "sqlite":
+            self.timer.start()
+            self.take()
+
+    def take(self) -> None:
+        readers().submit(_take_scheduled, self.desk)
+
+
+def _take_scheduled(desk: Desk) -> None:
+    try:
+        autobackup.take_scheduled(desk)
+    except Exception:  # a backup that fails must not stop the work at the gate; the log says why
+        log.exception("automatic backup failed")
 
 
 class DatabaseChoiceDialog(QDialog):
@@ -141,4 +295,15 @@ def choose_database(parent: QWidget, ctx: UiContext, settings: opts.Settings) ->
     return True
 
 
-__all__ = ["ask_backup_path", "ask_restore_path", "choose_database", "start_backup", "start_restore"]
+__all__ = [
+    "AutomaticBackupsDialog",
+    "BackupPassphraseDialog",
+    "ScheduledBackups",
+    "ask_backup_passphrase",
+    "ask_backup_path",
+    "ask_restore_passphrase",
+    "ask_restore_path",
+    "choose_database",
+    "start_backup",
+    "start_restore",
+]

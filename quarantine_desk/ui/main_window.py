@@ -422,7 +422,10 @@ class MainWindow(QMainWindow):
         self.restore_action = QAction(self.tr("Khôi phục từ bản sao lưu…"), self)
         self.restore_action.setObjectName("restoreAction")
         self.restore_action.triggered.connect(self.restore)
-        for action in (self.backup_action, self.restore_action):
+        self.automatic_backups_action = QAction(self.tr("Bản sao lưu tự động…"), self)
+        self.automatic_backups_action.setObjectName("automaticBackupsAction")
+        self.automatic_backups_action.triggered.connect(self.automatic_backups)
+        for action in (self.backup_action, self.restore_action, self.automatic_backups_action):
             action.setVisible(self.ctx.desk.can(Permission.BACKUP))
             file_menu.addAction(action)
         self.database_action = QAction(self.tr("Cơ sở dữ liệu…"), self)
@@ -473,13 +476,24 @@ class MainWindow(QMainWindow):
 
     def backup(self) -> None:
         path = data_menu.ask_backup_path(self)
-        if path:
-            data_menu.start_backup(self, self.ctx, path)
+        if not path:
+            return
+        go_on, passphrase = data_menu.ask_backup_passphrase(self, self.ctx.lang)
+        if go_on:
+            data_menu.start_backup(self, self.ctx, path, passphrase)
 
-    def restore(self) -> None:
-        path = data_menu.ask_restore_path(self)
-        if path:
-            data_menu.start_restore(self, self.ctx, path)
+    def restore(self, path: str = "") -> None:
+        path = path or data_menu.ask_restore_path(self)
+        if not path:
+            return
+        go_on, passphrase = data_menu.ask_restore_passphrase(self, path, self.ctx.lang)
+        if go_on:
+            data_menu.start_restore(self, self.ctx, path, passphrase)
+
+    def automatic_backups(self) -> None:
+        dialog = data_menu.AutomaticBackupsDialog(self.ctx.desk, self)
+        if dialog.exec() and dialog.chosen():
+            self.restore(dialog.chosen())
 
     def choose_database(self) -> None:
         if data_menu.choose_database(self, self.ctx, self.settings):

@@ -1020,6 +1020,10 @@ Everyone in the room restarts their quarantine from today.</translation>
 <context>
     <name>DataMenu</name>
     <message>
+        <source>Bản sao lưu (*.sqlite3 *.qdb);;Mọi tệp (*)</source>
+        <translation>Backups (*.sqlite3 *.qdb);;All files (*)</translation>
+    </message>
+    <message>
         <location filename="../../quarantine_desk/ui/data_menu.py" line="36"/>
         <location filename="../../quarantine_desk/ui/data_menu.py" line="62"/>
         <location filename="../../quarantine_desk/ui/data_menu.py" line="71"/>
@@ -1848,6 +1852,10 @@ Everyone in the room restarts their quarantine from today.</translation>
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Bản sao lưu tự động…</source>
+        <translation>Automatic backups…</translation>
+    </message>
     <message>
         <source>Kiểm tra giấy xác nhận…</source>
         <translation>Check a release certificate…</translation>
@@ -2863,6 +2871,22 @@ How does the stay end?</translation>
 </context>
 <context>
     <name>ReportsPage</name>
+    <message>
+        <source>Đã in %1 giấy xác nhận: %2</source>
+        <translation>%1 certificates printed: %2</translation>
+    </message>
+    <message>
+        <source>Ngày hoàn thành</source>
+        <translation>Released on</translation>
+    </message>
+    <message>
+        <source>In giấy xác nhận (PDF)…</source>
+        <translation>Print certificates (PDF)…</translation>
+    </message>
+    <message>
+        <source>Giấy xác nhận hoàn thành cách ly</source>
+        <translation>Release certificates</translation>
+    </message>
     <message>
         <source> (số liệu được đánh dấu: %1)</source>
         <translation> (figures marked: %1)</translation>
@@ -4093,6 +4117,10 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
 <context>
     <name>AuditText</name>
     <message>
+        <source>Tạo khóa ký giấy xác nhận mới</source>
+        <translation>New certificate signing key</translation>
+    </message>
+    <message>
         <source>loại danh sách</source>
         <translation>list</translation>
     </message>
@@ -4814,6 +4842,84 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
     <message>
         <source>KHÔNG hợp lệ.</source>
         <translation>NOT VALID.</translation>
+    </message>
+</context>
+<context>
+    <name>AutomaticBackupsDialog</name>
+    <message>
+        <source>đã mã hóa</source>
+        <translation>encrypted</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>trước khi nâng cấp</source>
+        <translation>before an upgrade</translation>
+    </message>
+    <message>
+        <source>trước khi khôi phục</source>
+        <translation>before a restore</translation>
+    </message>
+    <message>
+        <source>khác</source>
+        <translation>other</translation>
+    </message>
+    <message>
+        <source>hằng tuần</source>
+        <translation>weekly</translation>
+    </message>
+    <message>
+        <source>hằng ngày</source>
+        <translation>daily</translation>
+    </message>
+    <message>
+        <source>Khôi phục bản đã chọn</source>
+        <translation>Restore the one chosen</translation>
+    </message>
+    <message>
+        <source>Cơ sở dữ liệu dùng chung trên máy chủ PostgreSQL được sao lưu trên máy chủ: người quản trị máy chủ chạy pg_dump hằng ngày (ví dụ: pg_dump -Fc -f sao-luu.dump TÊN-CSDL) và giữ các bản ở nơi an toàn. Lệnh Sao lưu dữ liệu vẫn ghi được một tệp từ máy này. Dưới đây là các bản chương trình lưu trước mỗi lần khôi phục:</source>
+        <translation>A database shared on a PostgreSQL server is backed up on the server: its administrator runs pg_dump every day (for example: pg_dump -Fc -f backup.dump DATABASE) and keeps the copies in a safe place. Back up data still writes a file from this PC. Below are the copies the program saved before each restore:</translation>
+    </message>
+    <message>
+        <source>Chương trình tự sao lưu cơ sở dữ liệu khi mở và mỗi %1 giờ khi đang mở (giữ 7 bản hằng ngày, 4 bản hằng tuần), trước khi khôi phục và trước khi nâng cấp. Các bản này nằm trong thư mục dữ liệu của chương trình, chỉ người dùng này đọc được. Chọn một bản để khôi phục:</source>
+        <translation>The program backs up the database when it opens and every %1 hours while it is open (7 daily and 4 weekly copies kept), before a restore and before an upgrade. The copies are in the program's data folder, readable by this user only. Choose one to restore:</translation>
+    </message>
+    <message>
+        <source>Chưa có bản sao lưu tự động nào.</source>
+        <translation>No automatic backup yet.</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu tự động</source>
+        <translation>Automatic backups</translation>
+    </message>
+</context>
+<context>
+    <name>BackupPassphraseDialog</name>
+    <message>
+        <source>Nhập lại mật khẩu:</source>
+        <translation>Repeat password:</translation>
+    </message>
+    <message>
+        <source>Mật khẩu sao lưu:</source>
+        <translation>Backup passphrase:</translation>
+    </message>
+    <message>
+        <source>Mật khẩu sao lưu</source>
+        <translation>Backup passphrase</translation>
+    </message>
+    <message>
+        <source>Hai lần nhập mật khẩu không giống nhau.</source>
+        <translation>The two passphrases differ.</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu chứa thông tin của mọi người cách ly. Đặt mật khẩu (ít nhất %1 ký tự) để mã hóa tệp, và ghi nhớ nó: không có mật khẩu thì không khôi phục được. Để trống: tệp không mã hóa, không chứa khóa ký giấy xác nhận, chỉ nên giữ trên máy này.</source>
+        <translation>A backup holds the details of everyone in quarantine. Set a passphrase (at least %1 characters) to encrypt the file, and remember it: without it the backup cannot be restored. Left empty: the file is not encrypted, holds no certificate signing key, and should stay on this PC.</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu %1 đã được mã hóa. Nhập mật khẩu sao lưu.</source>
+        <translation>The backup %1 is encrypted. Type its passphrase.</translation>
     </message>
 </context>
 </TS>

@@ -70,9 +70,17 @@ def test_unreachable_server():
 
 
 def test_bad_url():
-    with pytest.raises(DatabaseUnavailable) as info:
-        open_desk("nosuchdb://x")
-    assert info.value.reason == "bad_url"
+    for url in ("postgresql+nosuch://h/db", "postgresql://u@h:notaport/db"):
+        with pytest.raises(DatabaseUnavailable) as info:
+            open_desk(url)
+        assert info.value.reason == "bad_url", url
+
+
+def test_another_kind_of_database_is_named_as_such():
+    for url in ("nosuchdb://x", "mysql://u:p@h/db", "mssql+pyodbc://h/db"):
+        with pytest.raises(DatabaseUnavailable) as info:
+            open_desk(url)
+        assert info.value.reason == "unsupported", url
 
 
 def test_foreign_database_is_not_taken_over(tmp_path):

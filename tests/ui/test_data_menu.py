@@ -7,7 +7,7 @@ import logging
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar
 
 from quarantine_desk.domain.roles import Role
-from quarantine_desk.services import facilities
+from quarantine_desk.services import autobackup, facilities, sealed
 from quarantine_desk.ui import data_menu
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
@@ -30,6 +30,7 @@ def test_backup_then_restore_through_the_window(qtbot, ctx: UiContext, settings,
     window = MainWindow(ctx, settings)
     qtbot.addWidget(window)
     target = tmp_path / "usb" / "sao-luu.sqlite3"
+    target.parent.mkdir()
     data_menu.start_backup(window, ctx, str(target))
     qtbot.waitUntil(lambda: bool(recorder.infos), timeout=20_000)
     assert target.exists() and "sao-luu.sqlite3" in recorder.infos[-1]
@@ -88,3 +89,68 @@ def test_database_choice_warns_about_network_shares_and_is_remembered(
     assert data_menu.choose_database(window, ctx, settings)
     assert "chia sẻ qua mạng" in warnings[0]
     assert settings.get(opts.DATABASE_URL) == "postgresql://yte@may-chu:5432/cachly"
+
+
+def test_the_backup_passphrase_is_typed_twice_or_left_empty(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = data_menu.BackupPassphraseDialog(None, writing=True)
+    qtbot.addWidget(dialog)
+    dialog.ui.passphrase.setText("mật khẩu dài")
+    dialog.ui.repeat.setText("mật khẩu khác")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted and "không giống nhau" in dialog.ui.error.text()
+    dialog.ui.passphrase.setText("ngắn")
+    dialog.ui.repeat.setText("ngắn")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted and "ít nhất 8" in dialog.ui.error.text()
+    dialog.ui.passphrase.setText("mật khẩu dài")
+    dialog.ui.repeat.setText("mật khẩu dài")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.passphrase() == "mật khẩu dài"
+    empty = data_menu.BackupPassphraseDialog(None, writing=True)
+    qtbot.addWidget(empty)
+    empty.accept()
+    assert empty.result() == QDialog.DialogCode.Accepted and empty.passphrase() is None
+    opening = data_menu.BackupPassphraseDialog(None, writing=False, file_name="b.qdb")
+    qtbot.addWidget(opening)
+    assert opening.ui.repeat.isHidden() and "b.qdb" in opening.ui.explanation.text()
+    opening.accept()
+    assert opening.result() != QDialog.DialogCode.Accepted  # opening needs the passphrase
+
+
+def test_an_encrypted_backup_through_the_window(qtbot, ctx: UiContext, settings, recorder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    facilities.add_facility(ctx.desk, "F01", "Khu cách ly Trường Quân sự")
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    target = tmp_path / "sao-luu.qdb"
+    data_menu.start_backup(window, ctx, str(target), "mật khẩu sao lưu")
+    qtbot.waitUntil(lambda: bool(recorder.infos), timeout=20_000)
+    assert sealed.is_sealed(target)
+    facilities.add_facility(ctx.desk, "F02", "Khu thêm sau")
+    data_menu.start_restore(window, ctx, str(target), "sai mật khẩu nhé")
+    qtbot.waitUntil(lambda: bool(recorder.errors), timeout=20_000)
+    assert "mật khẩu sao lưu không đúng" in recorder.errors[-1]
+    data_menu.start_restore(window, ctx, str(target), "mật khẩu sao lưu")
+    qtbot.waitUntil(lambda: len(recorder.infos) == 2, timeout=20_000)
+    assert [f.code for f in facilities.list_facilities(ctx.desk)] == ["F01"]
+
+
+def test_automatic_backups_are_taken_listed_and_restorable(qtbot, ctx: UiContext, settings, recorder) -> None:  # type: ignore[no-untyped-def]
+    facilities.add_facility(ctx.desk, "F01", "Khu cách ly Trường Quân sự")
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    assert window.automatic_backups_action.isVisible()
+    scheduled = data_menu.ScheduledBackups(ctx.desk, window)
+    assert scheduled.timer.isActive() and scheduled.timer.interval() == autobackup.EVERY_HOURS * 3_600_000
+    qtbot.waitUntil(lambda: len(autobackup.list_backups(ctx.desk)) == 2, timeout=20_000)
+    facilities.add_facility(ctx.desk, "F02", "Khu thêm sau")
+    dialog = data_menu.AutomaticBackupsDialog(ctx.desk, window)
+    qtbot.addWidget(dialog)
+    assert dialog.ui.backups.count() == 2 and not dialog.ok.isEnabled()
+    assert "hằng ngày" in dialog.ui.backups.item(0).text() + dialog.ui.backups.item(1).text()
+    dialog.resize(1366 * 2 // 3, 420)
+    dialog.ui.backups.setCurrentRow(0)
+    assert dialog.ok.isEnabled() and dialog.chosen().endswith(".sqlite3")
+    data_menu.start_restore(window, ctx, dialog.chosen())
+    qtbot.waitUntil(lambda: bool(recorder.infos), timeout=20_000)
+    assert [f.code for f in facilities.list_facilities(ctx.desk)] == ["F01"]
+    scheduled.timer.stop()

@@ -19,6 +19,8 @@ SAMPLES = [
     e.InvalidInput("beds", "out_of_range", 0, minimum=1, maximum=50),
     e.BadFile("f1.xlsx", "encrypted"),
     e.Cancelled(),
+    e.SigningKeyMissing("F01"),
+    e.DatabaseNotEmpty("sqlite:///qd.sqlite3", 1, 150),
     e.NotFound("facility", "F09"),
     e.AlreadyExists("facility", "F01"),
     e.IdNumberTaken("001085000111", "Tran Van Nam", 1985, "F01", "101"),
