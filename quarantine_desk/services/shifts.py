@@ -444,4 +444,8 @@ def seed_demo(desk: Desk, facility_code: str, today: date) -> DemoShifts:
                 assignments += 1
         staff_count = sum(len(t) for t in teams) + len(helpers)
     log.info("demo shifts for %s: %s staff, %s shifts", facility_code, staff_count, len(created))
+    # The staff are tested every three days, and one of them must quarantine after an exposure.
+    from quarantine_desk.services import staff_tests
+
+    staff_tests.seed_demo(desk, facility_code, today)
     return DemoShifts(staff_count, len(created), assignments, gap)
