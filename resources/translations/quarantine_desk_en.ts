@@ -3607,21 +3607,6 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
-        <source>Xét nghiệm gần nhất</source>
-        <translation>Last test</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
-        <source>Lần tới</source>
-        <translation>Next test</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
-        <source>Tình trạng</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
         <source>Test nhanh: âm tính</source>
         <translation>Rapid test: negative</translation>
     </message>
@@ -3672,13 +3657,8 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
-        <source>Phải cách ly (%1)</source>
-        <translation>Must quarantine (%1)</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
-        <source>, %1 ca cần thay</source>
-        <translation>, %1 shifts to cover</translation>
+        <source>Phải cách ly · %1 ca cần thay</source>
+        <translation>Must quarantine · %1 shifts to cover</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
@@ -3779,6 +3759,21 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
         <source>Ghi xét nghiệm</source>
         <translation>Record a test</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Xét nghiệm, cách ly</source>
+        <translation>Tests, quarantine</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>%1 · lần tới %2</source>
+        <translation>%1 · next %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source> (cách ly)</source>
+        <translation> (quarantine)</translation>
     </message>
 </context>
 <context>

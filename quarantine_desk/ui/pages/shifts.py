@@ -263,14 +263,12 @@ class ShiftsPage(QWidget):
             [
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
                 Column(self.tr("Chức vụ"), lambda s: s.position or ""),
-                Column(self.tr("Xét nghiệm gần nhất"), self._last_test_text),
-                Column(self.tr("Lần tới"), self._next_test_text),
-                Column(self.tr("Tình trạng"), self._flag_text),
+                Column(self.tr("Xét nghiệm, cách ly"), self._health_text),
             ],
             parent=self,
             highlight=lambda s: WARNING_BACKGROUND if self._flagged(s) else None,
         )
-        self.staff_view = setup_table(self.ui.staff, self.staff)
+        self.staff_view = setup_table(self.ui.staff, self.staff, stretch_column=2)
         self.staff_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         if can_manage:
             self.staff_view.doubleClicked.connect(lambda *_: self.assign_selected())
@@ -328,15 +326,22 @@ class ShiftsPage(QWidget):
             return self.tr("%1 (quá hạn)").replace("%1", f"{health.next_due:%d/%m}")
         return f"{health.next_due:%d/%m}"
 
+    def _health_text(self, staff: StaffRow) -> str:
+        """A flagged one's quarantine, else the last test and the next one due."""
+        flag = self._flag_text(staff)
+        if flag:
+            return flag
+        following = self._next_test_text(staff)
+        last = self._last_test_text(staff)
+        return self.tr("%1 · lần tới %2").replace("%1", last).replace("%2", following) if following else last
+
     def _flag_text(self, staff: StaffRow) -> str:
         health = self._health.get(staff.id)
         if health is None or not health.flagged:
             return ""
-        reason = self.tr("dương tính") if health.quarantine_reason == "positive" else self.tr("tiếp xúc")
-        text = self.tr("Phải cách ly (%1)").replace("%1", reason)
         if health.shifts_ahead:
-            text += self.tr(", %1 ca cần thay").replace("%1", str(health.shifts_ahead))
-        return text
+            return self.tr("Phải cách ly · %1 ca cần thay").replace("%1", str(health.shifts_ahead))
+        return self.tr("Phải cách ly")
 
     def current_staff(self) -> StaffRow | None:
         index = self.staff_view.currentIndex()
@@ -469,7 +474,7 @@ class ShiftsPage(QWidget):
             return "—"
         if not shift.staffed:
             return self.tr("Chưa có người")
-        names = [s.full_name for s in shift.staff]
+        names = [s.full_name + (self.tr(" (cách ly)") if self._flagged(s) else "") for s in shift.staff]
         if len(names) > NAMES_IN_A_CELL:
             more = self.tr("+%1 người").replace("%1", str(len(names) - NAMES_IN_A_CELL + 1))
             names = [*names[: NAMES_IN_A_CELL - 1], more]
@@ -539,11 +544,22 @@ class ShiftsPage(QWidget):
 
     def show_health(self, health: list[StaffHealth], plan: staff_tests.StaffSchedule) -> None:
         self._health = {h.staff: h for h in health}
+        staff = self.staff.rows()
+        ordered = sorted(staff, key=lambda s: not self._flagged(s))  # those who must quarantine first
+        if ordered != staff:
+            current = self.current_staff()
+            self.staff.set_rows(ordered)
+            if current is not None:
+                self._wanted_staff = current.id
+            for row, person in enumerate(ordered):
+                if current is not None and person.id == current.id:
+                    self.staff_view.selectRow(row)
         if not self.staff_every.hasFocus():
             self.staff_every.setValue(plan.every or 0)
-        rows, columns = self.staff.rowCount(), self.staff.columnCount()
-        if rows:  # the tests' columns and colours change; the rows and the selection stay
-            self.staff.dataChanged.emit(self.staff.index(0, 0), self.staff.index(rows - 1, columns - 1))
+        for model in (self.staff, self.week):  # the tests' texts and colours change; rows and selection stay
+            rows, columns = model.rowCount(), model.columnCount()
+            if rows:
+                model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1))
         self._update_buttons()
 
     def show_plan(
@@ -566,7 +582,8 @@ class ShiftsPage(QWidget):
             old.deleteLater()
         self.week.set_rows(week_lines(monday, slots, rows))
         self._size_week()
-        self.staff.set_rows(staff)
+        self.staff.set_rows(sorted(staff, key=lambda s: not self._flagged(s)))
+        staff = self.staff.rows()
         wanted, self._wanted_staff = self._wanted_staff, None
         for row, person in enumerate(staff):
             if person.id == wanted:
