@@ -682,6 +682,9 @@ def _vi(err: e.DeskError) -> str:
             return f"Không có quy định cách ly nào có hiệu lực vào ngày {err.on}."
         case e.NoOpenStay():
             return f"{err.person} hiện không ở trong khu cách ly nào."
+        case e.StaffMustQuarantine():
+            why = "dương tính" if err.reason == "positive" else "tiếp xúc"
+            return f"{err.staff} đang phải cách ly ({why}): không phân công trực cho đến khi hết cách ly."
         case e.StaffDoubleBooked():
             return (
                 f"{err.staff} đã có {err.conflict} lúc {_shift_time(err.conflict_starts_at)}, trùng giờ với "
@@ -840,6 +843,9 @@ def _en(err: e.DeskError) -> str:
             return f"No quarantine policy is in force on {err.on}."
         case e.NoOpenStay():
             return f"{err.person} is not in any facility now."
+        case e.StaffMustQuarantine():
+            why = "positive test" if err.reason == "positive" else "exposure"
+            return f"{err.staff} must quarantine ({why}): no duty shifts until the quarantine is over."
         case e.StaffDoubleBooked():
             return (
                 f"{err.staff} already has {err.conflict} at {_shift_time(err.conflict_starts_at)}, which overlaps "

@@ -31,7 +31,9 @@ def document_written(out: Output, path: Path, sentence: str, rows: int | None = 
     payload: dict[str, Any] = {"file": facts.file}
     payload.update({"pages": facts.pages} if facts.pages is not None else {"rows": facts.rows})
     payload["bytes"] = facts.bytes
-    out.result({**payload, **more}, lambda: f"{sentence} ({size}, {facts.bytes:,} byte).".replace(",", "."))
+    # 50.482: thousands with a dot, as written in Vietnam
+    size_in_bytes = f"{facts.bytes:,}".replace(",", ".")
+    out.result({**payload, **more}, lambda: f"{sentence} ({size}, {size_in_bytes} byte).")
 
 
 def cmd_export_roster(desk: Desk, args: argparse.Namespace, out: Output) -> int:

@@ -501,6 +501,19 @@ class NoOpenStay(DeskError):
 # --- duty shifts (exit 3; no rule of R1–R8, but refused all the same) ------------------------------------------
 
 
+class StaffMustQuarantine(RuleViolation):
+    """A staff member flagged to quarantine (a positive test, an exposure) is put on no shift until the flag is
+    cleared; ``reason`` is "positive" or "exposure"."""
+
+    code = "staff_must_quarantine"
+    rule = None
+
+    def __init__(self, staff: str, reason: str) -> None:
+        super().__init__(staff, reason)
+        self.staff = staff
+        self.reason = reason
+
+
 class StaffDoubleBooked(RuleViolation):
     """A person cannot be on two shifts that overlap: ``shift`` is the one asked for, ``conflict`` the one they
     already have; each a shift name and its start as an ISO string."""

@@ -23,8 +23,8 @@ from quarantine_desk.domain.capacity import (
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.rooms import near_full, percent_used
 from quarantine_desk.services.context import Desk
-from quarantine_desk.services.facilities import facility_by_code
-from quarantine_desk.services.presence import bed_figures_at, present_at
+from quarantine_desk.services.facilities import facility_by_code, occupancy_of, room_board
+from quarantine_desk.services.presence import BedFigures, bed_figures_at, present_at
 
 MAX_DAYS = 60
 ALL = "ALL"
@@ -81,10 +81,13 @@ def _check_days(days: int) -> None:
         raise InvalidInput("forecast_days", "out_of_range", days, minimum=1, maximum=MAX_DAYS)
 
 
-def capacity_in(session: Session, place: Facility, now: datetime, days: int) -> Capacity:
-    """A facility's capacity at ``now`` inside the caller's transaction (the 16:00 report of a past day)."""
+def capacity_in(
+    session: Session, place: Facility, now: datetime, days: int, beds: BedFigures | None = None
+) -> Capacity:
+    """A facility's capacity at ``now`` inside the caller's transaction (the 16:00 report of a past day, with the
+    beds of that moment); ``beds``: the beds now, as the room board counts them."""
     today = now.date()
-    beds = bed_figures_at(session, place.id, now)
+    beds = beds or bed_figures_at(session, place.id, now)
     first = today - timedelta(days=ARRIVAL_WINDOW_DAYS)
     admitted = dict(
         session.execute(
@@ -152,9 +155,10 @@ def capacity(desk: Desk, facility_code: str, days: int = 14, now: datetime | Non
     """One facility's capacity now and ahead for ``days`` days."""
     _check_days(days)
     now = now or desk.now()
+    live = occupancy_of(room_board(desk, facility_code))  # the beds as the overview counts them
     with desk.read() as session:
         place = facility_by_code(session, facility_code)
-        return capacity_in(session, place, now, days)
+        return capacity_in(session, place, now, days, BedFigures(live.beds, live.occupied, live.closed))
 
 
 def district_capacity(
@@ -177,7 +181,17 @@ def district_capacity(
                 .order_by(Facility.code)
             )
         )
-        each = tuple(capacity_in(session, p, now, days) for p in places)
+        codes = [p.code for p in places]
+    boards = {code: occupancy_of(room_board(desk, code)) for code in codes}
+    with desk.read() as session:
+        places = [facility_by_code(session, code) for code in codes]
+        each = tuple(
+            capacity_in(
+                session, p, now, days,
+                BedFigures(boards[p.code].beds, boards[p.code].occupied, boards[p.code].closed),
+            )
+            for p in places
+        )  # fmt: skip
     today = now.date()
     arrivals = tuple(
         (today - timedelta(days=ARRIVAL_WINDOW_DAYS - i), sum(c.arrivals[i][1] for c in each))

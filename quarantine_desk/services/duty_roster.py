@@ -148,7 +148,7 @@ def write_week_roster(
         province=roster.province,
         on=roster.monday - timedelta(days=1) if roster.monday > desk.now().date() else desk.now().date(),
         columns=("Ca", "Giờ", *GROUPS, "Ghi chú"),
-        widths=(1, 1.1, 2.4, 2.4, 2.4, 1.6, 1.8),
+        widths=(1, 1.5, 2.4, 2.4, 2.4, 1.4, 1.8),
         sections=tuple(sections),
         notes=(
             "Mỗi ca cần ít nhất một người của mỗi nhóm: y tế (bác sĩ, điều dưỡng), an ninh (công an, quân đội), "

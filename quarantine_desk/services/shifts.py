@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Assignment, Facility, Shift, Staff
 from quarantine_desk.domain import shifts as rules
-from quarantine_desk.domain.errors import AlreadyExists, InvalidInput, NotFound, StaffDoubleBooked
+from quarantine_desk.domain.errors import (
+    AlreadyExists,
+    InvalidInput,
+    NotFound,
+    StaffDoubleBooked,
+    StaffMustQuarantine,
+)
 from quarantine_desk.domain.people import parse_phone
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.shifts import DutyLoad, Interval
@@ -283,7 +289,10 @@ def gaps(desk: Desk, facility: str, start: date, end: date) -> GapReport:
 
 
 def _assign(session: Session, desk: Desk, facility: Facility, shift: Shift, staff: Staff) -> DutyLoad | None:
-    """Put ``staff`` (locked by the caller) on ``shift``; refuses an overlap, returns a >16 h warning."""
+    """Put ``staff`` (locked by the caller) on ``shift``; refuses one who must quarantine and an overlap, returns
+    a >16 h warning."""
+    if staff.quarantine_from is not None:
+        raise StaffMustQuarantine(staff.full_name, staff.quarantine_reason or "exposure")
     theirs = list(
         session.scalars(
             select(Shift)
@@ -444,4 +453,8 @@ def seed_demo(desk: Desk, facility_code: str, today: date) -> DemoShifts:
                 assignments += 1
         staff_count = sum(len(t) for t in teams) + len(helpers)
     log.info("demo shifts for %s: %s staff, %s shifts", facility_code, staff_count, len(created))
+    # The staff are tested every three days, and one of them must quarantine after an exposure.
+    from quarantine_desk.services import staff_tests
+
+    staff_tests.seed_demo(desk, facility_code, today)
     return DemoShifts(staff_count, len(created), assignments, gap)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -318,3 +318,38 @@ def staff_tests_due(session: Session, place: Facility, today: date, days: int) -
             due.append((when, kind))
             when += timedelta(days=every)
     return due
+
+
+# --- demo ------------------------------------------------------------------------------------------------------------
+
+DEMO_EVERY = 3
+
+
+def seed_demo(desk: Desk, facility_code: str, today: date) -> int:
+    """Staff tested every three days over the last nine (a third of them each day, all negative), and one of them
+    flagged after an exposure yesterday. Returns the tests recorded; nothing when the facility has a schedule."""
+    if schedule(desk, facility_code).every is not None:
+        return 0
+    set_schedule(desk, facility_code, DEMO_EVERY, "rapid")
+    with desk.read() as session:
+        place = facility_by_code(session, facility_code)
+        ids = [
+            s.id
+            for s in session.scalars(select(Staff).where(Staff.facility_id == place.id).order_by(Staff.id))
+        ]
+    recorded = 0
+    for index, staff_id in enumerate(ids):
+        day = today - timedelta(days=9 - index % DEMO_EVERY)
+        while day < today:
+            record_staff_test(desk, staff_id, "rapid", "negative", at=datetime.combine(day, time(6, 45)))
+            recorded += 1
+            day += timedelta(days=DEMO_EVERY)
+    if len(ids) > 4:
+        flag(
+            desk,
+            ids[4],
+            "exposure",
+            "Tiếp xúc gần với người dương tính khi đo thân nhiệt",
+            at=datetime.combine(today - timedelta(days=1), time(15, 0)),
+        )
+    return recorded

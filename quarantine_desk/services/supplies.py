@@ -489,8 +489,11 @@ def distribute(
 # --- demo ------------------------------------------------------------------------------------------------------------
 
 # code, name, unit, minimum, first delivery, (daily use low, high), days between issues
+# The two kits count single tests (a box holds 25 rapid tests, a carton 50 PCR sampling sets).
+DEMO_KITS = (("TEST-NHANH", "rapid", 25), ("PCR-MAU", "pcr", 50))
 DEMO_ITEMS = (
-    ("TEST-NHANH", "Test nhanh kháng nguyên (hộp 25 test)", "hộp", 100, 220, (10, 16), 1),
+    ("TEST-NHANH", "Test nhanh kháng nguyên", "test", 100, 420, (20, 30), 1),
+    ("PCR-MAU", "Bộ lấy mẫu xét nghiệm RT-PCR", "bộ", 30, 160, (4, 8), 1),
     ("KHAU-TRANG", "Khẩu trang y tế (hộp 50 cái)", "hộp", 40, 200, (6, 10), 1),
     ("BO-BAO-HO", "Bộ đồ bảo hộ", "bộ", 60, 400, (14, 22), 1),
     ("CON-70", "Cồn 70 độ", "lít", 20, 120, (6, 10), 2),
@@ -507,7 +510,8 @@ class SuppliesDemo:
 
 
 def seed_demo(desk: Desk, facility_code: str, today: date, *, seed: int = 2021) -> SuppliesDemo:
-    """Stock for the demo facility: seven items, two weeks of deliveries and daily issues, test kits running low.
+    """Stock for the demo facility: eight items, two weeks of deliveries and daily issues, rapid tests running low;
+    the rapid tests and the PCR sampling sets are the facility's kits, so the tests recorded from now on draw them.
 
     Does nothing when the facility already keeps items. Goes through the same use cases as the window.
     """
@@ -522,7 +526,7 @@ def seed_demo(desk: Desk, facility_code: str, today: date, *, seed: int = 2021) 
         moves += 1
         for offset in range(1, 15):
             day = start + timedelta(days=offset)
-            if code != "TEST-NHANH" and offset == 8:
+            if code not in ("TEST-NHANH",) and offset == 8:
                 # A second delivery keeps everything but the test kits above the minimum.
                 receive(
                     desk,
@@ -543,4 +547,6 @@ def seed_demo(desk: Desk, facility_code: str, today: date, *, seed: int = 2021) 
                 desk, facility_code, code, wanted, "Xuất dùng trong ngày", datetime.combine(day, time(7, 30))
             )
             moves += 1
+    for code, kind, pack in DEMO_KITS:
+        set_kit(desk, facility_code, code, kind, pack)
     return SuppliesDemo(len(DEMO_ITEMS), moves)

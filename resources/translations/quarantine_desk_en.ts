@@ -3629,6 +3629,176 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <source>Đã thêm %1.</source>
         <translation>%1 added.</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Test nhanh: âm tính</source>
+        <translation>Rapid test: negative</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Test nhanh: dương tính</source>
+        <translation>Rapid test: positive</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>RT-PCR: âm tính</source>
+        <translation>RT-PCR: negative</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>RT-PCR: dương tính</source>
+        <translation>RT-PCR: positive</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>chưa có</source>
+        <translation>none yet</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>âm tính</source>
+        <translation>negative</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>dương tính</source>
+        <translation>positive</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>chờ kết quả</source>
+        <translation>pending</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>%1 (quá hạn)</source>
+        <translation>%1 (overdue)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>tiếp xúc</source>
+        <translation>exposure</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Phải cách ly · %1 ca cần thay</source>
+        <translation>Must quarantine · %1 shifts to cover</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Nhân viên xét nghiệm mỗi %1 ngày.</source>
+        <translation>Staff are tested every %1 days.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Nhân viên không xét nghiệm theo lịch.</source>
+        <translation>Staff are not tested on a schedule.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Đã ghi xét nghiệm của %1.</source>
+        <translation>Test of %1 recorded.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>%1 phải cách ly: không phân công trực.</source>
+        <translation>%1 must quarantine: no duty shifts.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Kho đã hết kit loại này.</source>
+        <translation>The store has no kit of this kind left.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>%1 không còn phải cách ly.</source>
+        <translation>%1 no longer has to quarantine.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>%1 phải cách ly (tiếp xúc).</source>
+        <translation>%1 must quarantine (exposure).</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Lưu tệp</source>
+        <translation>Save file</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Bảng tính Excel (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Đã ghi %1</source>
+        <translation>Written: %1</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Lịch trực tuần</source>
+        <translation>Week's duty roster</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Hết cách ly</source>
+        <translation>Quarantine over</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Phải cách ly</source>
+        <translation>Must quarantine</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Lưu lịch trực tuần…</source>
+        <translation>Save the week's roster…</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Xét nghiệm nhân viên</source>
+        <translation>Staff tests</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>không theo lịch</source>
+        <translation>no schedule</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>mỗi </source>
+        <translation>every </translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source> ngày</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Ghi xét nghiệm</source>
+        <translation>Record a test</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>Xét nghiệm, cách ly</source>
+        <translation>Tests, quarantine</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source>%1 · lần tới %2</source>
+        <translation>%1 · next %2</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="1"/>
+        <source> (cách ly)</source>
+        <translation> (quarantine)</translation>
+    </message>
 </context>
 <context>
     <name>StaffDialog</name>

@@ -91,3 +91,12 @@ def test_staff_tests_and_the_week_roster(qd, tmp_path) -> None:  # type: ignore[
     assert (out["shifts"], out["gaps"], out["week"]) == (21, 21, "2021-W32") and path.exists()
     code, out = qd("shifts", "export", "F01", "--week", "2021-32", "--out", str(path))
     assert code == 2 and out["error"] == "invalid_input"
+
+
+def test_a_document_command_says_pages_and_bytes(qd, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    setup_facility(qd)
+    path = tmp_path / "kho.pdf"
+    code, text = qd(
+        "stock", "report", "F01", "--from", "1/8/2021", "--to", "2/8/2021", "--out", str(path), as_json=False
+    )
+    assert code == 0 and "(1 trang, " in text and text.rstrip().endswith(" byte).")

@@ -96,3 +96,25 @@ def test_near_full_now(filling) -> None:  # type: ignore[no-untyped-def]
 def test_days_out_of_range(filling) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput):
         capacity.capacity(filling, "F01", days=0)
+
+
+def test_the_daily_report_files_carry_the_capacity(filling, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from quarantine_desk.exports.xlsx import read_daily_report
+
+    xlsx = documents.write_daily_report(filling, tmp_path / "bao-cao.xlsx", facility_code="F01")
+    ws = load_workbook(xlsx).worksheets[0]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    at = texts.index("Sức chứa:")
+    assert texts[at + 1].startswith(
+        "- Dự kiến vượt 90 % số giường ngày 14/08/2021, hết giường ngày 15/08/2021"
+    )
+    assert (
+        read_daily_report(xlsx).facilities[0].capacity_notes
+        == documents.daily_report(filling, "F01").facilities[0].capacity_notes
+    )  # kept through the data sheet, for the district's merge
+    pdf = documents.write_daily_report(filling, tmp_path / "bao-cao.pdf", facility_code="F01")
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages)
+    assert "Sức chứa:" in text and "hết giường ngày 15/08/2021" in text

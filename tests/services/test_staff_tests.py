@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from quarantine_desk.domain.errors import InvalidInput, NotFound
+from quarantine_desk.domain.errors import InvalidInput, NotFound, StaffMustQuarantine
 from quarantine_desk.domain.stays import TestKind, TestResult
+from quarantine_desk.messages import describe
 from quarantine_desk.services import forecast, overview, shifts, staff_tests, supplies
 from quarantine_desk.services.overview import AlertKind
 from tests.services.fixtures import facility
@@ -83,3 +84,18 @@ def test_bad_input(team) -> None:  # type: ignore[no-untyped-def]
         staff_tests.flag(desk, doctor, "tired")
     with pytest.raises(NotFound):
         staff_tests.record_staff_test(desk, 999, "rapid", "negative")
+
+
+def test_a_flagged_staff_member_is_put_on_no_shift(team) -> None:  # type: ignore[no-untyped-def]
+    desk, doctor, police = team
+    shifts.plan_shifts(desk, "F01", date(2021, 8, 11), 1, "3x8")
+    morning = shifts.roster_of_shifts(desk, "F01", date(2021, 8, 11), date(2021, 8, 12))[0]
+    staff_tests.flag(desk, police, "exposure", at=datetime(2021, 8, 10, 9))
+    with pytest.raises(StaffMustQuarantine) as caught:
+        shifts.assign(desk, "F01", morning.id, police)
+    assert describe(caught.value) == (
+        "Trần Minh Quân đang phải cách ly (tiếp xúc): không phân công trực cho đến khi hết cách ly."
+    )
+    assert shifts.roster_of_shifts(desk, "F01", date(2021, 8, 11), date(2021, 8, 12))[0].staff == ()
+    staff_tests.clear_flag(desk, police)
+    assert shifts.assign(desk, "F01", morning.id, police).shift.staff[0].id == police

@@ -152,8 +152,12 @@ def test_seed_demo(desk) -> None:  # type: ignore[no-untyped-def]
     facility(desk, "F01")
     summary = supplies.seed_demo(desk, "F01", NOW.date())
     rows = supplies.list_stock(desk, "F01")
-    assert summary.items == len(rows) == 7
+    assert summary.items == len(rows) == 8
     assert [r.code for r in rows if r.low] == ["TEST-NHANH"]
+    assert {r.code: (r.kit_kind, r.pack_size) for r in rows if r.kit_kind} == {
+        "TEST-NHANH": ("rapid", 25),
+        "PCR-MAU": ("pcr", 50),
+    }
     assert all(r.quantity >= 0 for r in rows)
     assert len(supplies.movements(desk, "F01", "GAO")) >= 14
     assert max(m.moved_at for m in supplies.movements(desk, "F01", "GAO")) <= datetime.combine(

@@ -194,3 +194,28 @@ def test_the_chart_draws(qtbot) -> None:  # type: ignore[no-untyped-def]
 
 def test_nice_steps() -> None:
     assert [nice_step(n) for n in (1, 4, 9, 40, 130, 1000)] == [1, 1, 5, 10, 50, 500]
+
+
+def test_the_beds_ahead(ctx, page, clock) -> None:  # type: ignore[no-untyped-def]
+    """6 beds; 5 people admitted today (no arrivals in the last seven days), released on 24/08 by the 14-day
+    policy: the line stays at 5 (under 90 % of 6, which is 5.4) and drops to 0 on 24/08."""
+    for n, (name, room) in enumerate(
+        (("Trần Văn Nam", "101"), ("Vũ Văn Hải", "101"), ("Lê Văn Tám", "102"), ("Đỗ Văn Ba", "102"),
+         ("Hồ Văn Tư", "103")),
+    ):  # fmt: skip
+        admit(ctx, name, f"00108500{n:04d}", room)
+    changed_elsewhere(ctx)
+    ahead = page.chart.ahead
+    assert len(ahead) == 14 and ahead[0] == (date(2021, 8, 11), 5) and ahead[-1] == (date(2021, 8, 24), 0)
+    assert page.capacity_line.text() == "Chưa vượt 90 % trong 14 ngày tới; chưa hết giường."
+    assert "Giả định" in page.capacity_line.toolTip()
+    filling = alert_text(
+        Alert(AlertKind.FILLING, count=75, at=datetime(2021, 8, 14), full_on=date(2021, 8, 15))
+    )
+    assert (
+        filling == "Dự kiến vượt 90 % số giường ngày 14/08, hết giường ngày 15/08: chuẩn bị khu cách ly mới"
+    )
+    near = alert_text(Alert(AlertKind.NEAR_FULL, count=92, full_on=date(2021, 8, 12)))
+    assert near == "Đã dùng 92 % số giường (cảnh báo 90 %), dự kiến hết giường ngày 12/08"
+    kit = alert_text(Alert(AlertKind.KIT_SHORT, "Test nhanh", count=3, at=datetime(2021, 8, 10, 9, 0)))
+    assert kit == "Hết kit Test nhanh: 3 xét nghiệm đã làm không có kit (từ 09:00 10/08), cần nhập bù"

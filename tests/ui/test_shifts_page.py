@@ -234,3 +234,29 @@ def test_no_facility(sqlite_only_desk, qtbot, recorder) -> None:  # type: ignore
     qtbot.addWidget(page)
     assert page.summary.text() == "Chưa chọn khu cách ly."
     assert not page.plan_button.isEnabled() and page.week.rowCount() == 7
+
+
+def test_staff_tests_the_flag_and_the_week_file(ctx, page, qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The demo flags Hoàng Đức Thắng after an exposure: first in the list, highlighted, his shifts to cover. A
+    positive rapid test of Nguyễn Văn Hùng flags him too; the week's roster is saved as a PDF."""
+    qtbot.waitUntil(lambda: page.staff.rows()[0].full_name == "Hoàng Đức Thắng", timeout=10_000)
+    first = page.staff.rows()[0]
+    assert page._health_text(first).startswith("Phải cách ly · ")
+    assert page.staff.data(page.staff.index(0, 0), Qt.ItemDataRole.BackgroundRole) == WARNING_BACKGROUND
+    assert page.staff_every.value() == 3
+    row = next(i for i, s in enumerate(page.staff.rows()) if s.full_name == "Nguyễn Văn Hùng")
+    page.staff_view.selectRow(row)
+    assert "lần tới" in page._health_text(page.staff.rows()[row])
+    assert page.staff_flag_button.text() == "Phải cách ly"
+    page.staff_test_menu.actions()[1].trigger()  # rapid: positive
+    wait_for_writes(qtbot)
+    settle()
+    assert "Nguyễn Văn Hùng phải cách ly" in page.message.text()
+    qtbot.waitUntil(
+        lambda: page._flagged(next(s for s in page.staff.rows() if s.full_name == "Nguyễn Văn Hùng")),
+        timeout=10_000,
+    )
+    monkeypatch.setattr(page, "_ask_save_path", lambda suggested: tmp_path / "lich.pdf")
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.task is None and (tmp_path / "lich.pdf").exists(), timeout=20_000)
+    assert "lich.pdf" in page.message.text()

@@ -62,6 +62,7 @@ SAMPLES = [
     e.FacilityNotEmpty("F01", 10),
     e.DatabaseNotInitialised("sqlite:///x"),
     e.StaffDoubleBooked("Ngo Thu Ha", "Ca dem", "2021-08-11T22:00", "Ca toi", "2021-08-11T18:00"),
+    e.StaffMustQuarantine("Ngo Thu Ha", "exposure"),
 ]
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 FALLBACK = "Đã xảy ra lỗi; chi tiết trong nhật ký."

@@ -1,4 +1,6 @@
-"""The duty shifts page: a week of shifts (days × shifts) with who is on each, the gaps in red, and the staff.
+"""The duty shifts page: a week of shifts (days × shifts) with who is on each, the gaps in red, and the staff with
+their tests (the last one, the next one due by the facility's schedule) and the flag of those who must quarantine.
+The week's duty roster is saved as xlsx or pdf (``services.duty_roster``).
 
 "Phân ca trực nghiêm túc 24/24": a manager sees at a glance which shift has nobody on it, chooses a cell, and
 puts a person from the staff list on it (or takes them off). A double booking is refused by the service with a
@@ -13,27 +15,31 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHeaderView,
+    QMenu,
     QWidget,
 )
 
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.shifts import MAX_PLAN_DAYS, Interval
-from quarantine_desk.services import shifts
+from quarantine_desk.services import duty_roster, shifts, staff_tests
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.shifts import GapReport, ShiftRow, StaffRow
+from quarantine_desk.services.staff_tests import StaffHealth
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_plan_dialog import Ui_PlanDialog
 from quarantine_desk.ui.forms_compiled.ui_shifts_page import Ui_ShiftsPage
 from quarantine_desk.ui.forms_compiled.ui_staff_dialog import Ui_StaffDialog
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import WARNING_BACKGROUND, Column, RowsModel
-from quarantine_desk.ui.operations import follow, query, write
+from quarantine_desk.ui.operations import follow, query, task, write
 from quarantine_desk.ui.pages.admin_dialogs import ServiceDialog, pydate, qdate
 from quarantine_desk.ui.tasks import writing
 from quarantine_desk.ui.widgets import setup_table, vn_date
@@ -42,6 +48,7 @@ log = logging.getLogger(__name__)
 
 # The shifts, their staff and the facility's staff list.
 AREAS = frozenset({Area.FACILITIES, Area.SHIFTS})
+TEST_CHOICES = (("rapid", "negative"), ("rapid", "positive"), ("pcr", "negative"), ("pcr", "positive"))
 
 GAP_TEXT = QColor("#b3261e")
 TODAY_BACKGROUND = QColor("#e8f0fe")
@@ -216,8 +223,14 @@ class ShiftsPage(QWidget):
         self.week_view.setModel(self.week)
         self.week_view.selectionModel().currentChanged.connect(self._cell_chosen)
 
+        self.export_button = ui.export_week
+        self.export_button.clicked.connect(self.save_week)
+        self.task: Any = None
+        self._folder = Path.home()
+        self._health: dict[int, StaffHealth] = {}
         self._build_shift_box(can_manage)
         self._build_staff_box(can_manage)
+        self._build_staff_tests(ctx)
         ui.splitter.setSizes([700, 420])
 
         self._wanted_staff: int | None = None
@@ -250,11 +263,12 @@ class ShiftsPage(QWidget):
             [
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
                 Column(self.tr("Chức vụ"), lambda s: s.position or ""),
-                Column(self.tr("Điện thoại"), lambda s: s.phone or ""),
+                Column(self.tr("Xét nghiệm, cách ly"), self._health_text),
             ],
             parent=self,
+            highlight=lambda s: WARNING_BACKGROUND if self._flagged(s) else None,
         )
-        self.staff_view = setup_table(self.ui.staff, self.staff)
+        self.staff_view = setup_table(self.ui.staff, self.staff, stretch_column=2)
         self.staff_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         if can_manage:
             self.staff_view.doubleClicked.connect(lambda *_: self.assign_selected())
@@ -264,6 +278,184 @@ class ShiftsPage(QWidget):
         self.add_staff_button.clicked.connect(self.add_staff)
         for button in (self.assign_button, self.add_staff_button):
             button.setVisible(can_manage)
+
+    def _build_staff_tests(self, ctx: UiContext) -> None:
+        medical = ctx.desk.can(Permission.RECORD_MEDICAL)
+        self.staff_every = self.ui.staff_every
+        self.staff_every.setEnabled(ctx.desk.can(Permission.MANAGE_FACILITY))
+        self.staff_every.editingFinished.connect(self.set_schedule)
+        self.staff_test_button = self.ui.staff_test
+        self.staff_test_menu = QMenu(self)
+        labels = {
+            ("rapid", "negative"): self.tr("Test nhanh: âm tính"),
+            ("rapid", "positive"): self.tr("Test nhanh: dương tính"),
+            ("pcr", "negative"): self.tr("RT-PCR: âm tính"),
+            ("pcr", "positive"): self.tr("RT-PCR: dương tính"),
+        }
+        for kind, result in TEST_CHOICES:
+            action = self.staff_test_menu.addAction(labels[(kind, result)])
+            action.triggered.connect(
+                lambda _checked=False, kind=kind, result=result: self.record_staff_test(kind, result)
+            )
+        self.staff_test_button.setMenu(self.staff_test_menu)
+        self.staff_flag_button = self.ui.staff_flag
+        self.staff_flag_button.clicked.connect(self.toggle_flag)
+        for button in (self.staff_test_button, self.staff_flag_button):
+            button.setVisible(medical)
+
+    def _flagged(self, staff: StaffRow) -> bool:
+        health = self._health.get(staff.id)
+        return health is not None and health.flagged
+
+    def _last_test_text(self, staff: StaffRow) -> str:
+        health = self._health.get(staff.id)
+        if health is None or health.last_test is None:
+            return self.tr("chưa có")
+        result = {
+            "negative": self.tr("âm tính"),
+            "positive": self.tr("dương tính"),
+            "pending": self.tr("chờ kết quả"),
+        }.get(health.last_result or "", "")
+        return f"{health.last_test:%d/%m} {result}"
+
+    def _next_test_text(self, staff: StaffRow) -> str:
+        health = self._health.get(staff.id)
+        if health is None or health.next_due is None:
+            return ""
+        if health.overdue(self._today):
+            return self.tr("%1 (quá hạn)").replace("%1", f"{health.next_due:%d/%m}")
+        return f"{health.next_due:%d/%m}"
+
+    def _health_text(self, staff: StaffRow) -> str:
+        """A flagged one's quarantine, else the last test and the next one due."""
+        flag = self._flag_text(staff)
+        if flag:
+            return flag
+        following = self._next_test_text(staff)
+        last = self._last_test_text(staff)
+        return self.tr("%1 · lần tới %2").replace("%1", last).replace("%2", following) if following else last
+
+    def _flag_text(self, staff: StaffRow) -> str:
+        health = self._health.get(staff.id)
+        if health is None or not health.flagged:
+            return ""
+        if health.shifts_ahead:
+            return self.tr("Phải cách ly · %1 ca cần thay").replace("%1", str(health.shifts_ahead))
+        return self.tr("Phải cách ly")
+
+    def current_staff(self) -> StaffRow | None:
+        index = self.staff_view.currentIndex()
+        return self.staff.row_at(index.row()) if index.isValid() else None
+
+    def set_schedule(self) -> None:
+        code, desk = self.ctx.facility, self.ctx.desk
+        every = self.staff_every.value() or None
+        if not code:
+            return
+        write(
+            self.ctx,
+            self,
+            lambda: staff_tests.set_schedule(desk, code, every),
+            lambda _result: self.message.done(
+                self.tr("Nhân viên xét nghiệm mỗi %1 ngày.").replace("%1", str(every))
+                if every
+                else self.tr("Nhân viên không xét nghiệm theo lịch.")
+            ),
+            self._refused,
+        )
+
+    def record_staff_test(self, kind: str, result: str) -> None:
+        person = self.current_staff()
+        if person is None:
+            return
+        desk = self.ctx.desk
+        self._wanted_staff = person.id
+
+        def done(row: staff_tests.StaffTestRow) -> None:
+            text = self.tr("Đã ghi xét nghiệm của %1.").replace("%1", row.full_name)
+            if row.flagged:
+                text += " " + self.tr("%1 phải cách ly: không phân công trực.").replace("%1", row.full_name)
+            if row.kit_short:
+                text += " " + self.tr("Kho đã hết kit loại này.")
+            (self.message.error if row.flagged or row.kit_short else self.message.done)(text)
+
+        write(
+            self.ctx,
+            self,
+            lambda: staff_tests.record_staff_test(desk, person.id, kind, result),
+            done,
+            self._refused,
+        )
+
+    def toggle_flag(self) -> None:
+        person = self.current_staff()
+        if person is None:
+            return
+        desk, flagged = self.ctx.desk, self._flagged(person)
+        self._wanted_staff = person.id
+        work: Callable[[], object] = (
+            (lambda: staff_tests.clear_flag(desk, person.id))
+            if flagged
+            else (lambda: staff_tests.flag(desk, person.id, "exposure"))
+        )
+        write(
+            self.ctx,
+            self,
+            work,
+            lambda _result: self.message.done(
+                (
+                    self.tr("%1 không còn phải cách ly.")
+                    if flagged
+                    else self.tr("%1 phải cách ly (tiếp xúc).")
+                ).replace("%1", person.full_name)
+            ),
+            self._refused,
+        )
+
+    # --- the week's roster as a file ---------------------------------------------------------------------------
+
+    def _ask_save_path(self, suggested: str) -> Path | None:
+        """Where to write the roster (.xlsx or .pdf); None when the user cancels. Tests replace this method."""
+        chosen, chosen_filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Lưu tệp"),
+            str(self._folder / suggested),
+            self.tr("Bảng tính Excel (*.xlsx)") + ";;" + self.tr("Tệp PDF (*.pdf)"),
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        self._folder = path.parent
+        if path.suffix.lower() not in (".xlsx", ".pdf"):
+            path = path.with_name(path.name + (".pdf" if "pdf" in chosen_filter else ".xlsx"))
+        return path
+
+    def save_week(self) -> None:
+        code, desk = self.ctx.facility, self.ctx.desk
+        if not code or self.task is not None:
+            return
+        year, week, _ = self.monday.isocalendar()
+        name = f"{year}-W{week:02d}"
+        path = self._ask_save_path(f"lich-truc-{code}-{name}.xlsx")
+        if path is None:
+            return
+
+        def finished(_value: object) -> None:
+            self.task = None
+            self.message.done(self.tr("Đã ghi %1").replace("%1", str(path)))
+
+        def failed(error: BaseException) -> None:
+            self.task = None
+            self._refused(error)
+
+        self.task = task(
+            self.ctx,
+            self,
+            self.tr("Lịch trực tuần"),
+            lambda progress, stop: duty_roster.write_week_roster(desk, code, name, path, progress, stop),
+            finished,
+            failed,
+        )
 
     def _day_text(self, day: date) -> str:
         names = [
@@ -282,7 +474,7 @@ class ShiftsPage(QWidget):
             return "—"
         if not shift.staffed:
             return self.tr("Chưa có người")
-        names = [s.full_name for s in shift.staff]
+        names = [s.full_name + (self.tr(" (cách ly)") if self._flagged(s) else "") for s in shift.staff]
         if len(names) > NAMES_IN_A_CELL:
             more = self.tr("+%1 người").replace("%1", str(len(names) - NAMES_IN_A_CELL + 1))
             names = [*names[: NAMES_IN_A_CELL - 1], more]
@@ -342,6 +534,33 @@ class ShiftsPage(QWidget):
             lambda loaded: self.show_plan(*loaded),
             self._refused,
         )
+        query(
+            self,
+            lambda: (staff_tests.staff_health(desk, code), staff_tests.schedule(desk, code)),
+            lambda loaded: self.show_health(*loaded),
+            self._refused,
+            key="health",
+        )
+
+    def show_health(self, health: list[StaffHealth], plan: staff_tests.StaffSchedule) -> None:
+        self._health = {h.staff: h for h in health}
+        staff = self.staff.rows()
+        ordered = sorted(staff, key=lambda s: not self._flagged(s))  # those who must quarantine first
+        if ordered != staff:
+            current = self.current_staff()
+            self.staff.set_rows(ordered)
+            if current is not None:
+                self._wanted_staff = current.id
+            for row, person in enumerate(ordered):
+                if current is not None and person.id == current.id:
+                    self.staff_view.selectRow(row)
+        if not self.staff_every.hasFocus():
+            self.staff_every.setValue(plan.every or 0)
+        for model in (self.staff, self.week):  # the tests' texts and colours change; rows and selection stay
+            rows, columns = model.rowCount(), model.columnCount()
+            if rows:
+                model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1))
+        self._update_buttons()
 
     def show_plan(
         self, monday: date, rows: list[ShiftRow], report: GapReport | None, staff: list[StaffRow]
@@ -363,7 +582,8 @@ class ShiftsPage(QWidget):
             old.deleteLater()
         self.week.set_rows(week_lines(monday, slots, rows))
         self._size_week()
-        self.staff.set_rows(staff)
+        self.staff.set_rows(sorted(staff, key=lambda s: not self._flagged(s)))
+        staff = self.staff.rows()
         wanted, self._wanted_staff = self._wanted_staff, None
         for row, person in enumerate(staff):
             if person.id == wanted:
@@ -450,6 +670,16 @@ class ShiftsPage(QWidget):
         self.unassign_button.setEnabled(shift is not None and self.on_shift_view.currentIndex().isValid())
         self.add_staff_button.setEnabled(bool(self.ctx.facility))
         self.plan_button.setEnabled(bool(self.ctx.facility))
+        self.export_button.setEnabled(bool(self.ctx.facility) and self.task is None)
+        person = self.staff_view.currentIndex().isValid()
+        self.staff_test_button.setEnabled(person)
+        self.staff_flag_button.setEnabled(person)
+        current = self.current_staff()
+        self.staff_flag_button.setText(
+            self.tr("Hết cách ly")
+            if current is not None and self._flagged(current)
+            else self.tr("Phải cách ly")
+        )
 
     # --- actions ---------------------------------------------------------------------------------------------
 
