@@ -4748,6 +4748,10 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <source>theo nhóm %1: %2</source>
         <translation>from cohort %1: %2</translation>
     </message>
+    <message>
+        <source>theo nhóm: %1</source>
+        <translation>from the cohort: %1</translation>
+    </message>
 </context>
 <context>
     <name>CertificateCheckDialog</name>
