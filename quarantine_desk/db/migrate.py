@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The scripts' own lines naming their revision and the one before it.
-_REVISION_LINE = re.compile(r'^(down_revision|revision)\s*(?::[^=]*)?=\s*["\']?([^"\'\s]+)["\']?', re.MULTILINE)
+_REVISION_LINE = re.compile(
+    r'^(down_revision|revision)\s*(?::[^=]*)?=\s*["\']?([^"\'\s]+)["\']?', re.MULTILINE
+)
 
 
 def alembic_config(url: str) -> Config:
@@ -47,7 +49,9 @@ def head_revision() -> str:
     revisions: set[str] = set()
     previous: set[str] = set()
     for script in (migrations_path() / "versions").glob("*.py"):
-        found = dict((key, value) for key, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        found = dict(
+            (key, value) for key, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8"))
+        )
         if "revision" in found:
             revisions.add(found["revision"])
             previous.add(found.get("down_revision", "None"))

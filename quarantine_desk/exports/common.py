@@ -182,9 +182,10 @@ def place_and_date(day: date, province: str | None, district: str | None) -> str
 
 
 def release_note(row: RosterRow) -> str:
-    """The remark column: who needs special watch (and why), a positive waiting for transfer, where a person went
-    or why they left early, then how and when they left, if they did."""
-    parts = []
+    """The remark column: the person's own F-level and F0 case where they are not the cohort's, who needs special
+    watch (and why), a positive waiting for transfer, where a person went or why they left early, then how and
+    when they left, if they did."""
+    parts = [row.own_exposure] if row.own_exposure else []
     if row.special_watch:
         why = "; ".join(p for p in ("có thai" if row.pregnant else "", (row.conditions or "")[:80]) if p)
         parts.append(f"Cần theo dõi đặc biệt ({why})" if why else "Cần theo dõi đặc biệt")

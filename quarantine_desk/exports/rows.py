@@ -57,6 +57,7 @@ class RosterRow:
     special_watch: bool = False  # "cần theo dõi đặc biệt": underlying conditions, pregnancy
     conditions: str | None = None
     pregnant: bool = False
+    own_exposure: str | None = None  # the person's own F-level and F0 case / place, when not the cohort's
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,15 @@ def roster_rows(
             yield from _with_tests(session, page)
 
 
+_LEVEL_WORDS = {"f1": "F1", "f2": "F2", "returnee": "Về từ vùng dịch", "other": "Khác"}
+
+
+def own_exposure(f_level: str | None, exposure: str | None) -> str | None:
+    """ "F2 – chợ Đầm": what the person's record says of how they came, beside the cohort's (None if nothing)."""
+    text = " – ".join(p for p in (_LEVEL_WORDS.get(f_level or "", ""), exposure or "") if p)
+    return text or None
+
+
 def _with_tests(
     session: Session, page: list[tuple[Stay, Person, str, str, str, str, str]]
 ) -> Iterator[RosterRow]:
@@ -170,6 +179,7 @@ def _with_tests(
             special_watch=bool(person.special_watch),
             conditions=person.conditions,
             pregnant=bool(person.pregnant),
+            own_exposure=own_exposure(person.f_level, person.exposure),
         )
 
 

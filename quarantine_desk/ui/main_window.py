@@ -96,7 +96,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(1024, 640))
         self.areas = self._areas()
         self._pages: dict[str, QWidget] = {}
-        self._banner_facility: str | None = None  # the facility whose alerts the banner has read or is reading
+        self._banner_facility: str | None = (
+            None  # the facility whose alerts the banner has read or is reading
+        )
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")

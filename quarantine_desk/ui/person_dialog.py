@@ -104,10 +104,10 @@ class PersonDialog(QDialog):
                 0, self.tr("— theo nhóm: %1 —").replace("%1", f_level_label(stay.f_level))
             )
         if not self.person.exposure and stay.exposure:
-            self.texts["exposure"].setPlaceholderText(
+            self.texts["exposure"].setPlaceholderText(self.tr("theo nhóm: %1").replace("%1", stay.exposure))
+            self.texts["exposure"].setToolTip(
                 self.tr("theo nhóm %1: %2").replace("%1", stay.cohort).replace("%2", stay.exposure)
             )
-            self.texts["exposure"].setToolTip(self.texts["exposure"].placeholderText())
 
     def _failed(self, err: BaseException) -> None:
         self.error.show_error(error_text(err, self.lang))

@@ -822,6 +822,10 @@ Everyone in the room restarts their quarantine from today.</translation>
         <source>%1 và %2 được ghi cùng hộ gia đình %3; trẻ sẽ ở cùng phòng với người lớn.</source>
         <translation>%1 and %2 are recorded as household %3; the child will share the adult's room.</translation>
     </message>
+    <message>
+        <source>Cần theo dõi đặc biệt: %1</source>
+        <translation>Needs special watch: %1</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
@@ -4945,6 +4949,10 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
     <message>
         <source>theo nhóm %1: %2</source>
         <translation>from cohort %1: %2</translation>
+    </message>
+    <message>
+        <source>theo nhóm: %1</source>
+        <translation>from the cohort: %1</translation>
     </message>
 </context>
 <context>

@@ -188,3 +188,37 @@ def test_a_transfer_that_would_leave_a_child_alone_exits_3(qd):  # noqa: F811
     assert "ở lại một mình" in out["message"]
     _, roster = qd("roster", "F01")
     assert sorted(r["person"] for r in roster) == sorted([mother, child])
+
+
+def test_the_roster_says_the_contact_level_and_who_needs_special_watch(qd):  # noqa: F811
+    setup(qd)
+    a = add(qd, "Hồ Văn Già", "M", "--born", "1950")
+    assert qd("person", "edit", str(a), "--conditions", "Tiểu đường", "--watch")[0] == 0
+    b = add(qd, "Trần Văn Bình")
+    assert qd("person", "edit", str(b), "--f-level", "F2", "--exposure", "chợ Đầm")[0] == 0
+    code, _ = qd(
+        "admit",
+        str(a),
+        str(b),
+        "--facility",
+        "F01",
+        "--cohort",
+        "F1 BN 12345",
+        "--kind",
+        "f1_contact",
+        "--source",
+        "BN 12345",
+    )
+    assert code == 0
+    _, roster = qd("roster", "F01")
+    by_person = {r["person"]: r for r in roster}
+    assert (by_person[a]["f_level"], by_person[a]["exposure"], by_person[a]["special_watch"]) == (
+        "f1",
+        "BN 12345",
+        True,
+    )
+    assert (by_person[b]["f_level"], by_person[b]["exposure"], by_person[b]["special_watch"]) == (
+        "f2",
+        "chợ Đầm",
+        False,
+    )

@@ -114,3 +114,4 @@ def test_special_watch_and_the_cohorts_exposure_reach_every_list(desk, clock):  
 
     assert release_note(notes[grandma]) == "Cần theo dõi đặc biệt (Tăng huyết áp)"
     assert release_note(notes[plain]) == ""
+    assert release_note(notes[own]) == "F2 – chợ Đầm"  # the record's own, beside the cohort's

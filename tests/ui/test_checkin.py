@@ -396,3 +396,23 @@ def test_a_child_whose_parent_is_already_here_joins_the_parents_room(ctx, page, 
     page.admit_all()
     wait_for_writes(qtbot)
     assert {r.person: r.room for r in stays.roster(ctx.desk, "F01")}[child] == "103"
+
+
+def test_someone_who_needs_special_watch_is_marked_at_the_gate(ctx, page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.services.people import Details
+    from quarantine_desk.ui.models import ATTENTION_BACKGROUND
+
+    people.add_person(
+        ctx.desk,
+        NewPerson("Nguyễn Thị Mang", "F", "1995", id_number="062195000444"),
+        details=Details(conditions="thai 20 tuần", pregnant=True, special_watch=True),
+    )
+    type_text(page.search, "062195000444")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    index = page.arrivals.index(0, 0)
+    assert page.arrivals.data(index) == "! Nguyễn Thị Mang"
+    assert "Cần theo dõi đặc biệt: Có thai; thai 20 tuần" in page.arrivals.data(
+        index, Qt.ItemDataRole.ToolTipRole
+    )
+    assert page.arrivals.data(index, Qt.ItemDataRole.BackgroundRole) == ATTENTION_BACKGROUND

@@ -170,7 +170,9 @@ def test_the_banner_follows_the_facility(window: MainWindow, ctx: UiContext) -> 
     assert window.banner.isVisible() and "Lê Văn Tám" in window.banner_text.text()
 
 
-def test_the_first_screen_reads_each_thing_once(qtbot, ctx: UiContext, settings: opts.Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_screen_reads_each_thing_once(
+    qtbot, ctx: UiContext, settings: opts.Settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """The overview's read carries the alerts, and the banner shows those: one read of the alerts, one room board,
     and the people present counted without loading the roster."""
     monkeypatch.setattr(overview, "shift_gaps", lambda *_args: None)

@@ -58,7 +58,8 @@ def test_the_editor_shows_the_cohorts_level_and_case(ctx, page, qtbot, tmp_path)
     dialog.show()
     wait_for_writes(qtbot)
     assert dialog.f_level.itemText(0) == "— theo nhóm: F1 —" and dialog.f_level.currentData() == ""
-    assert dialog.texts["exposure"].placeholderText() == "theo nhóm F1 ca BN 12345: BN 12345"
+    assert dialog.texts["exposure"].placeholderText() == "theo nhóm: BN 12345"
+    assert dialog.texts["exposure"].toolTip() == "theo nhóm F1 ca BN 12345: BN 12345"
     assert dialog.texts["exposure"].text() == ""
     dialog.grab().save(str(tmp_path / "person-dialog-cohort.png"))
     # Saving writes nothing of the cohort's into the record.

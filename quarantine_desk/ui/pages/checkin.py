@@ -37,7 +37,8 @@ from quarantine_desk.services.stays import AdmitResult, Proposal
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_checkin_page import Ui_CheckinPage
 from quarantine_desk.ui.interaction import error_text
-from quarantine_desk.ui.models import Column, RowsModel
+from quarantine_desk.ui.labels import watch_label
+from quarantine_desk.ui.models import ATTENTION_BACKGROUND, Column, RowsModel
 from quarantine_desk.ui.operations import follow, query, task, write
 from quarantine_desk.ui.permissions import restrict
 from quarantine_desk.ui.person_dialog import PersonDialog
@@ -131,7 +132,11 @@ class CheckinPage(QWidget):
 
         self.results = RowsModel[PersonRow](
             [
-                Column(self.tr("Họ và tên"), lambda p: p.full_name, tooltip=lambda p: p.full_name),
+                Column(
+                    self.tr("Họ và tên"),
+                    lambda p: f"! {p.full_name}" if p.special_watch else p.full_name,
+                    tooltip=self.person_tooltip,
+                ),
                 Column(
                     self.tr("Năm sinh"),
                     lambda p: vn_date(p.birth_date) if p.birth_date else str(p.birth_year or ""),
@@ -142,6 +147,7 @@ class CheckinPage(QWidget):
                 Column(self.tr("Đang ở"), self._where_text),
             ],
             parent=self,
+            highlight=lambda p: ATTENTION_BACKGROUND if p.special_watch else None,
         )
         self.results_view = setup_table(ui.results, self.results)
         self.results_view.activated.connect(lambda index: self.pick(self.results.row_at(index.row())))
@@ -212,13 +218,18 @@ class CheckinPage(QWidget):
         ui = self.ui
         self.arrivals = RowsModel[PersonRow](
             [
-                Column(self.tr("Họ và tên"), lambda p: p.full_name, tooltip=lambda p: p.full_name),
+                Column(
+                    self.tr("Họ và tên"),
+                    lambda p: f"! {p.full_name}" if p.special_watch else p.full_name,
+                    tooltip=self.person_tooltip,
+                ),
                 Column(self.tr("Giới tính"), lambda p: sex_text(p.sex.value)),
                 Column(self.tr("Năm sinh"), lambda p: str(p.birth_year or "")),
                 Column(self.tr("Hộ gia đình"), lambda p: p.household or ""),
                 Column(self.tr("CCCD/CMND"), lambda p: p.id_number or ""),
             ],
             parent=self,
+            highlight=lambda p: ATTENTION_BACKGROUND if p.special_watch else None,
         )
         self.arrivals_view = setup_table(ui.arrivals, self.arrivals)
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.arrivals_view)
@@ -283,6 +294,18 @@ class CheckinPage(QWidget):
             "keeps_household": self.tr("giữ hộ gia đình cùng phòng"),
             "splits_household": self.tr("hộ quá đông, chia phòng"),
         }.get(reason, reason)
+
+    def person_tooltip(self, person: PersonRow) -> str:
+        """The name, and why the person needs special watch when flagged (marked "!" like on the room board)."""
+        if not person.special_watch:
+            return person.full_name
+        return (
+            person.full_name
+            + "\n"
+            + self.tr("Cần theo dõi đặc biệt: %1").replace(
+                "%1", watch_label(True, person.pregnant, person.conditions)
+            )
+        )
 
     def _where_text(self, person: PersonRow) -> str:
         if not person.facility:

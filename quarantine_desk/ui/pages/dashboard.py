@@ -203,7 +203,9 @@ class DashboardPage(QWidget):
     # "room:<name>", or "" for the page as it is.
     open_area = Signal(str, str)
     loaded = Signal()  # the figures of the latest read are on show
-    alerts_read = Signal(str, object)  # the facility and its alerts, read with the figures (the banner shows them)
+    alerts_read = Signal(
+        str, object
+    )  # the facility and its alerts, read with the figures (the banner shows them)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

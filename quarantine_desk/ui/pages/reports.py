@@ -503,7 +503,9 @@ class ReportsPage(QWidget):
         self.rejected.set_rows(result.rejected if result is not None else ())
         checked = result is not None and result.dry_run
         accepted = result.accepted if result is not None and checked else 0
-        filled = self._filled_count(result) if result is not None and checked and result.update_existing else 0
+        filled = (
+            self._filled_count(result) if result is not None and checked and result.update_existing else 0
+        )
         if filled:
             self.import_button.setText(
                 self.tr("Nhập %1 người, bổ sung %2 người đã có")
@@ -511,7 +513,9 @@ class ReportsPage(QWidget):
                 .replace("%2", str(filled))
             )
         else:
-            self.import_button.setText(self.tr("Nhập %1 người vào danh sách chờ").replace("%1", str(accepted)))
+            self.import_button.setText(
+                self.tr("Nhập %1 người vào danh sách chờ").replace("%1", str(accepted))
+            )
         self.import_button.setEnabled((accepted > 0 or filled > 0) and self.import_path is not None)
         if result is None:
             self.import_summary.setText(self.tr("Chưa chọn tệp."))

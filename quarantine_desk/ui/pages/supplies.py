@@ -255,7 +255,9 @@ class SuppliesPage(QWidget):
                 Column(self.tr("Còn lại"), lambda m: _number(m.balance), align_right=True),
                 # Beside the forecast the reason may be elided: the whole of it is in the tooltip.
                 Column(self.tr("Lý do"), lambda m: m.reason or "", tooltip=lambda m: m.reason or ""),
-                Column(self.tr("Người ghi"), lambda m: m.recorded_by or "", tooltip=lambda m: m.recorded_by or ""),
+                Column(
+                    self.tr("Người ghi"), lambda m: m.recorded_by or "", tooltip=lambda m: m.recorded_by or ""
+                ),
             ],
             parent=self,
         )
