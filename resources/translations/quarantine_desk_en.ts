@@ -4093,6 +4093,10 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
 <context>
     <name>AuditText</name>
     <message>
+        <source>cả huyện</source>
+        <translation>whole district</translation>
+    </message>
+    <message>
         <source>loại danh sách</source>
         <translation>list</translation>
     </message>
