@@ -395,7 +395,12 @@ def user_problems(session: Session) -> list[TamperProblem]:
     return problems
 
 
+def tamper_problems(session: Session) -> list[TamperProblem]:
+    """The audit chain and the users' seals checked on any session (the open database or a backup's copy)."""
+    return chain_problems(session) + user_problems(session)
+
+
 def verify(desk: Desk) -> list[TamperProblem]:
-    """The audit chain and the users' seals, checked (``audit verify``; also part of ``check``)."""
+    """The audit chain and the users' seals, checked (``audit verify``)."""
     with desk.read(Permission.VIEW_AUDIT) as session:
-        return chain_problems(session) + user_problems(session)
+        return tamper_problems(session)
