@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, event, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, event, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import (
@@ -44,6 +44,7 @@ from quarantine_desk.domain.audit import (
 )
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.text import fold
+from quarantine_desk.services import scope
 from quarantine_desk.services.context import Desk
 
 PAGE = 200  # events fetched at a time by a view that scrolls
@@ -190,9 +191,19 @@ def _query(f: AuditFilter) -> Select[Any]:
     )
 
 
+def _in_scope(session: Session) -> ColumnElement[bool]:
+    """A facility's staff see the events of their facilities; the district sees every event."""
+    ids = scope.allowed(session)
+    if ids is None:
+        return true()
+    codes = list(session.scalars(select(Facility.code).where(Facility.id.in_(sorted(ids)))))
+    return AuditEvent.facility.in_(codes)
+
+
 def count_events(desk: Desk, f: AuditFilter = AuditFilter()) -> int:
     with desk.read(Permission.VIEW_AUDIT) as session:
-        return int(session.scalar(select(func.count(AuditEvent.id)).where(and_(True, *_conditions(f)))) or 0)
+        where = and_(_in_scope(session), *_conditions(f))
+        return int(session.scalar(select(func.count(AuditEvent.id)).where(where)) or 0)
 
 
 def events(
@@ -201,6 +212,7 @@ def events(
     """A page of events, newest first."""
     query = _query(f).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)
     with desk.read(Permission.VIEW_AUDIT) as session:
+        query = query.where(_in_scope(session))
         return [
             AuditRow(
                 e.id,
@@ -239,9 +251,9 @@ def choices(desk: Desk) -> tuple[list[str], list[str]]:
     """The user names and the actions that occur in the log, for the filters."""
     with desk.read(Permission.VIEW_AUDIT) as session:
         users = session.scalars(
-            select(AuditEvent.username).distinct().where(AuditEvent.username.is_not(None))
+            select(AuditEvent.username).distinct().where(AuditEvent.username.is_not(None), _in_scope(session))
         )
-        actions = session.scalars(select(AuditEvent.action).distinct())
+        actions = session.scalars(select(AuditEvent.action).distinct().where(_in_scope(session)))
         return sorted(u for u in users if u), sorted(actions)
 
 
@@ -383,7 +395,12 @@ def user_problems(session: Session) -> list[TamperProblem]:
     return problems
 
 
+def tamper_problems(session: Session) -> list[TamperProblem]:
+    """The audit chain and the users' seals checked on any session (the open database or a backup's copy)."""
+    return chain_problems(session) + user_problems(session)
+
+
 def verify(desk: Desk) -> list[TamperProblem]:
-    """The audit chain and the users' seals, checked (``audit verify``; also part of ``check``)."""
+    """The audit chain and the users' seals, checked (``audit verify``)."""
     with desk.read(Permission.VIEW_AUDIT) as session:
-        return chain_problems(session) + user_problems(session)
+        return tamper_problems(session)

@@ -268,6 +268,9 @@ def _logged_in(
 def _count_failure(
     session: Session, desk: Desk, name: str, source: str, now: datetime, *, known: bool
 ) -> None:
+    # Rows of names tried long ago go: a wait is never longer than MAX_DELAY, so a day-old row holds nothing back,
+    # and names typed at random cannot fill the table.
+    session.execute(delete(LoginFailure).where(LoginFailure.last_at < now - timedelta(days=1)))
     failure = session.get(LoginFailure, (name, source), with_for_update=True)
     if failure is None:
         failure = LoginFailure(username=name, source=source, failures=0, last_at=now)

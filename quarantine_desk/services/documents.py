@@ -376,13 +376,16 @@ def _remember_report(desk: Desk, report: DailyReport, file: str) -> None:
     with the user who made it in the same transaction (a viewer's report too: it clears the reminder for all)."""
     from quarantine_desk.db.models import Setting
 
+    # A report of some facilities (a facility user's) counts for each of them; the district's is "ALL".
+    scopes = [report.scope] if report.scope == "ALL" else [f.facility_code for f in report.facilities]
     with desk.write(Permission.EXPORT) as session:
-        key = f"daily_report:{report.scope}"
-        setting = session.get(Setting, key)
-        if setting is None:
-            session.add(Setting(key=key, value=report.on.isoformat()))
-        else:
-            setting.value = max(setting.value, report.on.isoformat())
+        for scope_code in dict.fromkeys(scopes):
+            key = f"daily_report:{scope_code}"
+            setting = session.get(Setting, key)
+            if setting is None:
+                session.add(Setting(key=key, value=report.on.isoformat()))
+            else:
+                setting.value = max(setting.value, report.on.isoformat())
         audit.record(
             session,
             desk,

@@ -167,6 +167,8 @@ def value_text(key: str, value: Any) -> str:
     if value is False:
         return QCoreApplication.translate("AuditText", "không")
     if isinstance(value, list):
+        if not value and key in ("facilities", "before_facilities"):
+            return QCoreApplication.translate("AuditText", "cả huyện")  # a user of no facility: the district
         return ", ".join(value_text(key, v) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{field_text(k)} {value_text(k, v)}" for k, v in value.items())
@@ -174,7 +176,7 @@ def value_text(key: str, value: Any) -> str:
         return f"{value:.1f}".replace(".", ",") + (" °C" if key == "temperature" else "")
     if not isinstance(value, str):
         return str(value)
-    if key == "role" and value in set(Role):
+    if key in ("role", "before_role") and value in set(Role):
         return role_label(value)
     if key == "sex" and value in set(RoomSex):
         return room_sex_label(value)

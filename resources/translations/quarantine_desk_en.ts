@@ -4295,6 +4295,10 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <translation>New certificate signing key</translation>
     </message>
     <message>
+        <source>cả huyện</source>
+        <translation>whole district</translation>
+    </message>
+    <message>
         <source>loại danh sách</source>
         <translation>list</translation>
     </message>

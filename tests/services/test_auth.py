@@ -59,6 +59,18 @@ def test_wrong_passwords_slow_down_that_user_from_that_source_only(desk, clock):
         auth.login(anonymous, "admin", "sai", source="pc:gate")
 
 
+def test_failures_of_names_tried_long_ago_are_forgotten(desk, clock):
+    anonymous = desk.as_user(None)
+    for name in ("ai-do-1", "ai-do-2"):
+        with pytest.raises(LoginFailed):
+            auth.login(anonymous, name, "sai mật khẩu", source="pc:x")
+    clock.now += timedelta(days=2)
+    with pytest.raises(LoginFailed):
+        auth.login(anonymous, "ai-do-3", "sai mật khẩu", source="pc:x")
+    with desk.read() as session:
+        assert [f.username for f in session.query(LoginFailure)] == ["ai-do-3"]
+
+
 def test_the_delay_grows_and_is_bounded():
     assert [auth.delay_after(n) for n in range(6)] == [0, 0, 0, 5, 10, 20]
     assert auth.delay_after(100) == auth.MAX_DELAY

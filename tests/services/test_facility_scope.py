@@ -180,3 +180,20 @@ def test_facility_users_and_the_district(desk, two_facilities):  # type: ignore[
     # The login gives the user their facilities.
     logged = auth.login(desk.as_user(None), "yte_f01", "mat-khau-dai")
     assert [f.code for f in facilities.list_facilities(logged)] == ["F01"]
+
+
+def test_a_facility_manager_reads_the_audit_of_their_facility_only(desk, two_facilities):  # type: ignore[no-untyped-def]
+    manager = scoped(desk, Role.MANAGER, "F02")
+    seen = audit.list_events(manager)
+    assert seen and {e.facility for e in seen} == {"F02"}
+    assert audit.count_events(manager) == len(seen) < audit.count_events(desk)
+    users, actions = audit.choices(manager)
+    assert "stay.admit" in actions and "user.create" not in actions
+
+
+def test_a_report_of_a_users_facilities_counts_for_each_of_them(desk, two_facilities, tmp_path):  # type: ignore[no-untyped-def]
+    both = scoped(desk, Role.MANAGER, "F01", "F02")
+    documents.write_daily_report(both, tmp_path / "bc.json", on=AUG1.date())
+    assert documents.daily_report_made(desk, AUG1.date(), "F01")
+    assert documents.daily_report_made(desk, AUG1.date(), "F02")
+    assert not documents.daily_report_made(desk, AUG1.date(), "ALL")  # not the district's report

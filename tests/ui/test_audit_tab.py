@@ -130,3 +130,11 @@ def test_a_long_log_is_fetched_a_page_at_a_time_with_the_total(
 def test_the_english_log(staffed: UiContext, english) -> None:  # type: ignore[no-untyped-def]
     [event] = audit.events(staffed.desk, AuditFilter(action="test.record", room="101"))
     assert event_text(event) == "Rapid test: negative, sampled 07:30 10/08"
+
+
+def test_a_user_of_the_district_reads_as_such(ctx) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.services import auth
+
+    auth.create_user(ctx.desk, "huyen2", "mat-khau-dai", "viewer")
+    [created] = audit.list_events(ctx.desk, action="user.create", text="huyen2")
+    assert event_text(created) == "khu cách ly cả huyện, vai trò Cán bộ huyện (chỉ xem), tên đăng nhập huyen2"
