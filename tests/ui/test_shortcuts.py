@@ -67,6 +67,8 @@ def _dialog_factories() -> dict[str, DialogFactory]:
         "DistributionDialog": lambda ctx: supplies_page.DistributionDialog(ctx, _stock(ctx)),
         "PersonDialog": lambda ctx: person_dialog.PersonDialog(ctx.desk, _person(ctx), ctx.lang),
         "CertificateCheckDialog": lambda ctx: certificate_check.CertificateCheckDialog(ctx),
+        "BackupPassphraseDialog": lambda ctx: data_menu.BackupPassphraseDialog(None, writing=True, lang=ctx.lang),
+        "AutomaticBackupsDialog": lambda ctx: data_menu.AutomaticBackupsDialog(ctx.desk),
     }
 
 

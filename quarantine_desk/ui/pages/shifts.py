@@ -263,7 +263,7 @@ class ShiftsPage(QWidget):
             [
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
                 Column(self.tr("Chức vụ"), lambda s: s.position or ""),
-                Column(self.tr("Xét nghiệm, cách ly"), self._health_text),
+                Column(self.tr("Xét nghiệm, cách ly"), self._health_text, tooltip=self._health_text),
             ],
             parent=self,
             highlight=lambda s: WARNING_BACKGROUND if self._flagged(s) else None,
