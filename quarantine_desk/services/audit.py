@@ -301,6 +301,8 @@ def _chain_pending(session: Session) -> None:
     pending: list[AuditEvent] = session.info.pop(_PENDING, None) or []
     if not pending:
         return
+    # Every other row of the transaction is written first, so that while it holds the head it waits on nothing.
+    session.flush()
     head = _chain_head(session)
     for e in pending:
         e.seq = head.seq + 1
