@@ -25,7 +25,7 @@ from quarantine_desk.services import auth, facilities, people, stays, supplies
 from quarantine_desk.services.context import Desk, open_desk
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
-from quarantine_desk.ui.data_menu import DatabaseChoiceDialog
+from quarantine_desk.ui.data_menu import AutomaticBackupsDialog, BackupPassphraseDialog, DatabaseChoiceDialog
 from quarantine_desk.ui.dialogs import DatabaseDialog, FirstAdminDialog, LoginDialog
 from quarantine_desk.ui.pages.admin_dialogs import (
     BulkRoomsDialog,
@@ -411,6 +411,8 @@ ESCAPABLE = {
     "first_admin": lambda ctx: FirstAdminDialog(ctx.desk),
     "database": lambda ctx: DatabaseDialog("Không mở được cơ sở dữ liệu.", ""),
     "database_choice": lambda ctx: DatabaseChoiceDialog(ctx.desk.display_url),
+    "backup_passphrase": lambda ctx: BackupPassphraseDialog(None, writing=True),
+    "automatic_backups": lambda ctx: AutomaticBackupsDialog(ctx.desk),
     "facility": lambda ctx: FacilityDialog(ctx),
     "bulk_rooms": lambda ctx: BulkRoomsDialog(ctx, "KTX-A"),
     "room": lambda ctx: RoomDialog(ctx, "KTX-A", facilities.room_board(ctx.desk, "KTX-A")[0]),
