@@ -497,6 +497,47 @@ def _shift_time(iso: str) -> str:
         return iso
 
 
+CHECK_PROBLEMS = {
+    "vi": {
+        "bed_twice": "một giường có hai người đang ở",
+        "two_open_stays": "một người đang có hai lượt cách ly chưa kết thúc",
+        "room_two_cohorts": "một phòng có người của hai nhóm cách ly",
+        "room_two_start_days": "một phòng có người bắt đầu cách ly vào những ngày khác nhau",
+        "room_mixed_sexes": "một phòng có cả nam và nữ không cùng một hộ gia đình",
+        "admitted_without_disinfection": "phòng nhận người mới sau khi người cũ ra mà chưa khử khuẩn",
+        "more_occupants_than_beds": "một phòng có nhiều người hơn số giường",
+        "times_out_of_order": "thời điểm ghi nhận không theo đúng thứ tự (ra trước khi vào, xét nghiệm ngoài thời gian ở)",
+        "stay_elsewhere": "giường hoặc phòng của một lượt cách ly không thuộc phòng hoặc khu của nó",
+        "negative_stock": "tồn kho âm (xuất nhiều hơn nhập)",
+    },
+    "en": {
+        "bed_twice": "a bed holds two people",
+        "two_open_stays": "a person has two stays that have not ended",
+        "room_two_cohorts": "a room holds people of two cohorts",
+        "room_two_start_days": "a room holds people whose quarantine started on different days",
+        "room_mixed_sexes": "a room holds men and women not of one household",
+        "admitted_without_disinfection": "a room took new people after the last ones left, without a disinfection",
+        "more_occupants_than_beds": "a room holds more people than beds",
+        "times_out_of_order": "recorded times out of order (released before admitted, a test outside the stay)",
+        "stay_elsewhere": "a stay's bed or room does not belong to its room or facility",
+        "negative_stock": "negative stock (more taken out than came in)",
+    },
+}
+
+
+def check_problem(problem: str, where: str, lang: str = "vi") -> str:
+    """One finding of the invariant checker as a line: where, then what."""
+    return f"{where}: {CHECK_PROBLEMS[lang].get(problem, problem)}"
+
+
+def _findings(err: e.UnsoundBackup, lang: str) -> str:
+    shown = [check_problem(p, w, lang) for p, w in err.problems[:10]]
+    more = len(err.problems) - len(shown)
+    if more > 0:
+        shown.append(f"… (+{more})")
+    return "\n".join(f"  - {line}" for line in shown)
+
+
 def _invalid(err: e.InvalidInput, lang: str) -> str:
     field = FIELDS[lang].get(err.field, err.field)
     reason = REASONS[lang].get(err.reason, err.reason)
@@ -591,6 +632,11 @@ def _vi(err: e.DeskError) -> str:
             if err.reason in ("read_only", "disk_full"):
                 return f"Không ghi được vào cơ sở dữ liệu {err.url}: {why}."
             return f"Không mở được cơ sở dữ liệu {err.url}: {why}."
+        case e.UnsoundBackup():
+            return (
+                f"Không khôi phục từ {err.path}: dữ liệu trong tệp vi phạm quy tắc ({len(err.problems)} lỗi); "
+                f"dữ liệu hiện tại giữ nguyên.\n{_findings(err, lang)}"
+            )
         case e.DatabaseBusy():
             return (
                 f"Cơ sở dữ liệu {err.url} đang bận: một máy khác đang ghi dữ liệu quá lâu. Chưa có gì bị thay đổi; "
@@ -796,6 +842,11 @@ def _en(err: e.DeskError) -> str:
             if err.reason in ("read_only", "disk_full"):
                 return f"Cannot write to the database {err.url}: {why}."
             return f"Cannot open the database {err.url}: {why}."
+        case e.UnsoundBackup():
+            return (
+                f"Not restored from {err.path}: the data in the file breaks the rules ({len(err.problems)} "
+                f"problems); the current data is unchanged.\n{_findings(err, lang)}"
+            )
         case e.DatabaseBusy():
             return (
                 f"The database {err.url} is busy: another PC has been writing for too long. Nothing was changed; "

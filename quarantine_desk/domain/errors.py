@@ -86,6 +86,19 @@ class SigningKeyMissing(DeskError):
         self.facility = facility
 
 
+class UnsoundBackup(DeskError):
+    """A backup whose data breaks the rules (the invariant checker's findings, as (problem, where) pairs): it is
+    refused before anything is replaced."""
+
+    code = "unsound_backup"
+    exit_code = 6
+
+    def __init__(self, path: str, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__(path, len(problems))
+        self.path = path
+        self.problems = tuple(problems)
+
+
 class Cancelled(DeskError):
     """The user pressed Cancel during long work; nothing was written."""
 
