@@ -632,6 +632,12 @@ def _vi(err: e.DeskError) -> str:
             if err.reason in ("read_only", "disk_full"):
                 return f"Không ghi được vào cơ sở dữ liệu {err.url}: {why}."
             return f"Không mở được cơ sở dữ liệu {err.url}: {why}."
+        case e.StaleEdit():
+            return (
+                f"{KINDS[lang].get(err.kind, err.kind).capitalize()} “{err.key}” vừa được sửa trên một máy khác sau "
+                "khi bạn mở ra; thay đổi của bạn chưa được lưu, để không ghi đè lên thay đổi kia. Hãy mở lại để "
+                "xem thông tin mới rồi sửa lại."
+            )
         case e.UnsoundBackup():
             return (
                 f"Không khôi phục từ {err.path}: dữ liệu trong tệp vi phạm quy tắc ({len(err.problems)} lỗi); "
@@ -842,6 +848,12 @@ def _en(err: e.DeskError) -> str:
             if err.reason in ("read_only", "disk_full"):
                 return f"Cannot write to the database {err.url}: {why}."
             return f"Cannot open the database {err.url}: {why}."
+        case e.StaleEdit():
+            return (
+                f"The {KINDS[lang].get(err.kind, err.kind)} “{err.key}” was changed on another PC after you opened "
+                "it; your change was not saved, so as not to overwrite the other one. Open it again to see the new "
+                "details, then make your change."
+            )
         case e.UnsoundBackup():
             return (
                 f"Not restored from {err.path}: the data in the file breaks the rules ({len(err.problems)} "

@@ -273,6 +273,20 @@ class ConcurrentChange(DeskError):
     exit_code = 3
 
 
+class StaleEdit(DeskError):
+    """An edit made on a record as it was when the editor opened; another PC has changed it since, so the edit
+    is refused rather than written over the other change (R8). ``kind`` is person, room or policy."""
+
+    code = "stale_edit"
+    rule = "R8"
+    exit_code = 3
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(kind, key)
+        self.kind = kind
+        self.key = key
+
+
 # --- the rules R1–R9 (exit 3) --------------------------------------------------------------------------------------
 
 

@@ -234,3 +234,26 @@ def test_audit_events_recorded_before_the_upgrade_are_found_by_person_room_and_w
     assert (event.facility, event.action) == ("F01", "room.disinfect")
     assert audit.count_events(desk, AuditFilter(text="to khu khuan")) == 1
     desk.close()
+
+
+def test_people_and_rooms_of_an_older_database_start_at_edit_version_1(tmp_path):
+    from quarantine_desk.services import people
+    from tests.helpers import as_admin
+
+    path = tmp_path / "0008.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine, url, "0008")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO person (full_name, sex, birth_year, doses, pre_registered, pregnant, special_watch, "
+            "sort_key, created_at) VALUES ('Nguyễn Thị Hường', 'F', 1980, 0, 0, 0, 0, 'x', '2021-08-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO app_user (username, role, password_hash, active, failed_logins, created_at) "
+            "VALUES ('admin', 'admin', '!', 1, 0, '2021-08-01 00:00:00')"
+        )
+    engine.dispose()
+    desk = as_admin(open_desk(url))
+    assert people.get_person(desk, 1).version == 1
+    desk.close()
