@@ -10,10 +10,10 @@ line.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -164,6 +164,7 @@ def _beds_and_people(data: _Data) -> Iterable[Problem]:
 
 def _rooms_now(data: _Data) -> Iterable[Problem]:
     contacts = _accepted_contacts(data)
+    beds_of = Counter(b.room_id for b in data.beds.values())
     for room_id, stays in data.open_by_room().items():
         where = data.room_place.get(room_id, f"room:{room_id}")
         cohorts = {s.cohort_id for s in stays}
@@ -181,8 +182,7 @@ def _rooms_now(data: _Data) -> Iterable[Problem]:
         one_household = len(households) == 1 and None not in households
         if len(sexes) > 1 and not one_household:
             yield Problem("room_mixed_sexes", where)
-        beds = sum(1 for b in data.beds.values() if b.room_id == room_id)
-        if len(stays) > beds:
+        if len(stays) > beds_of[room_id]:
             yield Problem("more_occupants_than_beds", where)
 
 
@@ -257,12 +257,14 @@ def _times_and_places(data: _Data) -> Iterable[Problem]:
         room = data.rooms.get(stay.room_id)
         if bed is None or bed.room_id != stay.room_id or room is None or room.facility_id != stay.facility_id:
             yield Problem("stay_elsewhere", where)
-    spans = {s.id: (s.admitted_at, s.released_at) for s in data.stays}
+    # A sample may be taken up to a day before the admission is recorded (at the gate), as medical.record_test
+    # allows; one taken earlier belongs to no stay of this person here.
+    starts = {s.id: s.admitted_at - SAMPLE_BEFORE_ADMISSION for s in data.stays}
     for stay_id, sampled_at in data.session.execute(
         select(MedicalTest.stay_id, MedicalTest.sampled_at)
     ).tuples():
-        start, end = spans.get(stay_id, (None, None))
-        if start is not None and (sampled_at < start or (end is not None and sampled_at > end)):
+        start = starts.get(stay_id)
+        if start is not None and sampled_at < start:
             yield Problem("times_out_of_order", f"stay:{stay_id}")
 
 
@@ -273,6 +275,8 @@ def _stock(data: _Data) -> Iterable[Problem]:
         if balance is not None and balance < 0:
             yield Problem("negative_stock", f"item:{item_id}")
 
+
+SAMPLE_BEFORE_ADMISSION = timedelta(days=1)
 
 CHECKS: tuple[Callable[[_Data], Iterable[Problem]], ...] = (
     _beds_and_people,
