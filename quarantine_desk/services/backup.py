@@ -23,7 +23,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from quarantine_desk import faults, tempfiles
-from quarantine_desk.db.engine import READ_ONLY, check_integrity, make_engine
+from quarantine_desk.db.engine import READ_ONLY, check_integrity, make_engine, resolve_url, sqlite_file
 from quarantine_desk.db.migrate import current_revision, head_revision, known_revisions, upgrade
 from quarantine_desk.db.models import Base, Facility
 from quarantine_desk.domain.errors import BadFile, Cancelled, OutsideFacility, UnsoundBackup
@@ -337,3 +337,29 @@ def restore(
         )
     log.warning("database %s restored from %s; previous data kept in %s", desk.display_url, path, safety)
     return BackupSummary(path, head_revision(), counts)
+
+
+def replace_damaged(url: str | None, path: Path) -> Path:
+    """A SQLite database that fails its integrity check, replaced by a backup before anyone logs in (the window
+    offers it when the file is damaged; the users and their passwords come back with the backup).
+
+    The backup is checked as for ``restore`` (schema, integrity, the rules) before anything moves; the damaged
+    file is then kept aside as ``<file>.damaged-<time>`` and the checked copy takes its place. Returns where the
+    damaged file went.
+    """
+    target = sqlite_file(resolve_url(url))
+    if target is None:
+        raise BadFile(str(path), "not_a_backup")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = target.with_name(f"{target.name}.damaged-{stamp}")
+    with tempfiles.scratch_folder() as folder:
+        copy = _checked_copy(Path(path), folder, None)  # not an encrypted one: its passphrase is not asked here
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(f"{target}{suffix}")
+            if old.exists():
+                old.replace(Path(f"{aside}{suffix}"))
+        shutil.copyfile(copy, target)
+    log.warning(
+        "damaged database %s replaced by the backup %s; the damaged file kept as %s", target, path, aside
+    )
+    return aside
