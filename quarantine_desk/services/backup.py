@@ -325,6 +325,7 @@ def restore(
             source.dispose()
     changes.record(changes.EVERYTHING)  # the copy writes through the engine, which the session cannot see
     with desk.write(None) as session:
+        changes.wrote(session, *(t.name for t in _tables()))  # so the other PCs hear of every table too
         audit.record(
             session,
             desk,

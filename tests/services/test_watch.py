@@ -70,3 +70,18 @@ def test_own_writes_are_heard_only_where_the_database_cannot_tell_who_wrote(desk
         assert watcher.poll() == expected
     finally:
         watcher.close()
+
+
+def test_a_restore_elsewhere_is_heard_as_a_change_of_everything(desk, other_pc, tmp_path):
+    from quarantine_desk.services import backup
+
+    person(desk, "Nguyễn Thị Lan", "F")
+    saved = backup.backup(desk, tmp_path / "sao-luu.sqlite3").path
+    watcher = watch.Watcher(desk.url)
+    try:
+        watcher.poll()
+        with other_pc as other:
+            backup.restore(other, saved)
+        assert watcher.poll() == changes.EVERYTHING
+    finally:
+        watcher.close()
