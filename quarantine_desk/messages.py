@@ -509,6 +509,11 @@ CHECK_PROBLEMS = {
         "times_out_of_order": "thời điểm ghi nhận không theo đúng thứ tự (ra trước khi vào, xét nghiệm ngoài thời gian ở)",
         "stay_elsewhere": "giường hoặc phòng của một lượt cách ly không thuộc phòng hoặc khu của nó",
         "negative_stock": "tồn kho âm (xuất nhiều hơn nhập)",
+        "audit_event_edited": "sự kiện nhật ký bị sửa ngoài chương trình",
+        "audit_event_missing": "sự kiện nhật ký bị xóa",
+        "audit_event_unchained": "sự kiện nhật ký được thêm ngoài chương trình",
+        "audit_chain_head": "các sự kiện cuối của nhật ký bị xóa",
+        "user_seal": "vai trò hoặc khu cách ly của người dùng bị sửa ngoài chương trình",
     },
     "en": {
         "bed_twice": "a bed holds two people",
@@ -521,6 +526,11 @@ CHECK_PROBLEMS = {
         "times_out_of_order": "recorded times out of order (released before admitted, a test outside the stay)",
         "stay_elsewhere": "a stay's bed or room does not belong to its room or facility",
         "negative_stock": "negative stock (more taken out than came in)",
+        "audit_event_edited": "an audit event was changed outside the program",
+        "audit_event_missing": "an audit event was deleted",
+        "audit_event_unchained": "an audit event was added outside the program",
+        "audit_chain_head": "the last audit events were deleted",
+        "user_seal": "a user's role or facilities were changed outside the program",
     },
 }
 

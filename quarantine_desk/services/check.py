@@ -31,12 +31,13 @@ from quarantine_desk.db.models import (
     StockMovement,
 )
 from quarantine_desk.domain.roles import Permission
+from quarantine_desk.services import audit
 from quarantine_desk.services.context import Desk
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One broken rule. ``problem`` is one of PROBLEMS; ``where`` names the place or the record."""
+    """One broken rule. ``problem`` is one of PROBLEMS or TAMPERING; ``where`` names the place or the record."""
 
     problem: str
     where: str
@@ -58,6 +59,16 @@ PROBLEMS = {
     "stay_elsewhere": "R8",  # a stay's bed not in its room, or its room not in its facility
     "negative_stock": "R8",  # more taken out of stock than came in
 }
+
+# Besides the rules: what was changed in the database by hand, around the program (services/audit.py; broken by
+# hand in tests/services/test_audit_chain.py).
+TAMPERING = (
+    "audit_event_edited",  # an audit event's hash no longer matches its fields
+    "audit_event_missing",  # an audit event deleted from the chain
+    "audit_event_unchained",  # an audit event added by hand, outside the chain
+    "audit_chain_head",  # the last audit events deleted
+    "user_seal",  # a user's role, state or facilities changed in the database by hand
+)
 
 
 @dataclass(frozen=True)
@@ -278,10 +289,18 @@ def _stock(data: _Data) -> Iterable[Problem]:
 
 SAMPLE_BEFORE_ADMISSION = timedelta(days=1)
 
+
+def _tampering(data: _Data) -> Iterable[Problem]:
+    """The audit chain and the users' seals (services.audit): what was changed in the database by hand."""
+    for found in audit.tamper_problems(data.session):
+        yield Problem(found.problem, found.where)
+
+
 CHECKS: tuple[Callable[[_Data], Iterable[Problem]], ...] = (
     _beds_and_people,
     _rooms_now,
     _disinfections,
     _times_and_places,
     _stock,
+    _tampering,
 )
