@@ -497,6 +497,57 @@ def _shift_time(iso: str) -> str:
         return iso
 
 
+CHECK_PROBLEMS = {
+    "vi": {
+        "bed_twice": "một giường có hai người đang ở",
+        "two_open_stays": "một người đang có hai lượt cách ly chưa kết thúc",
+        "room_two_cohorts": "một phòng có người của hai nhóm cách ly",
+        "room_two_start_days": "một phòng có người bắt đầu cách ly vào những ngày khác nhau",
+        "room_mixed_sexes": "một phòng có cả nam và nữ không cùng một hộ gia đình",
+        "admitted_without_disinfection": "phòng nhận người mới sau khi người cũ ra mà chưa khử khuẩn",
+        "more_occupants_than_beds": "một phòng có nhiều người hơn số giường",
+        "times_out_of_order": "thời điểm ghi nhận không theo đúng thứ tự (ra trước khi vào, xét nghiệm ngoài thời gian ở)",
+        "stay_elsewhere": "giường hoặc phòng của một lượt cách ly không thuộc phòng hoặc khu của nó",
+        "negative_stock": "tồn kho âm (xuất nhiều hơn nhập)",
+        "audit_event_edited": "sự kiện nhật ký bị sửa ngoài chương trình",
+        "audit_event_missing": "sự kiện nhật ký bị xóa",
+        "audit_event_unchained": "sự kiện nhật ký được thêm ngoài chương trình",
+        "audit_chain_head": "các sự kiện cuối của nhật ký bị xóa",
+        "user_seal": "vai trò hoặc khu cách ly của người dùng bị sửa ngoài chương trình",
+    },
+    "en": {
+        "bed_twice": "a bed holds two people",
+        "two_open_stays": "a person has two stays that have not ended",
+        "room_two_cohorts": "a room holds people of two cohorts",
+        "room_two_start_days": "a room holds people whose quarantine started on different days",
+        "room_mixed_sexes": "a room holds men and women not of one household",
+        "admitted_without_disinfection": "a room took new people after the last ones left, without a disinfection",
+        "more_occupants_than_beds": "a room holds more people than beds",
+        "times_out_of_order": "recorded times out of order (released before admitted, a test outside the stay)",
+        "stay_elsewhere": "a stay's bed or room does not belong to its room or facility",
+        "negative_stock": "negative stock (more taken out than came in)",
+        "audit_event_edited": "an audit event was changed outside the program",
+        "audit_event_missing": "an audit event was deleted",
+        "audit_event_unchained": "an audit event was added outside the program",
+        "audit_chain_head": "the last audit events were deleted",
+        "user_seal": "a user's role or facilities were changed outside the program",
+    },
+}
+
+
+def check_problem(problem: str, where: str, lang: str = "vi") -> str:
+    """One finding of the invariant checker as a line: where, then what."""
+    return f"{where}: {CHECK_PROBLEMS[lang].get(problem, problem)}"
+
+
+def _findings(err: e.UnsoundBackup, lang: str) -> str:
+    shown = [check_problem(p, w, lang) for p, w in err.problems[:10]]
+    more = len(err.problems) - len(shown)
+    if more > 0:
+        shown.append(f"… (+{more})")
+    return "\n".join(f"  - {line}" for line in shown)
+
+
 def _invalid(err: e.InvalidInput, lang: str) -> str:
     field = FIELDS[lang].get(err.field, err.field)
     reason = REASONS[lang].get(err.reason, err.reason)
@@ -591,6 +642,17 @@ def _vi(err: e.DeskError) -> str:
             if err.reason in ("read_only", "disk_full"):
                 return f"Không ghi được vào cơ sở dữ liệu {err.url}: {why}."
             return f"Không mở được cơ sở dữ liệu {err.url}: {why}."
+        case e.StaleEdit():
+            return (
+                f"{KINDS[lang].get(err.kind, err.kind).capitalize()} “{err.key}” vừa được sửa trên một máy khác sau "
+                "khi bạn mở ra; thay đổi của bạn chưa được lưu, để không ghi đè lên thay đổi kia. Hãy mở lại để "
+                "xem thông tin mới rồi sửa lại."
+            )
+        case e.UnsoundBackup():
+            return (
+                f"Không khôi phục từ {err.path}: dữ liệu trong tệp vi phạm quy tắc ({len(err.problems)} lỗi); "
+                f"dữ liệu hiện tại giữ nguyên.\n{_findings(err, lang)}"
+            )
         case e.DatabaseBusy():
             return (
                 f"Cơ sở dữ liệu {err.url} đang bận: một máy khác đang ghi dữ liệu quá lâu. Chưa có gì bị thay đổi; "
@@ -796,6 +858,17 @@ def _en(err: e.DeskError) -> str:
             if err.reason in ("read_only", "disk_full"):
                 return f"Cannot write to the database {err.url}: {why}."
             return f"Cannot open the database {err.url}: {why}."
+        case e.StaleEdit():
+            return (
+                f"The {KINDS[lang].get(err.kind, err.kind)} “{err.key}” was changed on another PC after you opened "
+                "it; your change was not saved, so as not to overwrite the other one. Open it again to see the new "
+                "details, then make your change."
+            )
+        case e.UnsoundBackup():
+            return (
+                f"Not restored from {err.path}: the data in the file breaks the rules ({len(err.problems)} "
+                f"problems); the current data is unchanged.\n{_findings(err, lang)}"
+            )
         case e.DatabaseBusy():
             return (
                 f"The database {err.url} is busy: another PC has been writing for too long. Nothing was changed; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -119,3 +120,14 @@ def as_role(desk: Desk, role: Role, username: str | None = None) -> Desk:
 def iter_backends() -> Iterator[str]:
     yield "sqlite"
     yield "postgresql"
+
+
+def damage(path: Path | str, table: str = "person") -> None:
+    """Write over the start of a table's pages (it must hold rows), as a failing disk would."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size + 8)
+        handle.write(b"\xff" * 64)

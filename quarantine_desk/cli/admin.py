@@ -44,6 +44,22 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def cmd_check(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from quarantine_desk.messages import check_problem
+    from quarantine_desk.services import check
+
+    found = check.check(desk)
+    out.result(
+        [p.as_dict() for p in found],
+        lambda: (
+            "\n".join(check_problem(p.problem, p.where, args.lang) for p in found)
+            if found
+            else ("Dữ liệu đúng các quy tắc." if args.lang == "vi" else "The data keeps the rules.")
+        ),
+    )
+    return EXIT_RULE if found else EXIT_OK
+
+
 def cmd_demo(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from quarantine_desk.services import demo
 
@@ -232,6 +248,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu; quản trị viên đầu tiên")
     p.add_argument("--admin", required=True)
     p.set_defaults(handler=cmd_init, needs_login=False)
+
+    p = sub.add_parser(
+        "check", help="kiểm tra dữ liệu theo các quy tắc (thoát 0: đúng; 3: có vi phạm, liệt kê từng lỗi)"
+    )
+    p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("demo", help="tạo khu cách ly mẫu")
     p.add_argument("--people", type=number("demo_people", 1, 50_000), default=150)

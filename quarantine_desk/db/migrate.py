@@ -39,13 +39,8 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def head_revision() -> str:
-    """The newest revision: the one no other script names as the one before it.
-
-    Read from the scripts' ``revision`` and ``down_revision`` lines rather than through Alembic, which takes
-    half a second to import and is needed only when a schema is actually upgraded (a test holds the two answers
-    equal).
-    """
+def _revisions() -> tuple[set[str], set[str]]:
+    """The revisions of the scripts, and the ones they name as the one before."""
     revisions: set[str] = set()
     previous: set[str] = set()
     for script in (migrations_path() / "versions").glob("*.py"):
@@ -55,6 +50,17 @@ def head_revision() -> str:
         if "revision" in found:
             revisions.add(found["revision"])
             previous.add(found.get("down_revision", "None"))
+    return revisions, previous
+
+
+def head_revision() -> str:
+    """The newest revision: the one no other script names as the one before it.
+
+    Read from the scripts' ``revision`` and ``down_revision`` lines rather than through Alembic, which takes
+    half a second to import and is needed only when a schema is actually upgraded (a test holds the two answers
+    equal).
+    """
+    revisions, previous = _revisions()
     heads = revisions - previous
     if len(heads) != 1:
         raise RuntimeError(f"the migrations must form one line; heads: {sorted(heads)}")

@@ -100,6 +100,8 @@ class Room(Base):
     needs_disinfection: Mapped[bool] = mapped_column(Boolean, default=False)
     disinfected_at: Mapped[datetime | None] = mapped_column(DateTime)
     disinfected_by: Mapped[str | None] = mapped_column(String(100))
+    # Raised by each edit of the room itself (beds, sex, name, service): an editor showing an older one is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     zone: Mapped[Zone] = relationship(back_populates="rooms")
     beds: Mapped[list[Bed]] = relationship(back_populates="room", order_by="Bed.position")
@@ -163,6 +165,8 @@ class Person(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # On a tracing team's list, expected at the gate, not yet admitted.
     pre_registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Raised by each edit of the record: an editor showing an older one is refused (StaleEdit).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     sort_key: Mapped[str] = mapped_column(SortKey, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 

@@ -86,6 +86,19 @@ class SigningKeyMissing(DeskError):
         self.facility = facility
 
 
+class UnsoundBackup(DeskError):
+    """A backup whose data breaks the rules (the invariant checker's findings, as (problem, where) pairs): it is
+    refused before anything is replaced."""
+
+    code = "unsound_backup"
+    exit_code = 6
+
+    def __init__(self, path: str, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__(path, len(problems))
+        self.path = path
+        self.problems = tuple(problems)
+
+
 class Cancelled(DeskError):
     """The user pressed Cancel during long work; nothing was written."""
 
@@ -258,6 +271,20 @@ class ConcurrentChange(DeskError):
     code = "concurrent_change"
     rule = "R8"
     exit_code = 3
+
+
+class StaleEdit(DeskError):
+    """An edit made on a record as it was when the editor opened; another PC has changed it since, so the edit
+    is refused rather than written over the other change (R8). ``kind`` is person, room or policy."""
+
+    code = "stale_edit"
+    rule = "R8"
+    exit_code = 3
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(kind, key)
+        self.kind = kind
+        self.key = key
 
 
 # --- the rules R1–R9 (exit 3) --------------------------------------------------------------------------------------

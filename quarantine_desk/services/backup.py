@@ -20,16 +20,17 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session
 
 from quarantine_desk import faults, tempfiles
-from quarantine_desk.db.engine import READ_ONLY, make_engine
+from quarantine_desk.db.engine import READ_ONLY, check_integrity, make_engine, resolve_url, sqlite_file
 from quarantine_desk.db.migrate import current_revision, head_revision, known_revisions, upgrade
 from quarantine_desk.db.models import Base, Facility
-from quarantine_desk.domain.errors import BadFile, Cancelled, OutsideFacility
+from quarantine_desk.domain.errors import BadFile, Cancelled, OutsideFacility, UnsoundBackup
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.exports.common import atomic_output, check_output_path, write_error
-from quarantine_desk.services import audit, autobackup, changes, sealed
+from quarantine_desk.services import audit, autobackup, changes, check, sealed
 from quarantine_desk.services.context import Desk
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ def backup(
     """
     desk.require(Permission.BACKUP)
     _whole_district(desk)
+    check_integrity(desk.engine, desk.url)  # a damaged database is named, not copied into a damaged backup
     out = check_output_path(Path(out))
     if passphrase is not None:
         sealed.check_passphrase(passphrase)
@@ -244,13 +246,23 @@ def _checked_copy(path: Path, folder: Path, passphrase: str | None) -> Path:
     if versions[0] not in known_revisions():
         # Made by a newer version of the program: this one cannot know what its tables mean.
         raise BadFile(str(path), "newer_schema", revision=versions[0])
+    with contextlib.closing(sqlite3.connect(copy)) as connection:
+        sound = connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    if not sound:
+        raise BadFile(str(path), "damaged")
     engine = make_engine(f"sqlite:///{copy}")
     try:
         upgrade(engine, f"sqlite:///{copy}")
+        # The rules read back from the copy (the invariant checker): a file that breaks them is refused whole.
+        with Session(engine) as session:
+            found = check.problems(session)
     except DatabaseError as exc:
         raise BadFile(str(path), "not_a_backup") from exc
     finally:
         engine.dispose()
+    if found:
+        log.warning("restore of %s refused: %d problems, first %s", path.name, len(found), found[:5])
+        raise UnsoundBackup(str(path), [(p.problem, p.where) for p in found])
     return copy
 
 
@@ -313,6 +325,7 @@ def restore(
             source.dispose()
     changes.record(changes.EVERYTHING)  # the copy writes through the engine, which the session cannot see
     with desk.write(None) as session:
+        changes.wrote(session, *(t.name for t in _tables()))  # so the other PCs hear of every table too
         audit.record(
             session,
             desk,
@@ -325,3 +338,29 @@ def restore(
         )
     log.warning("database %s restored from %s; previous data kept in %s", desk.display_url, path, safety)
     return BackupSummary(path, head_revision(), counts)
+
+
+def replace_damaged(url: str | None, path: Path) -> Path:
+    """A SQLite database that fails its integrity check, replaced by a backup before anyone logs in (the window
+    offers it when the file is damaged; the users and their passwords come back with the backup).
+
+    The backup is checked as for ``restore`` (schema, integrity, the rules) before anything moves; the damaged
+    file is then kept aside as ``<file>.damaged-<time>`` and the checked copy takes its place. Returns where the
+    damaged file went.
+    """
+    target = sqlite_file(resolve_url(url))
+    if target is None:
+        raise BadFile(str(path), "not_a_backup")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = target.with_name(f"{target.name}.damaged-{stamp}")
+    with tempfiles.scratch_folder() as folder:
+        copy = _checked_copy(Path(path), folder, None)  # not an encrypted one: its passphrase is not asked here
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(f"{target}{suffix}")
+            if old.exists():
+                old.replace(Path(f"{aside}{suffix}"))
+        shutil.copyfile(copy, target)
+    log.warning(
+        "damaged database %s replaced by the backup %s; the damaged file kept as %s", target, path, aside
+    )
+    return aside

@@ -111,6 +111,11 @@ def wrote(session: Session, *tables: str) -> None:
     _tables(session).update(tables)
 
 
+def pending(session: Session) -> set[str]:
+    """The tables the open transaction of ``session`` has changed so far."""
+    return set(session.info.get(_TABLES, ()))
+
+
 def committed(session: Session) -> None:
     """The transaction of ``session`` has committed: the areas of the tables it changed join the record."""
     tables = session.info.pop(_TABLES, None)

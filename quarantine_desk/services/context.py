@@ -37,7 +37,7 @@ from quarantine_desk.domain.errors import (
     NotAllowed,
 )
 from quarantine_desk.domain.roles import Permission, Role, allows
-from quarantine_desk.services import changes
+from quarantine_desk.services import changes, watch
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class Desk:
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         changes.watch(self._sessions)
+        watch.announce_flushes(self._sessions)
         self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}))
 
     @property
@@ -122,6 +123,9 @@ class Desk:
             with session.begin():
                 session.connection()
                 yield session
+                if self.dialect == "postgresql":
+                    session.flush()
+                    watch.announce(session, changes.pending(session))  # heard by the other PCs on commit
             changes.committed(session)
         except IntegrityError as exc:
             log.warning("write refused by the database: %s", exc.orig)

@@ -22,6 +22,7 @@ from quarantine_desk.domain.errors import (
     InvalidInput,
     NotFound,
     RoomNotEmpty,
+    StaleEdit,
 )
 from quarantine_desk.domain.people import Sex
 from quarantine_desk.domain.roles import Permission
@@ -78,6 +79,7 @@ class RoomRow:
     starts_on: date | None = None
     # Occupants flagged "cần theo dõi đặc biệt" (underlying conditions, pregnancy).
     special_watch: int = 0
+    version: int = 1  # the room's edit version, handed back with an edit (StaleEdit)
 
     def takes_arrivals_of(self, day: date) -> bool:
         """Whether a newcomer admitted on ``day`` may join, as far as the room's state and day go (R2, R4, R5):
@@ -354,11 +356,16 @@ def update_room(
     beds: int | None = None,
     sex: str | None = None,
     new_name: str | None = None,
+    version: int | None = None,
 ) -> None:
-    """Change a room's bed count (only empty beds are removed), sex rule or name."""
+    """Change a room's bed count (only empty beds are removed), sex rule or name. ``version``: the room's version
+    as the editor showed it; if another PC has edited the room since, the change is refused (StaleEdit)."""
     with desk.write(Permission.MANAGE_FACILITY) as session:
         facility = facility_by_code(session, facility_code, lock=True)
         room = room_by_name(session, facility, room_name, lock=True)
+        if version is not None and version != (room.version or 1):
+            raise StaleEdit("room", f"{facility.code}/{room.name}")
+        room.version = (room.version or 1) + 1
         before = {"beds": len(room.beds), "sex": room.sex, "name": room.name}
         occupied_beds = set(
             session.scalars(select(Stay.bed_id).where(Stay.room_id == room.id, Stay.released_at.is_(None)))
@@ -431,6 +438,7 @@ def set_room_in_service(desk: Desk, facility_code: str, room_name: str, in_servi
         if not in_service and occupants:
             raise RoomNotEmpty(room.name, occupants)
         room.in_service = in_service
+        room.version = (room.version or 1) + 1
         record_room_state(session, room, desk.now())
         audit.record(
             session,
@@ -457,6 +465,7 @@ def set_bed_in_service(
         ):
             raise RoomNotEmpty(room.name, 1)
         bed.in_service = in_service
+        room.version = (room.version or 1) + 1
         record_room_state(session, room, desk.now())
         audit.record(
             session,
@@ -578,6 +587,7 @@ def room_board(desk: Desk, facility_code: str) -> list[RoomRow]:
                     disinfected_by=room.disinfected_by,
                     starts_on=snap.starts_on,
                     special_watch=watched.get(snap.room_id, 0),
+                    version=room.version or 1,
                 )
             )
         return rows

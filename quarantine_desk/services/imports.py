@@ -409,6 +409,7 @@ def _fill(
             person.household = _households(session, {value: c.address})[value]
         else:
             setattr(person, key, value)
+    person.version = (person.version or 1) + 1  # an editor open on the older record will be refused
     session.flush()
     if "id_number" in changes or "phone" in changes:
         session.execute(delete(PersonToken).where(PersonToken.person_id == person.id))

@@ -70,6 +70,7 @@ class PersonRow:
     pregnant: bool = False
     special_watch: bool = False
     notes: str | None = None
+    version: int = 1  # the record's edit version, handed back with an edit (StaleEdit)
 
     @property
     def born(self) -> str:
@@ -379,17 +380,19 @@ def update_person_in(
     for field, value in (details or {}).items():
         setattr(person, field, value)
     person.sort_key = name_sort_key(checked.full_name)
+    person.version = (person.version or 1) + 1  # an editor open on the older record will be refused
     session.flush()
     _set_tokens(session, person)
     after = person_row(person, None)
+    changed = [k for k, v in before.__dict__.items() if v != after.__dict__[k] and k != "version"]
     audit.record(
         session,
         desk,
         "person.update",
         "person",
         person.id,
-        before={k: v for k, v in before.__dict__.items() if v != after.__dict__[k]},
-        after={k: v for k, v in after.__dict__.items() if v != before.__dict__[k]},
+        before={k: before.__dict__[k] for k in changed},
+        after={k: after.__dict__[k] for k in changed},
     )
     return after
 
@@ -475,6 +478,7 @@ def person_row(person: Person, where: tuple[str, str] | None) -> PersonRow:
         pregnant=bool(person.pregnant),
         special_watch=bool(person.special_watch),
         notes=person.notes,
+        version=person.version or 1,
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Person, QuarantinePolicy, Room, Stay
-from quarantine_desk.domain.errors import InvalidInput, NotFound
+from quarantine_desk.domain.errors import InvalidInput, NotFound, StaleEdit
 from quarantine_desk.domain.policy import (
     DEFAULT_PROFILES,
     PolicyKind,
@@ -95,9 +95,10 @@ def list_policies(desk: Desk) -> list[PolicyProfile]:
         return sorted(profiles(session), key=lambda p: (p.effective_from, p.kind.value))
 
 
-def save_policy(desk: Desk, profile: PolicyProfile) -> PolicyProfile:
+def save_policy(desk: Desk, profile: PolicyProfile, *, expected_version: int | None = None) -> PolicyProfile:
     """Add (id None) or change a profile. A change applies to admissions from then on; stays already open keep
-    the planned release they were given."""
+    the planned release they were given. ``expected_version``: the version the editor showed; if another PC has
+    saved the profile since, the change is refused (StaleEdit)."""
     name = required_text(profile.name, "policy_name")
     if not 1 <= profile.days <= 60:
         raise InvalidInput("days", "out_of_range", profile.days, minimum=1, maximum=60)
@@ -116,9 +117,11 @@ def save_policy(desk: Desk, profile: PolicyProfile) -> PolicyProfile:
             policy = QuarantinePolicy()
             session.add(policy)
         else:
-            found = session.get(QuarantinePolicy, profile.id)
+            found = session.get(QuarantinePolicy, profile.id, with_for_update=True)
             if found is None:
                 raise NotFound("policy", profile.id)
+            if expected_version is not None and expected_version != (found.version or 1):
+                raise StaleEdit("policy", found.name)
             policy = found
         policy.name = name
         policy.effective_from = profile.effective_from

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Person, Stay
-from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.errors import InvalidInput, StaleEdit
 from quarantine_desk.domain.policy import choose_policy, planned_release
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.text import nfc
@@ -54,6 +54,8 @@ class PersonEdit:
     details: Details = (
         Details()
     )  # commune, F-level, relative, conditions, notes…: None fields left as they are
+    # The record's version when the editor opened it; another PC's edit since then refuses this one (StaleEdit).
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ def edit_person(desk: Desk, ref: str | int, edit: PersonEdit) -> EditResult:
     details = check_details(edit.details)
     with desk.write(Permission.REGISTER_PERSON) as session:
         person = person_by_ref(session, ref, lock=True)
+        if edit.version is not None and edit.version != (person.version or 1):
+            raise StaleEdit("person", person.full_name)
         current = person_row(person, None)
         new = NewPerson(
             name=edit.name if edit.name is not None else current.full_name,

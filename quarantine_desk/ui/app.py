@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -17,8 +18,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 from quarantine_desk import __version__
 from quarantine_desk.domain.errors import DatabaseUnavailable, DeskError
 from quarantine_desk.resources import resource_path
-from quarantine_desk.services import auth, setup
+from quarantine_desk.services import auth, backup, setup
 from quarantine_desk.services.context import Desk, open_desk
+from quarantine_desk.ui import data_menu
 from quarantine_desk.ui import settings as opts
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.dialogs import DatabaseDialog, FirstAdminDialog, LoginDialog
@@ -117,6 +119,11 @@ def open_database(url: str | None, lang: str) -> Desk | None:
                     return call_off_thread(partial(open_desk, url, create=True))
                 except DeskError as again:
                     problem = error_text(again, lang)
+            elif err.reason == "damaged" and (chosen := _backup_for_damaged(err, lang)):
+                try:
+                    return call_off_thread(partial(_restored, url, chosen))
+                except DeskError as again:
+                    problem = error_text(again, lang)
             else:
                 problem = error_text(err, lang)
         except DeskError as err:
@@ -141,6 +148,25 @@ def _may_create(url: str | None, err: DatabaseUnavailable, lang: str) -> bool:
         ).format(error_text(err, lang)),
         QCoreApplication.translate("App", "Tạo cơ sở dữ liệu mới"),
     )
+
+
+def _backup_for_damaged(err: DatabaseUnavailable, lang: str) -> str:
+    """A damaged file: offer to put a backup in its place (the damaged file is kept aside); the backup chosen."""
+    if not interaction().confirm(
+        None,
+        QCoreApplication.translate(
+            "App",
+            "{0}\n\nChọn một bản sao lưu để khôi phục? Tệp bị hỏng được giữ lại bên cạnh, không bị xóa.",
+        ).format(error_text(err, lang)),
+        QCoreApplication.translate("App", "Khôi phục từ bản sao lưu"),
+    ):
+        return ""
+    return data_menu.ask_restore_path(None)
+
+
+def _restored(url: str | None, path: str) -> Desk:
+    backup.replace_damaged(url, Path(path))
+    return open_desk(url)
 
 
 def sign_in(desk: Desk, lang: str) -> Desk | None:

@@ -49,7 +49,7 @@ def ask_backup_path(parent: QWidget) -> str:
     return path
 
 
-def ask_restore_path(parent: QWidget) -> str:
+def ask_restore_path(parent: QWidget | None) -> str:
     path, _ = QFileDialog.getOpenFileName(
         parent,
         QCoreApplication.translate("DataMenu", "Khôi phục dữ liệu"),

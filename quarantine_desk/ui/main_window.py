@@ -47,6 +47,7 @@ from quarantine_desk.ui.dialogs import BRAND
 from quarantine_desk.ui.guide import SECTIONS, FirstSteps, GuideWindow
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.labels import database_kind_label, role_label
+from quarantine_desk.ui.live import LiveUpdates
 from quarantine_desk.ui.operations import query, task
 from quarantine_desk.ui.pages.dashboard import alert_target, alert_text
 from quarantine_desk.ui.permissions import restrict
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.banner_timer = QTimer(self)
         self.banner_timer.setInterval(BANNER_REFRESH_MS)
         self.banner_timer.timeout.connect(self.refresh_banner)
+        self.live = LiveUpdates(ctx, self)  # other PCs' changes reach the pages as this window's own do
         self.reload_facilities()
         self._restore_geometry()
         self.navigation.setCurrentRow(0)
@@ -333,9 +335,11 @@ class MainWindow(QMainWindow):
         if self._banner_facility != self.ctx.facility:
             self.refresh_banner()
         self.banner_timer.start()
+        self.live.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.banner_timer.stop()
+        self.live.stop()
         super().hideEvent(event)
 
     # --- toolbar: the facility switcher ------------------------------------------------------------------------
@@ -631,6 +635,7 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(state))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.live.close()
         self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         self.settings.set(opts.WINDOW_STATE, bytes(self.saveState().data()))
         self.settings.sync()

@@ -150,6 +150,7 @@ class PersonDialog(QDialog):
                 pregnant=self.pregnant.isChecked(),
                 special_watch=self.special_watch.isChecked(),
             ),
+            version=self.person.version,  # refused if another PC has changed the record since it was shown
         )
 
     def save(self) -> None:

@@ -280,6 +280,20 @@ Create a new, empty database at this path?</translation>
         <source>Tạo cơ sở dữ liệu mới</source>
         <translation>Create a new database</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/app.py" line="158"/>
+        <source>{0}
+
+Chọn một bản sao lưu để khôi phục? Tệp bị hỏng được giữ lại bên cạnh, không bị xóa.</source>
+        <translation>{0}
+
+Choose a backup to restore? The damaged file is kept beside it, not deleted.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/app.py" line="162"/>
+        <source>Khôi phục từ bản sao lưu</source>
+        <translation>Restore from a backup</translation>
+    </message>
 </context>
 <context>
     <name>AuditTab</name>

@@ -149,3 +149,25 @@ def test_pcs_writing_at_once_never_fork_the_chain(desk):
     chain = _chain(desk)
     assert len({c[2] for c in chain}) == len(chain)
     assert audit.verify(desk) == []
+
+
+def test_check_names_what_was_changed_by_hand(desk):
+    """The invariant checker (``quarantine-desk check``) includes the chain and the users' seals."""
+    from quarantine_desk.services import check
+
+    _history(desk)
+    assert check.check(desk) == []
+    victim = _chain(desk)[2]
+    _by_hand(desk, "UPDATE audit_event SET username = 'ai-do' WHERE id = :id", id=victim[0])
+    with desk.engine.begin() as conn:
+        conn.execute(text("UPDATE app_user SET role = 'manager' WHERE username = 'admin'"))
+    found = {(p.problem, p.where.split(" ")[0]) for p in check.check(desk)}
+    assert found == {("audit_event_edited", f"#{victim[1]}"), ("user_seal", "admin")}
+
+
+def test_every_kind_of_tampering_has_words():
+    from quarantine_desk.messages import CHECK_PROBLEMS
+    from quarantine_desk.services import check
+
+    for lang in ("vi", "en"):
+        assert set(check.TAMPERING) <= set(CHECK_PROBLEMS[lang])

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections import defaultdict
 
-from quarantine_desk.services import stays
+from quarantine_desk.services import check, stays
 from tests.helpers import ADMIN_PASSWORD
 from tests.services.fixtures import AUG1, facility, person
 
@@ -74,3 +74,4 @@ def test_concurrent_admissions_keep_the_rules(desk, tmp_path):
     assert all(len(c) == 1 for c in cohorts.values())  # R2
     assert all(len(s) == 1 for s in sexes.values())  # R3 (nobody here shares a household)
     assert len(roster) <= 4  # R7: never more occupants than beds
+    assert check.check(desk) == []  # and the invariant checker agrees

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
@@ -10,9 +11,10 @@ from sqlalchemy import inspect
 from quarantine_desk.db.engine import make_engine
 from quarantine_desk.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from quarantine_desk.db.models import Base
-from quarantine_desk.domain.errors import DatabaseNotInitialised, DatabaseUnavailable
+from quarantine_desk.domain.errors import BadFile, DatabaseNotInitialised, DatabaseUnavailable
 from quarantine_desk.messages import describe
 from quarantine_desk.services.context import open_desk
+from tests.helpers import damage
 
 
 def test_upgrade_from_empty_matches_the_models(tmp_path):
@@ -144,17 +146,6 @@ def test_init_creates_a_missing_or_empty_file(tmp_path):
         desk.close()
 
 
-def _damage(path):
-    """Write over the middle of the person table's pages, as a failing disk would."""
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA journal_mode = DELETE")
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'person'").fetchone()[0]
-    with open(path, "r+b") as handle:
-        handle.seek((root - 1) * page_size + 8)
-        handle.write(b"\xff" * 64)
-
-
 def test_a_damaged_file_is_named_at_start(sqlite_only_desk):
     from tests.services.fixtures import person
 
@@ -163,7 +154,7 @@ def test_a_damaged_file_is_named_at_start(sqlite_only_desk):
     url = sqlite_only_desk.url
     sqlite_only_desk.close()
     path = url.removeprefix("sqlite:///")
-    _damage(path)
+    damage(path)
     with pytest.raises(DatabaseUnavailable) as info:
         open_desk(url)
     assert info.value.reason == "damaged"
@@ -234,3 +225,55 @@ def test_audit_events_recorded_before_the_upgrade_are_found_by_person_room_and_w
     assert (event.facility, event.action) == ("F01", "room.disinfect")
     assert audit.count_events(desk, AuditFilter(text="to khu khuan")) == 1
     desk.close()
+
+
+def test_people_and_rooms_of_an_older_database_start_at_edit_version_1(tmp_path):
+    from quarantine_desk.services import people
+    from tests.helpers import as_admin
+
+    path = tmp_path / "0008.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine, url, "0008")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO person (full_name, sex, birth_year, doses, pre_registered, pregnant, special_watch, "
+            "sort_key, created_at) VALUES ('Nguyễn Thị Hường', 'F', 1980, 0, 0, 0, 0, 'x', '2021-08-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO app_user (username, role, password_hash, active, failed_logins, created_at) "
+            "VALUES ('admin', 'admin', '!', 1, 0, '2021-08-01 00:00:00')"
+        )
+    engine.dispose()
+    desk = as_admin(open_desk(url))
+    assert people.get_person(desk, 1).version == 1
+    desk.close()
+
+
+def test_a_damaged_file_is_replaced_by_a_checked_backup_and_kept_aside(sqlite_only_desk, tmp_path):
+    from quarantine_desk.services import backup, people
+    from tests.helpers import as_admin
+    from tests.services.fixtures import person
+
+    desk = sqlite_only_desk
+    for i in range(30):
+        person(desk, f"Người {chr(65 + i % 26)}{chr(65 + i // 26)}")
+    saved = backup.backup(desk, tmp_path / "sao-luu.sqlite3").path
+    unsound = tmp_path / "hong-quy-tac.sqlite3"
+    unsound.write_bytes(saved.read_bytes())
+    with sqlite3.connect(unsound) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'a1b2c3d4e5f6'")
+    connection.close()
+    url = desk.url
+    desk.close()
+    path = Path(url.removeprefix("sqlite:///"))
+    damage(path)
+    damaged_bytes = path.read_bytes()
+    with pytest.raises(BadFile):
+        backup.replace_damaged(url, unsound)  # a file this program cannot read is refused, nothing moves
+    assert path.read_bytes() == damaged_bytes
+    aside = backup.replace_damaged(url, saved)
+    assert aside.read_bytes() == damaged_bytes
+    restored = as_admin(open_desk(url))
+    assert len(people.search_people(restored, "nguoi", limit=100)) == 30
+    restored.close()

@@ -40,6 +40,14 @@ def _window_frame() -> str | None:
 
 
 @pytest.fixture(autouse=True)
+def _no_live_polling_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's poll for other PCs' changes runs only when a test asks (LiveUpdates.poll_now)."""
+    from quarantine_desk.ui import live
+
+    monkeypatch.setattr(live, "POLL_MS", 0)
+
+
+@pytest.fixture(autouse=True)
 def no_query_on_the_gui_thread() -> Iterator[list[str]]:
     """Every statement sent to a database while window code is on the GUI thread's stack fails the test.
 

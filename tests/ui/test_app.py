@@ -126,3 +126,30 @@ def test_a_missing_database_file_is_created_only_when_the_user_says_so(
     assert desk is not None and path.exists()
     assert not auth.has_users(desk)  # the first-start dialog follows
     desk.close()
+
+
+def test_a_damaged_database_is_offered_a_restore_from_a_backup(
+    sqlite_only_desk, tmp_path: Path, recorder, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.services import backup
+    from tests.helpers import damage
+
+    desk = sqlite_only_desk
+    facilities.add_facility(desk, "F01", "Khu một")
+    for i in range(30):
+        facilities.add_rooms(desk, "F01", f"Tầng {i}", f"{i}01-{i}04", 4)
+    saved = backup.backup(desk, tmp_path / "sao-luu.sqlite3").path
+    url = desk.url
+    desk.close()
+    damage(Path(url.removeprefix("sqlite:///")), "room")
+    monkeypatch.setattr(app_module.data_menu, "ask_restore_path", lambda parent: str(saved))
+    opened = app_module.open_database(url, "vi")
+    assert opened is not None
+    [question] = recorder.questions
+    assert "bị hỏng" in question and "bản sao lưu" in question
+    assert recorder.errors == []
+    assert [f.code for f in facilities.list_facilities(auth.login(opened, "admin", ADMIN_PASSWORD))] == [
+        "F01"
+    ]
+    assert list(Path(url.removeprefix("sqlite:///")).parent.glob("*.damaged-*"))
+    opened.close()

@@ -67,3 +67,23 @@ def test_the_editor_shows_the_cohorts_level_and_case(ctx, page, qtbot, tmp_path)
     wait_for_writes(qtbot)
     saved = people.get_person(ctx.desk, pid)
     assert (saved.f_level, saved.exposure) == (None, None)
+
+
+def test_an_edit_on_a_record_changed_elsewhere_is_refused_with_a_message(ctx, page, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from quarantine_desk.services import vaccination
+
+    pid = add(ctx.desk, "Hồ Thị Hoa", "F", "001190012345")
+    dialog = page.person_dialog(people.get_person(ctx.desk, pid))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # Meanwhile another PC corrects the same person.
+    vaccination.edit_person(ctx.desk, pid, vaccination.PersonEdit(phone="0905111222"))
+    type_text(dialog.texts["commune"], "Hà Mòn")
+    dialog.save()
+    wait_for_writes(qtbot)
+    assert dialog.result_row is None
+    assert "vừa được sửa trên một máy khác" in dialog.error.text()
+    dialog.resize(1366 * 2 // 3, dialog.height())
+    dialog.grab().save(str(tmp_path / "person-dialog-stale.png"))
+    saved = people.get_person(ctx.desk, pid)
+    assert (saved.phone, saved.commune) == ("0905111222", None)

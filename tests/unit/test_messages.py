@@ -33,6 +33,8 @@ SAMPLES = [
     e.LoginRequired(),
     e.DatabaseUnavailable("sqlite:///x", "not_sqlite"),
     e.DatabaseBusy("sqlite:///x"),
+    e.StaleEdit("person", "Nguyen Van An"),
+    e.UnsoundBackup("backup.sqlite3", [("bed_twice", "F01/101/1"), ("room_mixed_sexes", "F01/102")]),
     e.DatabaseNotInitialised("postgresql://server/db"),
     e.ConcurrentChange(),
     e.BedTaken("101", "2", OPTIONS),

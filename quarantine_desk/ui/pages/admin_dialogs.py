@@ -210,7 +210,13 @@ class RoomDialog(ServiceDialog):
         beds = self.beds.value() if self.beds.value() != self.room.beds_in_service else None
         sex = self.sex.currentData() if self.sex.currentData() != self.room.sex else None
         return partial(
-            facilities.update_room, self.ctx.desk, self.facility_code, self.room.room, beds=beds, sex=sex
+            facilities.update_room,
+            self.ctx.desk,
+            self.facility_code,
+            self.room.room,
+            beds=beds,
+            sex=sex,
+            version=self.room.version,  # refused if another PC has edited the room since it was shown
         )
 
 
@@ -268,7 +274,8 @@ class PolicyDialog(ServiceDialog):
             days=self.days.value(),
             test_days=parse_test_days(self.test_days.text()),
         )
-        return partial(policies.save_policy, self.ctx.desk, profile)
+        expected = self.existing.version if self.existing else None
+        return partial(policies.save_policy, self.ctx.desk, profile, expected_version=expected)
 
     def stored(self, result: object) -> None:
         assert isinstance(result, PolicyProfile)
