@@ -170,18 +170,22 @@ class Person(Base):
 
 
 class PersonToken(Base):
-    """One search word of a person: a folded name word, the ID number or the phone.
+    """One search word of a person: a folded name word, the ID number or the phone, with the person's sort key.
 
     Search looks words up by prefix in this index (``token >= w AND token < w + "\\uffff"``), which stays fast on a
-    province's records, where a ``LIKE '%w%'`` over every person would read them all.
+    province's records, where a ``LIKE '%w%'`` over every person would read them all; the sort key lets it read a
+    common word's people in name order and stop at the ones it shows (services.people._found).
     """
 
     __tablename__ = "person_token"
+    # A word's people in name order, so that search reads the first fifty of a common word and stops.
+    __table_args__ = (Index("ix_person_token_token_sort_key", "token", "sort_key", "person_id"),)
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(
-        String(60).with_variant(String(60, collation="C"), "postgresql"), primary_key=True, index=True
+        String(60).with_variant(String(60, collation="C"), "postgresql"), primary_key=True
     )
+    sort_key: Mapped[str] = mapped_column(SortKey)  # the person's, copied: see Person.sort_key
 
 
 class Cohort(Base):

@@ -37,7 +37,8 @@ from quarantine_desk.services.people import (
     NewPerson,
     check_details,
     check_new_person,
-    search_tokens,
+    index_people,
+    token_rows,
 )
 
 if TYPE_CHECKING:
@@ -412,10 +413,7 @@ def _fill(
     session.flush()
     if "id_number" in changes or "phone" in changes:
         session.execute(delete(PersonToken).where(PersonToken.person_id == person.id))
-        session.add_all(
-            PersonToken(person_id=person.id, token=t)
-            for t in search_tokens(person.full_name, person.id_number, person.phone)
-        )
+        index_people(session, [(person.id, person.full_name, person.id_number, person.phone)])
     audit.record(
         session, desk, "person.update", "person", person.id, before=before, after=changes, source="import"
     )
@@ -483,7 +481,10 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
         _copy(connection, "person", columns, ([i, *r.values()] for i, r in zip(ids, rows, strict=True)))
         tokens = _tokens(ids, new)
         _copy(
-            connection, "person_token", ["person_id", "token"], ([t["person_id"], t["token"]] for t in tokens)
+            connection,
+            "person_token",
+            ["person_id", "token", "sort_key"],
+            ([t["person_id"], t["token"], t["sort_key"]] for t in tokens),
         )
     else:
         ids = (
@@ -496,9 +497,9 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
 
 def _tokens(ids: Sequence[int], new: Sequence[_Good]) -> list[dict[str, Any]]:
     return [
-        {"person_id": person_id, "token": token}
+        row
         for person_id, g in zip(ids, new, strict=True)
-        for token in search_tokens(g.person.full_name, g.person.id_number, g.person.phone)
+        for row in token_rows(person_id, g.person.full_name, g.person.id_number, g.person.phone)
     ]
 
 
