@@ -253,6 +253,23 @@ class Stay(Base):
         CheckConstraint("(released_at IS NULL) = (outcome IS NULL)", name="open_or_ended"),
         # The roster, the room board and the due lists all ask for a facility's stays by time.
         Index("ix_stay_facility_times", "facility_id", "admitted_at", "released_at"),
+        # The open stays only (a province's stays are mostly ended): who is in a room now, of which cohort and day,
+        # for the bed choice (services.facilities.candidate_rooms) and the room board.
+        Index(
+            "ix_stay_open_room",
+            "room_id",
+            "cohort_id",
+            "period_start",
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+        Index(
+            "ix_stay_open_facility",
+            "facility_id",
+            "room_id",
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
