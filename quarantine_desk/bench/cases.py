@@ -285,7 +285,7 @@ def _roster_ref(ctx: Context) -> tuple[Step, Step | None]:
 
     facility = _facility_id(ctx.desk, ctx.province.big)
     statement = (
-        stays.stay_query()
+        stays.stay_rows_query()
         .where(Stay.facility_id == facility, present_at(NOW))
         .order_by(Person.sort_key, Person.id)
     )
