@@ -282,7 +282,8 @@ def _figures(session: Session, facilities: Sequence[Facility], moment: ReportMom
                 present_counted(at),
                 counted(present_at(at), Stay.planned_release == moment.day + timedelta(days=1)),
             )
-            .where(Stay.facility_id.in_(ids))
+            # Every figure counts stays present at some moment of the period: only those are read.
+            .where(Stay.facility_id.in_(ids), present_between(since, at))
             .group_by(Stay.facility_id)
         ).tuples()
     }
