@@ -849,15 +849,15 @@ def _stay_row(columns: Sequence[Any]) -> StayRow:
         _STAY_COLUMNS:
     ]
     shared = exposure_of(f_level, exposure, cohort_kind, cohort_source)
-    return StayRow(
-        *values,
-        f_level=shared.f_level,
-        exposure=shared.source,
-        exposure_from_cohort=shared.from_cohort,
-        special_watch=bool(special_watch),
-        conditions=conditions,
-        pregnant=bool(pregnant),
-    )
+    values += [
+        shared.f_level,
+        shared.source,
+        shared.from_cohort,
+        bool(special_watch),
+        conditions,
+        bool(pregnant),
+    ]
+    return StayRow(*values)
 
 
 def _stay_rows(session: Session, ids: Sequence[int]) -> list[StayRow]:
