@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, insert, or_, select, text
+from sqlalchemy import and_, delete, insert, or_, select, text, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -319,8 +319,12 @@ def _match(
     for start in range(0, len(good), BATCH):
         batch = good[start : start + BATCH]
         ids = {g.person.id_number for g in batch if g.person.id_number}
-        names = {g.person.full_name for g in batch}
-        years = {g.person.birth_year for g in batch}
+        # The (name, year) pairs themselves, not every name with every year: a list of common names and fifty
+        # birth years would otherwise match a good part of a province's records.
+        named = {(g.person.full_name, g.person.birth_year) for g in batch}
+        keys = {
+            name_sort_key(name) for name, _ in named
+        }  # the name's sort key: indexed, where the name is not
         # One query a batch: the people of these ID numbers or these names and years, with their open stay
         found = (
             session.execute(
@@ -329,7 +333,9 @@ def _match(
                 .where(
                     or_(
                         Person.id_number.in_(ids),
-                        and_(Person.full_name.in_(names), Person.birth_year.in_(years)),
+                        and_(
+                            Person.sort_key.in_(keys), tuple_(Person.full_name, Person.birth_year).in_(named)
+                        ),
                     )
                 )
             )
