@@ -304,7 +304,7 @@ def _figures(session: Session, facilities: Sequence[Facility], moment: ReportMom
     staff = staff_on_duty_each(session, ids, day_start, day_end)
     low = stock_alerts_each(session, ids)
     kits = kit_shortages_each(session, ids)
-    ahead = capacity_each(session, facilities, at, RELEASE_HORIZON_DAYS)
+    ahead = capacity_each(session, facilities, at, RELEASE_HORIZON_DAYS, beds)
     figures = []
     for facility in facilities:
         bed = beds.get(facility.id, BedFigures(0, 0, 0))
