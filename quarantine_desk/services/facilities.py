@@ -485,19 +485,29 @@ def candidate_rooms(
     rules themselves are still checked in the domain on the rooms returned.
     """
     open_here = Stay.room_id == Room.id, Stay.released_at.is_(None)
-    free_beds = (
-        select(func.count(Bed.id))
-        .where(
-            Bed.room_id == Room.id,
-            Bed.in_service.is_(True),
-            ~select(Stay.id).where(Stay.bed_id == Bed.id, Stay.released_at.is_(None)).exists(),
-        )
-        .scalar_subquery()
+    # Free beds counted per room in two grouped passes (beds in service, less those with an open stay: R1 allows
+    # one per bed), not bed by bed: a field hospital has 20,000 beds.
+    in_service = (
+        select(Bed.room_id, func.count().label("beds"))
+        .join(Room, Room.id == Bed.room_id)
+        .where(Room.facility_id == facility_id, Bed.in_service.is_(True))
+        .group_by(Bed.room_id)
+        .subquery()
     )
+    taken = (
+        select(Stay.room_id, func.count().label("beds"))
+        .join(Bed, Bed.id == Stay.bed_id)
+        .where(Stay.facility_id == facility_id, Stay.released_at.is_(None), Bed.in_service.is_(True))
+        .group_by(Stay.room_id)
+        .subquery()
+    )
+    free_beds = in_service.c.beds - func.coalesce(taken.c.beds, 0)
     occupied = select(Stay.id).where(*open_here).exists()
     query = (
         select(Room.id, Zone.name, Room.name, Room.sex, free_beds, occupied)
         .join(Zone, Zone.id == Room.zone_id)
+        .join(in_service, in_service.c.room_id == Room.id)
+        .outerjoin(taken, taken.c.room_id == Room.id)
         .where(
             Room.facility_id == facility_id,
             Room.in_service.is_(True),
