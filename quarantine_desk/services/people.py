@@ -679,10 +679,6 @@ def search_people(
     number in it. The cost follows the people shown, not how common a name is (``_found``)."""
     words = _search_words(text)
     with desk.read() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            # A search reads a few index entries: starting parallel workers for it costs more than the reading
-            # (10-20 ms a statement on a busy 2-core server), and the planner cannot know the walk stops early.
-            session.execute(sql_text("SET LOCAL max_parallel_workers_per_gather = 0"))
         if not words:
             query = search_statement(text, limit=limit, pre_registered_only=pre_registered_only)
         else:
