@@ -117,8 +117,14 @@ def make_engine(url: str, *, check: bool = True) -> Engine:
             event.listen(engine, "connect", _on_sqlite_connect)
             event.listen(engine, "begin", _on_sqlite_begin)
         else:
+            # No parallel workers: the program's statements read a few rows or one facility's, and starting workers
+            # for them costs more than the reading on the 2-core server of a district (10-20 ms a statement).
             engine = create_engine(
-                url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, pool_size=2, max_overflow=4
+                url,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": 5, "options": "-c max_parallel_workers_per_gather=0"},
+                pool_size=2,
+                max_overflow=4,
             )
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # ValueError: a port that is not a number
         raise DatabaseUnavailable(safe_url(url), "bad_url", str(exc)) from exc

@@ -174,18 +174,22 @@ class Person(Base):
 
 
 class PersonToken(Base):
-    """One search word of a person: a folded name word, the ID number or the phone.
+    """One search word of a person: a folded name word, the ID number or the phone, with the person's sort key.
 
     Search looks words up by prefix in this index (``token >= w AND token < w + "\\uffff"``), which stays fast on a
-    province's records, where a ``LIKE '%w%'`` over every person would read them all.
+    province's records, where a ``LIKE '%w%'`` over every person would read them all; the sort key lets it read a
+    common word's people in name order and stop at the ones it shows (services.people._found).
     """
 
     __tablename__ = "person_token"
+    # A word's people in name order, so that search reads the first fifty of a common word and stops.
+    __table_args__ = (Index("ix_person_token_token_sort_key", "token", "sort_key", "person_id"),)
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(
-        String(60).with_variant(String(60, collation="C"), "postgresql"), primary_key=True, index=True
+        String(60).with_variant(String(60, collation="C"), "postgresql"), primary_key=True
     )
+    sort_key: Mapped[str] = mapped_column(SortKey)  # the person's, copied: see Person.sort_key
 
 
 class Cohort(Base):
@@ -253,6 +257,23 @@ class Stay(Base):
         CheckConstraint("(released_at IS NULL) = (outcome IS NULL)", name="open_or_ended"),
         # The roster, the room board and the due lists all ask for a facility's stays by time.
         Index("ix_stay_facility_times", "facility_id", "admitted_at", "released_at"),
+        # The open stays only (a province's stays are mostly ended): who is in a room now, of which cohort and day,
+        # for the bed choice (services.facilities.candidate_rooms) and the room board.
+        Index(
+            "ix_stay_open_room",
+            "room_id",
+            "cohort_id",
+            "period_start",
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+        Index(
+            "ix_stay_open_facility",
+            "facility_id",
+            "room_id",
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,6 +22,7 @@ from quarantine_desk.domain.rooms import (
     RoomSex,
     RoomSnapshot,
     check_admission,
+    natural_key,
     room_order,
     with_occupant,
 )
@@ -196,6 +197,43 @@ class _Plan:
                 if not self.place(_Group(group.household_id, (member,)), Reason.SPLITS_HOUSEHOLD):
                     return False
         return True
+
+
+@dataclass(frozen=True)
+class RoomKind:
+    """What the bed choice needs to know of a room before reading its beds and occupants."""
+
+    room_id: int
+    zone: str
+    name: str
+    sex: RoomSex
+    free_beds: int  # in service and empty
+    occupied: bool
+    in_service: bool = True
+    closed: bool = False
+    needs_disinfection: bool = False
+
+
+def rooms_worth_reading(rooms: Sequence[RoomKind], arrivals: int) -> list[int]:
+    """The rooms ``choose_beds`` may pick for ``arrivals`` people, of ``rooms``: a facility's few to read in full.
+
+    Every room with occupants, and of the empty rooms only the first ``arrivals`` (in ``room_order``) of each kind
+    (sex rule, free beds, state). To ``choose_beds`` two empty rooms of one kind differ only in their order: it
+    tries and ranks them alike and takes the earlier one; and it opens at most one room per arrival. Nor does a
+    room left out change its count of the beds the other sex still has (it never needs more than the arrivals).
+    So the plan on these rooms is the plan on them all.
+    """
+    kept: list[int] = []
+    taken: Counter[tuple[object, ...]] = Counter()
+    for room in sorted(rooms, key=lambda r: (natural_key(r.zone), natural_key(r.name), r.room_id)):
+        if room.occupied:
+            kept.append(room.room_id)
+            continue
+        kind = (room.sex, room.free_beds, room.in_service, room.closed, room.needs_disinfection)
+        if taken[kind] < arrivals:
+            taken[kind] += 1
+            kept.append(room.room_id)
+    return kept
 
 
 def choose_beds(

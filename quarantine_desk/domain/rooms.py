@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from quarantine_desk.domain.errors import (
     BedTaken,
@@ -78,11 +79,12 @@ class RoomSnapshot:
     beds: tuple[BedSnapshot, ...]
     cohort_name: str | None = None
 
-    @property
+    # Worked out once per snapshot (it never changes): the bed choice asks each room for them again and again.
+    @cached_property
     def occupants(self) -> tuple[Occupant, ...]:
         return tuple(bed.occupant for bed in self.beds if bed.occupant is not None)
 
-    @property
+    @cached_property
     def free_beds(self) -> tuple[BedSnapshot, ...]:
         """Beds in service and empty, in label order."""
         return tuple(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -153,31 +154,33 @@ class _Styles:
 
 
 def _numbered_canvas(should_stop: ShouldStop | None) -> type[canvas.Canvas]:
-    """A canvas that holds its pages until the end, so that each can say "Trang x/y"."""
+    """A canvas whose pages say "Trang x/y" without being held until the end.
+
+    Each page is written when it is done and draws its number as a form (a PDF XObject) that is filled in only
+    when the file is saved and the number of pages is known; the page looks as if the text were drawn on it.
+    """
 
     class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # reportlab has no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # else every page lists Helvetica, a font without Vietnamese, among its resources
             kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+            self._numbered: list[tuple[int, int, int]] = []  # (page, document, the document's first page)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             check_stop(should_stop)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+            page = self._pageNumber
+            document = getattr(self, "_qd_document", 0)
+            self._numbered.append((page, document, getattr(self, "_qd_first_page", 1)))
+            self.doForm(f"qdPageNumber{page}")
+            super().showPage()
 
         def save(self) -> None:
-            totals: dict[int, int] = {}
-            for state in self._pages:
-                document = state.get("_qd_document", 0)
-                totals[document] = totals.get(document, 0) + 1
-            for state in self._pages:
-                self.__dict__.update(state)
-                document = state.get("_qd_document", 0)
-                number = self._pageNumber - state.get("_qd_first_page", 1) + 1
-                self._draw_page_number(number, totals[document])
-                super().showPage()
+            totals = Counter(document for _, document, _ in self._numbered)
+            for page, document, first in self._numbered:
+                self.beginForm(f"qdPageNumber{page}")
+                self._draw_page_number(page - first + 1, totals[document])
+                self.endForm()
             super().save()
 
         def _draw_page_number(self, number: int, total: int) -> None:

@@ -5,6 +5,7 @@ screen and file states)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -24,7 +25,7 @@ from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.rooms import near_full, percent_used
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, occupancy_of, room_board
-from quarantine_desk.services.presence import BedFigures, bed_figures_at, present_at
+from quarantine_desk.services.presence import BedFigures, bed_figures, present_at, rooms_at_each
 
 MAX_DAYS = 60
 ALL = "ALL"
@@ -86,34 +87,64 @@ def capacity_in(
 ) -> Capacity:
     """A facility's capacity at ``now`` inside the caller's transaction (the 16:00 report of a past day, with the
     beds of that moment); ``beds``: the beds now, as the room board counts them."""
+    return capacity_each(session, [place], now, days, {place.id: beds} if beds else None)[place.id]
+
+
+def capacity_each(
+    session: Session,
+    places: Sequence[Facility],
+    now: datetime,
+    days: int,
+    beds: dict[int, BedFigures] | None = None,
+) -> dict[int, Capacity]:
+    """``capacity_in`` of several facilities in a fixed number of grouped queries (the all-facility report).
+    ``beds``: the facilities' beds, when the caller has counted them (else those recorded at ``now``)."""
     today = now.date()
-    beds = beds or bed_figures_at(session, place.id, now)
+    ids = [place.id for place in places]
+    if beds is None:
+        beds = {fid: bed_figures(rooms) for fid, rooms in rooms_at_each(session, ids, now).items()}
     first = today - timedelta(days=ARRIVAL_WINDOW_DAYS)
-    admitted = dict(
-        session.execute(
-            select(func.date(Stay.admitted_at), func.count())
-            .where(
-                Stay.facility_id == place.id,
-                Stay.admitted_at >= datetime.combine(first, time.min),
-                Stay.admitted_at < datetime.combine(today, time.min),
-            )
-            .group_by(func.date(Stay.admitted_at))
+    by_day: dict[int, dict[date, int]] = {}
+    for facility_id, day, count in session.execute(
+        select(Stay.facility_id, func.date(Stay.admitted_at), func.count())
+        .where(
+            Stay.facility_id.in_(ids),
+            Stay.admitted_at >= datetime.combine(first, time.min),
+            Stay.admitted_at < datetime.combine(today, time.min),
         )
-        .tuples()
-        .all()
-    )
-    by_day = {_as_date(k): int(v) for k, v in admitted.items()}
-    arrivals = tuple((first + timedelta(days=i), by_day.get(first + timedelta(days=i), 0)) for i in range(7))
-    # Present now: each leaves on the planned day; a positive waiting for the transfer leaves today.
-    planned: dict[date, int] = {}
-    for release, positive in session.execute(
-        select(Stay.planned_release, Stay.positive_at).where(Stay.facility_id == place.id, present_at(now))
+        .group_by(Stay.facility_id, func.date(Stay.admitted_at))
     ).tuples():
-        day = today if positive is not None else max(release, today)
-        planned[day] = planned.get(day, 0) + 1
-    return _capacity(
-        place.code, place.name, today, beds.beds, beds.occupied, beds.closed, arrivals, planned, days
-    )
+        by_day.setdefault(facility_id, {})[_as_date(day)] = int(count)
+    # Present now: each leaves on the planned day; a positive waiting for the transfer leaves today.
+    planned: dict[int, dict[date, int]] = {}
+    positive = Stay.positive_at.is_not(None)
+    for facility_id, release, waiting, count in session.execute(
+        select(Stay.facility_id, Stay.planned_release, positive, func.count())
+        .where(Stay.facility_id.in_(ids), present_at(now))
+        .group_by(Stay.facility_id, Stay.planned_release, positive)
+    ).tuples():
+        day = today if waiting else max(release, today)
+        leaving = planned.setdefault(facility_id, {})
+        leaving[day] = leaving.get(day, 0) + int(count)
+    found = {}
+    for place in places:
+        arrived = by_day.get(place.id, {})
+        arrivals = tuple(
+            (first + timedelta(days=i), arrived.get(first + timedelta(days=i), 0)) for i in range(7)
+        )
+        bed = beds.get(place.id, BedFigures(0, 0, 0))
+        found[place.id] = _capacity(
+            place.code,
+            place.name,
+            today,
+            bed.beds,
+            bed.occupied,
+            bed.closed,
+            arrivals,
+            planned.get(place.id, {}),
+            days,
+        )
+    return found
 
 
 def _as_date(value: object) -> date:
@@ -185,13 +216,11 @@ def district_capacity(
     boards = {code: occupancy_of(room_board(desk, code)) for code in codes}
     with desk.read() as session:
         places = [facility_by_code(session, code) for code in codes]
-        each = tuple(
-            capacity_in(
-                session, p, now, days,
-                BedFigures(boards[p.code].beds, boards[p.code].occupied, boards[p.code].closed),
-            )
-            for p in places
-        )  # fmt: skip
+        beds = {
+            p.id: BedFigures(boards[p.code].beds, boards[p.code].occupied, boards[p.code].closed) for p in places
+        }
+        found = capacity_each(session, places, now, days, beds)
+        each = tuple(found[p.id] for p in places)
     today = now.date()
     arrivals = tuple(
         (today - timedelta(days=ARRIVAL_WINDOW_DAYS - i), sum(c.arrivals[i][1] for c in each))

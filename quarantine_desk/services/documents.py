@@ -7,13 +7,13 @@ and a "should I stop" check, so the window can run it off the GUI thread with a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
@@ -54,15 +54,22 @@ from quarantine_desk.exports.rows import (
 )
 from quarantine_desk.lazy import lazy_module
 from quarantine_desk.services import audit, scope
-from quarantine_desk.services.capacity import capacity_in
+from quarantine_desk.services.capacity import Capacity, capacity_each
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
 from quarantine_desk.services.moments import day_bounds
 from quarantine_desk.services.people import person_by_ref
-from quarantine_desk.services.presence import bed_figures_at, present_at, present_between, present_count
-from quarantine_desk.services.shifts import staff_on_duty
+from quarantine_desk.services.presence import (
+    BedFigures,
+    bed_figures,
+    present_at,
+    present_between,
+    present_counted,
+    rooms_at_each,
+)
+from quarantine_desk.services.shifts import staff_on_duty_each
 from quarantine_desk.services.stays import stay_query
-from quarantine_desk.services.supplies import kit_shortages, stock_alerts
+from quarantine_desk.services.supplies import kit_shortages_each, stock_alerts_each
 
 if TYPE_CHECKING:
     from quarantine_desk.exports import pdf, xlsx
@@ -247,62 +254,93 @@ def export_roster(
 # --- the daily report ------------------------------------------------------------------------------------------------
 
 
-def _figures(session: Session, facility: Facility, moment: ReportMoment) -> DailyFigures:
-    """One facility's figures as of ``moment.at``: people and beds then, movements since 16:00 the day before.
+def _figures(session: Session, facilities: Sequence[Facility], moment: ReportMoment) -> list[DailyFigures]:
+    """The facilities' figures as of ``moment.at``: people and beds then, movements since 16:00 the day before.
+    A fixed number of grouped queries, whatever the number of facilities.
 
     ``present_start + admitted - released - transferred == present_now`` by construction: all four count the
-    same stays against the same two moments.
+    same stays against the same two moments, with the one definition of presence (``services.presence``).
     """
     since, at = moment.since, moment.at
-    beds = bed_figures_at(session, facility.id, at)
+    ids = [f.id for f in facilities]
+    beds = {fid: bed_figures(rooms) for fid, rooms in rooms_at_each(session, ids, at).items()}
 
-    def count(*conditions: ColumnElement[bool]) -> int:
-        return (
-            session.scalar(
-                select(func.count()).select_from(Stay).where(Stay.facility_id == facility.id, *conditions)
+    def counted(*conditions: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((and_(*conditions), 1), else_=0))
+
+    transferred = Stay.outcome == StayOutcome.TRANSFERRED.value
+    left = and_(Stay.released_at > since, Stay.released_at <= at)
+    stays = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(
+                Stay.facility_id,
+                present_counted(since),
+                counted(Stay.admitted_at > since, Stay.admitted_at <= at),
+                counted(left, ~transferred),
+                counted(left, transferred),
+                present_counted(at),
+                counted(present_at(at), Stay.planned_release == moment.day + timedelta(days=1)),
             )
-            or 0
-        )
-
-    def left(transferred: bool) -> int:
-        outcome = Stay.outcome == StayOutcome.TRANSFERRED.value
-        return count(Stay.released_at > since, Stay.released_at <= at, outcome if transferred else ~outcome)
-
-    tests = session.execute(
-        select(func.count(), func.sum(case((MedicalTest.result == TestResult.POSITIVE, 1), else_=0)))
-        .join(Stay, Stay.id == MedicalTest.stay_id)
-        .where(Stay.facility_id == facility.id, MedicalTest.sampled_at > since, MedicalTest.sampled_at <= at)
-    ).one()
+            # Every figure counts stays present at some moment of the period: only those are read.
+            .where(Stay.facility_id.in_(ids), present_between(since, at))
+            .group_by(Stay.facility_id)
+        ).tuples()
+    }
+    tests = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(
+                Stay.facility_id,
+                func.count(),
+                func.sum(case((MedicalTest.result == TestResult.POSITIVE, 1), else_=0)),
+            )
+            .join(Stay, Stay.id == MedicalTest.stay_id)
+            .where(Stay.facility_id.in_(ids), MedicalTest.sampled_at > since, MedicalTest.sampled_at <= at)
+            .group_by(Stay.facility_id)
+        ).tuples()
+    }
     day_start, day_end = day_bounds(moment.day)
-    return DailyFigures(
-        facility_code=facility.code,
-        facility_name=facility.name,
-        beds_total=beds.beds,
-        beds_occupied=beds.occupied,
-        beds_free=beds.free,
-        beds_closed=beds.closed,
-        present_start=present_count(session, facility.id, since),
-        admitted=count(Stay.admitted_at > since, Stay.admitted_at <= at),
-        released=left(False),
-        transferred_positive=left(True),
-        present_now=present_count(session, facility.id, at),
-        due_tomorrow=count(present_at(at), Stay.planned_release == moment.day + timedelta(days=1)),
-        tests_taken=int(tests[0] or 0),
-        positives=int(tests[1] or 0),
-        staff_on_duty=staff_on_duty(session, facility.id, day_start, day_end),
-        capacity_notes=(_capacity_note(session, facility, moment),),
-        stock_alerts=tuple(
-            kit_shortage_line(k.item, k.tests, k.since) for k in kit_shortages(session, facility.id)
+    staff = staff_on_duty_each(session, ids, day_start, day_end)
+    low = stock_alerts_each(session, ids)
+    kits = kit_shortages_each(session, ids)
+    ahead = capacity_each(session, facilities, at, RELEASE_HORIZON_DAYS, beds)
+    figures = []
+    for facility in facilities:
+        bed = beds.get(facility.id, BedFigures(0, 0, 0))
+        start, admitted, released, moved, now, due = (int(v or 0) for v in stays.get(facility.id, (0,) * 6))
+        taken, positives = (int(v or 0) for v in tests.get(facility.id, (0, 0)))
+        figures.append(
+            DailyFigures(
+                facility_code=facility.code,
+                facility_name=facility.name,
+                beds_total=bed.beds,
+                beds_occupied=bed.occupied,
+                beds_free=bed.free,
+                beds_closed=bed.closed,
+                present_start=start,
+                admitted=admitted,
+                released=released,
+                transferred_positive=moved,
+                present_now=now,
+                due_tomorrow=due,
+                tests_taken=taken,
+                positives=positives,
+                staff_on_duty=staff.get(facility.id, 0),
+                capacity_notes=(_capacity_note(ahead[facility.id]),),
+                stock_alerts=tuple(
+                    kit_shortage_line(k.item, k.tests, k.since) for k in kits.get(facility.id, ())
+                )
+                + tuple(
+                    stock_alert_line(a.name, a.quantity, a.unit, a.min_stock)
+                    for a in low.get(facility.id, ())
+                ),
+            )
         )
-        + tuple(
-            stock_alert_line(a.name, a.quantity, a.unit, a.min_stock)
-            for a in stock_alerts(session, facility.id)
-        ),
-    )
+    return figures
 
 
-def _capacity_note(session: Session, facility: Facility, moment: ReportMoment) -> str:
-    ahead = capacity_in(session, facility, moment.at, RELEASE_HORIZON_DAYS)
+def _capacity_note(ahead: Capacity) -> str:
     return capacity_line(
         ahead.occupied, ahead.beds, ahead.percent, ahead.arrivals_per_day, ahead.over_90_on, ahead.full_on,
         ahead.today, RELEASE_HORIZON_DAYS,
@@ -327,7 +365,7 @@ def daily_report(desk: Desk, facility_code: str | None = None, on: date | None =
                     .order_by(Facility.code)
                 )
             )
-        figures = tuple(_figures(session, f, moment) for f in chosen)
+        figures = tuple(_figures(session, chosen, moment))
         # A facility's staff report on their own facilities, under their codes, never as the district's report.
         if facility_code:
             reported = facility_code.upper()

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 import secrets
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Bed, Cohort, Facility, Person, Room, Stay, Zone
@@ -25,6 +26,7 @@ from quarantine_desk.domain.errors import (
     StaleEdit,
 )
 from quarantine_desk.domain.people import Sex
+from quarantine_desk.domain.placement import RoomKind, rooms_worth_reading
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.rooms import (
     BedSnapshot,
@@ -479,16 +481,86 @@ def set_bed_in_service(
         )
 
 
-def room_snapshots(session: Session, facility_id: int) -> list[RoomSnapshot]:
-    """Every room of a facility with its beds and current occupants, for the rules and the bed choice."""
+def candidate_rooms(
+    session: Session, facility_id: int, cohort_id: int, starts_on: date, sexes: Collection[Sex], arrivals: int
+) -> list[int]:
+    """The rooms the bed choice reads in full for ``arrivals`` people of cohort ``cohort_id`` starting on
+    ``starts_on``, of the ``sexes``: one query, then ``placement.rooms_worth_reading``, so that the rules are
+    checked on a few rooms instead of the whole facility.
+
+    The query leaves out only rooms that ``rooms.check_admission`` refuses to every such person whatever the bed:
+    out of service, closed, empty and awaiting disinfection (R4), holding another cohort or another day (R2; the
+    program never proposes a contact), of the other sex by rule (R3), or without a free bed in service (R1). The
+    rules themselves are still checked in the domain on the rooms returned.
+    """
+    open_here = Stay.room_id == Room.id, Stay.released_at.is_(None)
+    # Free beds counted per room in two grouped passes (beds in service, less those with an open stay: R1 allows
+    # one per bed), not bed by bed: a field hospital has 20,000 beds.
+    in_service = (
+        select(Bed.room_id, func.count().label("beds"))
+        .join(Room, Room.id == Bed.room_id)
+        .where(Room.facility_id == facility_id, Bed.in_service.is_(True))
+        .group_by(Bed.room_id)
+        .subquery()
+    )
+    taken = (
+        select(Stay.room_id, func.count().label("beds"))
+        .join(Bed, Bed.id == Stay.bed_id)
+        .where(Stay.facility_id == facility_id, Stay.released_at.is_(None), Bed.in_service.is_(True))
+        .group_by(Stay.room_id)
+        .subquery()
+    )
+    free_beds = in_service.c.beds - func.coalesce(taken.c.beds, 0)
+    occupied = select(Stay.id).where(*open_here).exists()
+    query = (
+        select(Room.id, Zone.name, Room.name, Room.sex, free_beds, occupied)
+        .join(Zone, Zone.id == Room.zone_id)
+        .join(in_service, in_service.c.room_id == Room.id)
+        .outerjoin(taken, taken.c.room_id == Room.id)
+        .where(
+            Room.facility_id == facility_id,
+            Room.in_service.is_(True),
+            Room.closed_at.is_(None),
+            Room.sex.in_([RoomSex.ANY.value, *(sex.value for sex in sexes)]),
+            or_(Room.needs_disinfection.is_(False), occupied),
+            ~select(Stay.id)
+            .where(*open_here, or_(Stay.cohort_id != cohort_id, Stay.period_start != starts_on))
+            .exists(),
+            free_beds > 0,
+        )
+    )
+    kinds = [
+        RoomKind(room_id, zone, name, RoomSex(sex), int(free), bool(taken))
+        for room_id, zone, name, sex, free, taken in session.execute(query).tuples()
+    ]
+    return rooms_worth_reading(kinds, arrivals)
+
+
+def room_snapshots(
+    session: Session, facility_id: int, rooms: Collection[int] | None = None
+) -> list[RoomSnapshot]:
+    """The rooms of a facility with their beds and current occupants, for the rules and the bed choice: every
+    room, or those of ids ``rooms``."""
     zones = dict(
         session.execute(select(Zone.id, Zone.name).where(Zone.facility_id == facility_id)).tuples().all()
     )
-    rooms = list(session.scalars(select(Room).where(Room.facility_id == facility_id)))
-    beds_by_room: dict[int, list[Bed]] = defaultdict(list)
-    for bed in session.scalars(
-        select(Bed).join(Room).where(Room.facility_id == facility_id).order_by(Bed.room_id, Bed.position)
-    ):
+    # Plain rows, not ORM objects: a facility of 20,000 beds would otherwise build 20,000 of them.
+    room_query = select(
+        Room.id, Room.zone_id, Room.name, Room.sex, Room.in_service, Room.closed_at, Room.needs_disinfection
+    ).where(Room.facility_id == facility_id)
+    bed_query = (
+        select(Bed.id, Bed.room_id, Bed.label, Bed.in_service)
+        .join(Room)
+        .where(Room.facility_id == facility_id)
+    )
+    stay_filter = Stay.facility_id == facility_id
+    if rooms is not None:
+        room_query = room_query.where(Room.id.in_(rooms))
+        bed_query = bed_query.where(Bed.room_id.in_(rooms))
+        stay_filter = and_(stay_filter, Stay.room_id.in_(rooms))
+    room_rows = session.execute(room_query).all()
+    beds_by_room: dict[int, list[Row[tuple[int, int, str, bool]]]] = defaultdict(list)
+    for bed in session.execute(bed_query.order_by(Bed.room_id, Bed.position)):
         beds_by_room[bed.room_id].append(bed)
     occupants: dict[int, Occupant] = {}
     cohort_names: dict[int, str] = {}
@@ -507,14 +579,14 @@ def room_snapshots(session: Session, facility_id: int) -> list[RoomSnapshot]:
         )
         .join(Person, Person.id == Stay.person_id)
         .join(Cohort, Cohort.id == Stay.cohort_id)
-        .where(Stay.facility_id == facility_id, Stay.released_at.is_(None))
+        .where(stay_filter, Stay.released_at.is_(None))
     ).tuples()
     for bed_id, person_id, sex, household_id, cohort_id, cohort_name, start, admitted, year, born in rows:
         child = is_child(year, born, admitted.date())
         occupants[bed_id] = Occupant(person_id, Sex(sex), household_id, cohort_id, start, child)
         cohort_names[cohort_id] = cohort_name
     snapshots = []
-    for room in rooms:
+    for room in room_rows:
         beds = tuple(
             BedSnapshot(b.id, b.label, b.in_service, occupants.get(b.id)) for b in beds_by_room[room.id]
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, insert, or_, select, text
+from sqlalchemy import and_, delete, insert, or_, select, text, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,8 @@ from quarantine_desk.services.people import (
     NewPerson,
     check_details,
     check_new_person,
-    search_tokens,
+    index_people,
+    token_rows,
 )
 
 if TYPE_CHECKING:
@@ -318,8 +319,12 @@ def _match(
     for start in range(0, len(good), BATCH):
         batch = good[start : start + BATCH]
         ids = {g.person.id_number for g in batch if g.person.id_number}
-        names = {g.person.full_name for g in batch}
-        years = {g.person.birth_year for g in batch}
+        # The (name, year) pairs themselves, not every name with every year: a list of common names and fifty
+        # birth years would otherwise match a good part of a province's records.
+        named = {(g.person.full_name, g.person.birth_year) for g in batch}
+        keys = {
+            name_sort_key(name) for name, _ in named
+        }  # the name's sort key: indexed, where the name is not
         # One query a batch: the people of these ID numbers or these names and years, with their open stay
         found = (
             session.execute(
@@ -328,7 +333,9 @@ def _match(
                 .where(
                     or_(
                         Person.id_number.in_(ids),
-                        and_(Person.full_name.in_(names), Person.birth_year.in_(years)),
+                        and_(
+                            Person.sort_key.in_(keys), tuple_(Person.full_name, Person.birth_year).in_(named)
+                        ),
                     )
                 )
             )
@@ -413,10 +420,7 @@ def _fill(
     session.flush()
     if "id_number" in changes or "phone" in changes:
         session.execute(delete(PersonToken).where(PersonToken.person_id == person.id))
-        session.add_all(
-            PersonToken(person_id=person.id, token=t)
-            for t in search_tokens(person.full_name, person.id_number, person.phone)
-        )
+        index_people(session, [(person.id, person.full_name, person.id_number, person.phone)])
     audit.record(
         session, desk, "person.update", "person", person.id, before=before, after=changes, source="import"
     )
@@ -484,7 +488,10 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
         _copy(connection, "person", columns, ([i, *r.values()] for i, r in zip(ids, rows, strict=True)))
         tokens = _tokens(ids, new)
         _copy(
-            connection, "person_token", ["person_id", "token"], ([t["person_id"], t["token"]] for t in tokens)
+            connection,
+            "person_token",
+            ["person_id", "token", "sort_key"],
+            ([t["person_id"], t["token"], t["sort_key"]] for t in tokens),
         )
     else:
         ids = (
@@ -497,9 +504,9 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
 
 def _tokens(ids: Sequence[int], new: Sequence[_Good]) -> list[dict[str, Any]]:
     return [
-        {"person_id": person_id, "token": token}
+        row
         for person_id, g in zip(ids, new, strict=True)
-        for token in search_tokens(g.person.full_name, g.person.id_number, g.person.phone)
+        for row in token_rows(person_id, g.person.full_name, g.person.id_number, g.person.phone)
     ]
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import Facility, HealthCheck, MedicalTest, Person, Room, Stay
+from quarantine_desk.db.models import Bed, Facility, HealthCheck, MedicalTest, Person, Room, Stay
 from quarantine_desk.domain.errors import InvalidInput, NotFound
 from quarantine_desk.domain.policy import TestRecord, planned_release, tests_due
 from quarantine_desk.domain.roles import Permission
@@ -24,9 +24,9 @@ from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code, room_by_name
 from quarantine_desk.services.moments import moment
 from quarantine_desk.services.people import person_by_ref
-from quarantine_desk.services.policies import stay_policy
+from quarantine_desk.services.policies import POLICY_COLUMNS, policy_copy, stay_policy
 from quarantine_desk.services.presence import record_room_state
-from quarantine_desk.services.stays import lock_open_stay, require_open_stay, stay_query
+from quarantine_desk.services.stays import lock_open_stay, require_open_stay
 from quarantine_desk.services.supplies import draw_kit
 
 log = logging.getLogger(__name__)
@@ -388,13 +388,23 @@ def tests_due_list(desk: Desk, facility_code: str, on: date | None = None) -> li
     on = on or desk.now().date()
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
-        rows = list(
-            session.execute(
-                stay_query().where(
-                    Stay.facility_id == facility.id, Stay.released_at.is_(None), Stay.positive_at.is_(None)
-                )
-            ).tuples()
-        )
+        # Plain rows: a facility of 20,000 beds has as many open stays, and only these columns are needed.
+        rows = session.execute(
+            select(
+                Stay.id,
+                Person.id,
+                Person.full_name,
+                Person.special_watch,
+                Room.name,
+                Bed.label,
+                Stay.period_start,
+                *POLICY_COLUMNS,
+            )
+            .join(Person, Person.id == Stay.person_id)
+            .join(Room, Room.id == Stay.room_id)
+            .join(Bed, Bed.id == Stay.bed_id)
+            .where(Stay.facility_id == facility.id, Stay.released_at.is_(None), Stay.positive_at.is_(None))
+        ).tuples()
         tests_by_stay: dict[int, list[TestRecord]] = {}
         for stay_id, sampled_at, result in session.execute(
             select(MedicalTest.stay_id, MedicalTest.sampled_at, MedicalTest.result)
@@ -405,14 +415,10 @@ def tests_due_list(desk: Desk, facility_code: str, on: date | None = None) -> li
                 TestRecord(sampled_at.date(), result == TestResult.POSITIVE)
             )
         due: list[DueTest] = []
-        for stay, person, _code, _zone, room, bed, _cohort in rows:
+        for stay_id, person_id, full_name, special_watch, room, bed, period_start, *policy in rows:
             for day, when in tests_due(
-                stay.period_start, stay_policy(stay), tests_by_stay.get(stay.id, []), on
+                period_start, policy_copy(*policy), tests_by_stay.get(stay_id, []), on
             ):
-                due.append(
-                    DueTest(
-                        stay.id, person.id, person.full_name, room, bed, day, when, bool(person.special_watch)
-                    )
-                )
+                due.append(DueTest(stay_id, person_id, full_name, room, bed, day, when, bool(special_watch)))
         due.sort(key=lambda d: (d.due, d.room, d.bed))
         return due

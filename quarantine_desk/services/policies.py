@@ -46,13 +46,38 @@ def profile_of(policy: QuarantinePolicy) -> PolicyProfile:
 
 def stay_policy(stay: Stay) -> StayPolicy:
     """The policy as copied onto the stay: what its release and tests are judged by."""
-    return StayPolicy(
+    return policy_copy(
         stay.policy_id,
         stay.policy_name,
         stay.policy_version,
-        PolicyKind(stay.policy_kind),
+        stay.policy_kind,
         stay.policy_days,
-        tuple(int(d) for d in stay.policy_test_days.split(",") if d.strip()),
+        stay.policy_test_days,
+    )
+
+
+#: The stay's columns that hold its copy of the policy, in the order ``policy_copy`` takes them.
+POLICY_COLUMNS = (
+    Stay.policy_id,
+    Stay.policy_name,
+    Stay.policy_version,
+    Stay.policy_kind,
+    Stay.policy_days,
+    Stay.policy_test_days,
+)
+
+
+def policy_copy(
+    policy_id: int | None, name: str, version: int, kind: str, days: int, test_days: str
+) -> StayPolicy:
+    """``stay_policy`` from the stay's columns (``POLICY_COLUMNS``), for lists read as plain rows."""
+    return StayPolicy(
+        policy_id,
+        name,
+        version,
+        PolicyKind(kind),
+        days,
+        tuple(int(d) for d in test_days.split(",") if d.strip()),
     )
 
 

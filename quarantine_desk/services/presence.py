@@ -8,11 +8,12 @@ disagree. The beds of a past moment come from the rooms' recorded states (``Room
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Room, RoomStateChange, Stay
@@ -37,6 +38,11 @@ def present_count(session: Session, facility_id: int, at: datetime) -> int:
         )
         or 0
     )
+
+
+def present_counted(at: datetime) -> ColumnElement[Any]:
+    """``present_count`` as a column of a query grouped by facility: the same condition, summed."""
+    return func.sum(case((present_at(at), 1), else_=0))
 
 
 @dataclass(frozen=True)
@@ -66,38 +72,64 @@ def rooms_at(session: Session, facility_id: int, at: datetime) -> list[RoomAtMom
     A room's first recorded state also stands for the time before it: the rooms were there before they were
     entered into the program, and stays are often entered with an earlier time.
     """
-    states: dict[int, RoomStateChange] = {}
-    for change in session.scalars(
-        select(RoomStateChange)
-        .join(Room, Room.id == RoomStateChange.room_id)
-        .where(Room.facility_id == facility_id)
-        .order_by(RoomStateChange.room_id, RoomStateChange.at, RoomStateChange.id)
-    ):
-        if change.room_id not in states or change.at <= at:
-            states[change.room_id] = change
+    return rooms_at_each(session, [facility_id], at).get(facility_id, [])
+
+
+def rooms_at_each(
+    session: Session, facility_ids: Collection[int], at: datetime
+) -> dict[int, list[RoomAtMoment]]:
+    """``rooms_at`` of several facilities in three queries, whatever their number (the all-facility report)."""
+    if not facility_ids:
+        return {}
+    change = RoomStateChange
+    columns = (
+        change.room_id,
+        Room.facility_id,
+        change.in_service,
+        change.closed,
+        change.needs_disinfection,
+        change.beds_in_service,
+    )
+
+    def ranked(latest_first: bool, *conditions: ColumnElement[bool]) -> Select[Any]:
+        order = (change.at.desc(), change.id.desc()) if latest_first else (change.at, change.id)
+        numbered = (
+            select(*columns, func.row_number().over(partition_by=change.room_id, order_by=order).label("n"))
+            .join(Room, Room.id == change.room_id)
+            .where(Room.facility_id.in_(facility_ids), *conditions)
+            .subquery()
+        )
+        return select(*(numbered.c[c.key] for c in columns)).where(numbered.c.n == 1)
+
+    # The latest state recorded at or before the moment; for a room with none yet, its first one.
+    states = {row[0]: row for row in session.execute(ranked(True, change.at <= at)).tuples()}
+    for row in session.execute(ranked(False)).tuples():
+        states.setdefault(row[0], row)
     occupants = dict(
         session.execute(
             select(Stay.room_id, func.count())
-            .where(Stay.facility_id == facility_id, present_at(at))
+            .where(Stay.facility_id.in_(facility_ids), present_at(at))
             .group_by(Stay.room_id)
         )
         .tuples()
         .all()
     )
-    rooms = []
-    for room_id, change in states.items():
+    rooms: dict[int, list[RoomAtMoment]] = {}
+    for room_id, facility_id, in_service, closed, needs_disinfection, beds_in_service in sorted(
+        states.values()
+    ):
         people = int(occupants.get(room_id, 0))
-        if not change.in_service:
+        if not in_service:
             state = RoomState.OUT_OF_SERVICE
-        elif change.closed:
+        elif closed:
             state = RoomState.CLOSED
         elif people:
             state = RoomState.OCCUPIED
-        elif change.needs_disinfection:
+        elif needs_disinfection:
             state = RoomState.AWAITING_DISINFECTION
         else:
             state = RoomState.READY
-        rooms.append(RoomAtMoment(room_id, state, change.beds_in_service, people))
+        rooms.setdefault(facility_id, []).append(RoomAtMoment(room_id, state, beds_in_service, people))
     return rooms
 
 

@@ -380,12 +380,20 @@ def unassign(desk: Desk, facility: str, shift_id: int, staff_id: int) -> ShiftRo
 
 def staff_on_duty(session: Session, facility_id: int, start: datetime, end: datetime) -> int:
     """How many different people are on shifts that overlap ``[start, end)`` (daily report, staff meals)."""
-    count = session.scalar(
-        select(func.count(func.distinct(Assignment.staff_id)))
+    return staff_on_duty_each(session, [facility_id], start, end).get(facility_id, 0)
+
+
+def staff_on_duty_each(
+    session: Session, facility_ids: Sequence[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    """``staff_on_duty`` of several facilities in one query (the all-facility report)."""
+    rows = session.execute(
+        select(Shift.facility_id, func.count(func.distinct(Assignment.staff_id)))
         .join(Shift, Shift.id == Assignment.shift_id)
-        .where(Shift.facility_id == facility_id, Shift.starts_at < end, Shift.ends_at > start)
-    )
-    return int(count or 0)
+        .where(Shift.facility_id.in_(facility_ids), Shift.starts_at < end, Shift.ends_at > start)
+        .group_by(Shift.facility_id)
+    ).tuples()
+    return {facility_id: int(count or 0) for facility_id, count in rows}
 
 
 # --- demo ----------------------------------------------------------------------------------------------------------

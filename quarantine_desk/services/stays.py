@@ -60,9 +60,14 @@ from quarantine_desk.domain.stays import RELEASE_OUTCOMES, StayOutcome, TestResu
 from quarantine_desk.domain.text import clean_text, nfc, required_text
 from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
-from quarantine_desk.services.facilities import facility_by_code, room_by_name, room_snapshots
+from quarantine_desk.services.facilities import (
+    candidate_rooms,
+    facility_by_code,
+    room_by_name,
+    room_snapshots,
+)
 from quarantine_desk.services.moments import moment
-from quarantine_desk.services.people import person_by_ref, protected_on
+from quarantine_desk.services.people import people_by_refs, person_by_ref, protected_on
 from quarantine_desk.services.policies import copy_policy, profiles, stay_policy
 from quarantine_desk.services.presence import present_at, record_room_state
 
@@ -248,6 +253,10 @@ def lock_open_stay(session: Session, person_ref: str | int) -> tuple[Person, Fac
     return person, facility, require_open_stay(session, person)
 
 
+# How many fitting rooms a refusal offers.
+FITTING_SHOWN = 5
+
+
 def _arrival(person: Person, on: date) -> Arrival:
     """The person as the room rules see them when admitted on ``on`` (day 1 of the quarantine)."""
     return Arrival(
@@ -368,9 +377,11 @@ def admit(
         person = person_by_ref(session, person_ref, lock=True)
         cohort = _cohort(session, desk, facility, cohort_name, create=True, on=at.date(), new=new_cohort)
         target = room_by_name(session, facility, room, lock=True)
-        snapshots = room_snapshots(session, facility.id)
-        snap = _snapshot(snapshots, target.id)
         arrival = _arrival(person, at.date())
+        # The room asked for, and the rooms that may fit (offered when it is refused): not the whole facility.
+        fitting = candidate_rooms(session, facility.id, cohort.id, at.date(), {arrival.sex}, FITTING_SHOWN)
+        snapshots = room_snapshots(session, facility.id, {*fitting, target.id})
+        snap = _snapshot(snapshots, target.id)
         bed_id = None
         if bed is not None:
             bed_row = next((b for b in target.beds if b.label == nfc(bed)), None)
@@ -378,7 +389,7 @@ def admit(
                 raise NotFound("bed", f"{target.name}/{bed}")
             bed_id = bed_row.id
         # A refusal names the rooms that would fit, so the person at the gate can move on.
-        options = fitting_rooms(snapshots, arrival, cohort.id, cohort.name)
+        options = fitting_rooms(snapshots, arrival, cohort.id, cohort.name, FITTING_SHOWN)
         try:
             chosen = check_admission(
                 snap, arrival, cohort.id, cohort.name, bed_id, options, as_contact=as_contact
@@ -462,12 +473,15 @@ def _check_children(session: Session, facility: Facility, people: Sequence[Perso
 
 def _place(
     session: Session, facility: Facility, people: Sequence[Person], cohort: Cohort, on: date
-) -> tuple[Assignment, ...]:
+) -> tuple[tuple[Assignment, ...], dict[int, RoomSnapshot]]:
+    """The beds the program chooses, and the rooms it chose among (by id). Only the rooms that may take the
+    cohort are read (``candidate_rooms``); the others would be refused by the rules anyway."""
     _check_children(session, facility, people, on)
-    snapshots = room_snapshots(session, facility.id)
     arrivals = [_arrival(p, on) for p in people]
+    rooms = candidate_rooms(session, facility.id, cohort.id, on, {a.sex for a in arrivals}, len(arrivals))
+    snapshots = room_snapshots(session, facility.id, rooms)
     try:
-        return choose_beds(snapshots, arrivals, cohort.id, cohort.name)
+        return choose_beds(snapshots, arrivals, cohort.id, cohort.name), {s.room_id: s for s in snapshots}
     except NoBedAvailable as exc:
         raise NoBedAvailable(facility.code, cohort.name, len(arrivals)) from exc
 
@@ -478,7 +492,7 @@ def propose_beds(
     """What the program would choose, without admitting anyone (the check-in page shows it first)."""
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
-        people = [person_by_ref(session, ref) for ref in person_refs]
+        people = people_by_refs(session, person_refs)
         cohort = session.scalar(
             select(Cohort).where(Cohort.facility_id == facility.id, Cohort.name == nfc(cohort_name))
         )
@@ -487,21 +501,15 @@ def propose_beds(
             cohort = Cohort(
                 id=-1, facility_id=facility.id, name=nfc(cohort_name), exposure_date=desk.now().date()
             )
-        assignments = _place(session, facility, people, cohort, desk.now().date())
-        rooms = {r.id: r for r in session.scalars(select(Room).where(Room.facility_id == facility.id))}
-        beds = {
-            b.id: b.label
-            for b in session.scalars(select(Bed).where(Bed.id.in_([a.bed_id for a in assignments])))
-        }
+        assignments, rooms = _place(session, facility, people, cohort, desk.now().date())
         names = {p.id: p.full_name for p in people}
-        zones = {s.room_id: s.zone for s in room_snapshots(session, facility.id)}
         return [
             Proposal(
                 a.person_id,
                 names[a.person_id],
                 rooms[a.room_id].name,
-                zones[a.room_id],
-                beds[a.bed_id],
+                rooms[a.room_id].zone,
+                next(b.label for b in rooms[a.room_id].beds if b.bed_id == a.bed_id),
                 a.reason.value,
             )
             for a in assignments
@@ -525,11 +533,17 @@ def admit_group(
         at = moment(desk, at)  # after the lock: see moment()
         if not facility.active:
             raise FacilityInactive(facility.code)
-        people = [person_by_ref(session, ref, lock=True) for ref in person_refs]
+        people = people_by_refs(session, person_refs, lock=True)
         if len({p.id for p in people}) != len(people):
             raise InvalidInput("people", "duplicate")
+        staying = {
+            s.person_id: s
+            for s in session.scalars(
+                select(Stay).where(Stay.person_id.in_([p.id for p in people]), Stay.released_at.is_(None))
+            )
+        }
         for person in people:
-            existing = _open_stay(session, person)
+            existing = staying.get(person.id)
             if existing is not None:
                 where = session.get(Room, existing.room_id)
                 other = session.get(Facility, existing.facility_id)
@@ -537,7 +551,7 @@ def admit_group(
                     person.full_name, other.code if other else "", where.name if where else ""
                 )
         cohort = _cohort(session, desk, facility, cohort_name, create=True, on=at.date(), new=new_cohort)
-        assignments = _place(session, facility, people, cohort, at.date())
+        assignments, _rooms = _place(session, facility, people, cohort, at.date())
         by_id = {p.id: p for p in people}
         results = []
         for a in assignments:
@@ -775,61 +789,79 @@ def stay_query() -> Select[Any]:
     )
 
 
-def row_query() -> Select[Any]:
-    """``stay_query`` with the cohort's kind and source, which say the F-level and exposure its people share."""
-    return stay_query().add_columns(Cohort.kind, Cohort.source)
+def stay_rows_query() -> Select[Any]:
+    """The columns of ``StayRow`` in its order, through the joins of ``stay_query``: the lists read as plain rows
+    from one SELECT, with no ORM object per row (a roster of 20,000 people at the speed of the driver)."""
+    from quarantine_desk.db.models import Zone
 
-
-def _to_row(
-    stay: Stay,
-    person: Person,
-    facility: str,
-    zone: str,
-    room: str,
-    bed: str,
-    cohort: str,
-    cohort_kind: str | None = None,
-    cohort_source: str | None = None,
-) -> StayRow:
-    exposure = exposure_of(person.f_level, person.exposure, cohort_kind, cohort_source)
-    return StayRow(
-        stay.id,
-        person.id,
-        person.full_name,
-        person.sex,
-        person.birth_year,
-        person.birth_date,
-        person.id_number,
-        person.phone,
-        person.address,
-        facility,
-        zone,
-        room,
-        bed,
-        cohort,
-        stay.admitted_at,
-        stay.period_start,
-        stay.planned_release,
-        stay.released_at,
-        StayOutcome(stay.outcome) if stay.outcome else None,
-        stay.positive_at,
-        stay.transfer_to,
-        person.sort_key,
-        stay.override_reason,
-        stay.home_address,
-        stay.policy_name,
-        exposure.f_level,
-        exposure.source,
-        exposure.from_cohort,
-        bool(person.special_watch),
-        person.conditions,
-        bool(person.pregnant),
+    return (
+        select(
+            Stay.id,
+            Person.id,
+            Person.full_name,
+            Person.sex,
+            Person.birth_year,
+            Person.birth_date,
+            Person.id_number,
+            Person.phone,
+            Person.address,
+            Facility.code,
+            Zone.name,
+            Room.name,
+            Bed.label,
+            Cohort.name,
+            Stay.admitted_at,
+            Stay.period_start,
+            Stay.planned_release,
+            Stay.released_at,
+            Stay.outcome,
+            Stay.positive_at,
+            Stay.transfer_to,
+            Person.sort_key,
+            Stay.override_reason,
+            Stay.home_address,
+            Stay.policy_name,
+            Person.f_level,
+            Person.exposure,
+            Cohort.kind,
+            Cohort.source,
+            Person.special_watch,
+            Person.conditions,
+            Person.pregnant,
+        )
+        .join(Person, Person.id == Stay.person_id)
+        .join(Facility, Facility.id == Stay.facility_id)
+        .join(Room, Room.id == Stay.room_id)
+        .join(Zone, Zone.id == Room.zone_id)
+        .join(Bed, Bed.id == Stay.bed_id)
+        .join(Cohort, Cohort.id == Stay.cohort_id)
     )
 
 
+_OUTCOME = 18  # the place of Stay.outcome in stay_rows_query
+_STAY_COLUMNS = 25  # the columns up to the policy's name, given to StayRow as they are
+
+
+def _stay_row(columns: Sequence[Any]) -> StayRow:
+    values = list(columns[:_STAY_COLUMNS])
+    values[_OUTCOME] = StayOutcome(values[_OUTCOME]) if values[_OUTCOME] else None
+    f_level, exposure, cohort_kind, cohort_source, special_watch, conditions, pregnant = columns[
+        _STAY_COLUMNS:
+    ]
+    shared = exposure_of(f_level, exposure, cohort_kind, cohort_source)
+    values += [
+        shared.f_level,
+        shared.source,
+        shared.from_cohort,
+        bool(special_watch),
+        conditions,
+        bool(pregnant),
+    ]
+    return StayRow(*values)
+
+
 def _stay_rows(session: Session, ids: Sequence[int]) -> list[StayRow]:
-    rows = session.execute(row_query().where(Stay.id.in_(ids))).tuples()
-    return [_to_row(*r) for r in rows]
+    return [_stay_row(r) for r in session.execute(stay_rows_query().where(Stay.id.in_(ids)))]
 
 
 def roster(
@@ -841,19 +873,23 @@ def roster(
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         query = (
-            row_query()
+            stay_rows_query()
             .where(Stay.facility_id == facility.id, present_at(moment))
             .order_by(Person.sort_key, Person.id)
         )
-        return [_to_row(*r) for r in session.execute(query).tuples()]
+        return [_stay_row(r) for r in session.execute(query)]
 
 
 def room_occupants(desk: Desk, facility_code: str, room_name: str) -> list[StayRow]:
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
         room = room_by_name(session, facility, room_name)
-        query = row_query().where(Stay.room_id == room.id, Stay.released_at.is_(None)).order_by(Bed.position)
-        return [_to_row(*r) for r in session.execute(query).tuples()]
+        query = (
+            stay_rows_query()
+            .where(Stay.room_id == room.id, Stay.released_at.is_(None))
+            .order_by(Bed.position)
+        )
+        return [_stay_row(r) for r in session.execute(query)]
 
 
 def room_history(desk: Desk, facility_code: str, room_name: str, limit: int = 100) -> list[StayRow]:
@@ -861,19 +897,19 @@ def room_history(desk: Desk, facility_code: str, room_name: str, limit: int = 10
         facility = facility_by_code(session, facility_code)
         room = room_by_name(session, facility, room_name)
         query = (
-            row_query()
+            stay_rows_query()
             .where(Stay.room_id == room.id, Stay.released_at.is_not(None))
             .order_by(Stay.released_at.desc())
             .limit(limit)
         )
-        return [_to_row(*r) for r in session.execute(query).tuples()]
+        return [_stay_row(r) for r in session.execute(query)]
 
 
 def person_stays(desk: Desk, person_ref: str | int) -> list[StayRow]:
     with desk.read() as session:
         person = person_by_ref(session, person_ref)
-        query = row_query().where(Stay.person_id == person.id).order_by(Stay.admitted_at.desc())
-        return [_to_row(*r) for r in session.execute(query).tuples()]
+        query = stay_rows_query().where(Stay.person_id == person.id).order_by(Stay.admitted_at.desc())
+        return [_stay_row(r) for r in session.execute(query)]
 
 
 def releases_due(desk: Desk, facility_code: str, on: date | None = None) -> list[ReleaseRow]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -380,17 +381,25 @@ class KitShortage:
 def kit_shortages(session: Session, facility_id: int) -> tuple[KitShortage, ...]:
     """Per kit item: the tests (of people and of staff) recorded without a kit after its last receipt. A receipt
     of kits ends the alert: the kits owed are then counted by the forecast, not here."""
-    found = []
-    for item in session.scalars(
-        select(SupplyItem)
-        .where(SupplyItem.facility_id == facility_id, SupplyItem.kit_kind.is_not(None))
-        .order_by(SupplyItem.kit_kind)
-    ):
-        received = session.scalar(
-            select(func.max(StockMovement.moved_at)).where(
-                StockMovement.item_id == item.id, StockMovement.quantity > 0
-            )
-        )
+    return kit_shortages_each(session, [facility_id]).get(facility_id, ())
+
+
+def kit_shortages_each(session: Session, facility_ids: Sequence[int]) -> dict[int, tuple[KitShortage, ...]]:
+    """``kit_shortages`` of several facilities: one query for their kit items, then two per kit item (a facility
+    keeps one or two, and most none)."""
+    last_receipt = (
+        select(func.max(StockMovement.moved_at))
+        .where(StockMovement.item_id == SupplyItem.id, StockMovement.quantity > 0)
+        .scalar_subquery()
+    )
+    shortages: dict[int, list[KitShortage]] = {}
+    for item, received in session.execute(
+        select(SupplyItem, last_receipt)
+        .where(SupplyItem.facility_id.in_(facility_ids), SupplyItem.kit_kind.is_not(None))
+        .order_by(SupplyItem.facility_id, SupplyItem.kit_kind)
+    ).tuples():
+        facility_id = item.facility_id
+        found = shortages.setdefault(facility_id, [])
         since = received or datetime.min
         stays_short = session.execute(
             select(func.count(), func.min(MedicalTest.sampled_at))
@@ -417,7 +426,29 @@ def kit_shortages(session: Session, facility_id: int) -> tuple[KitShortage, ...]
             first = min(t for t in (stays_short[1], staff_short[1]) if t is not None)
             assert item.kit_kind is not None
             found.append(KitShortage(TestKind(item.kit_kind), item.name, count, first))
-    return tuple(found)
+    return {facility_id: tuple(found) for facility_id, found in shortages.items() if found}
+
+
+def stock_alerts_each(session: Session, facility_ids: Sequence[int]) -> dict[int, tuple[StockAlert, ...]]:
+    """``stock_alerts`` of several facilities in one query (the all-facility report), each in the store's order."""
+    balance = (
+        select(StockMovement.item_id, func.sum(StockMovement.quantity).label("quantity"))
+        .group_by(StockMovement.item_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(SupplyItem, func.coalesce(balance.c.quantity, 0))
+        .outerjoin(balance, balance.c.item_id == SupplyItem.id)
+        .where(SupplyItem.facility_id.in_(facility_ids))
+        .order_by(SupplyItem.facility_id, SupplyItem.name, SupplyItem.id)
+    ).tuples()
+    alerts: dict[int, list[StockAlert]] = {}
+    for item, quantity in rows:
+        if is_low(int(quantity), item.min_stock):
+            alerts.setdefault(item.facility_id, []).append(
+                StockAlert(item.code, item.name, int(quantity), item.unit, item.min_stock)
+            )
+    return {facility_id: tuple(found) for facility_id, found in alerts.items()}
 
 
 # --- fair distribution of relief goods -----------------------------------------------------------------------------

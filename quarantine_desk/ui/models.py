@@ -1,8 +1,9 @@
 """Table models for the window's lists: one ``QAbstractTableModel`` over light, frozen rows from the services.
 
 A list is declared as columns (a header and how to show a row); the model never touches the database, so a view
-never lazy-loads on the GUI thread. Pages reload a model with ``set_rows`` after a change (a reset, so views size
-their columns to the new text). ``highlight`` gives a row a background (overdue test, fever, a release with
+never lazy-loads on the GUI thread. A long list (a roster of 20,000) is handed to its view a batch at a time as it
+is scrolled (``canFetchMore``/``fetchMore``), so the view opens at once whatever its length. Pages reload a model
+with ``set_rows`` after a change (a reset, so views size their columns to the new text). ``highlight`` gives a row a background (overdue test, fever, a release with
 problems) in the same colours on every page.
 """
 
@@ -17,6 +18,9 @@ from PySide6.QtGui import QBrush, QColor
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
+
+#: Rows a view is given at first and at each ``fetchMore`` (the view asks for more when scrolled to the end).
+FETCH_BATCH = 1_000
 
 # Row backgrounds shared by every list, so "overdue" or "fever" look the same on every page.
 WARNING_BACKGROUND = QColor("#fde2e1")
@@ -44,12 +48,40 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[R] = []
+        self._shown = 0  # rows handed to the views so far
         self._highlight = highlight
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._shown = min(len(self._rows), FETCH_BATCH)
         self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and self._shown < len(self._rows)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
+        if parent.isValid() or self._shown >= len(self._rows):
+            return
+        more = min(FETCH_BATCH, len(self._rows) - self._shown)
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def append_rows(self, more: Sequence[R]) -> None:
+        """Rows read later (a model that reads its list a page at a time), shown at once."""
+        if not more:
+            return
+        self.show_up_to(len(self._rows) - 1)
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+        self._rows.extend(more)
+        self._shown = len(self._rows)
+        self.endInsertRows()
+
+    def show_up_to(self, row: int) -> None:
+        """Hand the views every row up to ``row`` (to select or scroll to a row not reached yet)."""
+        while self._shown <= row and self.canFetchMore():
+            self.fetchMore()
 
     def rows(self) -> list[R]:
         return list(self._rows)
@@ -58,13 +90,13 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._shown
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         if not 0 <= index.column() < len(self._columns):
             return None

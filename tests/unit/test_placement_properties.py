@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quarantine_desk.domain.errors import NoBedAvailable
 from quarantine_desk.domain.people import Sex
-from quarantine_desk.domain.placement import Assignment, Reason, choose_beds
+from quarantine_desk.domain.placement import Assignment, Reason, RoomKind, choose_beds, rooms_worth_reading
 from quarantine_desk.domain.rooms import (
     Arrival,
     BedSnapshot,
@@ -225,3 +226,49 @@ def test_singles_placed_whenever_possible(rooms: list[RoomSnapshot], sexes: list
         assert not _singles_feasible(rooms, arrivals)
     else:
         assert _singles_feasible(rooms, arrivals)
+
+
+def _kind(room: RoomSnapshot) -> RoomKind:
+    return RoomKind(
+        room.room_id,
+        room.zone,
+        room.name,
+        room.sex,
+        len(room.free_beds),
+        bool(room.occupants),
+        room.in_service,
+        room.closed,
+        room.needs_disinfection,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(rooms=rooms_strategy(), arrivals=arrivals_strategy(), copies=st.integers(1, 7))
+def test_the_rooms_worth_reading_give_the_same_plan_and_offers(
+    rooms: list[RoomSnapshot], arrivals: list[Arrival], copies: int
+) -> None:
+    """A facility of many alike empty rooms (copies of the drawn ones): the plan, and the rooms a refusal offers,
+    are the same on the rooms worth reading as on them all."""
+    alike = [
+        replace(room, room_id=room.room_id + 100 * n, name=f"{room.name}-{n}")
+        for n in range(1, copies + 1)
+        for room in rooms
+        if not room.occupants
+    ]
+    everything = [*rooms, *alike]
+    kept = set(rooms_worth_reading([_kind(r) for r in everything], len(arrivals)))
+    read = [r for r in everything if r.room_id in kept]
+    try:
+        expected = choose_beds(everything, arrivals, COHORT, NAME)
+    except NoBedAvailable:
+        expected = None
+    try:
+        found = choose_beds(read, arrivals, COHORT, NAME)
+    except NoBedAvailable:
+        found = None
+    assert found == expected
+    shown = set(rooms_worth_reading([_kind(r) for r in everything], 5))
+    for arrival in arrivals:
+        assert fitting_rooms(
+            [r for r in everything if r.room_id in shown], arrival, COHORT, NAME, 5
+        ) == fitting_rooms(everything, arrival, COHORT, NAME, 5)

@@ -84,10 +84,7 @@ class AuditModel(RowsModel[AuditRow]):
         if not more:
             self.total = self.rowCount()
             return
-        first = self.rowCount()
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
+        self.append_rows(more)
 
     def _no_more(self, err: BaseException) -> None:
         self._fetching = False

@@ -161,6 +161,7 @@ class MedicalPage(QWidget):
     def select_due(self, wanted) -> None:  # type: ignore[no-untyped-def]
         view = self.due_view
         view.clearSelection()
+        self.due.show_up_to(len(self.due.rows()) - 1)
         for row, due in enumerate(self.due.rows()):
             if wanted(due):
                 view.selectionModel().select(
