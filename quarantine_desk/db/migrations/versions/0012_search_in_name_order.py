@@ -4,8 +4,8 @@
 the one on token alone, so that the people of a common word ("nguyen") are read in the list's order and the
 search stops at the fiftieth, instead of collecting and sorting them all.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
