@@ -3771,11 +3771,6 @@ How does the stay end?</translation>
         <translation>Contact level</translation>
     </message>
     <message>
-        <location filename="../../forms/person_dialog.ui" line="141"/>
-        <source>Chế độ ăn:</source>
-        <translation>Diet:</translation>
-    </message>
-    <message>
         <location filename="../../forms/person_dialog.ui" line="154"/>
         <source>Ca F0 / nơi tiếp xúc</source>
         <translation>F0 case / exposure</translation>
@@ -3879,6 +3874,11 @@ How does the stay end?</translation>
         <location filename="../../forms/person_dialog.ui" line="72"/>
         <source>Ngày khỏi bệnh</source>
         <translation>Date of recovery</translation>
+    </message>
+    <message>
+        <location filename="../../forms/person_dialog.ui" line="141"/>
+        <source>Chế độ ăn</source>
+        <translation>Diet</translation>
     </message>
     <message>
         <location filename="../../forms/person_dialog.ui" line="282"/>
