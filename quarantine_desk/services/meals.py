@@ -2,7 +2,7 @@
 
 "Đảm bảo chế độ ăn, uống tại các khu cách ly và lực lượng phục vụ": each meal feeds the people present at the
 moment it is served (``services.presence``, the one definition) and the staff on shift at that moment
-(``services.shifts.staff_on_duty``), counted per diet and per zone. A meal still to come is counted from what is
+(``staff_at_meal``: the shift plan, less anyone flagged to quarantine by then), counted per diet and per zone. A meal still to come is counted from what is
 planned (``domain.meals``): planned releases leave in the morning of their day, announced arrivals eat from their
 hour on. The kitchen's order sheet for a day is closed at the facility's cut-off the day before; a sheet made
 after it shows what changed since. The cost of a day comes from the effective-dated price of each meal
@@ -19,10 +19,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import Facility, MealRecord, Person, PlannedArrival, Room, Stay, Zone
+from quarantine_desk.db.models import (
+    Assignment,
+    Facility,
+    MealRecord,
+    Person,
+    PlannedArrival,
+    Room,
+    Shift,
+    Staff,
+    Stay,
+    Zone,
+)
 from quarantine_desk.domain import meals as rules
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.domain.meals import DIETS, DINERS, MEALS, Diet, MealTimes
@@ -34,7 +45,6 @@ from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
 from quarantine_desk.services.presence import expected_at
 from quarantine_desk.services.rates import values_on
-from quarantine_desk.services.shifts import staff_on_duty
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +111,26 @@ class MealSettings:
     times: MealTimes
 
 
+def staff_at_meal(session: Session, facility_id: int, start: datetime, end: datetime) -> int:
+    """The staff on shifts that cover ``[start, end)`` who eat with the team: one flagged to quarantine from a
+    moment before ``start`` is in quarantine, not on duty, and is not counted."""
+    count = session.scalar(
+        select(func.count(func.distinct(Assignment.staff_id)))
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .join(Staff, Staff.id == Assignment.staff_id)
+        .where(
+            Shift.facility_id == facility_id,
+            Shift.starts_at < end,
+            Shift.ends_at > start,
+            or_(Staff.quarantine_from.is_(None), Staff.quarantine_from > start),
+        )
+    )
+    return int(count or 0)
+
+
 def _staff_counter() -> StaffCounter | None:
-    """How many staff the shift plan puts on duty (the tests replace it to type the staff in)."""
-    return staff_on_duty
+    """How many staff the shift plan puts on duty at a meal (the tests replace it to type the staff in)."""
+    return staff_at_meal
 
 
 def meal_times(place: Facility) -> MealTimes:

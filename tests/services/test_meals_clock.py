@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from quarantine_desk.domain.errors import InvalidInput
-from quarantine_desk.services import facilities, meals, people, rates, shifts, stays
+from quarantine_desk.services import facilities, meals, people, rates, shifts, staff_tests, stays
 from tests.services.fixtures import facility, person
 
 DAY = date(2021, 8, 10)
@@ -75,6 +75,9 @@ def test_staff_on_shift_at_the_meal_moment(desk, f01) -> None:  # type: ignore[n
     # 06:30 and 11:00 in the morning shift (06–14): two; 17:00 in the afternoon one: one
     assert [m.staff for m in counts.meals] == [2, 2, 1]
     assert [m.total for m in counts.meals] == [4, 4, 3]
+    # Lan must quarantine from 10:00 (a contact of a positive case): she no longer eats with the team at 11:00
+    staff_tests.flag(desk, b.id, "exposure", "tiếp xúc ca dương tính", at=at(10))
+    assert [m.staff for m in meals.meal_counts(desk, "F01", DAY).meals] == [2, 1, 1]
 
 
 def test_a_day_to_come_uses_planned_releases_and_arrivals(desk, clock, f01) -> None:  # type: ignore[no-untyped-def]
