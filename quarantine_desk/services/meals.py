@@ -2,12 +2,12 @@
 
 "Đảm bảo chế độ ăn, uống tại các khu cách ly và lực lượng phục vụ": each meal feeds the people present at the
 moment it is served (``services.presence``, the one definition) and the staff on shift at that moment
-(``staff_at_meal``: the shift plan, less anyone flagged to quarantine by then), counted per diet and per zone. A meal still to come is counted from what is
-planned (``domain.meals``): planned releases leave in the morning of their day, announced arrivals eat from their
-hour on. The kitchen's order sheet for a day is closed at the facility's cut-off the day before; a sheet made
-after it shows what changed since. The cost of a day comes from the effective-dated price of each meal
-(``domain.rates``). What was served is recorded per day, meal and kind of diner, once (a second entry corrects
-the first).
+(``staff_at_meal``: the shift plan, less anyone flagged to quarantine by then), counted per diet and per zone. A
+meal still to come is counted from what is planned (``domain.meals``): planned releases leave in the morning of
+their day, announced arrivals eat from their hour on. The kitchen's order sheet for a day is closed at the
+facility's cut-off the day before; a sheet made after it shows what changed since. The cost of a day comes from
+the effective-dated price of each meal (``domain.rates``). What was served is recorded per day, meal and kind of
+diner, once (a second entry corrects the first).
 """
 
 from __future__ import annotations
