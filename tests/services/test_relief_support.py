@@ -217,3 +217,21 @@ def test_the_support_list_files(desk, ended, tmp_path) -> None:  # type: ignore[
     assert "Đỗ Văn Em" not in text
     with pytest.raises(InvalidInput):
         support.support_list(desk, "F01", date(2021, 8, 31), date(2021, 8, 1))
+
+
+def test_the_database_itself_refuses_a_second_handout_of_a_share(desk, camp) -> None:  # type: ignore[no-untyped-def]
+    """Two PCs that both passed the service's check cannot both write: one handout per round and share."""
+    from sqlalchemy.exc import IntegrityError
+
+    from quarantine_desk.db.models import ReliefHandout
+
+    r = relief.add_round(desk, "F01", "Đợt 2", date(2021, 8, 10), "1 thùng mì")
+    relief.give(desk, r.id, camp["an"], at=at(10, 10))
+    with pytest.raises(IntegrityError), desk.engine.begin() as connection:
+        connection.execute(
+            ReliefHandout.__table__.insert().values(
+                round_id=r.id, person_id=camp["an"], share_key=f"p{camp['an']}", given_at=at(10, 11),
+                given_by="may-2", goods="1 thùng mì",
+            )  # fmt: skip
+        )
+    assert relief.rounds(desk, "F01")[0].given == 1
