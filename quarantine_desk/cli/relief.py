@@ -52,6 +52,9 @@ def _round_payload(r: relief.RoundRow) -> dict[str, Any]:
         "not_given": r.not_given,
         "sets": r.sets,
         "left_over": r.left_over,
+        "item": r.item,
+        "item_quantity": r.item_quantity,
+        "item_stock": r.item_stock,
     }
 
 
@@ -62,7 +65,7 @@ def cmd_relief_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
         raise UsageError("--people không dùng cùng --at hoặc --zone")
     r = relief.add_round(
         desk, args.facility, args.name, on, args.goods, per=args.per, at=parse_at(args.at), zone=args.zone,
-        people=people, sets=args.sets,
+        people=people, sets=args.sets, item=args.item, item_quantity=args.item_quantity,
     )  # fmt: skip
     out.result(_round_payload(r), lambda: str(r.id))
     return 0
@@ -197,6 +200,8 @@ def register(sub: Any) -> None:
     p.add_argument("--zone", help="chỉ người ở khu / tầng này")
     p.add_argument("--people", help="danh sách người được nhận (số hoặc CCCD, cách nhau bởi dấu phẩy)")
     p.add_argument("--sets", type=int, help="số suất đã chuẩn bị")
+    p.add_argument("--item", help="mã vật tư trong kho phát kèm mỗi suất (mỗi lần phát xuất kho)")
+    p.add_argument("--item-quantity", type=int, help="số lượng vật tư đó mỗi suất (mặc định 1)")
     p.set_defaults(handler=cmd_relief_add)
     p = rel.add_parser("give", help="ghi phát cho một người (từ chối nếu đã nhận)")
     p.add_argument("round", type=int)

@@ -413,6 +413,10 @@ class ReliefRound(Base):
         CheckConstraint("per IN ('person', 'household')", name="per"),
         CheckConstraint("entitled IN ('present', 'zone', 'list')", name="entitled"),
         CheckConstraint("sets IS NULL OR sets >= 0", name="sets"),
+        CheckConstraint(
+            "(item_id IS NULL AND item_quantity IS NULL) OR (item_id IS NOT NULL AND item_quantity > 0)",
+            name="item_quantity",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -426,6 +430,9 @@ class ReliefRound(Base):
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
     # How many sets were prepared, when known: what is left over after the handouts.
     sets: Mapped[int | None] = mapped_column(Integer)
+    # An item of the store handed out with each set: every handout draws ``item_quantity`` of it from the stock.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("supply_item.id"))
+    item_quantity: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str | None] = mapped_column(String(100))
 

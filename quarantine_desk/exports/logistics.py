@@ -146,7 +146,7 @@ def relief_report_document(made: ReliefReport) -> TableSet:
         else "",
         "list": "theo danh sách",
     }[r.entitled]
-    summary = (
+    summary: tuple[tuple[Cell, ...], ...] = (
         ("Hàng phát " + PER_LABELS[r.per], r.goods),
         ("Đối tượng được nhận", entitled),
         ("Số suất được nhận" + (" (hộ)" if r.per == "household" else " (người)"), r.shares),
@@ -155,6 +155,11 @@ def relief_report_document(made: ReliefReport) -> TableSet:
         ("Số suất đã chuẩn bị", r.sets if r.sets is not None else "không ghi"),
         ("Còn lại (chuẩn bị − đã phát)", r.left_over if r.left_over is not None else "không tính được"),
     )
+    if r.item is not None:
+        summary += (
+            ("Xuất kho mỗi suất", f"{r.item_quantity} {r.item_unit} {r.item}"),
+            ("Còn trong kho (" + (r.item_unit or "") + ")", r.item_stock),
+        )
     tables = (
         Table(("Nội dung", "Số liệu"), (40.0, 60.0), summary, heading="1. Tổng hợp"),
         Table(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,12 +28,15 @@ from quarantine_desk.db.models import (
     ReliefRound,
     Room,
     Stay,
+    StockMovement,
+    SupplyItem,
     Zone,
 )
 from quarantine_desk.domain.errors import AlreadyHandedOut, InvalidInput, NotEntitled, NotFound
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.domain.text import clean_text, name_sort_key, required_text
+from quarantine_desk.domain.supplies import check_quantity
+from quarantine_desk.domain.text import clean_text, name_sort_key, nfc, required_text
 from quarantine_desk.services import audit, scope
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.facilities import facility_by_code
@@ -62,6 +65,10 @@ class RoundRow:
     sets: int | None  # prepared, when known
     shares: int  # how many persons or households are entitled
     given: int
+    item: str | None = None  # the store's item handed out with each set, its code
+    item_quantity: int | None = None  # of it, per set
+    item_unit: str | None = None
+    item_stock: int | None = None  # left in the store now
 
     @property
     def not_given(self) -> int:
@@ -117,7 +124,9 @@ def _round(session: Session, round_id: int, *, lock: bool = False) -> ReliefRoun
     found = session.scalar(query)
     if found is None:
         raise NotFound("relief_round", round_id)
-    scope.require_id(session, found.facility_id)  # another facility's staff may not see or hand out its rounds
+    scope.require_id(
+        session, found.facility_id
+    )  # another facility's staff may not see or hand out its rounds
     return found
 
 
@@ -129,10 +138,22 @@ def _round_row(session: Session, r: ReliefRound) -> RoundRow:
         k for k in session.scalars(select(ReliefEntitled.share_key).where(ReliefEntitled.round_id == r.id))
     }
     given = len(list(session.scalars(select(ReliefHandout.id).where(ReliefHandout.round_id == r.id))))
+    item = session.get(SupplyItem, r.item_id) if r.item_id is not None else None
     return RoundRow(
         r.id, place.code, r.name, r.held_on, r.goods, r.per, r.entitled, r.entitled_at, zone, r.sets,
-        len(shares), given,
+        len(shares), given, item.code if item else None, r.item_quantity, item.unit if item else None,
+        _stock(session, item.id) if item else None,
     )  # fmt: skip
+
+
+def _stock(session: Session, item_id: int) -> int:
+    """What the store holds of an item: the sum of its movements, as the store counts it."""
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(StockMovement.item_id == item_id)
+        )
+        or 0
+    )
 
 
 def add_round(
@@ -147,9 +168,12 @@ def add_round(
     zone: str | None = None,
     people: Sequence[str] | None = None,
     sets: int | None = None,
+    item: str | None = None,
+    item_quantity: int | None = None,
 ) -> RoundRow:
     """A round of relief goods. Entitled: the people of ``people`` when given; else those present at ``at``
-    (by default the round's day at 08:00, or now when that is earlier), in ``zone`` when given."""
+    (by default the round's day at 08:00, or now when that is earlier), in ``zone`` when given. With ``item`` (a
+    code of the facility's store), each handout draws ``item_quantity`` (1 by default) of it from the stock."""
     clean_name = required_text(name, "round_name")
     clean_goods = required_text(goods, "goods")
     if per not in PER:
@@ -158,8 +182,22 @@ def add_round(
         raise InvalidInput("sets", "out_of_range", sets, minimum=0, maximum=MAX_SETS)
     if people is not None and zone is not None:
         raise InvalidInput("people", "bad_value", ", ".join(people))
+    if item is None and item_quantity is not None:
+        raise InvalidInput("item_code", "empty")
+    if item is not None:
+        item_quantity = item_quantity or 1
+        check_quantity(item_quantity)
     with desk.write(Permission.MANAGE_STOCK) as session:
         place = facility_by_code(session, facility, lock=True)
+        stored = None
+        if item is not None:
+            stored = session.scalar(
+                select(SupplyItem).where(
+                    SupplyItem.facility_id == place.id, SupplyItem.code == nfc(item).upper()
+                )
+            )
+            if stored is None:
+                raise NotFound("supply_item", item)
         zone_row = None
         if zone is not None:
             zone_row = session.scalar(
@@ -194,7 +232,8 @@ def add_round(
         r = ReliefRound(
             facility_id=place.id, name=clean_name, held_on=on, goods=clean_goods, per=per, entitled=kind,
             entitled_at=when, zone_id=zone_row.id if zone_row else None, sets=sets, created_at=desk.now(),
-            created_by=desk.username,
+            created_by=desk.username, item_id=stored.id if stored else None,
+            item_quantity=item_quantity if stored else None,
         )  # fmt: skip
         session.add(r)
         session.flush()
@@ -205,7 +244,8 @@ def add_round(
         audit.record(
             session, desk, "relief.add", "relief_round", r.id,
             facility=place.code, name=clean_name, on=on, goods=clean_goods, per=per, entitled=kind,
-            entitled_at=when, zone=zone, people=len(chosen), shares=row.shares, sets=sets,
+            entitled_at=when, zone=zone, people=len(chosen), shares=row.shares, sets=sets, item=row.item,
+            quantity=row.item_quantity,
         )  # fmt: skip
         return row
 
@@ -241,6 +281,24 @@ def give(
             goods=clean_goods or r.goods,
         )  # fmt: skip
         session.add(handout)
+        if r.item_id is not None and r.item_quantity:
+            # The item's row is the store's lock (as for every movement): the stock never goes below zero.
+            item = session.scalar(select(SupplyItem).where(SupplyItem.id == r.item_id).with_for_update())
+            assert item is not None
+            stock = _stock(session, item.id)
+            if stock < r.item_quantity:
+                raise InvalidInput(
+                    "quantity", "more_than_stock", r.item_quantity, stock=stock, unit=item.unit
+                )
+            session.add(
+                StockMovement(
+                    item_id=item.id,
+                    moved_at=when,
+                    quantity=-r.item_quantity,
+                    reason=f"{r.name}: {who.full_name}"[:200],
+                    recorded_by=desk.username,
+                )  # fmt: skip
+            )
         try:
             session.flush()
         except IntegrityError:

@@ -4168,37 +4168,42 @@ How does the stay end?</translation>
         <translation>%1 sets left over.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/relief.py" line="205"/>
+        <location filename="../../quarantine_desk/ui/pages/relief.py" line="188"/>
+        <source>Mỗi suất xuất kho %1 %2 %3; kho còn %4 %2.</source>
+        <translation>Each set draws %1 %2 of %3 from the store; %4 %2 left.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/relief.py" line="213"/>
         <source>Chưa chọn khu cách ly.</source>
         <translation>No facility chosen.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/relief.py" line="211"/>
+        <location filename="../../quarantine_desk/ui/pages/relief.py" line="219"/>
         <source>Đã tạo “%1”: %2 suất được nhận.</source>
         <translation>Made “%1”: %2 entitled shares.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/relief.py" line="231"/>
+        <location filename="../../quarantine_desk/ui/pages/relief.py" line="239"/>
         <source>Đã phát cho %1: %2.</source>
         <translation>Handed out to %1: %2.</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/relief.py" line="241"/>
+        <location filename="../../quarantine_desk/ui/pages/relief.py" line="249"/>
         <source>Lưu báo cáo đợt cứu trợ</source>
         <translation>Save the relief round report</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/relief.py" line="243"/>
+        <location filename="../../quarantine_desk/ui/pages/relief.py" line="251"/>
         <source>Bảng tính Excel (*.xlsx);;Tệp PDF (*.pdf)</source>
         <translation>Excel workbook (*.xlsx);;PDF file (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/relief.py" line="266"/>
+        <location filename="../../quarantine_desk/ui/pages/relief.py" line="274"/>
         <source>Đã lưu báo cáo đợt: %1</source>
         <translation>Round report saved: %1</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/relief.py" line="268"/>
+        <location filename="../../quarantine_desk/ui/pages/relief.py" line="276"/>
         <source>Đang lập báo cáo đợt cứu trợ…</source>
         <translation>Making the relief round report…</translation>
     </message>

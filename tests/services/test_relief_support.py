@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from quarantine_desk.domain.errors import AlreadyHandedOut, InvalidInput, NotAllowed, NotEntitled
+from quarantine_desk.domain.errors import AlreadyHandedOut, InvalidInput, NotAllowed, NotEntitled, NotFound
 from quarantine_desk.domain.roles import Role
-from quarantine_desk.services import medical, rates, relief, stays, support
+from quarantine_desk.services import medical, rates, relief, stays, supplies, support
 from tests.helpers import as_role
 from tests.services.fixtures import facility, person
 
@@ -235,3 +235,30 @@ def test_the_database_itself_refuses_a_second_handout_of_a_share(desk, camp) -> 
             )  # fmt: skip
         )
     assert relief.rounds(desk, "F01")[0].given == 1
+
+
+def test_a_round_from_the_store_draws_each_handout_and_never_below_zero(desk, camp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    supplies.add_item(desk, "F01", "MI-TOM", "Mì tôm (thùng 30 gói)", "thùng")
+    supplies.receive(desk, "F01", "MI-TOM", 2, "Ủy ban MTTQ huyện", at=at(10, 7))
+    r = relief.add_round(
+        desk, "F01", "Đợt 3", date(2021, 8, 10), "1 thùng mì", at=at(10, 10), item="mi-tom", item_quantity=1
+    )
+    assert (r.item, r.item_quantity, r.item_stock, r.shares) == ("MI-TOM", 1, 2, 4)
+    relief.give(desk, r.id, camp["an"], at=at(10, 11))
+    relief.give(desk, r.id, camp["binh"], at=at(10, 11))
+    # the store is empty: the third handout is refused and nothing is recorded
+    with pytest.raises(InvalidInput) as empty:
+        relief.give(desk, r.id, camp["chi"], at=at(10, 11))
+    assert empty.value.reason == "more_than_stock"
+    assert next(s.quantity for s in supplies.list_stock(desk, "F01") if s.code == "MI-TOM") == 0
+    again = relief.rounds(desk, "F01")[0]
+    assert (again.given, again.item_stock) == (2, 0)
+    assert [m.reason for m in supplies.movements(desk, "F01", "MI-TOM")][:2] == [
+        "Đợt 3: Nguyễn Thị Bình", "Đợt 3: Nguyễn Văn An",
+    ]  # fmt: skip
+    xlsx = tmp_path / "dot3.xlsx"
+    relief.write_report(desk, r.id, xlsx)
+    cells = _cells(xlsx)
+    assert cells.get((_row_of(cells, "Còn trong kho (thùng)", 1), 2)) == 0
+    with pytest.raises(NotFound):
+        relief.add_round(desk, "F01", "Đợt 4", date(2021, 8, 10), "gạo", item="GAO")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from quarantine_desk.services import facilities, people, relief, stays
+from quarantine_desk.services import facilities, people, relief, stays, supplies
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.pages.relief import ReliefPage
@@ -79,3 +79,17 @@ def test_support_list_from_the_reports_page(ctx, qtbot, clock, tmp_path: Path) -
     # admitted yesterday at 09:00, transferred today: one day at 80.000
     assert reports.support_message.text() == f"Đã lưu danh sách hỗ trợ: 1 người, 80.000 đồng: {target}"
     assert target.exists()
+
+
+def test_a_round_from_the_store_says_what_is_left(ctx, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    supplies.add_item(ctx.desk, "F01", "GAO", "Gạo", "kg")
+    supplies.receive(ctx.desk, "F01", "GAO", 20, "Nhà tài trợ", at=clock.now)
+    relief.add_round(
+        ctx.desk, "F01", "Đợt 3", clock.now.date(), "5 kg gạo", at=clock.now, item="GAO", item_quantity=5
+    )
+    widget = ReliefPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    settle()
+    assert widget.round_box.currentText().startswith("Đợt 3")
+    assert widget.summary.text().endswith("Mỗi suất xuất kho 5 kg GAO; kho còn 20 kg.")

@@ -183,6 +183,14 @@ class ReliefPage(QWidget):
             )
             if r.left_over is not None:
                 text += " " + self.tr("Còn lại %1 suất.").replace("%1", str(r.left_over))
+            if r.item is not None:
+                text += " " + (
+                    self.tr("Mỗi suất xuất kho %1 %2 %3; kho còn %4 %2.")
+                    .replace("%1", str(r.item_quantity))
+                    .replace("%2", r.item_unit or "")
+                    .replace("%3", r.item)
+                    .replace("%4", str(r.item_stock))
+                )
             self.summary.setText(text)
         self._show_people()
 
