@@ -100,6 +100,19 @@ FIELDS = {
         "limit": "Giới hạn số dòng",
         "person": "Người",
         "value": "Giá trị",
+        "diet": "Chế độ ăn",
+        "meal_times": "Giờ các bữa ăn",
+        "breakfast": "Giờ bữa sáng",
+        "lunch": "Giờ bữa trưa",
+        "dinner": "Giờ bữa tối",
+        "cutoff": "Giờ chốt suất ăn",
+        "round_name": "Tên đợt cứu trợ",
+        "goods": "Hàng phát",
+        "per": "Cách phát",
+        "sets": "Số suất chuẩn bị",
+        "rate": "Loại định mức",
+        "rate_value": "Mức",
+        "note": "Ghi chú",
     },
     "en": {
         "name": "Full name",
@@ -186,6 +199,19 @@ FIELDS = {
         "limit": "Row limit",
         "person": "Person",
         "value": "Value",
+        "diet": "Diet",
+        "meal_times": "Meal times",
+        "breakfast": "Breakfast time",
+        "lunch": "Lunch time",
+        "dinner": "Dinner time",
+        "cutoff": "Kitchen cut-off time",
+        "round_name": "Relief round name",
+        "goods": "Goods",
+        "per": "Handed out per",
+        "sets": "Sets prepared",
+        "rate": "Rate",
+        "rate_value": "Value",
+        "note": "Note",
     },
 }
 
@@ -223,6 +249,10 @@ REASONS = {
         "before_start": "trước ngày bắt đầu hiệu lực",
         "more_than_stock": "lớn hơn số còn trong kho ({stock} {unit})",
         "less_than_people": "ít hơn số người đang cách ly ({people} người): không chia đều được",
+        "bad_time_of_day": "không phải giờ hợp lệ; hãy viết theo dạng 06:30",
+        "bad_order": "phải theo thứ tự sáng, trưa, tối",
+        "in_past": "phải ở tương lai",
+        "nobody_entitled": "không có ai được nhận (không ai có mặt lúc đó hoặc danh sách trống)",
     },
     "en": {
         "empty": "must not be empty",
@@ -254,6 +284,10 @@ REASONS = {
         "before_start": "is before the start date",
         "more_than_stock": "is more than the store holds ({stock} {unit})",
         "less_than_people": "is less than the number of people present ({people}): it cannot be shared equally",
+        "bad_time_of_day": "is not a valid time of day; write it as 06:30",
+        "bad_order": "must go breakfast, lunch, dinner in order",
+        "in_past": "must be in the future",
+        "nobody_entitled": "has nobody entitled (nobody present then, or an empty list)",
     },
 }
 
@@ -274,6 +308,8 @@ KINDS = {
         "staff": "nhân viên",
         "shift": "ca trực",
         "assignment": "phân công",
+        "relief_round": "đợt cứu trợ",
+        "zone": "khu / tầng",
     },
     "en": {
         "facility": "facility",
@@ -291,6 +327,8 @@ KINDS = {
         "staff": "staff member",
         "shift": "shift",
         "assignment": "assignment",
+        "relief_round": "relief round",
+        "zone": "zone",
     },
 }
 
@@ -747,6 +785,15 @@ def _vi(err: e.DeskError) -> str:
         case e.StaffMustQuarantine():
             why = "dương tính" if err.reason == "positive" else "tiếp xúc"
             return f"{err.staff} đang phải cách ly ({why}): không phân công trực cho đến khi hết cách ly."
+        case e.AlreadyHandedOut():
+            by = f" (người phát: {err.given_by})" if err.given_by else ""
+            taken = f", do {err.taken_by} nhận cho cả hộ" if err.taken_by else ""
+            return (
+                f"{err.person} đã nhận “{err.round_name}” lúc {_shift_time(err.given_at)}{taken}{by}; "
+                "mỗi người (hộ) chỉ nhận một lần trong một đợt."
+            )
+        case e.NotEntitled():
+            return f"{err.person} không có trong danh sách được nhận “{err.round_name}”."
         case e.StaffDoubleBooked():
             return (
                 f"{err.staff} đã có {err.conflict} lúc {_shift_time(err.conflict_starts_at)}, trùng giờ với "
@@ -919,6 +966,15 @@ def _en(err: e.DeskError) -> str:
         case e.StaffMustQuarantine():
             why = "positive test" if err.reason == "positive" else "exposure"
             return f"{err.staff} must quarantine ({why}): no duty shifts until the quarantine is over."
+        case e.AlreadyHandedOut():
+            by = f" (handed out by {err.given_by})" if err.given_by else ""
+            taken = f", taken by {err.taken_by} for the household" if err.taken_by else ""
+            return (
+                f"{err.person} already received “{err.round_name}” at {_shift_time(err.given_at)}{taken}{by}; "
+                "each person (household) receives once a round."
+            )
+        case e.NotEntitled():
+            return f"{err.person} is not on the list of those entitled to “{err.round_name}”."
         case e.StaffDoubleBooked():
             return (
                 f"{err.staff} already has {err.conflict} at {_shift_time(err.conflict_starts_at)}, which overlaps "

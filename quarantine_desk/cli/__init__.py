@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from quarantine_desk import __version__, tempfiles
-from quarantine_desk.cli import admin, ahead, documents, logistics, people, policies, shifts, stays
+from quarantine_desk.cli import admin, ahead, documents, logistics, people, policies, relief, shifts, stays
 from quarantine_desk.cli.args import Parser, UsageError, password, shown
 from quarantine_desk.cli.output import EXIT_USAGE, Output, printable
 from quarantine_desk.domain.errors import DeskError, InvalidInput, LoginRequired
@@ -36,7 +36,7 @@ else:
 log = logging.getLogger(__name__)
 
 # Each area adds its commands with register(subparsers), in the order the help lists them.
-AREAS = (admin, people, stays, policies, documents, shifts, logistics, ahead)
+AREAS = (admin, people, stays, policies, documents, shifts, logistics, relief, ahead)
 
 
 def build_parser() -> argparse.ArgumentParser:

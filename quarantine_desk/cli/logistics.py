@@ -1,19 +1,22 @@
 """Commands of the logistics staff (hậu cần): the store of supplies, relief goods, and meal counts.
 
 ``stock FACILITY`` lists the store; ``stock receive|issue|add-item|movements|distribute ...`` change or show it.
-``meals FACILITY`` gives the portions of each meal; ``meals record ...`` records what was served.
+``meals FACILITY`` gives the portions of each meal by the clock (per diet, per zone); ``meals sheet`` writes the
+kitchen's order sheet; ``meals times`` and ``meals expect`` set the meal times and announced arrivals; ``meals
+record ...`` records what was served.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quarantine_desk.cli import ahead
 from quarantine_desk.cli.args import Parser, number, parse_at, parse_date
 from quarantine_desk.cli.output import Output
-from quarantine_desk.domain.meals import DINERS, MEALS
+from quarantine_desk.domain.meals import DINERS, MEALS, parse_clock
 from quarantine_desk.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -24,6 +27,7 @@ else:
     supplies = lazy_module("quarantine_desk.services.supplies")
 
 MEAL_VI = {"breakfast": "Bữa sáng", "lunch": "Bữa trưa", "dinner": "Bữa tối"}
+DIET_VI = {"regular": "Thường", "vegetarian": "Chay", "child": "Trẻ em", "soft": "Mềm", "special": "Đặc biệt"}
 DINERS_VI = {"quarantined": "người cách ly", "staff": "lực lượng phục vụ"}
 
 
@@ -184,32 +188,101 @@ def cmd_stock_distribute(desk: Desk, args: argparse.Namespace, out: Output) -> i
     return 0
 
 
-def cmd_meals(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    counts = meals.meal_counts(desk, args.facility, parse_date(args.date), args.staff)
-    payload = {
-        "facility": counts.facility,
-        "date": counts.on,
-        "quarantined": counts.quarantined,
-        "staff_source": counts.staff_source,
-        "meals": [
-            {
-                "meal": m.meal,
-                "quarantined": m.quarantined,
-                "staff": m.staff,
-                "total": m.total,
-                "served_quarantined": m.served_quarantined,
-                "served_staff": m.served_staff,
-            }
-            for m in counts.meals
-        ],
+def _meal_payload(m: meals.MealLine) -> dict[str, Any]:
+    return {
+        "meal": m.meal,
+        "at": m.at,
+        "people": m.quarantined,
+        "staff": m.staff,
+        "by_diet": m.by_diet,
+        "by_zone": m.by_zone,
+        "total": m.total,
+        "planned": m.planned,
+        "rate": m.rate,
+        "cost": m.cost,
+        "served_quarantined": m.served_quarantined,
+        "served_staff": m.served_staff,
     }
 
+
+def cmd_meals(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    counts = meals.meal_counts(desk, args.facility, parse_date(args.date), args.staff)
+
     def text() -> str:
-        lines = [f"Suất ăn ngày {counts.on:%d/%m/%Y} tại {counts.facility}:", "Bữa\tCách ly\tPhục vụ\tTổng"]
-        lines += [f"{MEAL_VI[m.meal]}\t{m.quarantined}\t{m.staff}\t{m.total}" for m in counts.meals]
+        diets = list(DIET_VI)
+        lines = [
+            f"Suất ăn ngày {counts.on:%d/%m/%Y} tại {counts.facility}:",
+            "\t".join(["Bữa", "Giờ", *DIET_VI.values(), "Cách ly", "Phục vụ", "Tổng", "Thành tiền"]),
+        ]
+        for m in counts.meals:
+            mark = " (dự kiến)" if m.planned else ""
+            lines.append(
+                "\t".join(
+                    [
+                        MEAL_VI[m.meal] + mark,
+                        f"{m.at:%H:%M}",
+                        *(str(m.by_diet.get(d, 0)) for d in diets),
+                        str(m.quarantined),
+                        str(m.staff),
+                        str(m.total),
+                        f"{m.cost:,}".replace(",", "."),
+                    ]
+                )
+            )
+        lines.append(f"Chi phí cả ngày: {counts.cost:,} đồng.".replace(",", "."))
         return "\n".join(lines)
 
-    out.result(payload, text)
+    out.result([_meal_payload(m) for m in counts.meals], text)
+    return 0
+
+
+def cmd_meals_sheet(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    sheet = meals.write_meal_sheet(desk, args.facility, parse_date(args.date), Path(args.out))
+    payload = {
+        "facility": sheet.facility,
+        "date": sheet.on,
+        "file": args.out,
+        "cutoff": sheet.cutoff,
+        "changed_after_cutoff": sheet.changed,
+        "meals": [_meal_payload(m) for m in sheet.counts.meals],
+    }
+    out.result(payload, lambda: f"Đã ghi phiếu báo suất ăn ngày {sheet.on:%d/%m/%Y} vào {args.out}.")
+    return 0
+
+
+def cmd_meals_times(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    given = {
+        name: parse_clock(getattr(args, name), name)
+        for name in ("breakfast", "lunch", "dinner", "cutoff")
+        if getattr(args, name)
+    }
+    settings = meals.set_meal_times(desk, args.facility, **given) if given else meals.meal_settings(desk, args.facility)
+    t = settings.times
+    payload = {
+        "facility": settings.facility,
+        "breakfast": f"{t.breakfast:%H:%M}",
+        "lunch": f"{t.lunch:%H:%M}",
+        "dinner": f"{t.dinner:%H:%M}",
+        "cutoff": f"{t.cutoff:%H:%M}",
+    }
+    out.result(
+        payload,
+        lambda: (
+            f"{settings.facility}: sáng {payload['breakfast']}, trưa {payload['lunch']}, tối {payload['dinner']}; "
+            f"chốt suất ăn lúc {payload['cutoff']} ngày hôm trước."
+        ),
+    )
+    return 0
+
+
+def cmd_meals_expect(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    at = parse_at(args.at)
+    assert at is not None
+    row = meals.plan_arrival(desk, args.facility, at, args.people, args.note)
+    out.result(
+        {"facility": args.facility.upper(), "id": row.id, "at": row.at, "people": row.people, "note": row.note},
+        lambda: f"Đã ghi: {row.people} người dự kiến đến lúc {row.at:%H:%M %d/%m/%Y}; bếp tính suất từ giờ đó.",
+    )
     return 0
 
 
@@ -275,7 +348,7 @@ def register(sub: Any) -> None:
         required=True,
         parser_class=Parser,
         action=_MealsDefault,
-        metavar="{counts,record}",
+        metavar="{counts,sheet,times,expect,record}",
     )
     p = meal.add_parser("counts", help="số suất mỗi bữa (mặc định)")
     p.add_argument("facility")
@@ -286,6 +359,27 @@ def register(sub: Any) -> None:
         help="số lực lượng phục vụ ăn mỗi bữa (mặc định: theo ca trực)",
     )
     p.set_defaults(handler=cmd_meals)
+    p = meal.add_parser("sheet", help="phiếu báo suất ăn cho bếp (mặc định: ngày mai), .xlsx hoặc .pdf")
+    p.add_argument("facility")
+    p.add_argument("--date")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_meals_sheet)
+    p = meal.add_parser("times", help="giờ các bữa ăn và giờ chốt suất ăn của khu")
+    p.add_argument("facility")
+    for name, help_text in (
+        ("breakfast", "giờ bữa sáng (mặc định 06:30)"),
+        ("lunch", "giờ bữa trưa (mặc định 11:00)"),
+        ("dinner", "giờ bữa tối (mặc định 17:00)"),
+        ("cutoff", "giờ chốt suất ăn ngày hôm trước (mặc định 15:00)"),
+    ):
+        p.add_argument(f"--{name}", help=help_text)
+    p.set_defaults(handler=cmd_meals_times)
+    p = meal.add_parser("expect", help="đoàn người dự kiến đến: bếp tính suất từ giờ đến")
+    p.add_argument("facility")
+    p.add_argument("--at", required=True)
+    p.add_argument("--people", type=int, required=True)
+    p.add_argument("--note")
+    p.set_defaults(handler=cmd_meals_expect)
     p = meal.add_parser("record", help="ghi số suất đã phát")
     p.add_argument("facility")
     p.add_argument("meal", choices=list(MEALS))

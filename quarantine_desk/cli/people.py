@@ -134,6 +134,7 @@ def cmd_person_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
                 pregnant=args.pregnant,
                 special_watch=args.watch,
                 notes=args.notes,
+                diet=args.diet,
             ),
         ),
     )
@@ -237,6 +238,7 @@ def register(sub: Any) -> None:
         "--watch", action=argparse.BooleanOptionalAction, default=None, help="cần theo dõi đặc biệt"
     )
     p.add_argument("--notes", help="ghi chú")
+    p.add_argument("--diet", help="chế độ ăn: regular (thường), vegetarian (chay), child (trẻ em), soft (mềm), special")
     p.set_defaults(handler=cmd_person_edit)
 
     search = sub.add_parser("people", help="tìm người").add_subparsers(

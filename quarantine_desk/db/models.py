@@ -7,7 +7,7 @@ several rows (one cohort per room, R2; one sex per room, R3) is kept by the serv
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     Boolean,
@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     false,
     text,
@@ -65,6 +66,12 @@ class Facility(Base):
     staff_test_every: Mapped[int | None] = mapped_column(Integer)
     staff_test_kind: Mapped[str] = mapped_column(String(10), default="rapid", server_default="rapid")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # When the meals are served (empty: the defaults of domain.meals) and when the kitchen's order for the next
+    # day is closed: changes after it are shown on the order sheet as changes.
+    breakfast_at: Mapped[time | None] = mapped_column(Time)
+    lunch_at: Mapped[time | None] = mapped_column(Time)
+    dinner_at: Mapped[time | None] = mapped_column(Time)
+    meal_cutoff: Mapped[time | None] = mapped_column(Time)
 
     zones: Mapped[list[Zone]] = relationship(back_populates="facility", order_by="Zone.name")
 
@@ -134,6 +141,7 @@ class Person(Base):
         CheckConstraint("sex IN ('M', 'F')", name="sex"),
         CheckConstraint("doses >= 0 AND doses <= 10", name="doses"),
         CheckConstraint("f_level IS NULL OR f_level IN ('f1', 'f2', 'returnee', 'other')", name="f_level"),
+        CheckConstraint("diet IN ('regular', 'vegetarian', 'child', 'soft', 'special')", name="diet"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +171,8 @@ class Person(Base):
     pregnant: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     special_watch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notes: Mapped[str | None] = mapped_column(Text)
+    # What the kitchen cooks for the person (domain.meals.Diet).
+    diet: Mapped[str] = mapped_column(String(10), default="regular", server_default="regular")
     # On a tracing team's list, expected at the gate, not yet admitted.
     pre_registered: Mapped[bool] = mapped_column(Boolean, default=False)
     # Raised by each edit of the record: an editor showing an older one is refused (StaleEdit).
@@ -386,6 +396,96 @@ class MealRecord(Base):
     meal: Mapped[str] = mapped_column(String(10))
     diners: Mapped[str] = mapped_column(String(12))
     portions: Mapped[int] = mapped_column(Integer)
+
+
+class PlannedArrival(Base):
+    """People the facility expects (a group announced by the tracing team): the kitchen counts them from ``at``."""
+
+    __tablename__ = "planned_arrival"
+    __table_args__ = (CheckConstraint("people > 0", name="people"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    people: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class EffectiveRate(Base):
+    """A rate or a cap (domain.rates) from a day on: the value of a day is the one of the latest start before it."""
+
+    __tablename__ = "effective_rate"
+    __table_args__ = (
+        UniqueConstraint("key", "effective_from"),
+        CheckConstraint("value >= 0", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    effective_from: Mapped[date] = mapped_column(Date)
+    value: Mapped[int] = mapped_column(Integer)
+    set_at: Mapped[datetime] = mapped_column(DateTime)
+    set_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ReliefRound(Base):
+    """A distribution of relief goods ("Đợt 2"): what each person (or household) gets and who is entitled."""
+
+    __tablename__ = "relief_round"
+    __table_args__ = (
+        CheckConstraint("per IN ('person', 'household')", name="per"),
+        CheckConstraint("entitled IN ('present', 'zone', 'list')", name="entitled"),
+        CheckConstraint("sets IS NULL OR sets >= 0", name="sets"),
+        CheckConstraint(
+            "(item_id IS NULL AND item_quantity IS NULL) OR (item_id IS NOT NULL AND item_quantity > 0)",
+            name="item_quantity",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    goods: Mapped[str] = mapped_column(String(300))
+    per: Mapped[str] = mapped_column(String(10))
+    entitled: Mapped[str] = mapped_column(String(10))
+    entitled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
+    # How many sets were prepared, when known: what is left over after the handouts.
+    sets: Mapped[int | None] = mapped_column(Integer)
+    # An item of the store handed out with each set: every handout draws ``item_quantity`` of it from the stock.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("supply_item.id"))
+    item_quantity: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ReliefEntitled(Base):
+    """A person entitled to a round, fixed when the round is made; ``share_key`` is the person or the household
+    that one set goes to."""
+
+    __tablename__ = "relief_entitled"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("relief_round.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    share_key: Mapped[str] = mapped_column(String(20))
+
+
+class ReliefHandout(Base):
+    """One set of a round handed over: the database itself refuses a second one to the same share."""
+
+    __tablename__ = "relief_handout"
+    __table_args__ = (UniqueConstraint("round_id", "share_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("relief_round.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    share_key: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime] = mapped_column(DateTime)
+    given_by: Mapped[str | None] = mapped_column(String(100))
+    goods: Mapped[str] = mapped_column(String(300))
 
 
 class SupplyItem(Base):

@@ -557,3 +557,36 @@ class StaffDoubleBooked(RuleViolation):
         self.starts_at = starts_at
         self.conflict = conflict
         self.conflict_starts_at = conflict_starts_at
+
+
+# --- relief goods (exit 3: "công bằng, đúng đối tượng") --------------------------------------------------------
+
+
+class AlreadyHandedOut(RuleViolation):
+    """The round's set was already handed to this person (or, for a round per household, to their household):
+    when (ISO), by whom, and to whom when another member of the household took it."""
+
+    code = "already_handed_out"
+    rule = None
+
+    def __init__(
+        self, round_name: str, person: str, given_at: str, given_by: str | None, taken_by: str | None
+    ) -> None:
+        super().__init__(round_name, person, given_at, given_by, taken_by)
+        self.round_name = round_name
+        self.person = person
+        self.given_at = given_at
+        self.given_by = given_by
+        self.taken_by = taken_by
+
+
+class NotEntitled(RuleViolation):
+    """The person is not among those entitled to the round (fixed when the round was made)."""
+
+    code = "not_entitled"
+    rule = None
+
+    def __init__(self, round_name: str, person: str) -> None:
+        super().__init__(round_name, person)
+        self.round_name = round_name
+        self.person = person

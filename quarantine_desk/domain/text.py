@@ -97,6 +97,9 @@ TEXT_LIMITS: dict[str, int] = {
     "unit": 30,
     "reason": 200,  # of a stock movement
     "position": 100,
+    "round_name": 200,  # a relief round ("Đợt 2")
+    "goods": 300,  # what a relief round gives
+    "note": 200,  # of a planned arrival
 }
 
 # Unicode categories that never belong in a stored text: control characters (NUL, BEL, ESC…) and lone

@@ -29,6 +29,7 @@ class Area(StrEnum):
     TESTS = "tests"  # test results and health checks
     MEALS = "meals"
     STOCK = "stock"  # supply items and stock movements
+    RELIEF = "relief"  # relief rounds, who is entitled, handouts
     SHIFTS = "shifts"  # staff, shifts, assignments
     USERS = "users"
     AUDIT = "audit"
@@ -53,6 +54,11 @@ TABLE_AREAS: dict[str, Area] = {
     "medical_test": Area.TESTS,
     "health_check": Area.TESTS,
     "meal_record": Area.MEALS,
+    "planned_arrival": Area.MEALS,
+    "effective_rate": Area.MEALS,  # the price of a portion; the support list is read when it is made
+    "relief_round": Area.RELIEF,
+    "relief_entitled": Area.RELIEF,
+    "relief_handout": Area.RELIEF,
     "supply_item": Area.STOCK,
     "stock_movement": Area.STOCK,
     "staff": Area.SHIFTS,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -31,7 +31,18 @@ from quarantine_desk.domain.people import PROVINCE_CODES
 from quarantine_desk.domain.policy import PolicyKind, PolicyProfile
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import StayOutcome, TestKind, TestResult
-from quarantine_desk.services import facilities, meals, medical, people, policies, shifts, stays, supplies
+from quarantine_desk.services import (
+    facilities,
+    meals,
+    medical,
+    people,
+    policies,
+    relief,
+    shifts,
+    stays,
+    supplies,
+    vaccination,
+)
 from quarantine_desk.services.context import Desk
 
 FAMILY = [
@@ -173,6 +184,24 @@ def _cccd(rng: random.Random, sex: str, year: int) -> str:
 
 #: The most people a demo makes (its 240 beds take the first ones; the others wait on the pre-registered list).
 MAX_PEOPLE = 50_000
+
+
+def _seed_diets(desk: Desk, code: str, today: date, rng: random.Random) -> None:
+    """The kitchen's diets: children eat the child's portion, the elderly a soft one, a few are vegetarian and a
+    few need a special diet (underlying conditions)."""
+    for row in stays.roster(desk, code, today):
+        born = row.birth_year or today.year - 30
+        age = today.year - born
+        if age < 12:
+            diet = "child"
+        elif age >= 70:
+            diet = "soft"
+        else:
+            diet = rng.choices(["", "vegetarian", "special"], weights=[85, 10, 5])[0]
+        if diet:
+            vaccination.edit_person(
+                desk, row.person, vaccination.PersonEdit(details=people.Details(diet=diet))
+            )
 
 
 def build_demo(desk: Desk, *, people_count: int = 150, code: str = "KT01", seed: int = 2021) -> DemoSummary:
@@ -353,9 +382,11 @@ def _build(desk: Desk, people_count: int, code: str, seed: int) -> DemoSummary:
             continue  # a parent whose child would stay alone (R9): another person is picked next time
 
     # The other areas' demo data: stock with one item below its minimum, 24/7 shifts with one gap, meals served.
+    _seed_diets(desk, code, today, rng)
     supplies.seed_demo(desk, code, today)
     shifts.seed_demo(desk, code, today)
     meals.seed_demo(desk, code, today)
+    relief.seed_demo(desk, code, today)
 
     board = facilities.room_board(desk, code)
     staying = sum(r.occupants for r in board)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from quarantine_desk.db.models import Facility, Household, Person, PersonToken, Room, Stay, Vaccination
 from quarantine_desk.domain.chip_id import id_number_in, parse_chip_qr
 from quarantine_desk.domain.errors import IdNumberTaken, InvalidInput, NotFound
+from quarantine_desk.domain.meals import parse_diet
 from quarantine_desk.domain.people import (
     IdKind,
     Sex,
@@ -81,6 +82,7 @@ class PersonRow:
     special_watch: bool = False
     notes: str | None = None
     version: int = 1  # the record's edit version, handed back with an edit (StaleEdit)
+    diet: str = "regular"
 
     @property
     def born(self) -> str:
@@ -234,6 +236,7 @@ class Details:
     pregnant: bool | None = None
     special_watch: bool | None = None
     notes: str | None = None
+    diet: str | None = None  # a code or its Vietnamese word (domain.meals.parse_diet)
 
 
 def check_details(details: Details) -> dict[str, object]:
@@ -252,6 +255,8 @@ def check_details(details: Details) -> dict[str, object]:
         out["f_level"] = level.value if level else None
     if details.relative_phone is not None:
         out["relative_phone"] = parse_phone(details.relative_phone) if nfc(details.relative_phone) else None
+    if details.diet is not None:
+        out["diet"] = parse_diet(details.diet).value
     for flag in ("pregnant", "special_watch"):
         value = getattr(details, flag)
         if value is not None:
@@ -523,6 +528,7 @@ def _person_row(person: Any, household: str | None, where: tuple[str, str] | Non
         special_watch=bool(person.special_watch),
         notes=person.notes,
         version=person.version or 1,
+        diet=person.diet or "regular",
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Room, RoomStateChange, Stay
+from quarantine_desk.domain.meals import leaves_after
 from quarantine_desk.domain.rooms import RoomState
 
 
@@ -28,6 +29,18 @@ def present_at(at: datetime) -> ColumnElement[bool]:
 def present_between(since: datetime, until: datetime) -> ColumnElement[bool]:
     """Stays present at some moment from ``since`` to ``until`` (both included)."""
     return and_(Stay.admitted_at <= until, or_(Stay.released_at.is_(None), Stay.released_at > since))
+
+
+def expected_at(at: datetime, known_at: datetime) -> ColumnElement[bool]:
+    """Stays counted at ``at`` by what was known at ``known_at`` (the SQL form of ``domain.meals.planned_present``):
+    the roster of ``at`` when that moment has passed; for a moment still to come, the stays open at ``known_at``
+    that have not reached the morning of their planned release (or are already past it and still there)."""
+    if at <= known_at:
+        return present_at(at)
+    return and_(
+        present_at(known_at),
+        or_(Stay.planned_release > leaves_after(at), Stay.planned_release <= leaves_after(known_at)),
+    )
 
 
 def present_count(session: Session, facility_id: int, at: datetime) -> int:

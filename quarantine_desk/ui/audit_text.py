@@ -47,6 +47,10 @@ def field_labels() -> dict[str, str]:
         "item": QCoreApplication.translate("AuditText", "vật tư"),
         "kind": QCoreApplication.translate("AuditText", "loại"),
         "meal": QCoreApplication.translate("AuditText", "bữa"),
+        "goods": QCoreApplication.translate("AuditText", "hàng phát"),
+        "value": QCoreApplication.translate("AuditText", "mức"),
+        "round": QCoreApplication.translate("AuditText", "đợt"),
+        "key": QCoreApplication.translate("AuditText", "định mức"),
         "min_stock": QCoreApplication.translate("AuditText", "tồn tối thiểu"),
         "name": QCoreApplication.translate("AuditText", "họ tên"),
         "on": QCoreApplication.translate("AuditText", "ngày"),
@@ -298,7 +302,8 @@ def codes_matching(text: str) -> list[str]:
 
 ACTIONS = (
     "bed.in_service", "bed.out_of_service", "cohort.add", "database.backup", "database.restore",
-    "facility.activate", "facility.add", "facility.new_key", "facility.close", "facility.update", "health.check", "meal.served",
+    "facility.activate", "facility.add", "facility.new_key", "facility.close", "facility.update", "health.check",
+    "meal.arrival", "meal.served", "meal.times", "rate.set", "relief.add", "relief.give",
     "person.add", "person.import", "person.update", "policy.save", "room.add", "room.close", "room.disinfect",
     "room.in_service", "room.out_of_service", "room.update", "shift.assign", "shift.plan", "shift.unassign",
     "staff.add", "stay.admit", "stay.release", "stay.restart", "stay.transfer", "stock.add_item",

@@ -30,6 +30,7 @@ SECTIONS = {
     "medical": "duong-tinh",
     "meals": "hau-can",
     "supplies": "hau-can",
+    "relief": "hau-can",
     "shifts": "hau-can",
     "reports": "bao-cao",
     "admin": "quan-tri",

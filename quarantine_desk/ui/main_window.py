@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
             Area("medical", self.tr("Xét nghiệm"), "medical", "MedicalPage"),
             Area("meals", self.tr("Suất ăn"), "meals", "MealsPage"),
             Area("supplies", self.tr("Vật tư"), "supplies", "SuppliesPage"),
+            Area("relief", self.tr("Cứu trợ"), "relief", "ReliefPage"),
             Area("shifts", self.tr("Ca trực"), "shifts", "ShiftsPage"),
             Area("reports", self.tr("Báo cáo"), "reports", "ReportsPage"),
             Area("admin", self.tr("Quản trị"), "admin", "AdminPage"),

@@ -62,6 +62,17 @@ class PersonDialog(QDialog):
         ):
             self.f_level.addItem(text, value)
         self.f_level.setCurrentIndex(max(0, self.f_level.findData(person.f_level or "")))
+        # What the kitchen cooks for the person (the meal counts per diet).
+        self.diet = ui.diet
+        for value, text in (
+            ("regular", self.tr("Thường")),
+            ("vegetarian", self.tr("Chay")),
+            ("child", self.tr("Trẻ em")),
+            ("soft", self.tr("Mềm (cháo, người già, người ốm)")),
+            ("special", self.tr("Đặc biệt (bệnh nền, thai phụ, theo chỉ định)")),
+        ):
+            self.diet.addItem(text, value)
+        self.diet.setCurrentIndex(max(0, self.diet.findData(person.diet)))
         self.texts = {
             "commune": ui.commune,
             "district": ui.district,
@@ -147,6 +158,7 @@ class PersonDialog(QDialog):
             details=Details(
                 **{field: widget.text() for field, widget in self.texts.items()},
                 f_level=str(self.f_level.currentData()),
+                diet=str(self.diet.currentData()),
                 pregnant=self.pregnant.isChecked(),
                 special_watch=self.special_watch.isChecked(),
             ),

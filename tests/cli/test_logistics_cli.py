@@ -80,18 +80,31 @@ def test_distribute_relief_goods(qd) -> None:  # type: ignore[no-untyped-def]
     assert qd("stock", "F01")[1][0]["quantity"] == 1
 
 
-def test_meal_counts_and_records(qd) -> None:  # type: ignore[no-untyped-def]
+def test_meal_counts_and_records(qd, tmp_path) -> None:  # type: ignore[no-untyped-def]
     setup_facility(qd)
     person = add(qd, "Nguyễn Văn An")
-    qd("admit", str(person), "--facility", "F01", "--cohort", "Nhóm 1")
-    code, out = qd("meals", "F01", "--staff", "4")
+    qd("admit", str(person), "--facility", "F01", "--cohort", "Nhóm 1", "--room", "101", "--at", "2021-08-01T10:59")
+    assert qd("person", "edit", str(person), "--diet", "chay")[0] == 0
+    code, out = qd("meals", "F01", "--date", "2021-08-01", "--staff", "4")
     assert code == 0
-    assert out["quarantined"] == 1
-    assert [(m["meal"], m["total"]) for m in out["meals"]] == [("breakfast", 5), ("lunch", 5), ("dinner", 5)]
-    assert qd("meals", "record", "F01", "lunch", "1")[0] == 0
-    assert qd("meals", "record", "F01", "lunch", "4", "--diners", "staff")[0] == 0
-    lunch = qd("meals", "counts", "F01")[1]["meals"][1]
+    # admitted at 10:59: no breakfast at 06:30, lunch at 11:00 and dinner at 17:00
+    assert [(m["meal"], m["at"], m["people"], m["staff"], m["total"]) for m in out] == [
+        ("breakfast", "2021-08-01T06:30:00", 0, 4, 4),
+        ("lunch", "2021-08-01T11:00:00", 1, 4, 5),
+        ("dinner", "2021-08-01T17:00:00", 1, 4, 5),
+    ]
+    assert out[1]["by_diet"] == {"regular": 0, "vegetarian": 1, "child": 0, "soft": 0, "special": 0}
+    assert out[1]["by_zone"] == {"Tầng 1": 1} and out[0]["by_zone"] == {}
+    assert qd("meals", "record", "F01", "lunch", "1", "--date", "2021-08-01")[0] == 0
+    assert qd("meals", "record", "F01", "lunch", "4", "--diners", "staff", "--date", "2021-08-01")[0] == 0
+    lunch = qd("meals", "counts", "F01", "--date", "2021-08-01")[1][1]
     assert (lunch["served_quarantined"], lunch["served_staff"]) == (1, 4)
     assert qd("meals", "F01", "--date", "hôm qua")[0] == 2
-    code, text = qd("meals", "F01", as_json=False)
-    assert code == 0 and "Bữa trưa" in text
+    code, text = qd("meals", "F01", "--date", "2021-08-01", as_json=False)
+    assert code == 0 and "Bữa trưa" in text and "11:00" in text
+    code, times = qd("meals", "times", "F01", "--lunch", "11:30", "--cutoff", "14:00")
+    assert code == 0 and (times["lunch"], times["cutoff"]) == ("11:30", "14:00")
+    assert qd("meals", "times", "F01", "--lunch", "5:00")[0] == 2
+    sheet = tmp_path / "bep.xlsx"
+    code, made = qd("meals", "sheet", "F01", "--date", "2021-08-02", "--out", str(sheet))
+    assert code == 0 and sheet.exists() and made["changed_after_cutoff"] is False

@@ -30,29 +30,32 @@ def f01(desk):  # type: ignore[no-untyped-def]
 def test_counts_follow_the_roster_and_the_staff_given(desk, f01) -> None:  # type: ignore[no-untyped-def]
     counts = meals.meal_counts(desk, f01, TODAY, staff=12)
     assert [m.meal for m in counts.meals] == ["breakfast", "lunch", "dinner"]
-    assert counts.quarantined == 3 and counts.staff_source == "given"
+    assert counts.staff_source == "given"
     assert all((m.quarantined, m.staff, m.total) == (3, 12, 15) for m in counts.meals)
     assert all(m.served_quarantined is None for m in counts.meals)
-    # Before the admissions nobody is there; the kitchen cooks for the roster of the day, so a person who has
-    # left is no longer counted, today or later.
-    assert meals.meal_counts(desk, f01, TODAY - timedelta(days=3), staff=0).quarantined == 0
+    # Before the admissions nobody is there; each meal counts who is there at its time, so a person transferred
+    # at 09:00 had breakfast and is no longer counted from lunch on, today or later.
+    assert meals.meal_counts(desk, f01, TODAY - timedelta(days=3), staff=0).line("dinner").quarantined == 0
     stays.transfer(desk, "001085000100", "Bệnh viện tỉnh")
-    assert meals.meal_counts(desk, f01, TODAY).quarantined == 2 == len(stays.roster(desk, f01, TODAY))
-    assert meals.meal_counts(desk, f01, TODAY + timedelta(days=1)).quarantined == 2
+    today = meals.meal_counts(desk, f01, TODAY)
+    assert [m.quarantined for m in today.meals] == [3, 2, 2]
+    assert today.line("lunch").quarantined == len(stays.roster(desk, f01, TODAY))
+    assert [m.quarantined for m in meals.meal_counts(desk, f01, TODAY + timedelta(days=1)).meals] == [2, 2, 2]
 
 
 def test_staff_from_the_shifts_when_available(desk, f01, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    windows: list[tuple[int, int]] = []
+    windows: list[tuple[int, int, int]] = []
 
     def on_duty(session, facility_id, start, end):  # type: ignore[no-untyped-def]
-        windows.append((start.hour, end.hour))
+        windows.append((start.hour, start.minute, int((end - start).total_seconds())))
         return 7 if start.hour < 12 else 5
 
     monkeypatch.setattr(meals, "_staff_counter", lambda: on_duty)
     counts = meals.meal_counts(desk, f01, TODAY)
     assert counts.staff_source == "shifts"
     assert [m.staff for m in counts.meals] == [7, 7, 5]
-    assert windows == [(6, 8), (11, 13), (17, 19)]
+    # the staff on shift at the moment each meal is served (06:30, 11:00, 17:00)
+    assert windows == [(6, 30, 1), (11, 0, 1), (17, 0, 1)]
     monkeypatch.setattr(meals, "_staff_counter", lambda: None)
     counts = meals.meal_counts(desk, f01, TODAY)
     assert counts.staff_source == "none" and counts.line("lunch").staff == 0

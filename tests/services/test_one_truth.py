@@ -361,7 +361,8 @@ def test_a_release_at_eight_is_gone_at_the_end_of_the_day_and_present_at_seven_f
     assert [r.person for r in stays.roster(desk, "F01", at=datetime(2021, 12, 1, 8, 0))] == [b]
     history = {h.day: h.present for h in overview.occupancy_history(desk, "F01", days=3)}
     assert history == {date(2021, 11, 30): 2, date(2021, 12, 1): 1, date(2021, 12, 2): 1}
-    assert meals.meal_counts(desk, "F01", date(2021, 12, 1), staff=0).quarantined == 1
+    day = meals.meal_counts(desk, "F01", date(2021, 12, 1), staff=0)
+    assert (day.line("breakfast").quarantined, day.line("lunch").quarantined) == (2, 1)
 
 
 def test_the_report_counts_at_sixteen_admissions_at_15_59_and_16_01(desk, clock):

@@ -23,6 +23,7 @@ AREAS = [
     "Xét nghiệm",
     "Suất ăn",
     "Vật tư",
+    "Cứu trợ",
     "Ca trực",
     "Báo cáo",
     "Quản trị",
@@ -121,6 +122,7 @@ def test_navigation_switches_pages(qtbot, window: MainWindow) -> None:  # type: 
     [
         ("meals", "MealsPage"),
         ("supplies", "SuppliesPage"),
+        ("relief", "ReliefPage"),
         ("shifts", "ShiftsPage"),
         ("reports", "ReportsPage"),
     ],

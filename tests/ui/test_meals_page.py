@@ -51,7 +51,13 @@ def cell(page, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
 def test_counts_for_today(page, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(page.model)
     assert [cell(page, r, 0) for r in range(3)] == ["Bữa sáng", "Bữa trưa", "Bữa tối"]
-    assert [cell(page, 1, c) for c in range(6)] == ["Bữa trưa", "2", "0", "2", "chưa ghi", "chưa ghi"]
+    # lunch at 11:00 is still to come at 09:00: counted from the plans
+    assert [cell(page, 1, c) for c in range(13)] == [
+        "Bữa trưa", "11:00 (dự kiến)", "2", "0", "0", "0", "0", "2", "0", "2", "60.000", "chưa ghi", "chưa ghi",
+    ]  # fmt: skip
+    assert [cell(page, 0, c) for c in (0, 1)] == ["Bữa sáng", "06:30"]
+    qtmodeltester.check(page.zones)
+    assert [str(page.zones.data(page.zones.index(0, c))) for c in range(4)] == ["Khu A", "2", "2", "2"]
     assert "Không có ai trong lịch ca trực" in page.summary.text()
     assert page.staff.text() == "theo ca trực"
 
@@ -62,9 +68,11 @@ def test_staff_typed_in(page, qtbot) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClicks(page.staff, "12")
     settle()
     assert page.staff.value() == 12
-    assert cell(page, 0, 3) == "14"
-    assert page.summary.text() == (
-        "Ngày 10/08/2021: 2 người cách ly. Cả ngày cần 42 suất: 6 cho người cách ly, 36 cho lực lượng phục vụ."
+    assert cell(page, 0, 9) == "14"
+    # 14 portions at each meal: 14 × 20.000 + 14 × 30.000 + 14 × 30.000
+    assert page.summary.text().startswith(
+        "Ngày 10/08/2021: cả ngày cần 42 suất: 6 cho người cách ly, 36 cho lực lượng phục vụ; "
+        "chi phí 1.120.000 đồng."
     )
 
 
@@ -74,10 +82,10 @@ def test_other_days(page, qtbot) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(page.findChild(type(page.record_button), "previous_day"), Qt.MouseButton.LeftButton)
     settle()
     assert page.chosen_day().isoformat() == "2021-08-08"
-    assert cell(page, 0, 1) == "0"  # before the admissions
+    assert cell(page, 0, 7) == "0"  # before the admissions
     qtbot.mouseClick(page.findChild(type(page.record_button), "today"), Qt.MouseButton.LeftButton)
     settle()
-    assert cell(page, 0, 1) == "2"
+    assert cell(page, 0, 7) == "2"
     qtbot.mouseClick(page.findChild(type(page.record_button), "next_day"), Qt.MouseButton.LeftButton)
     settle()
     assert not page.record_button.isEnabled()  # no portions served in the future
@@ -91,7 +99,7 @@ def test_record_served_portions(ctx, page, qtbot) -> None:  # type: ignore[no-un
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     wait_for_writes(qtbot)
     assert page.message.text() == "Đã ghi 1 suất bữa trưa cho người cách ly ngày 10/08/2021."
-    assert cell(page, 1, 4) == "1"
+    assert cell(page, 1, 11) == "1"
     # One portion short of the people present: the row asks for attention.
     assert (
         page.model.data(page.model.index(1, 0), Qt.ItemDataRole.BackgroundRole).color()
@@ -105,7 +113,7 @@ def test_record_served_portions(ctx, page, qtbot) -> None:  # type: ignore[no-un
         ("lunch", "quarantined", 1),
         ("lunch", "staff", 9),
     ]
-    assert cell(page, 1, 5) == "9"
+    assert cell(page, 1, 12) == "9"
     assert page.meal.currentData() == "lunch"
 
 
@@ -119,3 +127,12 @@ def test_recording_only_for_stock_keepers(ctx, qtbot, role: Role, visible: bool)
     settle()
     assert widget.model.rowCount() == 3
     assert widget.record_box.isVisible() is visible
+
+
+def test_save_the_kitchen_sheet(page, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "bep.pdf"
+    page._ask_save_path = lambda suggested: target  # type: ignore[method-assign]
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    wait_for_writes(qtbot)
+    qtbot.waitUntil(lambda: page.message.text().startswith("Đã lưu phiếu báo suất ăn"), timeout=20_000)
+    assert target.read_bytes().startswith(b"%PDF")

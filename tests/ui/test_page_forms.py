@@ -19,6 +19,7 @@ from quarantine_desk.ui.pages.checkin import CheckinPage
 from quarantine_desk.ui.pages.dashboard import DashboardPage
 from quarantine_desk.ui.pages.meals import MealsPage
 from quarantine_desk.ui.pages.medical import MedicalPage
+from quarantine_desk.ui.pages.relief import ReliefPage
 from quarantine_desk.ui.pages.reports import ReportsPage
 from quarantine_desk.ui.pages.rooms import RoomBoardPage
 from quarantine_desk.ui.pages.shifts import ShiftsPage
@@ -33,6 +34,7 @@ PAGES: dict[str, Callable[[UiContext], QWidget]] = {
     "medical_page": MedicalPage,
     "meals_page": MealsPage,
     "supplies_page": SuppliesPage,
+    "relief_page": ReliefPage,
     "shifts_page": ShiftsPage,
     "reports_page": ReportsPage,
     "dashboard_page": DashboardPage,

@@ -45,7 +45,7 @@ def _person(ctx: UiContext) -> people.PersonRow:
 
 def _dialog_factories() -> dict[str, DialogFactory]:
     from quarantine_desk.ui import certificate_check, data_menu, dialogs, guide, person_dialog
-    from quarantine_desk.ui.pages import admin_dialogs, shifts
+    from quarantine_desk.ui.pages import admin_dialogs, relief, shifts
     from quarantine_desk.ui.pages import supplies as supplies_page
 
     return {
@@ -69,6 +69,7 @@ def _dialog_factories() -> dict[str, DialogFactory]:
         "CertificateCheckDialog": lambda ctx: certificate_check.CertificateCheckDialog(ctx),
         "BackupPassphraseDialog": lambda ctx: data_menu.BackupPassphraseDialog(None, writing=True, lang=ctx.lang),
         "AutomaticBackupsDialog": lambda ctx: data_menu.AutomaticBackupsDialog(ctx.desk),
+        "ReliefRoundDialog": lambda ctx: relief.ReliefRoundDialog(ctx, ["Khu A"]),
     }
 
 

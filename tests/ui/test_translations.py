@@ -81,6 +81,7 @@ def test_the_english_window(qtbot, ctx: UiContext, settings, english: list[QTran
         "Tests",
         "Meals",
         "Supplies",
+        "Relief",
         "Shifts",
         "Reports",
         "Administration",

@@ -65,6 +65,9 @@ SAMPLES = [
     e.DatabaseNotInitialised("sqlite:///x"),
     e.StaffDoubleBooked("Ngo Thu Ha", "Ca dem", "2021-08-11T22:00", "Ca toi", "2021-08-11T18:00"),
     e.StaffMustQuarantine("Ngo Thu Ha", "exposure"),
+    e.AlreadyHandedOut("Dot 2", "Nguyen Van An", "2021-08-11T09:00", "hau.can", None),
+    e.AlreadyHandedOut("Dot 2", "Nguyen Van An", "2021-08-11T09:00", None, "Tran Thi Binh"),
+    e.NotEntitled("Dot 2", "Nguyen Van An"),
 ]
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 FALLBACK = "Đã xảy ra lỗi; chi tiết trong nhật ký."

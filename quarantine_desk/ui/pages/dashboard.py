@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 HISTORY_DAYS = 30
 # What the overview shows: beds, people, movements, tests, and the alerts on stock, shifts and the report.
-AREAS = frozenset(Area) - {Area.MEALS, Area.USERS, Area.AUDIT, Area.POLICIES}
+AREAS = frozenset(Area) - {Area.MEALS, Area.USERS, Area.AUDIT, Area.POLICIES, Area.RELIEF}
 
 
 def alert_text(alert: Alert) -> str:

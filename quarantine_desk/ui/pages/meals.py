@@ -1,23 +1,30 @@
-"""The meals page (Suất ăn): portions of each meal for the kitchen, and what was served.
+"""The meals page (Suất ăn): portions of each meal for the kitchen, by the clock, and what was served.
 
-For the chosen day, each meal counts the people in quarantine that day and the staff who eat it: the staff on
-duty from the shifts, or a number typed in. The portions served are recorded per meal and kind of diner; a second
-entry corrects the first (on the write worker, so a slow shared server never freezes the window). Users without the stock
-permission only read.
+For the chosen day, each meal counts the people present at the moment it is served, per diet and per zone, and
+the staff on shift at that moment (or a number typed in); a meal still to come is counted from the plans. The
+kitchen's order sheet (Excel or PDF) is saved off the GUI thread. The portions served are recorded per meal and
+kind of diner; a second entry corrects the first (on the write worker, so a slow shared server never freezes the
+window). Users without the stock permission only read.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QWidget,
 )
 
-from quarantine_desk.domain.meals import MEALS
+from quarantine_desk.domain.meals import DIETS, MEALS
+from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.services import meals
 from quarantine_desk.services.changes import Area
@@ -26,7 +33,7 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_meals_page import Ui_MealsPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, Column, RowsModel
-from quarantine_desk.ui.operations import follow, query, write
+from quarantine_desk.ui.operations import follow, query, task, write
 from quarantine_desk.ui.tasks import writing
 from quarantine_desk.ui.widgets import setup_table, vn_date
 
@@ -35,6 +42,26 @@ log = logging.getLogger(__name__)
 # The people present (stays), the staff on duty (shifts) and the portions served.
 AREAS = frozenset({Area.FACILITIES, Area.STAYS, Area.SHIFTS, Area.MEALS})
 FROM_SHIFTS = -1  # the staff box's special value: take the staff on duty from the shifts
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+@dataclass(frozen=True)
+class ZoneLine:
+    """One zone's people at each meal (breakfast, lunch, dinner)."""
+
+    zone: str
+    people: tuple[int, ...]
+
+
+def _diet_count(diet: str) -> Callable[[MealLine], str]:
+    return lambda line: str(line.by_diet.get(diet, 0))
+
+
+def _zone_count(index: int) -> Callable[[ZoneLine], str]:
+    return lambda zone: str(zone.people[index])
 
 
 class MealsPage(QWidget):
@@ -67,11 +94,14 @@ class MealsPage(QWidget):
         self.model = RowsModel[MealLine](
             [
                 Column(self.tr("Bữa"), lambda m: self.meal_name(m.meal)),
+                Column(self.tr("Giờ"), self._time_text),
+                *(Column(self.diet_name(d), _diet_count(d), align_right=True) for d in DIETS),
                 Column(self.tr("Người cách ly"), lambda m: str(m.quarantined), align_right=True),
-                Column(self.tr("Lực lượng phục vụ"), lambda m: str(m.staff), align_right=True),
-                Column(self.tr("Tổng số suất"), lambda m: str(m.total), align_right=True),
+                Column(self.tr("Phục vụ"), lambda m: str(m.staff), align_right=True),
+                Column(self.tr("Tổng suất"), lambda m: str(m.total), align_right=True),
+                Column(self.tr("Thành tiền"), lambda m: _number(m.cost), align_right=True),
                 Column(
-                    self.tr("Đã phát: người cách ly"),
+                    self.tr("Đã phát: cách ly"),
                     lambda m: self._served(m.served_quarantined),
                     align_right=True,
                 ),
@@ -82,6 +112,17 @@ class MealsPage(QWidget):
         )
         self.view = setup_table(ui.meals, self.model, stretch_column=0)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._meal_chosen())
+        self.zones = RowsModel[ZoneLine](
+            [
+                Column(self.tr("Khu / tầng"), lambda z: z.zone),
+                *(Column(self.meal_name(m), _zone_count(i), align_right=True) for i, m in enumerate(MEALS)),
+            ],
+            parent=self,
+        )
+        self.zones_view = setup_table(ui.zones, self.zones, stretch_column=0)
+        self.save_button = ui.save_sheet
+        self.save_button.clicked.connect(self.save_sheet)
+        self._folder = Path.home()
 
         self.meal = ui.meal
         for code in MEALS:
@@ -112,6 +153,19 @@ class MealsPage(QWidget):
             "lunch": self.tr("Bữa trưa"),
             "dinner": self.tr("Bữa tối"),
         }.get(meal, meal)
+
+    def diet_name(self, diet: str) -> str:
+        return {
+            "regular": self.tr("Thường"),
+            "vegetarian": self.tr("Chay"),
+            "child": self.tr("Trẻ em"),
+            "soft": self.tr("Mềm"),
+            "special": self.tr("Đặc biệt"),
+        }.get(diet, diet)
+
+    def _time_text(self, line: MealLine) -> str:
+        text = f"{line.at:%H:%M}"
+        return text + " " + self.tr("(dự kiến)") if line.planned else text
 
     def _served(self, portions: int | None) -> str:
         return self.tr("chưa ghi") if portions is None else str(portions)
@@ -205,6 +259,13 @@ class MealsPage(QWidget):
         self.counts = counts
         current = self.view.currentIndex().row()
         self.model.set_rows(self.counts.meals if self.counts else [])
+        zones = sorted({z for m in self.counts.meals for z in m.by_zone}) if self.counts else []
+        self.zones.set_rows(
+            [ZoneLine(z, tuple(m.by_zone.get(z, 0) for m in self.counts.meals)) for z in zones]
+            if self.counts
+            else []
+        )
+        self.save_button.setEnabled(self.counts is not None)
         self.record_button.setEnabled(
             self.counts is not None and self.chosen_day() <= self.ctx.desk.now().date()
         )
@@ -212,17 +273,20 @@ class MealsPage(QWidget):
             self.summary.setText(self.tr("Chưa chọn khu cách ly."))
             return
         c = self.counts
-        staff_day = sum(m.staff for m in c.meals)
         text = (
             self.tr(
-                "Ngày %1: %2 người cách ly. Cả ngày cần %3 suất: %4 cho người cách ly, %5 cho lực lượng phục vụ."
+                "Ngày %1: cả ngày cần %2 suất: %3 cho người cách ly, %4 cho lực lượng phục vụ; chi phí %5 đồng."
             )
             .replace("%1", vn_date(c.on))
-            .replace("%2", str(c.quarantined))
-            .replace("%3", str(sum(m.total for m in c.meals)))
-            .replace("%4", str(c.quarantined * len(c.meals)))
-            .replace("%5", str(staff_day))
+            .replace("%2", str(c.portions))
+            .replace("%3", str(sum(m.quarantined for m in c.meals)))
+            .replace("%4", str(sum(m.staff for m in c.meals)))
+            .replace("%5", _number(c.cost))
         )
+        if any(m.planned for m in c.meals):
+            text += " " + self.tr(
+                "Bữa chưa đến tính theo kế hoạch: người dự kiến ra sau bữa sáng ngày ra, đoàn sắp đến từ giờ đến."
+            )
         if c.staff_source != "given" and not any(m.staff for m in c.meals):
             text += " " + self.tr(
                 "Không có ai trong lịch ca trực ngày này: nhập số lực lượng phục vụ ở ô bên trên."
@@ -230,3 +294,39 @@ class MealsPage(QWidget):
         self.summary.setText(text)
         self.view.selectRow(current if 0 <= current < self.model.rowCount() else 0)
         self._suggest_portions()
+
+    # --- the kitchen's order sheet ----------------------------------------------------------------------------------
+
+    def _ask_save_path(self, suggested: str) -> Path | None:
+        """Where to write the sheet; None when the user cancels. Tests replace this method."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Lưu phiếu báo suất ăn"),
+            str(self._folder / suggested),
+            self.tr("Bảng tính Excel (*.xlsx);;Tệp PDF (*.pdf)"),
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() not in (".xlsx", ".pdf"):
+            path = path.with_name(path.name + ".xlsx")
+        self._folder = path.parent
+        return path
+
+    def save_sheet(self) -> None:
+        """The order sheet of the chosen day, written off the GUI thread."""
+        code, desk, day = self.ctx.facility, self.ctx.desk, self.chosen_day()
+        if not code:
+            return
+        path = self._ask_save_path(f"phieu-bao-suat-an-{code}-{day.isoformat()}.xlsx")
+        if path is None:
+            return
+
+        def work(progress: Progress, should_stop: ShouldStop) -> Any:
+            return meals.write_meal_sheet(desk, code, day, path, progress, should_stop)
+
+        def done(sheet: Any) -> None:
+            note = self.tr(" (có thay đổi sau giờ chốt)") if sheet.changed else ""
+            self.message.done(self.tr("Đã lưu phiếu báo suất ăn: %1").replace("%1", str(path)) + note)
+
+        task(self.ctx, self, self.tr("Đang lập phiếu báo suất ăn…"), work, done, self._refused)

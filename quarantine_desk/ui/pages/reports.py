@@ -28,7 +28,7 @@ from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
 from quarantine_desk.domain.stays import ROSTER_VARIANTS
 from quarantine_desk.messages import import_mapping
-from quarantine_desk.services import documents, handover, imports
+from quarantine_desk.services import documents, handover, imports, support
 from quarantine_desk.services.imports import ImportResult, Rejected
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_reports_page import Ui_ReportsPage
@@ -77,6 +77,7 @@ class ReportsPage(QWidget):
         self._build_merge()
         self._build_certificates(today)
         self._build_handover(today)
+        self._build_support(today)
         self._build_import()
         ctx.facility_changed.connect(
             self.refresh
@@ -152,6 +153,17 @@ class ReportsPage(QWidget):
         for suffix, button in self.not_arrived_buttons.items():
             button.clicked.connect(lambda _checked=False, s=suffix: self.export_not_arrived(s))
         self.handover_message = ui.handover_message
+    def _build_support(self, today: date) -> None:
+        ui = self.ui
+        self.support_from = ui.support_from
+        self.support_from.setDate(_qdate(today.replace(day=1)))
+        self.support_to = ui.support_to
+        self.support_to.setDate(_qdate(today))
+        self.support_xlsx = ui.support_xlsx
+        self.support_xlsx.clicked.connect(lambda: self.write_support_list(".xlsx"))
+        self.support_pdf = ui.support_pdf
+        self.support_pdf.clicked.connect(lambda: self.write_support_list(".pdf"))
+        self.support_message = ui.support_message
 
     def _build_import(self) -> None:
         ui = self.ui
@@ -194,6 +206,8 @@ class ReportsPage(QWidget):
             self.certificate_button,
             self.release_papers_button,
             *self.handover_buttons.values(),
+            self.support_xlsx,
+            self.support_pdf,
         ):
             button.setEnabled(has_facility)
         self.daily_current.setEnabled(has_facility)
@@ -330,6 +344,32 @@ class ReportsPage(QWidget):
             )
 
         self._run(text, work, done, self.daily_message)
+
+    # --- Resolution 68 support list ---------------------------------------------------------------------------------
+
+    def write_support_list(self, suffix: str) -> None:
+        facility = self._need_facility(self.support_message)
+        if facility is None:
+            return
+        start, end = _day(self.support_from), _day(self.support_to)
+        path = self._save_as(f"ho-tro-nq68-{facility}-{start.isoformat()}-{end.isoformat()}", suffix)
+        if path is None:
+            return
+        desk = self.ctx.desk
+        text = self.tr("Đang lập danh sách hỗ trợ…")
+
+        def work(progress: Progress, should_stop: ShouldStop) -> Any:
+            return support.write_support_list(desk, facility, start, end, path, progress, should_stop)
+
+        def done(made: Any) -> None:
+            self.support_message.done(
+                self.tr("Đã lưu danh sách hỗ trợ: %1 người, %2 đồng: %3")
+                .replace("%1", str(len(made.rows)))
+                .replace("%2", f"{made.total:,}".replace(",", "."))
+                .replace("%3", str(path))
+            )
+
+        self._run(text, work, done, self.support_message)
 
     # --- district merge ---------------------------------------------------------------------------------------------
 
