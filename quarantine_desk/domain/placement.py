@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from quarantine_desk.domain.errors import NoBedAvailable, RuleViolation
@@ -250,4 +250,50 @@ def choose_beds(
         plan = _Plan(rooms, arrivals, cohort_id, cohort_name, any_rooms_last=any_rooms_last)
         if plan.place_all(_groups(arrivals)):
             return tuple(plan.assignments)
+    # Both plans open rooms greedily, one sex at a time: the men may take the large "any" room the women needed.
+    # The third gives each empty "any" room to one sex first, so that both fit (a sum of beds over those rooms).
+    split = _any_rooms_shared_out(rooms, arrivals, cohort_id, cohort_name)
+    if split is not None:
+        plan = _Plan(split, arrivals, cohort_id, cohort_name, any_rooms_last=False)
+        if plan.place_all(_groups(arrivals)):
+            return tuple(plan.assignments)
     raise NoBedAvailable("", cohort_name, len(arrivals))
+
+
+def _any_rooms_shared_out(
+    rooms: Sequence[RoomSnapshot], arrivals: Sequence[Arrival], cohort_id: int, cohort_name: str
+) -> list[RoomSnapshot] | None:
+    """The rooms with each empty "any" room given to men or to women so that the beds of both sexes suffice, the
+    men taking the fewest beds they need; None when no such sharing exists or a household mixes the sexes."""
+    if any(len(group.sexes) > 1 for group in _groups(arrivals)):
+        return None
+    plan = _Plan(rooms, arrivals, cohort_id, cohort_name, any_rooms_last=True)
+    sexes = (Sex.MALE, Sex.FEMALE)
+    fixed: Counter[Sex] = Counter()
+    open_any: list[int] = []
+    for index, room in enumerate(plan.rooms):
+        takes = [sex for sex in sexes if plan.try_room(index, (Arrival(-1, sex, None, plan.starts_on),))]
+        if len(takes) == 2 and room.sex is RoomSex.ANY and not room.occupants:
+            open_any.append(index)
+        for sex in takes if len(takes) == 1 else ():
+            fixed[sex] += len(room.free_beds)
+    need = Counter(a.sex for a in arrivals)
+    # Every sum of free beds the men can be given, with the first rooms (in room order) that make it.
+    sums: dict[int, tuple[int, ...]] = {0: ()}
+    for index in open_any:
+        free = len(plan.rooms[index].free_beds)
+        for total, chosen in list(sums.items()):
+            sums.setdefault(total + free, (*chosen, index))
+    every = sum(len(plan.rooms[index].free_beds) for index in open_any)
+    fitting = [
+        total
+        for total in sums
+        if fixed[Sex.MALE] + total >= need[Sex.MALE] and fixed[Sex.FEMALE] + every - total >= need[Sex.FEMALE]
+    ]
+    if not fitting:
+        return None
+    men = set(sums[min(fitting)])
+    return [
+        replace(room, sex=RoomSex.MALE if index in men else RoomSex.FEMALE) if index in open_any else room
+        for index, room in enumerate(plan.rooms)
+    ]
