@@ -247,7 +247,9 @@ def _disinfections(data: _Data) -> Iterable[Problem]:
             span = [r for r in history.get(room_id, []) if left <= r[0] <= stay.admitted_at]
             last_needing = max((k for k, r in enumerate(span) if r[2]), default=-1)
             cleared = sum(1 for r in span[last_needing + 1 :] if not r[2])
-            admissions = sum(1 for s in stays if left <= s.admitted_at <= stay.admitted_at)
+            # Stored to the second: an admission in the second of the departure joined those still there (the
+            # service refuses it otherwise), so it is not counted as a new occupancy.
+            admissions = sum(1 for s in stays if left < s.admitted_at <= stay.admitted_at)
             if cleared <= admissions:
                 yield Problem(
                     "admitted_without_disinfection", data.room_place.get(room_id, f"room:{room_id}")
