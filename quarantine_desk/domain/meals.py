@@ -95,7 +95,7 @@ def parse_clock(value: str, field: str) -> time:
     try:
         hours, _, minutes = text.partition(":")
         return time(int(hours), int(minutes or 0))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(field, "bad_time_of_day", value) from None
 
 
