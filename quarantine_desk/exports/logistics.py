@@ -232,17 +232,18 @@ def relief_report_document(made: ReliefReport) -> TableSet:
     )
 
 
+#: Names and widths; a column is wide enough for the longest word of its name ("(đồng/ngày)" unbroken).
 SUPPORT_COLUMNS = (
     ("STT", 5.5),
-    ("Họ và tên", 19.0),
+    ("Họ và tên", 16.5),
     ("Năm sinh", 8.0),
     ("Số CCCD/CMND", 14.5),
     ("Ngày vào", 12.0),
     ("Ngày ra", 12.0),
-    ("Hình thức ra", 14.0),
+    ("Hình thức ra", 12.5),
     ("Số ngày cách ly", 7.5),
     ("Số ngày hỗ trợ", 7.5),
-    ("Mức hỗ trợ (đồng/ngày)", 9.5),
+    ("Mức hỗ trợ (đồng/ngày)", 13.5),
     ("Tiền ăn (đồng)", 12.5),
     ("Hỗ trợ trẻ em (đồng)", 12.5),
     ("Tổng cộng (đồng)", 12.5),
