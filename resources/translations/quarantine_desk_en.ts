@@ -5772,5 +5772,10 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <source>Thông báo</source>
         <translation>Notice</translation>
     </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/widgets.py" line="173"/>
+        <source>Không tìm thấy “%1” trong danh sách: hãy chọn một mục có trong danh sách.</source>
+        <translation>“%1” is not in the list: choose one of the list’s entries.</translation>
+    </message>
 </context>
 </TS>
