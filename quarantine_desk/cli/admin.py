@@ -150,6 +150,7 @@ def cmd_rooms(desk: Desk, args: argparse.Namespace, out: Output) -> int:
             "sex": r.sex,
             "days_to_release": r.days_to_release(today),
             "disinfected_at": r.disinfected_at,
+            "special_watch": r.special_watch,  # occupants who need special watch: the board's badge
         }
         for r in rows
     ]

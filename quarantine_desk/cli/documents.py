@@ -135,6 +135,7 @@ def cmd_release_paper(desk: Desk, args: argparse.Namespace, out: Output) -> int:
             "outcome": data.outcome,
             "days": data.days,
             "reason": data.reason,
+            "home_address": data.home_address,
         },
         lambda: f"Đã ghi giấy xác nhận thời gian cách ly của {data.full_name} ({data.days} ngày).",
     )

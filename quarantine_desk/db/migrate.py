@@ -69,12 +69,7 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     """Every revision this version of the program knows (a database of a newer version has another)."""
-    known: set[str] = set()
-    for script in (migrations_path() / "versions").glob("*.py"):
-        found = dict((key, value) for key, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")))
-        if "revision" in found:
-            known.add(found["revision"])
-    return known
+    return _revisions()[0]
 
 
 def current_revision(engine: Engine) -> str | None:

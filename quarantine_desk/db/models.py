@@ -381,7 +381,22 @@ class HealthCheck(Base):
     recorded_by: Mapped[str | None] = mapped_column(String(100))
 
 
-class MealRecord(Base):
+class FacilityRow:
+    """Columns of a logistics table whose rows belong to one facility (meals, arrivals announced, relief rounds),
+    first in the table as the migrations made them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True, sort_order=-1)
+
+
+class Recorded:
+    """When a logistics row was entered, and by whom (the user's name; None from a script without a user)."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class MealRecord(FacilityRow, Base):
     __tablename__ = "meal_record"
     __table_args__ = (
         UniqueConstraint("facility_id", "served_on", "meal", "diners"),
@@ -390,27 +405,21 @@ class MealRecord(Base):
         CheckConstraint("portions >= 0", name="portions"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     served_on: Mapped[date] = mapped_column(Date)
     meal: Mapped[str] = mapped_column(String(10))
     diners: Mapped[str] = mapped_column(String(12))
     portions: Mapped[int] = mapped_column(Integer)
 
 
-class PlannedArrival(Base):
+class PlannedArrival(FacilityRow, Recorded, Base):
     """People the facility expects (a group announced by the tracing team): the kitchen counts them from ``at``."""
 
     __tablename__ = "planned_arrival"
     __table_args__ = (CheckConstraint("people > 0", name="people"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     people: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class EffectiveRate(Base):
@@ -430,7 +439,7 @@ class EffectiveRate(Base):
     set_by: Mapped[str | None] = mapped_column(String(100))
 
 
-class ReliefRound(Base):
+class ReliefRound(FacilityRow, Recorded, Base):
     """A distribution of relief goods ("Đợt 2"): what each person (or household) gets and who is entitled."""
 
     __tablename__ = "relief_round"
@@ -444,8 +453,6 @@ class ReliefRound(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(Date)
     goods: Mapped[str] = mapped_column(String(300))
@@ -458,8 +465,6 @@ class ReliefRound(Base):
     # An item of the store handed out with each set: every handout draws ``item_quantity`` of it from the stock.
     item_id: Mapped[int | None] = mapped_column(ForeignKey("supply_item.id"))
     item_quantity: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class ReliefEntitled(Base):

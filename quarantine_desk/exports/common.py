@@ -171,6 +171,11 @@ def dmy_hm(moment: datetime) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
+def time_of_day(moment: datetime) -> str:
+    """ "11:00 ngày 05/08/2021": a moment as the documents say it after "lúc"."""
+    return f"{moment:%H:%M} ngày {dmy(moment.date())}"
+
+
 def long_date(day: date) -> str:
     """``ngày 05 tháng 08 năm 2021`` as on official documents."""
     return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"

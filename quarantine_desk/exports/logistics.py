@@ -3,11 +3,12 @@ report of a relief round, the Resolution 68 support list. Each takes the plain r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .common import dmy, outcome_label
+from .common import dmy, outcome_label, time_of_day
 from .pdf import SIGN_HINT
-from .table_sets import Cell, Table, TableSet
+from .table_sets import Cell, Table, TableSet, column_widths
 
 if TYPE_CHECKING:
     from quarantine_desk.services.meals import MealCounts, MealSheet
@@ -25,6 +26,31 @@ DIET_LABELS = {
 MEAL_SHEET_TITLE = "PHIẾU BÁO SUẤT ĂN"
 RELIEF_REPORT_TITLE = "BÁO CÁO PHÁT HÀNG CỨU TRỢ"
 SUPPORT_LIST_TITLE = "DANH SÁCH HỖ TRỢ TIỀN ĂN NGƯỜI CÁCH LY Y TẾ TẬP TRUNG"
+
+
+class _Made(Protocol):
+    """What every document here was made for and when: the facility, its place, the time it was made."""
+
+    @property
+    def facility_name(self) -> str: ...
+    @property
+    def district(self) -> str | None: ...
+    @property
+    def province(self) -> str | None: ...
+    @property
+    def made_at(self) -> datetime: ...
+
+
+def _document(made: _Made, **parts: Any) -> TableSet:
+    """A landscape document of ``made``'s facility, signed on the day it was made."""
+    return TableSet(
+        facility=made.facility_name,
+        district=made.district,
+        province=made.province,
+        on=made.made_at.date(),
+        wide=True,
+        **parts,
+    )
 
 
 def _diet_rows(counts: MealCounts) -> tuple[tuple[Cell, ...], ...]:
@@ -67,8 +93,7 @@ def meal_sheet_document(sheet: MealSheet) -> TableSet:
     )
     tables = [
         Table(
-            tuple(c for c, _ in diet_columns),
-            tuple(w for _, w in diet_columns),
+            *column_widths(diet_columns),
             _diet_rows(counts),
             heading="1. Số suất theo chế độ ăn (người cách ly có mặt lúc phục vụ bữa và lực lượng phục vụ trong ca)",
             total=total,
@@ -85,7 +110,7 @@ def meal_sheet_document(sheet: MealSheet) -> TableSet:
             empty="Không có người cách ly.",
         )
     )
-    cutoff = f"{sheet.cutoff:%H:%M} ngày {dmy(sheet.cutoff.date())}"
+    cutoff = time_of_day(sheet.cutoff)
     notes = []
     if sheet.at_cutoff is not None:
         rows: list[tuple[Cell, ...]] = []
@@ -112,18 +137,14 @@ def meal_sheet_document(sheet: MealSheet) -> TableSet:
             "Các bữa chưa đến tính theo kế hoạch: người dự kiến ra khỏi khu ra sau bữa sáng của ngày ra; "
             "đoàn dự kiến đến được tính suất từ giờ đến."
         )
-    notes.append(f"Lập lúc {sheet.made_at:%H:%M} ngày {dmy(sheet.made_at.date())}.")
-    return TableSet(
+    notes.append(f"Lập lúc {time_of_day(sheet.made_at)}.")
+    return _document(
+        sheet,
         title=MEAL_SHEET_TITLE,
         subtitle=f"Ngày {dmy(sheet.on)} — {sheet.facility_name}",
-        facility=sheet.facility_name,
-        district=sheet.district,
-        province=sheet.province,
-        on=sheet.made_at.date(),
         tables=tuple(tables),
         notes=tuple(notes),
         signers=(("Người lập phiếu", SIGN_HINT), ("Bếp ăn nhận", SIGN_HINT)),
-        wide=True,
         sheet="Suất ăn",
         keywords="quarantine-desk/meal-sheet",
     )
@@ -137,13 +158,10 @@ def relief_report_document(made: ReliefReport) -> TableSet:
     given = [e for e in made.rows if e.given_at is not None]
     missing = [e for e in made.rows if e.given_at is None]
     names = {e.person: e.name for e in made.rows}
+    at = time_of_day(r.entitled_at) if r.entitled_at else ""
     entitled = {
-        "present": f"người có mặt lúc {r.entitled_at:%H:%M} ngày {dmy(r.entitled_at.date())}"
-        if r.entitled_at
-        else "",
-        "zone": f"người ở {r.zone} lúc {r.entitled_at:%H:%M} ngày {dmy(r.entitled_at.date())}"
-        if r.entitled_at
-        else "",
+        "present": f"người có mặt lúc {at}" if at else "",
+        "zone": f"người ở {r.zone} lúc {at}" if at else "",
         "list": "theo danh sách",
     }[r.entitled]
     summary: tuple[tuple[Cell, ...], ...] = (
@@ -200,35 +218,32 @@ def relief_report_document(made: ReliefReport) -> TableSet:
             empty="Tất cả đã nhận.",
         ),
     )
-    return TableSet(
+    return _document(
+        made,
         title=RELIEF_REPORT_TITLE,
         subtitle=f"{r.name} — ngày {dmy(r.on)}",
-        facility=made.facility_name,
-        district=made.district,
-        province=made.province,
-        on=made.made_at.date(),
         tables=tables,
         notes=(
             "Mỗi " + ("hộ" if r.per == "household" else "người") + " chỉ được nhận một lần trong một đợt.",
         ),
         signers=(("Người phát", SIGN_HINT), ("Trưởng ban quản lý", SIGN_HINT)),
-        wide=True,
         sheet="Cứu trợ",
         keywords="quarantine-desk/relief-report",
     )
 
 
+#: Names and widths; a column is wide enough for the longest word of its name ("(đồng/ngày)" unbroken).
 SUPPORT_COLUMNS = (
     ("STT", 5.5),
-    ("Họ và tên", 19.0),
+    ("Họ và tên", 16.5),
     ("Năm sinh", 8.0),
     ("Số CCCD/CMND", 14.5),
     ("Ngày vào", 12.0),
     ("Ngày ra", 12.0),
-    ("Hình thức ra", 14.0),
+    ("Hình thức ra", 12.5),
     ("Số ngày cách ly", 7.5),
     ("Số ngày hỗ trợ", 7.5),
-    ("Mức hỗ trợ (đồng/ngày)", 9.5),
+    ("Mức hỗ trợ (đồng/ngày)", 13.5),
     ("Tiền ăn (đồng)", 12.5),
     ("Hỗ trợ trẻ em (đồng)", 12.5),
     ("Tổng cộng (đồng)", 12.5),
@@ -283,17 +298,13 @@ def support_list_document(made: SupportList) -> TableSet:
         notes.append(
             f"Không thuộc diện hỗ trợ (ra khỏi khu vì lý do khác): {made.left_out} người, không có trong danh sách."
         )
-    return TableSet(
+    return _document(
+        made,
         title=SUPPORT_LIST_TITLE,
         subtitle=f"Từ ngày {dmy(made.start)} đến ngày {dmy(made.end)} — theo Nghị quyết 68/NQ-CP",
-        facility=made.facility_name,
-        district=made.district,
-        province=made.province,
-        on=made.made_at.date(),
         tables=(
             Table(
-                tuple(c for c, _ in SUPPORT_COLUMNS),
-                tuple(w for _, w in SUPPORT_COLUMNS),
+                *column_widths(SUPPORT_COLUMNS),
                 rows,
                 total=total,
                 empty="Không có người nào ra khỏi khu trong thời gian này.",
@@ -305,7 +316,6 @@ def support_list_document(made: SupportList) -> TableSet:
             ("Kế toán", SIGN_HINT),
             ("Trưởng ban quản lý", SIGN_HINT),
         ),
-        wide=True,
         sheet="Hỗ trợ NQ68",
         keywords="quarantine-desk/support-list",
     )

@@ -731,6 +731,11 @@ def _release_paper_story(st: _Styles, cert: CertificateData, width: float) -> li
         ),
         Spacer(1, 0.1 * cm),
         Paragraph(f"Hình thức: <b>{escape(way)}</b>.", body),
+        *(
+            [Paragraph(f"Địa chỉ cách ly tại nhà: <b>{escape(cert.home_address)}</b>.", body)]
+            if cert.home_address
+            else []
+        ),
         Paragraph(f"Lý do: {escape(cert.reason or '—')}.", body),
         Spacer(1, 0.3 * cm),
         _p(

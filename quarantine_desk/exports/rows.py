@@ -226,6 +226,7 @@ class CertificateData:
     reason: str | None = None
     days: int | None = None
     number: str = ""  # "125/GXN-F01"; the QR text (verification_code) carries it too
+    home_address: str | None = None  # where a person moved to home quarantine stays
 
     @property
     def completed(self) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ from quarantine_desk.domain.progress import Progress, ShouldStop
 
 from .common import MOTTO, NATION, atomic_output, check_stop, place_and_date
 from .pdf import (
+    KEEP_ROWS,
     SIGN_HINT,
     _build,
+    _KeepWithLastRows,
     _national_header,
     _p,
     _signatures,
@@ -256,7 +259,7 @@ def _write_pdf(doc: TableSet, path: Path, should_stop: ShouldStop | None) -> Non
     width = pagesize[0] - 2 * margin
     head = _style("thead", 8.5, bold=True, leading=10.5, align=TA_CENTER)
     text = _style("tcell", 8.5, leading=10.5, align=TA_LEFT)
-    number = _style("tnumber", 8.5, leading=10.5, align=TA_RIGHT)
+    number_style = _style("tnumber", 8.5, leading=10.5, align=TA_RIGHT)
     red_text = _style("tred", 8.5, leading=10.5, align=TA_LEFT, textColor=colors.HexColor("#B00020"))
     red_number = _style("tredn", 8.5, leading=10.5, align=TA_RIGHT, textColor=colors.HexColor("#B00020"))
     bold_text = _style("tbold", 8.5, bold=True, leading=10.5, align=TA_LEFT)
@@ -268,29 +271,14 @@ def _write_pdf(doc: TableSet, path: Path, should_stop: ShouldStop | None) -> Non
         _p(doc.title, st.title),
         _p(doc.subtitle, st.subtitle),
     ]
-    for table in doc.tables:
-        check_stop(should_stop)
-        if table.heading:
-            story.append(_p(table.heading, heading))
+
+    def grid(table: Table, lines: list[list[object]]) -> LongTable:
         total_width = sum(table.widths) or 1.0
-        col_widths = [width * w / total_width for w in table.widths]
-        data: list[list[object]] = [[_p(c, head) for c in table.columns]]
-        for index, values in enumerate(table.rows):
-            red = index in table.marked
-            data.append(
-                [
-                    _p(
-                        cell_text(v),
-                        (red_number if red else number) if _numeric(v) else (red_text if red else text),
-                    )
-                    for v in values
-                ]
-            )
-        if not table.rows:
-            data.append([_p(table.empty, text), *[""] * (len(table.columns) - 1)])
-        if table.total is not None:
-            data.append([_p(cell_text(v), bold_number if _numeric(v) else bold_text) for v in table.total])
-        grid = LongTable(data, colWidths=col_widths, repeatRows=1)
+        made = LongTable(
+            [[_p(c, head) for c in table.columns], *lines],
+            colWidths=[width * w / total_width for w in table.widths],
+            repeatRows=1,
+        )
         commands: list[tuple[Any, ...]] = [
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -300,10 +288,42 @@ def _write_pdf(doc: TableSet, path: Path, should_stop: ShouldStop | None) -> Non
         ]
         if not table.rows:
             commands.append(("SPAN", (0, 1), (-1, 1)))
-        grid.setStyle(_table_style(commands))
-        story += [grid, Spacer(1, 0.2 * cm)]
-    story += [_p(n, note) for n in doc.notes]
-    story.append(_signatures(st, width, doc.on, doc.province, doc.district, doc.signers))
+        made.setStyle(_table_style(commands))
+        return made
+
+    tail: list[Flowable] = [
+        *(_p(n, note) for n in doc.notes),
+        _signatures(st, width, doc.on, doc.province, doc.district, doc.signers),
+    ]
+    for number, table in enumerate(doc.tables, start=1):
+        check_stop(should_stop)
+        if table.heading:
+            story.append(_p(table.heading, heading))
+        lines: list[list[object]] = []
+        for index, values in enumerate(table.rows):
+            red = index in table.marked
+            lines.append(
+                [
+                    _p(
+                        cell_text(v),
+                        (red_number if red else number_style) if _numeric(v) else (red_text if red else text),
+                    )
+                    for v in values
+                ]
+            )
+        if not table.rows:
+            lines.append([_p(table.empty, text), *[""] * (len(table.columns) - 1)])
+        if table.total is not None:
+            lines.append([_p(cell_text(v), bold_number if _numeric(v) else bold_text) for v in table.total])
+        if number < len(doc.tables):
+            story += [grid(table, lines), Spacer(1, 0.2 * cm)]
+        else:  # the notes and the signatures never stand alone on the last page: the last rows go with them
+            keep = KEEP_ROWS + (table.total is not None)  # the total line, and rows above it
+            story.append(
+                _KeepWithLastRows(partial(grid, table), lines, [Spacer(1, 0.2 * cm), *tail], keep=keep)
+            )
+            tail = []
+    story += tail
     with atomic_output(path) as temp:
         _build(temp, story, pagesize, doc.title, should_stop, margins=margin)
 

@@ -9,6 +9,7 @@ written atomically, text cells never taken for formulas; notes (the assumptions)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,11 +17,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, LongTable, Spacer
+from reportlab.platypus import Flowable, LongTable, PageBreak, Spacer
 
 from quarantine_desk.domain.progress import Progress, ShouldStop
 
@@ -78,22 +80,63 @@ def write_table_document(
     doc: TableDocument, path: Path, progress: Progress | None = None, should_stop: ShouldStop | None = None
 ) -> Path:
     """.xlsx or .pdf, by the file's extension."""
+    return write_table_documents((doc,), path, progress, should_stop)
+
+
+def write_table_documents(
+    docs: Sequence[TableDocument],
+    path: Path,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+    sheets: Sequence[str] = (),
+) -> Path:
+    """Several documents in one file: a sheet each (named by ``sheets``, else by the title) in Excel, each on
+    fresh pages in the PDF (the page size is the first one's). .xlsx or .pdf, by the file's extension."""
     path = Path(path)
     check_stop(should_stop)
     if path.suffix.lower() == ".pdf":
-        _write_pdf(doc, path, should_stop)
+        _write_pdf(docs, path, progress, should_stop)
     else:
-        _write_xlsx(doc, path)
-    if progress is not None:
-        progress(1, 1)
+        _write_xlsx(docs, path, sheets, progress, should_stop)
     return path
 
 
-def _write_xlsx(doc: TableDocument, path: Path) -> None:
+def sheet_title(name: str, taken: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique in the workbook (``taken``, in
+    lower case, gets the name)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Bang"
+    title, n = base, 2
+    while title.lower() in taken:
+        title = f"{base[:26]} ({n})"
+        n += 1
+    taken.add(title.lower())
+    return title
+
+
+def _write_xlsx(
+    docs: Sequence[TableDocument],
+    path: Path,
+    sheets: Sequence[str],
+    progress: Progress | None,
+    should_stop: ShouldStop | None,
+) -> None:
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = re.sub(r"[\[\]:*?/\\]", " ", doc.title).strip()[:31] or "Bang"
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+    taken: set[str] = set()
+    for done, doc in enumerate(docs, start=1):
+        check_stop(should_stop)
+        name = sheets[done - 1] if done <= len(sheets) else doc.title
+        _fill_sheet(wb.create_sheet(sheet_title(name, taken)), doc)
+        if progress is not None:
+            progress(done, len(docs))
+    wb.properties.title = docs[0].title if docs else ""
+    with atomic_output(path) as temp:
+        wb.save(temp)
+
+
+def _fill_sheet(ws: Worksheet, doc: TableDocument) -> None:
     bold = Font(bold=True)
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -177,9 +220,6 @@ def _write_xlsx(doc: TableDocument, path: Path) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.properties.title = doc.title
-    with atomic_output(path) as temp:
-        wb.save(temp)
 
 
 def _text(value: Cell) -> str:
@@ -192,12 +232,28 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
-def _write_pdf(doc: TableDocument, path: Path, should_stop: ShouldStop | None) -> None:
+def _write_pdf(
+    docs: Sequence[TableDocument], path: Path, progress: Progress | None, should_stop: ShouldStop | None
+) -> None:
     register_fonts()
     st = _Styles()
-    pagesize = landscape(A4) if doc.wide else portrait(A4)
+    wide = docs[0].wide if docs else True
+    pagesize = landscape(A4) if wide else portrait(A4)
     margin = 1.2 * cm
     width = pagesize[0] - 2 * margin
+    story: list[Flowable] = []
+    for done, doc in enumerate(docs, start=1):
+        check_stop(should_stop)
+        if story:
+            story.append(PageBreak())
+        story += _story(st, width, doc)
+        if progress is not None:
+            progress(done, len(docs))
+    with atomic_output(path) as temp:
+        _build(temp, story, pagesize, docs[0].title if docs else "", should_stop, margins=margin)
+
+
+def _story(st: _Styles, width: float, doc: TableDocument) -> list[Flowable]:
     head = _style("thead", 8.5, bold=True, leading=10.5, align=TA_CENTER)
     cell = _style("tcell", 8.5, leading=10.5)
     marked_cell = _style("tmarked", 8.5, bold=True, leading=10.5)
@@ -232,7 +288,7 @@ def _write_pdf(doc: TableDocument, path: Path, should_stop: ShouldStop | None) -
     table = LongTable(data, colWidths=col_widths, repeatRows=1)
     table.setStyle(_table_style(commands))
     notes: list[Flowable] = [_p(note, _style("tnote", 9.5, leading=12)) for note in doc.notes]
-    story: list[Flowable] = [
+    return [
         _national_header(st, width, doc.facility, doc.district, doc.province),
         _p(doc.title, st.title),
         _p(doc.subtitle, st.subtitle),
@@ -241,5 +297,3 @@ def _write_pdf(doc: TableDocument, path: Path, should_stop: ShouldStop | None) -
         *notes,
         _signatures(st, width, doc.on, doc.province, doc.district, doc.signers),
     ]
-    with atomic_output(path) as temp:
-        _build(temp, story, pagesize, doc.title, should_stop, margins=margin)

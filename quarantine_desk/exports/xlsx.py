@@ -41,6 +41,7 @@ from .common import (
     release_note,
     sex_label,
     test_label,
+    time_of_day,
 )
 from .rows import (
     FIGURE_FIELDS,
@@ -553,7 +554,7 @@ def write_daily_report_xlsx(
     put(
         row,
         ncols - 5,
-        f"Lập lúc {report.made_at:%H:%M} ngày {dmy(report.made_at.date())}",
+        f"Lập lúc {time_of_day(report.made_at)}",
         font=_ITALIC,
     )
     _print_setup(ws, header_row, widths)

@@ -610,9 +610,10 @@ def _certificate(session: Session, stay: Stay, on: date) -> CertificateData:
         stay_id=stay.id,
         issued_on=on,
         outcome=stay.outcome or "",
-        reason=stay.override_reason or stay.home_address,
+        reason=stay.override_reason,
         days=days_stayed(stay.admitted_at, stay.released_at),
         number=number,
+        home_address=stay.home_address,
     )
 
 

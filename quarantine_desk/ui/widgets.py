@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quarantine_desk.domain.text import fold
 from quarantine_desk.ui.interaction import interaction
 from quarantine_desk.ui.models import RowsModel
 
@@ -141,9 +143,53 @@ class Ask:
         value, ok = QInputDialog.getText(self._parent, title, label)
         return value.strip() if ok else None
 
-    def choice(self, title: str, label: str, items: Sequence[str]) -> str | None:
-        value, ok = QInputDialog.getItem(self._parent, title, label, list(items), 0, True)
-        return value.strip() if ok and value.strip() else None
+    def choice(self, title: str, label: str, items: Sequence[str], unknown: str | None = None) -> str | None:
+        """One of ``items``, picked or typed (see ``ChoiceDialog``); None when the user cancels or leaves it
+        empty. ``unknown`` says that a typed text (%1) is none of them."""
+        dialog = ChoiceDialog(self._parent, title, label, items, unknown)
+        accepted = QDialog.DialogCode(dialog.exec()) == QDialog.DialogCode.Accepted
+        return dialog.chosen if accepted else None
 
     def confirm(self, title: str, text: str) -> bool:
         return interaction().confirm(self._parent, text, title)
+
+
+class ChoiceDialog(QInputDialog):
+    """A list to pick from, where the item may also be typed. A typed text is taken for the item it spells,
+    accents and case aside, or for the one item it begins ("nguyen van an" for "Nguyễn Văn An (1985)"); one that
+    is none of them (or several) is refused with a message, and the dialog stays open."""
+
+    def __init__(
+        self, parent: QWidget, title: str, label: str, items: Sequence[str], unknown: str | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setLabelText(label)
+        self.setComboBoxItems(list(items))
+        self.setComboBoxEditable(True)
+        self._label = label
+        self._items = list(items)
+        self._unknown = unknown or QCoreApplication.translate(
+            "widgets", "Không tìm thấy “%1” trong danh sách: hãy chọn một mục có trong danh sách."
+        )
+        self.chosen: str | None = None
+
+    def item_for(self, typed: str) -> str | None:
+        key = fold(typed.strip())
+        if not key:
+            return None
+        same = [i for i in self._items if fold(i) == key]
+        begun = [i for i in self._items if fold(i).startswith(key)]
+        found = same or begun
+        return found[0] if len(found) == 1 else None
+
+    def done(self, result: int) -> None:
+        if QDialog.DialogCode(result) == QDialog.DialogCode.Accepted and self.textValue().strip():
+            self.chosen = self.item_for(self.textValue())
+            if self.chosen is None:
+                self.setLabelText(
+                    self._label + "\n\n" + self._unknown.replace("%1", self.textValue().strip())
+                )
+                self.adjustSize()  # the message takes lines: grow to show them
+                return  # stays open, the typed text kept for correcting
+        super().done(result)

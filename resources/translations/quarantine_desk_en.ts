@@ -2165,6 +2165,19 @@ Everyone in the room restarts their quarantine from today.</translation>
     </message>
 </context>
 <context>
+    <name>Files</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/files.py" line="20"/>
+        <source>Bảng tính Excel (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/files.py" line="21"/>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>FirstAdminDialog</name>
     <message>
         <location filename="../../forms/first_admin_dialog.ui" line="12"/>
@@ -3185,11 +3198,6 @@ Rooms, beds, people in quarantine, tests, meals, supplies, shifts and the daily 
         <translation>Save the kitchen order sheet</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/meals.py" line="306"/>
-        <source>Bảng tính Excel (*.xlsx);;Tệp PDF (*.pdf)</source>
-        <translation>Excel workbook (*.xlsx);;PDF file (*.pdf)</translation>
-    </message>
-    <message>
         <location filename="../../quarantine_desk/ui/pages/meals.py" line="329"/>
         <source> (có thay đổi sau giờ chốt)</source>
         <translation> (changed after the cut-off)</translation>
@@ -4205,11 +4213,6 @@ How does the stay end?</translation>
         <location filename="../../quarantine_desk/ui/pages/relief.py" line="249"/>
         <source>Lưu báo cáo đợt cứu trợ</source>
         <translation>Save the relief round report</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/relief.py" line="251"/>
-        <source>Bảng tính Excel (*.xlsx);;Tệp PDF (*.pdf)</source>
-        <translation>Excel workbook (*.xlsx);;PDF file (*.pdf)</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/pages/relief.py" line="274"/>
@@ -5228,16 +5231,6 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <translation>Save file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="423"/>
-        <source>Bảng tính Excel (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/shifts.py" line="423"/>
-        <source>Tệp PDF (*.pdf)</source>
-        <translation>PDF file (*.pdf)</translation>
-    </message>
-    <message>
         <location filename="../../quarantine_desk/ui/pages/shifts.py" line="445"/>
         <source>Đã ghi %1</source>
         <translation>Written: %1</translation>
@@ -5562,16 +5555,6 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <translation>Save file</translation>
     </message>
     <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="462"/>
-        <source>Bảng tính Excel (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../quarantine_desk/ui/pages/supplies.py" line="462"/>
-        <source>Tệp PDF (*.pdf)</source>
-        <translation>PDF file (*.pdf)</translation>
-    </message>
-    <message>
         <location filename="../../quarantine_desk/ui/pages/supplies.py" line="483"/>
         <source>Đã ghi %1</source>
         <translation>Written: %1</translation>
@@ -5788,6 +5771,11 @@ Merge the figures as shown anyway, marking them in the merged report?</translati
         <location filename="../../quarantine_desk/ui/widgets.py" line="70"/>
         <source>Thông báo</source>
         <translation>Notice</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/widgets.py" line="173"/>
+        <source>Không tìm thấy “%1” trong danh sách: hãy chọn một mục có trong danh sách.</source>
+        <translation>“%1” is not in the list: choose one of the list’s entries.</translation>
     </message>
 </context>
 </TS>

@@ -53,6 +53,7 @@ def test_rooms_json_shape(qd):
         "sex": "M",
         "days_to_release": None,
         "disinfected_at": None,
+        "special_watch": 0,
     }
 
 

@@ -222,3 +222,7 @@ def test_the_roster_says_the_contact_level_and_who_needs_special_watch(qd):  # n
         "chợ Đầm",
         False,
     )
+    # the room's count, as on the room board's badge
+    _, rooms = qd("rooms", "F01")
+    watched = {r["room"]: r["special_watch"] for r in rooms if r["occupants"]}
+    assert sum(watched.values()) == 1 and watched[by_person[a]["room"]] == 1

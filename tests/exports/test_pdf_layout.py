@@ -1,16 +1,18 @@
 """Layout rules every PDF keeps, read back page by page with pypdf: the signatures never stand alone on a
-page, a certificate is one A4 page whatever its data, and each document of a bulk file numbers its own pages."""
+page (the roster, the 16:00 report, the Resolution 68 support list), a certificate is one A4 page whatever its
+data, and each document of a bulk file numbers its own pages."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from quarantine_desk.exports.logistics import support_list_document
 from quarantine_desk.exports.pdf import (
     write_certificates_pdf,
     write_commitment_pdf,
@@ -18,6 +20,8 @@ from quarantine_desk.exports.pdf import (
     write_roster_pdf,
 )
 from quarantine_desk.exports.rows import TestCell
+from quarantine_desk.exports.table_sets import write_table_set
+from quarantine_desk.services.support import SupportList, SupportRow
 
 from .export_samples import certificate, commitment, daily_report, roster_doc, roster_row
 
@@ -87,6 +91,46 @@ def test_daily_report_signatures_go_with_the_figures(tmp_path: Path, facilities:
         assert f"Trang {n}/{len(pages)}" in text
         if "Trường Chính trị tỉnh" in text:  # a page of the table repeats its header
             assert "Tiếp nhận trong ngày" in text
+
+
+def _support_list(count: int) -> SupportList:
+    rows = tuple(
+        SupportRow(
+            n,
+            f"Người số {n:03d}",
+            "1980",
+            f"0010800{n:05d}",
+            "Thôn 1, Hà Mòn",
+            datetime(2021, 8, 1, 8),
+            datetime(2021, 8, 15, 10),
+            ("completed", "released_early", "transferred")[n % 3],
+            14,
+            14,
+            80_000,
+            1_120_000,
+            1_000_000 if n % 5 == 0 else 0,
+        )
+        for n in range(1, count + 1)
+    )
+    return SupportList(
+        "F01", "Trường Chính trị tỉnh", "Phú Vang", "Thừa Thiên Huế", date(2021, 8, 1), date(2021, 8, 31), rows,
+        1, datetime(2021, 8, 31, 12),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("count", range(1, 36))
+def test_support_list_signatures_go_with_the_last_rows(tmp_path: Path, count: int) -> None:
+    pdf = tmp_path / "nq68.pdf"
+    write_table_set(support_list_document(_support_list(count)), pdf)
+    pages = _pages(pdf)
+    page = _signed_page(pages)
+    assert page is pages[-1] and "Kế toán" in page and "Nghị quyết 68/NQ-CP ngày 01/7/2021" in page
+    assert f"Người số {count:03d}" in page and "Tổng cộng" in page
+    if count > 1:  # the last two people and the total line, under the table's header
+        assert f"Người số {count - 1:03d}" in page and "Họ và tên" in page
+    for n, text in enumerate(pages, start=1):
+        assert f"Trang {n}/{len(pages)}" in text
+        assert "(đồng/ngày)" in text  # the header never breaks inside a word
 
 
 def _long_certificate(n: int, tests: int) -> object:

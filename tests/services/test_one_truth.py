@@ -197,6 +197,28 @@ def test_an_override_is_an_early_release_with_its_reason_and_no_completion_certi
     assert "hoàn thành" not in text.lower()
 
 
+def test_the_paper_of_a_move_home_states_the_home_address_and_the_reason(desk, clock, tmp_path):
+    clock.now = datetime(2021, 11, 29, 8, 0)
+    facility(desk)
+    a = person(desk, "Nguyễn Văn An", address="Thôn 3, xã Hà Mòn")
+    stays.admit(desk, a, "F01", "Nhóm A", at=NOV24)
+    stays.release(
+        desk,
+        a,
+        outcome="home_quarantine",
+        override="Theo chỉ đạo của huyện",
+        home_address="Tổ 5, phường Quyết Thắng",
+    )
+    paper = documents.release_paper(desk, a, tmp_path / "p.pdf")
+    assert (paper.reason, paper.home_address) == ("Theo chỉ đạo của huyện", "Tổ 5, phường Quyết Thắng")
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(tmp_path / "p.pdf").pages).split())
+    assert "Chuyển sang cách ly tại nhà" in text and "Lý do: Theo chỉ đạo của huyện" in text
+    assert "Địa chỉ cách ly tại nhà: Tổ 5, phường Quyết Thắng" in text
+    assert "Thôn 3, xã Hà Mòn" in text  # the registered address (Nơi cư trú), apart from the home one
+
+
 def test_home_quarantine_and_other_keep_their_address_and_reason(desk, clock):
     clock.now = datetime(2021, 11, 29, 8, 0)
     facility(desk)

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 
 from quarantine_desk.services import facilities, people, stays
 from quarantine_desk.services.people import NewPerson
@@ -351,6 +352,33 @@ def test_a_scanned_child_brings_the_offer_to_pick_the_adult_of_the_household(
     wait_for_writes(qtbot)
     rooms = {r.person: r.room for r in stays.roster(ctx.desk, "F01")}
     assert rooms[child] == rooms[mother]
+
+
+def test_a_typed_adult_who_is_not_on_the_list_is_refused_and_the_choice_stays_open(
+    ctx, page, qtbot, on_dialog, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    mother = add(ctx.desk, "Trần Thị Mai", "F", "062188000111", household="HK-01", born="1988")
+    add(ctx.desk, "Nguyễn Văn Ông", "M", "062060000222", household="HK-01", born="1960")
+    child = people.add_person(ctx.desk, NewPerson("Nguyễn Minh Khôi", "M", "2015", household="HK-01")).id
+    seen: list[tuple[bool, str]] = []
+
+    def answer(dialog: QInputDialog) -> None:
+        dialog.setTextValue("Trần Thị Hoa")  # nobody of the household
+        dialog.accept()
+        seen.append((dialog.isVisible(), dialog.labelText()))
+        dialog.grab().save(str(tmp_path / "checkin-companion-unknown.png"))
+        dialog.setTextValue("tran thi mai")  # typed without accents: the mother
+        dialog.accept()
+        seen.append((dialog.isVisible(), dialog.labelText()))
+
+    on_dialog(answer)  # type: ignore[arg-type]
+    type_text(page.search, "nguyen minh khoi")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_for_writes(qtbot)
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    assert seen[0][0] and "Không tìm thấy “Trần Thị Hoa” trong danh sách" in seen[0][1]
+    assert not seen[1][0]
+    assert [p.id for p in page.arrivals.rows()] == [child, mother]
 
 
 def test_a_child_without_a_household_is_recorded_with_the_adult_picked_from_the_arrivals(

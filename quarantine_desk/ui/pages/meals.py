@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QWidget,
 )
 
@@ -30,6 +29,7 @@ from quarantine_desk.services import meals
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.meals import MealCounts, MealLine, ServedRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.files import SaveFolder
 from quarantine_desk.ui.forms_compiled.ui_meals_page import Ui_MealsPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.models import ATTENTION_BACKGROUND, Column, RowsModel
@@ -122,7 +122,7 @@ class MealsPage(QWidget):
         self.zones_view = setup_table(ui.zones, self.zones, stretch_column=0)
         self.save_button = ui.save_sheet
         self.save_button.clicked.connect(self.save_sheet)
-        self._folder = Path.home()
+        self._saves = SaveFolder()
 
         self.meal = ui.meal
         for code in MEALS:
@@ -299,19 +299,7 @@ class MealsPage(QWidget):
 
     def _ask_save_path(self, suggested: str) -> Path | None:
         """Where to write the sheet; None when the user cancels. Tests replace this method."""
-        chosen, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Lưu phiếu báo suất ăn"),
-            str(self._folder / suggested),
-            self.tr("Bảng tính Excel (*.xlsx);;Tệp PDF (*.pdf)"),
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() not in (".xlsx", ".pdf"):
-            path = path.with_name(path.name + ".xlsx")
-        self._folder = path.parent
-        return path
+        return self._saves.ask_excel_or_pdf(self, self.tr("Lưu phiếu báo suất ăn"), suggested)
 
     def save_sheet(self) -> None:
         """The order sheet of the chosen day, written off the GUI thread."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
@@ -24,6 +24,7 @@ from quarantine_desk.services import relief
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.relief import EntitledRow, RoundRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.files import SaveFolder
 from quarantine_desk.ui.forms_compiled.ui_relief_page import Ui_ReliefPage
 from quarantine_desk.ui.forms_compiled.ui_relief_round_dialog import Ui_ReliefRoundDialog
 from quarantine_desk.ui.interaction import error_text
@@ -92,7 +93,7 @@ class ReliefPage(QWidget):
         self.setObjectName("relief_page")
         self.rounds: list[RoundRow] = []
         self.entitled: list[EntitledRow] = []
-        self._folder = Path.home()
+        self._saves = SaveFolder()
         # The layout, tab order and buddies come from forms/relief_page.ui; models and signals from here.
         self.ui = Ui_ReliefPage()
         self.ui.setupUi(self)
@@ -244,19 +245,7 @@ class ReliefPage(QWidget):
 
     def _ask_save_path(self, suggested: str) -> Path | None:
         """Where to write the report; None when the user cancels. Tests replace this method."""
-        chosen, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Lưu báo cáo đợt cứu trợ"),
-            str(self._folder / suggested),
-            self.tr("Bảng tính Excel (*.xlsx);;Tệp PDF (*.pdf)"),
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() not in (".xlsx", ".pdf"):
-            path = path.with_name(path.name + ".xlsx")
-        self._folder = path.parent
-        return path
+        return self._saves.ask_excel_or_pdf(self, self.tr("Lưu báo cáo đợt cứu trợ"), suggested)
 
     def save_report(self) -> None:
         r, desk = self.current_round(), self.ctx.desk

@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHeaderView,
     QMenu,
     QWidget,
@@ -34,6 +33,7 @@ from quarantine_desk.services.changes import Area
 from quarantine_desk.services.shifts import GapReport, ShiftRow, StaffRow
 from quarantine_desk.services.staff_tests import StaffHealth
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.files import SaveFolder
 from quarantine_desk.ui.forms_compiled.ui_plan_dialog import Ui_PlanDialog
 from quarantine_desk.ui.forms_compiled.ui_shifts_page import Ui_ShiftsPage
 from quarantine_desk.ui.forms_compiled.ui_staff_dialog import Ui_StaffDialog
@@ -226,7 +226,7 @@ class ShiftsPage(QWidget):
         self.export_button = ui.export_week
         self.export_button.clicked.connect(self.save_week)
         self.task: Any = None
-        self._folder = Path.home()
+        self._saves = SaveFolder()
         self._health: dict[int, StaffHealth] = {}
         self._build_shift_box(can_manage)
         self._build_staff_box(can_manage)
@@ -416,19 +416,7 @@ class ShiftsPage(QWidget):
 
     def _ask_save_path(self, suggested: str) -> Path | None:
         """Where to write the roster (.xlsx or .pdf); None when the user cancels. Tests replace this method."""
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Lưu tệp"),
-            str(self._folder / suggested),
-            self.tr("Bảng tính Excel (*.xlsx)") + ";;" + self.tr("Tệp PDF (*.pdf)"),
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        self._folder = path.parent
-        if path.suffix.lower() not in (".xlsx", ".pdf"):
-            path = path.with_name(path.name + (".pdf" if "pdf" in chosen_filter else ".xlsx"))
-        return path
+        return self._saves.ask_excel_or_pdf(self, self.tr("Lưu tệp"), suggested)
 
     def save_week(self) -> None:
         code, desk = self.ctx.facility, self.ctx.desk

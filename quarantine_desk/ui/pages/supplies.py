@@ -23,7 +23,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QMenu,
     QWidget,
 )
@@ -38,6 +37,7 @@ from quarantine_desk.services.changes import Area
 from quarantine_desk.services.forecast import StockForecast
 from quarantine_desk.services.supplies import DistributionPlan, MovementRow, StockRow
 from quarantine_desk.ui.context import UiContext
+from quarantine_desk.ui.files import SaveFolder
 from quarantine_desk.ui.forms_compiled.ui_distribution_dialog import Ui_DistributionDialog
 from quarantine_desk.ui.forms_compiled.ui_item_dialog import Ui_ItemDialog
 from quarantine_desk.ui.forms_compiled.ui_movement_dialog import Ui_MovementDialog
@@ -300,7 +300,7 @@ class SuppliesPage(QWidget):
             )
         self.kit_button.setMenu(self.kit_menu)
         self.task: Any = None
-        self._folder = Path.home()
+        self._saves = SaveFolder()
         self._wanted = ""  # an item to choose once the list is back (the one just added or moved)
         self.follower = follow(self, ctx, AREAS, self.refresh)
         self.refresh()
@@ -455,19 +455,7 @@ class SuppliesPage(QWidget):
 
     def _ask_save_path(self, suggested: str) -> Path | None:
         """Where to write a file (.xlsx or .pdf); None when the user cancels. Tests replace this method."""
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Lưu tệp"),
-            str(self._folder / suggested),
-            self.tr("Bảng tính Excel (*.xlsx)") + ";;" + self.tr("Tệp PDF (*.pdf)"),
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        self._folder = path.parent
-        if path.suffix.lower() not in (".xlsx", ".pdf"):
-            path = path.with_name(path.name + (".pdf" if "pdf" in chosen_filter else ".xlsx"))
-        return path
+        return self._saves.ask_excel_or_pdf(self, self.tr("Lưu tệp"), suggested)
 
     def _save(self, title: str, suggested: str, work: Callable[[Path, Progress, ShouldStop], object]) -> None:
         if not self.ctx.facility or self.task is not None:
