@@ -263,6 +263,7 @@ def _figures(session: Session, facilities: Sequence[Facility], moment: ReportMom
     """
     since, at = moment.since, moment.at
     ids = [f.id for f in facilities]
+    reported = set(ids)
     beds = {fid: bed_figures(rooms) for fid, rooms in rooms_at_each(session, ids, at).items()}
 
     def counted(*conditions: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -287,6 +288,9 @@ def _figures(session: Session, facilities: Sequence[Facility], moment: ReportMom
             .group_by(Stay.facility_id)
         ).tuples()
     }
+    # The tests of the period, of every facility, are few and found by their time; the facilities not reported
+    # on are left out here rather than in SQL, where a list of facilities would have SQLite read every stay of
+    # every facility first, and each of their tests (seconds on a province's database).
     tests = {
         row[0]: row[1:]
         for row in session.execute(
@@ -296,9 +300,10 @@ def _figures(session: Session, facilities: Sequence[Facility], moment: ReportMom
                 func.sum(case((MedicalTest.result == TestResult.POSITIVE, 1), else_=0)),
             )
             .join(Stay, Stay.id == MedicalTest.stay_id)
-            .where(Stay.facility_id.in_(ids), MedicalTest.sampled_at > since, MedicalTest.sampled_at <= at)
+            .where(MedicalTest.sampled_at > since, MedicalTest.sampled_at <= at)
             .group_by(Stay.facility_id)
         ).tuples()
+        if row[0] in reported
     }
     day_start, day_end = day_bounds(moment.day)
     staff = staff_on_duty_each(session, ids, day_start, day_end)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, insert, or_, select, text, tuple_
+from sqlalchemy import and_, delete, func, insert, or_, select, text, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -102,6 +102,8 @@ class _Good:
     row: int
     person: CheckedPerson
     details: dict[str, object]
+    # The name's ``name_sort_key``: made once, for the match, the person's row and the search words.
+    sort_key: str
 
 
 def read_list(path: Path) -> importer.ImportSheet:
@@ -143,7 +145,7 @@ def import_people(
         except InvalidInput as exc:
             rejected.append(Rejected(raw.row_number, exc.field, exc.reason, _describe(exc, lang), raw.cells))
         else:
-            good.append(_Good(raw.row_number, checked, details))
+            good.append(_Good(raw.row_number, checked, details, name_sort_key(checked.full_name)))
         if done % BATCH == 0:
             check_stop(should_stop)
             if progress is not None:
@@ -322,9 +324,7 @@ def _match(
         # The (name, year) pairs themselves, not every name with every year: a list of common names and fifty
         # birth years would otherwise match a good part of a province's records.
         named = {(g.person.full_name, g.person.birth_year) for g in batch}
-        keys = {
-            name_sort_key(name) for name, _ in named
-        }  # the name's sort key: indexed, where the name is not
+        keys = {g.sort_key for g in batch}  # the name's sort key: indexed, where the name is not
         # One query a batch: the people of these ID numbers or these names and years, with their open stay
         found = (
             session.execute(
@@ -465,7 +465,7 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
             "last_dose_on": c.last_dose_on,
             "recovered_on": c.recovered_on,
             "pre_registered": True,
-            "sort_key": name_sort_key(c.full_name),
+            "sort_key": g.sort_key,
             "created_at": now,
             **g.details,
         }
@@ -494,11 +494,11 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
             ([t["person_id"], t["token"], t["sort_key"]] for t in tokens),
         )
     else:
-        ids = (
-            connection.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
+        # SQLite: the numbers after the highest, given with the rows (what SQLite itself would give them; the
+        # transaction holds the one write lock), so the rows go in as one executemany with no RETURNING.
+        first = (connection.execute(select(func.max(Person.id))).scalar() or 0) + 1
+        ids = list(range(first, first + len(rows)))
+        connection.execute(insert(Person), [{"id": i, **r} for i, r in zip(ids, rows, strict=True)])
         connection.execute(insert(PersonToken), _tokens(ids, new))
 
 
@@ -506,7 +506,7 @@ def _tokens(ids: Sequence[int], new: Sequence[_Good]) -> list[dict[str, Any]]:
     return [
         row
         for person_id, g in zip(ids, new, strict=True)
-        for row in token_rows(person_id, g.person.full_name, g.person.id_number, g.person.phone)
+        for row in token_rows(person_id, g.person.full_name, g.person.id_number, g.person.phone, g.sort_key)
     ]
 
 

@@ -270,10 +270,11 @@ def search_tokens(full_name: str, id_number: str | None, phone: str | None) -> s
 
 
 def token_rows(
-    person_id: int, full_name: str, id_number: str | None, phone: str | None
+    person_id: int, full_name: str, id_number: str | None, phone: str | None, sort_key: str | None = None
 ) -> list[dict[str, Any]]:
-    """The person's rows of the search index: each word with the person's place in name order."""
-    key = name_sort_key(full_name)
+    """The person's rows of the search index: each word with the person's place in name order (``sort_key``,
+    when the caller has it already)."""
+    key = sort_key if sort_key is not None else name_sort_key(full_name)
     return [
         {"person_id": person_id, "token": t, "sort_key": key}
         for t in search_tokens(full_name, id_number, phone)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import (
@@ -69,7 +69,7 @@ from quarantine_desk.services.facilities import (
 from quarantine_desk.services.moments import moment
 from quarantine_desk.services.people import people_by_refs, person_by_ref, protected_on
 from quarantine_desk.services.policies import copy_policy, profiles, stay_policy
-from quarantine_desk.services.presence import present_at, record_room_state
+from quarantine_desk.services.presence import present_at, present_count, record_room_state
 
 log = logging.getLogger(__name__)
 
@@ -878,6 +878,64 @@ def roster(
             .order_by(Person.sort_key, Person.id)
         )
         return [_stay_row(r) for r in session.execute(query)]
+
+
+#: Rows of the roster the window reads at a time (``roster_page``).
+ROSTER_PAGE = 1_000
+
+#: Where a page of the roster ends: the last person's sort key and number (the roster's order).
+RosterKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    """A page of the roster in its order. ``after`` is where the next page starts (None: this is the last one),
+    ``moment`` the moment the roster is of (the next pages are read for the same one), ``total`` how many people
+    the whole roster has (``presence.present_count``; read with the first page only)."""
+
+    rows: tuple[StayRow, ...]
+    moment: datetime
+    after: RosterKey | None
+    total: int | None = None
+
+
+def roster_page(
+    desk: Desk,
+    facility_code: str,
+    on: date | None = None,
+    *,
+    at: datetime | None = None,
+    after: RosterKey | None = None,
+    limit: int = ROSTER_PAGE,
+) -> RosterPage:
+    """``limit`` rows of the roster (see ``roster``) after the person ``after`` (from the start when None), read
+    by keyset on the roster's order, so a page deep in a list of 20,000 costs what the first one does; the first
+    page also counts the whole roster. The window shows a long roster this way, a page at a time."""
+    moment = at if at is not None else roster_moment(on, desk.now())
+    with desk.read() as session:
+        facility = facility_by_code(session, facility_code)
+        keys = (
+            select(Stay.id, Person.sort_key, Person.id)
+            .join(Person, Person.id == Stay.person_id)
+            .where(Stay.facility_id == facility.id, present_at(moment))
+        )
+        if after is not None:
+            keys = keys.where(
+                tuple_(Person.sort_key, Person.id) > tuple_(literal(after[0]), literal(after[1]))
+            )
+        # The page's stays first, from the stay and the person alone; then their rows with every join, for
+        # these stays only: the joins of every present stay would cost what reading the whole roster does.
+        page = session.execute(keys.order_by(Person.sort_key, Person.id).limit(limit + 1)).tuples().all()
+        more = len(page) > limit
+        page = page[:limit]
+        found = {r.stay: r for r in _stay_rows(session, [stay for stay, _, _ in page])}
+        total = present_count(session, facility.id, moment) if after is None else None
+    return RosterPage(
+        tuple(found[stay] for stay, _, _ in page),
+        moment,
+        (page[-1][1], page[-1][2]) if more else None,
+        total,
+    )
 
 
 def room_occupants(desk: Desk, facility_code: str, room_name: str) -> list[StayRow]:

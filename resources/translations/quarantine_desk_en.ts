@@ -3529,6 +3529,21 @@ The room will be closed, the positive person awaits transfer to treatment and th
         <translation>%1 tests due today, %2 of them overdue.</translation>
     </message>
     <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="331"/>
+        <source>%1 người đang cách ly.</source>
+        <translation>%1 people in quarantine.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="335"/>
+        <source>%1 người khớp với bộ lọc.</source>
+        <translation>%1 match the filter.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/pages/medical.py" line="337"/>
+        <source>Đang tìm: %1 người khớp…</source>
+        <translation>Searching: %1 matching so far…</translation>
+    </message>
+    <message>
         <location filename="../../quarantine_desk/ui/pages/medical.py" line="437"/>
         <source>Ra sớm theo quyết định của Ban quản lý</source>
         <translation>Early release decided by the management</translation>

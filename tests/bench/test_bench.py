@@ -25,6 +25,7 @@ DATABASE_CASES = [
     "admit_big",
     "propose_40",
     "roster",
+    "roster_full",
     "daily_report",
     "roster_pdf",
     "roster_xlsx",

@@ -317,3 +317,30 @@ def test_time_in_the_future_refused(desk, clock):
     facility(desk)
     with pytest.raises(InvalidInput):
         stays.admit(desk, person(desk), "F01", "Nhóm A", at=clock.now + timedelta(days=3))
+
+
+def test_roster_read_a_page_at_a_time_is_the_roster(desk, clock):
+    """Pages read by keyset, joined, give the roster in its order, also across people of the same name (the key
+    goes on to the person's number); the first page counts the whole roster, a later page does not count."""
+    facility(desk, rooms="101-103", beds=4)
+    names = ["Trần Văn Bình", "Nguyễn Văn An", "Nguyễn Văn An", "Lê Thị Hoa", "Nguyễn Văn An", "Đỗ Minh Đức"]
+    for number, name in enumerate(names):
+        stays.admit(desk, person(desk, name, born=str(1980 + number)), "F01", "Nhóm A", at=AUG1)
+    left = person(desk, "Phạm Văn Cường")
+    stays.admit(desk, left, "F01", "Nhóm A", at=AUG1)
+    stays.release(desk, left, override="Chuyển cách ly tại nhà", at=AUG1 + timedelta(days=1))
+    clock.now = AUG1 + timedelta(days=2)
+    whole = stays.roster(desk, "F01")
+    assert len(whole) == 6
+    for limit in (1, 2, 4, 6, 7):
+        first = stays.roster_page(desk, "F01", limit=limit)
+        assert first.total == 6
+        rows, page = list(first.rows), first
+        while page.after is not None:
+            page = stays.roster_page(desk, "F01", at=first.moment, after=page.after, limit=limit)
+            assert page.total is None and len(page.rows) <= limit
+            rows.extend(page.rows)
+        assert rows == whole, limit
+    # A past moment: the one who left is on it, and counted.
+    earlier = stays.roster_page(desk, "F01", at=AUG1 + timedelta(hours=1), limit=3)
+    assert earlier.total == 7 and len(earlier.rows) == 3 and earlier.after is not None

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.domain.text import fold
 from quarantine_desk.services import facilities, medical, people, stays
 from quarantine_desk.services.people import NewPerson
 from quarantine_desk.ui.context import UiContext
@@ -311,3 +312,50 @@ def test_the_paper_of_who_left_is_printed_from_the_release_list(ctx, page, clock
     page.transfer_selected()
     wait_for_writes(qtbot)
     assert not page.paper_button.isEnabled()
+
+
+def test_a_long_roster_is_read_a_page_at_a_time(ctx, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The list shows the first page at once with the count of everyone present; the next page is read when the
+    view asks for more, and a filter looks through the pages not read yet."""
+    from quarantine_desk.ui.pages import medical as medical_page
+
+    for name in ("Đỗ Văn Bình", "Phạm Văn Cường", "Ngô Văn Em"):
+        person = people.add_person(ctx.desk, NewPerson(name, "M", "1985")).id
+        stays.admit(ctx.desk, person, "F01", "Nhóm 2", room="102")
+    monkeypatch.setattr(medical_page, "ROSTER_PAGE", 2)
+    page = MedicalPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    settle()
+    whole = [s.full_name for s in stays.roster(ctx.desk, "F01")]
+    # The list's tab is not shown yet: no view asks for more than the first page.
+    assert [s.full_name for s in page.present.rows()] == whole[:2]
+    assert page.present_count.text() == "6 người đang cách ly."
+    assert page.present.canFetchMore()
+    page.present.fetchMore()
+    settle()
+    assert [s.full_name for s in page.present.rows()] == whole[:4]
+    # Someone on the last page, not read yet, is found by the filter.
+    qtbot.keyClicks(page.filter, fold(whole[-1]).split()[-1])
+    settle()
+    assert [s.full_name for s in page.present.rows()] == [whole[-1]]
+    assert page.present_count.text() == "6 người đang cách ly. 1 người khớp với bộ lọc."
+    page.filter.clear()
+    settle()
+    assert [s.full_name for s in page.present.rows()] == whole
+    assert not page.present.canFetchMore()
+
+
+def test_the_shown_list_fills_as_the_view_asks(ctx, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.ui.pages import medical as medical_page
+
+    monkeypatch.setattr(medical_page, "ROSTER_PAGE", 1)
+    page = MedicalPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitExposed(page)
+    settle()
+    # Three people, a page each: the view has room for more and asks until it has them all.
+    qtbot.waitUntil(lambda: page.present.rowCount() == 3)
+    assert page.present_count.text() == "3 người đang cách ly."

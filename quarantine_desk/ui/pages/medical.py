@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -25,19 +25,19 @@ from PySide6.QtWidgets import (
 from quarantine_desk.domain.errors import DeskError, ProblemKind, ReleaseProblem
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.domain.rooms import natural_key
 from quarantine_desk.domain.stays import FEVER_FROM, StayOutcome, TestResult
 from quarantine_desk.domain.text import fold
 from quarantine_desk.services import documents, medical, stays
 from quarantine_desk.services.changes import Area
+from quarantine_desk.services.context import Desk
 from quarantine_desk.services.medical import DueTest, RecentHealthCheck, TestResultRow
-from quarantine_desk.services.stays import Leaving, StayRow, WorklistRow
+from quarantine_desk.services.stays import ROSTER_PAGE, Leaving, RosterKey, RosterPage, StayRow, WorklistRow
 from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_medical_page import Ui_MedicalPage
 from quarantine_desk.ui.interaction import error_text
 from quarantine_desk.ui.labels import exposure_label, short, watch_label, yes_no
-from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, RowsModel
+from quarantine_desk.ui.models import ATTENTION_BACKGROUND, WARNING_BACKGROUND, Column, Index, RowsModel
 from quarantine_desk.ui.operations import follow, query
 from quarantine_desk.ui.permissions import restrict
 from quarantine_desk.ui.tasks import writing
@@ -51,9 +51,106 @@ class MedicalLists:
     """What the page shows, read at once off the GUI thread."""
 
     due: tuple[DueTest, ...]
-    present: tuple[StayRow, ...]
+    present: RosterPage | None
     leaving: tuple[WorklistRow, ...]
     checks: tuple[RecentHealthCheck, ...]
+
+
+class PresentModel(RowsModel[StayRow]):
+    """The people present, in the roster's order, read a page at a time (``stays.roster_page``) as the list is
+    scrolled: the first page shows at once, with the count of the whole roster. A filter shows the rows read so
+    far that match and reads on through the rest off the GUI thread, adding the matches as they come."""
+
+    pages_read = Signal()
+
+    def __init__(self, desk: Desk, columns: list[Column[StayRow]], parent: QObject) -> None:
+        super().__init__(
+            columns, parent, highlight=lambda s: ATTENTION_BACKGROUND if s.special_watch else None
+        )
+        self.desk = desk
+        self.code = ""
+        self.total = 0
+        self.read: list[StayRow] = []  # every row read so far, in the roster's order
+        self.words: list[str] = []
+        self._moment: datetime | None = None
+        self._after: RosterKey | None = None
+        self._fetching = False
+        self._generation = 0  # a page still on its way for a roster shown before is dropped
+
+    def show_page(self, code: str, page: RosterPage | None) -> None:
+        """The first page(s) of the roster of facility ``code`` (None: no facility), with the whole count."""
+        self._generation += 1
+        self._fetching = False
+        self.code = code
+        self.read = list(page.rows) if page else []
+        self.total = page.total or 0 if page else 0
+        self._moment = page.moment if page else None
+        self._after = page.after if page else None
+        self.set_rows(self._matching(self.read))
+        self.pages_read.emit()
+        self._read_on()
+
+    def set_filter(self, text: str) -> None:
+        self.words = fold(text).split()
+        self.set_rows(self._matching(self.read))
+        self._read_on()
+
+    @property
+    def complete(self) -> bool:
+        """Every page of the roster has been read."""
+        return self._after is None
+
+    def _matching(self, rows: list[StayRow]) -> list[StayRow]:
+        if not self.words:
+            return list(rows)
+        return [s for s in rows if all(w in fold(f"{s.full_name} {s.room}") for w in self.words)]
+
+    def _read_on(self) -> None:
+        if self.words and self._after is not None:
+            self.fetchMore()  # a filter looks through the whole roster, not only the pages scrolled to
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        if parent.isValid():
+            return False
+        return super().canFetchMore(parent) or (self._after is not None and not self._fetching)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
+        """The rows already read first; then the next page, read off the GUI thread and added when it comes."""
+        if parent.isValid():
+            return
+        if super().canFetchMore(parent):
+            super().fetchMore(parent)
+            return
+        if self._after is None or self._fetching or self._moment is None:
+            return
+        self._fetching = True
+        desk, code, moment, after = self.desk, self.code, self._moment, self._after
+        generation, limit = self._generation, ROSTER_PAGE
+        query(
+            self,
+            lambda: stays.roster_page(desk, code, at=moment, after=after, limit=limit),
+            lambda page: self._more(generation, page),
+            lambda err: self._no_more(generation, err),
+            key="more",
+        )
+
+    def _more(self, generation: int, page: RosterPage) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self.read.extend(page.rows)
+        self._after = page.after
+        self.append_rows(self._matching(list(page.rows)))
+        self.pages_read.emit()
+        self._read_on()
+
+    def _no_more(self, generation: int, err: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._after = None
+        log.warning("more of the roster could not be read: %s", err)
+        self.pages_read.emit()
 
 
 # The people present, their tests, checks and releases; a write to any of these reloads the page.
@@ -245,7 +342,8 @@ class MedicalPage(QWidget):
         ui = self.ui
         self.filter = ui.filter
         self.filter.textChanged.connect(self._apply_filter)
-        self.present = RowsModel[StayRow](
+        self.present = PresentModel(
+            self.ctx.desk,
             [
                 Column(self.tr("Họ và tên"), lambda s: s.full_name),
                 Column(self.tr("Phòng"), lambda s: s.room),
@@ -263,11 +361,11 @@ class MedicalPage(QWidget):
                 ),
                 Column(self.tr("Dự kiến ra"), lambda s: vn_date(s.planned_release)),
             ],
-            parent=self,
-            highlight=lambda s: ATTENTION_BACKGROUND if s.special_watch else None,
+            self,
         )
         self.present_view = setup_table(ui.present, self.present)
-        self._roster: list[StayRow] = []
+        self.present_count = ui.present_count
+        self.present.pages_read.connect(self._show_present_count)
 
         self.temperature = ui.temperature
         self.temperature.valueChanged.connect(self._mark_fever)
@@ -295,16 +393,34 @@ class MedicalPage(QWidget):
         self.checks_view = setup_table(ui.checks, self.checks, stretch_column=4)
 
     def _apply_filter(self) -> None:
-        words = fold(self.filter.text()).split()
-        rows = [s for s in self._roster if all(w in fold(f"{s.full_name} {s.room}") for w in words)]
+        self._keep_current(lambda: self.present.set_filter(self.filter.text()))
+
+    def _keep_current(self, reload: Callable[[], None]) -> None:
+        """A reload after a write, or a new filter, keeps the person being checked selected."""
         current = self._current_present()
-        self.present.set_rows(rows)
-        # A reload after a write keeps the person being checked selected.
+        reload()
         if current is not None:
-            for row, stay in enumerate(rows):
+            for row, stay in enumerate(self.present.rows()):
                 if stay.stay == current.stay:
+                    self.present.show_up_to(row)
                     self.present_view.selectRow(row)
                     break
+        self._show_present_count()
+
+    def _show_present_count(self) -> None:
+        model = self.present
+        text = self.tr("%1 người đang cách ly.").replace("%1", f"{model.total:,}".replace(",", "."))
+        if model.words:
+            found = len(model.rows())
+            if model.complete:
+                text += " " + self.tr("%1 người khớp với bộ lọc.").replace(
+                    "%1", f"{found:,}".replace(",", ".")
+                )
+            else:
+                text += " " + self.tr("Đang tìm: %1 người khớp…").replace(
+                    "%1", f"{found:,}".replace(",", ".")
+                )
+        self.present_count.setText(text)
 
     def _current_present(self) -> StayRow | None:
         index = self.present_view.currentIndex()
@@ -605,14 +721,17 @@ class MedicalPage(QWidget):
         code, desk = self.ctx.facility, self.ctx.desk
         self.sampled_at.setDateTime(to_qdatetime(self.ctx.desk.now()))
         if not code:
-            self.show_lists(MedicalLists((), (), (), ()))
+            self.show_lists(MedicalLists((), None, (), ()))
             return
+
+        limit = max(ROSTER_PAGE, len(self.present.read)) if self.present.code == code else ROSTER_PAGE
 
         def load() -> MedicalLists:
             since = datetime.combine(today - timedelta(days=1), time.min)
             return MedicalLists(
                 due=tuple(medical.tests_due_list(desk, code, today)),
-                present=tuple(s for s in stays.roster(desk, code, today) if s.released_at is None),
+                # As many rows as were read before (a reload after a check keeps the place in a long list).
+                present=stays.roster_page(desk, code, today, limit=limit),
                 leaving=tuple(stays.release_worklist(desk, code, today)),
                 checks=tuple(medical.recent_health_checks(desk, code, since)),
             )
@@ -621,10 +740,6 @@ class MedicalPage(QWidget):
 
     def show_lists(self, lists: MedicalLists) -> None:
         due, checks = list(lists.due), list(lists.checks)
-        # Health checks go room by room, so the list follows the corridors rather than the names.
-        self._roster = sorted(
-            lists.present, key=lambda s: (natural_key(s.zone), natural_key(s.room), natural_key(s.bed))
-        )
         leaving = list(lists.leaving)
         self.due.set_rows(due)
         overdue = sum(1 for d in due if d.overdue(self._today))
@@ -633,7 +748,8 @@ class MedicalPage(QWidget):
             .replace("%1", str(len(due)))
             .replace("%2", str(overdue))
         )
-        self._apply_filter()
+        code = self.ctx.facility or ""
+        self._keep_current(lambda: self.present.show_page(code, lists.present))
         self.checks.set_rows(checks)
         self.leaving.set_rows(leaving)
         self._update_test_buttons()
