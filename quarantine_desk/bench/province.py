@@ -27,6 +27,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 
+from quarantine_desk.bench.desk import ADMIN, NOW, TODAY, bench_desk
 from quarantine_desk.db.models import (
     Base,
     Bed,
@@ -45,19 +46,15 @@ from quarantine_desk.db.models import (
 from quarantine_desk.domain.roles import Role
 from quarantine_desk.domain.text import name_sort_key
 from quarantine_desk.services import auth
-from quarantine_desk.services.context import Desk, UserRow, open_desk
+from quarantine_desk.services.context import Desk, open_desk
 from quarantine_desk.services.demo import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M
 from quarantine_desk.services.people import index_people
 from quarantine_desk.services.policies import ensure_default_policies
 
 log = logging.getLogger(__name__)
 
-#: The day the data describes; the benchmark's clock stands at 10:00 on it.
-TODAY = date(2021, 10, 1)
-NOW = datetime.combine(TODAY, time(10, 0))
 GENERATOR_VERSION = 1
 MARKER_KEY = "bench.province"
-ADMIN = "bench"
 ADMIN_PASSWORD = "bench-password-2021"
 
 SMALL_FACILITIES = 50
@@ -125,14 +122,6 @@ def small_code(i: int) -> str:
 
 
 BIG_CODE = "DC01"
-
-
-def bench_desk(url: str) -> Desk:
-    """The generated database, acting as its administrator, with the clock at ``NOW``."""
-    desk = open_desk(url)
-    with desk.write(None) as session:
-        user_id = session.execute(select(User.id).where(User.username == ADMIN)).scalar_one()
-    return Desk(desk.engine, desk.url, UserRow(user_id, ADMIN, None, Role.ADMIN), clock=lambda: NOW)
 
 
 def province_of(url: str) -> Province | None:

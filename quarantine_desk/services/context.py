@@ -63,12 +63,21 @@ class Desk:
     """An open database plus the user acting on it."""
 
     def __init__(
-        self, engine: Engine, url: str, user: UserRow | None = None, clock: Callable[[], datetime] = _now
+        self,
+        engine: Engine,
+        url: str,
+        user: UserRow | None = None,
+        clock: Callable[[], datetime] = _now,
+        *,
+        integrity_due: bool = False,
     ) -> None:
         self.engine = engine
         self.url = url
         self.user = user
         self.clock = clock
+        # The SQLite file was opened without its integrity check (the window's start): the window runs it in the
+        # background once it is shown (``check_integrity``).
+        self.integrity_due = integrity_due
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         changes.watch(self._sessions)
         watch.announce_flushes(self._sessions)
@@ -84,7 +93,13 @@ class Desk:
 
     def as_user(self, user: UserRow | None) -> Desk:
         """The same database, acting as another user (after a login)."""
-        return Desk(self.engine, self.url, user, self.clock)
+        return Desk(self.engine, self.url, user, self.clock, integrity_due=self.integrity_due)
+
+    def check_integrity(self) -> None:
+        """``PRAGMA quick_check`` of a SQLite file (it reads the whole file: seconds on a province's database);
+        raises ``DatabaseUnavailable`` with reason ``damaged``. A read: the other windows and PCs go on."""
+        check_integrity(self.engine, self.url)
+        self.integrity_due = False
 
     def now(self) -> datetime:
         return self.clock()
@@ -247,13 +262,23 @@ def _is_lock_conflict(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) in {"40001", "40P01"}
 
 
-def open_desk(url: str | None = None, *, create: bool = False, upgrade_schema: bool = True) -> Desk:
+def open_desk(
+    url: str | None = None,
+    *,
+    create: bool = False,
+    upgrade_schema: bool = True,
+    defer_integrity: bool = False,
+) -> Desk:
     """Open the database at ``url`` (else the environment variable, else the default file).
 
     Only with ``create`` (``init``, the window's first start) does a missing or empty database get the schema;
     otherwise a missing or empty SQLite file is named as such (a mistyped path never becomes a new database) and
     an empty PostgreSQL database raises DatabaseNotInitialised. A SQLite file of another program is refused; one
     that fails ``PRAGMA quick_check`` is named as damaged. An older schema is upgraded after a copy is made aside.
+
+    With ``defer_integrity`` (the window's start) the check, which reads the whole file, is left to the caller
+    (``Desk.integrity_due``, ``Desk.check_integrity``) unless the schema is to be upgraded: a file is checked
+    before the program changes its schema.
     """
     resolved = resolve_url(url)
     path = sqlite_file(resolved)
@@ -264,9 +289,13 @@ def open_desk(url: str | None = None, *, create: bool = False, upgrade_schema: b
             raise DatabaseUnavailable(safe_url(resolved), "empty")
     engine = make_engine(resolved)
     try:
-        if path is not None:
-            check_integrity(engine, resolved)
-        current = current_revision(engine)
+        current = current_revision(engine) if defer_integrity else None
+        # Only a file whose schema is already this program's is left unchecked: one is checked before an upgrade.
+        deferred = path is not None and current is not None and current == head_revision()
+        if not deferred:
+            if path is not None:
+                check_integrity(engine, resolved)
+            current = current_revision(engine)
         if current is None:
             has_tables = bool(inspect(engine.execution_options(**{READ_ONLY: True})).get_table_names())
             if has_tables and path is not None:
@@ -282,4 +311,4 @@ def open_desk(url: str | None = None, *, create: bool = False, upgrade_schema: b
     except Exception:
         engine.dispose()
         raise
-    return Desk(engine, resolved)
+    return Desk(engine, resolved, integrity_due=deferred)

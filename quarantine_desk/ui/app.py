@@ -10,6 +10,7 @@ import logging
 import sys
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -26,6 +27,9 @@ from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.dialogs import DatabaseDialog, FirstAdminDialog, LoginDialog
 from quarantine_desk.ui.interaction import error_text, interaction
 from quarantine_desk.ui.tasks import call_off_thread
+
+if TYPE_CHECKING:
+    from quarantine_desk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -104,15 +108,23 @@ def _start_url(db_url: str | None, settings: opts.Settings) -> str | None:
     return settings.get(opts.DATABASE_URL) or None
 
 
-def open_database(url: str | None, lang: str) -> Desk | None:
+def open_database(
+    url: str | None, lang: str, damaged: DatabaseUnavailable | None = None, *, defer_integrity: bool = False
+) -> Desk | None:
     """Open the database; on failure explain why and let the user choose another one, or quit (None).
 
     A missing or empty SQLite file becomes a new database only here, at the first start: silently for the
     default file of a first start (nothing chosen yet), else only when the user says so for the path shown.
+    With ``defer_integrity`` (the window's start) the integrity check of a SQLite file, which reads the whole
+    file, is left to the time after the window is shown (``show_main_window``); ``damaged`` is the damage it
+    found, which gets what a damaged file gets here: the offer of a backup to put in its place.
     """
     while True:
         try:
-            return call_off_thread(partial(open_desk, url))
+            if damaged is not None:
+                found, damaged = damaged, None
+                raise found
+            return call_off_thread(partial(open_desk, url, defer_integrity=defer_integrity))
         except DatabaseUnavailable as err:
             if err.reason in ("missing", "empty") and _may_create(url, err, lang):
                 try:
@@ -189,33 +201,47 @@ def _remember_database(desk: Desk, settings: opts.Settings) -> None:
         settings.set(opts.DATABASE_URL, desk.url)
 
 
+def show_main_window(
+    ctx: UiContext, settings: opts.Settings
+) -> tuple[MainWindow, data_menu.ScheduledBackups]:
+    """The main window, shown; then, in the background, the integrity check that opening left out and the day's
+    automatic backup (``ScheduledBackups``). Damage found closes the window (``MainWindow.damage``)."""
+    from quarantine_desk.ui.main_window import MainWindow
+
+    window = MainWindow(ctx, settings)
+    window.show()
+    scheduled = data_menu.ScheduledBackups(ctx.desk, window)
+    scheduled.damaged.connect(window.database_damaged)
+    return window, scheduled
+
+
 def run_window(db_url: str | None, lang: str = "vi") -> int:
     app = application()
     settings = opts.Settings()
     lang = choose_language(lang, settings)
     translators = install_translators(app, lang)
     try:
-        desk = open_database(_start_url(db_url, settings), lang)
-        if desk is None:
-            return 1
-        logged_in = sign_in(desk, lang)
-        if logged_in is None:
-            desk.close()
-            return 0
-        _remember_database(logged_in, settings)
-        from quarantine_desk.ui import data_menu
-        from quarantine_desk.ui.main_window import MainWindow
-
-        ctx = UiContext(logged_in, lang)
-        window = MainWindow(ctx, settings)
-        window.show()
-        # The day's automatic backup of a SQLite database, now and every few hours while the window is open.
-        scheduled = data_menu.ScheduledBackups(logged_in, window)
-        code = app.exec()
-        scheduled.timer.stop()
-        window.deleteLater()
-        logged_in.close()
-        return int(code)
+        url = _start_url(db_url, settings)
+        damage: DatabaseUnavailable | None = None
+        while True:
+            desk = open_database(url, lang, damage, defer_integrity=True)
+            if desk is None:
+                return 1
+            logged_in = sign_in(desk, lang)
+            if logged_in is None:
+                desk.close()
+                return 0
+            _remember_database(logged_in, settings)
+            window, scheduled = show_main_window(UiContext(logged_in, lang), settings)
+            code = app.exec()
+            scheduled.timer.stop()
+            found = window.damage
+            window.deleteLater()
+            logged_in.close()
+            if not isinstance(found, DatabaseUnavailable):
+                return int(code)
+            # The file was found damaged after the window was shown: the start's offer of a backup, then a login.
+            damage, url = found, logged_in.url
     finally:
         for translator in translators:
             app.removeTranslator(translator)

@@ -3,16 +3,19 @@
 Backup and restore run on the task worker with a progress bar and Cancel; both need an administrator, which the
 services check (the menu only hides what the role cannot use). A backup asks for a passphrase (empty: not
 encrypted); an encrypted backup asks for it again to be restored. The automatic backups of a SQLite database are
-taken when the window opens and every few hours (``ScheduledBackups``), listed and restorable from the menu.
+taken when the window opens and every few hours (``ScheduledBackups``), listed and restorable from the menu; the
+first one after the integrity check that the start leaves to the time after the window is shown.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,8 +23,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QWidget,
 )
+from shiboken6 import isValid
 
-from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.errors import DatabaseUnavailable, InvalidInput
 from quarantine_desk.messages import describe
 from quarantine_desk.services import autobackup, backup, sealed
 from quarantine_desk.services.context import Desk
@@ -32,8 +36,8 @@ from quarantine_desk.ui.forms_compiled.ui_automatic_backups_dialog import Ui_Aut
 from quarantine_desk.ui.forms_compiled.ui_backup_passphrase_dialog import Ui_BackupPassphraseDialog
 from quarantine_desk.ui.forms_compiled.ui_database_choice_dialog import Ui_DatabaseChoiceDialog
 from quarantine_desk.ui.interaction import error_text, interaction
-from quarantine_desk.ui.operations import readers, task
-from quarantine_desk.ui.tasks import Task
+from quarantine_desk.ui.operations import task, upkeep
+from quarantine_desk.ui.tasks import Bridge, Task, bridge
 
 log = logging.getLogger(__name__)
 
@@ -238,8 +242,20 @@ class AutomaticBackupsDialog(QDialog):
 
 
 class ScheduledBackups(QObject):
-    """Takes the automatic backup of a SQLite database now and every ``autobackup.EVERY_HOURS`` hours while the
-    window is open, off the GUI thread; on PostgreSQL it does nothing."""
+    """The upkeep of an open SQLite database while the window is open, on the upkeep thread (one job at a time,
+    never on a reader that the pages wait for): first the integrity check that the start left to this time
+    (``Desk.integrity_due``: it reads the whole file), then the automatic backup, and the backup again every
+    ``autobackup.EVERY_HOURS`` hours. The first job starts ``FIRST_AFTER_MS`` after the window is shown, so the
+    first paint and the first reads have the processor. A damaged file is reported by ``damaged`` (the error)
+    and no copy is taken of it: a damaged copy never replaces a sound one. On PostgreSQL it does nothing.
+
+    The copy is taken through SQLite's online backup API on a connection of its own, as a read of one snapshot
+    (WAL): the writes of this window and of other PCs go on meanwhile, neither waits for the other.
+    """
+
+    FIRST_AFTER_MS = 1000
+
+    damaged = Signal(object)
 
     def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -247,15 +263,36 @@ class ScheduledBackups(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(autobackup.EVERY_HOURS * 3600 * 1000)
         self.timer.timeout.connect(self.take)
+        self.first = QTimer(self)
+        self.first.setSingleShot(True)
+        self.first.setInterval(self.FIRST_AFTER_MS)
+        self.first.timeout.connect(self.take)
         if desk.dialect == "sqlite":
             self.timer.start()
-            self.take()
+            self.first.start()
 
     def take(self) -> None:
-        readers().submit(_take_scheduled, self.desk)
+        upkeep(_upkeep, self.desk, bridge(), self._found_damage)
+
+    def _found_damage(self, error: DatabaseUnavailable) -> None:
+        if isValid(self):
+            self.damaged.emit(error)
 
 
-def _take_scheduled(desk: Desk) -> None:
+def _upkeep(desk: Desk, to_main: Bridge, found_damage: Callable[[DatabaseUnavailable], None]) -> None:
+    """On the upkeep thread: the integrity check if it is owed, then the scheduled backup of a sound file."""
+    if desk.integrity_due:
+        try:
+            desk.check_integrity()
+        except DatabaseUnavailable as err:
+            if err.reason == "damaged":
+                to_main.arrived.emit(partial(found_damage, err))
+            else:  # the file could not be read just now (busy, gone): checked again at the next backup
+                log.warning("integrity check not done: %s", err.reason)
+            return
+        except Exception:
+            log.exception("integrity check failed to run")
+            return
     try:
         autobackup.take_scheduled(desk)
     except Exception:  # a backup that fails must not stop the work at the gate; the log says why

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from quarantine_desk import __version__
+from quarantine_desk.domain.errors import DeskError
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.services import demo, facilities, overview
+from quarantine_desk.services import facilities, overview
 from quarantine_desk.services.changes import Area as Data
 from quarantine_desk.services.facilities import FacilityRow
 from quarantine_desk.services.overview import Alert, AlertKind
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self._banner_facility: str | None = (
             None  # the facility whose alerts the banner has read or is reading
         )
+        # The damage that the integrity check after the start found (database_damaged): the window closed for it.
+        self.damage: DeskError | None = None
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -570,6 +573,8 @@ class MainWindow(QMainWindow):
         ):
             return
         desk = self.ctx.desk
+        # Imported here, not at the start: the demo's module is not needed to show the window.
+        from quarantine_desk.services import demo
 
         def work(progress: Progress, should_stop: ShouldStop) -> object:
             return demo.build_demo(desk)
@@ -634,6 +639,23 @@ class MainWindow(QMainWindow):
         state = self.settings.get(opts.WINDOW_STATE)
         if state:
             self.restoreState(QByteArray(state))
+
+    @Slot(object)
+    def database_damaged(self, error: DeskError) -> None:
+        """The integrity check run after the window was shown found the file damaged: say so, and close the window
+        so that nobody goes on writing into the damaged file; the start then offers a backup to put in its place,
+        as it does for a file found damaged when it is opened (``app.run_window``)."""
+        self.damage = error
+        interaction().error(
+            self,
+            self.tr(
+                "Tệp dữ liệu {0} bị hỏng: kiểm tra toàn vẹn, chạy ngay sau khi mở chương trình, không đạt.\n\n"
+                "Cửa sổ sẽ đóng lại để không ai ghi thêm vào tệp bị hỏng. Sau đó chương trình đề nghị chọn một "
+                "bản sao lưu để khôi phục; tệp bị hỏng được giữ lại bên cạnh, không bị xóa."
+            ).format(sqlite_file(self.ctx.desk.display_url)),
+            self.tr("Tệp dữ liệu bị hỏng"),
+        )
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.live.close()

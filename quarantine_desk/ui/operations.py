@@ -7,6 +7,8 @@
 - ``query(page, func, on_done, …)``: a read on the reader threads, never on the GUI thread; ``on_done(result)`` runs
   on the main thread, unless the page is gone or has started a newer query of the same ``key`` meanwhile (a
   stale result is dropped, never shown over a newer one).
+- ``upkeep(func, …)``: the database's own upkeep (the integrity check after the start, the automatic backups) on a
+  thread of its own, one job at a time: a whole-file read never takes a reader the pages wait for.
 - ``follow(page, ctx, areas, reload)``: a visible page reloads when one of its areas changes or the facility is
   switched; a hidden one only marks itself stale and reloads when it is shown again.
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from itertools import count
 from typing import Any, Generic, TypeVar
@@ -80,6 +82,21 @@ def readers() -> ThreadPoolExecutor:
     if _readers is None:
         _readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="reader")
     return _readers
+
+
+_upkeep: ThreadPoolExecutor | None = None
+_upkeep_jobs: list[Future[Any]] = []  # submitted on the main thread; idle() drops the finished ones
+
+
+def upkeep(func: Callable[..., object], *args: Any) -> Future[Any]:
+    """Run ``func(*args)`` on the upkeep thread (after the jobs before it); it reports, if at all, through
+    ``tasks.bridge()``. For whole-file work: the integrity check, the automatic backups."""
+    global _upkeep
+    if _upkeep is None:
+        _upkeep = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upkeep")
+    job = _upkeep.submit(func, *args)
+    _upkeep_jobs.append(job)
+    return job
 
 
 def _generation_property(key: str) -> str:
@@ -166,8 +183,9 @@ def query(
 
 
 def idle() -> bool:
-    """No write, task or read is running or waiting (the tests wait for this)."""
-    return tasks.idle() and not _queries
+    """No write, task, read or upkeep job is running or waiting (the tests wait for this)."""
+    _upkeep_jobs[:] = [job for job in _upkeep_jobs if not job.done()]
+    return tasks.idle() and not _queries and not _upkeep_jobs
 
 
 # --- following the areas a page shows --------------------------------------------------------------------------------

@@ -1638,6 +1638,11 @@ Everyone in the room restarts their quarantine from today.</translation>
 <context>
     <name>DashboardPage</name>
     <message>
+        <location filename="../../quarantine_desk/ui/pages/dashboard.py" line="355"/>
+        <source>%1 · đang đọc số liệu…</source>
+        <translation>%1 · reading the figures…</translation>
+    </message>
+    <message>
         <location filename="../../forms/dashboard_page.ui" line="39"/>
         <source>Tổng quan</source>
         <translation>Overview</translation>
@@ -2765,6 +2770,20 @@ Everyone in the room restarts their quarantine from today.</translation>
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="645"/>
+        <source>Tệp dữ liệu {0} bị hỏng: kiểm tra toàn vẹn, chạy ngay sau khi mở chương trình, không đạt.
+
+Cửa sổ sẽ đóng lại để không ai ghi thêm vào tệp bị hỏng. Sau đó chương trình đề nghị chọn một bản sao lưu để khôi phục; tệp bị hỏng được giữ lại bên cạnh, không bị xóa.</source>
+        <translation>The data file {0} is damaged: its integrity check, run just after the program opened, failed.
+
+The window will close so that nobody writes more into the damaged file. The program will then offer to restore a backup; the damaged file is kept beside it, not deleted.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="651"/>
+        <source>Tệp dữ liệu bị hỏng</source>
+        <translation>Damaged data file</translation>
+    </message>
     <message>
         <location filename="../../quarantine_desk/ui/main_window.py" line="428"/>
         <source>Bản sao lưu tự động…</source>

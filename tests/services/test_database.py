@@ -161,6 +161,55 @@ def test_a_damaged_file_is_named_at_start(sqlite_only_desk):
     assert "sao lưu" in describe(info.value)
 
 
+def test_the_window_opens_a_damaged_file_unchecked_and_its_check_later_names_the_damage(sqlite_only_desk):
+    """The window's start leaves the whole-file check for after the window is shown: the file opens, the desk
+    says the check is owed, and the check names the damage as the check at opening does."""
+    from tests.services.fixtures import person
+
+    for i in range(50):
+        person(sqlite_only_desk, f"Người {chr(65 + i % 26)}{chr(65 + i // 26)}")
+    url = sqlite_only_desk.url
+    sqlite_only_desk.close()
+    damage(url.removeprefix("sqlite:///"))
+    desk = open_desk(url, defer_integrity=True)
+    try:
+        assert desk.integrity_due and desk.as_user(None).integrity_due
+        with pytest.raises(DatabaseUnavailable) as info:
+            desk.check_integrity()
+        assert info.value.reason == "damaged"
+        assert "sao lưu" in describe(info.value)
+        assert desk.integrity_due
+    finally:
+        desk.close()
+
+
+def test_a_sound_file_passes_its_deferred_check_and_an_upgrade_is_never_deferred(tmp_path, monkeypatch):
+    import quarantine_desk.services.context as context_module
+
+    path = tmp_path / "x.sqlite3"
+    open_desk(f"sqlite:///{path}", create=True).close()
+    desk = open_desk(f"sqlite:///{path}", defer_integrity=True)
+    assert desk.integrity_due
+    desk.check_integrity()
+    assert not desk.integrity_due
+    desk.close()
+    desk = open_desk(f"sqlite:///{path}")
+    assert not desk.integrity_due  # the command line checks at once, as before
+    desk.close()
+
+    old = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = make_engine(old)
+    upgrade(engine, old, "0001")
+    engine.dispose()
+    checked: list[str] = []
+    original = context_module.check_integrity
+    monkeypatch.setattr(context_module, "check_integrity", lambda e, u: (checked.append(u), original(e, u)))
+    upgraded = open_desk(old, defer_integrity=True)
+    assert checked == [old] and not upgraded.integrity_due  # checked before its schema is changed
+    assert current_revision(upgraded.engine) == head_revision()
+    upgraded.close()
+
+
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
     desk = open_desk(f"sqlite:///{tmp_path / 'x.sqlite3'}", create=True)
     with desk.engine.connect() as connection:

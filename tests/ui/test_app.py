@@ -153,3 +153,117 @@ def test_a_damaged_database_is_offered_a_restore_from_a_backup(
     ]
     assert list(Path(url.removeprefix("sqlite:///")).parent.glob("*.damaged-*"))
     opened.close()
+
+
+def _log_in_as_admin(dialog: app_module.LoginDialog) -> int:
+    dialog.username.setText("admin")
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog.accept()
+    settle()  # the account is checked on the worker
+    return int(dialog.result())
+
+
+def test_no_whole_file_read_on_the_gui_thread_before_the_window_is_shown(
+    qtbot, sqlite_only_desk, recorder, monkeypatch, settings: opts.Settings
+) -> None:  # type: ignore[no-untyped-def]
+    """The integrity check and the automatic backup each read the whole file (seconds on a province's
+    database): both run after the window is shown, off the GUI thread, the check first."""
+    import re
+    import threading
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from quarantine_desk.services import autobackup
+
+    shown: list[MainWindow] = []
+    reads: list[tuple[str, bool, bool]] = []  # what, on the GUI thread, after the window was shown
+
+    def whole_file(what: str) -> None:
+        reads.append((what, threading.current_thread() is threading.main_thread(), bool(shown)))
+
+    def statement(_conn, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if re.search(r"quick_check|integrity_check", sql, re.IGNORECASE):
+            whole_file("check")
+
+    copy_sqlite = autobackup.copy_sqlite
+
+    def copy(database: Path, out: Path) -> Path:
+        whole_file("copy")
+        return copy_sqlite(database, out)
+
+    original_show = MainWindow.show
+
+    def show(self: MainWindow) -> None:
+        original_show(self)
+        shown.append(self)
+
+    def event_loop(*_args) -> int:  # type: ignore[no-untyped-def]
+        # The window's life: until the day's backup (the daily copy and the weekly one) is written.
+        qtbot.waitUntil(lambda: [w for w, _, _ in reads].count("copy") == 2, timeout=30_000)
+        return 0
+
+    monkeypatch.setattr(MainWindow, "show", show)
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    monkeypatch.setattr(autobackup, "copy_sqlite", copy)
+    monkeypatch.setattr(app_module.LoginDialog, "exec", _log_in_as_admin)
+    monkeypatch.setattr(app_module.opts, "Settings", lambda: settings)
+    event.listen(Engine, "before_cursor_execute", statement)
+    try:
+        assert app_module.run_window(sqlite_only_desk.url, "vi") == 0
+    finally:
+        event.remove(Engine, "before_cursor_execute", statement)
+    qtbot.addWidget(shown[0])
+    assert [what for what, _, _ in reads] == ["check", "copy", "copy"]
+    assert [(on_gui, after_show) for _, on_gui, after_show in reads] == [(False, True)] * 3
+    assert recorder.errors == []
+
+
+def test_damage_found_after_the_window_is_shown_is_told_and_a_backup_is_offered(
+    qtbot, sqlite_only_desk, tmp_path: Path, recorder, monkeypatch, settings: opts.Settings
+) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.services import autobackup, backup
+    from tests.helpers import damage
+
+    desk = sqlite_only_desk
+    facilities.add_facility(desk, "F01", "Khu một")
+    for i in range(30):
+        facilities.add_rooms(desk, "F01", f"Tầng {i}", f"{i}01-{i}04", 4)
+    saved = backup.backup(desk, tmp_path / "sao-luu.sqlite3").path
+    url = desk.url
+    desk.close()
+    damage(Path(url.removeprefix("sqlite:///")), "room")
+
+    shown: list[MainWindow] = []
+    original_show = MainWindow.show
+
+    def show(self: MainWindow) -> None:
+        original_show(self)
+        shown.append(self)
+
+    def event_loop(*_args) -> int:  # type: ignore[no-untyped-def]
+        window = shown[-1]
+        if len(shown) == 1:  # the damaged file: the check after the show closes the window
+            qtbot.waitUntil(lambda: window.damage is not None and not window.isVisible(), timeout=30_000)
+        return 0
+
+    monkeypatch.setattr(MainWindow, "show", show)
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    monkeypatch.setattr(app_module.LoginDialog, "exec", _log_in_as_admin)
+    monkeypatch.setattr(app_module.opts, "Settings", lambda: settings)
+    monkeypatch.setattr(app_module.data_menu, "ask_restore_path", lambda parent: str(saved))
+    assert app_module.run_window(url, "vi") == 0
+    qtbot.addWidget(shown[-1])  # the first one is gone: run_window deleted it before the login that followed
+
+    # Told in the window, in Vietnamese, what was found and what comes next.
+    told = [e for e in recorder.errors if "Cửa sổ sẽ đóng lại" in e]
+    assert len(told) == 1 and "bị hỏng" in told[0] and "bản sao lưu" in told[0]
+    # Then the start's offer of a backup, which puts it in place; the damaged file is kept aside.
+    [question] = recorder.questions
+    assert "bị hỏng" in question and "Chọn một bản sao lưu để khôi phục?" in question
+    assert list(Path(url.removeprefix("sqlite:///")).parent.glob("*.damaged-*"))
+    # No automatic copy was made of the damaged file.
+    assert not [b for b in autobackup.list_backups(shown[-1].ctx.desk) if b.kind in ("daily", "weekly")]
+    # A new login opens the window on the restored data.
+    assert len(shown) == 2 and shown[1].ctx.desk.username == "admin"
+    assert [f.code for f in facilities.list_facilities(shown[1].ctx.desk)] == ["F01"]

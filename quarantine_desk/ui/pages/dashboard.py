@@ -277,6 +277,7 @@ class DashboardPage(QWidget):
         self.zones_view = setup_table(ui.zones, self.zones)
         self.zones_view.activated.connect(lambda _index: self.open_area.emit("rooms", ""))
         self.follower = follow(self, ctx, AREAS, self.refresh)
+        self._shown_facility = ""  # the facility whose figures are on show
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -346,8 +347,12 @@ class DashboardPage(QWidget):
         if not code:
             self.warning.clear_message()
             self.facility_line.setText(self.tr("Chưa chọn khu cách ly."))
+            self._shown_facility = ""
             self._clear()
             return
+        if code != self._shown_facility:
+            # The window shows before the figures arrive (those of a 20,000-bed facility take seconds).
+            self.facility_line.setText(self.tr("%1 · đang đọc số liệu…").replace("%1", code))
         desk = self.ctx.desk
         query(
             self,
@@ -362,6 +367,7 @@ class DashboardPage(QWidget):
     def show_dashboard(self, board: Dashboard) -> None:
         self.warning.clear_message()
         facility, today, occupancy, figures = board.facility, board.today, board.occupancy, board.figures
+        self._shown_facility = facility.code
         self.facility_line.setText(
             self.tr("%1 – %2 · ngày %3")
             .replace("%1", facility.code)
