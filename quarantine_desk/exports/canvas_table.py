@@ -86,7 +86,7 @@ class TableLayout:
         self._words: dict[str, float] = {}
         self._string_width = pdfmetrics.getFont(font).stringWidth
         self._fitted: dict[tuple[str, int], tuple[str, ...]] = {}
-        self._starts: dict[tuple[int, str], str] = {}  # "1 0 0 1 x " of a line in a column
+        self.starts: dict[tuple[int, str], str] = {}  # "1 0 0 1 x": where a line starts, by column and line
         self._header_height: float | None = None
 
     # --- measuring -----------------------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ class TableLayout:
         if width is None:
             width = self._string_width(text, self.size)
             if keep:
-                if len(self._words) >= 50_000:
+                if len(self._words) >= 20_000:
                     self._words.clear()
                 self._words[text] = width
         return width
@@ -150,7 +150,7 @@ class TableLayout:
                 lines = (text,)
             else:
                 lines = self._clip(self.wrap(text, spec.width - self.left - self.right))
-            if len(self._fitted) >= 50_000:
+            if len(self._fitted) >= 20_000:
                 self._fitted.clear()
             self._fitted[key] = lines
         return lines
@@ -177,7 +177,7 @@ class TableLayout:
             spec = self.columns[column]
             x, width, align = self.positions[column], spec.width, spec.align
         key = (column, "" if align == LEFT else line)  # a left-aligned line starts where its column does
-        start = self._starts.get(key)
+        start = self.starts.get(key)
         if start is None:
             if align == LEFT:
                 x += self.left
@@ -185,9 +185,9 @@ class TableLayout:
                 x += (width + self.left - self.right) / 2 - self.text_width(line) / 2
             else:
                 x += width - self.right - self.text_width(line)
-            if len(self._starts) >= 20_000:
-                self._starts.clear()
-            start = self._starts[key] = f"1 0 0 1 {fp_str(x)}"
+            if len(self.starts) >= 20_000:
+                self.starts.clear()
+            start = self.starts[key] = f"1 0 0 1 {fp_str(x)}"
         return start
 
     def header_height(self, canv: Any) -> float:
@@ -231,22 +231,29 @@ class _TextWriter:
         # the document: subsets are numbered per document; its escape is rl_accel's when installed
         self.doc = canv._doc
         self.escape = canv._escape
-        self.runs: dict[str, tuple[tuple[int, str], ...]] = {}
+        self.runs: dict[str, tuple[int, int, str]] = {}
         self.fonts: dict[int, str] = {}
         # the characters already placed in the first subset, and their bytes there: a string made only of them
         # is translated in one step instead of character by character
         self.first: set[str] = set()
         self.bytes: dict[int, str] = {}
 
-    def encode(self, text: str) -> tuple[tuple[int, str], ...]:
-        runs = self.runs.get(text)
-        if runs is None:
+    def encode(self, text: str) -> tuple[int, int, str]:
+        """The subset ``text`` starts in, the one it ends in, and its operators (with the changes of subset
+        within it): the caller selects the first subset when it is not the current one."""
+        encoded = self.runs.get(text)
+        if encoded is None:
             if self.first.issuperset(text):
                 chunk = text.translate(self.bytes).encode("latin-1")
-                runs = ((0, f"({self.escape(chunk)}) Tj"),)
+                encoded = (0, 0, f"({self.escape(chunk)}) Tj")
             else:
                 split = self.font.splitString(text, self.doc)
-                runs = tuple((subset, f"({self.escape(chunk)}) Tj") for subset, chunk in split)
+                ops: list[str] = []
+                for n, (subset, chunk) in enumerate(split):
+                    if n:
+                        ops.append(self.select(subset))
+                    ops.append(f"({self.escape(chunk)}) Tj")
+                encoded = (split[0][0], split[-1][0], "\n".join(ops)) if split else (-1, -1, "")
                 codes = [(subset, code) for subset, chunk in split for code in chunk]
                 if len(codes) == len(text):  # one byte per character, as a subset font has
                     for char, (subset, code) in zip(text, codes, strict=True):
@@ -255,8 +262,8 @@ class _TextWriter:
                             self.bytes[ord(char)] = chr(code)
             if len(self.runs) >= 20_000:  # most strings that repeat do so soon (dates, results, cohorts)
                 self.runs.clear()
-            self.runs[text] = runs
-        return runs
+            self.runs[text] = encoded
+        return encoded
 
     def select(self, subset: int) -> str:
         op = self.fonts.get(subset)
@@ -306,6 +313,8 @@ class _TablePart(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         # where each column's left-aligned lines start (None: centred or right-aligned, by the line's width)
         lefts = [start(i, "") if c.align == LEFT else None for i, c in enumerate(layout.columns)]
         span_start = start(-1, "")
+        starts = layout.starts
+        add = text.append
         for row in self.rows:
             y -= row.height
             bottoms.append(y)
@@ -321,12 +330,13 @@ class _TablePart(Flowable):  # type: ignore[misc]  # reportlab has no type hints
                 at = span_start if row.span else lefts[index]
                 for k, line in enumerate(lines):
                     if line:
-                        text.append((at or start(index, line)) + ys[k])
-                        for subset, run in encode(line):
-                            if subset != current:
-                                text.append(select(subset))
-                                current = subset
-                            text.append(run)
+                        first_subset, last_subset, ops = encode(line)
+                        where = at or starts.get((index, line)) or start(index, line)
+                        if first_subset == current:
+                            add(f"{where}{ys[k]}\n{ops}")
+                        else:
+                            add(f"{where}{ys[k]}\n{select(first_subset)}\n{ops}")
+                        current = last_subset
         text.append("ET Q")
         canv.addLiteral("\n".join(text))
         self._draw_grid(canv, layout, top, bottoms)

@@ -7,6 +7,7 @@ covers all Vietnamese letters. Files are written beside the target and moved int
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -381,11 +382,20 @@ KEEP_ROWS = 2
 
 
 def _test_text(test: TestCell) -> str:
-    return f"{test.sampled_at:%d/%m} {kind_label(test.kind)} {result_label(test.result)}"
+    return _test_words(test.sampled_at.date(), test.kind, test.result)
+
+
+@functools.lru_cache(maxsize=4096)
+def _test_words(day: date, kind: str, result: str) -> str:
+    return f"{day:%d/%m} {kind_label(kind)} {result_label(result)}"
+
+
+#: Dates repeat down a roster (births, admissions, releases): each is written out once.
+_dmy = functools.lru_cache(maxsize=8192)(dmy)
 
 
 def _roster_line(number: int, row: RosterRow) -> list[str]:
-    born = dmy(row.birth_date) if row.birth_date else (str(row.birth_year) if row.birth_year else "")
+    born = _dmy(row.birth_date) if row.birth_date else (str(row.birth_year) if row.birth_year else "")
     tests = [_test_text(t) for t in row.tests[:ROSTER_PDF_TESTS]]
     tests += [""] * (ROSTER_PDF_TESTS - len(tests))
     parts = [
@@ -405,7 +415,7 @@ def _roster_line(number: int, row: RosterRow) -> list[str]:
         row.cohort,
         f"{row.room} – {row.bed}",
         dmy_hm(row.admitted_at).replace(" ", "\n"),
-        dmy(row.planned_release),
+        _dmy(row.planned_release),
         *tests,
         note,
     ]
