@@ -7,6 +7,7 @@ covers all Vietnamese letters. Files are written beside the target and moved int
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -32,7 +33,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
-    LongTable,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -45,6 +45,7 @@ from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.stays import TestKind
 from quarantine_desk.resources import resource_path
 
+from .canvas_table import CENTER, LEFT, Column, LongCanvasTable, Row, TableLayout, flowables_height
 from .common import (
     MOTTO,
     NATION,
@@ -203,19 +204,6 @@ class _NewDocument(Flowable):  # type: ignore[misc]  # reportlab has no type hin
         self.canv._qd_first_page = self.canv.getPageNumber()
 
 
-def _height(flowables: Sequence[Flowable], width: float, canv: Any) -> float:
-    """The height ``flowables`` take one after the other, space before and after included (a KeepTogether
-    by its content: its own wrap answers "too tall" whenever the content is taller than the space given)."""
-    total = 0.0
-    for f in flowables:
-        if isinstance(f, KeepTogether):
-            total += _height(f._content, width, canv)
-            continue
-        _, h = f.wrapOn(canv, width, 1e6)
-        total += h + f.getSpaceBefore() + f.getSpaceAfter()
-    return total
-
-
 class _KeepWithLastRows(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     """A document's last table and what follows it (the total, the signatures), laid out so that what
     follows never stands alone on a page: at least ``keep`` rows of the table go with it.
@@ -244,7 +232,7 @@ class _KeepWithLastRows(Flowable):  # type: ignore[misc]  # reportlab has no typ
         canv = self.canv
         whole = self.make_table(self.lines)
         _, height = whole.wrapOn(canv, availWidth, availHeight)
-        tail_height = _height(self.tail, availWidth, canv)
+        tail_height = flowables_height(self.tail, availWidth, canv)
         if height + tail_height <= availHeight:
             return [whole, *self.tail]
         keep = min(self.keep, len(self.lines))
@@ -383,58 +371,32 @@ ROSTER_PDF_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Ghi chú", 54),
 )
 _CELL_SIZE = 7.2
+_CELL_LEADING = 8.6
 _CELL_PAD = 2
+#: Columns whose text is centred: the number, the birth, the sex, the room, the dates.
+_ROSTER_CENTRED = frozenset({0, 2, 3, 8, 9, 10})
+#: Columns of short values set as they are, never broken: the number, the birth, the sex, the dates.
+_ROSTER_WHOLE = frozenset({0, 2, 3, 9, 10})
+#: Rows of a table that go to the next page with the signatures rather than leave them alone there.
+KEEP_ROWS = 2
 
 
 def _test_text(test: TestCell) -> str:
-    return f"{test.sampled_at:%d/%m} {kind_label(test.kind)} {result_label(test.result)}"
+    return _test_words(test.sampled_at.date(), test.kind, test.result)
 
 
-_word_widths: dict[str, float] = {}
+@functools.lru_cache(maxsize=4096)
+def _test_words(day: date, kind: str, result: str) -> str:
+    return f"{day:%d/%m} {kind_label(kind)} {result_label(result)}"
 
 
-def _width(word: str) -> float:
-    width = _word_widths.get(word)
-    if width is None:
-        width = _word_widths[word] = pdfmetrics.stringWidth(word, FONT, _CELL_SIZE)
-    return width
+#: Dates repeat down a roster (births, admissions, releases): each is written out once.
+_dmy = functools.lru_cache(maxsize=8192)(dmy)
 
 
-def _fit(text: str, column: int) -> str:
-    """The text broken into lines that fit its column.
-
-    Plain strings with line breaks cost the table almost nothing to measure and draw, where a Paragraph per
-    cell makes a 2,000-line roster take many seconds; word widths repeat (names, places) and are cached.
-    """
-    room = ROSTER_PDF_COLUMNS[column][1] - 2 * _CELL_PAD
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line, used = "", 0.0
-        for word in paragraph.split():
-            width = _width(word)
-            while width > room:  # a word longer than the column: cut it
-                cut = len(word)
-                while cut > 1 and _width(word[:cut]) > room:
-                    cut -= 1
-                if line:
-                    lines.append(line)
-                lines.append(word[:cut])
-                line, used = "", 0.0
-                word = word[cut:]
-                width = _width(word)
-            gap = _width(" ") if line else 0.0
-            if line and used + gap + width > room:
-                lines.append(line)
-                line, used = word, width
-            else:
-                line, used = (f"{line} {word}" if line else word), used + gap + width
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _roster_line(st: _Styles, number: int, row: RosterRow) -> list[object]:
-    born = dmy(row.birth_date) if row.birth_date else (str(row.birth_year) if row.birth_year else "")
-    tests: list[object] = [_fit(_test_text(t), 11 + i) for i, t in enumerate(row.tests[:ROSTER_PDF_TESTS])]
+def _roster_line(number: int, row: RosterRow) -> list[str]:
+    born = _dmy(row.birth_date) if row.birth_date else (str(row.birth_year) if row.birth_year else "")
+    tests = [_test_text(t) for t in row.tests[:ROSTER_PDF_TESTS]]
     tests += [""] * (ROSTER_PDF_TESTS - len(tests))
     parts = [
         f"XN lần {n}: {_test_text(t)}"
@@ -444,73 +406,62 @@ def _roster_line(st: _Styles, number: int, row: RosterRow) -> list[object]:
     note = "; ".join([*parts, remark] if remark else parts)
     return [
         str(number),
-        _fit(row.full_name, 1),
+        row.full_name,
         born,
         sex_label(row.sex),
-        _fit(row.id_number or "", 4),
-        _fit(row.phone or "", 5),
-        _fit(row.address or "", 6),
-        _fit(row.cohort, 7),
-        _fit(f"{row.room} – {row.bed}", 8),
+        row.id_number or "",
+        row.phone or "",
+        row.address or "",
+        row.cohort,
+        f"{row.room} – {row.bed}",
         dmy_hm(row.admitted_at).replace(" ", "\n"),
-        dmy(row.planned_release),
+        _dmy(row.planned_release),
         *tests,
-        _fit(note, 14),
+        note,
     ]
 
 
-#: Rows per table of a roster. One long table is re-measured at every page split (time grows with the square of
-#: the rows); tables of a few hundred rows keep a 20,000-row roster linear. Each starts with the header row.
-ROSTER_CHUNK = 300
-#: Rows of a table that go to the next page with the signatures rather than leave them alone there.
-KEEP_ROWS = 2
-
-
-class _LazyStory(list):  # type: ignore[type-arg]
-    """A story that platypus consumes from the front while it is filled from a generator, a chunk at a time, so
-    the rows of a long roster are never all turned into flowables at once."""
-
-    def __init__(self, head: list[Flowable], chunks: Iterator[list[Flowable]]) -> None:
-        super().__init__(head)
-        self._chunks: Iterator[list[Flowable]] | None = chunks
-
-    def _top_up(self) -> None:
-        while self._chunks is not None and super().__len__() < 2:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                self._chunks = None
-            else:
-                self.extend(chunk)
-
-    def __len__(self) -> int:
-        self._top_up()
-        return super().__len__()
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]
-        self._top_up()
-        return super().__getitem__(index)
-
-
-def _roster_table(st: _Styles, lines: list[list[object]], empty: bool) -> LongTable:
-    data: list[list[object]] = [[_p(name, st.head) for name, _ in ROSTER_PDF_COLUMNS], *lines]
-    table = LongTable(data, colWidths=[w for _, w in ROSTER_PDF_COLUMNS], repeatRows=1)
-    commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, 7.2, 8.6),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (0, 1), (0, -1), "CENTER"),
-        ("ALIGN", (2, 1), (3, -1), "CENTER"),
-        ("ALIGN", (8, 1), (10, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+def _roster_layout(st: _Styles) -> TableLayout:
+    """The roster's columns, its header row (repeated on every page) and the type of its cells."""
+    widths = [w for _, w in ROSTER_PDF_COLUMNS]
+    header = Table([[_p(name, st.head) for name, _ in ROSTER_PDF_COLUMNS]], colWidths=widths)
+    header.setStyle(
+        _table_style(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#DDE6F0")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    columns = [
+        Column(w, CENTER if i in _ROSTER_CENTRED else LEFT, wrap=i not in _ROSTER_WHOLE)
+        for i, w in enumerate(widths)
     ]
-    if empty:
-        commands.append(("SPAN", (0, 1), (-1, 1)))
-    table.setStyle(_table_style(commands))
-    return table
+    return TableLayout(
+        columns, header, FONT, _CELL_SIZE, _CELL_LEADING, padding=(_CELL_PAD, _CELL_PAD, 1.5, 1.5)
+    )
+
+
+class _Later(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A flowable made when it is laid out, from what is known by then (the count of a streamed list)."""
+
+    def __init__(self, make: Callable[[], Flowable]) -> None:
+        super().__init__()
+        self.make = make
+        self.made: Flowable | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.made = self.make()
+        return self.made.wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def draw(self) -> None:
+        assert self.made is not None
+        self.made.drawOn(self.canv, 0, 0)
 
 
 def write_roster_pdf(
@@ -519,7 +470,10 @@ def write_roster_pdf(
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
 ) -> Path:
-    """Writes the roster on A4 landscape pages, the table's header repeated on each; returns ``path``."""
+    """Writes the roster on A4 landscape pages, the table's header repeated on each; returns ``path``.
+
+    The rows are drawn straight on the canvas (``canvas_table``), read from ``doc.rows`` as the pages need them.
+    """
     path = Path(path)
     register_fonts()
     st = _Styles()
@@ -528,36 +482,29 @@ def write_roster_pdf(
     pagesize = landscape(A4)
     margin = 1.2 * cm
     width = pagesize[0] - 2 * margin
+    layout = _roster_layout(st)
+    counted = [0]
 
-    def chunks() -> Iterator[list[Flowable]]:
-        count = 0
-        lines: list[list[object]] = []
+    def rows() -> Iterator[Row]:
         for count, row in enumerate(doc.rows, start=1):
-            lines.append(_roster_line(st, count, row))
+            counted[0] = count
+            yield layout.row(_roster_line(count, row))
             ticker.tick()
-            if len(lines) == ROSTER_CHUNK + KEEP_ROWS:  # the last rows wait: they may be the ones to keep
-                yield [_roster_table(st, lines[:ROSTER_CHUNK], False)]
-                lines = lines[ROSTER_CHUNK:]
-        if count == 0:
-            empty = [_p("Không có người nào trong danh sách.", st.cell)] + [""] * (
-                len(ROSTER_PDF_COLUMNS) - 1
-            )
-            lines = [empty]
-        tail = [
-            Spacer(1, 0.2 * cm),
-            _p(f"Tổng số: {count} người.", _style("total", 10, bold=True)),
-            _signatures(st, width, doc.on, doc.province, doc.district),
-        ]
-        yield [_KeepWithLastRows(lambda part: _roster_table(st, part, count == 0), lines, tail)]
+        if counted[0] == 0:
+            yield layout.spanning_row("Không có người nào trong danh sách.")
 
-    story = _LazyStory(
-        [
-            _national_header(st, width, doc.facility_name, doc.district, doc.province),
-            _p(doc.title, st.title),
-            _p(f"Ngày {dmy(doc.on)}", st.subtitle),
-        ],
-        chunks(),
-    )
+    total = _style("total", 10, bold=True)
+    tail = [
+        Spacer(1, 0.2 * cm),
+        _Later(lambda: _p(f"Tổng số: {counted[0]} người.", total)),
+        _signatures(st, width, doc.on, doc.province, doc.district),
+    ]
+    story: list[Flowable] = [
+        _national_header(st, width, doc.facility_name, doc.district, doc.province),
+        _p(doc.title, st.title),
+        _p(f"Ngày {dmy(doc.on)}", st.subtitle),
+        LongCanvasTable(layout, rows(), tail, keep=KEEP_ROWS),
+    ]
     with atomic_output(path) as temp:
         _build(temp, story, pagesize, doc.title, should_stop, margins=margin)
     ticker.finish()
@@ -888,7 +835,7 @@ def _one_page_certificate(st: _Styles, cert: CertificateData) -> list[Flowable]:
     story: list[Flowable] = []
     for compact in range(4):
         story = _certificate_story(st, cert, width, compact)
-        if _height(story, width, measure) <= height:
+        if flowables_height(story, width, measure) <= height:
             break
     return story
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Facility, MedicalTest, Person, Stay
@@ -120,6 +120,45 @@ def _variant_condition(variant: str, on: date, moment: datetime) -> ColumnElemen
     raise InvalidInput("variant", "bad_value", variant)
 
 
+def _roster_query() -> Select[Any]:
+    """The columns a roster prints, through the joins of ``stay_query``, as plain rows: no ORM object per row,
+    which for the 20,000 people of a field hospital was seconds of the export."""
+    from quarantine_desk.db.models import Bed, Cohort, Room
+
+    return (
+        select(
+            Stay.id,
+            Person.id,
+            Person.full_name,
+            Person.birth_year,
+            Person.birth_date,
+            Person.sex,
+            Person.id_number,
+            Person.phone,
+            Person.address,
+            Cohort.name,
+            Room.name,
+            Bed.label,
+            Stay.admitted_at,
+            Stay.planned_release,
+            Stay.released_at,
+            Stay.outcome,
+            Stay.positive_at,
+            Stay.transfer_to,
+            Stay.override_reason,
+            Person.special_watch,
+            Person.conditions,
+            Person.pregnant,
+            Person.f_level,
+            Person.exposure,
+        )
+        .join(Person, Person.id == Stay.person_id)
+        .join(Room, Room.id == Stay.room_id)
+        .join(Bed, Bed.id == Stay.bed_id)
+        .join(Cohort, Cohort.id == Stay.cohort_id)
+    )
+
+
 def roster_rows(
     desk: Desk, facility_id: int, variant: str, on: date, moment: datetime | None = None
 ) -> Iterator[RosterRow]:
@@ -127,13 +166,14 @@ def roster_rows(
     moment = moment or roster_moment(on, desk.now())
     with desk.read(Permission.EXPORT) as session:
         query = (
-            stay_query()
+            _roster_query()
             .where(Stay.facility_id == facility_id, _variant_condition(variant, on, moment))
             .order_by(Person.sort_key, Person.id)
             .execution_options(yield_per=500)
         )
-        page: list[tuple[Stay, Person, str, str, str, str, str]] = []
-        for row in session.execute(query).tuples():
+        page: list[Any] = []
+        # through the connection: plain columns need none of the ORM's loading, a third of the time of reading
+        for row in session.connection().execute(query):
             page.append(row)
             if len(page) == 500:
                 yield from _with_tests(session, page)
@@ -151,42 +191,66 @@ def own_exposure(f_level: str | None, exposure: str | None) -> str | None:
     return text or None
 
 
-def _with_tests(
-    session: Session, page: list[tuple[Stay, Person, str, str, str, str, str]]
-) -> Iterator[RosterRow]:
-    ids = [stay.id for stay, *_ in page]
+def _with_tests(session: Session, page: list[Any]) -> Iterator[RosterRow]:
+    """The page's rows of ``_roster_query`` with their tests, read in one query."""
+    ids = [row[0] for row in page]
     tests: dict[int, list[TestCell]] = {}
-    for stay_id, sampled_at, kind, result in session.execute(
+    for stay_id, sampled_at, kind, result in session.connection().execute(
         select(MedicalTest.stay_id, MedicalTest.sampled_at, MedicalTest.kind, MedicalTest.result)
         .where(MedicalTest.stay_id.in_(ids))
         .order_by(MedicalTest.sampled_at)
-    ).tuples():
+    ):
         tests.setdefault(stay_id, []).append(TestCell(sampled_at, kind, result))
-    for stay, person, _code, _zone, room, bed, cohort in page:
+    for (
+        stay_id,
+        person_id,
+        full_name,
+        birth_year,
+        birth_date,
+        sex,
+        id_number,
+        phone,
+        address,
+        cohort,
+        room,
+        bed,
+        admitted_at,
+        planned_release,
+        released_at,
+        outcome,
+        positive_at,
+        transfer_to,
+        override_reason,
+        special_watch,
+        conditions,
+        pregnant,
+        f_level,
+        exposure,
+    ) in page:
         yield RosterRow(
-            person.id,
-            person.full_name,
-            person.birth_year,
-            person.birth_date,
-            person.sex,
-            person.id_number,
-            person.phone,
-            person.address,
+            person_id,
+            full_name,
+            birth_year,
+            birth_date,
+            sex,
+            id_number,
+            phone,
+            address,
             cohort,
             room,
             bed,
-            stay.admitted_at,
-            stay.planned_release,
-            stay.released_at,
-            stay.outcome,
-            tuple(tests.get(stay.id, ())),
-            awaiting_transfer=stay.positive_at is not None and stay.outcome != StayOutcome.TRANSFERRED,
-            transfer_to=stay.transfer_to,
-            override_reason=stay.override_reason,
-            special_watch=bool(person.special_watch),
-            conditions=person.conditions,
-            pregnant=bool(person.pregnant),
-            own_exposure=own_exposure(person.f_level, person.exposure),
+            admitted_at,
+            planned_release,
+            released_at,
+            outcome,
+            tuple(tests.get(stay_id, ())),
+            awaiting_transfer=positive_at is not None and outcome != StayOutcome.TRANSFERRED,
+            transfer_to=transfer_to,
+            override_reason=override_reason,
+            special_watch=bool(special_watch),
+            conditions=conditions,
+            pregnant=bool(pregnant),
+            own_exposure=own_exposure(f_level, exposure),
         )
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from quarantine_desk.domain.errors import Cancelled
 from quarantine_desk.exports.logistics import support_list_document
 from quarantine_desk.exports.pdf import (
     write_certificates_pdf,
@@ -19,11 +21,11 @@ from quarantine_desk.exports.pdf import (
     write_daily_report_pdf,
     write_roster_pdf,
 )
-from quarantine_desk.exports.rows import TestCell
+from quarantine_desk.exports.rows import RosterRow, TestCell
 from quarantine_desk.exports.table_sets import write_table_set
 from quarantine_desk.services.support import SupportList, SupportRow
 
-from .export_samples import certificate, commitment, daily_report, roster_doc, roster_row
+from .export_samples import certificate, commitment, daily_report, roster_doc, roster_row, stop_after
 
 LONG_ADDRESS = (
     "Thôn Phú Lộc Đông, xã Phú Lộc, huyện Phú Vang, tỉnh Thừa Thiên Huế, gần chợ cũ, sau nhà văn hóa thôn, "
@@ -187,3 +189,74 @@ def test_commitment_signatures_go_with_the_last_paragraph(tmp_path: Path) -> Non
     pages = _pages(write_commitment_pdf(data, tmp_path / "ck.pdf"))
     signed = [page for page in pages if "Người cách ly" in page]
     assert len(signed) == 1 and "Nếu vi phạm" in signed[0]
+
+
+LONG_NAME = "Tôn Nữ Hoàng Phương Thảo Nguyễn Ngọc Bích Trâm Huyền Trang"
+
+
+def _wide_row(n: int) -> RosterRow:
+    """A row that wraps in many columns: a long name every third row, remarks (tests past the third, a special
+    watch, an early release) on others."""
+    row = roster_row(n, tests=5 if n % 4 == 0 else 2)
+    if n % 3 == 0:
+        row = dataclasses.replace(row, full_name=f"{LONG_NAME} {n}")
+    if n % 5 == 0:
+        row = dataclasses.replace(
+            row,
+            special_watch=True,
+            conditions="Tăng huyết áp, tiểu đường type 2, đang điều trị ngoại trú",
+            override_reason="Gia đình có việc tang, Ban quản lý đồng ý cho về sớm",
+        )
+    return row
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 17, 23, 31, 47, 60])
+def test_roster_of_wrapping_rows_keeps_every_row_once_and_the_signatures_with_the_last(
+    tmp_path: Path, count: int
+) -> None:
+    rows = [_wide_row(n) for n in range(1, count + 1)]
+    pages = _pages(write_roster_pdf(roster_doc(iter(rows), count), tmp_path / "ds.pdf"))
+    page = _signed_page(pages)
+    assert page is pages[-1]
+    assert f"Tổng số: {count} người." in page
+    for n in range(max(1, count - 1), count + 1):  # the last two rows stand with the signatures
+        assert f"{n:012d}" in page, n
+    ids = [re.findall(r"\b0{3}\d{9}\b", text) for text in pages]
+    assert [i for found in ids for i in found] == [f"{n:012d}" for n in range(1, count + 1)]  # once, in order
+    for n, text in enumerate(pages, start=1):
+        assert f"Trang {n}/{len(pages)}" in text
+        assert "Họ và tên" in text and "Ghi chú" in text  # the header on every page
+    everything = " ".join(" ".join(text.split()) for text in pages)
+    if count >= 3:  # a wrapped name is all there: nothing cut off at the column's edge
+        assert all(word in everything for word in LONG_NAME.split()), everything
+    if count >= 5:
+        assert "Cần theo dõi đặc biệt" in everything and "Ra sớm: Gia đình có việc tang" in everything
+    if count >= 4:
+        assert "XN lần 4:" in everything
+
+
+def test_a_row_taller_than_a_page_is_cut_short_not_lost(tmp_path: Path) -> None:
+    rows = [
+        roster_row(1),
+        dataclasses.replace(roster_row(2), address="Thôn Phú Lộc Đông " * 400),
+        roster_row(3),
+    ]
+    pages = _pages(write_roster_pdf(roster_doc(rows, 3), tmp_path / "ds.pdf"))
+    everything = "".join(pages)
+    assert "…" in everything
+    assert [n for n in range(1, 4) if f"{n:012d}" in everything] == [1, 2, 3]
+    _signed_page(pages)
+
+
+def test_roster_rows_are_read_as_the_pages_need_them(tmp_path: Path) -> None:
+    """A cancel while the first pages are drawn comes before the rows of the later pages were read."""
+    read = [0]
+
+    def rows() -> Iterator[RosterRow]:
+        for n in range(1, 2001):
+            read[0] = n
+            yield roster_row(n)
+
+    with pytest.raises(Cancelled):
+        write_roster_pdf(roster_doc(rows(), 2000), tmp_path / "ds.pdf", should_stop=stop_after(3))
+    assert read[0] < 400
