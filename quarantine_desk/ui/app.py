@@ -233,6 +233,9 @@ def run_window(db_url: str | None, lang: str = "vi") -> int:
                 return 0
             _remember_database(logged_in, settings)
             window, scheduled = show_main_window(UiContext(logged_in, lang), settings)
+            # After the window has told of the damage and closed: end its loop even if another window (the
+            # guide) is still open.
+            scheduled.damaged.connect(app.quit)
             code = app.exec()
             scheduled.timer.stop()
             found = window.damage
