@@ -7,6 +7,7 @@ import errno
 import os
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -120,7 +121,21 @@ class Ticker:
             self.progress(self.done, max(self.total, self.done))
 
 
+@dataclass(frozen=True)
+class DocumentHead:
+    """What a document under the national header says before its tables: its title and subtitle, the facility
+    with its district and province, and the day of the place-and-date line over the signatures."""
+
+    title: str
+    subtitle: str
+    facility: str
+    district: str | None
+    province: str | None
+    on: date
+
+
 # --- Vietnamese wording -----------------------------------------------------------------------------------------
+
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"

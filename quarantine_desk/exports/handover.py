@@ -15,6 +15,7 @@ from pathlib import Path
 from quarantine_desk.domain.progress import Progress, ShouldStop
 from quarantine_desk.domain.text import name_sort_key
 
+from .common import DocumentHead
 from .pdf import SIGN_HINT
 from .tables import Section, TableDocument, write_table_documents
 
@@ -30,16 +31,10 @@ class CommuneGroup:
 
 
 @dataclass(frozen=True)
-class CommuneLists:
+class CommuneLists(DocumentHead):
     """A list split by home commune: ``columns`` and, for each group, rows of the same width (without the
     STT column, which the writers add)."""
 
-    title: str
-    subtitle: str
-    facility: str
-    district: str | None
-    province: str | None
-    on: date
     columns: tuple[str, ...]
     widths: tuple[float, ...]  # relative widths, one per column
     groups: tuple[CommuneGroup, ...]

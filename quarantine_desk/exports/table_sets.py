@@ -27,7 +27,7 @@ from reportlab.platypus import Flowable, LongTable, Spacer
 
 from quarantine_desk.domain.progress import Progress, ShouldStop
 
-from .common import MOTTO, NATION, atomic_output, check_stop, place_and_date
+from .common import MOTTO, NATION, DocumentHead, atomic_output, check_stop, place_and_date
 from .pdf import (
     KEEP_ROWS,
     SIGN_HINT,
@@ -65,13 +65,7 @@ class Table:
 
 
 @dataclass(frozen=True)
-class TableSet:
-    title: str
-    subtitle: str
-    facility: str
-    district: str | None
-    province: str | None
-    on: date
+class TableSet(DocumentHead):
     tables: tuple[Table, ...]
     notes: tuple[str, ...] = ()
     signers: tuple[tuple[str, str], ...] = (("Người lập biểu", SIGN_HINT), ("Trưởng ban quản lý", SIGN_HINT))

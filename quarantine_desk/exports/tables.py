@@ -26,7 +26,7 @@ from reportlab.platypus import Flowable, LongTable, PageBreak, Spacer
 
 from quarantine_desk.domain.progress import Progress, ShouldStop
 
-from .common import MOTTO, NATION, atomic_output, check_stop, place_and_date
+from .common import MOTTO, NATION, DocumentHead, atomic_output, check_stop, place_and_date
 from .pdf import (
     SIGN_HINT,
     _build,
@@ -53,13 +53,7 @@ class Section:
 
 
 @dataclass(frozen=True)
-class TableDocument:
-    title: str
-    subtitle: str
-    facility: str
-    district: str | None
-    province: str | None
-    on: date  # the date of the signature line
+class TableDocument(DocumentHead):
     columns: tuple[str, ...]
     widths: tuple[float, ...]  # relative, one per column
     sections: tuple[Section, ...]
