@@ -142,6 +142,8 @@ class Person(Base):
         CheckConstraint("doses >= 0 AND doses <= 10", name="doses"),
         CheckConstraint("f_level IS NULL OR f_level IN ('f1', 'f2', 'returnee', 'other')", name="f_level"),
         CheckConstraint("diet IN ('regular', 'vegetarian', 'child', 'soft', 'special')", name="diet"),
+        # An imported list's duplicates: the people of these names and birth years (services.imports._match).
+        Index("ix_person_sort_key_birth_year", "sort_key", "birth_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,8 +267,18 @@ class Stay(Base):
         ),
         CheckConstraint("policy_days > 0", name="policy_days"),
         CheckConstraint("(released_at IS NULL) = (outcome IS NULL)", name="open_or_ended"),
-        # The roster, the room board and the due lists all ask for a facility's stays by time.
-        Index("ix_stay_facility_times", "facility_id", "admitted_at", "released_at"),
+        # The roster, the room board and the due lists all ask for a facility's stays by time; the counts of
+        # who was present (by room, planned release, positive mark, outcome) read the index alone (migration 0017).
+        Index(
+            "ix_stay_facility_times",
+            "facility_id",
+            "admitted_at",
+            "released_at",
+            "room_id",
+            "planned_release",
+            "positive_at",
+            "outcome",
+        ),
         # The open stays only (a province's stays are mostly ended): who is in a room now, of which cohort and day,
         # for the bed choice (services.facilities.candidate_rooms) and the room board.
         Index(

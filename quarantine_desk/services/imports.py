@@ -10,6 +10,7 @@ empty fields of the person found, never one already filled.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -324,19 +325,35 @@ def _match(
         # The (name, year) pairs themselves, not every name with every year: a list of common names and fifty
         # birth years would otherwise match a good part of a province's records.
         named = {(g.person.full_name, g.person.birth_year) for g in batch}
-        keys = {g.sort_key for g in batch}  # the name's sort key: indexed, where the name is not
+        # The (name's sort key, year) pairs, looked up in the index on the two (the name is not indexed); the keys
+        # and the years apart would match most people of common names. PostgreSQL looks up a list of pairs;
+        # SQLite would read such a list by scanning the table, and is given the pairs as one JSON array instead,
+        # read as a table (``json_each``) and joined to the index.
+        pairs = sorted({(g.sort_key, g.person.birth_year) for g in batch}, key=str)
+        if desk.dialect == "postgresql":
+            by_name = tuple_(Person.sort_key, Person.birth_year).in_(pairs)
+        else:
+            each = func.json_each(json.dumps(pairs)).table_valued("value")
+            by_name = Person.id.in_(
+                select(Person.id)
+                .select_from(each)
+                .join(
+                    Person,
+                    and_(
+                        Person.sort_key == func.json_extract(each.c.value, "$[0]"),
+                        Person.birth_year == func.json_extract(each.c.value, "$[1]"),
+                    ),
+                )
+            )
         # One query a batch: the people of these ID numbers or these names and years, with their open stay
         found = (
             session.execute(
                 select(Person, Stay.id)
                 .outerjoin(Stay, and_(Stay.person_id == Person.id, Stay.released_at.is_(None)))
                 .where(
-                    or_(
-                        Person.id_number.in_(ids),
-                        and_(
-                            Person.sort_key.in_(keys), tuple_(Person.full_name, Person.birth_year).in_(named)
-                        ),
-                    )
+                    or_(Person.id_number.in_(ids), by_name),
+                    # Exactly the names and years of the batch (the key is shared by names differing in case).
+                    or_(Person.id_number.in_(ids), tuple_(Person.full_name, Person.birth_year).in_(named)),
                 )
             )
             .tuples()
