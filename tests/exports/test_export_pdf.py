@@ -202,3 +202,17 @@ def test_commitment_pdf(tmp_path: Path) -> None:
     _assert_dejavu_embedded(path)
     box = PdfReader(path).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait
+
+
+def test_roster_pdf_text_survives_many_letters(tmp_path: Path) -> None:
+    """More distinct letters than one subset of the embedded font holds (256): every name reads back whole."""
+    lower = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
+    letters = lower + lower.upper() + "".join(map(chr, range(0x410, 0x450)))  # and Cyrillic, as on a passport
+    words = [letters[i : i + 5] for i in range(0, len(letters), 5)]
+    rows = [
+        roster_row(n, name=f"{words[n % len(words)]} {words[n * 7 % len(words)]} {n}") for n in range(1, 61)
+    ]
+    path = write_roster_pdf(roster_doc(rows, 60), tmp_path / "ds.pdf")
+    text = " ".join(_pages(path))
+    assert [row.full_name for row in rows if row.full_name not in text] == []
+    _assert_dejavu_embedded(path)
