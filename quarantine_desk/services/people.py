@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -478,10 +478,16 @@ def people_by_refs(session: Session, refs: Sequence[str | int], *, lock: bool = 
     query = select(Person).order_by(Person.id)
     if lock:
         query = query.with_for_update()
-    numbers = sorted({t for t in texts if t})
-    by_number = {p.id_number: p for p in session.scalars(query.where(Person.id_number.in_(numbers)))} if numbers else {}
-    own = sorted({int(t) for t in texts if t not in by_number and t.isdigit() and len(t) <= 9})
-    by_id = {p.id: p for p in session.scalars(query.where(Person.id.in_(own)))} if own else {}
+    wanted = {t for t in texts if t}
+    numbers = sorted(wanted)
+    # One statement for both ways of naming a person; an ID number wins over the program's own number.
+    own = sorted({int(t) for t in texts if t.isdigit() and len(t) <= 9})
+    ways = [Person.id_number.in_(numbers)] if numbers else []
+    if own:
+        ways.append(Person.id.in_(own))
+    rows = list(session.scalars(query.where(or_(*ways)))) if ways else []
+    by_number = {p.id_number: p for p in rows if p.id_number in wanted}
+    by_id = {p.id: p for p in rows}
     found = []
     for ref, text in zip(refs, texts, strict=True):
         person = by_number.get(text) if text else None
