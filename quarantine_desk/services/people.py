@@ -622,39 +622,43 @@ def _entries_upto(session: Session, word: str, most: int) -> int:
     return int(session.scalar(select(func.count()).select_from(some)) or 0)
 
 
-# The distinct indexed words from :low up to :high, each found by one step down the index (a loose index scan:
-# neither database skips through an index by itself), so that "nguyen" costs one step, not 80,000 entries.
-_WORDS_STARTING = sql_text(
-    """
-    WITH RECURSIVE word(token) AS (
-        SELECT min(token) FROM person_token WHERE token >= :low AND token < :high
-        UNION ALL
-        SELECT (SELECT min(t.token) FROM person_token t WHERE t.token > word.token AND t.token < :high)
-        FROM word WHERE word.token IS NOT NULL
-    )
-    SELECT token FROM word WHERE token IS NOT NULL LIMIT :most
-    """
-)
-
-
-def _words_starting(session: Session, word: str, most: int) -> list[str]:
-    """The distinct indexed words starting with ``word``, at most ``most`` + 1 of them."""
-    found = session.execute(_WORDS_STARTING, {"low": word, "high": word + "\uffff", "most": most + 1})
-    return list(found.scalars())
-
-
-def _entry_counts(session: Session, words: Sequence[str], most: int) -> dict[str, int]:
-    """``_entries_upto`` for every word, in one statement."""
-    counts = [
-        select(func.count())
-        .select_from(
-            select(PersonToken.token).where(_prefix(word)).order_by(PersonToken.token).limit(most).subquery()
+def _word_facts(session: Session, words: Sequence[str]) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """For each word, in one statement: its index entries counted no further than RARE_ENOUGH
+    (``_entries_upto``), and the distinct indexed words starting with it, at most MAX_WALKED_WORDS + 1 of them
+    (a loose index scan, one step down the index for each word: neither database skips through an index by
+    itself, so "nguyen" costs one step, not 80,000 entries)."""
+    ctes = []
+    parts = []
+    params: dict[str, object] = {"most_entries": RARE_ENOUGH, "most_words": MAX_WALKED_WORDS + 1}
+    for i, word in enumerate(words):
+        params[f"low{i}"], params[f"high{i}"] = word, word + "\uffff"
+        ctes.append(
+            f"""word{i}(token, n) AS (
+                SELECT min(token), 1 FROM person_token WHERE token >= :low{i} AND token < :high{i}
+                UNION ALL
+                SELECT (SELECT min(t.token) FROM person_token t WHERE t.token > word{i}.token AND t.token < :high{i}),
+                       word{i}.n + 1
+                FROM word{i} WHERE word{i}.token IS NOT NULL AND word{i}.n < :most_words
+            )"""
         )
-        .scalar_subquery()
-        for word in words
-    ]
-    row = session.execute(select(*counts)).one()
-    return {word: int(count or 0) for word, count in zip(words, row, strict=True)}
+        parts.append(
+            f"""SELECT {i} AS word, NULL AS token, (
+                    SELECT count(*) FROM (
+                        SELECT token FROM person_token WHERE token >= :low{i} AND token < :high{i}
+                        ORDER BY token LIMIT :most_entries
+                    ) AS entries{i}
+                ) AS entries"""
+        )
+        parts.append(f"SELECT {i}, token, NULL FROM word{i} WHERE token IS NOT NULL")
+    statement = "WITH RECURSIVE " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
+    counts = {word: 0 for word in words}
+    starting: dict[str, list[str]] = {word: [] for word in words}
+    for i, token, entries in session.execute(sql_text(statement), params).tuples():
+        if token is None:
+            counts[words[i]] = int(entries or 0)
+        else:
+            starting[words[i]].append(token)
+    return counts, starting
 
 
 def _walks(
@@ -669,14 +673,14 @@ def _walks(
     many distinct words ("n", "09") has its entries sorted when they are not too many, else people are walked in
     name order, each checked for every word, until ``limit`` are found.
     """
-    counts = _entry_counts(session, words, RARE_ENOUGH)
+    counts, starting = _word_facts(session, words)
     rarest = min(words, key=lambda w: counts[w])
     if counts[rarest] == 0:
         return []
     others = [w for w in words if w != rarest]
     if counts[rarest] < RARE_ENOUGH:
         return [_matching(_prefix(rarest), others, pre_registered_only, limit, several=True)]
-    tokens = _words_starting(session, rarest, MAX_WALKED_WORDS)
+    tokens = starting[rarest]
     if len(tokens) > MAX_WALKED_WORDS and _entries_upto(session, rarest, SORT_AT_MOST) < SORT_AT_MOST:
         return [_matching(_prefix(rarest), others, pre_registered_only, limit, several=True)]
     if len(tokens) > MAX_WALKED_WORDS:
