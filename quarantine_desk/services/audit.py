@@ -76,6 +76,15 @@ def _last_place(session: Session, person_id: int) -> tuple[str | None, str | Non
 _PENDING = "quarantine_desk_audit_pending"
 
 
+def _loaded_name(session: Session, person_id: int) -> str | None:
+    """The person's name when the transaction already holds their row (the use case has loaded it): as the
+    database would give it after a flush, without a statement; None when it must be read."""
+    person = session.identity_map.get(session.identity_key(Person, person_id))
+    if not isinstance(person, Person) or "full_name" not in person.__dict__ or person in session.deleted:
+        return None  # not loaded, expired, or going
+    return person.full_name
+
+
 def record(
     session: Session, desk: Desk, action: str, entity: str, entity_id: int | None, **summary: Any
 ) -> None:
@@ -88,8 +97,11 @@ def record(
     facility, room = event_place(details)
     names: list[str] = []
     if person_id is not None:
-        session.flush()  # a person or stay added in this transaction is visible to the queries below
-        name = session.scalar(select(Person.full_name).where(Person.id == person_id))
+        name = _loaded_name(session, person_id)
+        if name is None or room is None:
+            session.flush()  # a person or stay added in this transaction is visible to the queries below
+        if name is None:
+            name = session.scalar(select(Person.full_name).where(Person.id == person_id))
         if name:
             names.append(name)
         if room is None:

@@ -80,7 +80,7 @@ class Desk:
         self.integrity_due = integrity_due
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         changes.watch(self._sessions)
-        watch.announce_flushes(self._sessions)
+        watch.announce_flushes(self._sessions, engine)
         self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}))
 
     @property

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Bed, Cohort, Facility, Person, Room, Stay, Zone
@@ -493,54 +495,74 @@ def candidate_rooms(
     program never proposes a contact), of the other sex by rule (R3), or without a free bed in service (R1). The
     rules themselves are still checked in the domain on the rooms returned.
     """
-    open_here = Stay.room_id == Room.id, Stay.released_at.is_(None)
-    # Free beds counted per room in two grouped passes (beds in service, less those with an open stay: R1 allows
-    # one per bed), not bed by bed: a field hospital has 20,000 beds.
-    in_service = (
-        select(Bed.room_id, func.count().label("beds"))
-        .join(Room, Room.id == Bed.room_id)
-        .where(Room.facility_id == facility_id, Bed.in_service.is_(True))
-        .group_by(Bed.room_id)
-        .subquery()
-    )
-    taken = (
-        select(Stay.room_id, func.count().label("beds"))
-        .join(Bed, Bed.id == Stay.bed_id)
-        .where(Stay.facility_id == facility_id, Stay.released_at.is_(None), Bed.in_service.is_(True))
-        .group_by(Stay.room_id)
-        .subquery()
-    )
-    free_beds = in_service.c.beds - func.coalesce(taken.c.beds, 0)
-    occupied = select(Stay.id).where(*open_here).exists()
-    query = (
-        select(Room.id, Zone.name, Room.name, Room.sex, free_beds, occupied)
-        .join(Zone, Zone.id == Room.zone_id)
-        .join(in_service, in_service.c.room_id == Room.id)
-        .outerjoin(taken, taken.c.room_id == Room.id)
-        .where(
-            Room.facility_id == facility_id,
-            Room.in_service.is_(True),
-            Room.closed_at.is_(None),
-            Room.sex.in_([RoomSex.ANY.value, *(sex.value for sex in sexes)]),
-            or_(Room.needs_disinfection.is_(False), occupied),
-            ~select(Stay.id)
-            .where(*open_here, or_(Stay.cohort_id != cohort_id, Stay.period_start != starts_on))
-            .exists(),
-            free_beds > 0,
-        )
+    sex_rules = sorted({RoomSex.ANY.value, *(sex.value for sex in sexes)})
+    found = session.execute(
+        _candidate_statement(),
+        {"facility_id": facility_id, "cohort_id": cohort_id, "starts_on": starts_on, "sex_rules": sex_rules},
     )
     kinds = [
         RoomKind(room_id, zone, name, RoomSex(sex), int(free), bool(taken))
-        for room_id, zone, name, sex, free, taken in session.execute(query).tuples()
+        for room_id, zone, name, sex, awaiting, free, taken in found.tuples()
+        if free > 0 and (taken or not awaiting)
     ]
     return rooms_worth_reading(kinds, arrivals)
+
+
+@cache
+def _candidate_statement() -> Select[Any]:
+    """The query of ``candidate_rooms``, built once: its values are parameters."""
+    open_here = Stay.room_id == Room.id, Stay.released_at.is_(None)
+    # A room's free beds (in service, without an open stay: R1 allows one per bed) are counted only for the rooms
+    # that pass the other conditions, in the room's own index entries: a field hospital has 20,000 beds, mostly
+    # in rooms of other cohorts, and counting them all cost more than the rest of an admission.
+    free_beds = (
+        select(func.count())
+        .select_from(Bed)
+        .where(
+            Bed.room_id == Room.id,
+            Bed.in_service.is_(True),
+            ~select(Stay.id).where(Stay.bed_id == Bed.id, Stay.released_at.is_(None)).exists(),
+        )
+        .scalar_subquery()
+    )
+    occupied = select(Stay.id).where(*open_here).exists()
+    # Rooms without a free bed, and empty rooms awaiting disinfection, are left out by the caller: as conditions
+    # here PostgreSQL checked them before the cheaper ones, on every room of the field hospital (the free beds)
+    # or by reading the open stays of every facility (the occupants).
+    return (
+        select(
+            Room.id,
+            Zone.name,
+            Room.name,
+            Room.sex,
+            Room.needs_disinfection,
+            # Not counted for an empty room awaiting disinfection: it is left out anyway.
+            case((and_(Room.needs_disinfection.is_(True), ~occupied), 0), else_=free_beds),
+            occupied,
+        )
+        .join(Zone, Zone.id == Room.zone_id)
+        .where(
+            Room.facility_id == bindparam("facility_id"),
+            Room.in_service.is_(True),
+            Room.closed_at.is_(None),
+            Room.sex.in_(bindparam("sex_rules", expanding=True)),
+            ~select(Stay.id)
+            .where(
+                *open_here,
+                or_(Stay.cohort_id != bindparam("cohort_id"), Stay.period_start != bindparam("starts_on")),
+            )
+            .exists(),
+        )
+    )
 
 
 def room_snapshots(
     session: Session, facility_id: int, rooms: Collection[int] | None = None
 ) -> list[RoomSnapshot]:
     """The rooms of a facility with their beds and current occupants, for the rules and the bed choice: every
-    room, or those of ids ``rooms``."""
+    room, or those of ids ``rooms`` (then one statement: a room, its beds and their occupants joined)."""
+    if rooms is not None:
+        return _sorted_snapshots(_few_room_snapshots(session, facility_id, rooms))
     zones = dict(
         session.execute(select(Zone.id, Zone.name).where(Zone.facility_id == facility_id)).tuples().all()
     )
@@ -553,11 +575,6 @@ def room_snapshots(
         .join(Room)
         .where(Room.facility_id == facility_id)
     )
-    stay_filter = Stay.facility_id == facility_id
-    if rooms is not None:
-        room_query = room_query.where(Room.id.in_(rooms))
-        bed_query = bed_query.where(Bed.room_id.in_(rooms))
-        stay_filter = and_(stay_filter, Stay.room_id.in_(rooms))
     room_rows = session.execute(room_query).all()
     beds_by_room: dict[int, list[Row[tuple[int, int, str, bool]]]] = defaultdict(list)
     for bed in session.execute(bed_query.order_by(Bed.room_id, Bed.position)):
@@ -565,45 +582,154 @@ def room_snapshots(
     occupants: dict[int, Occupant] = {}
     cohort_names: dict[int, str] = {}
     rows = session.execute(
-        select(
-            Stay.bed_id,
-            Person.id,
-            Person.sex,
-            Person.household_id,
-            Stay.cohort_id,
-            Cohort.name,
-            Stay.period_start,
-            Stay.admitted_at,
-            Person.birth_year,
-            Person.birth_date,
-        )
+        select(*_OCCUPANT_COLUMNS, Stay.bed_id)
         .join(Person, Person.id == Stay.person_id)
         .join(Cohort, Cohort.id == Stay.cohort_id)
-        .where(stay_filter, Stay.released_at.is_(None))
+        .where(Stay.facility_id == facility_id, Stay.released_at.is_(None))
     ).tuples()
-    for bed_id, person_id, sex, household_id, cohort_id, cohort_name, start, admitted, year, born in rows:
-        child = is_child(year, born, admitted.date())
-        occupants[bed_id] = Occupant(person_id, Sex(sex), household_id, cohort_id, start, child)
-        cohort_names[cohort_id] = cohort_name
+    for *columns, bed_id in rows:
+        occupant, cohort_name = _occupant(columns)
+        occupants[bed_id] = occupant
+        cohort_names[occupant.cohort_id] = cohort_name
     snapshots = []
     for room in room_rows:
         beds = tuple(
             BedSnapshot(b.id, b.label, b.in_service, occupants.get(b.id)) for b in beds_by_room[room.id]
         )
-        room_cohort = next((b.occupant.cohort_id for b in beds if b.occupant), None)
         snapshots.append(
-            RoomSnapshot(
-                room_id=room.id,
-                zone=zones[room.zone_id],
-                name=room.name,
-                sex=RoomSex(room.sex),
-                in_service=room.in_service,
-                closed=room.closed_at is not None,
-                needs_disinfection=room.needs_disinfection,
-                beds=beds,
-                cohort_name=cohort_names.get(room_cohort) if room_cohort is not None else None,
+            _room_snapshot(
+                room.id,
+                zones[room.zone_id],
+                room.name,
+                room.sex,
+                room.in_service,
+                room.closed_at is not None,
+                room.needs_disinfection,
+                beds,
+                cohort_names,
             )
         )
+    return _sorted_snapshots(snapshots)
+
+
+# An open stay's occupant as the room rules see them (``_occupant`` reads these columns in this order).
+_OCCUPANT_COLUMNS = (
+    Person.id,
+    Person.sex,
+    Person.household_id,
+    Stay.cohort_id,
+    Cohort.name,
+    Stay.period_start,
+    Stay.admitted_at,
+    Person.birth_year,
+    Person.birth_date,
+)
+
+
+def _occupant(columns: Sequence[Any]) -> tuple[Occupant, str]:
+    person_id, sex, household_id, cohort_id, cohort_name, start, admitted, year, born = columns
+    child = is_child(year, born, admitted.date())
+    return Occupant(person_id, Sex(sex), household_id, cohort_id, start, child), cohort_name
+
+
+def _room_snapshot(
+    room_id: int,
+    zone: str,
+    name: str,
+    sex: str,
+    in_service: bool,
+    closed: bool,
+    needs_disinfection: bool,
+    beds: tuple[BedSnapshot, ...],
+    cohort_names: dict[int, str],
+) -> RoomSnapshot:
+    room_cohort = next((b.occupant.cohort_id for b in beds if b.occupant), None)
+    return RoomSnapshot(
+        room_id=room_id,
+        zone=zone,
+        name=name,
+        sex=RoomSex(sex),
+        in_service=in_service,
+        closed=closed,
+        needs_disinfection=needs_disinfection,
+        beds=beds,
+        cohort_name=cohort_names.get(room_cohort) if room_cohort is not None else None,
+    )
+
+
+def _few_room_snapshots(session: Session, facility_id: int, rooms: Collection[int]) -> list[RoomSnapshot]:
+    """The snapshots of a few rooms in one statement: each bed with its room and its open stay's occupant (the
+    admission reads a handful of rooms, and each statement is a round trip to the server)."""
+    if not rooms:
+        return []
+    found = session.execute(
+        _few_rooms_statement(), {"facility_id": facility_id, "rooms": sorted(rooms)}
+    ).tuples()
+    heads: dict[int, tuple[Any, ...]] = {}
+    beds_by_room: dict[int, list[BedSnapshot]] = defaultdict(list)
+    cohort_names: dict[int, str] = {}
+    for row in found:
+        room_id = row[0]
+        heads.setdefault(room_id, row[1:7])
+        bed_id, label, bed_in_service = row[7:10]
+        if bed_id is None:
+            continue  # a room without beds
+        occupant = None
+        if row[10] is not None:
+            occupant, cohort_name = _occupant(row[10:])
+            cohort_names[occupant.cohort_id] = cohort_name
+        beds_by_room[room_id].append(BedSnapshot(bed_id, label, bed_in_service, occupant))
+    return [
+        _room_snapshot(
+            room_id,
+            zone,
+            name,
+            sex,
+            in_service,
+            closed_at is not None,
+            needs_disinfection,
+            tuple(beds_by_room[room_id]),
+            cohort_names,
+        )
+        for room_id, (zone, name, sex, in_service, closed_at, needs_disinfection) in heads.items()
+    ]
+
+
+@cache
+def _few_rooms_statement() -> Select[Any]:
+    """The query of ``_few_room_snapshots``, built once."""
+    return (
+        select(
+            Room.id,
+            Zone.name,
+            Room.name,
+            Room.sex,
+            Room.in_service,
+            Room.closed_at,
+            Room.needs_disinfection,
+            Bed.id,
+            Bed.label,
+            Bed.in_service,
+            *_OCCUPANT_COLUMNS,
+        )
+        .join(Zone, Zone.id == Room.zone_id)
+        .outerjoin(Bed, Bed.room_id == Room.id)
+        .outerjoin(
+            Stay,
+            and_(
+                Stay.bed_id == Bed.id,
+                Stay.released_at.is_(None),
+                Stay.facility_id == bindparam("facility_id"),
+            ),
+        )
+        .outerjoin(Person, Person.id == Stay.person_id)
+        .outerjoin(Cohort, Cohort.id == Stay.cohort_id)
+        .where(Room.facility_id == bindparam("facility_id"), Room.id.in_(bindparam("rooms", expanding=True)))
+        .order_by(Room.id, Bed.position, Bed.id)
+    )
+
+
+def _sorted_snapshots(snapshots: list[RoomSnapshot]) -> list[RoomSnapshot]:
     snapshots.sort(key=lambda s: (s.zone, _natural(s.name)))
     return snapshots
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, delete, func, insert, or_, select, union
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -479,10 +479,16 @@ def people_by_refs(session: Session, refs: Sequence[str | int], *, lock: bool = 
     query = select(Person).order_by(Person.id)
     if lock:
         query = query.with_for_update()
-    numbers = sorted({t for t in texts if t})
-    by_number = {p.id_number: p for p in session.scalars(query.where(Person.id_number.in_(numbers)))} if numbers else {}
-    own = sorted({int(t) for t in texts if t not in by_number and t.isdigit() and len(t) <= 9})
-    by_id = {p.id: p for p in session.scalars(query.where(Person.id.in_(own)))} if own else {}
+    wanted = {t for t in texts if t}
+    numbers = sorted(wanted)
+    # One statement for both ways of naming a person; an ID number wins over the program's own number.
+    own = sorted({int(t) for t in texts if t.isdigit() and len(t) <= 9})
+    ways = [Person.id_number.in_(numbers)] if numbers else []
+    if own:
+        ways.append(Person.id.in_(own))
+    rows = list(session.scalars(query.where(or_(*ways)))) if ways else []
+    by_number = {p.id_number: p for p in rows if p.id_number in wanted}
+    by_id = {p.id: p for p in rows}
     found = []
     for ref, text in zip(refs, texts, strict=True):
         person = by_number.get(text) if text else None
@@ -617,29 +623,50 @@ def _entries_upto(session: Session, word: str, most: int) -> int:
     return int(session.scalar(select(func.count()).select_from(some)) or 0)
 
 
-# The distinct indexed words from :low up to :high, each found by one step down the index (a loose index scan:
-# neither database skips through an index by itself), so that "nguyen" costs one step, not 80,000 entries.
-_WORDS_STARTING = sql_text(
-    """
-    WITH RECURSIVE word(token) AS (
-        SELECT min(token) FROM person_token WHERE token >= :low AND token < :high
-        UNION ALL
-        SELECT (SELECT min(t.token) FROM person_token t WHERE t.token > word.token AND t.token < :high)
-        FROM word WHERE word.token IS NOT NULL
-    )
-    SELECT token FROM word WHERE token IS NOT NULL LIMIT :most
-    """
-)
+def _word_facts(session: Session, words: Sequence[str]) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """For each word, in one statement: its index entries counted no further than RARE_ENOUGH
+    (``_entries_upto``), and the distinct indexed words starting with it, at most MAX_WALKED_WORDS + 1 of them
+    (a loose index scan, one step down the index for each word: neither database skips through an index by
+    itself, so "nguyen" costs one step, not 80,000 entries)."""
+    ctes = []
+    parts = []
+    params: dict[str, object] = {"most_entries": RARE_ENOUGH, "most_words": MAX_WALKED_WORDS + 1}
+    for i, word in enumerate(words):
+        params[f"low{i}"], params[f"high{i}"] = word, word + "\uffff"
+        ctes.append(
+            f"""word{i}(token, n) AS (
+                SELECT min(token), 1 FROM person_token WHERE token >= :low{i} AND token < :high{i}
+                UNION ALL
+                SELECT (SELECT min(t.token) FROM person_token t WHERE t.token > word{i}.token AND t.token < :high{i}),
+                       word{i}.n + 1
+                FROM word{i} WHERE word{i}.token IS NOT NULL AND word{i}.n < :most_words
+            )"""
+        )
+        parts.append(
+            f"""SELECT {i} AS word, NULL AS token, (
+                    SELECT count(*) FROM (
+                        SELECT token FROM person_token WHERE token >= :low{i} AND token < :high{i}
+                        ORDER BY token LIMIT :most_entries
+                    ) AS entries{i}
+                ) AS entries"""
+        )
+        parts.append(f"SELECT {i}, token, NULL FROM word{i} WHERE token IS NOT NULL")
+    statement = "WITH RECURSIVE " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
+    counts = {word: 0 for word in words}
+    starting: dict[str, list[str]] = {word: [] for word in words}
+    for i, token, entries in session.execute(sql_text(statement), params).tuples():
+        if token is None:
+            counts[words[i]] = int(entries or 0)
+        else:
+            starting[words[i]].append(token)
+    return counts, starting
 
 
-def _words_starting(session: Session, word: str, most: int) -> list[str]:
-    """The distinct indexed words starting with ``word``, at most ``most`` + 1 of them."""
-    found = session.execute(_WORDS_STARTING, {"low": word, "high": word + "\uffff", "most": most + 1})
-    return list(found.scalars())
-
-
-def _found(session: Session, words: Sequence[str], limit: int, pre_registered_only: bool) -> list[int]:
-    """The people with every word, in name order, the first ``limit``: read through the rarest word.
+def _walks(
+    session: Session, words: Sequence[str], limit: int, pre_registered_only: bool
+) -> list[Select[tuple[str, int]]]:
+    """The statements that give (sort key, person) of the people with every word, read through the rarest word;
+    the first ``limit`` of their entries together, in name order, are the people found. Empty: nobody.
 
     A rare word's entries (fewer than RARE_ENOUGH) are few enough to check and sort. When every word is common,
     each indexed word the rarest one is a prefix of is walked in name order (the index holds the sort key) and
@@ -647,26 +674,44 @@ def _found(session: Session, words: Sequence[str], limit: int, pre_registered_on
     many distinct words ("n", "09") has its entries sorted when they are not too many, else people are walked in
     name order, each checked for every word, until ``limit`` are found.
     """
-    counts = {word: _entries_upto(session, word, RARE_ENOUGH) for word in words}
+    counts, starting = _word_facts(session, words)
     rarest = min(words, key=lambda w: counts[w])
     if counts[rarest] == 0:
         return []
     others = [w for w in words if w != rarest]
     if counts[rarest] < RARE_ENOUGH:
-        walks = [_matching(_prefix(rarest), others, pre_registered_only, limit, several=True)]
-    else:
-        tokens = _words_starting(session, rarest, MAX_WALKED_WORDS)
-        if len(tokens) > MAX_WALKED_WORDS and _entries_upto(session, rarest, SORT_AT_MOST) < SORT_AT_MOST:
-            walks = [_matching(_prefix(rarest), others, pre_registered_only, limit, several=True)]
-        elif len(tokens) > MAX_WALKED_WORDS:
-            walks = [_people_in_order(words, pre_registered_only, limit)]
-        else:
-            walks = [
-                _matching(PersonToken.token == token, others, pre_registered_only, limit, several=False)
-                for token in tokens
-            ]
+        return [_matching(_prefix(rarest), others, pre_registered_only, limit, several=True)]
+    tokens = starting[rarest]
+    if len(tokens) > MAX_WALKED_WORDS and _entries_upto(session, rarest, SORT_AT_MOST) < SORT_AT_MOST:
+        return [_matching(_prefix(rarest), others, pre_registered_only, limit, several=True)]
+    if len(tokens) > MAX_WALKED_WORDS:
+        return [_people_in_order(words, pre_registered_only, limit)]
+    return [
+        _matching(PersonToken.token == token, others, pre_registered_only, limit, several=False)
+        for token in tokens
+    ]
+
+
+def _found(session: Session, words: Sequence[str], limit: int, pre_registered_only: bool) -> list[int]:
+    """The people with every word, in name order, the first ``limit`` (``_walks``)."""
+    walks = _walks(session, words, limit, pre_registered_only)
     entries = {(key, person) for walk in walks for key, person in session.execute(walk).tuples()}
     return [person for _, person in sorted(entries)[:limit]]
+
+
+def _found_in_order(walks: Sequence[Select[tuple[str, int]]], limit: int) -> Subquery:
+    """What ``_found`` gives, as a subquery of (sort key, person) to join: the walks merged by the database (each
+    in a subquery of its own, as a compound statement needs), the same entries once, the first ``limit``."""
+    parts = [select(walk.subquery()) for walk in walks]
+    merged = (union(*parts) if len(parts) > 1 else parts[0]).subquery()
+    key, person = merged.c[0], merged.c[1]
+    return (
+        select(key.label("sort_key"), person.label("person_id"))
+        .distinct()
+        .order_by(key, person)
+        .limit(limit)
+        .subquery()
+    )
 
 
 def _exact(session: Session, word: str, limit: int, pre_registered_only: bool) -> list[int]:
@@ -693,22 +738,36 @@ def search_people(
         if not words:
             query = search_statement(text, limit=limit, pre_registered_only=pre_registered_only)
         else:
-            found = _found(session, words, limit, pre_registered_only)
-            if len(words) == 1:
+            # Plain rows of the person's columns: no ORM object for a list that is only shown.
+            columns = (Person.__table__, Household.code.label("household_code"), Facility.code, Room.name)
+            if len(words) == 1 and any(ch.isdigit() for ch in words[0]):
+                # An exact ID number or phone comes first: the people are found, then read.
+                found = _found(session, words, limit, pre_registered_only)
                 exact = _exact(session, words[0], limit, pre_registered_only)
                 found = [*exact, *(p for p in found if p not in exact)][:limit]
-            if not found:
-                return []
-            # Plain rows of the person's columns: no ORM object for a list that is only shown.
-            query = _with_stay(
-                select(Person.__table__, Household.code.label("household_code"), Facility.code, Room.name)
-                .outerjoin(Household, Household.id == Person.household_id)
-            ).where(Person.id.in_(found))
-            place = {person: i for i, person in enumerate(found)}
-            shown = sorted(session.execute(query).all(), key=lambda r: place[r.id])
+                if not found:
+                    return []
+                rows = _with_stay(
+                    select(*columns).outerjoin(Household, Household.id == Person.household_id)
+                ).where(Person.id.in_(found))
+                place = {person: i for i, person in enumerate(found)}
+                shown = sorted(session.execute(rows).all(), key=lambda r: place[r.id])
+            else:
+                # The walks and the rows in one statement: each statement is a round trip to the server.
+                walks = _walks(session, words, limit, pre_registered_only)
+                if not walks:
+                    return []
+                found_in_order = _found_in_order(walks, limit)
+                rows = _with_stay(
+                    select(*columns)
+                    .select_from(found_in_order)
+                    .join(Person, Person.id == found_in_order.c.person_id)
+                    .outerjoin(Household, Household.id == Person.household_id)
+                ).order_by(found_in_order.c.sort_key, found_in_order.c.person_id)
+                shown = list(session.execute(rows).all())
             return [_person_row(r, r.household_code, (r[-2], r[-1]) if r[-2] else None) for r in shown]
-        rows = session.execute(query.options(selectinload(Person.household))).tuples().all()
-        return [person_row(p, (code, room) if code else None) for p, code, room in rows]
+        found_rows = session.execute(query.options(selectinload(Person.household))).tuples().all()
+        return [person_row(p, (code, room) if code else None) for p, code, room in found_rows]
 
 
 def protected_on(person: Person, on: date) -> bool:

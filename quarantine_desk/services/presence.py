@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import Room, RoomStateChange, Stay
 from quarantine_desk.domain.meals import leaves_after
-from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.domain.rooms import RoomSnapshot, RoomState
 
 
 def present_at(at: datetime) -> ColumnElement[bool]:
@@ -181,5 +181,21 @@ def record_room_state(session: Session, room: Room, at: datetime) -> None:
             closed=room.closed_at is not None,
             needs_disinfection=room.needs_disinfection,
             beds_in_service=int(beds),
+        )
+    )
+
+
+def record_admitted_room_state(session: Session, room: RoomSnapshot, at: datetime) -> None:
+    """``record_room_state`` for a room that takes a newcomer, from its snapshot read under the facility's lock
+    (nothing else changes the room meanwhile): no longer awaiting disinfection, its beds counted from the snapshot
+    instead of read again."""
+    session.add(
+        RoomStateChange(
+            room_id=room.room_id,
+            at=at,
+            in_service=room.in_service,
+            closed=room.closed,
+            needs_disinfection=False,
+            beds_in_service=sum(1 for bed in room.beds if bed.in_service),
         )
     )

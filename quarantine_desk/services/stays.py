@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import Select, func, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import (
@@ -48,6 +48,7 @@ from quarantine_desk.domain.errors import (
 from quarantine_desk.domain.people import Sex
 from quarantine_desk.domain.placement import Assignment, Reason, choose_beds
 from quarantine_desk.domain.policy import (
+    PolicyProfile,
     TestRecord,
     choose_policy,
     planned_release,
@@ -55,7 +56,13 @@ from quarantine_desk.domain.policy import (
     test_schedule,
 )
 from quarantine_desk.domain.roles import Permission
-from quarantine_desk.domain.rooms import Arrival, RoomSnapshot, check_admission, fitting_rooms
+from quarantine_desk.domain.rooms import (
+    Arrival,
+    BedSnapshot,
+    RoomSnapshot,
+    check_admission,
+    fitting_rooms,
+)
 from quarantine_desk.domain.stays import RELEASE_OUTCOMES, StayOutcome, TestResult, is_child, roster_moment
 from quarantine_desk.domain.text import clean_text, nfc, required_text
 from quarantine_desk.services import audit, scope
@@ -69,7 +76,12 @@ from quarantine_desk.services.facilities import (
 from quarantine_desk.services.moments import moment
 from quarantine_desk.services.people import people_by_refs, person_by_ref, protected_on
 from quarantine_desk.services.policies import copy_policy, profiles, stay_policy
-from quarantine_desk.services.presence import present_at, present_count, record_room_state
+from quarantine_desk.services.presence import (
+    present_at,
+    present_count,
+    record_admitted_room_state,
+    record_room_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +202,14 @@ def _cohort(
 ) -> Cohort:
     """The facility's cohort of that name, joined on day ``on`` (R2: only on the day its people were admitted)."""
     name = required_text(name, "cohort")
-    cohort = session.scalar(select(Cohort).where(Cohort.facility_id == facility.id, Cohort.name == name))
+    # The cohort and its day in one statement (``cohort_day``).
+    first = select(func.min(Stay.admitted_at)).where(Stay.cohort_id == Cohort.id).scalar_subquery()
+    found = (
+        session.execute(select(Cohort, first).where(Cohort.facility_id == facility.id, Cohort.name == name))
+        .tuples()
+        .first()
+    )
+    cohort = found[0] if found is not None else None
     if cohort is None:
         if not create:
             raise NotFound("cohort", name)
@@ -221,7 +240,8 @@ def _cohort(
             source=cohort.source,
         )
         return cohort
-    check_joins_cohort(cohort.name, cohort_day(session, cohort.id), on)
+    assert found is not None
+    check_joins_cohort(cohort.name, found[1].date() if found[1] is not None else None, on)
     return cohort
 
 
@@ -285,23 +305,21 @@ def _start_stay(
     person: Person,
     facility: Facility,
     cohort: Cohort,
-    room: Room,
-    bed: Bed,
+    room: RoomSnapshot,
+    bed: BedSnapshot,
     at: datetime,
     reason: Reason | None,
+    policies: Sequence[PolicyProfile],
 ) -> AdmitResult:
-    existing = _open_stay(session, person)
-    if existing is not None:
-        where = session.get(Room, existing.room_id)
-        other = session.get(Facility, existing.facility_id)
-        raise PersonAlreadyStaying(person.full_name, other.code if other else "", where.name if where else "")
-    profile = choose_policy(profiles(session), at.date(), protected_on(person, at.date()))
+    """Start the stay in ``bed`` of ``room``, both as read under the facility's lock in this transaction; the
+    caller has locked the person and found them staying nowhere (R1)."""
+    profile = choose_policy(policies, at.date(), protected_on(person, at.date()))
     start = at.date()
     stay = Stay(
         person_id=person.id,
         facility_id=facility.id,
-        room_id=room.id,
-        bed_id=bed.id,
+        room_id=room.room_id,
+        bed_id=bed.bed_id,
         cohort_id=cohort.id,
         admitted_at=at,
         period_start=start,
@@ -310,8 +328,10 @@ def _start_stay(
     copy_policy(stay, profile)
     session.add(stay)
     person.pre_registered = False
-    room.needs_disinfection = False
-    record_room_state(session, room, at)
+    if room.needs_disinfection:
+        # The rules let the newcomer in (R4 holds): the room no longer awaits disinfection.
+        session.execute(update(Room).where(Room.id == room.room_id).values(needs_disinfection=False))
+    record_admitted_room_state(session, room, at)
     session.flush()
     schedule = tuple(due for _, due in test_schedule(start, profile))
     audit.record(
@@ -343,6 +363,24 @@ def _start_stay(
         profile.name,
         reason.value if reason else None,
     )
+
+
+def _refuse_if_staying(session: Session, people: Sequence[Person]) -> None:
+    """R1: one open stay per person (the people are locked, so none can start meanwhile)."""
+    staying = {
+        s.person_id: s
+        for s in session.scalars(
+            select(Stay).where(Stay.person_id.in_([p.id for p in people]), Stay.released_at.is_(None))
+        )
+    }
+    for person in people:
+        existing = staying.get(person.id)
+        if existing is not None:
+            where = session.get(Room, existing.room_id)
+            other = session.get(Facility, existing.facility_id)
+            raise PersonAlreadyStaying(
+                person.full_name, other.code if other else "", where.name if where else ""
+            )
 
 
 def admit(
@@ -396,10 +434,13 @@ def admit(
             )
         except ChildAlone as exc:
             raise ChildAlone(person.full_name, exc.room, exc.reason, exc.options) from exc
-        bed_row = next(b for b in target.beds if b.id == chosen.bed_id)
+        chosen_bed = next(b for b in snap.beds if b.bed_id == chosen.bed_id)
+        _refuse_if_staying(session, [person])
         if as_contact:
             _restart_as_contacts(session, desk, facility, target, at, person)
-        return _start_stay(session, desk, person, facility, cohort, target, bed_row, at, None)
+        return _start_stay(
+            session, desk, person, facility, cohort, snap, chosen_bed, at, None, profiles(session)
+        )
 
 
 def _restart_as_contacts(
@@ -536,30 +577,20 @@ def admit_group(
         people = people_by_refs(session, person_refs, lock=True)
         if len({p.id for p in people}) != len(people):
             raise InvalidInput("people", "duplicate")
-        staying = {
-            s.person_id: s
-            for s in session.scalars(
-                select(Stay).where(Stay.person_id.in_([p.id for p in people]), Stay.released_at.is_(None))
-            )
-        }
-        for person in people:
-            existing = staying.get(person.id)
-            if existing is not None:
-                where = session.get(Room, existing.room_id)
-                other = session.get(Facility, existing.facility_id)
-                raise PersonAlreadyStaying(
-                    person.full_name, other.code if other else "", where.name if where else ""
-                )
+        _refuse_if_staying(session, people)
         cohort = _cohort(session, desk, facility, cohort_name, create=True, on=at.date(), new=new_cohort)
-        assignments, _rooms = _place(session, facility, people, cohort, at.date())
+        assignments, rooms = _place(session, facility, people, cohort, at.date())
         by_id = {p.id: p for p in people}
+        policies = profiles(session)
         results = []
         for a in assignments:
-            room = session.get(Room, a.room_id)
-            bed = session.get(Bed, a.bed_id)
-            assert room is not None and bed is not None
+            # The room and bed as read for the choice, under the facility's lock: not read again.
+            room = rooms[a.room_id]
+            bed = next(b for b in room.beds if b.bed_id == a.bed_id)
             results.append(
-                _start_stay(session, desk, by_id[a.person_id], facility, cohort, room, bed, at, a.reason)
+                _start_stay(
+                    session, desk, by_id[a.person_id], facility, cohort, room, bed, at, a.reason, policies
+                )
             )
         return results
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import Connection, Engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from quarantine_desk.db.engine import sqlite_file
@@ -39,20 +39,45 @@ SENDER = uuid.uuid4().hex[:12]
 
 
 def announce(session: Session, tables: Iterable[str]) -> None:
-    """Inside a PostgreSQL write transaction: tell the listening PCs which tables it changes (sent on commit;
-    the same notice twice in one transaction is delivered once)."""
-    names = sorted(set(tables))
+    """Inside a PostgreSQL write transaction: tell the listening PCs which tables it changes. The tables are kept
+    on the transaction's connection and sent in one notice just before it commits (delivered when, and only if,
+    it commits): one statement for the whole transaction instead of one for each flush."""
+    names = set(tables)
     if not names or session.get_bind().dialect.name != "postgresql":
         return
-    payload = f"{SENDER}:{','.join(names)}"[:7900]  # NOTIFY payloads stop short of 8000 bytes
-    session.connection().execute(
-        text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload}
-    )
+    connection = session.connection()
+    _send_on_commit(connection.engine)
+    connection.info.setdefault(_QUEUED, set()).update(names)
 
 
-def announce_flushes(sessions: sessionmaker[Session]) -> None:
-    """Announce what each flush of ``sessions`` writes, the last one too: the one a commit makes after the
-    ``before_commit`` hooks have added their rows (the audit trail's events are added there)."""
+# The tables a connection's open transaction has changed, not yet announced.
+_QUEUED = "quarantine_desk_tables_to_announce"
+
+
+def _send_on_commit(engine: Engine) -> None:
+    if engine.dialect.name == "postgresql" and not event.contains(engine, "commit", _send_queued):
+        event.listen(engine, "begin", _drop_queued)
+        event.listen(engine, "commit", _send_queued)
+        event.listen(engine, "rollback", _drop_queued)
+
+
+def _send_queued(connection: Connection) -> None:
+    names = sorted(connection.info.pop(_QUEUED, None) or ())
+    if names:
+        payload = f"{SENDER}:{','.join(names)}"[:7900]  # NOTIFY payloads stop short of 8000 bytes
+        connection.exec_driver_sql(
+            "SELECT pg_notify(%(channel)s, %(payload)s)", {"channel": CHANNEL, "payload": payload}
+        )
+
+
+def _drop_queued(connection: Connection) -> None:
+    connection.info.pop(_QUEUED, None)
+
+
+def announce_flushes(sessions: sessionmaker[Session], engine: Engine) -> None:
+    """Announce what each flush of ``sessions`` on ``engine`` writes, the last one too: the one a commit makes
+    after the ``before_commit`` hooks have added their rows (the audit trail's events are added there)."""
+    _send_on_commit(engine)
     event.listen(sessions, "after_flush", _after_flush)
 
 
