@@ -38,7 +38,7 @@ from quarantine_desk.services.people import (
     check_details,
     check_new_person,
     index_people,
-    token_rows,
+    search_tokens,
 )
 
 if TYPE_CHECKING:
@@ -99,9 +99,26 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class _Good:
+    """A checked row, with what the write needs worked out beforehand (outside the transaction, so that the
+    write lock is held for the writing only): the name's sort key, its folded form and the search words."""
+
     row: int
     person: CheckedPerson
     details: dict[str, object]
+    key: str = ""
+    folded: str = ""
+    tokens: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, row: int, person: CheckedPerson, details: dict[str, object]) -> _Good:
+        return cls(
+            row,
+            person,
+            details,
+            name_sort_key(person.full_name),
+            fold(person.full_name),
+            tuple(sorted(search_tokens(person.full_name, person.id_number, person.phone))),
+        )
 
 
 def read_list(path: Path) -> importer.ImportSheet:
@@ -143,7 +160,7 @@ def import_people(
         except InvalidInput as exc:
             rejected.append(Rejected(raw.row_number, exc.field, exc.reason, _describe(exc, lang), raw.cells))
         else:
-            good.append(_Good(raw.row_number, checked, details))
+            good.append(_Good.of(raw.row_number, checked, details))
         if done % BATCH == 0:
             check_stop(should_stop)
             if progress is not None:
@@ -322,9 +339,7 @@ def _match(
         # The (name, year) pairs themselves, not every name with every year: a list of common names and fifty
         # birth years would otherwise match a good part of a province's records.
         named = {(g.person.full_name, g.person.birth_year) for g in batch}
-        keys = {
-            name_sort_key(name) for name, _ in named
-        }  # the name's sort key: indexed, where the name is not
+        keys = {g.key for g in batch}  # the name's sort key: indexed, where the name is not
         # One query a batch: the people of these ID numbers or these names and years, with their open stay
         found = (
             session.execute(
@@ -356,13 +371,13 @@ def _match(
             by = "id_number"
             if c.id_number and c.id_number in known_by_id:
                 person = known_by_id[c.id_number]
-                if fold(person.full_name) != fold(c.full_name):
+                if fold(person.full_name) != g.folded:
                     error = InvalidInput("id_number", "belongs_to_other", c.id_number, name=person.full_name)
                     rejected.append(Rejected(g.row, "id_number", error.reason, _describe(error, lang)))
                     continue
             else:
                 by = "name_born"
-                for candidate in known_by_name.get((fold(c.full_name), c.birth_year), []):
+                for candidate in known_by_name.get((g.folded, c.birth_year), []):
                     if _same_person(candidate, c.sex.value, c.id_number, c.phone, c.address):
                         person = candidate
                         break
@@ -465,7 +480,7 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
             "last_dose_on": c.last_dose_on,
             "recovered_on": c.recovered_on,
             "pre_registered": True,
-            "sort_key": name_sort_key(c.full_name),
+            "sort_key": g.key,
             "created_at": now,
             **g.details,
         }
@@ -504,9 +519,9 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
 
 def _tokens(ids: Sequence[int], new: Sequence[_Good]) -> list[dict[str, Any]]:
     return [
-        row
+        {"person_id": person_id, "token": token, "sort_key": g.key}
         for person_id, g in zip(ids, new, strict=True)
-        for row in token_rows(person_id, g.person.full_name, g.person.id_number, g.person.phone)
+        for token in g.tokens
     ]
 
 
