@@ -429,6 +429,11 @@ Choose a backup to restore? The damaged file is kept beside it, not deleted.</tr
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/audit_text.py" line="103"/>
+        <source>ghi sau vì cơ sở dữ liệu đang bận (mã)</source>
+        <translation>recorded later, the database being busy (code)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/audit_text.py" line="103"/>
         <source>khu cách ly</source>
         <translation>facilities</translation>
     </message>
