@@ -154,7 +154,12 @@ def make_engine(url: str, *, check: bool = True) -> Engine:
             engine = create_engine(
                 url,
                 pool_pre_ping=True,
-                connect_args={"connect_timeout": 5, "options": "-c max_parallel_workers_per_gather=0"},
+                # quarantine_desk.sender: the program's own connection, which announces its writes itself (the
+                # triggers of migration 0016 announce those made around it, in psql for instance)
+                connect_args={
+                    "connect_timeout": 5,
+                    "options": "-c max_parallel_workers_per_gather=0 -c quarantine_desk.sender=program",
+                },
                 pool_size=2,
                 max_overflow=4,
             )
