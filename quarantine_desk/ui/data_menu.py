@@ -8,11 +8,12 @@ taken when the window opens and every few hours (``ScheduledBackups``), listed a
 
 from __future__ import annotations
 
+import errno
 import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quarantine_desk.domain.errors import InvalidInput
+from quarantine_desk.domain.errors import DeskError, InvalidInput
 from quarantine_desk.messages import describe
 from quarantine_desk.services import autobackup, backup, sealed
 from quarantine_desk.services.context import Desk
@@ -111,7 +112,7 @@ def ask_backup_passphrase(parent: QWidget, lang: str = "vi") -> tuple[bool, str 
     return True, dialog.passphrase()
 
 
-def ask_restore_passphrase(parent: QWidget, path: str, lang: str = "vi") -> tuple[bool, str | None]:
+def ask_restore_passphrase(parent: QWidget | None, path: str, lang: str = "vi") -> tuple[bool, str | None]:
     """For an encrypted backup, its passphrase; (True, None) for a file that is not encrypted."""
     if not sealed.is_sealed(Path(path)):
         return True, None
@@ -239,27 +240,54 @@ class AutomaticBackupsDialog(QDialog):
 
 class ScheduledBackups(QObject):
     """Takes the automatic backup of a SQLite database now and every ``autobackup.EVERY_HOURS`` hours while the
-    window is open, off the GUI thread; on PostgreSQL it does nothing."""
+    window is open, off the GUI thread; on PostgreSQL it does nothing. A backup that fails does not stop the work
+    at the gate: ``failed`` says why, in words for the person at the desk (the window shows it), and the log keeps
+    the details."""
 
-    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
+    failed = Signal(str)
+
+    def __init__(self, desk: Desk, parent: QObject | None = None, lang: str = "vi") -> None:
         super().__init__(parent)
         self.desk = desk
+        self.lang = lang
         self.timer = QTimer(self)
         self.timer.setInterval(autobackup.EVERY_HOURS * 3600 * 1000)
         self.timer.timeout.connect(self.take)
         if desk.dialect == "sqlite":
             self.timer.start()
-            self.take()
+            QTimer.singleShot(0, self.take)  # once the caller has connected ``failed``
 
     def take(self) -> None:
-        readers().submit(_take_scheduled, self.desk)
+        readers().submit(self._take)
+
+    def _take(self) -> None:  # on a reader thread: the signal reaches the window on its own thread
+        try:
+            autobackup.take_scheduled(self.desk)
+        except Exception as exc:
+            log.exception("automatic backup failed")
+            self.failed.emit(backup_failure_text(exc, self.lang))
 
 
-def _take_scheduled(desk: Desk) -> None:
-    try:
-        autobackup.take_scheduled(desk)
-    except Exception:  # a backup that fails must not stop the work at the gate; the log says why
-        log.exception("automatic backup failed")
+def backup_failure_text(exc: BaseException, lang: str) -> str:
+    """Why the automatic backup failed, and what to do, for the person at the desk."""
+    if isinstance(exc, DeskError):
+        why = describe(exc, lang)
+    elif isinstance(exc, OSError):
+        known = {
+            errno.ENOSPC: QCoreApplication.translate("DataMenu", "ổ đĩa đã đầy"),
+            errno.EACCES: QCoreApplication.translate("DataMenu", "không có quyền ghi vào thư mục sao lưu"),
+            errno.EROFS: QCoreApplication.translate("DataMenu", "ổ đĩa chỉ cho đọc"),
+        }
+        why = QCoreApplication.translate("DataMenu", "không ghi được tệp sao lưu ({0}).").format(
+            known.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+        )
+    else:
+        why = QCoreApplication.translate("DataMenu", "lỗi ngoài dự kiến; chi tiết trong nhật ký.")
+    return QCoreApplication.translate(
+        "DataMenu",
+        "Sao lưu tự động không thành công: {0}\n\nDữ liệu vẫn được ghi bình thường, nhưng chưa có bản sao lưu "
+        "mới. Hãy kiểm tra chỗ trống trên đĩa, hoặc sao lưu ngay bằng Tệp → Sao lưu dữ liệu…",
+    ).format(why)
 
 
 class DatabaseChoiceDialog(QDialog):
