@@ -62,7 +62,8 @@ def login(args: argparse.Namespace) -> Desk:
         desk.close()
         raise LoginRequired()
     try:
-        return auth.login(desk, args.user, password())
+        # A command that only reads does not wait for another PC's long write to record the login (auth.login)
+        return auth.login(desk, args.user, password(), reading=getattr(args, "reads_only", False))
     except BaseException:
         desk.close()
         raise

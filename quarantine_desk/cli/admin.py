@@ -253,7 +253,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "check", help="kiểm tra dữ liệu theo các quy tắc (thoát 0: đúng; 3: có vi phạm, liệt kê từng lỗi)"
     )
-    p.set_defaults(handler=cmd_check)
+    p.set_defaults(handler=cmd_check, reads_only=True)
 
     p = sub.add_parser("demo", help="tạo khu cách ly mẫu")
     p.add_argument("--people", type=number("demo_people", 1, 50_000), default=150)
@@ -271,7 +271,7 @@ def register(sub: Any) -> None:
     p.add_argument("--capacity", type=number("capacity", 1, 100_000))
     p.set_defaults(handler=cmd_facility_add)
     p = facility.add_parser("list")
-    p.set_defaults(handler=cmd_facility_list)
+    p.set_defaults(handler=cmd_facility_list, reads_only=True)
     p = facility.add_parser("close", help="đóng khu (chỉ khi không còn ai đang cách ly)")
     p.add_argument("code")
     p.set_defaults(handler=cmd_facility_close)
@@ -305,7 +305,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("rooms", help="tình trạng các phòng")
     p.add_argument("facility")
-    p.set_defaults(handler=cmd_rooms)
+    p.set_defaults(handler=cmd_rooms, reads_only=True)
 
     user = sub.add_parser("user", help="người dùng").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -323,7 +323,7 @@ def register(sub: Any) -> None:
     _scope_options(p, required=False)
     p.set_defaults(handler=cmd_user_set)
     p = user.add_parser("list", help="người dùng, vai trò và khu cách ly")
-    p.set_defaults(handler=cmd_user_list)
+    p.set_defaults(handler=cmd_user_list, reads_only=True)
     p = user.add_parser("unlock", help="cho đăng nhập lại ngay sau nhiều lần nhập sai mật khẩu")
     p.add_argument("username")
     p.set_defaults(handler=cmd_user_unlock)

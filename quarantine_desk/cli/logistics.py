@@ -310,7 +310,7 @@ def register(sub: Any) -> None:
     )
     p = stock.add_parser("list", help="tồn kho của khu (mặc định)")
     p.add_argument("facility")
-    p.set_defaults(handler=cmd_stock)
+    p.set_defaults(handler=cmd_stock, reads_only=True)
     for name, handler, help_text in (
         ("receive", cmd_stock_receive, "nhập kho"),
         ("issue", cmd_stock_issue, "xuất kho (không quá số còn lại)"),

@@ -247,4 +247,4 @@ def register(sub: Any) -> None:
     p = search.add_parser("search")
     p.add_argument("text")
     p.add_argument("--limit", type=number("limit", 1, 10_000), default=50)
-    p.set_defaults(handler=cmd_people_search)
+    p.set_defaults(handler=cmd_people_search, reads_only=True)

@@ -162,7 +162,7 @@ def register(sub: Any) -> None:
         dest="action", required=True, parser_class=Parser
     )
     p = policy.add_parser("list", help="các quy định và thời gian hiệu lực")
-    p.set_defaults(handler=cmd_policy_list)
+    p.set_defaults(handler=cmd_policy_list, reads_only=True)
     p = policy.add_parser("add", help="thêm quy định; chỉ áp dụng cho người vào sau")
     p.add_argument("--name", required=True)
     p.add_argument("--days", type=number("days", 1, 60), required=True)
@@ -183,4 +183,4 @@ def register(sub: Any) -> None:
     p = cohort.add_parser("list", help="các nhóm của khu: loại, ngày, nguồn, phòng, số người")
     p.add_argument("facility")
     p.add_argument("--at")
-    p.set_defaults(handler=cmd_cohort_list)
+    p.set_defaults(handler=cmd_cohort_list, reads_only=True)

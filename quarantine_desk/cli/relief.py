@@ -218,7 +218,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_relief_report)
     p = rel.add_parser("list", help="các đợt cứu trợ của khu")
     p.add_argument("facility")
-    p.set_defaults(handler=cmd_relief_list)
+    p.set_defaults(handler=cmd_relief_list, reads_only=True)
 
     p = sub.add_parser("support-list", help="danh sách hỗ trợ theo Nghị quyết 68/NQ-CP")
     p.add_argument("facility")
@@ -232,7 +232,7 @@ def register(sub: Any) -> None:
     )
     p = rate.add_parser("list", help="định mức đang áp dụng")
     p.add_argument("--date")
-    p.set_defaults(handler=cmd_rates)
+    p.set_defaults(handler=cmd_rates, reads_only=True)
     p = rate.add_parser("set", help="định mức mới từ một ngày")
     p.add_argument(
         "key", help="meal.breakfast, meal.lunch, meal.dinner, support.daily, support.max_days, support.child"

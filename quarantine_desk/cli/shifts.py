@@ -343,7 +343,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_staff_add)
     p = staff.add_parser("list", help="danh sách nhân viên")
     p.add_argument("facility")
-    p.set_defaults(handler=cmd_staff_list)
+    p.set_defaults(handler=cmd_staff_list, reads_only=True)
     p = staff.add_parser("schedule", help="lịch xét nghiệm nhân viên của khu: mỗi N ngày")
     p.add_argument("facility")
     p.add_argument(

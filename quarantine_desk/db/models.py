@@ -56,6 +56,8 @@ class Facility(Base):
     address: Mapped[str | None] = mapped_column(String(300))
     capacity: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Raised by each edit of the facility's details: an editor showing an older one is refused (StaleEdit).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Key of the HMAC that signs release certificates; never shown, never exported.
     secret: Mapped[str] = mapped_column(String(64))
     # Ed25519 key pair (hex) that signs the QR codes of release certificates; only the public half leaves the
@@ -299,6 +301,9 @@ class Stay(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Raised by each change of the stay (a positive test, a restart, a new planned release, its end): a release
+    # or transfer chosen on an older one is refused (StaleEdit).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)

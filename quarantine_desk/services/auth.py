@@ -17,22 +17,27 @@ them again through the program.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import secrets
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from quarantine_desk.db.models import Facility, LoginFailure, User, UserFacility
+from quarantine_desk.db.engine import sqlite_file
+from quarantine_desk.db.models import AuditEvent, Facility, LoginFailure, User, UserFacility
 from quarantine_desk.domain.errors import (
     AccountTampered,
     AlreadyExists,
+    DatabaseBusy,
     InvalidInput,
     LoginFailed,
     LoginSlowedDown,
@@ -209,11 +214,18 @@ class _Account:
     failures: int
 
 
-def login(desk: Desk, username: str, password: str, source: str | None = None) -> Desk:
+def login(
+    desk: Desk, username: str, password: str, source: str | None = None, *, reading: bool = False
+) -> Desk:
     """Check the password; returns the desk acting as that user.
 
     An unknown or deactivated user and a wrong password get the same answer after the same work (one read, one
-    argon2 check, one short write). ``source`` says where the attempt comes from (default: this PC)."""
+    argon2 check, one short write). ``source`` says where the attempt comes from (default: this PC).
+
+    ``reading``: the login is for work that only reads (a list on the command line). On SQLite, where a write
+    waits for the one write lock, a right password then waits at most READING_WAIT for it; when another PC holds
+    it longer, the login event is kept in a file beside the database (``pending_logins``) and recorded, with its
+    own time, by the next login that writes; the read goes on without the lock, as reads do."""
     name = nfc(username).strip().lower()[:50]
     source = (source or default_source())[:100]
     now = desk.now()
@@ -235,15 +247,95 @@ def login(desk: Desk, username: str, password: str, source: str | None = None) -
         _hasher.hash(password) if right and _hasher.check_needs_rehash(account.password_hash or "") else None
     )
     outcome: Desk | AccountTampered | LoginFailed = LoginFailed(name)
-    with desk.write(None) as session:
-        user = session.get(User, account.id) if right else None
-        if user is not None and user.active:
-            outcome = _logged_in(session, desk, user, source, new_hash)
-        else:
-            _count_failure(session, desk, name, source, now, known=account.id is not None)
+    later = pending_logins(desk) if right and reading else None
+    merged: list[Path] = []
+    try:
+        with desk.write(None, wait=READING_WAIT if later is not None else None) as session:
+            user = session.get(User, account.id) if right else None
+            if user is not None and user.active:
+                outcome = _logged_in(session, desk, user, source, new_hash)
+                merged = _record_pending(session, desk)
+            else:
+                _count_failure(session, desk, name, source, now, known=account.id is not None)
+    except DatabaseBusy:
+        if later is None or account.id is None:
+            raise
+        outcome = _logged_in_later(desk, account.id, source, later)
+    for path in merged:  # recorded and committed: the files go
+        path.unlink(missing_ok=True)
     if isinstance(outcome, Desk):
         return outcome
     raise outcome
+
+
+# --- a login recorded later ----------------------------------------------------------------------------------------
+
+READING_WAIT = 2.0  # seconds a login for a read waits for SQLite's write lock before it is recorded later
+
+
+def pending_logins(desk: Desk) -> Path | None:
+    """The folder beside a SQLite file where logins wait to be recorded; None on PostgreSQL (no one write lock)."""
+    path = sqlite_file(desk.url) if desk.dialect == "sqlite" else None
+    return None if path is None else path.with_name(path.name + ".logins")
+
+
+def _logged_in_later(desk: Desk, user_id: int, source: str, folder: Path) -> Desk:
+    """The checks of ``_logged_in`` in a read, and the login event written to a file of its own (synced before the
+    read begins) instead of the audit trail, which another PC's write holds."""
+    with desk.read(None) as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise LoginFailed(nfc(user.username) if user else "")
+        if user.seal != audit.seal_of(session, user):
+            log.warning("login refused: the role or facilities of user #%d do not match their seal", user.id)
+            raise AccountTampered(user.username)
+        row = _row(session, user)
+    at = desk.now().replace(microsecond=0).isoformat()
+    event = {"user": user_id, "at": at, "source": source}
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / f"{at.replace(':', '')}-{secrets.token_hex(6)}.json"
+    temp = path.with_suffix(".tmp")
+    with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
+        json.dump(event, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+    log.info("login: user #%d (%s), recorded later: the database is busy", user_id, row.role)
+    return desk.as_user(row)
+
+
+def _fixed(at: datetime) -> Callable[[], datetime]:
+    return lambda: at
+
+
+def _record_pending(session: Session, desk: Desk) -> list[Path]:
+    """The logins kept beside the database while it was busy, into the audit trail of this write (each with its own
+    time, marked as recorded late); returns their files, removed once the write is committed. A file recorded
+    before but not removed (the program stopped in between) is not recorded twice: its name is in the event."""
+    folder = pending_logins(desk)
+    if folder is None or not folder.is_dir():
+        return []
+    done: list[Path] = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            event = json.loads(path.read_text(encoding="utf-8"))
+            at = datetime.fromisoformat(event["at"])
+            user = session.get(User, int(event["user"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("a login kept while the database was busy could not be read: %s", path.name)
+            continue
+        if user is None:
+            continue
+        already = session.scalar(
+            select(func.count()).where(AuditEvent.action == "login", AuditEvent.summary.contains(path.stem))
+        )
+        if not already:
+            acting = Desk(desk.engine, desk.url, _row(session, user), clock=_fixed(at))
+            audit.record(
+                session, acting, "login", "user", user.id, source=str(event.get("source", "")), late=path.stem
+            )
+        done.append(path)
+    return done
 
 
 def _logged_in(

@@ -340,13 +340,13 @@ def restore(
     return BackupSummary(path, head_revision(), counts)
 
 
-def replace_damaged(url: str | None, path: Path) -> Path:
+def replace_damaged(url: str | None, path: Path, passphrase: str | None = None) -> Path:
     """A SQLite database that fails its integrity check, replaced by a backup before anyone logs in (the window
     offers it when the file is damaged; the users and their passwords come back with the backup).
 
     The backup is checked as for ``restore`` (schema, integrity, the rules) before anything moves; the damaged
     file is then kept aside as ``<file>.damaged-<time>`` and the checked copy takes its place. Returns where the
-    damaged file went.
+    damaged file went. ``passphrase``: that of an encrypted backup (a wrong one refuses it, moving nothing).
     """
     target = sqlite_file(resolve_url(url))
     if target is None:
@@ -354,7 +354,7 @@ def replace_damaged(url: str | None, path: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = target.with_name(f"{target.name}.damaged-{stamp}")
     with tempfiles.scratch_folder() as folder:
-        copy = _checked_copy(Path(path), folder, None)  # not an encrypted one: its passphrase is not asked here
+        copy = _checked_copy(Path(path), folder, passphrase)
         for suffix in ("", "-wal", "-shm"):
             old = Path(f"{target}{suffix}")
             if old.exists():

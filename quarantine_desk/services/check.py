@@ -245,11 +245,31 @@ def _disinfections(data: _Data) -> Iterable[Problem]:
             if disinfected is not None and left <= disinfected <= stay.admitted_at:
                 continue
             span = [r for r in history.get(room_id, []) if left <= r[0] <= stay.admitted_at]
-            last_needing = max((k for k, r in enumerate(span) if r[2]), default=-1)
+            needing = [k for k, r in enumerate(span) if r[2]]
+            # A stay that came and went within the admission's second emptied the room after it came: the last
+            # "needs disinfection" rows of that second may be those departures, later than this admission.
+            came_and_went = sum(1 for s in stays if s.admitted_at == s.released_at == stay.admitted_at)
+            while came_and_went and needing and span[needing[-1]][0] == stay.admitted_at:
+                needing.pop()
+                came_and_went -= 1
+            last_needing = needing[-1] if needing else -1
             cleared = sum(1 for r in span[last_needing + 1 :] if not r[2])
-            # Stored to the second: an admission in the second of the departure joined those still there (the
-            # service refuses it otherwise), so it is not counted as a new occupancy.
-            admissions = sum(1 for s in stays if left < s.admitted_at <= stay.admitted_at)
+            # Times are stored to the second and taken once the locks are held, so the history's rows (in the
+            # order they were written) say what came first within a second. When the room's emptying is recorded
+            # (a "needs disinfection" row at ``emptied``), every stay that was still there after that second
+            # entered after it, also one admitted in that very second: it needed a disinfection in between like
+            # any other. When no emptying is recorded, an admission in the departure's second joined those still
+            # there (the departure did not empty the room), so only later admissions count.
+            if last_needing >= 0:
+                emptied = span[last_needing][0]
+                admissions = sum(
+                    1
+                    for s in stays
+                    if emptied < s.admitted_at <= stay.admitted_at
+                    or (s.admitted_at == emptied and (s.released_at is None or s.released_at > emptied))
+                )
+            else:
+                admissions = sum(1 for s in stays if left < s.admitted_at <= stay.admitted_at)
             if cleared <= admissions:
                 yield Problem(
                     "admitted_without_disinfection", data.room_place.get(room_id, f"room:{room_id}")

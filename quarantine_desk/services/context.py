@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from quarantine_desk.db.engine import (
     READ_ONLY,
+    WAIT,
     check_integrity,
     database_problem,
     make_engine,
@@ -124,11 +125,12 @@ class Desk:
         return self.user is not None and allows(self.user.role, permission)
 
     @contextmanager
-    def write(self, permission: Permission | None) -> Iterator[Session]:
+    def write(self, permission: Permission | None, *, wait: float | None = None) -> Iterator[Session]:
         """One transaction that changes data; ``None`` only for the login bookkeeping and first set-up.
 
         On SQLite the transaction begins (``BEGIN IMMEDIATE``, the write lock) on entering the block, so a time
-        read inside it with ``now()`` comes after every write that committed before it.
+        read inside it with ``now()`` comes after every write that committed before it; ``wait`` seconds for the
+        lock instead of the usual bound (engine.BUSY_TIMEOUT_SECONDS).
         """
         if permission is not None:
             self.require(permission)
@@ -136,7 +138,7 @@ class Desk:
         session.info[FACILITIES] = self.facilities
         try:
             with session.begin():
-                session.connection()
+                session.connection(execution_options={WAIT: wait} if wait is not None else None)
                 yield session
                 if self.dialect == "postgresql":
                     session.flush()
@@ -225,7 +227,7 @@ class SharedDesk(Desk):
         return SharedDesk(self._outer, self._shared, user)
 
     @contextmanager
-    def write(self, permission: Permission | None) -> Iterator[Session]:
+    def write(self, permission: Permission | None, *, wait: float | None = None) -> Iterator[Session]:
         if permission is not None:
             self.require(permission)
         try:

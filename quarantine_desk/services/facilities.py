@@ -61,6 +61,7 @@ class FacilityRow:
     address: str | None
     capacity: int | None
     active: bool
+    version: int = 1  # the facility's edit version, handed back with an edit (StaleEdit)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ class RoomRow:
 
 
 def _facility_row(f: Facility) -> FacilityRow:
-    return FacilityRow(f.id, f.code, f.name, f.district, f.province, f.address, f.capacity, f.active)
+    return FacilityRow(
+        f.id, f.code, f.name, f.district, f.province, f.address, f.capacity, f.active, f.version or 1
+    )
 
 
 def facility_by_code(session: Session, code: str, *, lock: bool = False) -> Facility:
@@ -173,10 +176,16 @@ def update_facility(
     province: str | None = None,
     address: str | None = None,
     capacity: int | None = None,
+    version: int | None = None,
 ) -> FacilityRow:
+    """Change a facility's details. ``version``: the facility's version as the editor showed it; if another PC
+    has edited the facility since, the change is refused (StaleEdit)."""
     with desk.write(Permission.MANAGE_FACILITY) as session:
-        facility = facility_by_code(session, code)
+        facility = facility_by_code(session, code, lock=True)
+        if version is not None and version != (facility.version or 1):
+            raise StaleEdit("facility", facility.code)
         before = _facility_row(facility)
+        facility.version = (facility.version or 1) + 1
         if name is not None:
             facility.name = required_text(name, "facility_name")
         if district is not None:
@@ -196,8 +205,8 @@ def update_facility(
             "facility.update",
             "facility",
             facility.id,
-            before=before.__dict__,
-            after=after.__dict__,
+            before={k: v for k, v in before.__dict__.items() if k != "version"},
+            after={k: v for k, v in after.__dict__.items() if k != "version"},
         )
         return after
 

@@ -39,7 +39,7 @@ from quarantine_desk.services.people import (
     check_details,
     check_new_person,
     index_people,
-    token_rows,
+    search_tokens,
 )
 
 if TYPE_CHECKING:
@@ -100,11 +100,26 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class _Good:
+    """A checked row, with what the write needs worked out beforehand (outside the transaction, so that the
+    write lock is held for the writing only): the name's sort key, its folded form and the search words."""
+
     row: int
     person: CheckedPerson
     details: dict[str, object]
-    # The name's ``name_sort_key``: made once, for the match, the person's row and the search words.
-    sort_key: str
+    key: str = ""
+    folded: str = ""
+    tokens: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, row: int, person: CheckedPerson, details: dict[str, object]) -> _Good:
+        return cls(
+            row,
+            person,
+            details,
+            name_sort_key(person.full_name),
+            fold(person.full_name),
+            tuple(sorted(search_tokens(person.full_name, person.id_number, person.phone))),
+        )
 
 
 def read_list(path: Path) -> importer.ImportSheet:
@@ -146,7 +161,7 @@ def import_people(
         except InvalidInput as exc:
             rejected.append(Rejected(raw.row_number, exc.field, exc.reason, _describe(exc, lang), raw.cells))
         else:
-            good.append(_Good(raw.row_number, checked, details, name_sort_key(checked.full_name)))
+            good.append(_Good.of(raw.row_number, checked, details))
         if done % BATCH == 0:
             check_stop(should_stop)
             if progress is not None:
@@ -329,7 +344,7 @@ def _match(
         # and the years apart would match most people of common names. PostgreSQL looks up a list of pairs;
         # SQLite would read such a list by scanning the table, and is given the pairs as one JSON array instead,
         # read as a table (``json_each``) and joined to the index.
-        pairs = sorted({(g.sort_key, g.person.birth_year) for g in batch}, key=str)
+        pairs = sorted({(g.key, g.person.birth_year) for g in batch}, key=str)
         if desk.dialect == "postgresql":
             by_name = tuple_(Person.sort_key, Person.birth_year).in_(pairs)
         else:
@@ -373,13 +388,13 @@ def _match(
             by = "id_number"
             if c.id_number and c.id_number in known_by_id:
                 person = known_by_id[c.id_number]
-                if fold(person.full_name) != fold(c.full_name):
+                if fold(person.full_name) != g.folded:
                     error = InvalidInput("id_number", "belongs_to_other", c.id_number, name=person.full_name)
                     rejected.append(Rejected(g.row, "id_number", error.reason, _describe(error, lang)))
                     continue
             else:
                 by = "name_born"
-                for candidate in known_by_name.get((fold(c.full_name), c.birth_year), []):
+                for candidate in known_by_name.get((g.folded, c.birth_year), []):
                     if _same_person(candidate, c.sex.value, c.id_number, c.phone, c.address):
                         person = candidate
                         break
@@ -482,7 +497,7 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
             "last_dose_on": c.last_dose_on,
             "recovered_on": c.recovered_on,
             "pre_registered": True,
-            "sort_key": g.sort_key,
+            "sort_key": g.key,
             "created_at": now,
             **g.details,
         }
@@ -521,9 +536,9 @@ def _insert(session: Session, desk: Desk, new: Sequence[_Good]) -> None:
 
 def _tokens(ids: Sequence[int], new: Sequence[_Good]) -> list[dict[str, Any]]:
     return [
-        row
+        {"person_id": person_id, "token": token, "sort_key": g.key}
         for person_id, g in zip(ids, new, strict=True)
-        for row in token_rows(person_id, g.person.full_name, g.person.id_number, g.person.phone, g.sort_key)
+        for token in g.tokens
     ]
 
 

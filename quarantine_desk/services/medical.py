@@ -158,6 +158,7 @@ def _positive_case(
     assert room is not None
     contact_day = test.sampled_at.date()
     if stay.positive_at is None:
+        stay.version = (stay.version or 1) + 1  # a release chosen before the result is refused (StaleEdit)
         stay.positive_at = test.sampled_at
     if room.closed_at is None:
         room.closed_at = test.sampled_at
@@ -245,6 +246,7 @@ def record_room_tests(
                 raise NotFound("stay", f"{facility.code}/{room.name}: {person.full_name}")
             test = _add_test(session, desk, person, stay, test_kind, result, at)
             if result is TestResult.POSITIVE and stay.positive_at is None:
+                stay.version = (stay.version or 1) + 1
                 stay.positive_at = at
             entries.append((person, stay, test, result))
         rows = []

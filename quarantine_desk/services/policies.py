@@ -252,6 +252,7 @@ def apply_policy(
             )
             if confirm:
                 copy_policy(stay, profile)
+                stay.version = (stay.version or 1) + 1
                 stay.planned_release = after
                 audit.record(
                     session,

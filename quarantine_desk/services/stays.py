@@ -44,6 +44,7 @@ from quarantine_desk.domain.errors import (
     ReleaseNeedsOverride,
     ReleaseProblem,
     RoomNotEmpty,
+    StaleEdit,
 )
 from quarantine_desk.domain.people import Sex
 from quarantine_desk.domain.placement import Assignment, Reason, choose_beds
@@ -273,6 +274,18 @@ def lock_open_stay(session: Session, person_ref: str | int) -> tuple[Person, Fac
     return person, facility, require_open_stay(session, person)
 
 
+def _as_shown(person: Person, stay: Stay, shown: tuple[int, int] | None) -> None:
+    """``shown``: the stay (id, version) the window showed; refused when the open stay is another one or has
+    changed since (StaleEdit, R8), so that nobody releases or transfers on what they did not see."""
+    if shown is not None and shown != (stay.id, stay.version or 1):
+        raise StaleEdit("stay", person.full_name)
+
+
+def changed(stay: Stay) -> None:
+    """A change of the stay: its edit version goes up (see _as_shown)."""
+    stay.version = (stay.version or 1) + 1
+
+
 # How many fitting rooms a refusal offers.
 FITTING_SHOWN = 5
 
@@ -456,6 +469,7 @@ def _restart_as_contacts(
         if mate.positive_at is not None or mate.period_start >= day:
             continue
         before = (mate.period_start, mate.planned_release)
+        changed(mate)
         mate.period_start = day
         mate.planned_release = planned_release(day, stay_policy(mate))
         restarted.append(mate.person_id)
@@ -623,6 +637,7 @@ def _test_records(session: Session, stay: Stay) -> list[TestRecord]:
 
 def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: StayOutcome) -> None:
     """Close the stay and look after its room (closed until empty, then awaiting disinfection: R4, R5)."""
+    changed(stay)
     stay.released_at = at
     stay.outcome = outcome.value
     stay.released_by = desk.username
@@ -632,13 +647,22 @@ def _end_stay(session: Session, desk: Desk, stay: Stay, at: datetime, outcome: S
     _after_leaving(session, room, at)
 
 
-def transfer(desk: Desk, person_ref: str | int, to: str, *, at: datetime | None = None) -> StayRow:
+def transfer(
+    desk: Desk,
+    person_ref: str | int,
+    to: str,
+    *,
+    at: datetime | None = None,
+    shown: tuple[int, int] | None = None,
+) -> StayRow:
     """Transfer to a treatment facility (or elsewhere): ends the stay with outcome ``transferred``. Like every
     way of leaving, it may not leave a child of the household alone in the room (R9): the child is released or
-    transferred first, or another adult of the household stays."""
+    transferred first, or another adult of the household stays. ``shown``: the stay (id, version) as the window
+    showed it (StaleEdit when it has changed since)."""
     to = required_text(to, "to")
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
+        _as_shown(person, stay, shown)
         at = moment(desk, at)  # after the lock: see moment()
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
@@ -696,8 +720,10 @@ def release(
     override: str | None = None,
     outcome: StayOutcome | str | None = None,
     home_address: str | None = None,
+    shown: tuple[int, int] | None = None,
 ) -> StayRow:
-    """End a stay with its outcome as it happened.
+    """End a stay with its outcome as it happened. ``shown``: the stay (id, version) as the window showed it; the
+    release is refused (StaleEdit) when another PC has changed or ended that stay since.
 
     Without ``outcome``: ``completed`` at the end of the period with the required tests negative (R6; medical
     staff may); otherwise only a manager may, with a reason (``override``), and the outcome is ``released_early``
@@ -716,6 +742,7 @@ def release(
             raise InvalidInput("outcome", "bad_value", outcome.value)
     with desk.write(Permission.RELEASE) as session:
         person, facility, stay = lock_open_stay(session, person_ref)
+        _as_shown(person, stay, shown)
         at = moment(desk, at)  # after the lock: see moment()
         if at < stay.admitted_at:
             raise InvalidInput("at", "before_admission", at.isoformat())
@@ -1045,6 +1072,7 @@ class WorklistRow:
     planned_release: date
     problems: tuple[ReleaseProblem, ...]
     when: Leaving
+    version: int = 1  # the stay's edit version: handed back with a release or transfer (``shown``)
 
     @property
     def positive(self) -> bool:
@@ -1071,7 +1099,16 @@ def release_worklist(desk: Desk, facility_code: str, on: date | None = None) -> 
                 days = (stay.planned_release - stay.period_start).days
                 problems = (ReleaseProblem(ProblemKind.EARLY, day=days, due=stay.planned_release), *problems)
             rows.append(
-                WorklistRow(stay.id, person.id, person.full_name, room, stay.planned_release, problems, when)
+                WorklistRow(
+                    stay.id,
+                    person.id,
+                    person.full_name,
+                    room,
+                    stay.planned_release,
+                    problems,
+                    when,
+                    stay.version or 1,
+                )
             )
         listed = {row.stay for row in rows}
         waiting = open_stays.where(Stay.positive_at.is_not(None)).order_by(Person.sort_key, Person.id)
@@ -1086,6 +1123,7 @@ def release_worklist(desk: Desk, facility_code: str, on: date | None = None) -> 
                         stay.planned_release,
                         (ReleaseProblem(ProblemKind.POSITIVE),),
                         Leaving.POSITIVE,
+                        stay.version or 1,
                     )
                 )
         return rows

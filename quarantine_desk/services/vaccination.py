@@ -108,6 +108,7 @@ def recompute_open_stay(session: Session, desk: Desk, person: Person) -> Recompu
     before = stay_policy(stay)
     planned_before = stay.planned_release
     copy_policy(stay, chosen)
+    stay.version = (stay.version or 1) + 1
     stay.planned_release = planned_release(stay.period_start, chosen)
     audit.record(
         session,

@@ -131,9 +131,9 @@ def open_database(
                     return call_off_thread(partial(open_desk, url, create=True))
                 except DeskError as again:
                     problem = error_text(again, lang)
-            elif err.reason == "damaged" and (chosen := _backup_for_damaged(err, lang)):
+            elif err.reason == "damaged" and (chosen := _backup_for_damaged(err, lang))[0]:
                 try:
-                    return call_off_thread(partial(_restored, url, chosen))
+                    return call_off_thread(partial(_restored, url, *chosen))
                 except DeskError as again:
                     problem = error_text(again, lang)
             else:
@@ -162,8 +162,9 @@ def _may_create(url: str | None, err: DatabaseUnavailable, lang: str) -> bool:
     )
 
 
-def _backup_for_damaged(err: DatabaseUnavailable, lang: str) -> str:
-    """A damaged file: offer to put a backup in its place (the damaged file is kept aside); the backup chosen."""
+def _backup_for_damaged(err: DatabaseUnavailable, lang: str) -> tuple[str, str | None]:
+    """A damaged file: offer to put a backup in its place (the damaged file is kept aside); the backup chosen and,
+    for an encrypted one, its passphrase (("", None) when the user gives up)."""
     if not interaction().confirm(
         None,
         QCoreApplication.translate(
@@ -172,12 +173,16 @@ def _backup_for_damaged(err: DatabaseUnavailable, lang: str) -> str:
         ).format(error_text(err, lang)),
         QCoreApplication.translate("App", "Khôi phục từ bản sao lưu"),
     ):
-        return ""
-    return data_menu.ask_restore_path(None)
+        return "", None
+    path = data_menu.ask_restore_path(None)
+    if not path:
+        return "", None
+    go_on, passphrase = data_menu.ask_restore_passphrase(None, path, lang)
+    return (path, passphrase) if go_on else ("", None)
 
 
-def _restored(url: str | None, path: str) -> Desk:
-    backup.replace_damaged(url, Path(path))
+def _restored(url: str | None, path: str, passphrase: str | None = None) -> Desk:
+    backup.replace_damaged(url, Path(path), passphrase)
     return open_desk(url)
 
 
@@ -210,8 +215,9 @@ def show_main_window(
 
     window = MainWindow(ctx, settings)
     window.show()
-    scheduled = data_menu.ScheduledBackups(ctx.desk, window)
+    scheduled = data_menu.ScheduledBackups(ctx.desk, window, ctx.lang)
     scheduled.damaged.connect(window.database_damaged)
+    scheduled.failed.connect(window.show_backup_failure)  # shown to the person, not only in the log
     return window, scheduled
 
 

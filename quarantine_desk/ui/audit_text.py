@@ -100,6 +100,7 @@ def field_labels() -> dict[str, str]:
         "failures": QCoreApplication.translate("AuditText", "số lần sai liên tiếp"),
         "seconds": QCoreApplication.translate("AuditText", "phải chờ (giây)"),
         "sources": QCoreApplication.translate("AuditText", "số máy đang phải chờ"),
+        "late": QCoreApplication.translate("AuditText", "ghi sau vì cơ sở dữ liệu đang bận (mã)"),
         "facilities": QCoreApplication.translate("AuditText", "khu cách ly"),
         "before_facilities": QCoreApplication.translate("AuditText", "khu cách ly trước đó"),
         "before_role": QCoreApplication.translate("AuditText", "vai trò trước đó"),

@@ -9,6 +9,7 @@ first one after the integrity check that the start leaves to the time after the 
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from quarantine_desk.domain.errors import DatabaseUnavailable, InvalidInput
+from quarantine_desk.domain.errors import DatabaseUnavailable, DeskError, InvalidInput
 from quarantine_desk.messages import describe
 from quarantine_desk.services import autobackup, backup, sealed
 from quarantine_desk.services.context import Desk
@@ -115,7 +116,7 @@ def ask_backup_passphrase(parent: QWidget, lang: str = "vi") -> tuple[bool, str 
     return True, dialog.passphrase()
 
 
-def ask_restore_passphrase(parent: QWidget, path: str, lang: str = "vi") -> tuple[bool, str | None]:
+def ask_restore_passphrase(parent: QWidget | None, path: str, lang: str = "vi") -> tuple[bool, str | None]:
     """For an encrypted backup, its passphrase; (True, None) for a file that is not encrypted."""
     if not sealed.is_sealed(Path(path)):
         return True, None
@@ -247,7 +248,9 @@ class ScheduledBackups(QObject):
     (``Desk.integrity_due``: it reads the whole file), then the automatic backup, and the backup again every
     ``autobackup.EVERY_HOURS`` hours. The first job starts ``FIRST_AFTER_MS`` after the window is shown, so the
     first paint and the first reads have the processor. A damaged file is reported by ``damaged`` (the error)
-    and no copy is taken of it: a damaged copy never replaces a sound one. On PostgreSQL it does nothing.
+    and no copy is taken of it: a damaged copy never replaces a sound one. A backup that fails does not stop the
+    work at the gate: ``failed`` says why, in words for the person at the desk (the window shows it), and the log
+    keeps the details. On PostgreSQL it does nothing.
 
     The copy is taken through SQLite's online backup API on a connection of its own, as a read of one snapshot
     (WAL): the writes of this window and of other PCs go on meanwhile, neither waits for the other.
@@ -256,10 +259,12 @@ class ScheduledBackups(QObject):
     FIRST_AFTER_MS = 1000
 
     damaged = Signal(object)
+    failed = Signal(str)
 
-    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QObject | None = None, lang: str = "vi") -> None:
         super().__init__(parent)
         self.desk = desk
+        self.lang = lang
         self.timer = QTimer(self)
         self.timer.setInterval(autobackup.EVERY_HOURS * 3600 * 1000)
         self.timer.timeout.connect(self.take)
@@ -272,14 +277,24 @@ class ScheduledBackups(QObject):
             self.first.start()
 
     def take(self) -> None:
-        upkeep(_upkeep, self.desk, bridge(), self._found_damage)
+        upkeep(_upkeep, self.desk, bridge(), self._found_damage, self._failed, self.lang)
 
     def _found_damage(self, error: DatabaseUnavailable) -> None:
         if isValid(self):
             self.damaged.emit(error)
 
+    def _failed(self, text: str) -> None:
+        if isValid(self):
+            self.failed.emit(text)
 
-def _upkeep(desk: Desk, to_main: Bridge, found_damage: Callable[[DatabaseUnavailable], None]) -> None:
+
+def _upkeep(
+    desk: Desk,
+    to_main: Bridge,
+    found_damage: Callable[[DatabaseUnavailable], None],
+    failed: Callable[[str], None],
+    lang: str,
+) -> None:
     """On the upkeep thread: the integrity check if it is owed, then the scheduled backup of a sound file."""
     if desk.integrity_due:
         try:
@@ -295,8 +310,31 @@ def _upkeep(desk: Desk, to_main: Bridge, found_damage: Callable[[DatabaseUnavail
             return
     try:
         autobackup.take_scheduled(desk)
-    except Exception:  # a backup that fails must not stop the work at the gate; the log says why
+    except Exception as exc:  # a backup that fails must not stop the work at the gate
         log.exception("automatic backup failed")
+        to_main.arrived.emit(partial(failed, backup_failure_text(exc, lang)))
+
+
+def backup_failure_text(exc: BaseException, lang: str) -> str:
+    """Why the automatic backup failed, and what to do, for the person at the desk."""
+    if isinstance(exc, DeskError):
+        why = describe(exc, lang)
+    elif isinstance(exc, OSError):
+        known = {
+            errno.ENOSPC: QCoreApplication.translate("DataMenu", "ổ đĩa đã đầy"),
+            errno.EACCES: QCoreApplication.translate("DataMenu", "không có quyền ghi vào thư mục sao lưu"),
+            errno.EROFS: QCoreApplication.translate("DataMenu", "ổ đĩa chỉ cho đọc"),
+        }
+        why = QCoreApplication.translate("DataMenu", "không ghi được tệp sao lưu ({0}).").format(
+            known.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+        )
+    else:
+        why = QCoreApplication.translate("DataMenu", "lỗi ngoài dự kiến; chi tiết trong nhật ký.")
+    return QCoreApplication.translate(
+        "DataMenu",
+        "Sao lưu tự động không thành công: {0}\n\nDữ liệu vẫn được ghi bình thường, nhưng chưa có bản sao lưu "
+        "mới. Hãy kiểm tra chỗ trống trên đĩa, hoặc sao lưu ngay bằng Tệp → Sao lưu dữ liệu…",
+    ).format(why)
 
 
 class DatabaseChoiceDialog(QDialog):

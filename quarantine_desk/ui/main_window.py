@@ -10,6 +10,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Slot
@@ -612,10 +613,27 @@ class MainWindow(QMainWindow):
         self.facility_label.setObjectName("facilityStatus")
         for label in (self.database_label, self.user_label, self.facility_label):
             label.setContentsMargins(8, 0, 8, 0)
+        # Shown when the automatic backup failed (show_backup_failure), hidden until then.
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("backupStatus")
+        self.backup_label.setStyleSheet("color: #b00020; font-weight: bold")
+        self.backup_label.setContentsMargins(8, 0, 8, 0)
+        self.backup_label.hide()
         bar = self.statusBar()
         bar.addWidget(self.database_label, 1)
+        bar.addPermanentWidget(self.backup_label)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.facility_label)
+
+    def show_backup_failure(self, text: str) -> None:
+        """The automatic backup failed: a line in the status bar that stays until the next one succeeds or the
+        window closes, and a message now, so that nobody works for days without a backup unawares."""
+        self.backup_label.setText(
+            self.tr("Sao lưu tự động lỗi lúc {0}").format(datetime.now().strftime("%H:%M %d/%m"))
+        )
+        self.backup_label.setToolTip(text)
+        self.backup_label.show()
+        interaction().error(self, text, self.tr("Sao lưu tự động không thành công"))
 
     def _show_facility(self, code: str) -> None:
         index = self.facility_box.findData(code) if code else -1

@@ -429,6 +429,11 @@ Choose a backup to restore? The damaged file is kept beside it, not deleted.</tr
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/audit_text.py" line="103"/>
+        <source>ghi sau vì cơ sở dữ liệu đang bận (mã)</source>
+        <translation>recorded later, the database being busy (code)</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/audit_text.py" line="103"/>
         <source>khu cách ly</source>
         <translation>facilities</translation>
     </message>
@@ -1837,6 +1842,40 @@ Everyone in the room restarts their quarantine from today.</translation>
 <context>
     <name>DataMenu</name>
     <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="1"/>
+        <source>ổ đĩa đã đầy</source>
+        <translation>the disk is full</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="1"/>
+        <source>không có quyền ghi vào thư mục sao lưu</source>
+        <translation>no permission to write to the backup folder</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="1"/>
+        <source>ổ đĩa chỉ cho đọc</source>
+        <translation>the disk is read-only</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="1"/>
+        <source>không ghi được tệp sao lưu ({0}).</source>
+        <translation>the backup file could not be written ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="1"/>
+        <source>lỗi ngoài dự kiến; chi tiết trong nhật ký.</source>
+        <translation>an unexpected error; the details are in the log.</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/data_menu.py" line="1"/>
+        <source>Sao lưu tự động không thành công: {0}
+
+Dữ liệu vẫn được ghi bình thường, nhưng chưa có bản sao lưu mới. Hãy kiểm tra chỗ trống trên đĩa, hoặc sao lưu ngay bằng Tệp → Sao lưu dữ liệu…</source>
+        <translation>The automatic backup failed: {0}
+
+Data is still being saved as usual, but there is no new backup. Check the free space on the disk, or back up now with File → Back up data…</translation>
+    </message>
+    <message>
         <location filename="../../quarantine_desk/ui/data_menu.py" line="57"/>
         <source>Bản sao lưu (*.sqlite3 *.qdb);;Mọi tệp (*)</source>
         <translation>Backups (*.sqlite3 *.qdb);;All files (*)</translation>
@@ -2783,6 +2822,16 @@ The window will close so that nobody writes more into the damaged file. The prog
         <location filename="../../quarantine_desk/ui/main_window.py" line="651"/>
         <source>Tệp dữ liệu bị hỏng</source>
         <translation>Damaged data file</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="1"/>
+        <source>Sao lưu tự động lỗi lúc {0}</source>
+        <translation>Automatic backup failed at {0}</translation>
+    </message>
+    <message>
+        <location filename="../../quarantine_desk/ui/main_window.py" line="1"/>
+        <source>Sao lưu tự động không thành công</source>
+        <translation>Automatic backup failed</translation>
     </message>
     <message>
         <location filename="../../quarantine_desk/ui/main_window.py" line="428"/>

@@ -272,3 +272,81 @@ def test_a_contact_accepted_by_a_manager_is_not_a_second_cohort(desk):
     stays.admit(desk, late, "F01", "Nhóm E", room="102", at=AUG1 + timedelta(days=5), as_contact=True)
     assert len({r.cohort for r in stays.room_occupants(desk, "F01", "102")}) == 2
     assert check.check(desk) == []
+
+
+# --- R4 within one second ------------------------------------------------------------------------------------------
+# Times are kept to the second and taken once the locks are held; the room's state history, in the order it was
+# written, says what came first within a second.
+
+SAME_SECOND = AUG1 + timedelta(days=4)
+
+
+def _emptied_then_disinfected_then_admitted(desk: Desk) -> int:
+    """Room 104: one person leaves, the room is disinfected and a new cohort enters, all in one second."""
+    facility(desk, rooms="104", beds=2)
+    first, second = person(desk, "Nguyễn Văn An"), person(desk, "Trần Văn Bình")
+    stays.admit(desk, first, "F01", "Nhóm A", room="104", at=AUG1)
+    stays.release(desk, first, at=SAME_SECOND, override="Chuyển về cách ly tại nhà")
+    stays.disinfect(desk, "F01", "104", at=SAME_SECOND)
+    stays.admit(desk, second, "F01", "Nhóm B", room="104", at=SAME_SECOND)
+    return second
+
+
+def test_a_disinfection_in_the_second_of_the_departure_and_the_admission_is_sound(desk):
+    _emptied_then_disinfected_then_admitted(desk)
+    assert check.check(desk) == []
+
+
+def test_an_admission_in_the_second_of_the_departure_that_emptied_the_room_needs_a_disinfection(desk):
+    # The departure emptied the room (its history says so) and the next cohort entered in the same second with no
+    # disinfection in between: R4 is broken, the second does not excuse it.
+    _emptied_then_disinfected_then_admitted(desk)
+    with Session(desk.engine) as session:
+        try:
+            rows = session.execute(
+                select(RoomStateChange.id, RoomStateChange.needs_disinfection)
+                .where(RoomStateChange.at == SAME_SECOND)
+                .order_by(RoomStateChange.id)
+            ).all()
+            assert [r.needs_disinfection for r in rows] == [True, False, False]  # left, disinfected, admitted
+            session.execute(delete(RoomStateChange).where(RoomStateChange.id == rows[1].id))
+            _sql(session, "UPDATE room SET disinfected_at = NULL WHERE name = '104'")
+            session.flush()
+            assert [(p.problem, p.where) for p in check.problems(session)] == [
+                ("admitted_without_disinfection", "F01/104")
+            ]
+        finally:
+            session.rollback()
+
+
+def test_joining_in_the_second_of_a_departure_is_not_a_new_occupancy(desk):
+    # The newcomer entered while the others were still there, and they left in the same second: the room was never
+    # empty (no "needs disinfection" row), so no disinfection was due.
+    facility(desk, rooms="104", beds=3)
+    a, b, c = person(desk, "Nguyễn Văn An"), person(desk, "Trần Văn Bình"), person(desk, "Lê Văn Cường")
+    stays.admit(desk, a, "F01", "Nhóm A", room="104", at=AUG1)
+    stays.admit(desk, b, "F01", "Nhóm A", room="104", at=AUG1)
+    stays.admit(desk, c, "F01", "Nhóm B", room="104", at=SAME_SECOND, as_contact=True)
+    stays.release(desk, a, at=SAME_SECOND, override="Chuyển về cách ly tại nhà")
+    stays.release(desk, b, at=SAME_SECOND, override="Chuyển về cách ly tại nhà")
+    assert [r.needs_disinfection for r in _history(desk, SAME_SECOND)] == [False]
+    assert check.check(desk) == []
+
+
+def _history(desk: Desk, at: object) -> list:  # type: ignore[type-arg]
+    with Session(desk.engine) as session:
+        return list(
+            session.execute(
+                select(RoomStateChange.needs_disinfection)
+                .where(RoomStateChange.at == at)
+                .order_by(RoomStateChange.id)
+            ).all()
+        )
+
+
+def test_a_stay_that_comes_and_goes_in_one_second_is_sound(desk):
+    # Its departure emptied the room after it came: that "needs disinfection" row is not one it entered after.
+    second = _emptied_then_disinfected_then_admitted(desk)
+    stays.release(desk, second, at=SAME_SECOND, override="Chuyển về cách ly tại nhà")
+    assert [r.needs_disinfection for r in _history(desk, SAME_SECOND)] == [True, False, False, True]
+    assert check.check(desk) == []

@@ -14,13 +14,14 @@ from datetime import timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from quarantine_desk import cli
 from quarantine_desk.db import engine as engine_module
 from quarantine_desk.db.engine import make_engine
+from quarantine_desk.db.models import AuditEvent
 from quarantine_desk.domain.errors import DatabaseBusy, DatabaseUnavailable
-from quarantine_desk.services import auth, facilities, medical, people, stays
+from quarantine_desk.services import auth, check, facilities, medical, people, stays
 from quarantine_desk.services.context import Desk, open_desk
 from tests.helpers import ADMIN_PASSWORD, NOW, Clock
 from tests.services.fixtures import AUG1, facility, person
@@ -87,19 +88,43 @@ def test_the_command_line_reads_during_another_pcs_write_and_names_a_busy_write(
     pid = person(desk)
     monkeypatch.setenv("QUARANTINE_DESK_PASSWORD", ADMIN_PASSWORD)
     base = ["--db", desk.url, "--user", "admin", "--json"]
-    # Each command logs in, and a login is audited: a short write. While another PC holds the write lock beyond
-    # the busy timeout (zero here), every command, a read too, is told the database is busy, never "cannot reach".
+    # Each command logs in, and a login is audited. While another PC holds the write lock beyond the busy timeout
+    # (zero here), a command that writes is told the database is busy, never "cannot reach"; a command that only
+    # reads goes on, its login kept beside the database and recorded by the next login that writes.
+    monkeypatch.setattr(auth, "READING_WAIT", 0.0)
+    pending = auth.pending_logins(desk)
+    assert pending is not None
     with held_write_lock(desk):
-        for command in (["rooms", "F01"], ["admit", str(pid), "--facility", "F01", "--cohort", "Nhóm A"]):
-            code = cli.run([*base, *command])
-            error = json.loads(capsys.readouterr().out)
-            assert (code, error["error"]) == (1, "database_busy")
-            assert "đang bận" in error["message"]
+        code = cli.run([*base, "admit", str(pid), "--facility", "F01", "--cohort", "Nhóm A"])
+        error = json.loads(capsys.readouterr().out)
+        assert (code, error["error"]) == (1, "database_busy")
+        assert "đang bận" in error["message"]
+        assert cli.run([*base, "rooms", "F01"]) == 0
+        assert len(json.loads(capsys.readouterr().out)) == 4
+        assert cli.run([*base, "people", "search", "nguyen van an"]) == 0
+        assert json.loads(capsys.readouterr().out)[0]["person"] == pid
+        assert len(list(pending.glob("*.json"))) == 2
+        with pytest.raises(
+            DatabaseBusy
+        ):  # a wrong password is counted, which needs the lock: never kept aside
+            auth.login(desk, "admin", "sai-mật-khẩu", reading=True)
+    logins_before = _logins(desk)
     assert stays.roster(desk, "F01", NOW.date()) == []
-    assert cli.run([*base, "rooms", "F01"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 4
-    assert cli.run([*base, "people", "search", "nguyen van an"]) == 0
-    assert json.loads(capsys.readouterr().out)[0]["person"] == pid
+    assert cli.run([*base, "rooms", "F01"]) == 0  # the lock is free: this login is recorded, and the two kept
+    capsys.readouterr()
+    assert list(pending.glob("*")) == []
+    late = [e for e in _logins(desk) if e not in logins_before]
+    assert len(late) == 3 and sum(1 for _, _, summary in late if '"late"' in summary) == 2
+    assert {user for _, user, _ in late} == {"admin"}
+    assert check.check(desk) == []  # the audit chain holds with the events recorded late
+
+
+def _logins(desk: Desk) -> list[tuple[int, str | None, str]]:
+    with desk.read(None) as session:
+        rows = session.execute(
+            select(AuditEvent.id, AuditEvent.username, AuditEvent.summary).where(AuditEvent.action == "login")
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 class _WatchedHasher:

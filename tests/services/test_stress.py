@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import text
 
+from quarantine_desk.services import check
 from tests.services.fixtures import facility
 from tests.services.stress_worker import FACILITIES, Tally, work
 
@@ -98,3 +99,5 @@ def test_eight_processes_keep_every_write_and_every_rule(desk):
         assert ids("SELECT id FROM medical_test") == set(tests)
         assert before["medical_test"] == 0
     assert violations(desk) == []
+    # and the program's own checker, which also walks the audit chain the 8 processes wrote at once
+    assert check.check(desk) == []

@@ -267,3 +267,53 @@ def test_damage_found_after_the_window_is_shown_is_told_and_a_backup_is_offered(
     # A new login opens the window on the restored data.
     assert len(shown) == 2 and shown[1].ctx.desk.username == "admin"
     assert [f.code for f in facilities.list_facilities(shown[1].ctx.desk)] == ["F01"]
+
+
+def test_a_damaged_database_restored_from_an_encrypted_backup_asks_its_passphrase(
+    sqlite_only_desk, tmp_path: Path, recorder, monkeypatch, on_dialog
+) -> None:  # type: ignore[no-untyped-def]
+    from quarantine_desk.services import backup, sealed
+    from tests.helpers import damage
+
+    desk = sqlite_only_desk
+    facilities.add_facility(desk, "F01", "Khu một")
+    for i in range(30):
+        facilities.add_rooms(desk, "F01", f"Tầng {i}", f"{i}01-{i}04", 4)
+    saved = backup.backup(desk, tmp_path / "sao-luu.qdb", passphrase="mật khẩu sao lưu").path
+    assert sealed.is_sealed(saved)
+    url = desk.url
+    desk.close()
+    damage(Path(url.removeprefix("sqlite:///")), "room")
+    monkeypatch.setattr(app_module.data_menu, "ask_restore_path", lambda parent: str(saved))
+    asked: list[str] = []
+
+    def enter(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.ui.explanation.text())
+        dialog.resize(1366 // 2, dialog.sizeHint().height())
+        dialog.grab().save(str(tmp_path / "passphrase.png"))
+        dialog.ui.passphrase.setText("mật khẩu sao lưu")
+        dialog.accept()
+
+    on_dialog(enter)
+    opened = app_module.open_database(url, "vi")
+    assert asked == ["Bản sao lưu sao-luu.qdb đã được mã hóa. Nhập mật khẩu sao lưu."]
+    assert opened is not None and recorder.errors == []
+    assert [f.code for f in facilities.list_facilities(auth.login(opened, "admin", ADMIN_PASSWORD))] == [
+        "F01"
+    ]
+    opened.close()
+
+
+def test_a_wrong_passphrase_leaves_the_damaged_file_where_it_is(sqlite_only_desk, tmp_path: Path) -> None:
+    from quarantine_desk.domain.errors import DeskError
+    from quarantine_desk.services import backup
+
+    desk = sqlite_only_desk
+    facilities.add_facility(desk, "F01", "Khu một")
+    saved = backup.backup(desk, tmp_path / "sao-luu.qdb", passphrase="mật khẩu sao lưu").path
+    url = desk.url
+    desk.close()
+    with pytest.raises(DeskError):
+        backup.replace_damaged(url, saved, "mật khẩu khác hẳn")
+    assert not list(Path(url.removeprefix("sqlite:///")).parent.glob("*.damaged-*"))
+    assert Path(url.removeprefix("sqlite:///")).exists()

@@ -154,3 +154,27 @@ def test_automatic_backups_are_taken_listed_and_restorable(qtbot, ctx: UiContext
     qtbot.waitUntil(lambda: bool(recorder.infos), timeout=20_000)
     assert [f.code for f in facilities.list_facilities(ctx.desk)] == ["F01"]
     scheduled.timer.stop()
+
+
+def test_a_failed_automatic_backup_is_shown_to_the_person(
+    qtbot, ctx: UiContext, settings, recorder, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    def full_disk(desk, now=None):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(autobackup, "take_scheduled", full_disk)
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    assert window.backup_label.isHidden()
+    scheduled = data_menu.ScheduledBackups(ctx.desk, window)
+    scheduled.failed.connect(window.show_backup_failure)
+    qtbot.waitUntil(lambda: bool(recorder.errors), timeout=20_000)
+    scheduled.timer.stop()
+    [text] = recorder.errors
+    assert text.startswith("Sao lưu tự động không thành công: không ghi được tệp sao lưu (ổ đĩa đã đầy).")
+    assert "Tệp → Sao lưu dữ liệu…" in text
+    assert not window.backup_label.isHidden()
+    assert window.backup_label.text().startswith("Sao lưu tự động lỗi lúc ")
+    assert window.backup_label.toolTip() == text
+    window.statusBar().grab().save(str(tmp_path / "status.png"))

@@ -150,6 +150,7 @@ class FacilityDialog(ServiceDialog):
             province=self.province.text(),
             address=self.address.text(),
             capacity=capacity,
+            version=self.existing.version,
         )
 
     def stored(self, result: object) -> None:

@@ -627,7 +627,14 @@ class MedicalPage(QWidget):
             )
 
         self._leave(
-            lambda: stays.release(desk, line.person, override=override, outcome=outcome, home_address=home),
+            lambda: stays.release(
+                desk,
+                line.person,
+                override=override,
+                outcome=outcome,
+                home_address=home,
+                shown=(line.stay, line.version),
+            ),
             released,
         )
 
@@ -711,7 +718,9 @@ class MedicalPage(QWidget):
                 self.tr("%1 đã được chuyển đến %2.").replace("%1", line.full_name).replace("%2", to)
             )
 
-        self._leave(lambda: stays.transfer(desk, line.person, to), transferred)
+        self._leave(
+            lambda: stays.transfer(desk, line.person, to, shown=(line.stay, line.version)), transferred
+        )
 
     # --- loading ----------------------------------------------------------------------------------------------
 
