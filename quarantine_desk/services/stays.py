@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from math import ceil
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -895,11 +896,13 @@ _RoomOrderKey = tuple[int, tuple[int, int, int]]
 class RosterPlace:
     """Where the next page of the roster starts. ``rooms`` are the facility's rooms in their order, read with the
     first page so that every page walks the same list; ``room`` is the place in it of the room the last page ended
-    in and ``bed`` the (bed position, bed, stay) of the last person it gave there."""
+    in and ``bed`` the (bed position, bed, stay) of the last person it gave there. ``per_room`` is how many people
+    a room holds on average at the roster's moment: how many rooms a page reads at first."""
 
     rooms: tuple[int, ...]
     room: int
     bed: tuple[int, int, int]
+    per_room: float
 
 
 @dataclass(frozen=True)
@@ -943,14 +946,23 @@ def roster_page(
     moment = at if at is not None else roster_moment(on, desk.now())
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
-        rooms = after.rooms if after is not None else rooms_in_order(session, facility.id)
-        since: _RoomOrderKey | None = (after.room, after.bed) if after is not None else None
+        if after is None:
+            rooms = rooms_in_order(session, facility.id)
+            total: int | None = present_count(session, facility.id, moment)
+            per_room = (total or 0) / max(1, len(rooms))
+            since: _RoomOrderKey | None = None
+            place = 0
+        else:
+            rooms, total, per_room = after.rooms, None, after.per_room
+            since, place = (after.room, after.bed), after.room
         # The page's stays first, from the stay and the bed alone, a run of rooms at a time until the page is
-        # full; then their rows with every join, for these stays only.
+        # full (each run finds its rooms' people among all the facility's: a run of about the page's rooms, the
+        # next ones twice as long); then their rows with every join, for these stays only.
         picked: list[tuple[_RoomOrderKey, int]] = []
-        place = after.room if after is not None else 0
+        size = _ROOMS_AT_A_TIME if per_room <= 0 else ceil((limit + 1) * 1.25 / per_room) + 1
         while place < len(rooms) and len(picked) <= limit:
-            run = rooms[place : place + _ROOMS_AT_A_TIME]
+            run = rooms[place : place + min(size, _ROOMS_AT_A_TIME)]
+            size *= 2
             places = {room: place + n for n, room in enumerate(run)}
             found = session.execute(
                 select(Stay.id, Stay.room_id, Bed.position, Bed.id)
@@ -965,12 +977,11 @@ def roster_page(
         more = len(picked) > limit
         picked = picked[:limit]
         rows = {r.stay: r for r in _stay_rows(session, [stay for _, stay in picked])}
-        total = present_count(session, facility.id, moment) if after is None else None
     last = picked[-1][0] if picked else None
     return RosterPage(
         tuple(rows[stay] for _, stay in picked),
         moment,
-        RosterPlace(rooms, last[0], last[1]) if more and last is not None else None,
+        RosterPlace(rooms, last[0], last[1], per_room) if more and last is not None else None,
         total,
     )
 

@@ -322,12 +322,13 @@ def test_time_in_the_future_refused(desk, clock):
 def test_roster_read_a_page_at_a_time_is_the_roster_room_by_room(desk, clock):
     """Pages read one after the other, joined, give everyone present once, room by room as the corridors go: zone,
     then room, naturally ("Tầng 2" before "Tầng 10", "P2" before "P10"; rooms whose names sort alike by the order
-    they were made in), then bed, also across people of the same name; nobody who has left. The first page counts
-    the whole roster, a later page does not count."""
+    they were made in), then bed, also across people of the same name and past empty rooms; nobody who has left.
+    The first page counts the whole roster, a later page does not count."""
     facility(desk, rooms="P10", beds=3, zone="Tầng 2")
     facilities.add_rooms(desk, "F01", "Tầng 10", "P1", 3)
     facilities.add_rooms(desk, "F01", "Tầng 2", ["P2", "P02"], 3)
     facilities.add_rooms(desk, "F01", "Tầng 1", "p3", 3)
+    facilities.add_rooms(desk, "F01", "Tầng 1", "p4-p20", 3)  # empty rooms: a page reads on past them
     admissions = [
         ("P10", "2", "Trần Văn Bình"),
         ("P10", "1", "Nguyễn Văn An"),
