@@ -293,13 +293,19 @@ def _roster_statement(ctx: Context) -> Select[Any]:
 
 
 def _roster_ref(ctx: Context) -> tuple[Step, Step | None]:
-    """The same page as one statement with every join and LIMIT, and the count, on the bare driver."""
-    from quarantine_desk.db.models import Stay
+    """The same page as one statement with every join and LIMIT, room by room (by the names of zone and room as
+    the database sorts them, not naturally, then the bed), and the count, on the bare driver."""
+    from quarantine_desk.db.models import Bed, Room, Stay, Zone
     from quarantine_desk.services import stays
     from quarantine_desk.services.presence import present_at
 
     facility = _facility_id(ctx.desk, ctx.province.big)
-    page = _roster_statement(ctx).limit(stays.ROSTER_PAGE)
+    page = (
+        stays.stay_rows_query()
+        .where(Stay.facility_id == facility, present_at(NOW))
+        .order_by(Zone.name, Room.name, Bed.position, Stay.id)
+        .limit(stays.ROSTER_PAGE)
+    )
     total = select(func.count()).select_from(Stay).where(Stay.facility_id == facility, present_at(NOW))
     return (lambda: (bare_rows(ctx.desk, page), bare_rows(ctx.desk, total))), None
 

@@ -137,7 +137,12 @@ def natural_key(label: str) -> tuple[tuple[int, int | str], ...]:
 
 def room_order(room: RoomSnapshot) -> tuple[object, ...]:
     """The order rooms are listed and tried in: by zone, then name (naturally), then id for equal names."""
-    return (natural_key(room.zone), natural_key(room.name), room.room_id)
+    return room_order_of(room.zone, room.name, room.room_id)
+
+
+def room_order_of(zone: str, name: str, room_id: int) -> tuple[object, ...]:
+    """``room_order`` of a room known by its zone, name and id alone (a list read without the beds)."""
+    return (natural_key(zone), natural_key(name), room_id)
 
 
 def sex_of_room(room: RoomSnapshot) -> str:

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from math import ceil
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select, tuple_, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from quarantine_desk.db.models import (
@@ -63,6 +64,7 @@ from quarantine_desk.domain.rooms import (
     RoomSnapshot,
     check_admission,
     fitting_rooms,
+    room_order_of,
 )
 from quarantine_desk.domain.stays import RELEASE_OUTCOMES, StayOutcome, TestResult, is_child, roster_moment
 from quarantine_desk.domain.text import clean_text, nfc, required_text
@@ -941,20 +943,50 @@ def roster(
 #: Rows of the roster the window reads at a time (``roster_page``).
 ROSTER_PAGE = 1_000
 
-#: Where a page of the roster ends: the last person's sort key and number (the roster's order).
-RosterKey = tuple[str, int]
+#: Rooms whose people one statement of ``roster_page`` reads at most (a page of 1,000 is some 125 rooms of 8 beds).
+_ROOMS_AT_A_TIME = 500
+
+#: Where a person stands in the roster's room order: the place of the room in ``RosterPlace.rooms``, then the bed's
+#: position in the room, the bed and the stay (the numbers make the order whole).
+_RoomOrderKey = tuple[int, tuple[int, int, int]]
+
+
+@dataclass(frozen=True)
+class RosterPlace:
+    """Where the next page of the roster starts. ``rooms`` are the facility's rooms in their order, read with the
+    first page so that every page walks the same list; ``room`` is the place in it of the room the last page ended
+    in and ``bed`` the (bed position, bed, stay) of the last person it gave there. ``per_room`` is how many people
+    a room holds on average at the roster's moment: how many rooms a page reads at first."""
+
+    rooms: tuple[int, ...]
+    room: int
+    bed: tuple[int, int, int]
+    per_room: float
 
 
 @dataclass(frozen=True)
 class RosterPage:
-    """A page of the roster in its order. ``after`` is where the next page starts (None: this is the last one),
+    """A page of the roster, room by room. ``after`` is where the next page starts (None: this is the last one),
     ``moment`` the moment the roster is of (the next pages are read for the same one), ``total`` how many people
     the whole roster has (``presence.present_count``; read with the first page only)."""
 
     rows: tuple[StayRow, ...]
     moment: datetime
-    after: RosterKey | None
+    after: RosterPlace | None
     total: int | None = None
+
+
+def rooms_in_order(session: Session, facility_id: int) -> tuple[int, ...]:
+    """The facility's rooms in the order they are listed (``domain.rooms.room_order``): zone, then room name,
+    naturally ("P2" before "P10"). A facility has a few thousand rooms at most: they are read and sorted here."""
+    from quarantine_desk.db.models import Zone
+
+    rooms = session.execute(
+        select(Room.id, Zone.name, Room.name)
+        .join(Zone, Zone.id == Room.zone_id)
+        .where(Room.facility_id == facility_id)
+    ).tuples()
+    return tuple(room for room, _, _ in sorted(rooms, key=lambda r: room_order_of(r[1], r[2], r[0])))
 
 
 def roster_page(
@@ -963,35 +995,52 @@ def roster_page(
     on: date | None = None,
     *,
     at: datetime | None = None,
-    after: RosterKey | None = None,
+    after: RosterPlace | None = None,
     limit: int = ROSTER_PAGE,
 ) -> RosterPage:
-    """``limit`` rows of the roster (see ``roster``) after the person ``after`` (from the start when None), read
-    by keyset on the roster's order, so a page deep in a list of 20,000 costs what the first one does; the first
-    page also counts the whole roster. The window shows a long roster this way, a page at a time."""
+    """``limit`` rows of the roster (the people of ``roster``) after the place ``after`` (from the start when
+    None), room by room in the order the rooms are listed and by bed in each room: health checks go along the
+    corridors. A page walks on from where the last one ended through the rooms read with the first page, so a page
+    deep in a list of 20,000 costs what the first one does; the first page also counts the whole roster."""
     moment = at if at is not None else roster_moment(on, desk.now())
     with desk.read() as session:
         facility = facility_by_code(session, facility_code)
-        keys = (
-            select(Stay.id, Person.sort_key, Person.id)
-            .join(Person, Person.id == Stay.person_id)
-            .where(Stay.facility_id == facility.id, present_at(moment))
-        )
-        if after is not None:
-            keys = keys.where(
-                tuple_(Person.sort_key, Person.id) > tuple_(literal(after[0]), literal(after[1]))
+        if after is None:
+            rooms = rooms_in_order(session, facility.id)
+            total: int | None = present_count(session, facility.id, moment)
+            per_room = (total or 0) / max(1, len(rooms))
+            since: _RoomOrderKey | None = None
+            place = 0
+        else:
+            rooms, total, per_room = after.rooms, None, after.per_room
+            since, place = (after.room, after.bed), after.room
+        # The page's stays first, from the stay and the bed alone, a run of rooms at a time until the page is
+        # full (each run finds its rooms' people among all the facility's: a run of about the page's rooms, the
+        # next ones twice as long); then their rows with every join, for these stays only.
+        picked: list[tuple[_RoomOrderKey, int]] = []
+        size = _ROOMS_AT_A_TIME if per_room <= 0 else ceil((limit + 1) * 1.25 / per_room) + 1
+        while place < len(rooms) and len(picked) <= limit:
+            run = rooms[place : place + min(size, _ROOMS_AT_A_TIME)]
+            size *= 2
+            places = {room: place + n for n, room in enumerate(run)}
+            found = session.execute(
+                select(Stay.id, Stay.room_id, Bed.position, Bed.id)
+                .join(Bed, Bed.id == Stay.bed_id)
+                .where(Stay.facility_id == facility.id, present_at(moment), Stay.room_id.in_(run))
+            ).tuples()
+            keyed = sorted(
+                ((places[room], (position, bed, stay)), stay) for stay, room, position, bed in found
             )
-        # The page's stays first, from the stay and the person alone; then their rows with every join, for
-        # these stays only: the joins of every present stay would cost what reading the whole roster does.
-        page = session.execute(keys.order_by(Person.sort_key, Person.id).limit(limit + 1)).tuples().all()
-        more = len(page) > limit
-        page = page[:limit]
-        found = {r.stay: r for r in _stay_rows(session, [stay for stay, _, _ in page])}
-        total = present_count(session, facility.id, moment) if after is None else None
+            picked.extend(k for k in keyed if since is None or k[0] > since)
+            place += len(run)
+        more = len(picked) > limit
+        picked = picked[:limit]
+        rows = {r.stay: r for r in _stay_rows(session, [stay for _, stay in picked])}
+    last = picked[-1][0] if picked else None
     return RosterPage(
-        tuple(found[stay] for stay, _, _ in page),
+        tuple(rows[stay] for _, stay in picked),
         moment,
-        (page[-1][1], page[-1][2]) if more else None,
+        RosterPlace(rooms, last[0], last[1], per_room) if more and last is not None else None,
         total,
     )
 

@@ -319,28 +319,49 @@ def test_time_in_the_future_refused(desk, clock):
         stays.admit(desk, person(desk), "F01", "Nhóm A", at=clock.now + timedelta(days=3))
 
 
-def test_roster_read_a_page_at_a_time_is_the_roster(desk, clock):
-    """Pages read by keyset, joined, give the roster in its order, also across people of the same name (the key
-    goes on to the person's number); the first page counts the whole roster, a later page does not count."""
-    facility(desk, rooms="101-103", beds=4)
-    names = ["Trần Văn Bình", "Nguyễn Văn An", "Nguyễn Văn An", "Lê Thị Hoa", "Nguyễn Văn An", "Đỗ Minh Đức"]
-    for number, name in enumerate(names):
-        stays.admit(desk, person(desk, name, born=str(1980 + number)), "F01", "Nhóm A", at=AUG1)
-    left = person(desk, "Phạm Văn Cường")
-    stays.admit(desk, left, "F01", "Nhóm A", at=AUG1)
+def test_roster_read_a_page_at_a_time_is_the_roster_room_by_room(desk, clock):
+    """Pages read one after the other, joined, give everyone present once, room by room as the corridors go: zone,
+    then room, naturally ("Tầng 2" before "Tầng 10", "P2" before "P10"; rooms whose names sort alike by the order
+    they were made in), then bed, also across people of the same name and past empty rooms; nobody who has left.
+    The first page counts the whole roster, a later page does not count."""
+    facility(desk, rooms="P10", beds=3, zone="Tầng 2")
+    facilities.add_rooms(desk, "F01", "Tầng 10", "P1", 3)
+    facilities.add_rooms(desk, "F01", "Tầng 2", ["P2", "P02"], 3)
+    facilities.add_rooms(desk, "F01", "Tầng 1", "p3", 3)
+    facilities.add_rooms(desk, "F01", "Tầng 1", "p4-p20", 3)  # empty rooms: a page reads on past them
+    admissions = [
+        ("P10", "2", "Trần Văn Bình"),
+        ("P10", "1", "Nguyễn Văn An"),
+        ("P1", "1", "Nguyễn Văn An"),
+        ("P2", "3", "Lê Văn Hòa"),
+        ("P2", "1", "Nguyễn Văn An"),
+        ("P02", "2", "Đỗ Minh Đức"),
+        ("p3", "1", "Phạm Văn Cường"),
+    ]
+    for number, (room, bed, name) in enumerate(admissions):
+        pid = person(desk, name, born=str(1980 + number))
+        stays.admit(desk, pid, "F01", "Nhóm A", room=room, bed=bed, at=AUG1)
+    left = person(desk, "Vũ Văn Giang")
+    stays.admit(desk, left, "F01", "Nhóm A", room="p3", bed="2", at=AUG1)
     stays.release(desk, left, override="Chuyển cách ly tại nhà", at=AUG1 + timedelta(days=1))
     clock.now = AUG1 + timedelta(days=2)
+    corridor = [("p3", "1"), ("P2", "1"), ("P2", "3"), ("P02", "2"), ("P10", "1"), ("P10", "2"), ("P1", "1")]
     whole = stays.roster(desk, "F01")
-    assert len(whole) == 6
-    for limit in (1, 2, 4, 6, 7):
+    assert len(whole) == 7
+    for limit in (1, 2, 3, 6, 7, 8):
         first = stays.roster_page(desk, "F01", limit=limit)
-        assert first.total == 6
+        assert first.total == 7
         rows, page = list(first.rows), first
         while page.after is not None:
+            assert len(page.rows) == limit  # only the last page is short
             page = stays.roster_page(desk, "F01", at=first.moment, after=page.after, limit=limit)
             assert page.total is None and len(page.rows) <= limit
             rows.extend(page.rows)
-        assert rows == whole, limit
-    # A past moment: the one who left is on it, and counted.
+        assert [(r.room, r.bed) for r in rows] == corridor, limit
+        assert sorted(r.stay for r in rows) == sorted(r.stay for r in whole), limit
+        assert left not in {r.person for r in rows}
+    # A past moment: the one who left is on it, in the room's order, and counted.
     earlier = stays.roster_page(desk, "F01", at=AUG1 + timedelta(hours=1), limit=3)
-    assert earlier.total == 7 and len(earlier.rows) == 3 and earlier.after is not None
+    assert earlier.total == 8 and earlier.after is not None
+    assert [(r.room, r.bed) for r in earlier.rows] == [("p3", "1"), ("p3", "2"), ("P2", "1")]
+    assert earlier.rows[1].person == left

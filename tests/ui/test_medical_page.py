@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from quarantine_desk.domain.roles import Role
-from quarantine_desk.domain.rooms import RoomState
+from quarantine_desk.domain.rooms import RoomState, natural_key
 from quarantine_desk.domain.text import fold
 from quarantine_desk.services import facilities, medical, people, stays
 from quarantine_desk.services.people import NewPerson
@@ -315,8 +315,9 @@ def test_the_paper_of_who_left_is_printed_from_the_release_list(ctx, page, clock
 
 
 def test_a_long_roster_is_read_a_page_at_a_time(ctx, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The list shows the first page at once with the count of everyone present; the next page is read when the
-    view asks for more, and a filter looks through the pages not read yet."""
+    """The list shows the first page at once with the count of everyone present, room by room (health checks go
+    along the corridors); the next page is read when the view asks for more and goes on into the next room, and a
+    filter looks through the pages not read yet."""
     from quarantine_desk.ui.pages import medical as medical_page
 
     for name in ("Đỗ Văn Bình", "Phạm Văn Cường", "Ngô Văn Em"):
@@ -327,7 +328,10 @@ def test_a_long_roster_is_read_a_page_at_a_time(ctx, qtbot, monkeypatch) -> None
     qtbot.addWidget(page)
     page.show()
     settle()
-    whole = [s.full_name for s in stays.roster(ctx.desk, "F01")]
+    roster = stays.roster(ctx.desk, "F01")
+    by_room = sorted(roster, key=lambda s: (natural_key(s.zone), natural_key(s.room), natural_key(s.bed)))
+    whole = [s.full_name for s in by_room]
+    assert whole != [s.full_name for s in roster]  # the names' order would be another one
     # The list's tab is not shown yet: no view asks for more than the first page.
     assert [s.full_name for s in page.present.rows()] == whole[:2]
     assert page.present_count.text() == "6 người đang cách ly."
@@ -335,6 +339,7 @@ def test_a_long_roster_is_read_a_page_at_a_time(ctx, qtbot, monkeypatch) -> None
     page.present.fetchMore()
     settle()
     assert [s.full_name for s in page.present.rows()] == whole[:4]
+    assert [s.room for s in page.present.rows()] == ["101", "101", "101", "102"]
     # Someone on the last page, not read yet, is found by the filter.
     qtbot.keyClicks(page.filter, fold(whole[-1]).split()[-1])
     settle()

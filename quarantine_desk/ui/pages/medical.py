@@ -31,7 +31,7 @@ from quarantine_desk.services import documents, medical, stays
 from quarantine_desk.services.changes import Area
 from quarantine_desk.services.context import Desk
 from quarantine_desk.services.medical import DueTest, RecentHealthCheck, TestResultRow
-from quarantine_desk.services.stays import ROSTER_PAGE, Leaving, RosterKey, RosterPage, StayRow, WorklistRow
+from quarantine_desk.services.stays import ROSTER_PAGE, Leaving, RosterPage, RosterPlace, StayRow, WorklistRow
 from quarantine_desk.ui import operations
 from quarantine_desk.ui.context import UiContext
 from quarantine_desk.ui.forms_compiled.ui_medical_page import Ui_MedicalPage
@@ -57,9 +57,10 @@ class MedicalLists:
 
 
 class PresentModel(RowsModel[StayRow]):
-    """The people present, in the roster's order, read a page at a time (``stays.roster_page``) as the list is
-    scrolled: the first page shows at once, with the count of the whole roster. A filter shows the rows read so
-    far that match and reads on through the rest off the GUI thread, adding the matches as they come."""
+    """The people present, room by room (health checks go along the corridors, not by the names), read a page at
+    a time (``stays.roster_page``) as the list is scrolled: the first page shows at once, with the count of the
+    whole roster. A filter shows the rows read so far that match and reads on through the rest off the GUI thread,
+    adding the matches as they come."""
 
     pages_read = Signal()
 
@@ -70,10 +71,10 @@ class PresentModel(RowsModel[StayRow]):
         self.desk = desk
         self.code = ""
         self.total = 0
-        self.read: list[StayRow] = []  # every row read so far, in the roster's order
+        self.read: list[StayRow] = []  # every row read so far, room by room
         self.words: list[str] = []
         self._moment: datetime | None = None
-        self._after: RosterKey | None = None
+        self._after: RosterPlace | None = None
         self._fetching = False
         self._generation = 0  # a page still on its way for a roster shown before is dropped
 
