@@ -53,6 +53,12 @@ def sqlite_desk(template: Path, folder: Path, clock: Clock) -> Desk:
     return as_admin(Desk(desk.engine, desk.url, clock=clock))
 
 
+def sqlite_copy(template: Path, path: Path) -> str:
+    """A copy of ``template`` at ``path`` (a new file, as ``init --admin admin`` leaves it); returns its URL."""
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
 def create_pg_database() -> str:
     """A fresh database on the PostgreSQL server for this test run; returns its URL."""
     name = f"qd_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
