@@ -22,7 +22,7 @@ def main() -> int:
             return 1
     from quarantine_desk.ui.app import run_window
 
-    args = cli.build_parser().parse_args(sys.argv[1:])
+    args = cli.shared_parser().parse_args(sys.argv[1:])
     return run_window(db_url=args.db, lang=args.lang)
 
 

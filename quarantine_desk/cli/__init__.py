@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import logging
 import os
 import sys
-import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache
+def shared_parser() -> argparse.ArgumentParser:
+    """The parser built once per process (argparse only reads it): building its ~1,800 sub-parsers costs more than
+    many a command, and the tests and the window start run several commands, or parse twice, in one process."""
+    return build_parser()
+
+
 def login(args: argparse.Namespace) -> Desk:
     """The desk of the database chosen by --db, logged in as --user (a command that may also run without)."""
     desk = context.open_desk(args.db)
@@ -73,8 +80,10 @@ def undecodable(argv: Sequence[str]) -> None:
     """Bytes of the command line that are not UTF-8 reach Python as lone surrogates, which no text field, name
     or file of the program can hold: refused at once, naming the argument."""
     for arg in argv:
-        if any(unicodedata.category(ch) == "Cs" for ch in arg):
-            raise InvalidInput("value", "not_utf8", shown(arg))
+        try:
+            arg.encode("utf-8")  # refuses exactly the surrogates, and reads a megabyte at once, not a letter at a time
+        except UnicodeEncodeError:
+            raise InvalidInput("value", "not_utf8", shown(arg)) from None
 
 
 def _error(out: Output, code: str, rule: str | None, message: str, exit_code: int) -> int:
@@ -105,7 +114,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    parser = shared_parser()
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     out = Output(as_json)
     lang = "vi"

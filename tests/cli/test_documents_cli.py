@@ -17,15 +17,14 @@ from quarantine_desk import cli
 from quarantine_desk.cli.args import parse_at, parse_date
 from quarantine_desk.domain.errors import InvalidInput
 from quarantine_desk.messages import describe
-from tests.helpers import ADMIN_PASSWORD
+from tests.helpers import ADMIN_PASSWORD, sqlite_copy
 
 
 @pytest.fixture
-def qd(tmp_path, monkeypatch, capsys):
+def qd(template_db, tmp_path, monkeypatch, capsys):
     """A command on a fresh SQLite database with one facility and two people admitted on 1 August 2021."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    url = sqlite_copy(template_db, tmp_path / "cli.sqlite3")  # what `init --admin admin` makes, made once
     monkeypatch.setenv("QUARANTINE_DESK_PASSWORD", ADMIN_PASSWORD)
-    assert cli.run(["--db", url, "init", "--admin", "admin"]) == 0
 
     def run(*args: str, as_json: bool = True):
         capsys.readouterr()

@@ -21,20 +21,32 @@ import pytest
 from quarantine_desk import cli
 from quarantine_desk.resources import data_dir
 from tests.exports.commune_lists import moh_form
-from tests.helpers import ADMIN_PASSWORD
+from tests.helpers import ADMIN_PASSWORD, sqlite_copy
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 is a POSIX signal")
 
 TABLES = ("facility", "room", "bed", "person", "stay", "medical_test", "stock_movement")
 
 
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database with the demo facility in it (20 people), made once for the module."""
+    folder = tmp_path_factory.mktemp("faults-template")
+    url = f"sqlite:///{folder / 'qd.sqlite3'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QUARANTINE_DESK_PASSWORD", ADMIN_PASSWORD)
+        patch.setenv("XDG_DATA_HOME", str(folder / "data"))  # not the user's profile
+        patch.setenv("QUARANTINE_DESK_LOG_DIR", str(folder / "logs"))
+        assert cli.run(["--db", url, "init", "--admin", "admin"]) == 0
+        assert cli.run(["--db", url, "--user", "admin", "demo", "--people", "20"]) == 0
+    return db_file(url)
+
+
 @pytest.fixture
-def database(tmp_path, monkeypatch, capsys) -> str:
-    """A SQLite database with the demo facility in it (20 people)."""
-    url = f"sqlite:///{tmp_path / 'qd.sqlite3'}"
+def database(demo_template, tmp_path, monkeypatch, capsys) -> str:
+    """A copy of the demo database of its own for each test (each one kills a program writing to it)."""
+    url = sqlite_copy(demo_template, tmp_path / "qd.sqlite3")
     monkeypatch.setenv("QUARANTINE_DESK_PASSWORD", ADMIN_PASSWORD)
-    assert cli.run(["--db", url, "init", "--admin", "admin"]) == 0
-    assert cli.run(["--db", url, "--user", "admin", "demo", "--people", "20"]) == 0
     capsys.readouterr()
     return url
 

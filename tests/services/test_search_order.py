@@ -3,12 +3,15 @@ the one-statement form (``search_statement``: every match of every word, sorted)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import update
 
 from quarantine_desk.db.models import Person
 from quarantine_desk.services import people
 from quarantine_desk.services.context import Desk
+from tests.helpers import Clock, create_pg_database, drop_pg_database, pg_desk, sqlite_desk
 from tests.services.fixtures import person
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng")
@@ -36,9 +39,19 @@ QUERIES = (
 )
 
 
-@pytest.fixture
-def crowd(desk: Desk) -> Desk:
-    """Two hundred people whose names share common words, some with a phone, some on the tracing lists."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def crowd(request: pytest.FixtureRequest, template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Desk:
+    """Two hundred people whose names share common words, some with a phone, some on the tracing lists.
+
+    Built once per database for the module: the tests that use it only search. On PostgreSQL it has a database of
+    its own, as the run's database is emptied before every test that takes ``desk``."""
+    if request.param == "sqlite":
+        desk = sqlite_desk(template_db, tmp_path_factory.mktemp("crowd"), Clock())
+    else:
+        url = create_pg_database()
+        request.addfinalizer(lambda: drop_pg_database(url))
+        desk = pg_desk(url, Clock())
+    request.addfinalizer(desk.close)
     for i in range(200):
         name = f"{FAMILY[i % 8]} {MIDDLE[i % 5]} {GIVEN[(i * 7) % 12]}"
         born = 1950 + i % 50

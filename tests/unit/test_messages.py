@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from datetime import date
 from pathlib import Path
@@ -134,19 +135,27 @@ def test_every_code_of_the_catalogue_has_both_languages(table):
     assert not any(VIETNAMESE.search(text) for text in catalogue["en"].values())
 
 
+@functools.cache
+def _program_calls() -> tuple[tuple[str, tuple[str | None, ...]], ...]:
+    """Every call written in the program, as its name and its arguments that are literal strings (``None`` for
+    the others), read once for all the scans below."""
+    return tuple(
+        (
+            getattr(node.func, "id", getattr(node.func, "attr", "")),
+            tuple(a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in node.args),
+        )
+        for path in sorted((Path(messages.__file__).parent).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+    )
+
+
 def _raised(name: str, position: int) -> set[str]:
     """The literal string at ``position`` of every ``name(...)`` in the program: codes the catalogue must know."""
     found: set[str] = set()
-    for path in (Path(messages.__file__).parent).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", "")) == name
-                and len(node.args) > position
-                and isinstance(node.args[position], ast.Constant)
-                and isinstance(node.args[position].value, str)
-            ):
-                found.add(node.args[position].value)
+    for called, args in _program_calls():
+        if called == name and len(args) > position and args[position] is not None:
+            found.add(args[position])
     return found
 
 
