@@ -160,7 +160,7 @@ class ChoiceDialog(QInputDialog):
     is none of them (or several) is refused with a message, and the dialog stays open."""
 
     def __init__(
-        self, parent: QWidget, title: str, label: str, items: Sequence[str], unknown: str | None = None
+        self, parent: QWidget | None, title: str, label: str, items: Sequence[str], unknown: str | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)

@@ -44,7 +44,7 @@ def _person(ctx: UiContext) -> people.PersonRow:
 
 
 def _dialog_factories() -> dict[str, DialogFactory]:
-    from quarantine_desk.ui import certificate_check, data_menu, dialogs, guide, person_dialog
+    from quarantine_desk.ui import certificate_check, data_menu, dialogs, guide, person_dialog, widgets
     from quarantine_desk.ui.pages import admin_dialogs, relief, shifts
     from quarantine_desk.ui.pages import supplies as supplies_page
 
@@ -67,9 +67,17 @@ def _dialog_factories() -> dict[str, DialogFactory]:
         "DistributionDialog": lambda ctx: supplies_page.DistributionDialog(ctx, _stock(ctx)),
         "PersonDialog": lambda ctx: person_dialog.PersonDialog(ctx.desk, _person(ctx), ctx.lang),
         "CertificateCheckDialog": lambda ctx: certificate_check.CertificateCheckDialog(ctx),
-        "BackupPassphraseDialog": lambda ctx: data_menu.BackupPassphraseDialog(None, writing=True, lang=ctx.lang),
+        "BackupPassphraseDialog": lambda ctx: data_menu.BackupPassphraseDialog(
+            None, writing=True, lang=ctx.lang
+        ),
         "AutomaticBackupsDialog": lambda ctx: data_menu.AutomaticBackupsDialog(ctx.desk),
         "ReliefRoundDialog": lambda ctx: relief.ReliefRoundDialog(ctx, ["Khu A"]),
+        "ChoiceDialog": lambda ctx: widgets.ChoiceDialog(
+            None,
+            "Người lớn đi cùng trẻ",
+            "Chọn người lớn:",
+            ["Trần Thị Mai (1988)", "Nguyễn Văn Ông (1960)"],
+        ),
     }
 
 
