@@ -24,8 +24,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from quarantine_desk.domain.errors import BadFile
 
@@ -385,7 +388,9 @@ def _xlsx_sheets(path: Path) -> Iterator[Iterator[Rows]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it cannot read
-            wb = load_workbook(path, read_only=True, data_only=True)
+            reader = _SheetsOnce(path, read_only=True, data_only=True)
+            reader.read()
+            wb = reader.wb
     except Exception as exc:  # a damaged or foreign zip: openpyxl raises many kinds
         log.info("cannot open %s as a workbook: %s", path, exc)
         raise BadFile(str(path), "unreadable") from None
@@ -408,6 +413,46 @@ def _xlsx_sheets(path: Path) -> Iterator[Iterator[Rows]]:
         for rows in opened:
             rows.close()  # the sheet's stream in the archive, left open by a sheet read only to its header
         wb.close()
+
+
+_DIMENSION = f"{{{SHEET_MAIN_NS}}}dimension"
+_SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
+
+
+class _SizedFromHead(ReadOnlyWorksheet):  # type: ignore[misc]
+    """A read-only sheet that takes its size from the dimension record only. openpyxl looks for the record
+    until the end of ``sheetData``, so a sheet written without one (openpyxl's own write-only mode, many
+    programs) was parsed whole when the workbook opened and then again for its rows: 5,000 rows read twice.
+    Here the search stops where the rows begin; without the record the size stays unknown, which reading
+    the rows in order does not need."""
+
+    def _get_size(self) -> None:
+        with self._get_source() as src:
+            for _event, element in iterparse(src, events=("start",)):
+                if element.tag == _DIMENSION:
+                    ref = element.get("ref")
+                    if ref:
+                        bounds = range_boundaries(ref)
+                        if None not in bounds:
+                            self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                    return
+                if element.tag == _SHEET_DATA:
+                    return
+
+
+class _SheetsOnce(ExcelReader):  # type: ignore[misc]
+    """openpyxl's reader, read-only, with sheets that are parsed once (see :class:`_SizedFromHead`)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)  # kept, so that the sheets' indexes stay those of the book
+                continue
+            ws = _SizedFromHead(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
 
 
 def _numbered(rows: Iterator[Sequence[object]]) -> Generator[tuple[int, Sequence[object]], None, None]:

@@ -12,7 +12,7 @@ import io
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -421,9 +421,23 @@ def _roster_line(number: int, row: RosterRow) -> list[str]:
     ]
 
 
-def _roster_layout(st: _Styles) -> TableLayout:
-    """The roster's columns, its header row (repeated on every page) and the type of its cells."""
+def _roster_widths(largest: int) -> list[float]:
+    """The columns' widths for a roster numbered up to ``largest``: the STT column wide enough for that number
+    and its paddings (a 20,000-bed hospital's "20000" is wider than the usual 22 pt), what it takes beyond its
+    width given by the other columns in proportion to theirs, so that the table keeps its width."""
     widths = [w for _, w in ROSTER_PDF_COLUMNS]
+    needed = pdfmetrics.stringWidth(str(max(largest, 1)), FONT, _CELL_SIZE) + 2 * _CELL_PAD
+    if needed > widths[0]:
+        rest = sum(widths[1:])
+        scale = (rest - (needed - widths[0])) / rest
+        widths = [needed, *(w * scale for w in widths[1:])]
+    return widths
+
+
+def _roster_layout(st: _Styles, largest: int = 1) -> TableLayout:
+    """The roster's columns, its header row (repeated on every page) and the type of its cells; ``largest``:
+    the last row number, which the STT column holds."""
+    widths = _roster_widths(largest)
     header = Table([[_p(name, st.head) for name, _ in ROSTER_PDF_COLUMNS]], colWidths=widths)
     header.setStyle(
         _table_style(
@@ -482,7 +496,9 @@ def write_roster_pdf(
     pagesize = landscape(A4)
     margin = 1.2 * cm
     width = pagesize[0] - 2 * margin
-    layout = _roster_layout(st)
+    # the number column is sized for the last number, before the first row is laid out: the count is known
+    largest = max(doc.total, len(doc.rows) if isinstance(doc.rows, Sized) else 0)
+    layout = _roster_layout(st, largest)
     counted = [0]
 
     def rows() -> Iterator[Row]:

@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from quarantine_desk.domain.errors import Cancelled
 from quarantine_desk.exports.logistics import support_list_document
 from quarantine_desk.exports.pdf import (
+    FONT,
+    ROSTER_PDF_COLUMNS,
+    _roster_layout,
+    _Styles,
+    register_fonts,
     write_certificates_pdf,
     write_commitment_pdf,
     write_daily_report_pdf,
@@ -72,6 +78,25 @@ def test_roster_signatures_go_with_the_last_rows(tmp_path: Path, count: int) -> 
         assert f"Người số {count - 1:03d}" in page and "Họ và tên" in page
     for n, text in enumerate(pages, start=1):
         assert f"Trang {n}/{len(pages)}" in text
+
+
+@pytest.mark.parametrize("last", [1, 99, 999, 1_000, 9_999, 10_000, 20_000, 123_456])
+def test_the_last_row_number_fits_in_the_stt_column(last: int) -> None:
+    # A 20,000-bed field hospital's roster: "20000" is wider than the usual STT column.
+    register_fonts()
+    layout = _roster_layout(_Styles(), last)
+    stt = layout.columns[0]
+    text = str(last)
+    x = float(layout.line_start(0, text).split()[-1])  # where the centred number starts in its row
+    assert layout.left <= x and x + stringWidth(text, FONT, layout.size) <= stt.width - layout.right + 1e-9
+    widths = [c.width for c in layout.columns]
+    usual = [w for _, w in ROSTER_PDF_COLUMNS]
+    # the header row is drawn to the same widths; the table keeps its width, the other columns their shares
+    assert widths == pytest.approx(list(layout.header._colWidths))
+    assert sum(widths) == pytest.approx(sum(usual))
+    assert [w / widths[1] for w in widths[1:]] == pytest.approx([w / usual[1] for w in usual[1:]])
+    if last < 1_000:
+        assert widths == usual  # a roster of the usual size is laid out as it always was
 
 
 @pytest.mark.parametrize("facilities", [1, 5, 9, 10, 11, 12, 13, 14, 15, 20, 24, 25, 26, 27, 28, 40])

@@ -223,3 +223,41 @@ def test_the_sheet_with_the_header_is_used(tmp_path: Path) -> None:
     sheet = read_people_sheet(tmp_path / "ds.xlsx")
     assert sheet.rows[0].values == {"name": "Đặng Thị Mỹ Duyên", "born": "2001"}
     assert sheet.rows[0].row_number == 2
+
+
+def test_a_sheet_without_its_dimension_record_is_read_once(tmp_path: Path, monkeypatch) -> None:
+    # openpyxl's write-only mode, like many programs, writes no <dimension>: the sheet must still be parsed
+    # once, not once to learn its size and again for its rows.
+    import zipfile
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("F1")
+    ws.append(["Họ và tên", "Năm sinh", "Giới tính"])
+    for n in range(300):
+        ws.append([f"Nguyễn Văn An {n}", 1980 + n % 20, "Nam"])
+    path = tmp_path / "f1.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        sheet = next(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+        assert b"<dimension" not in z.read(sheet)
+        size = z.getinfo(sheet).file_size
+    read = 0
+    original = zipfile.ZipExtFile.read
+
+    def counting(self: zipfile.ZipExtFile, n: int = -1) -> bytes:
+        nonlocal read
+        data = original(self, n)
+        if self.name == sheet:
+            read += len(data)
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting)
+    found = read_people_sheet(path)
+    assert len(found.rows) == 300 and found.rows[-1].values["name"] == "Nguyễn Văn An 299"
+    assert size <= read < 1.5 * size
+
+
+def test_a_sheet_with_its_dimension_record_reads_every_row(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Họ và tên", "Năm sinh"], *([f"Lê Thị Hoa {n}", 1990] for n in range(40))]
+    found = read_people_sheet(_xlsx(tmp_path / "f1.xlsx", rows))
+    assert [r.row_number for r in found.rows] == list(range(2, 42))
