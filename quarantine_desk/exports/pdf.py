@@ -434,6 +434,11 @@ def _roster_widths(largest: int) -> list[float]:
     return widths
 
 
+def roster_layout(largest: int = 1) -> TableLayout:
+    """The roster's table layout, in the document's type, for a roster whose last row number is ``largest``."""
+    return _roster_layout(_Styles(), largest)
+
+
 def _roster_layout(st: _Styles, largest: int = 1) -> TableLayout:
     """The roster's columns, its header row (repeated on every page) and the type of its cells; ``largest``:
     the last row number, which the STT column holds."""

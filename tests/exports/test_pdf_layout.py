@@ -19,9 +19,8 @@ from quarantine_desk.exports.logistics import support_list_document
 from quarantine_desk.exports.pdf import (
     FONT,
     ROSTER_PDF_COLUMNS,
-    _roster_layout,
-    _Styles,
     register_fonts,
+    roster_layout,
     write_certificates_pdf,
     write_commitment_pdf,
     write_daily_report_pdf,
@@ -84,7 +83,7 @@ def test_roster_signatures_go_with_the_last_rows(tmp_path: Path, count: int) -> 
 def test_the_last_row_number_fits_in_the_stt_column(last: int) -> None:
     # A 20,000-bed field hospital's roster: "20000" is wider than the usual STT column.
     register_fonts()
-    layout = _roster_layout(_Styles(), last)
+    layout = roster_layout(last)
     stt = layout.columns[0]
     text = str(last)
     x = float(layout.line_start(0, text).split()[-1])  # where the centred number starts in its row

@@ -2,9 +2,11 @@
 while eight others register, admit, release, disinfect, search and read the room board, without a pause longer
 than a person's.
 
-All finish; no one is refused as busy; every write is kept; and each of the eight reports its longest single
-operation (its wait for the lock included), which stays well under the import's own duration: the import checks
-its rows outside any transaction and writes in one short one, so nobody waits for the whole import.
+All finish; no one is refused as busy; every write is kept; every one of the eight works while the import runs;
+and the import reads and checks every row of its list before it opens its one write transaction, so nobody waits
+for the whole import. Each of the eight reports its longest single operation (its wait for the lock included),
+printed beside the import's times: figures to read, not bounds to assert, since a loaded machine stretches them
+all (the benchmark measures speed).
 """
 
 from __future__ import annotations
@@ -56,13 +58,18 @@ def test_a_long_import_beside_eight_pcs_holds_nobody_up(desk, tmp_path):
     context.set_forkserver_preload(["tests.services.import_load_worker"])
     results = context.Queue()
     ready = [context.Event() for _ in range(PROCESSES)]
+    overlapped = [context.Event() for _ in range(PROCESSES)]
     started, done = context.Event(), context.Event()
     processes = [
-        context.Process(target=work, args=(desk.url, n, ready[n], started, done, AFTER, results))
+        context.Process(
+            target=work, args=(desk.url, n, ready[n], started, done, overlapped[n], AFTER, results)
+        )
         for n in range(PROCESSES)
     ]
     processes.append(
-        context.Process(target=run_import, args=(desk.url, str(path), ready, started, done, results))
+        context.Process(
+            target=run_import, args=(desk.url, str(path), ready, started, overlapped, done, results)
+        )
     )
     for process in processes:
         process.start()
@@ -88,13 +95,10 @@ def test_a_long_import_beside_eight_pcs_holds_nobody_up(desk, tmp_path):
     )
     # every one of the eight kept working while the import ran
     assert all(w.during_import >= 1 for w in loads), [w.during_import for w in loads]
-    # The list is read and checked before the write, not inside it: the import holds the lock a small part of its
-    # time (bounds relative to the import, not numbers of seconds: a loaded machine slows both alike).
-    assert run.write < run.total / 2, (run.write, run.total)
-    # Nobody waited for the whole import: the longest single operation of each of the eight (its wait for the lock
-    # included) ends before an import would have, had it held the lock from start to end.
-    for w in loads:
-        assert w.longest < run.total, (w.worker, w.longest_kind, w.longest, run.write, run.total)
+    # The list is read and every row checked before the write, not inside it, and the write is one transaction:
+    # the others wait for that short write at most, never for the whole import.
+    assert run.writes == 1, run.writes
+    assert run.checked_before_write == ROWS, run.checked_before_write
     with desk.engine.connect() as connection:
         after = connection.execute(text("SELECT count(*) FROM person")).scalar_one()
     assert after == before + ROWS + sum(len(w.people) for w in loads)
